@@ -1,0 +1,75 @@
+"""Accounts: the user, their profile fields, and API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+username_validator = RegexValidator(
+    r"^[A-Za-z0-9_]{3,30}$",
+    _("3–30 letters, digits or underscores."),
+)
+
+
+class User(AbstractUser):
+    username = models.CharField(
+        _("username"), max_length=30, unique=True, validators=[username_validator],
+        error_messages={"unique": _("That username is taken.")},
+    )
+    email = models.EmailField(_("email"), unique=True)
+    display_name = models.CharField(_("display name"), max_length=50, blank=True)
+    bio = models.CharField(_("bio"), max_length=300, blank=True)
+    bio_language = models.CharField(max_length=16, blank=True, null=True)
+    avatar = models.CharField(max_length=300, blank=True)  # storage path of a 256px WebP
+    avatar_color = models.CharField(max_length=7, default="#e85d75")
+    ui_language = models.CharField(_("interface language"), max_length=16, blank=True)
+    read_languages = models.JSONField(_("languages I read"), default=list, blank=True)
+    chinese_name = models.CharField(_("Chinese name"), max_length=12, blank=True)
+    chinese_name_pinyin = models.CharField(max_length=60, blank=True)
+    is_private = models.BooleanField(_("private account"), default=False)
+    auto_translate = models.BooleanField(_("translate automatically"), default=False)
+    interests = models.JSONField(default=list, blank=True)
+    onboarded = models.BooleanField(default=False)
+    follower_count = models.PositiveIntegerField(default=0)
+    following_count = models.PositiveIntegerField(default=0)
+    note_count = models.PositiveIntegerField(default=0)
+    likes_received = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["date_joined"])]
+
+    def __str__(self) -> str:
+        return self.username
+
+    @property
+    def name(self) -> str:
+        return self.display_name or self.username
+
+
+class ApiToken(models.Model):
+    """A bearer token for the JSON API. Only a SHA-256 of the secret is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8)
+    label = models.CharField(max_length=60, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    @staticmethod
+    def hash_key(raw: str) -> str:
+        return hashlib.sha256(raw.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, user: User, label: str = "") -> tuple[ApiToken, str]:
+        raw = "qiao_" + secrets.token_urlsafe(32)
+        token = cls.objects.create(
+            user=user, key_hash=cls.hash_key(raw), prefix=raw[5:13], label=label
+        )
+        return token, raw

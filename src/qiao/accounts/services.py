@@ -1,0 +1,206 @@
+"""Account use cases: sign-up, sign-in, profile, tokens, deletion."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from qiao.accounts.models import ApiToken, User, username_validator
+from qiao.core.errors import Invalid, NotAuthenticated
+from qiao.core.text import normalize
+from qiao.engines.media import ImagePolicy, ImageRejected, inspect_image
+
+logger = logging.getLogger(__name__)
+
+UI_LANGUAGES = {code for code, _name in settings.LANGUAGES}
+PROFILE_FIELDS = {
+    "display_name", "bio", "ui_language", "read_languages", "chinese_name",
+    "chinese_name_pinyin", "is_private", "auto_translate", "interests",
+}
+
+
+def _field_errors(exc: ValidationError) -> list[str]:
+    return [str(m) for m in exc.messages]
+
+
+def sign_up(
+    *, username: str, email: str, password: str, ui_language: str = "",
+    read_languages: list[str] | None = None, display_name: str = "",
+) -> User:
+    """Create an account; raise Invalid with per-field messages."""
+    username = (username or "").strip()
+    email = (email or "").strip().lower()
+    errors: dict[str, list[str]] = {}
+    try:
+        username_validator(username)
+    except ValidationError as exc:
+        errors["username"] = _field_errors(exc)
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        errors["email"] = _field_errors(exc)
+    if not errors.get("username") and User.objects.filter(username__iexact=username).exists():
+        errors["username"] = [_("That username is taken.")]
+    if not errors.get("email") and User.objects.filter(email__iexact=email).exists():
+        errors["email"] = [_("An account with that email already exists.")]
+    try:
+        validate_password(password or "", User(username=username, email=email))
+    except ValidationError as exc:
+        errors["password"] = _field_errors(exc)
+    if errors:
+        raise Invalid(_("Please correct the highlighted fields."), fields=errors)
+    langs = _clean_languages(read_languages or [])
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(
+                username=username, email=email, password=password,
+                display_name=normalize(display_name)[:50],
+                ui_language=ui_language if ui_language in UI_LANGUAGES else "",
+                read_languages=langs,
+            )
+    except IntegrityError as exc:
+        raise Invalid(_("That username or email is already registered."),
+                      fields={"username": [_("That username is taken.")]}) from exc
+    return user
+
+
+def sign_in(*, login: str, password: str) -> User:
+    login = (login or "").strip()
+    username = login
+    if "@" in login:
+        found = User.objects.filter(email__iexact=login).values_list("username", flat=True).first()
+        username = found or login
+    user = authenticate(username=username, password=password)
+    if user is None or not user.is_active:
+        raise NotAuthenticated(_("Wrong username or password."), code="bad_credentials")
+    assert isinstance(user, User)
+    return user
+
+
+def _clean_languages(langs: list[str]) -> list[str]:
+    allowed = settings.QIAO_CONTENT_LANGUAGES
+    out: list[str] = []
+    for lang in langs:
+        code = str(lang).strip().lower()
+        if code not in allowed:
+            raise Invalid(_("Unsupported language: %(code)s") % {"code": code},
+                          fields={"read_languages": [_("Choose from: %(langs)s")
+                                                     % {"langs": ", ".join(allowed)}]})
+        if code not in out:
+            out.append(code)
+    return out
+
+
+def update_profile(user: User, **changes: Any) -> User:
+    unknown = set(changes) - PROFILE_FIELDS
+    if unknown:
+        raise Invalid(_("Unknown fields: %(f)s") % {"f": ", ".join(sorted(unknown))})
+    errors: dict[str, list[str]] = {}
+    if "display_name" in changes:
+        changes["display_name"] = normalize(changes["display_name"] or "")
+        if len(changes["display_name"]) > 50:
+            errors["display_name"] = [_("At most 50 characters.")]
+    if "bio" in changes:
+        changes["bio"] = normalize(changes["bio"] or "")
+        if len(changes["bio"]) > 300:
+            errors["bio"] = [_("At most 300 characters.")]
+    if "chinese_name" in changes:
+        changes["chinese_name"] = normalize(changes["chinese_name"] or "")
+        if len(changes["chinese_name"]) > 12:
+            errors["chinese_name"] = [_("At most 12 characters.")]
+    if "ui_language" in changes and changes["ui_language"] not in UI_LANGUAGES | {""}:
+        errors["ui_language"] = [_("Unsupported interface language.")]
+    if "read_languages" in changes:
+        try:
+            changes["read_languages"] = _clean_languages(list(changes["read_languages"] or []))
+        except Invalid as exc:
+            errors.update(exc.fields)
+    if "interests" in changes:
+        from qiao.core.text import normalize_topic
+
+        interests = [normalize_topic(str(t)) for t in (changes["interests"] or [])]
+        changes["interests"] = [t for t in dict.fromkeys(interests) if t][:30]
+    if errors:
+        raise Invalid(_("Please correct the highlighted fields."), fields=errors)
+    for key, value in changes.items():
+        setattr(user, key, value)
+    if "bio" in changes:
+        user.bio_language = None  # detected again by the translation adapter
+    user.save(update_fields=[*changes.keys(), *(["bio_language"] if "bio" in changes else [])])
+    return user
+
+
+def set_avatar(user: User, data: bytes) -> User:
+    """Validate, crop square, store a 256-px WebP; replace and delete the old file."""
+    from PIL import ImageOps
+
+    try:
+        checked = inspect_image(data, ImagePolicy(
+            max_bytes=settings.QIAO_MAX_UPLOAD_BYTES, max_pixels=settings.QIAO_MAX_IMAGE_PIXELS))
+    except ImageRejected as exc:
+        raise Invalid(exc.message, code=exc.code, fields={"avatar": [exc.message]}) from exc
+    import io
+
+    square = ImageOps.fit(checked.image, (256, 256))
+    buf = io.BytesIO()
+    square.save(buf, "WEBP", quality=82)
+    old = user.avatar
+    user.avatar = default_storage.save(f"avatars/{user.pk}.webp", ContentFile(buf.getvalue()))
+    user.avatar_color = checked.dominant_color
+    user.save(update_fields=["avatar", "avatar_color"])
+    if old and old != user.avatar:
+        _delete_files([old])
+    return user
+
+
+def issue_token(user: User, label: str = "") -> str:
+    _token, raw = ApiToken.issue(user, label)
+    return raw
+
+
+def user_for_token(raw: str) -> User | None:
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=ApiToken.hash_key(raw)).first()
+    )
+    if token is None or not token.user.is_active:
+        return None
+    return token.user
+
+
+def _delete_files(paths: list[str]) -> None:
+    for path in paths:
+        if not path:
+            continue
+        try:
+            default_storage.delete(path)
+        except Exception:  # noqa: BLE001 - a missing file must not stop a deletion
+            logger.warning("could not delete media file %s", path)
+
+
+def delete_account(user: User) -> None:
+    """Remove the user, everything they made, their events and every media file."""
+    from qiao.events.models import EngagementEvent
+    from qiao.notes.services import media_paths_for_notes
+    from qiao.social.services import recount_after_user_removal
+
+    paths = media_paths_for_notes(user.notes.all())
+    if user.avatar:
+        paths.append(user.avatar)
+    with transaction.atomic():
+        affected = recount_after_user_removal(user)
+        EngagementEvent.objects.filter(user_id=user.pk).delete()
+        EngagementEvent.objects.filter(author_id=user.pk).delete()
+        user.delete()
+        affected()
+    transaction.on_commit(lambda: _delete_files(paths))

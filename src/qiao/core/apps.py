@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "qiao.core"
+    label = "core"
+
+    def ready(self) -> None:
+        from django.db.backends.signals import connection_created
+
+        def _sqlite_pragmas(sender: object, connection: object, **kwargs: object) -> None:
+            # init_command in OPTIONS only exists for newer Django versions on SQLite; keep
+            # the pragmas explicit so WAL is on for every connection whatever the version.
+            if getattr(connection, "vendor", "") == "sqlite":
+                with connection.cursor() as cursor:  # type: ignore[attr-defined]
+                    cursor.execute("PRAGMA journal_mode=WAL;")
+                    cursor.execute("PRAGMA synchronous=NORMAL;")
+                    cursor.execute("PRAGMA busy_timeout=20000;")
+
+        connection_created.connect(_sqlite_pragmas, dispatch_uid="qiao_sqlite_pragmas")

@@ -1,0 +1,51 @@
+"""`qiao serve`: prepare the database and static files, seed a demo once, run gunicorn."""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+logger = logging.getLogger("qiao.serve")
+
+
+class Command(BaseCommand):
+    help = "Run Qiao with a production-grade server (gunicorn)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default=os.environ.get("QIAO_HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=int(os.environ.get("QIAO_PORT", "8000")))
+        parser.add_argument("--workers", type=int,
+                            default=int(os.environ.get("QIAO_WORKERS", "2")))
+        parser.add_argument("--threads", type=int,
+                            default=int(os.environ.get("QIAO_THREADS", "4")))
+        parser.add_argument("--timeout", type=int,
+                            default=int(os.environ.get("QIAO_TIMEOUT", "30")))
+        parser.add_argument("--no-seed", action="store_true",
+                            help="do not create the demo content on an empty database")
+        parser.add_argument("--seed-users", type=int, default=40)
+        parser.add_argument("--seed-notes", type=int, default=240)
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        settings.QIAO_HOME.mkdir(parents=True, exist_ok=True)
+        call_command("migrate", interactive=False, verbosity=0)
+        call_command("collectstatic", interactive=False, verbosity=0)
+        from qiao.accounts.models import User
+
+        if not opts["no_seed"] and not User.objects.exists():
+            self.stdout.write("First run: seeding a bilingual demo…")
+            call_command("seed", users=opts["seed_users"], notes=opts["seed_notes"], seed=1)
+        self.stdout.write(
+            f"Qiao is serving on http://{opts['host']}:{opts['port']}/ "
+            f"(demo sign-in: demo / qiao-demo-pass)"
+        )
+        from qiao.core.server import run_gunicorn
+
+        run_gunicorn(
+            bind=f"{opts['host']}:{opts['port']}", workers=opts["workers"],
+            threads=opts["threads"], timeout=opts["timeout"],
+        )

@@ -1,0 +1,81 @@
+"""Cross-cutting middleware: request ids, the user's UI language, clean 503s."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+
+from django.db import DatabaseError, InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import translation
+
+from qiao.core.logging import request_id_var
+
+logger = logging.getLogger("qiao.request")
+
+
+class RequestIdMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        rid = request.headers.get("X-Request-Id", "")[:64] or uuid.uuid4().hex
+        token = request_id_var.set(rid)
+        try:
+            response = self.get_response(request)
+        finally:
+            request_id_var.reset(token)
+        response["X-Request-Id"] = rid
+        return response
+
+
+class UserLanguageMiddleware:
+    """Put a signed-in user's chosen UI language where LocaleMiddleware looks for it.
+
+    LocaleMiddleware reads the language cookie before Accept-Language; a user who picked a
+    UI language in settings gets it on every device they sign in on.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.conf import settings
+
+        lang = request.session.get("ui_language") if hasattr(request, "session") else None
+        if lang and translation.check_for_language(lang):
+            request.COOKIES[settings.LANGUAGE_COOKIE_NAME] = lang
+        return self.get_response(request)
+
+
+class DatabaseUnavailableMiddleware:
+    """Turn a lost database connection into a clean 503 instead of a traceback page."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, (OperationalError, InterfaceError)) or (
+            isinstance(exception, DatabaseError) and "connection" in str(exception).lower()
+        ):
+            logger.warning("database unavailable: %s", exception)
+            if request.path.startswith("/api/"):
+                response: HttpResponse = JsonResponse(
+                    {"error": {"code": "unavailable",
+                               "message": "The service is briefly unavailable; try again.",
+                               "fields": {}}},
+                    status=503,
+                )
+            else:
+                response = HttpResponse(
+                    "<!doctype html><title>Qiao</title><p>Qiao is briefly unavailable. "
+                    "Please try again in a moment.</p>",
+                    status=503,
+                )
+            response["Retry-After"] = "5"
+            return response
+        return None

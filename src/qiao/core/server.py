@@ -1,0 +1,38 @@
+"""Run the WSGI app under gunicorn from inside the `qiao` process."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gunicorn.app.base import BaseApplication
+
+
+class _App(BaseApplication):  # type: ignore[misc]
+    def __init__(self, options: dict[str, Any]) -> None:
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Any:
+        from qiao.wsgi import application
+
+        return application
+
+
+def run_gunicorn(*, bind: str, workers: int, threads: int, timeout: int) -> None:
+    _App({
+        "bind": bind,
+        "workers": workers,
+        "threads": threads,
+        "worker_class": "gthread",
+        "timeout": timeout,
+        "graceful_timeout": 20,
+        "keepalive": 5,
+        "accesslog": "-",
+        "access_log_format": '{"access": "%(m)s %(U)s", "status": %(s)s, "ms": %(M)s}',
+        "max_requests": 5000,
+        "max_requests_jitter": 500,
+    }).run()

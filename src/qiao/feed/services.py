@@ -1,0 +1,65 @@
+"""The discovery feeds. `for_you` is the one function the recommender replaces."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db.models import Count, ExpressionWrapper, F, FloatField, Q
+from django.utils import timezone
+
+from qiao.accounts.models import User
+from qiao.core.pagination import decode_cursor, encode_cursor
+from qiao.notes.models import Note
+from qiao.notes.services import list_notes, visible_notes
+from qiao.social.models import Follow
+
+
+def for_you(viewer: User | None, *, cursor: str | None = None, limit: int = 20
+            ) -> tuple[list[Note], str | None]:
+    """Personal discovery feed. Until a recommender model is trained: recent notes ranked by
+    engagement, boosted for the viewer's interests, paged by offset into a stable ranking."""
+    from qiao.feed import adapter
+
+    ranked = adapter.recommend_page(viewer, cursor=cursor, limit=limit)
+    if ranked is not None:
+        return ranked
+    limit = max(1, min(limit, 50))
+    pos = decode_cursor(cursor)
+    offset = int(pos[0]) if pos else 0
+    since = timezone.now() - timedelta(days=30)
+    qs = visible_notes(viewer).filter(published_at__gte=since)
+    if viewer is not None and viewer.is_authenticated:
+        qs = qs.exclude(author=viewer)
+    score = ExpressionWrapper(
+        F("like_count") + 2 * F("collect_count") + 3 * F("comment_count"),
+        output_field=FloatField(),
+    )
+    interests = list(getattr(viewer, "interests", None) or [])
+    if interests:
+        # Onboarding interests are the cold-start signal: a matching topic is worth a lot.
+        qs = qs.annotate(_match=Count("topics", filter=Q(topics__name__in=interests)))
+        score = ExpressionWrapper(score + 20 * F("_match"), output_field=FloatField())
+    qs = qs.annotate(_score=score)
+    rows = list(
+        qs.select_related("author").prefetch_related("images", "topics")
+        .order_by("-_score", "-published_at", "-id")[offset: offset + limit + 1]
+    )
+    if len(rows) < limit + 1 and offset == 0 and len(rows) < limit:
+        # Young site: fill with anything recent.
+        more, _n = list_notes(viewer, limit=limit)
+        seen = {n.pk for n in rows}
+        rows += [n for n in more if n.pk not in seen]
+    nxt = encode_cursor([offset + limit]) if len(rows) > limit else None
+    return rows[:limit], nxt
+
+
+def following(viewer: User, *, cursor: str | None = None, limit: int = 20
+              ) -> tuple[list[Note], str | None]:
+    """Notes from people the viewer follows, newest first."""
+    ids = list(Follow.objects.filter(follower=viewer, status=Follow.Status.ACCEPTED)
+               .values_list("followee_id", flat=True))
+    if not ids:
+        return [], None
+
+    rows, nxt = list_notes(viewer, cursor=cursor, limit=limit, authors=ids)
+    return rows, nxt

@@ -1,0 +1,270 @@
+"""Django settings for Qiao, read from environment variables (12-factor).
+
+Every variable is documented in docs/configuration.md. The defaults are the embedded laptop
+profile: SQLite in WAL mode, media on the local disk, an in-process task worker and a
+local-memory cache. Setting DATABASE_URL, REDIS_URL, CELERY_BROKER_URL or MEDIA_STORAGE moves
+each part onto its distributed service with no code change.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+from qiao.core.env import env_bool, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent
+#: Where the embedded profile keeps its database and media (override with QIAO_HOME).
+QIAO_HOME = Path(env_str("QIAO_HOME", str(Path.cwd() / "var"))).resolve()
+
+DEBUG = env_bool("QIAO_DEBUG", False)
+SECRET_KEY = env_str("QIAO_SECRET_KEY", "")
+if not SECRET_KEY:
+    # A per-installation key kept next to the database, so sessions survive restarts
+    # without anyone having to invent a secret for the laptop profile.
+    from qiao.core.env import load_or_create_secret
+
+    SECRET_KEY = load_or_create_secret(QIAO_HOME / "secret_key")
+
+ALLOWED_HOSTS = env_list("QIAO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
+CSRF_TRUSTED_ORIGINS = env_list("QIAO_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "ninja",
+    "django_htmx",
+    "django_tasks",
+    "qiao.core",
+    "qiao.accounts",
+    "qiao.notes",
+    "qiao.social",
+    "qiao.events",
+    "qiao.web",
+]
+
+MIDDLEWARE = [
+    "qiao.core.middleware.RequestIdMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "qiao.core.middleware.UserLanguageMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "qiao.core.middleware.DatabaseUnavailableMiddleware",
+]
+
+ROOT_URLCONF = "qiao.urls"
+WSGI_APPLICATION = "qiao.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- Database: SQLite (WAL) by default, anything dj-database-url understands by DATABASE_URL.
+_db_url = env_str("DATABASE_URL", "")
+if _db_url:
+    DATABASES = {
+        "default": dj_database_url.parse(
+            _db_url,
+            conn_max_age=env_int("QIAO_DB_CONN_MAX_AGE", 60),
+            conn_health_checks=True,
+        )
+    }
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        _timeout_ms = env_int("QIAO_DB_STATEMENT_TIMEOUT_MS", 15000)
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+            f"-c statement_timeout={_timeout_ms}"
+        )
+        DATABASES["default"]["OPTIONS"]["connect_timeout"] = env_int("QIAO_DB_CONNECT_TIMEOUT", 5)
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(QIAO_HOME / "qiao.sqlite3"),
+            "OPTIONS": {
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": (
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                    "PRAGMA busy_timeout=20000; PRAGMA foreign_keys=ON;"
+                ),
+            },
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache: local memory by default, Redis by REDIS_URL.
+REDIS_URL = env_str("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# --- Accounts
+AUTH_USER_MODEL = "accounts.User"
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "web:login"
+LOGIN_REDIRECT_URL = "web:home"
+LOGOUT_REDIRECT_URL = "web:home"
+
+# --- i18n: English and Simplified Chinese, each shown by its own name.
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("zh-hans", "简体中文")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = "UTC"
+USE_TZ = True
+#: Languages a user can say they read (content languages, not UI languages).
+QIAO_CONTENT_LANGUAGES = env_list("QIAO_CONTENT_LANGUAGES", ["zh", "en"])
+
+# --- Static and media
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(env_str("QIAO_STATIC_ROOT", str(QIAO_HOME / "static")))
+MEDIA_URL = env_str("QIAO_MEDIA_URL", "/media/")
+MEDIA_ROOT = Path(env_str("QIAO_MEDIA_ROOT", str(QIAO_HOME / "media")))
+MEDIA_STORAGE = env_str("MEDIA_STORAGE", "local")
+if MEDIA_STORAGE == "s3":
+    _media_backend: dict[str, object] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("S3_BUCKET", "qiao-media"),
+            "endpoint_url": env_str("S3_ENDPOINT_URL", "") or None,
+            "access_key": env_str("S3_ACCESS_KEY_ID", ""),
+            "secret_key": env_str("S3_SECRET_ACCESS_KEY", ""),
+            "region_name": env_str("S3_REGION", "us-east-1"),
+            "custom_domain": env_str("S3_CUSTOM_DOMAIN", "") or None,
+            "querystring_auth": env_bool("S3_QUERYSTRING_AUTH", False),
+            "default_acl": None,
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }
+else:
+    _media_backend = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+STORAGES = {
+    "default": _media_backend,
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+#: Largest upload accepted, per image (bytes).
+QIAO_MAX_UPLOAD_BYTES = env_int("QIAO_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+#: Largest decoded image accepted (pixels), the decompression-bomb guard.
+QIAO_MAX_IMAGE_PIXELS = env_int("QIAO_MAX_IMAGE_PIXELS", 50_000_000)
+#: Widths produced for every image (WebP + JPEG each).
+QIAO_IMAGE_WIDTHS = [int(w) for w in env_list("QIAO_IMAGE_WIDTHS", ["320", "640", "1080"])]
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# --- Background tasks: one interface (Django's tasks API), in-process worker by default.
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "")
+QIAO_TASK_BACKEND = env_str(
+    "QIAO_TASK_BACKEND",
+    "qiao.core.tasks_backend.CeleryBackend" if CELERY_BROKER_URL
+    else "qiao.core.tasks_backend.ThreadBackend",
+)
+TASKS = {"default": {"BACKEND": QIAO_TASK_BACKEND, "QUEUES": []}}
+
+# --- Rate limits ("count/seconds"), per user and per IP.
+QIAO_RATE_LIMITS = {
+    "write": env_str("QIAO_RATE_WRITE", "120/60"),
+    "login": env_str("QIAO_RATE_LOGIN", "10/300"),
+    "signup": env_str("QIAO_RATE_SIGNUP", "20/3600"),
+}
+QIAO_RATE_LIMITS_ENABLED = env_bool("QIAO_RATE_LIMITS_ENABLED", True)
+
+# --- Security
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = env_bool("QIAO_SECURE_COOKIES", False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if env_bool("QIAO_BEHIND_TLS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "img-src": ["'self'", "data:", "blob:", *env_list("QIAO_CSP_IMG_EXTRA", [])],
+        "style-src": ["'self'"],
+        "script-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+    }
+}
+
+# --- Logging: one JSON object per line, with the request id.
+LOG_LEVEL = env_str("QIAO_LOG_LEVEL", "INFO")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "qiao.core.logging.RequestIdFilter"}},
+    "formatters": {"json": {"()": "qiao.core.logging.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "filters": ["request_id"],
+        }
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+# --- Data sets for benchmarks and optional engines (never a hard-coded path).
+QIAO_DATA_DIR = env_str("QIAO_DATA_DIR", "")
+
+# --- Django Ninja
+NINJA_PAGINATION_PER_PAGE = 20
+
+DEMO_DESCRIPTION = _("A bridge between people who do not share a language.")
+os.environ.setdefault("QIAO_HOME_RESOLVED", str(QIAO_HOME))
