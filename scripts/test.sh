@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# The whole test suite: installs what it needs, then runs lint, types and tests on SQLite and
+# on a real PostgreSQL server (plus the browser tests in Debian's Chromium).
+# Usage: scripts/test.sh [extra pytest args]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PY=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then "$PY" -m venv .venv; fi
+.venv/bin/pip install -q --disable-pip-version-check -e '.[test]'
+
+# System packages the tests drive: Chromium (+ CJK fonts), PostgreSQL, Redis.
+need=()
+command -v chromium >/dev/null || need+=(chromium)
+[ -d /usr/share/fonts/opentype/noto ] || need+=(fonts-noto-cjk)
+ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need+=(postgresql)
+command -v redis-server >/dev/null || need+=(redis-server)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  else
+    echo "Missing system packages: ${need[*]} (run as root or install them)"; exit 1
+  fi
+fi
+
+echo "== ruff"; .venv/bin/ruff check src tests bench
+echo "== mypy (engines)"; .venv/bin/mypy
+
+echo "== pytest on SQLite"
+.venv/bin/pytest -q -p no:cacheprovider "$@"
+
+echo "== pytest on PostgreSQL"
+eval "$(scripts/services.sh postgres)"
+trap 'scripts/services.sh stop' EXIT
+DATABASE_URL="$QIAO_TEST_PG_URL" .venv/bin/pytest -q -p no:cacheprovider \
+  --ignore=tests/engines -m "not browser" "$@"

@@ -1,0 +1,121 @@
+"""Shared fixtures: users, notes with real images, API clients.
+
+Engine tests (tests/engines/...) need none of this and run without a database.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+os.environ.setdefault("QIAO_HOME", tempfile.mkdtemp(prefix="qiao-test-home-"))
+os.environ.setdefault("QIAO_RATE_LIMITS_ENABLED", "0")
+# Tasks run inline in tests so their effects are visible in the test transaction.
+os.environ.setdefault("QIAO_TASK_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
+
+from tests import factories  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Each test writes media to its own folder; tasks run inline (ImmediateBackend)."""
+    if getattr(settings, "MEDIA_STORAGE", "local") == "local":
+        settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))
+        settings.STORAGES = {
+            **settings.STORAGES,
+            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            "staticfiles": {
+                "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        }
+
+
+@pytest.fixture
+def image_bytes() -> Callable[..., bytes]:
+    return factories.image_bytes
+
+
+@pytest.fixture
+def user(db: Any) -> Any:
+    return factories.UserFactory()
+
+
+@pytest.fixture
+def make_user(db: Any) -> Callable[..., Any]:
+    return factories.UserFactory
+
+
+@pytest.fixture
+def make_note(db: Any, django_capture_on_commit_callbacks: Any) -> Callable[..., Any]:
+    """Create a published note with real, processed images (variants rendered)."""
+
+    def _make(author: Any = None, **kw: Any) -> Any:
+        with django_capture_on_commit_callbacks(execute=True):
+            return factories.make_note(author or factories.UserFactory(), **kw)
+
+    return _make
+
+
+class ApiClient:
+    """A test client that speaks JSON and carries a bearer token."""
+
+    def __init__(self, client: Any, token: str | None = None) -> None:
+        self.client = client
+        self.token = token
+
+    def _headers(self) -> dict[str, str]:
+        return {"HTTP_AUTHORIZATION": f"Bearer {self.token}"} if self.token else {}
+
+    def get(self, path: str, **params: Any) -> Any:
+        return self.client.get("/api/v1" + path, params, **self._headers())
+
+    def post(self, path: str, data: Any = None, **kw: Any) -> Any:
+        if kw.pop("multipart", False):
+            return self.client.post("/api/v1" + path, data or {}, **self._headers())
+        return self.client.post("/api/v1" + path, data or {}, content_type="application/json",
+                                **self._headers())
+
+    def patch(self, path: str, data: Any = None) -> Any:
+        return self.client.patch("/api/v1" + path, data or {},
+                                 content_type="application/json", **self._headers())
+
+    def delete(self, path: str) -> Any:
+        return self.client.delete("/api/v1" + path, **self._headers())
+
+
+@pytest.fixture
+def api(client: Any) -> ApiClient:
+    """Anonymous API client."""
+    return ApiClient(client)
+
+
+@pytest.fixture
+def api_as(db: Any) -> Callable[[Any], ApiClient]:
+    """api_as(user) -> an API client authenticated with a fresh token for that user."""
+    from django.test import Client
+
+    from qiao.accounts.services import issue_token
+
+    def _as(u: Any) -> ApiClient:
+        return ApiClient(Client(), issue_token(u, "test"))
+
+    return _as
+
+
+@pytest.fixture
+def run_tasks(django_capture_on_commit_callbacks: Any) -> Iterator[None]:
+    """Run on-commit task enqueues (image variants, translation) inside the test."""
+    with django_capture_on_commit_callbacks(execute=True):
+        yield
+
+
+def png_bytes(w: int = 64, h: int = 48, color: tuple[int, int, int] = (10, 120, 200)) -> bytes:
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (w, h), color).save(buf, "PNG")
+    return buf.getvalue()
