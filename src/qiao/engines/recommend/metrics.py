@@ -38,7 +38,9 @@ def single_target_metrics(
 def topk(scores: np.ndarray, k: int, rng: np.random.Generator | None = None) -> np.ndarray:
     """Indices of the k best items per row, best first (ties broken at random)."""
     if rng is not None:
-        scores = scores + rng.random(scores.shape) * 1e-7 * (np.abs(scores).max() + 1e-12)
+        finite = np.abs(scores[np.isfinite(scores)])
+        scale = float(finite.max()) if finite.size else 1.0
+        scores = scores + rng.random(scores.shape) * 1e-7 * (scale + 1e-12)
     k = min(k, scores.shape[1])
     part = np.argpartition(-scores, k - 1, axis=1)[:, :k]
     order = np.take_along_axis(scores, part, axis=1).argsort(axis=1)[:, ::-1]

@@ -124,7 +124,7 @@ class RecommenderConfig:
     ranker_rounds: int = 300
     ranker_leaves: int = 31
     ranker_learning_rate: float = 0.05
-    train_candidates_per_source: int = 50
+    train_candidates_per_source: int | None = None  # None: the serving quotas
     tune_max_users: int = 3000
     ann_min_items: int = 50000  # below this brute force beats an index
     seed: int = 0
