@@ -153,30 +153,28 @@ class TranslationService:
         ]
         results: list[TranslationResult | None] = [None] * len(jobs)
         reasons: dict[str, str] = {}
+        usable: list[tuple[Translator, str]] = []
         for engine in self.engines:
-            todo = [j for j in jobs if results[j.index] is None]
-            if not todo:
-                break
             try:
                 if not engine.supports(src, tgt):
                     reasons[engine.name] = "no model for this pair"
                     continue
-                version = engine.model_version(src, tgt)
+                usable.append((engine, engine.model_version(src, tgt)))
             except Exception as exc:  # noqa: BLE001 - a misconfigured engine is skipped
                 reasons[engine.name] = f"unavailable: {exc}"
-                continue
-            misses = []
-            for job in todo:
-                key = cache_key(job.text, source, target, engine.name, version)
-                hit = self.cache.get(key)
+        # Cached translations first, from any engine that still has the same model.
+        for job in jobs:
+            for engine, version in usable:
+                hit = self.cache.get(cache_key(job.text, source, target, engine.name, version))
                 if hit is not None:
                     results[job.index] = TranslationResult(
                         hit, source, target, engine.name, version, True
                     )
-                else:
-                    misses.append(job)
+                    break
+        for engine, version in usable:
+            misses = [j for j in jobs if results[j.index] is None]
             if not misses:
-                continue
+                break
             try:
                 outputs = self._run_engine(engine, [j.engine_text for j in misses], src, tgt)
             except Exception as exc:  # noqa: BLE001 - fall through to the next engine

@@ -1,0 +1,81 @@
+"""Language identification on real-looking social snippets."""
+
+from __future__ import annotations
+
+import pytest
+
+from qiao.engines.translate import detect_language, identify_language
+from qiao.engines.translate.langid import LanguageDetector, chinese_script
+
+SNIPPETS = [
+    # mixed Chinese/English: Han outweighs the Latin words
+    ("这个 pizza 太好吃了", "zh"),
+    ("今天去了 Costco，买了好多东西 😂", "zh"),
+    ("周末 city walk 打卡 #上海# @小红", "zh"),
+    ("绝绝子！！！yyds", "zh"),
+    ("我的 OOTD 分享～", "zh"),
+    # Traditional Chinese
+    ("這個披薩太好吃了", "zh-Hant"),
+    ("今天天氣很好，我們去臺北101吧", "zh-Hant"),
+    ("謝謝大家的支持❤️", "zh-Hant"),
+    # Japanese: kana, not Chinese
+    ("今日はいい天気ですね", "ja"),
+    ("このラーメン美味しい！", "ja"),
+    ("東京タワーに行ってきた📸", "ja"),
+    # Korean
+    ("오늘 날씨 좋다", "ko"),
+    # English
+    ("Just got back from 成都, the food was amazing", "en"),
+    ("omg this hotpot place is so good", "en"),
+    ("Best dumplings I've had outside of Shanghai!", "en"),
+    ("Can anyone recommend a good tea shop near the Bund?", "en"),
+    ("@amy_lee thanks for the tip!! https://maps.example.com/x", "en"),
+    # other languages among the configured ones
+    ("Bonjour tout le monde, quelle belle journée à Paris", "fr"),
+    ("Me encanta la comida china, sobre todo los dumplings", "es"),
+    # nothing to go on
+    ("lol 😂", "und"),
+    ("👍👍", "und"),
+    ("haha", "und"),
+    ("LMAO 💀💀💀", "und"),
+    ("ok", "und"),
+    ("2024!!!", "und"),
+    ("https://example.com/some/page", "und"),
+    ("@someone", "und"),
+    ("", "und"),
+    ("   ", "und"),
+    ("🍜🔥🔥 10/10", "und"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SNIPPETS)
+def test_social_snippets(text: str, expected: str) -> None:
+    assert detect_language(text) == expected, identify_language(text)
+
+
+def test_a_lone_kana_does_not_make_chinese_japanese() -> None:
+    assert detect_language("我の火锅日记，今天吃了很多好吃的") == "zh"
+
+
+def test_detection_is_restricted_to_configured_languages() -> None:
+    only = LanguageDetector(["en", "zh"])
+    assert only.identify("Bonjour tout le monde, quelle belle journée").code in {"en", "und"}
+    assert only.identify("今日はいい天気ですね").code == "zh"  # no ja configured: Han rules
+
+
+def test_result_says_how_it_decided() -> None:
+    d = identify_language("这个 pizza 太好吃了")
+    assert d.code == "zh" and d.method == "rule:han" and 0 < d.confidence <= 1
+    assert str(d) == "zh"
+    assert identify_language("The weather in Beijing is lovely today").method == "lingua"
+
+
+def test_script_detection() -> None:
+    assert chinese_script("简体中文") == "zh"
+    assert chinese_script("繁體中文") == "zh-Hant"
+    assert chinese_script("中文") == "zh"  # shared characters: Simplified by default
+
+
+def test_unknown_language_code_is_rejected() -> None:
+    with pytest.raises(ValueError, match="unknown language"):
+        LanguageDetector(["en", "xx"]).identify("hello there my friends")
