@@ -97,35 +97,53 @@ def _cedpane_names(path: Path) -> dict[str, list[str]]:
     return out
 
 
-def _bad_words(cedict: Any, jieba_dict: Path) -> dict[str, tuple[str, str]]:
-    """toneless pinyin key ('duziteng') -> (word, English gloss)."""
+STRONG_GLOSS = re.compile(
+    r"\b(vulgar|shit|fuck|penis|vagina|testicles?|scrotum|prostitute|whore|slut|impoten\w*|"
+    r"excrement|feces|faeces|urine|fart|corpse|coffin)\b",
+    re.IGNORECASE,
+)
+
+
+def _bad_words(cedict: Any, jieba_dict: Path) -> dict[str, tuple[str, str, int, str]]:
+    """toneless key ('duziteng') -> (word, English gloss, jieba frequency, numbered pinyin).
+
+    Kept: CC-CEDICT words with a negative gloss and jieba words containing a clearly bad
+    character, if common enough to come to mind (jieba frequency >= 50) or strongly
+    vulgar/deathly whatever their frequency.
+    """
     from pypinyin import Style, lazy_pinyin
 
-    out: dict[str, tuple[str, str]] = {}
+    freq: dict[str, int] = {}
+    with open(jieba_dict, encoding="utf-8") as fh:
+        for line in fh:
+            parts = line.split()
+            if len(parts) >= 2:
+                freq[parts[0]] = int(parts[1])
+
+    out: dict[str, tuple[str, str, int, str]] = {}
+
+    def add(word: str, pinyin: str, gloss: str) -> None:
+        f = freq.get(word, 0)
+        if f < 50 and not STRONG_GLOSS.search(gloss):
+            return
+        key = "".join(toneless(p) for p in pinyin.split())
+        old = out.get(key)
+        if old is None or f > old[2]:
+            out[key] = (word, gloss[:60], f, pinyin)
+
     for e in cedict.entries:
         s = e["simplified"]
         if not (2 <= len(s) <= 4) or not _CJK_RE.fullmatch(s) or e["pinyin"][:1].isupper():
             continue
         glosses = [d for d in e["definitions"] if NEGATIVE_GLOSS.search(d)]
-        if not glosses:
-            continue
-        key = "".join(toneless(p) for p in e["pinyin"].split())
-        out.setdefault(key, (s, glosses[0][:60]))
-    with open(jieba_dict, encoding="utf-8") as fh:
-        for line in fh:
-            parts = line.split()
-            if len(parts) < 2:
-                continue
-            w, freq = parts[0], int(parts[1])
-            if not (2 <= len(w) <= 3) or freq < 3 or not any(c in BAD_CHARS for c in w):
-                continue
-            key = "".join(toneless(p) for p in lazy_pinyin(w, style=Style.TONE3))
-            if key not in out:
-                gloss = ""
-                entry = cedict.get_entry(w)
-                if entry:
-                    gloss = entry["definitions"][0][:60]
-                out[key] = (w, gloss)
+        if glosses:
+            add(s, e["pinyin"].lower().replace("u:", "v"), glosses[0])
+    for w, f in freq.items():
+        if 2 <= len(w) <= 3 and f >= 50 and any(c in BAD_CHARS for c in w):
+            entry = cedict.get_entry(w)
+            gloss = entry["definitions"][0] if entry else ""
+            add(w, " ".join(lazy_pinyin(w, style=Style.TONE3, neutral_tone_with_five=True)),
+                gloss)
     return out
 
 
@@ -201,8 +219,8 @@ def build(data_dir: str | None = None, out: Path = PACKAGE_DATA) -> None:
     bad = _bad_words(cedict, jieba_dict)
     _write_tsv(
         out / "bad_words.tsv.gz",
-        ((k, w, g) for k, (w, g) in sorted(bad.items())),
-        "# toneless_key\tword\tgloss (CC-CEDICT CC BY-SA 4.0; jieba MIT)",
+        ((k, w, g, str(f), p) for k, (w, g, f, p) in sorted(bad.items())),
+        "# toneless_key\tword\tgloss\tjieba_freq\tpinyin (CC-CEDICT CC BY-SA 4.0; jieba MIT)",
         gz=True,
     )
     print("bad words", len(bad))

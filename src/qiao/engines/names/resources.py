@@ -34,6 +34,8 @@ class BadWord:
     word: str
     gloss_en: str
     source: str  # "curated", "cc-cedict/jieba"
+    freq: int = 0  # jieba frequency (how readily the word comes to mind)
+    tones: str = ""  # e.g. "3 3" for 阳痿
 
 
 def _rows(path: Path) -> list[list[str]]:
@@ -73,7 +75,7 @@ class Resources:
     def surnames(self) -> dict[str, Surname]:
         out: dict[str, Surname] = {}
         for r in _rows(self.data_dir / "surnames.tsv"):
-            out[r[0]] = Surname(r[0], r[1], int(r[2]), r[3])
+            out[r[0]] = Surname(r[0], r[1], int(float(r[2])), r[3])
         return out
 
     @cached_property
@@ -103,8 +105,9 @@ class Resources:
         """Negative/vulgar words from CC-CEDICT glosses and jieba, keyed by toneless pinyin."""
         out: dict[str, BadWord] = {}
         for r in _rows(self.data_dir / "bad_words.tsv.gz"):
-            r += [""] * (3 - len(r))
-            out[r[0]] = BadWord(r[1], r[2], "cc-cedict/jieba")
+            r += [""] * (5 - len(r))
+            tones = " ".join(p[-1] if p[-1:].isdigit() else "5" for p in r[4].split())
+            out[r[0]] = BadWord(r[1], r[2], "cc-cedict/jieba", int(r[3] or 0), tones)
         return out
 
     @cached_property
