@@ -109,7 +109,9 @@ def test_fallback_when_first_engine_has_no_model() -> None:
 
 def test_wrong_number_of_outputs_is_a_failure() -> None:
     class Broken(FakeEngine):
-        def translate(self, texts: list[str], source: str, target: str, timeout: float) -> list[str]:
+        def translate(
+            self, texts: list[str], source: str, target: str, timeout: float
+        ) -> list[str]:
             return []
 
     [r] = service(Broken("broken"), FakeEngine("b")).translate(["hi"], "en", "zh")
