@@ -19,10 +19,41 @@ import pytest
 
 TINY_MODEL_VERSION = "tiny-marian-v1"
 
-EN_WORDS = (
-    "the a good food hot pot I love we eat today city friend very nice coffee tea street "
-    "photo morning night rain sun happy so much my this is was and with at"
-).split()
+EN_WORDS = [
+    "the",
+    "a",
+    "good",
+    "food",
+    "hot",
+    "pot",
+    "I",
+    "love",
+    "we",
+    "eat",
+    "today",
+    "city",
+    "friend",
+    "very",
+    "nice",
+    "coffee",
+    "tea",
+    "street",
+    "photo",
+    "morning",
+    "night",
+    "rain",
+    "sun",
+    "happy",
+    "so",
+    "much",
+    "my",
+    "this",
+    "is",
+    "was",
+    "and",
+    "with",
+    "at",
+]
 ZH_CHARS = list(
     "我你他她们的是在有这个人好吃火锅今天天气很喜欢朋友城市咖啡茶街照片早上晚雨太阳开心了吗呢"
 )

@@ -1,0 +1,45 @@
+"""Bergamot (fxtranslate) with real Firefox Translations models.
+
+These run only when ``QIAO_TEST_MT_MODELS`` points at a models directory holding
+``bergamot/zh-en`` and ``bergamot/en-zh`` (as ``qiao translate install`` leaves it), or at a
+directory with ``zh-en``/``en-zh`` directly. Without models they are skipped, not failed.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from qiao.engines.translate import TranslationService
+from qiao.engines.translate.engines.bergamot import BergamotTranslator, find_bergamot_files
+from qiao.engines.translate.langid import detect_language
+
+
+def _models() -> Path:
+    env = os.environ.get("QIAO_TEST_MT_MODELS")
+    if not env:
+        pytest.skip("QIAO_TEST_MT_MODELS is not set (it must point at installed Bergamot models)")
+    root = Path(env)
+    for cand in (root / "bergamot", root):
+        if find_bergamot_files(cand / "zh-en") and find_bergamot_files(cand / "en-zh"):
+            return cand
+    pytest.skip(f"QIAO_TEST_MT_MODELS={env} has no bergamot zh-en and en-zh models")
+
+
+def test_bergamot_zh_en_and_en_zh() -> None:
+    svc = TranslationService(engines=[BergamotTranslator(_models())])
+    [r] = svc.translate(["@小明 今天的火锅太好吃了！😂 #成都#"], "zh", "en")
+    assert r.engine == "bergamot"
+    assert detect_language(r.text) == "en", r.text
+    for span in ("@小明", "😂", "#成都#"):
+        assert span in r.text
+    [r] = svc.translate(["The weather in Shanghai is lovely today. @amy #travel"], "en", "zh")
+    assert detect_language(r.text) in {"zh", "zh-Hant"}, r.text
+    assert "@amy" in r.text and "#travel" in r.text
+
+
+def test_bergamot_missing_pair_is_not_supported(tmp_path: Path) -> None:
+    eng = BergamotTranslator(tmp_path)
+    assert not eng.supports("zh", "en")
