@@ -18,6 +18,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -161,19 +162,19 @@ def _grid(name: str, n_items: int) -> list[_Cand]:
     if name == "most-popular":
         return [_Cand(name, MostPopular, {})]
     if name == "item-knn":
-        return [_Cand(name, lambda k=k: ItemKNN(k, 0.0), {"k": k}) for k in (20, 50, 100, 200)]
+        return [_Cand(name, partial(ItemKNN, k, 0.0), {"k": k}) for k in (20, 50, 100, 200)]
     if name == "implicit-als":
         out = []
         for f in (64, 128):
             for reg, alpha in ((0.01, 1.0), (0.1, 5.0), (1.0, 20.0)):
                 out.append(_Cand(
-                    name, lambda f=f, reg=reg, alpha=alpha: ImplicitALS(f, reg, alpha, 15),
+                    name, partial(ImplicitALS, f, reg, alpha, 15),
                     {"factors": f, "regularization": reg, "alpha": alpha}))
         return out
     if name == "ease":
         if n_items > 20000:
             return []
-        return [_Cand(name, lambda lam=lam: EASE(lam), {"lambda": lam})
+        return [_Cand(name, partial(EASE, lam), {"lambda": lam})
                 for lam in (20.0, 100.0, 400.0, 1500.0)]
     raise ValueError(name)
 

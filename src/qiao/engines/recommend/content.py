@@ -13,10 +13,11 @@ import scipy.sparse as sp
 
 _WORD = re.compile(r"[a-z0-9][a-z0-9'_-]+|[\u3400-\u9fff\uf900-\ufaff]+", re.IGNORECASE)
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-_STOP = frozenset(
-    "the a an and or of to in on for with is it this that was are be as at by from i my you "
-    "but not so very have has had they we he she its if than then too".split()
-)
+_STOP = frozenset({
+    "the", "a", "an", "and", "or", "of", "to", "in", "on", "for", "with", "is", "it", "this",
+    "that", "was", "are", "be", "as", "at", "by", "from", "i", "my", "you", "but", "not", "so",
+    "very", "have", "has", "had", "they", "we", "he", "she", "its", "if", "than", "then", "too",
+})
 
 try:  # optional: proper Chinese words
     import jieba as _jieba  # type: ignore[import-not-found, unused-ignore]

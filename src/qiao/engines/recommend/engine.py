@@ -84,6 +84,27 @@ def _batched_ndcg(
     return tot / max(1, len(hists))
 
 
+def _co_scorer(co: sp.csr_matrix, hl: float, n: int) -> Callable[[list[np.ndarray]], np.ndarray]:
+    def fn(hb: list[np.ndarray]) -> np.ndarray:
+        return np.asarray((history_matrix(hb, n, hl) @ co).todense())
+
+    return fn
+
+
+def _seq_scorer(tr: Transitions) -> Callable[[list[np.ndarray]], np.ndarray]:
+    def fn(hb: list[np.ndarray]) -> np.ndarray:
+        return tr.score(np.zeros(0), hb)
+
+    return fn
+
+
+def _emb_scorer(comp: _Components) -> Callable[[list[np.ndarray]], np.ndarray]:
+    def fn(hb: list[np.ndarray]) -> np.ndarray:
+        return comp.user_vectors(hb) @ comp.item_vecs.T
+
+    return fn
+
+
 def fit_components(
     seqs: list[np.ndarray],
     n_items: int,
@@ -121,9 +142,7 @@ def fit_components(
                 if tuning:
                     assert tune_hists is not None and tune_targets is not None
                     v = _batched_ndcg(
-                        lambda hb, co=co, hl=hl: np.asarray(
-                            (history_matrix(hb, n_items, hl) @ co).todense()
-                        ),
+                        _co_scorer(co, hl, n_items),
                         tune_hists, tune_targets,
                     )
                 else:
@@ -150,9 +169,7 @@ def fit_components(
                 if tuning:
                     assert tune_hists is not None and tune_targets is not None
                     v = _batched_ndcg(
-                        lambda hb, co=co, hl=hl: np.asarray(
-                            (history_matrix(hb, n_items, hl) @ co).todense()
-                        ),
+                        _co_scorer(co, hl, n_items),
                         tune_hists, tune_targets,
                     )
                 if bestk is None or v > bestk[0]:
@@ -164,7 +181,8 @@ def fit_components(
     # --- sequential transitions ------------------------------------------------------
     sgrid: list[tuple[int, float, float]] = [(3, 0.5, 1.0), (5, 0.6, 2.0), (10, 0.8, 5.0)]
     if "seq_params" in fixed:
-        sgrid = [tuple(fixed["seq_params"])]  # type: ignore[list-item]
+        w0, d0, h0 = fixed["seq_params"]
+        sgrid = [(int(w0), float(d0), float(h0))]
     elif cfg.seq_params is not None or not tuning:
         sgrid = [cfg.seq_params or (5, 0.6, 2.0)]
     bests: tuple[float, Transitions] | None = None
@@ -174,8 +192,7 @@ def fit_components(
         v = 0.0
         if tuning:
             assert tune_hists is not None and tune_targets is not None
-            v = _batched_ndcg(lambda hb, tr=tr: tr.score(np.zeros(0), hb), tune_hists,
-                              tune_targets)
+            v = _batched_ndcg(_seq_scorer(tr), tune_hists, tune_targets)
         if bests is None or v > bests[0]:
             bests = (v, tr)
     assert bests is not None
@@ -205,8 +222,7 @@ def fit_components(
             if tuning:
                 assert tune_hists is not None and tune_targets is not None
                 comp = _Components(n_items, co_best, co_hl, seq, iv, col_scale, hl)
-                v = _batched_ndcg(lambda hb, comp=comp, iv=iv: comp.user_vectors(hb) @ iv.T,
-                                  tune_hists, tune_targets)
+                v = _batched_ndcg(_emb_scorer(comp), tune_hists, tune_targets)
             if beste is None or v > beste[0]:
                 beste = (v, f, hl)
     assert beste is not None
@@ -351,18 +367,24 @@ class Recommender:
                 self.n_trained_items = n
                 self._build_indices()
                 rk_ids = rng.permutation(hold)[: cfg.ranker_max_users]
+                full_pop = self.pop
+                self.pop = np.zeros(n, dtype=np.float32)  # popularity as of the prefix
+                for h in prefix:
+                    np.add.at(self.pop, h, 1.0)
                 self._train_ranker(
                     [prefix[i] for i in rk_ids],
                     np.asarray([seqs[i][-1] for i in rk_ids], dtype=np.int64),
                     [users[i] for i in rk_ids],
                     impressions, strength,
+                    {users[i]: first_pos[(users[i], int(seqs[i][-1]))][0] for i in rk_ids},
                 )
+                self.pop = full_pop
                 rep.stages["ranker"] = time.perf_counter() - ts0
         prog("fit", 0.8)
         ts0 = time.perf_counter()
-        fixed = {k: chosen[k] for k in ("ease_lambda", "coengage_half_life", "knn_k",
-                                        "seq_params", "embed_factors", "embed_half_life")
-                 if k in chosen}
+        keys = ("ease_lambda", "coengage_half_life", "knn_k", "seq_params", "embed_factors",
+                "embed_half_life")
+        fixed: dict[str, Any] = {k: chosen[k] for k in keys if k in chosen}
         self.comp = fit_components(seqs if seqs else [np.zeros(0, np.int32)], n, cfg,
                                    fixed=fixed)
         self.comp.chosen.update({k: v for k, v in chosen.items() if k.startswith("val_")})
@@ -515,10 +537,10 @@ class Recommender:
             bad.update(h.tolist())
             props: list[tuple[int, np.ndarray]] = []
 
-            def top(vec: np.ndarray, k: int) -> np.ndarray:
+            def top(vec: np.ndarray, k: int, nbad: int = len(bad)) -> np.ndarray:
                 if k <= 0:
                     return np.zeros(0, dtype=np.int64)
-                kk = min(len(vec), k + len(bad))
+                kk = min(len(vec), k + nbad)
                 idx = np.argpartition(-vec, kk - 1)[:kk] if kk < len(vec) else np.arange(len(vec))
                 idx = idx[np.argsort(-vec[idx])]
                 idx = idx[vec[idx] > 0]
@@ -645,6 +667,7 @@ class Recommender:
     def _train_ranker(
         self, hists: list[np.ndarray], targets: np.ndarray, users: list[int],
         impressions: list[Interaction], strength: dict[tuple[int, int], float],
+        target_ts: dict[int, float],
     ) -> None:
         import lightgbm as lgb
 
@@ -663,19 +686,28 @@ class Recommender:
                 xs.append(f)
                 ys.append(y)
                 groups.append(len(c))
-        # logged impressions: (user, day) groups of shown notes labelled by their outcome
-        imp_groups: dict[tuple[int, int], list[Interaction]] = {}
+        # logged impressions with their outcomes: for each held-out user, the notes shown on
+        # the day of the held-out positive (features from the prefix model, so the outcome
+        # being predicted is not inside the features)
+        target_of = {u: int(t) for u, t in zip(users, targets.tolist(), strict=True)}
+        hist_of = dict(zip(users, hists, strict=True))
+        imp_groups: dict[int, list[Interaction]] = {}
         for e in impressions:
-            imp_groups.setdefault((e.user_id, int(e.ts // 86400)), []).append(e)
-        for (u, _day), evs in list(imp_groups.items())[: cfg.ranker_max_users]:
+            tts = target_ts.get(e.user_id)
+            if tts is not None and int(e.ts // 86400) == int(tts // 86400) and e.ts <= tts:
+                imp_groups.setdefault(e.user_id, []).append(e)
+        for u, evs in imp_groups.items():
             idx = np.unique(np.asarray([self.note_index[e.note_id] for e in evs], np.int64))
-            lab = np.asarray([strength.get((u, int(j)), 0.0) for j in idx], dtype=np.float32)
+            hist = hist_of[u]
+            idx = idx[np.isin(idx, hist, invert=True)]
+            if target_of[u] not in set(idx.tolist()):
+                continue
+            lab = np.asarray([strength.get((u, int(j)), 0.0) if j == target_of[u] else 0.0
+                              for j in idx.tolist()], dtype=np.float32)
             lab = np.select([lab >= 1.5, lab >= 1.0, lab >= 0.5], [3.0, 2.0, 1.0], 0.0)
             if len(idx) < 2 or lab.max() == lab.min():
                 continue
-            hist = self.user_hist.get(u, np.zeros(0, np.int32))
             t_first = min(e.ts for e in evs)
-            hist = hist[np.isin(hist, idx, invert=True)]
             comp = self.comp
             assert comp is not None
             ntr = comp.co.shape[0]

@@ -76,7 +76,8 @@ class UserContext:
 class ScoredNote:
     note_id: int
     score: float
-    source: str  # which candidate source proposed it first: collab|coengage|content|follow|fresh|trending
+    # the candidate source that proposed it first, one of engine.SOURCES
+    source: str
 
 
 @dataclass(slots=True)
@@ -100,7 +101,7 @@ class RecommenderConfig:
     quota_trending: int = 30
     # re-ranking
     max_per_author_in_10: int = 2
-    max_per_topic_in_10: int = 4
+    max_per_topic_in_10: int = 7
     cross_language_share: float = 0.2  # share of a page in the user's *other* reading languages
     exploration_share: float = 0.1  # share of a page reserved for fresh notes (cold-start notes)
     cache_size: int = 256 * 1024  # ranked lists kept for cursor paging (by user)
