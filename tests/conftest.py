@@ -6,32 +6,19 @@ Engine tests (tests/engines/...) need none of this and run without a database.
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-
-os.environ.setdefault("QIAO_HOME", tempfile.mkdtemp(prefix="qiao-test-home-"))
-os.environ.setdefault("QIAO_RATE_LIMITS_ENABLED", "0")
-# Tasks run inline in tests so their effects are visible in the test transaction.
-os.environ.setdefault("QIAO_TASK_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
 
 from tests import factories  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
 def _media_root(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
-    """Each test writes media to its own folder; tasks run inline (ImmediateBackend)."""
+    """Each test writes media to its own folder."""
     if getattr(settings, "MEDIA_STORAGE", "local") == "local":
         settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))
-        settings.STORAGES = {
-            **settings.STORAGES,
-            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-            "staticfiles": {
-                "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-        }
 
 
 @pytest.fixture
@@ -50,12 +37,11 @@ def make_user(db: Any) -> Callable[..., Any]:
 
 
 @pytest.fixture
-def make_note(db: Any, django_capture_on_commit_callbacks: Any) -> Callable[..., Any]:
+def make_note(db: Any, run_tasks: None) -> Callable[..., Any]:
     """Create a published note with real, processed images (variants rendered)."""
 
     def _make(author: Any = None, **kw: Any) -> Any:
-        with django_capture_on_commit_callbacks(execute=True):
-            return factories.make_note(author or factories.UserFactory(), **kw)
+        return factories.make_note(author or factories.UserFactory(), **kw)
 
     return _make
 
@@ -107,10 +93,16 @@ def api_as(db: Any) -> Callable[[Any], ApiClient]:
 
 
 @pytest.fixture
-def run_tasks(django_capture_on_commit_callbacks: Any) -> Iterator[None]:
-    """Run on-commit task enqueues (image variants, translation) inside the test."""
-    with django_capture_on_commit_callbacks(execute=True):
+def run_tasks() -> Iterator[None]:
+    """Run background tasks (image variants, translation) at once, inside the test's
+    transaction, instead of after a commit that a test transaction never makes."""
+    from qiao.core import tasks
+
+    tasks.EAGER = True
+    try:
         yield
+    finally:
+        tasks.EAGER = False
 
 
 def png_bytes(w: int = 64, h: int = 48, color: tuple[int, int, int] = (10, 120, 200)) -> bytes:

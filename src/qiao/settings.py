@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "ninja",
     "django_htmx",
+    "js_lib_htmx",
     "django_tasks",
     "qiao.core",
     "qiao.accounts",
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "qiao.core.middleware.RequestIdMiddleware",
+    "qiao.core.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -108,6 +110,8 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(QIAO_HOME / "qiao.sqlite3"),
+            # A file, not memory, so tests with threads see one database with real locking.
+            "TEST": {"NAME": str(QIAO_HOME / "test.sqlite3")},
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
@@ -210,6 +214,33 @@ QIAO_TASK_BACKEND = env_str(
 )
 TASKS = {"default": {"BACKEND": QIAO_TASK_BACKEND, "QUEUES": []}}
 
+# --- Production profile: Redis timeouts and sessions, Celery, metrics (docs/configuration.md).
+#: Seconds to wait for Redis to accept a connection / answer, so a dead Redis fails fast.
+QIAO_REDIS_CONNECT_TIMEOUT = float(env_str("QIAO_REDIS_CONNECT_TIMEOUT", "0.5"))
+QIAO_REDIS_SOCKET_TIMEOUT = float(env_str("QIAO_REDIS_SOCKET_TIMEOUT", "1.0"))
+if REDIS_URL:
+    CACHES["default"]["OPTIONS"] = {
+        "socket_connect_timeout": QIAO_REDIS_CONNECT_TIMEOUT,
+        "socket_timeout": QIAO_REDIS_SOCKET_TIMEOUT,
+        "retry_on_timeout": False,
+    }
+    # Sessions read from Redis and fall back to the database when Redis is down.
+    SESSION_ENGINE = "qiao.core.sessions"
+#: The cache alias for the feed's per-user candidate lists.
+QIAO_FEED_CACHE_ALIAS = env_str("QIAO_FEED_CACHE_ALIAS", "default")
+QIAO_CELERY_VISIBILITY_TIMEOUT = env_int("QIAO_CELERY_VISIBILITY_TIMEOUT", 900)
+QIAO_CELERY_TASK_TIME_LIMIT = env_int("QIAO_CELERY_TASK_TIME_LIMIT", 600)
+QIAO_CELERY_MAX_RETRIES = env_int("QIAO_CELERY_MAX_RETRIES", 6)
+QIAO_CELERY_MAX_TASKS_PER_CHILD = env_int("QIAO_CELERY_MAX_TASKS_PER_CHILD", 1000)
+#: Periodic jobs run by `qiao beat` (a missing function is skipped quietly).
+QIAO_RECOMMEND_TRAIN_FUNCTION = env_str("QIAO_RECOMMEND_TRAIN_FUNCTION",
+                                        "qiao.feed.training.train_periodic")
+QIAO_RECOMMEND_TRAIN_EVERY = env_int("QIAO_RECOMMEND_TRAIN_EVERY", 6 * 3600)
+QIAO_REPAIR_EVERY = env_int("QIAO_REPAIR_EVERY", 300)
+QIAO_REPAIR_AFTER = env_int("QIAO_REPAIR_AFTER", 120)
+#: /metrics answers 127.0.0.1, or anyone with `Authorization: Bearer <this token>`.
+QIAO_METRICS_TOKEN = env_str("QIAO_METRICS_TOKEN", "")
+
 # --- Rate limits ("count/seconds"), per user and per IP.
 QIAO_RATE_LIMITS = {
     "write": env_str("QIAO_RATE_WRITE", "120/60"),
@@ -257,7 +288,10 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "django_tasks": {"level": "WARNING"},  # one line per task state is noise
+    },
 }
 
 # --- Data sets for benchmarks and optional engines (never a hard-coded path).

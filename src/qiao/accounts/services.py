@@ -140,6 +140,30 @@ def update_profile(user: User, **changes: Any) -> User:
     return user
 
 
+def complete_onboarding(
+    user: User, *, ui_language: str, read_languages: list[str], interests: list[str],
+) -> User:
+    """Store the first-run choices (the recommender's cold start) and mark the user onboarded.
+
+    At least three interests are required; languages are validated as in update_profile.
+    """
+    from qiao.core.text import normalize_topic
+
+    chosen = [t for t in dict.fromkeys(normalize_topic(str(i)) for i in interests) if t]
+    errors: dict[str, list[str]] = {}
+    if len(chosen) < 3:
+        errors["interests"] = [_("Pick at least three interests.")]
+    if not read_languages:
+        errors["read_languages"] = [_("Pick at least one language you read.")]
+    if errors:
+        raise Invalid(_("Please correct the highlighted fields."), fields=errors)
+    update_profile(user, ui_language=ui_language, read_languages=read_languages,
+                   interests=chosen)
+    user.onboarded = True
+    user.save(update_fields=["onboarded"])
+    return user
+
+
 def set_avatar(user: User, data: bytes) -> User:
     """Validate, crop square, store a 256-px WebP; replace and delete the old file."""
     from PIL import ImageOps

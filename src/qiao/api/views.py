@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib.auth import login as django_login
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import File, Form, NinjaAPI, Query, Router
+from ninja import File, Form, NinjaAPI, Router
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.files import UploadedFile
@@ -24,7 +24,7 @@ from qiao.api.serialize import (
     notification_out,
     profile_out,
 )
-from qiao.core.errors import Invalid, NotFound, RateLimited, ServiceError, TooLarge
+from qiao.core.errors import Invalid, RateLimited, ServiceError, TooLarge
 from qiao.core.ratelimit import check_rate, client_ip
 from qiao.events.services import EventIn as EventRow
 from qiao.events.services import log_events

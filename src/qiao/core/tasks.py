@@ -8,9 +8,15 @@ from django.db import transaction
 from django_tasks import default_task_backend
 from django_tasks.base import Task
 
+#: Tests set this to run tasks at once: a test's transaction never commits.
+EAGER = False
+
 
 def enqueue_on_commit(task: Task[Any, Any], *args: Any, **kwargs: Any) -> None:
     """Enqueue `task` once the current transaction commits (nothing if it rolls back)."""
+    if EAGER:
+        task.enqueue(*args, **kwargs)
+        return
     transaction.on_commit(lambda: task.enqueue(*args, **kwargs), robust=True)
 
 

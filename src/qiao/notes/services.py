@@ -255,8 +255,8 @@ def update_note(
             NoteImage.objects.filter(pk=pk).update(position=pos)
         _attach_images(note, list(zip(checked, new_images, strict=True)), start=len(keep))
         if topics is not None or body is not None:
-            topic_objs = _resolve_topics(new_body, topics if topics is not None else [
-                t.name for t in note.topics.all()])
+            # Without an explicit list, topics follow the #tags of the (new) body.
+            topic_objs = _resolve_topics(new_body, topics if topics is not None else [])
             note.topics.set(topic_objs)
         else:
             topic_objs = list(note.topics.all())

@@ -383,6 +383,36 @@ def board_notes(viewer: User | None, board: Board) -> QuerySet[Note]:
             .order_by("-collects__created_at"))
 
 
+def collect_into_new_board(viewer: User, note_id: int, *, name: str,
+                           is_private: bool = False) -> Board:
+    """Create a board and collect the note into it, both or neither."""
+    get_note_for(viewer, note_id)  # NotFound before a board is created for nothing
+    with transaction.atomic():
+        board = create_board(viewer, name=name, is_private=is_private)
+        collect(viewer, note_id, board.pk)
+    return board
+
+
+def liked_notes(viewer: User | None, owner: User, *, cursor: str | None = None,
+                limit: int = 20) -> tuple[list[Note], str | None]:
+    """Notes `owner` liked that the viewer may see, newest like first (profile "Likes" tab).
+
+    Empty when the owner's account is private and the viewer is not an accepted follower.
+    """
+    from qiao.notes.services import visible_notes
+
+    if not can_see_profile_content(viewer, owner):
+        return [], None
+    qs = Like.objects.filter(user=owner, note__in=visible_notes(viewer)).order_by("-id")
+    pos = decode_cursor(cursor)
+    if pos:
+        qs = qs.filter(id__lt=int(pos[0]))
+    likes = list(qs.select_related("note__author").prefetch_related("note__images")
+                 [: limit + 1])
+    nxt = encode_cursor([likes[limit - 1].pk]) if len(likes) > limit else None
+    return [like.note for like in likes[:limit]], nxt
+
+
 # --- Comments ---------------------------------------------------------------------------
 
 def add_comment(viewer: User, note_id: int, body: str, *, parent_id: int | None = None

@@ -132,7 +132,7 @@ class Command(BaseCommand):
                 read_languages=["zh"] if zh else (["en", "zh"] if rng.random() < 0.2 else ["en"]),
                 ui_language="zh-hans" if zh else "en", onboarded=True,
                 interests=rng.sample(topics, 2),
-                avatar_color="#{:06x}".format(rng.randrange(0x404040, 0xd0d0d0)),
+                avatar_color=f"#{rng.randrange(0x404040, 0xd0d0d0):06x}",
                 date_joined=timezone.now() - timedelta(days=rng.randint(1, 400)),
             ))
         User.objects.bulk_create(rows, batch_size=2000)
