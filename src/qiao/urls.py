@@ -5,10 +5,15 @@ from django.views.static import serve
 
 from qiao.api.views import api
 from qiao.core import views as core_views
+from qiao.core.metrics import metrics_view
+
+# A lost database connection outside a view (session save, auth) is a 503, not a 500.
+handler500 = "qiao.core.middleware.server_error"
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
+    path("metrics", metrics_view, name="metrics"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("", include("qiao.web.urls")),

@@ -59,23 +59,47 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if isinstance(exception, (OperationalError, InterfaceError)) or (
-            isinstance(exception, DatabaseError) and "connection" in str(exception).lower()
-        ):
+        if _is_db_outage(exception):
             logger.warning("database unavailable: %s", exception)
-            if request.path.startswith("/api/"):
-                response: HttpResponse = JsonResponse(
-                    {"error": {"code": "unavailable",
-                               "message": "The service is briefly unavailable; try again.",
-                               "fields": {}}},
-                    status=503,
-                )
-            else:
-                response = HttpResponse(
-                    "<!doctype html><title>Qiao</title><p>Qiao is briefly unavailable. "
-                    "Please try again in a moment.</p>",
-                    status=503,
-                )
-            response["Retry-After"] = "5"
-            return response
+            return unavailable_response(request)
         return None
+
+
+def _is_db_outage(exception: BaseException | None) -> bool:
+    return isinstance(exception, (OperationalError, InterfaceError)) or (
+        isinstance(exception, DatabaseError) and "connection" in str(exception).lower()
+    )
+
+
+def unavailable_response(request: HttpRequest) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        response: HttpResponse = JsonResponse(
+            {"error": {"code": "unavailable",
+                       "message": "The service is briefly unavailable; try again.",
+                       "fields": {}}},
+            status=503,
+        )
+    else:
+        response = HttpResponse(
+            "<!doctype html><title>Qiao</title><p>Qiao is briefly unavailable. "
+            "Please try again in a moment.</p>",
+            status=503,
+        )
+    response["Retry-After"] = "5"
+    return response
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: a database outage anywhere in the stack is a clean 503; JSON for /api."""
+    import sys
+
+    exc = sys.exc_info()[1]
+    if _is_db_outage(exc):
+        logger.warning("database unavailable: %s", exc)
+        return unavailable_response(request)
+    if request.path.startswith("/api/"):
+        return JsonResponse({"error": {"code": "server_error",
+                                       "message": "Something went wrong on our side.",
+                                       "fields": {}}}, status=500)
+    return HttpResponse("<!doctype html><title>Qiao</title><p>Something went wrong on our "
+                        "side. Please try again.</p>", status=500)

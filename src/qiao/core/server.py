@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
@@ -22,8 +23,21 @@ class _App(BaseApplication):  # type: ignore[misc]
         return application
 
 
+def _child_exit(server: Any, worker: Any) -> None:
+    from qiao.core.metrics import mark_process_dead
+
+    mark_process_dead(worker.pid)
+
+
 def run_gunicorn(*, bind: str, workers: int, threads: int, timeout: int) -> None:
+    from django.conf import settings
+
+    from qiao.core.metrics import prepare_multiprocess_dir
+
+    # Every gunicorn worker writes its metrics here; /metrics adds them up.
+    prepare_multiprocess_dir(settings.QIAO_HOME / "prometheus" / f"web-{os.getpid()}")
     _App({
+        "child_exit": _child_exit,
         "bind": bind,
         "workers": workers,
         "threads": threads,

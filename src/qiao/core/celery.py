@@ -1,0 +1,166 @@
+"""Celery for the production profile: Django's tasks API on workers fed by Redis.
+
+`CeleryBackend` (qiao.core.tasks_backend) sends every `@task` as one generic Celery task,
+`run_django_task(module_path, args, kwargs)`, so Qiao code never imports Celery and the
+embedded in-process worker keeps working unchanged.
+
+Nothing is lost when a worker dies: messages are acknowledged *after* the task ran
+(`task_acks_late`), a task whose worker process died is re-queued
+(`task_reject_on_worker_lost`), and a message whose whole worker vanished (kill -9, power
+loss) goes back on the queue once the broker's visibility timeout has passed. That means a
+task can run twice, which is why every task takes ids and is idempotent.
+
+Start workers with `qiao worker` and the scheduler with `qiao beat`.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from typing import Any
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qiao.settings")
+
+import django  # noqa: E402
+from django.apps import apps  # noqa: E402
+
+if not apps.ready:  # started as `celery -A qiao.core.celery ...` rather than `qiao worker`
+    django.setup()
+
+from celery import Celery  # noqa: E402
+from celery.signals import setup_logging  # noqa: E402
+from django.conf import settings  # noqa: E402
+from django.utils.module_loading import import_string  # noqa: E402
+
+logger = logging.getLogger("qiao.tasks")
+
+app = Celery("qiao")
+app.conf.update(
+    broker_url=settings.CELERY_BROKER_URL or "redis://127.0.0.1:6379/0",
+    broker_connection_retry_on_startup=True,
+    broker_connection_timeout=settings.QIAO_REDIS_CONNECT_TIMEOUT,
+    broker_transport_options={
+        # A message whose worker vanished is re-delivered after this many seconds; it must
+        # be longer than the slowest task (see task_time_limit below).
+        "visibility_timeout": settings.QIAO_CELERY_VISIBILITY_TIMEOUT,
+        # Look for such messages on every 10-second tick, not every 100 seconds.
+        "unacked_restore_throttle": 1,
+        "socket_connect_timeout": settings.QIAO_REDIS_CONNECT_TIMEOUT,
+        "socket_timeout": max(settings.QIAO_REDIS_SOCKET_TIMEOUT, 5.0),
+        "retry_on_timeout": True,
+    },
+    # A web request that enqueues while Redis is down must not hang: try briefly, then let
+    # enqueue_on_commit log it (the periodic repair job re-enqueues missing image work).
+    task_publish_retry=True,
+    task_publish_retry_policy={
+        "max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5,
+    },
+    task_serializer="json",
+    accept_content=["json"],
+    task_ignore_result=True,
+    task_acks_late=True,
+    task_reject_on_worker_lost=True,
+    worker_prefetch_multiplier=1,
+    worker_hijack_root_logger=False,
+    worker_max_tasks_per_child=settings.QIAO_CELERY_MAX_TASKS_PER_CHILD,
+    task_time_limit=settings.QIAO_CELERY_TASK_TIME_LIMIT,
+    task_soft_time_limit=max(1, settings.QIAO_CELERY_TASK_TIME_LIMIT - 30),
+    task_default_queue="qiao",
+    worker_send_task_events=False,
+    beat_schedule={
+        "recommender-training": {
+            "task": "qiao.run_periodic",
+            "schedule": float(settings.QIAO_RECOMMEND_TRAIN_EVERY),
+            "args": [settings.QIAO_RECOMMEND_TRAIN_FUNCTION],
+        },
+        "repair-image-variants": {
+            "task": "qiao.repair_image_variants",
+            "schedule": float(settings.QIAO_REPAIR_EVERY),
+        },
+    },
+    timezone="UTC",
+)
+
+
+@setup_logging.connect
+def _keep_django_logging(**_kw: Any) -> None:
+    """Celery keeps Django's LOGGING (JSON lines) instead of installing its own."""
+    from logging.config import dictConfig
+
+    dictConfig(settings.LOGGING)
+
+
+@app.task(
+    bind=True, name="qiao.run_django_task",
+    autoretry_for=(Exception,), dont_autoretry_for=(ImportError, TypeError),
+    retry_backoff=2, retry_backoff_max=300, retry_jitter=True,
+    max_retries=settings.QIAO_CELERY_MAX_RETRIES,
+)
+def run_django_task(self: Any, module_path: str, args: list[Any], kwargs: dict[str, Any]
+                    ) -> None:
+    """Run the django-tasks Task at `module_path` with JSON arguments (idempotent tasks)."""
+    from qiao.core import metrics
+
+    task = import_string(module_path)
+    func = getattr(task, "func", task)
+    attempt = self.request.retries + 1
+    logger.info("task start", extra={"task": module_path, "task_args": repr(args)[:200],
+                                      "attempt": attempt, "task_id": self.request.id})
+    started = time.perf_counter()
+    try:
+        func(*args, **kwargs)
+    except Exception as exc:
+        metrics.observe_task(module_path, time.perf_counter() - started, ok=False)
+        logger.warning("task failed", extra={"task": module_path, "attempt": attempt,
+                                             "task_id": self.request.id, "error": repr(exc)})
+        raise
+    elapsed = time.perf_counter() - started
+    metrics.observe_task(module_path, elapsed, ok=True)
+    logger.info("task done", extra={"task": module_path, "task_args": repr(args)[:200],
+                                     "seconds": round(elapsed, 3), "task_id": self.request.id})
+
+
+@app.task(name="qiao.run_periodic")
+def run_periodic(function_path: str) -> None:
+    """Call a periodic job by dotted path; skip quietly when it is not installed."""
+    if not function_path:
+        return
+    try:
+        func = import_string(function_path)
+    except ImportError:
+        logger.debug("periodic job %s is not available; skipped", function_path)
+        return
+    func()
+
+
+@app.task(name="qiao.repair_image_variants")
+def repair_image_variants() -> int:
+    """Re-enqueue images whose variants are missing (an enqueue lost while Redis was down)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from qiao.notes.models import NoteImage
+    from qiao.notes.tasks import render_image_variants
+
+    cutoff = timezone.now() - timedelta(seconds=settings.QIAO_REPAIR_AFTER)
+    ids = list(
+        NoteImage.objects.filter(variants={}, note__created_at__lt=cutoff)
+        .values_list("pk", flat=True)[:500]
+    )
+    for image_id in ids:
+        render_image_variants.enqueue(image_id)
+    if ids:
+        logger.info("re-enqueued %d image variant tasks", len(ids))
+    return len(ids)
+
+
+def queue_depth() -> int | None:
+    """Messages waiting in the broker queue (None when it cannot be read)."""
+    try:
+        with app.connection_for_write() as conn:
+            client = conn.default_channel.client
+            return int(client.llen(app.conf.task_default_queue))
+    except Exception:  # noqa: BLE001 - a metrics read must never fail the scrape
+        return None

@@ -1,0 +1,24 @@
+"""`qiao beat`: the Celery scheduler for periodic work (run exactly one per deployment)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+
+class Command(BaseCommand):
+    help = "Run Celery beat: recommender training and repair jobs on a schedule."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--loglevel", default=settings.LOG_LEVEL)
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        if not settings.CELERY_BROKER_URL:
+            raise CommandError("CELERY_BROKER_URL is not set.")
+        from qiao.core.celery import app
+
+        settings.QIAO_HOME.mkdir(parents=True, exist_ok=True)
+        app.start(["beat", "--loglevel", opts["loglevel"],
+                   "--schedule", str(settings.QIAO_HOME / "celerybeat-schedule")])
