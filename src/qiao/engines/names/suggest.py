@@ -1,0 +1,510 @@
+"""NameSuggester: the standard transliteration plus Chinese-style names for an English name."""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .checks import check_name, gender_lean, surname_reading
+from .pinyin import mark, marked_name, tone_of, toneless
+from .resources import NameChar, Resources, Surname, default_resources
+from .sound import EnglishSounds, best_match, targets_from_pinyin
+from .translit import gender_rerank
+from .types import (
+    CharInfo,
+    NameRequest,
+    NameSuggestions,
+    Rejection,
+    Suggestion,
+    Transliteration,
+    TransliterationPart,
+)
+
+# English quality words (and a few Chinese ones) -> tags used in the name-character table.
+QUALITY_SYNONYMS: dict[str, str] = {
+    "bright": "bright", "brilliant": "bright", "sunny": "bright", "radiant": "bright",
+    "smart": "wise", "clever": "wise", "intelligent": "wise", "wise": "wise", "wisdom": "wise",
+    "scholarly": "wise", "learned": "wise",
+    "kind": "kind", "kindness": "kind", "caring": "kind", "compassionate": "kind",
+    "generous": "kind", "good": "kind", "nice": "kind",
+    "gentle": "gentle", "soft": "gentle", "tender": "gentle",
+    "strong": "strong", "strength": "strong", "tough": "strong", "steadfast": "strong",
+    "brave": "brave", "courageous": "brave", "bold": "brave", "heroic": "brave",
+    "beautiful": "beautiful", "pretty": "beautiful", "lovely": "beautiful",
+    "beauty": "beautiful", "handsome": "handsome", "elegant": "elegant",
+    "graceful": "elegant", "refined": "elegant", "classy": "elegant",
+    "calm": "calm", "serene": "calm", "quiet": "calm", "peaceful": "peaceful", "peace": "peaceful",
+    "happy": "happy", "joyful": "happy", "cheerful": "happy", "joy": "happy", "fun": "happy",
+    "honest": "honest", "sincere": "honest", "truthful": "honest", "loyal": "loyal",
+    "faithful": "loyal", "pure": "pure", "innocent": "pure", "lucky": "lucky",
+    "fortunate": "lucky", "luck": "lucky", "healthy": "healthy", "health": "healthy",
+    "creative": "creative", "artistic": "creative", "musical": "creative",
+    "hopeful": "hopeful", "ambitious": "hopeful", "optimistic": "hopeful", "hope": "hopeful",
+    "noble": "noble", "dignified": "noble", "rich": "prosperous", "wealthy": "prosperous",
+    "prosperous": "prosperous", "successful": "prosperous", "warm": "warm", "friendly": "warm",
+    "loving": "warm", "diligent": "diligent", "hardworking": "diligent",
+    "hard-working": "diligent", "nature": "nature", "natural": "nature", "precious": "precious",
+    # Chinese
+    "聪明": "wise", "智慧": "wise", "善良": "kind", "仁慈": "kind", "温柔": "gentle",
+    "坚强": "strong", "强壮": "strong", "勇敢": "brave", "美丽": "beautiful", "漂亮": "beautiful",
+    "英俊": "handsome", "优雅": "elegant", "文静": "calm", "安静": "calm", "平安": "peaceful",
+    "快乐": "happy", "开朗": "happy", "诚实": "honest", "忠诚": "loyal", "纯洁": "pure",
+    "幸运": "lucky", "吉祥": "lucky", "健康": "healthy", "创意": "creative", "希望": "hopeful",
+    "高贵": "noble", "富贵": "prosperous", "温暖": "warm", "勤奋": "diligent", "自然": "nature",
+    "光明": "bright", "明亮": "bright", "阳光": "bright",
+}  # fmt: skip
+
+QUALITY_ZH: dict[str, str] = {
+    "bright": "明朗", "wise": "聪慧", "kind": "善良", "gentle": "温柔", "strong": "坚强",
+    "brave": "勇敢", "beautiful": "美丽", "handsome": "英俊", "elegant": "优雅", "calm": "沉静",
+    "peaceful": "平和", "happy": "快乐", "honest": "真诚", "loyal": "忠诚", "pure": "纯洁",
+    "lucky": "吉祥", "healthy": "健康", "creative": "富有创意", "hopeful": "充满希望",
+    "noble": "高雅", "prosperous": "兴旺", "warm": "温暖", "diligent": "勤奋",
+    "nature": "亲近自然", "precious": "珍贵",
+}  # fmt: skip
+
+_STYLE_WEIGHTS = {"sound-alike": (0.75, 0.25), "balanced": (0.5, 0.5), "meaning-first": (0.2, 0.8)}
+_GENDER_ZH = {"female": "女", "male": "男"}
+SURNAME_POOL = 160  # most common single-character surnames considered
+CHAR_POOL = 22  # given-name characters considered per position
+
+Targets = list[list[tuple[str, float]]]
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    surname: Surname
+    given: tuple[NameChar, ...]
+    score: float
+    sound: float
+    meaning: float
+
+
+class NameSuggester:
+    """Suggests Chinese names for an English name. Thread-safe; build once, reuse.
+
+    >>> s = NameSuggester.default()
+    >>> r = s.suggest(NameRequest(given="Emily", surname="Johnson", gender="female"))
+    >>> r.transliteration.chinese
+    '埃米莉·约翰逊'
+    """
+
+    _default: NameSuggester | None = None
+    _lock = threading.Lock()
+
+    def __init__(self, resources: Resources | None = None) -> None:
+        self.res = resources or default_resources()
+        self.sounds = EnglishSounds()
+
+    @classmethod
+    def default(cls) -> NameSuggester:
+        with cls._lock:
+            if cls._default is None:
+                cls._default = cls()
+            return cls._default
+
+    def warm_up(self) -> None:
+        """Load every table now (about 2 s) so that requests take milliseconds."""
+        self.res.translit_model  # noqa: B018
+        self.res.lookup  # noqa: B018
+        self.res.common_chars  # noqa: B018
+        self.sounds.cmu  # noqa: B018
+        check_name("王", "安", res=self.res)
+        self.suggest(NameRequest(given="Warm", surname="Up"))
+
+    # ------------------------------------------------------------------ transliteration
+    def transliterate_part(
+        self, word: str, gender: str | None = None, use_lookup: bool = True
+    ) -> list[TransliterationPart]:
+        """Ranked transliterations of one name part (dictionary forms first)."""
+        key = word.lower()
+        model = self.res.translit_model
+        out: list[TransliterationPart] = []
+        seen: set[str] = set()
+        forms = self.res.lookup.get(key, []) if use_lookup else []
+        if forms:
+            scored = []
+            for i, (chinese, source) in enumerate(forms):
+                lp = model.score(word, chinese) if len(chinese) <= 8 else None
+                scored.append((lp if lp is not None else -1e3 - i, chinese, source))
+            scored.sort(key=lambda x: -x[0])
+            ranked = gender_rerank([(c, s) for s, c, _ in scored], gender)
+            src = {c: s for _, c, s in scored}
+            for chinese, _ in ranked:
+                if chinese in src and chinese not in seen:
+                    seen.add(chinese)
+                    out.append(self._part(word, chinese, src[chinese]))
+        nbest = gender_rerank(model.decode(word, nbest=8), gender)
+        for chinese, _ in nbest:
+            if chinese not in seen:
+                seen.add(chinese)
+                out.append(self._part(word, chinese, "phonetic"))
+        if not out:
+            out.append(self._part(word, "", "phonetic"))
+        return out
+
+    def _part(self, word: str, chinese: str, source: str) -> TransliterationPart:
+        py = _pinyin_plain(chinese)
+        return TransliterationPart(word, chinese, marked_name(py.split(), 0) if py else "", source)
+
+    def transliterate(
+        self, given: str, surname: str = "", gender: str | None = None, use_lookup: bool = True
+    ) -> Transliteration:
+        """The standard form, e.g. ('Michael', 'Jordan') -> 迈克尔·乔丹."""
+        words = [w for w in (given, surname) if w]
+        full_key = " ".join(w.lower() for w in words)
+        if use_lookup and len(words) > 1 and full_key in self.res.lookup:
+            chinese = self.res.lookup[full_key][0][0]
+            pieces = chinese.split("·")
+            parts = [
+                TransliterationPart(w, c, self._part(w, c, "").pinyin, "cc-cedict")
+                for w, c in zip(words, pieces, strict=False)
+            ]
+            return Transliteration(chinese, " · ".join(p.pinyin for p in parts), "dictionary",
+                                   parts, [])
+        ranked: list[list[TransliterationPart]] = []
+        for i, w in enumerate(words):
+            # the gendered characters belong to given names
+            sub = re_split_words(w)
+            ranked.append(self._multiword(sub, gender if i == 0 else None, use_lookup))
+        parts = [r[0] for r in ranked]
+        chinese = "·".join(p.chinese for p in parts)
+        sources = {("dictionary" if p.source != "phonetic" else "phonetic") for p in parts}
+        source = sources.pop() if len(sources) == 1 else "mixed"
+        alts = []
+        for r_i, r in enumerate(ranked):
+            for alt in r[1:3]:
+                alt_parts = [p.chinese for p in parts]
+                alt_parts[r_i] = alt.chinese
+                alts.append("·".join(alt_parts))
+        return Transliteration(
+            chinese, " · ".join(p.pinyin for p in parts), source, parts, alts[:4]
+        )
+
+    def _multiword(
+        self, words: list[str], gender: str | None, use_lookup: bool
+    ) -> list[TransliterationPart]:
+        if len(words) == 1:
+            return self.transliterate_part(words[0], gender, use_lookup)
+        firsts = [self.transliterate_part(w, gender, use_lookup)[0] for w in words]
+        chinese = "".join(p.chinese for p in firsts)
+        src = "phonetic" if any(p.source == "phonetic" for p in firsts) else firsts[0].source
+        return [self._part(" ".join(words), chinese, src)]
+
+    # ------------------------------------------------------------------ suggestions
+    def suggest(self, request: NameRequest) -> NameSuggestions:
+        t0 = time.perf_counter()
+        res = self.res
+        gender = request.gender
+        translit = self.transliterate(request.given, request.surname, gender)
+        notes: list[str] = []
+
+        given_targets = self._targets(request.given, translit.parts[0])
+        sur_targets = (
+            self._targets(request.surname, translit.parts[1])
+            if request.surname and len(translit.parts) > 1
+            else None
+        )
+        tags, direct_chars, unknown = _qualities(request.qualities, res)
+        if unknown:
+            notes.append(
+                "Not understood as qualities (ignored): " + ", ".join(unknown)
+            )
+        w_sound, w_meaning = _STYLE_WEIGHTS[request.style]
+
+        surnames = self._rank_surnames(sur_targets, given_targets)
+        pool = self._char_pool(gender)
+        first, second = self._rank_chars(pool, given_targets, tags, direct_chars, w_sound,
+                                         w_meaning)
+        cands: list[_Candidate] = []
+        for sn, s_sound in surnames:
+            for c1, sm1, mm1 in first:
+                # one-character given names
+                sound = sm1[0] * 0.85
+                meaning = mm1
+                cands.append(self._cand(sn, (c1,), s_sound, sound, meaning, w_sound, w_meaning,
+                                        penalty=0.06))
+                for c2, sm2, mm2 in second:
+                    if c2.char == c1.char:
+                        continue
+                    if gender is None and {c1.gender, c2.gender} == {"f", "m"}:
+                        continue
+                    sound = _pair_sound(c1, c2, given_targets)
+                    meaning = (mm1 + mm2) / 2
+                    cands.append(self._cand(sn, (c1, c2), s_sound, sound, meaning, w_sound,
+                                            w_meaning))
+        cands.sort(key=lambda c: -c.score)
+
+        accepted: list[Suggestion] = []
+        rejected: list[Rejection] = []
+        used_given: set[str] = set()
+        char_uses: Counter[str] = Counter()
+        sur_uses: Counter[str] = Counter()
+        max_per_surname = max(2, math.ceil(request.count / 2))
+        single_count = 0
+        for cand in cands:
+            if len(accepted) >= request.count:
+                break
+            given = "".join(c.char for c in cand.given)
+            if given in used_given:
+                continue
+            if sur_uses[cand.surname.char] >= max_per_surname:
+                continue
+            if any(char_uses[c.char] >= 2 for c in cand.given):
+                continue
+            if len(cand.given) == 1 and single_count >= 2:
+                continue
+            syl = [*cand.surname.pinyin.split(), *(c.pinyin for c in cand.given)]
+            failures = check_name(cand.surname.char, given, pinyin=syl, gender=gender, res=res)
+            if failures:
+                if len(rejected) < 6 and not any(r.chinese == cand.surname.char + given
+                                                  for r in rejected):
+                    rejected.append(Rejection(cand.surname.char + given,
+                                              marked_name(syl), failures))
+                continue
+            used_given.add(given)
+            sur_uses[cand.surname.char] += 1
+            single_count += len(cand.given) == 1
+            for c in cand.given:
+                char_uses[c.char] += 1
+            accepted.append(self._suggestion(cand, request, syl, tags))
+        elapsed = (time.perf_counter() - t0) * 1000
+        req = {
+            "given": request.given, "surname": request.surname, "gender": gender,
+            "qualities": list(request.qualities), "style": request.style,
+        }  # fmt: skip
+        if notes:
+            req["notes"] = notes
+        return NameSuggestions(req, translit, accepted, rejected, round(elapsed, 2))
+
+    # ------------------------------------------------------------------ scoring parts
+    def _targets(self, word: str, part: TransliterationPart) -> list[Targets]:
+        out: list[Targets] = []
+        words = re_split_words(word)
+        cmu = self.sounds.targets(words[0]) if words else None
+        if cmu:
+            out.append(cmu)
+        if part.chinese:
+            out.append(targets_from_pinyin(_pinyin_plain(part.chinese).split()))
+        return out
+
+    def _rank_surnames(
+        self, sur_targets: list[Targets] | None, given_targets: list[Targets]
+    ) -> list[tuple[Surname, float]]:
+        pool = _surname_pool(self.res)
+        top_freq = math.log(pool[0].freq + 1)
+        scored = []
+        for sn in pool:
+            prior = math.log(sn.freq + 1) / top_freq
+            if sur_targets:
+                snd = max(
+                    best_match(toneless(sn.pinyin), t[0]) * (1.0 if i == 0 else 0.9)
+                    for i, t in enumerate(sur_targets)
+                )
+            else:
+                snd = 0.0
+            scored.append((sn, 0.7 * snd + 0.3 * prior, snd))
+        scored.sort(key=lambda x: -x[1])
+        return [(sn, total) for sn, total, _ in scored[:4]]
+
+    def _char_pool(self, gender: str | None) -> list[NameChar]:
+        allowed = {"female": ("f", "n"), "male": ("m", "n"), "neutral": ("n",)}.get(
+            gender or "", ("f", "m", "n")
+        )
+        common = self.res.common_chars
+        return [
+            c for c in self.res.name_chars.values()
+            if c.gender in allowed and c.char in common
+            and gender_lean(c.char, self.res) in allowed
+        ]  # fmt: skip
+
+    def _rank_chars(
+        self,
+        pool: list[NameChar],
+        targets: list[Targets],
+        tags: set[str],
+        direct: set[str],
+        w_sound: float,
+        w_meaning: float,
+    ) -> tuple[list[tuple[NameChar, tuple[float, ...], float]], ...]:
+        scored = []
+        for c in pool:
+            py = toneless(c.pinyin)
+            sounds = tuple(
+                max((best_match(py, t[i]) for t in targets if i < len(t)), default=0.0)
+                for i in range(3)
+            )
+            meaning = _meaning_score(c, tags, direct, self.res)
+            scored.append((c, sounds, meaning))
+        first = sorted(scored, key=lambda x: -(w_sound * x[1][0] + w_meaning * x[2]))
+        second = sorted(
+            scored,
+            key=lambda x: -(w_sound * max(x[1][1], x[1][2]) + w_meaning * x[2]
+                            + (0.05 if tone_of(x[0].pinyin) in (1, 2) else 0.0)),
+        )
+        return first[:CHAR_POOL], second[:CHAR_POOL]
+
+    def _cand(
+        self,
+        sn: Surname,
+        given: tuple[NameChar, ...],
+        s_sound: float,
+        sound: float,
+        meaning: float,
+        w_sound: float,
+        w_meaning: float,
+        penalty: float = 0.0,
+    ) -> _Candidate:
+        tone_bonus = 0.04 if tone_of(given[-1].pinyin) in (1, 2) else 0.0
+        total_sound = 0.3 * s_sound + 0.7 * sound
+        score = w_sound * total_sound + w_meaning * meaning + tone_bonus - penalty
+        return _Candidate(sn, given, score, total_sound, meaning)
+
+    def _suggestion(
+        self, cand: _Candidate, request: NameRequest, syl: list[str], tags: set[str]
+    ) -> Suggestion:
+        sn = cand.surname
+        sur_py = " ".join(mark(s) for s in sn.pinyin.split())
+        chars = [CharInfo(sn.char, sur_py, f"family name {sur_py.capitalize()}",
+                          f"姓氏{sn.char}")]
+        chars += [CharInfo(c.char, mark(c.pinyin), c.meaning_en, c.meaning_zh)
+                  for c in cand.given]
+        given = "".join(c.char for c in cand.given)
+        en, zh = _reasons(cand, request, syl, tags)
+        return Suggestion(
+            chinese=sn.char + given,
+            pinyin=marked_name(syl, len(sn.pinyin.split())),
+            surname=sn.char,
+            given=given,
+            characters=chars,
+            reason_en=en,
+            reason_zh=zh,
+            score=round(cand.score, 4),
+            sound_score=round(cand.sound, 4),
+            meaning_score=round(cand.meaning, 4),
+        )
+
+
+# ---------------------------------------------------------------------------- helpers
+
+
+def re_split_words(text: str) -> list[str]:
+    import re
+
+    return [w for w in re.split(r"[\s\-.]+", text) if w]
+
+
+@lru_cache(maxsize=20000)
+def _pinyin_plain(chinese: str) -> str:
+    from pypinyin import Style, lazy_pinyin
+
+    if not chinese:
+        return ""
+    return " ".join(lazy_pinyin(chinese, style=Style.TONE3, neutral_tone_with_five=True))
+
+
+def _surname_pool(res: Resources) -> list[Surname]:
+    cached: list[Surname] | None = res.__dict__.get("_surname_pool")
+    if cached is None:
+        common = res.common_chars
+        cached = sorted(
+            (s for s in res.surnames.values() if len(s.char) == 1 and s.char in common),
+            key=lambda s: -s.freq,
+        )[:SURNAME_POOL]
+        res.__dict__["_surname_pool"] = cached
+    return cached
+
+
+def _qualities(
+    words: Sequence[str], res: Resources
+) -> tuple[set[str], set[str], list[str]]:
+    tags: set[str] = set()
+    direct: set[str] = set()
+    unknown: list[str] = []
+    for w in words:
+        tag = QUALITY_SYNONYMS.get(w) or QUALITY_SYNONYMS.get(w.rstrip("s"))
+        if tag:
+            tags.add(tag)
+            continue
+        chars = {c for c in w if c in res.name_chars}
+        if chars:
+            direct |= chars
+            for c in chars:
+                tags.update(res.name_chars[c].qualities[:1])
+            continue
+        unknown.append(w)
+    return tags, direct, unknown
+
+
+def _meaning_score(c: NameChar, tags: set[str], direct: set[str], res: Resources) -> float:
+    m, f = res.name_char_freq.get(c.char, (0, 0))
+    popularity = min(1.0, math.log10(m + f + 1) / 6)  # 1e6 uses -> 1.0
+    score = 0.35 + 0.25 * popularity
+    if c.char in direct:
+        score += 0.5
+    if tags:
+        hits = len(tags & set(c.qualities))
+        score += 0.4 * min(hits, 2)
+    return min(score, 1.2)
+
+
+def _pair_sound(c1: NameChar, c2: NameChar, targets: list[Targets]) -> float:
+    """Sound of a two-character given name against the English syllables, in order."""
+    p1, p2 = toneless(c1.pinyin), toneless(c2.pinyin)
+    best = 0.0
+    for t in targets:
+        n = len(t)
+        for i in range(n):
+            s1 = best_match(p1, t[i]) * (1.0 if i == 0 else 0.85)
+            for j in range(i + 1, n):
+                s2 = best_match(p2, t[j])
+                s = (s1 + s2) / 2
+                if s > best:
+                    best = s
+        if n == 1:
+            best = max(best, best_match(p1, t[0]) * 0.7)
+    return best
+
+
+def _reasons(
+    cand: _Candidate, request: NameRequest, syl: list[str], tags: set[str]
+) -> tuple[str, str]:
+    sn = cand.surname
+    sur_py = " ".join(mark(s) for s in sn.pinyin.split()).capitalize()
+    given = "".join(c.char for c in cand.given)
+    given_py = "".join(mark(c.pinyin) for c in cand.given).capitalize()
+    en: list[str] = []
+    zh: list[str] = []
+    if request.surname:
+        en.append(f"{sn.char} ({sur_py}) is a common Chinese surname that echoes "
+                  f"the sound of {request.surname}.")
+        zh.append(f"“{sn.char}”是常见姓氏，读音接近{request.surname}。")
+    else:
+        en.append(f"{sn.char} ({sur_py}) is a common Chinese surname.")
+        zh.append(f"“{sn.char}”是常见姓氏。")
+    means = "; ".join(f"{c.char} ({mark(c.pinyin)}) means '{c.meaning_en}'" for c in cand.given)
+    means_zh = "，".join(f"“{c.char}”意为{c.meaning_zh}" for c in cand.given)
+    en.append(means[:1].upper() + means[1:] + ".")
+    zh.append(means_zh + "。")
+    if cand.sound >= 0.45:
+        en.append(f"{given} ({given_py}) sounds like {request.given}.")
+        zh.append(f"“{given}”音近{request.given}。")
+    matched = sorted(tags & {q for c in cand.given for q in c.qualities})
+    if matched:
+        en.append(f"It suggests someone {' and '.join(matched)}, as you asked.")
+        zh.append(f"寓意{'、'.join(QUALITY_ZH.get(q, q) for q in matched)}，符合你的期望。")
+    tones = "-".join(str(tone_of(s)) for s in syl)
+    if tone_of(syl[-1]) in (1, 2):
+        en.append(f"The tones ({tones}) flow well and end on a level tone.")
+        zh.append(f"声调{tones}，抑扬顿挫，收尾平声响亮。")
+    else:
+        en.append(f"The tones ({tones}) vary pleasantly.")
+        zh.append(f"声调{tones}，错落有致。")
+    if request.gender in _GENDER_ZH:
+        zh.append(f"适合{_GENDER_ZH[request.gender]}性。")
+    return " ".join(en), "".join(zh)
