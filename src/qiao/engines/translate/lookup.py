@@ -269,7 +269,7 @@ def _jieba() -> Any:
 
 
 def _jieba_freq() -> dict[str, int]:
-    return dict(_jieba().FREQ)
+    return _jieba().FREQ  # type: ignore[no-any-return]
 
 
 def segment(text: str) -> list[tuple[str, int, int]]:
