@@ -269,7 +269,8 @@ def _jieba() -> Any:
 
 
 def _jieba_freq() -> dict[str, int]:
-    return _jieba().FREQ  # type: ignore[no-any-return]
+    freq: dict[str, int] = _jieba().FREQ
+    return freq
 
 
 def segment(text: str) -> list[tuple[str, int, int]]:
