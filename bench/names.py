@@ -26,11 +26,21 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--folds", type=int, default=5, help="cross-validation folds (default 5)")
     ap.add_argument("--pairs", type=int, default=1000, help="random name pairs (default 1000)")
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--append-md", nargs="?", const="docs/BENCHMARKS.md", default=None,
-                    help="append a row to this markdown file (docs/BENCHMARKS.md)")
+    ap.add_argument(
+        "--append-md",
+        nargs="?",
+        const="docs/BENCHMARKS.md",
+        default=None,
+        help="append a row to this markdown file (docs/BENCHMARKS.md)",
+    )
     args = ap.parse_args(argv)
-    result = run_names_benchmark(args.data, folds=args.folds, pairs=args.pairs, seed=args.seed,
-                                 progress=lambda s: print(s, file=sys.stderr, flush=True))
+    result = run_names_benchmark(
+        args.data,
+        folds=args.folds,
+        pairs=args.pairs,
+        seed=args.seed,
+        progress=lambda s: print(s, file=sys.stderr, flush=True),
+    )
     print(json.dumps(result, ensure_ascii=False), flush=True)
     if args.append_md:
         path = Path(args.append_md)

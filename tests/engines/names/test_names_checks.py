@@ -60,8 +60,10 @@ def test_fuzzy_initials_still_catch_a_pun():
     assert check_homophones(parts("严", "伟", "yan2 wei3"), RES)
 
 
-@pytest.mark.parametrize(("surname", "given"), [("张", "美丽"), ("江", "美琪"), ("王", "思怡"),
-                                                ("李", "安"), ("白", "雪")])
+@pytest.mark.parametrize(
+    ("surname", "given"),
+    [("张", "美丽"), ("江", "美琪"), ("王", "思怡"), ("李", "安"), ("白", "雪")],
+)
 def test_ordinary_names_are_not_puns(surname, given):
     assert check_homophones(parts(surname, given), RES) == []
 

@@ -33,8 +33,13 @@ def test_bad_input_raises_a_clear_error(kwargs, field, words):
 
 
 def test_good_input_is_normalised():
-    r = NameRequest(given="  José ", surname="O'Neil", gender="female",
-                    qualities="kind, bright", style="meaning_first")
+    r = NameRequest(
+        given="  José ",
+        surname="O'Neil",
+        gender="female",
+        qualities="kind, bright",
+        style="meaning_first",
+    )
     assert r.given == "Jose"
     assert r.surname == "O'Neil"
     assert r.qualities == ("kind", "bright")

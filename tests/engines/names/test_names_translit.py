@@ -66,8 +66,15 @@ def test_gender_rerank_swaps_in_female_characters():
 
 
 def test_alignment_and_model_learn_from_pairs():
-    pairs = [("jordan", "乔丹"), ("jody", "乔迪"), ("dana", "达纳"), ("dan", "丹"),
-             ("jones", "琼斯"), ("mona", "莫纳"), ("mody", "莫迪")]
+    pairs = [
+        ("jordan", "乔丹"),
+        ("jody", "乔迪"),
+        ("dana", "达纳"),
+        ("dan", "丹"),
+        ("jones", "琼斯"),
+        ("mona", "莫纳"),
+        ("mody", "莫迪"),
+    ]
     aligned = align_pairs(pairs)
     assert ["jor|乔", "dan|丹"] in aligned
     model = JointModel(aligned, order=2)

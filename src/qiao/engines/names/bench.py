@@ -64,17 +64,14 @@ def transliteration_benchmark(
         fold = names[k::folds]
         held = {n.lower() for n in fold}
         held_rows = {p.row for p in pairs if p.word.lower() in held}
-        train = sorted(
-            {(letters_of(p.word), p.chinese) for p in pairs if p.row not in held_rows}
-        )
+        train = sorted({(letters_of(p.word), p.chinese) for p in pairs if p.row not in held_rows})
         aligned = align_pairs(train)
         models = {"model": JointModel(aligned, order=order), "baseline": JointModel(aligned, 1)}
         for name in fold:
             refs = dev[name]
             total += 1
             for key, model in models.items():
-                out = model.decode(name, nbest=5)
-                hyps = [c for c, _ in out]
+                hyps = [c for c, _ in model.decode(name, nbest=5)]
                 st = stats[key]
                 if hyps and hyps[0] in refs:
                     st[0] += 1
@@ -82,8 +79,9 @@ def transliteration_benchmark(
                     st[1] += 1
                 st[2] += char_similarity(hyps[0] if hyps else "", refs)
         if progress:
-            progress(f"fold {k + 1}/{folds}: {len(train)} training pairs, "
-                     f"{len(fold)} held-out names")
+            progress(
+                f"fold {k + 1}/{folds}: {len(train)} training pairs, {len(fold)} held-out names"
+            )
     out: dict[str, Any] = {"names": total, "folds": folds, "order": order}
     for key, (t1, t5, sim) in stats.items():
         out[key] = {
@@ -95,27 +93,42 @@ def transliteration_benchmark(
     return out
 
 
-QUALITY_POOL = ("bright", "kind", "strong", "wise", "gentle", "brave", "happy", "elegant",
-                "calm", "honest", "善良", "聪明")
+QUALITY_POOL = (
+    "bright",
+    "kind",
+    "strong",
+    "wise",
+    "gentle",
+    "brave",
+    "happy",
+    "elegant",
+    "calm",
+    "honest",
+    "善良",
+    "聪明",
+)
 
 
 def _random_requests(src: Path, n: int, seed: int) -> list[dict[str, Any]]:
     rng = random.Random(seed)
     given_pool = [
-        ln.strip() for ln in (src / "english_given_names_2w.txt").read_text("utf-8-sig")
-        .splitlines()[2:] if ln.strip().isalpha()
+        ln.strip()
+        for ln in (src / "english_given_names_2w.txt").read_text("utf-8-sig").splitlines()[2:]
+        if ln.strip().isalpha()
     ]
     dev = json.loads((src / "translit_dev.json").read_text("utf-8"))
     surname_pool = [k for k in dev if k.isalpha()]
     reqs = []
     for _ in range(n):
-        reqs.append({
-            "given": rng.choice(given_pool).capitalize(),
-            "surname": rng.choice(surname_pool),
-            "gender": rng.choice(["female", "male", "neutral", None]),
-            "qualities": tuple(rng.sample(QUALITY_POOL, rng.randint(0, 2))),
-            "style": rng.choice(["sound-alike", "meaning-first", "balanced"]),
-        })
+        reqs.append(
+            {
+                "given": rng.choice(given_pool).capitalize(),
+                "surname": rng.choice(surname_pool),
+                "gender": rng.choice(["female", "male", "neutral", None]),
+                "qualities": tuple(rng.sample(QUALITY_POOL, rng.randint(0, 2))),
+                "style": rng.choice(["sound-alike", "meaning-first", "balanced"]),
+            }
+        )
     return reqs
 
 
@@ -145,8 +158,7 @@ def suggestion_benchmark(
             total += 1
             names.append(s.chinese)
             syl = None  # re-derive the reading independently
-            if not check_name(s.surname, s.given, pinyin=syl, gender=req.gender,
-                              res=suggester.res):
+            if not check_name(s.surname, s.given, pinyin=syl, gender=req.gender, res=suggester.res):
                 passed += 1
     latencies.sort()
     return {
@@ -158,8 +170,7 @@ def suggestion_benchmark(
         "min_per_request": min(per_request),
         "share_with_5_or_more": round(sum(n >= 5 for n in per_request) / pairs, 4),
         "latency_ms_p50": round(latencies[len(latencies) // 2], 2),
-        "latency_ms_p99": round(latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))],
-                                2),
+        "latency_ms_p99": round(latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))], 2),
         "warm_up_s": round(warm_s, 2),
     }
 

@@ -40,7 +40,9 @@ NEGATIVE_GLOSS = re.compile(
     re.IGNORECASE,
 )
 # characters whose presence makes a jieba word a candidate pun target
-BAD_CHARS = "死尸丧棺坟鬼屎尿屁粪痿癌疼痛毒杀奸淫妓婊贱蠢笨傻呆骚臭丑穷衰贼骗贪病瘫瘸瞎聋哑疯癫逼屌鸡鸭"
+BAD_CHARS = (
+    "死尸丧棺坟鬼屎尿屁粪痿癌疼痛毒杀奸淫妓婊贱蠢笨傻呆骚臭丑穷衰贼骗贪病瘫瘸瞎聋哑疯癫逼屌鸡鸭"
+)
 
 
 def _surname_readings(cedict: Any) -> dict[str, str]:
@@ -63,8 +65,11 @@ def _cedict_names(cedict: Any) -> dict[str, list[str]]:
         if not _CJK_RE.fullmatch(plain) or not e["pinyin"][:1].isupper():
             continue
         for d in e["definitions"]:
-            m = re.match(r"^([A-Z][A-Za-z'\-]+(?: [A-Z][A-Za-z'\-]+)?)(?: or ([A-Z][A-Za-z'\-]+))?"
-                         r"(?: \((?:name|surname|given name)\))?(?:$| \()", d)
+            m = re.match(
+                r"^([A-Z][A-Za-z'\-]+(?: [A-Z][A-Za-z'\-]+)?)(?: or ([A-Z][A-Za-z'\-]+))?"
+                r"(?: \((?:name|surname|given name)\))?(?:$| \()",
+                d,
+            )
             if not m:
                 continue
             is_name = "(name)" in d or "(surname)" in d or "(given name)" in d
@@ -88,8 +93,11 @@ def _cedpane_names(path: Path) -> dict[str, list[str]]:
             if len(cols) < 2 or not _CJK_RE.fullmatch(cols[1].strip()):
                 continue
             for raw in cols[0].split(";"):
-                if "(" in raw and not re.search(r"\((name|surname|given|modern|female|male|"
-                                                r"person|[^)]*name[^)]*)\)", raw):
+                if "(" in raw and not re.search(
+                    r"\((name|surname|given|modern|female|male|"
+                    r"person|[^)]*name[^)]*)\)",
+                    raw,
+                ):
                     continue
                 w = _PAREN_RE.sub("", raw).strip()
                 if _WORD_RE.fullmatch(w) and w[0].isupper() and cols[1] not in out[w.lower()]:
@@ -142,8 +150,7 @@ def _bad_words(cedict: Any, jieba_dict: Path) -> dict[str, tuple[str, str, int, 
         if 2 <= len(w) <= 3 and f >= 50 and any(c in BAD_CHARS for c in w):
             entry = cedict.get_entry(w)
             gloss = entry["definitions"][0] if entry else ""
-            add(w, " ".join(lazy_pinyin(w, style=Style.TONE3, neutral_tone_with_five=True)),
-                gloss)
+            add(w, " ".join(lazy_pinyin(w, style=Style.TONE3, neutral_tone_with_five=True)), gloss)
     return out
 
 
@@ -236,8 +243,11 @@ def build(data_dir: str | None = None, out: Path = PACKAGE_DATA) -> None:
             counts[ch] = int(m) + int(f)
             mf[ch] = (m, f)
     top = [c for c, _ in counts.most_common(3000)]
-    _write_tsv(out / "name_char_freq.tsv", ((c, *mf[c]) for c in top),
-               "# char\tmale\tfemale (ngender, MIT)")
+    _write_tsv(
+        out / "name_char_freq.tsv",
+        ((c, *mf[c]) for c in top),
+        "# char\tmale\tfemale (ngender, MIT)",
+    )
     print("name chars", len(top))
 
 

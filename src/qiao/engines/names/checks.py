@@ -8,14 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from .pinyin import fuzzy_key, mark, split_initial, tone_of, toneless
 from .resources import Resources, default_resources
 from .types import CheckFailure
 
 # Characters that no parent would put in a name, whatever the pinyin.
-BAD_CHARS = frozenset("死亡尸丧棺坟鬼魔屎尿屁粪痿癌病疼痛毒杀奸淫妓婊贱蠢笨傻呆骚臭丑穷衰贼骗贪瞎聋哑疯癫逼屌蛆狗猪驴")
+BAD_CHARS = frozenset(
+    "死亡尸丧棺坟鬼魔屎尿屁粪痿癌病疼痛毒杀奸淫妓婊贱蠢笨傻呆骚臭丑穷衰贼骗贪瞎聋哑疯癫逼屌蛆狗猪驴"
+)
 
 # Strongly gendered characters (a male name never gets these, and vice versa), in addition
 # to what the name-character table and real-name frequencies say.
@@ -225,7 +227,7 @@ def _split_syllables(key: str) -> list[str] | None:
     """Split 'duziteng' into ['du','zi','teng'] (longest-first, backtracking)."""
     valid = _valid_syllables()
 
-    @lru_cache(maxsize=None)
+    @cache
     def rec(i: int) -> tuple[str, ...] | None:
         if i == len(key):
             return ()

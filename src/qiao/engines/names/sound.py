@@ -13,7 +13,7 @@ from functools import lru_cache
 from .pinyin import split_initial, toneless
 
 _VOWELS = frozenset(
-    "AA AE AH AO AW AY EH ER EY IH IY OW OY UH UW".split()
+    ["AA", "AE", "AH", "AO", "AW", "AY", "EH", "ER", "EY", "IH", "IY", "OW", "OY", "UH", "UW"]
 )
 _NASALS = {"N": "n", "M": "n", "NG": "ng"}
 
@@ -66,10 +66,32 @@ _NUCLEUS: dict[str, tuple[tuple[str, float], ...]] = {
 _PALATAL = {"g": "j", "k": "q", "h": "x", "s": "x", "z": "j", "c": "q"}
 
 _WITH_NASAL = {
-    "n": {"a": "an", "ai": "an", "e": "en", "ei": "en", "i": "in", "u": "un", "ou": "ong",
-          "o": "ong", "uo": "uan", "ao": "an", "er": "en"},
-    "ng": {"a": "ang", "ai": "ang", "e": "eng", "ei": "eng", "i": "ing", "u": "ong",
-           "ou": "ong", "o": "ong", "uo": "uang", "ao": "ang", "er": "eng"},
+    "n": {
+        "a": "an",
+        "ai": "an",
+        "e": "en",
+        "ei": "en",
+        "i": "in",
+        "u": "un",
+        "ou": "ong",
+        "o": "ong",
+        "uo": "uan",
+        "ao": "an",
+        "er": "en",
+    },
+    "ng": {
+        "a": "ang",
+        "ai": "ang",
+        "e": "eng",
+        "ei": "eng",
+        "i": "ing",
+        "u": "ong",
+        "ou": "ong",
+        "o": "ong",
+        "uo": "uang",
+        "ao": "ang",
+        "er": "eng",
+    },
 }
 
 
@@ -119,10 +141,7 @@ def syllabify(phones: list[str]) -> list[EnglishSyllable]:
             cons = cons[1:]
         if j < n:
             # the next syllable's onset: its last consonant, or the one before a liquid (D-R)
-            if len(cons) >= 2 and cons[-1] in ("R", "L"):
-                pending = cons[-2:-1]
-            else:
-                pending = cons[-1:]
+            pending = cons[-2:-1] if len(cons) >= 2 and cons[-1] in ("R", "L") else cons[-1:]
         out.append(EnglishSyllable(onset, base, coda, p.endswith("1")))
         i = j
     return out
@@ -131,9 +150,22 @@ def syllabify(phones: list[str]) -> list[EnglishSyllable]:
 def _spell(initial: str, final: str) -> str:
     """Combine an initial and a final into standard pinyin spelling."""
     if initial in ("j", "q", "x"):
-        final = {"a": "ia", "an": "ian", "ang": "iang", "ao": "iao", "ou": "iu", "e": "ie",
-                 "u": "u", "ong": "iong", "ai": "ia", "ei": "i", "en": "in", "eng": "ing",
-                 "uo": "ue", "o": "iao"}.get(final, final)
+        final = {
+            "a": "ia",
+            "an": "ian",
+            "ang": "iang",
+            "ao": "iao",
+            "ou": "iu",
+            "e": "ie",
+            "u": "u",
+            "ong": "iong",
+            "ai": "ia",
+            "ei": "i",
+            "en": "in",
+            "eng": "ing",
+            "uo": "ue",
+            "o": "iao",
+        }.get(final, final)
     if initial == "y":
         if final.startswith("i"):
             return "y" + final if final[1:2] in ("a", "o", "e", "u") else "y" + final
@@ -159,6 +191,7 @@ def pinyin_candidates(syl: EnglishSyllable) -> list[tuple[str, float]]:
                 nasal = _WITH_NASAL[syl.coda].get(fin)
                 other = "ng" if syl.coda == "n" else "n"
                 alt = _WITH_NASAL[other].get(fin)
+                opts: tuple[tuple[str | None, float], ...]
                 if fin in ("ao", "ai", "ei", "ou"):
                     # a diphthong swallows the nasal (Brown -> Bao, Rain -> Rui)
                     opts = ((fin, 1.0), (nasal, 0.8), (alt, 0.7))

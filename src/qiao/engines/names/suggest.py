@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .checks import check_name, gender_lean, surname_reading
+from .checks import check_name, gender_lean
 from .pinyin import mark, marked_name, tone_of, toneless
 from .resources import NameChar, Resources, Surname, default_resources
 from .sound import EnglishSounds, best_match, targets_from_pinyin
@@ -165,8 +165,9 @@ class NameSuggester:
                 TransliterationPart(w, c, self._part(w, c, "").pinyin, "cc-cedict")
                 for w, c in zip(words, pieces, strict=False)
             ]
-            return Transliteration(chinese, " · ".join(p.pinyin for p in parts), "dictionary",
-                                   parts, [])
+            return Transliteration(
+                chinese, " · ".join(p.pinyin for p in parts), "dictionary", parts, []
+            )
         ranked: list[list[TransliterationPart]] = []
         for i, w in enumerate(words):
             # the gendered characters belong to given names
@@ -212,32 +213,33 @@ class NameSuggester:
         )
         tags, direct_chars, unknown = _qualities(request.qualities, res)
         if unknown:
-            notes.append(
-                "Not understood as qualities (ignored): " + ", ".join(unknown)
-            )
+            notes.append("Not understood as qualities (ignored): " + ", ".join(unknown))
         w_sound, w_meaning = _STYLE_WEIGHTS[request.style]
 
         surnames = self._rank_surnames(sur_targets, given_targets)
         pool = self._char_pool(gender)
-        first, second = self._rank_chars(pool, given_targets, tags, direct_chars, w_sound,
-                                         w_meaning)
+        first, second = self._rank_chars(
+            pool, given_targets, tags, direct_chars, w_sound, w_meaning
+        )
         cands: list[_Candidate] = []
         for sn, s_sound in surnames:
             for c1, sm1, mm1 in first:
                 # one-character given names
                 sound = sm1[0] * 0.85
                 meaning = mm1
-                cands.append(self._cand(sn, (c1,), s_sound, sound, meaning, w_sound, w_meaning,
-                                        penalty=0.06))
-                for c2, sm2, mm2 in second:
+                cands.append(
+                    self._cand(sn, (c1,), s_sound, sound, meaning, w_sound, w_meaning, penalty=0.06)
+                )
+                for c2, _sm2, mm2 in second:
                     if c2.char == c1.char:
                         continue
                     if gender is None and {c1.gender, c2.gender} == {"f", "m"}:
                         continue
                     sound = _pair_sound(c1, c2, given_targets)
                     meaning = (mm1 + mm2) / 2
-                    cands.append(self._cand(sn, (c1, c2), s_sound, sound, meaning, w_sound,
-                                            w_meaning))
+                    cands.append(
+                        self._cand(sn, (c1, c2), s_sound, sound, meaning, w_sound, w_meaning)
+                    )
         cands.sort(key=lambda c: -c.score)
 
         accepted: list[Suggestion] = []
@@ -262,10 +264,12 @@ class NameSuggester:
             syl = [*cand.surname.pinyin.split(), *(c.pinyin for c in cand.given)]
             failures = check_name(cand.surname.char, given, pinyin=syl, gender=gender, res=res)
             if failures:
-                if len(rejected) < 6 and not any(r.chinese == cand.surname.char + given
-                                                  for r in rejected):
-                    rejected.append(Rejection(cand.surname.char + given,
-                                              marked_name(syl), failures))
+                if len(rejected) < 6 and not any(
+                    r.chinese == cand.surname.char + given for r in rejected
+                ):
+                    rejected.append(
+                        Rejection(cand.surname.char + given, marked_name(syl), failures)
+                    )
                 continue
             used_given.add(given)
             sur_uses[cand.surname.char] += 1
@@ -344,8 +348,13 @@ class NameSuggester:
         first = sorted(scored, key=lambda x: -(w_sound * x[1][0] + w_meaning * x[2]))
         second = sorted(
             scored,
-            key=lambda x: -(w_sound * max(x[1][1], x[1][2]) + w_meaning * x[2]
-                            + (0.05 if tone_of(x[0].pinyin) in (1, 2) else 0.0)),
+            key=lambda x: (
+                -(
+                    w_sound * max(x[1][1], x[1][2])
+                    + w_meaning * x[2]
+                    + (0.05 if tone_of(x[0].pinyin) in (1, 2) else 0.0)
+                )
+            ),
         )
         return first[:CHAR_POOL], second[:CHAR_POOL]
 
@@ -370,10 +379,8 @@ class NameSuggester:
     ) -> Suggestion:
         sn = cand.surname
         sur_py = " ".join(mark(s) for s in sn.pinyin.split())
-        chars = [CharInfo(sn.char, sur_py, f"family name {sur_py.capitalize()}",
-                          f"姓氏{sn.char}")]
-        chars += [CharInfo(c.char, mark(c.pinyin), c.meaning_en, c.meaning_zh)
-                  for c in cand.given]
+        chars = [CharInfo(sn.char, sur_py, f"family name {sur_py.capitalize()}", f"姓氏{sn.char}")]
+        chars += [CharInfo(c.char, mark(c.pinyin), c.meaning_en, c.meaning_zh) for c in cand.given]
         given = "".join(c.char for c in cand.given)
         en, zh = _reasons(cand, request, syl, tags)
         return Suggestion(
@@ -420,9 +427,7 @@ def _surname_pool(res: Resources) -> list[Surname]:
     return cached
 
 
-def _qualities(
-    words: Sequence[str], res: Resources
-) -> tuple[set[str], set[str], list[str]]:
+def _qualities(words: Sequence[str], res: Resources) -> tuple[set[str], set[str], list[str]]:
     tags: set[str] = set()
     direct: set[str] = set()
     unknown: list[str] = []
@@ -481,8 +486,10 @@ def _reasons(
     en: list[str] = []
     zh: list[str] = []
     if request.surname:
-        en.append(f"{sn.char} ({sur_py}) is a common Chinese surname that echoes "
-                  f"the sound of {request.surname}.")
+        en.append(
+            f"{sn.char} ({sur_py}) is a common Chinese surname that echoes "
+            f"the sound of {request.surname}."
+        )
         zh.append(f"“{sn.char}”是常见姓氏，读音接近{request.surname}。")
     else:
         en.append(f"{sn.char} ({sur_py}) is a common Chinese surname.")

@@ -138,14 +138,12 @@ def _feasible(n: int, k: int) -> bool:
     return k <= n <= MAX_CHUNK * k
 
 
-def align_pairs(
-    pairs: Sequence[tuple[str, str]], iterations: int = 6
-) -> list[list[Unit]]:
+def align_pairs(pairs: Sequence[tuple[str, str]], iterations: int = 6) -> list[list[Unit]]:
     """EM-learn unit probabilities, then Viterbi-align every (letters, chinese) pair."""
     data = [(w, c) for w, c in pairs if _feasible(len(w), len(c))]
     # initial: uniform over units seen in any segmentation; a small length prior
     prob: dict[tuple[str, str], float] = defaultdict(lambda: 1e-6)
-    init: Counter[tuple[str, str]] = Counter()
+    init: dict[tuple[str, str], float] = defaultdict(float)
     for w, c in data:
         n, k = len(w), len(c)
         for j, ch in enumerate(c):
@@ -157,11 +155,11 @@ def align_pairs(
                     if n - i - ln < k - j - 1:
                         break
                     init[(w[i : i + ln], ch)] += 1
-    total = sum(init.values())
+    total: float = sum(init.values())
     for u, cnt in init.items():
         prob[u] = cnt / total
     for _ in range(iterations):
-        counts: Counter[tuple[str, str]] = Counter()
+        counts: dict[tuple[str, str], float] = defaultdict(float)
         for w, c in data:
             _expected_counts(w, c, prob, counts)
         total = sum(counts.values()) or 1.0
@@ -172,7 +170,7 @@ def align_pairs(
 
 
 def _expected_counts(
-    w: str, c: str, prob: dict[tuple[str, str], float], out: Counter[tuple[str, str]]
+    w: str, c: str, prob: dict[tuple[str, str], float], out: dict[tuple[str, str], float]
 ) -> None:
     n, k = len(w), len(c)
     alpha = [[0.0] * (k + 1) for _ in range(n + 1)]
@@ -411,10 +409,7 @@ def gender_rerank(
         for v in variants:
             fem = sum(1 for c in v[1:] if c in FEMALE_CHARS)
             pen = 0.0 if v == chars else 0.3
-            if gender == "female":
-                s = lp + bonus * min(fem, 2) - pen
-            else:
-                s = lp - bonus * fem
+            s = lp + bonus * min(fem, 2) - pen if gender == "female" else lp - bonus * fem
             if s > scored.get(v, -math.inf):
                 scored[v] = s
     return sorted(scored.items(), key=lambda kv: -kv[1])

@@ -33,7 +33,7 @@ class NameInputError(ValueError):
 
 class _Dict:
     def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)  # type: ignore[call-overload,no-any-return]
+        return dataclasses.asdict(self)  # type: ignore[call-overload]
 
 
 def _clean_part(value: object, field_name: str, label: str, required: bool) -> str:
@@ -79,9 +79,7 @@ class NameRequest:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "given", _clean_part(self.given, "given", "Given name", True))
-        object.__setattr__(
-            self, "surname", _clean_part(self.surname, "surname", "Surname", False)
-        )
+        object.__setattr__(self, "surname", _clean_part(self.surname, "surname", "Surname", False))
         g = self.gender or None
         if g is not None and g not in GENDERS:
             raise NameInputError("gender", f"Gender must be one of {', '.join(GENDERS)}.")
