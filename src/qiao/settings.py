@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "qiao.notes",
     "qiao.social",
     "qiao.events",
+    "qiao.translation",
     "qiao.web",
 ]
 
@@ -241,11 +242,26 @@ QIAO_REPAIR_AFTER = env_int("QIAO_REPAIR_AFTER", 120)
 #: /metrics answers 127.0.0.1, or anyone with `Authorization: Bearer <this token>`.
 QIAO_METRICS_TOKEN = env_str("QIAO_METRICS_TOKEN", "")
 
+# --- Translation (docs/translation.md). Engines are tried in order; models live on disk.
+QIAO_MODELS_DIR = Path(env_str("QIAO_MODELS_DIR", str(QIAO_HOME / "models")))
+QIAO_TRANSLATE_ENGINES = env_list(
+    "QIAO_TRANSLATE_ENGINES", ["bergamot", "ctranslate2", "libretranslate", "openai"])
+QIAO_TRANSLATE_TIMEOUT = float(env_str("QIAO_TRANSLATE_TIMEOUT", "20"))
+QIAO_TRANSLATE_THREADS = env_int("QIAO_TRANSLATE_THREADS", 2)
+QIAO_LIBRETRANSLATE_URL = env_str("QIAO_LIBRETRANSLATE_URL", "")
+QIAO_LIBRETRANSLATE_API_KEY = env_str("QIAO_LIBRETRANSLATE_API_KEY", "")
+QIAO_TRANSLATE_OPENAI_URL = env_str("QIAO_TRANSLATE_OPENAI_URL", "")
+QIAO_TRANSLATE_OPENAI_MODEL = env_str("QIAO_TRANSLATE_OPENAI_MODEL", "")
+QIAO_TRANSLATE_OPENAI_API_KEY = env_str("QIAO_TRANSLATE_OPENAI_API_KEY", "")
+#: `qiao serve` installs missing translation models in the background when it can.
+QIAO_TRANSLATE_AUTO_INSTALL = env_bool("QIAO_TRANSLATE_AUTO_INSTALL", True)
+
 # --- Rate limits ("count/seconds"), per user and per IP.
 QIAO_RATE_LIMITS = {
     "write": env_str("QIAO_RATE_WRITE", "120/60"),
     "login": env_str("QIAO_RATE_LOGIN", "10/300"),
     "signup": env_str("QIAO_RATE_SIGNUP", "20/3600"),
+    "translate": env_str("QIAO_RATE_TRANSLATE", "60/60"),
 }
 QIAO_RATE_LIMITS_ENABLED = env_bool("QIAO_RATE_LIMITS_ENABLED", True)
 

@@ -116,6 +116,16 @@ class ImageOut(Schema):
     variants: list[VariantOut]
 
 
+class NoteTranslation(Schema):
+    title: str
+    body: str
+    source: str
+    source_name: str
+    target: str
+    machine: bool
+    engine: str
+
+
 class NoteOut(Schema):
     id: int
     title: str
@@ -135,6 +145,8 @@ class NoteOut(Schema):
     published_at: datetime | None
     updated_at: datetime
     url: str
+    translation: NoteTranslation | None = Field(
+        None, description="the note in the language asked for with `lang`, when available")
 
 
 class NotePage(Schema):

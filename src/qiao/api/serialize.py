@@ -25,8 +25,23 @@ def image_dict(img: NoteImage) -> dict[str, Any]:
     }
 
 
-def notes_out(notes: list[Note], viewer: User | None) -> list[dict[str, Any]]:
+def notes_out(notes: list[Note], viewer: User | None, *, lang: str | None = None,
+              translate_now: bool = False) -> list[dict[str, Any]]:
+    """Notes as API dicts. With `lang`, each carries its translation into that language when
+    one exists (or, with `translate_now`, is made now: only for a single note)."""
     ids = [n.pk for n in notes]
+    translations: dict[int, Any] = {}
+    if lang:
+        from qiao.translation import services as tr
+
+        target = tr.target_for(viewer, lang)
+        if translate_now:
+            for n in notes:
+                rendered = tr.note_for_reader(n, target)
+                if rendered is not None:
+                    translations[n.pk] = rendered
+        else:
+            translations = tr.stored_versions(notes, target)
     liked = social.liked_note_ids(viewer, ids)
     collected = social.collected_note_ids(viewer, ids)
     out = []
@@ -41,6 +56,7 @@ def notes_out(notes: list[Note], viewer: User | None) -> list[dict[str, Any]]:
             "collected": n.pk in collected, "created_at": n.created_at,
             "published_at": n.published_at, "updated_at": n.updated_at,
             "url": reverse("web:note", args=[n.pk]),
+            "translation": translations[n.pk].as_dict() if n.pk in translations else None,
         })
     return out
 

@@ -266,12 +266,14 @@ def _read_upload(upload: UploadedFile) -> bytes:
 
 @notes_router.get("", response={200: s.NotePage, **ERRORS})
 def list_notes(request: HttpRequest, author: str | None = None, topic: str | None = None,
-               cursor: str | None = None, limit: int = 20) -> dict[str, Any]:
-    """Newest published notes the caller may see, optionally by author or topic."""
+               cursor: str | None = None, limit: int = 20, lang: str | None = None
+               ) -> dict[str, Any]:
+    """Newest published notes the caller may see, optionally by author or topic. With `lang`
+    (e.g. `en`), notes in other languages carry their stored translation."""
     viewer = current_user(request)
     owner = social.get_user(author, viewer) if author else None
     rows, nxt = notes.list_notes(viewer, author=owner, topic=topic, cursor=cursor, limit=limit)
-    return {"items": notes_out(rows, viewer), "next_cursor": nxt}
+    return {"items": notes_out(rows, viewer, lang=lang), "next_cursor": nxt}
 
 
 @notes_router.post("", response={201: s.NoteOut, **ERRORS})
@@ -305,9 +307,12 @@ def create_note(
 
 
 @notes_router.get("/{int:note_id}", response={200: s.NoteOut, **ERRORS})
-def get_note(request: HttpRequest, note_id: int) -> dict[str, Any]:
+def get_note(request: HttpRequest, note_id: int, lang: str | None = None) -> dict[str, Any]:
+    """One note. With `lang`, it carries a translation into that language (made now if
+    needed; `translation` is null when no engine can translate)."""
     viewer = current_user(request)
-    return notes_out([notes.get_note_for(viewer, note_id)], viewer)[0]
+    return notes_out([notes.get_note_for(viewer, note_id)], viewer, lang=lang,
+                     translate_now=True)[0]
 
 
 @notes_router.patch("/{int:note_id}", response={200: s.NoteOut, **ERRORS})
@@ -483,5 +488,9 @@ api.add_router("/comments", comments_router)
 api.add_router("/boards", boards_router)
 api.add_router("/notifications", notifications_router)
 api.add_router("/events", events_router)
+
+from qiao.api.translation import router as translation_router  # noqa: E402
+
+api.add_router("", translation_router)
 
 

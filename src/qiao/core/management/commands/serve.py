@@ -43,6 +43,9 @@ class Command(BaseCommand):
             f"Qiao is serving on http://{opts['host']}:{opts['port']}/ "
             f"(demo sign-in: demo / qiao-demo-pass)"
         )
+        from qiao.translation.autoinstall import start_background_install
+
+        start_background_install()
         from qiao.core.server import run_gunicorn
 
         run_gunicorn(

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.http import HttpRequest, HttpResponse
+
+from qiao.translation.models import NoteVersion, PendingTranslation
+
+
+class _StatusMixin:
+    """Every translation admin page says plainly what state translation is in."""
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        from qiao.translation import services
+
+        level = messages.INFO if services.is_ready() else messages.WARNING
+        messages.add_message(request, level, services.status_message())
+        return super().changelist_view(request, extra_context)  # type: ignore[misc]
+
+
+@admin.register(NoteVersion)
+class NoteVersionAdmin(_StatusMixin, admin.ModelAdmin):
+    list_display = ("note", "language", "is_machine", "engine", "model_version", "updated_at")
+    list_filter = ("language", "is_machine", "engine")
+    raw_id_fields = ("note",)
+
+
+@admin.register(PendingTranslation)
+class PendingTranslationAdmin(_StatusMixin, admin.ModelAdmin):
+    list_display = ("note", "attempts", "next_attempt_at", "last_error")
+    raw_id_fields = ("note",)

@@ -1,0 +1,364 @@
+"""Translation use cases: detect languages, translate notes ahead of time, serve readers.
+
+Posting and reading never fail because translation did: every failure ends in "show the
+original" plus, for notes, a retry later (`PendingTranslation`).
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from qiao.accounts.models import User
+from qiao.core.errors import Invalid, NotFound, Unavailable
+from qiao.engines.translate import (
+    TranslationInputError,
+    TranslationResult,
+    TranslationService,
+    TranslationUnavailable,
+    build_service_from_config,
+    detect_language,
+    lookup_words,
+    translation_status,
+)
+from qiao.engines.translate.base import base_language
+from qiao.notes.models import Note
+from qiao.social.models import Board, Comment
+from qiao.translation.cache import DatabaseTranslationCache
+from qiao.translation.models import NoteVersion, PendingTranslation
+
+logger = logging.getLogger(__name__)
+
+LANGUAGE_NAMES = {"zh": "Chinese", "en": "English", "ja": "Japanese", "ko": "Korean",
+                  "fr": "French", "de": "German", "es": "Spanish"}
+
+
+# --- the engine, built once from settings ---------------------------------------------
+
+def models_dir() -> Path:
+    return Path(settings.QIAO_MODELS_DIR) / "translate"
+
+
+@functools.lru_cache(maxsize=1)
+def get_service() -> TranslationService:
+    return build_service_from_config(
+        engines=settings.QIAO_TRANSLATE_ENGINES,
+        models_dir=models_dir(),
+        cache=DatabaseTranslationCache(),
+        languages=settings.QIAO_CONTENT_LANGUAGES,
+        timeout=settings.QIAO_TRANSLATE_TIMEOUT,
+        threads=settings.QIAO_TRANSLATE_THREADS,
+        libretranslate_url=settings.QIAO_LIBRETRANSLATE_URL or None,
+        libretranslate_api_key=settings.QIAO_LIBRETRANSLATE_API_KEY or None,
+        openai_base_url=settings.QIAO_TRANSLATE_OPENAI_URL or None,
+        openai_model=settings.QIAO_TRANSLATE_OPENAI_MODEL or None,
+        openai_api_key=settings.QIAO_TRANSLATE_OPENAI_API_KEY or None,
+    )
+
+
+def reset_service() -> None:
+    """Forget the built service (after installing models or changing settings)."""
+    get_service.cache_clear()
+
+
+def status_message() -> str:
+    status = translation_status(models_dir())
+    service = get_service()
+    extra = "; ".join(f"{k}: {v}" for k, v in service.notes.items())
+    return status.message + (f" Engines: {extra}." if extra else "")
+
+
+def is_ready() -> bool:
+    service = get_service()
+    langs = settings.QIAO_CONTENT_LANGUAGES
+    return any(service.can_translate(a, b) for a in langs for b in langs if a != b)
+
+
+# --- languages -------------------------------------------------------------------------
+
+def detect(text: str) -> str:
+    """The language of `text` ("und" when it has no real words, e.g. only emoji)."""
+    if not (text or "").strip():
+        return "und"
+    try:
+        return detect_language(text, settings.QIAO_CONTENT_LANGUAGES)
+    except Exception:  # noqa: BLE001 - detection must never break a save
+        logger.warning("language detection failed", exc_info=True)
+        return "und"
+
+
+def reader_languages(viewer: User | None) -> list[str]:
+    """Languages the viewer reads, best first (profile, else the interface language)."""
+    if viewer is not None and viewer.is_authenticated and viewer.read_languages:
+        return [base_language(x) for x in viewer.read_languages]
+    from django.utils import translation as dj_translation
+
+    return [base_language(dj_translation.get_language() or "en")]
+
+
+def needs_translation(viewer: User | None, language: str | None) -> bool:
+    if not language or language == "und":
+        return False
+    return base_language(language) not in reader_languages(viewer)
+
+
+def target_for(viewer: User | None, requested: str | None = None) -> str:
+    if requested:
+        target = base_language(requested)
+        if target not in settings.QIAO_CONTENT_LANGUAGES:
+            raise Invalid(_("Unsupported language: %(code)s") % {"code": requested},
+                          code="unsupported_language")
+        return target
+    return reader_languages(viewer)[0]
+
+
+def language_name(code: str | None) -> str:
+    return LANGUAGE_NAMES.get(base_language(code or ""), code or "?")
+
+
+# --- plain text (API) -----------------------------------------------------------------
+
+def translate_text(text: str, target: str, source: str | None = None) -> TranslationResult:
+    source = source or detect(text)
+    if source == "und":
+        raise Invalid(_("Could not tell which language this is."), code="unknown_language")
+    if base_language(source) == base_language(target):
+        return TranslationResult(text, source, target, "identity", "", True)
+    try:
+        return get_service().translate_one(text, source, target)
+    except TranslationInputError as exc:
+        raise Invalid(str(exc), code="bad_translation_request") from exc
+    except TranslationUnavailable as exc:
+        raise Unavailable(_("Translation is unavailable right now."),
+                          code="translation_unavailable") from exc
+
+
+# --- notes ----------------------------------------------------------------------------
+
+@dataclass
+class Rendered:
+    """What a reader is shown in place of the original."""
+
+    title: str
+    body: str
+    source: str
+    target: str
+    is_machine: bool
+    engine: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"title": self.title, "body": self.body, "source": self.source,
+                "target": self.target, "machine": self.is_machine, "engine": self.engine,
+                "source_name": language_name(self.source)}
+
+
+def _version_to_rendered(v: NoteVersion) -> Rendered:
+    return Rendered(v.title, v.body, v.source_language, v.language, v.is_machine, v.engine)
+
+
+def stored_versions(notes: list[Note], target: str) -> dict[int, Rendered]:
+    """Translations already made for these notes (no engine call: safe for lists)."""
+    out: dict[int, Rendered] = {}
+    rows = NoteVersion.objects.filter(note_id__in=[n.pk for n in notes], language=target)
+    for v in rows.order_by("is_machine"):  # human versions first
+        out.setdefault(v.note_id, _version_to_rendered(v))
+    return out
+
+
+def note_for_reader(note: Note, target: str, *, translate_now: bool = True) -> Rendered | None:
+    """The note in `target`: the author's version, a stored or cached machine one, or a new
+    translation (when `translate_now`). None when the note is already in that language or no
+    engine can translate it."""
+    if note.language in (None, "und") or base_language(note.language) == target:
+        human = NoteVersion.objects.filter(note=note, language=target, is_machine=False).first()
+        return _version_to_rendered(human) if human else None
+    existing = stored_versions([note], target).get(note.pk)
+    if existing is not None or not translate_now:
+        return existing
+    try:
+        version = _machine_version(note, target)
+    except (TranslationUnavailable, TranslationInputError):
+        return None
+    return _version_to_rendered(version)
+
+
+def _machine_version(note: Note, target: str) -> NoteVersion:
+    source = note.language or detect(f"{note.title}\n{note.body}")
+    texts = [note.title] + ([note.body] if note.body else [])
+    results = get_service().translate(texts, source, target)
+    version, _created = NoteVersion.objects.update_or_create(
+        note=note, language=target, is_machine=True,
+        defaults={"title": results[0].text[:200],
+                  "body": results[1].text if len(results) > 1 else "",
+                  "engine": results[0].engine, "model_version": results[0].model_version,
+                  "source_language": source},
+    )
+    return version
+
+
+def process_note(note_id: int) -> str:
+    """Background job after a note is published or edited: detect its language, then
+    translate it into the platform's other main languages. Returns what happened."""
+    note = Note.objects.filter(pk=note_id).first()
+    if note is None:
+        return "gone"
+    language = detect(f"{note.title}\n{note.body}")
+    if language != note.language:
+        Note.objects.filter(pk=note.pk).update(language=language)
+        note.language = language
+    if (language == "und" or not note.is_published
+            or note.visibility != Note.Visibility.PUBLIC):
+        return "detected"
+    targets = [t for t in settings.QIAO_CONTENT_LANGUAGES if t != base_language(language)]
+    done = 0
+    for target in targets:
+        if NoteVersion.objects.filter(note=note, language=target, is_machine=False).exists():
+            continue
+        try:
+            _machine_version(note, target)
+            done += 1
+        except (TranslationUnavailable, TranslationInputError) as exc:
+            _schedule_retry(note, str(exc))
+            return "pending"
+    PendingTranslation.objects.filter(note=note).delete()
+    return f"translated:{done}"
+
+
+def _schedule_retry(note: Note, error: str) -> None:
+    pending, _c = PendingTranslation.objects.get_or_create(note=note)
+    pending.attempts += 1
+    delay = min(timedelta(minutes=5) * (2 ** min(pending.attempts - 1, 7)), timedelta(hours=6))
+    pending.next_attempt_at = timezone.now() + delay
+    pending.last_error = error[:300]
+    pending.save()
+
+
+def retry_pending(limit: int = 50) -> int:
+    """Retry due notes whose translation failed, if an engine can translate now."""
+    if not is_ready():
+        return 0
+    due = list(PendingTranslation.objects.filter(next_attempt_at__lte=timezone.now())
+               .order_by("next_attempt_at").values_list("note_id", flat=True)[:limit])
+    return sum(1 for nid in due if process_note(nid).startswith("translated"))
+
+
+def forget_machine_versions(note_id: int) -> None:
+    """An edit makes machine translations stale; author-written versions are kept."""
+    NoteVersion.objects.filter(note_id=note_id, is_machine=True).delete()
+
+
+def prefill_version(author: User, note_id: int, target: str) -> dict[str, str]:
+    """A machine translation for the author to edit into their own version."""
+    from qiao.notes.services import get_own_note
+
+    note = get_own_note(author, note_id)
+    target = target_for(author, target)
+    existing = NoteVersion.objects.filter(note=note, language=target).order_by(
+        "is_machine").first()
+    if existing is not None:
+        return {"title": existing.title, "body": existing.body, "machine": existing.is_machine}
+    try:
+        version = _machine_version(note, target)
+    except TranslationUnavailable:
+        return {"title": "", "body": "", "machine": False}
+    return {"title": version.title, "body": version.body, "machine": True}
+
+
+def save_author_version(author: User, note_id: int, language: str, *, title: str,
+                        body: str) -> NoteVersion:
+    """Store the author's own version of a note in another language (bilingual posting)."""
+    from qiao.core.text import normalize
+    from qiao.notes.models import BODY_MAX, TITLE_MAX
+    from qiao.notes.services import get_own_note
+
+    note = get_own_note(author, note_id)
+    language = target_for(author, language)
+    title, body = normalize(title), normalize(body)
+    if not title or len(title) > TITLE_MAX or len(body) > BODY_MAX:
+        raise Invalid(_("Please correct the highlighted fields."),
+                      fields={"title": [_("1–%(n)d characters.") % {"n": TITLE_MAX}]})
+    if note.language and base_language(note.language) == language:
+        raise Invalid(_("The note is already in that language."), code="same_language")
+    with transaction.atomic():
+        NoteVersion.objects.filter(note=note, language=language).delete()
+        return NoteVersion.objects.create(note=note, language=language, title=title, body=body,
+                                          is_machine=False, engine="author",
+                                          source_language=note.language or "")
+
+
+def delete_author_version(author: User, note_id: int, language: str) -> None:
+    from qiao.notes.services import get_own_note
+
+    note = get_own_note(author, note_id)
+    NoteVersion.objects.filter(note=note, language=language, is_machine=False).delete()
+
+
+# --- comments, bios, boards -------------------------------------------------------------
+
+def comment_for_reader(viewer: User | None, comment_id: int, target: str) -> dict[str, Any]:
+    from qiao.notes.services import get_note_for
+
+    comment = Comment.objects.filter(pk=comment_id, is_removed=False).first()
+    if comment is None:
+        raise NotFound(_("Comment not found."))
+    get_note_for(viewer, comment.note_id)  # permission: the reader must see the note
+    source = comment.language or detect(comment.body)
+    result = translate_text(comment.body, target, source)
+    return {"text": result.text, "source": source, "target": target, "engine": result.engine,
+            "source_name": language_name(source)}
+
+
+def bio_for_reader(user: User, target: str) -> dict[str, Any]:
+    source = user.bio_language or detect(user.bio)
+    result = translate_text(user.bio, target, source)
+    return {"text": result.text, "source": source, "target": target, "engine": result.engine,
+            "source_name": language_name(source)}
+
+
+def detect_comment(comment_id: int) -> None:
+    comment = Comment.objects.filter(pk=comment_id).first()
+    if comment is not None:
+        Comment.objects.filter(pk=comment_id).update(language=detect(comment.body))
+
+
+def detect_bio(user_id: int) -> None:
+    user = User.objects.filter(pk=user_id).first()
+    if user is not None:
+        User.objects.filter(pk=user_id).update(bio_language=detect(user.bio) if user.bio
+                                               else None)
+
+
+def detect_board(board_id: int) -> None:
+    board = Board.objects.filter(pk=board_id).first()
+    if board is not None:
+        Board.objects.filter(pk=board_id).update(language=detect(board.name))
+
+
+# --- word look-up ---------------------------------------------------------------------
+
+def lookup(text: str) -> list[dict[str, Any]]:
+    text = (text or "").strip()
+    if not text:
+        raise Invalid(_("Nothing to look up."), code="empty")
+    if len(text) > 200:
+        raise Invalid(_("Look up at most 200 characters at a time."), code="too_long")
+    out = []
+    for entry in lookup_words(text):
+        if not entry.found:
+            continue
+        out.append({
+            "word": entry.word, "start": entry.start, "end": entry.end, "pinyin": entry.pinyin,
+            "meanings": list(entry.meanings), "traditional": entry.traditional,
+            "equivalents": [{"word": e.word, "pinyin": e.pinyin, "meaning": e.meaning}
+                            for e in entry.equivalents],
+        })
+    return out
