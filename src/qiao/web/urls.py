@@ -4,7 +4,39 @@ from qiao.web import views
 
 app_name = "web"
 urlpatterns = [
+    # discovery
     path("", views.home, name="home"),
+    path("feed", views.feed_more, name="feed_more"),
+    path("t/<str:name>", views.topic, name="topic"),
+    path("search", views.search, name="search"),
+    # notes
     path("notes/<int:note_id>", views.note_detail, name="note"),
+    path("notes/<int:note_id>/like", views.note_like, name="note_like"),
+    path("notes/<int:note_id>/collect", views.note_collect, name="note_collect"),
+    path("notes/<int:note_id>/comments", views.note_comments, name="note_comments"),
+    path("notes/<int:note_id>/edit", views.note_edit, name="note_edit"),
+    path("notes/<int:note_id>/delete", views.note_delete, name="note_delete"),
+    path("comments/<int:comment_id>/like", views.comment_like, name="comment_like"),
+    path("comments/<int:comment_id>/delete", views.comment_delete, name="comment_delete"),
+    path("compose", views.compose, name="compose"),
+    path("topics/suggest", views.topic_suggest, name="topic_suggest"),
+    # people and boards
+    path("u/<str:username>", views.profile, name="profile"),
+    path("u/<str:username>/follow", views.follow, name="follow"),
+    path("u/<str:username>/block", views.block, name="block"),
+    path("boards/<int:board_id>", views.board, name="board"),
+    path("notifications", views.notifications, name="notifications"),
+    path("follow-requests/<str:username>", views.follow_request, name="follow_request"),
+    # account
+    path("signup", views.signup, name="signup"),
     path("login", views.login_view, name="login"),
+    path("logout", views.logout_view, name="logout"),
+    path("welcome", views.welcome, name="welcome"),
+    path("settings", views.settings_page, name="settings"),
+    path("settings/profile", views.settings_profile, name="settings_profile"),
+    path("settings/avatar", views.settings_avatar, name="settings_avatar"),
+    path("settings/preferences", views.settings_preferences, name="settings_preferences"),
+    path("settings/unblock/<str:username>", views.settings_unblock, name="settings_unblock"),
+    path("settings/delete", views.settings_delete, name="settings_delete"),
+    path("language", views.set_language, name="set_language"),
 ]

@@ -1,0 +1,317 @@
+/* Qiao's one script: placeholders, waterfall, note overlay, carousel, share, compose.
+   The Content-Security-Policy allows no inline script or style, so everything is wired
+   here from data- attributes, and colours are set as CSS custom properties. */
+(function () {
+  "use strict";
+
+  // --- blurhash (https://blurha.sh), decoded into a tiny canvas ---------------------------
+  var B83 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz#$%*+,-.:;=?@[]^_{|}~";
+  function d83(s) { var v = 0; for (var i = 0; i < s.length; i++) v = v * 83 + B83.indexOf(s[i]); return v; }
+  function toLin(v) { v /= 255; return v <= 0.04045 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); }
+  function toSrgb(v) {
+    v = Math.max(0, Math.min(1, v));
+    return Math.round((v <= 0.0031308 ? v * 12.92 : 1.055 * Math.pow(v, 1 / 2.4) - 0.055) * 255);
+  }
+  function signPow(v, e) { return (v < 0 ? -1 : 1) * Math.pow(Math.abs(v), e); }
+  var bhCache = {};
+  function blurhashURL(hash) {
+    if (bhCache[hash]) return bhCache[hash];
+    if (!hash || hash.length < 6) return null;
+    var size = d83(hash[0]), ny = Math.floor(size / 9) + 1, nx = (size % 9) + 1;
+    if (hash.length !== 4 + 2 * nx * ny) return null;
+    var maxv = (d83(hash[1]) + 1) / 166, colors = [], dc = d83(hash.substring(2, 6));
+    colors.push([toLin(dc >> 16), toLin((dc >> 8) & 255), toLin(dc & 255)]);
+    for (var k = 1; k < nx * ny; k++) {
+      var v = d83(hash.substring(4 + k * 2, 6 + k * 2));
+      colors.push([signPow((Math.floor(v / 361) - 9) / 9, 2) * maxv,
+        signPow(((Math.floor(v / 19) % 19) - 9) / 9, 2) * maxv, signPow(((v % 19) - 9) / 9, 2) * maxv]);
+    }
+    var w = 24, h = 24, canvas = document.createElement("canvas");
+    canvas.width = w; canvas.height = h;
+    var ctx = canvas.getContext("2d"); if (!ctx) return null;
+    var img = ctx.createImageData(w, h);
+    for (var y = 0; y < h; y++) for (var x = 0; x < w; x++) {
+      var r = 0, g = 0, b = 0;
+      for (var j = 0; j < ny; j++) for (var i = 0; i < nx; i++) {
+        var basis = Math.cos(Math.PI * x * i / w) * Math.cos(Math.PI * y * j / h), c = colors[i + j * nx];
+        r += c[0] * basis; g += c[1] * basis; b += c[2] * basis;
+      }
+      var p = 4 * (x + y * w);
+      img.data[p] = toSrgb(r); img.data[p + 1] = toSrgb(g); img.data[p + 2] = toSrgb(b); img.data[p + 3] = 255;
+    }
+    ctx.putImageData(img, 0, 0);
+    return (bhCache[hash] = canvas.toDataURL());
+  }
+
+  function paint(root) {
+    root.querySelectorAll("[data-color]").forEach(function (el) {
+      var c = el.getAttribute("data-color");
+      if (/^#[0-9a-fA-F]{3,8}$/.test(c)) {
+        el.style.setProperty("--ph-color", c);
+        el.style.setProperty("--avatar", c);
+      }
+      var bh = el.getAttribute("data-blurhash");
+      var url = bh && blurhashURL(bh);
+      if (url) el.style.setProperty("--ph-img", "url(" + url + ")");
+      el.removeAttribute("data-color");
+    });
+    root.querySelectorAll(".ph img").forEach(function (img) {
+      if (img.complete && img.naturalWidth) img.classList.add("is-loaded");
+      else img.addEventListener("load", function () { img.classList.add("is-loaded"); }, { once: true });
+    });
+  }
+
+  // --- waterfall: cards go into the shortest column, in order ----------------------------
+  function columnsWanted(wf) {
+    return parseInt(getComputedStyle(wf).getPropertyValue("--cols"), 10) || 2;
+  }
+  function layout(wf, rebuild) {
+    var want = columnsWanted(wf);
+    var cols = Array.prototype.slice.call(wf.querySelectorAll(":scope > .wf-col"));
+    var counter = parseInt(wf.getAttribute("data-n") || "0", 10);
+    var loose = Array.prototype.slice.call(wf.querySelectorAll(":scope > [data-card]"));
+    loose.forEach(function (c) { c.setAttribute("data-i", String(counter++)); });
+    wf.setAttribute("data-n", String(counter));
+    var placing = loose;
+    if (rebuild || cols.length !== want) {
+      placing = Array.prototype.slice.call(wf.querySelectorAll("[data-card]"));
+      placing.sort(function (a, b) { return (+a.getAttribute("data-i")) - (+b.getAttribute("data-i")); });
+      cols.forEach(function (c) { c.remove(); });
+      cols = [];
+      for (var i = 0; i < want; i++) {
+        var col = document.createElement("div"); col.className = "wf-col"; wf.appendChild(col); cols.push(col);
+      }
+    }
+    wf.classList.add("is-masonry");
+    var heights = cols.map(function (c) { return c.offsetHeight; });
+    placing.forEach(function (card) {
+      var k = 0;
+      for (var i = 1; i < heights.length; i++) if (heights[i] < heights[k] - 1) k = i;
+      cols[k].appendChild(card);
+      heights[k] = cols[k].offsetHeight;
+    });
+  }
+  var resizeTimer = null;
+  window.addEventListener("resize", function () {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(function () {
+      document.querySelectorAll("[data-waterfall]").forEach(function (wf) {
+        if (wf.querySelectorAll(":scope > .wf-col").length !== columnsWanted(wf)) layout(wf, true);
+      });
+    }, 150);
+  });
+
+  // --- toast ---------------------------------------------------------------------------
+  var toastTimer = null;
+  function toast(text) {
+    var t = document.getElementById("toast"); if (!t) return;
+    t.textContent = text; t.classList.add("is-on");
+    clearTimeout(toastTimer); toastTimer = setTimeout(function () { t.classList.remove("is-on"); }, 2200);
+  }
+
+  // --- carousel: native scroll-snap swipe, plus buttons, dots and arrow keys --------------
+  function initCarousel(c) {
+    if (c.getAttribute("data-ready")) return;
+    c.setAttribute("data-ready", "1");
+    var track = c.querySelector("[data-track]"), dots = c.querySelectorAll("[data-dot]");
+    var count = track.children.length;
+    function current() { return Math.round(track.scrollLeft / Math.max(1, track.clientWidth)); }
+    function go(i) {
+      i = Math.max(0, Math.min(count - 1, i));
+      track.scrollTo({ left: i * track.clientWidth, behavior: "smooth" });
+    }
+    var raf = 0;
+    track.addEventListener("scroll", function () {
+      cancelAnimationFrame(raf);
+      raf = requestAnimationFrame(function () {
+        var k = current();
+        c.setAttribute("data-index", String(k));
+        dots.forEach(function (d, i) {
+          d.classList.toggle("is-active", i === k);
+          if (i === k) d.setAttribute("aria-current", "true"); else d.removeAttribute("aria-current");
+        });
+      });
+    }, { passive: true });
+    var prev = c.querySelector("[data-prev]"), next = c.querySelector("[data-next]");
+    if (prev) prev.addEventListener("click", function () { go(current() - 1); });
+    if (next) next.addEventListener("click", function () { go(current() + 1); });
+    dots.forEach(function (d) { d.addEventListener("click", function () { go(+d.getAttribute("data-dot")); }); });
+    c.setAttribute("data-index", "0");
+    c._go = go; c._current = current;
+  }
+  document.addEventListener("keydown", function (e) {
+    if (e.key !== "ArrowLeft" && e.key !== "ArrowRight") return;
+    var t = e.target;
+    if (t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.tagName === "SELECT" || t.isContentEditable)) return;
+    var dlg = document.getElementById("overlay");
+    var scope = dlg && dlg.open ? dlg : document;
+    var c = (t && t.closest && t.closest("[data-carousel]")) || scope.querySelector("[data-carousel]");
+    if (!c || !c._go) return;
+    e.preventDefault();
+    c._go(c._current() + (e.key === "ArrowRight" ? 1 : -1));
+  });
+
+  // --- compose: previews, reorder, remove, alt text ------------------------------------
+  function initCompose(form) {
+    if (form.getAttribute("data-ready")) return;
+    form.setAttribute("data-ready", "1");
+    var input = form.querySelector(".pick-input"), list = form.querySelector("[data-previews]");
+    if (!input || !list || typeof DataTransfer === "undefined") return;
+    var max = parseInt(input.getAttribute("data-max") || "9", 10), items = [];
+    var L = function (k) { return input.getAttribute("data-label-" + k) || k; };
+    function sync() {
+      var dt = new DataTransfer();
+      items.forEach(function (it) { dt.items.add(it.file); });
+      input.files = dt.files;
+    }
+    function button(text, label, fn) {
+      var b = document.createElement("button");
+      b.type = "button"; b.textContent = text; b.setAttribute("aria-label", label);
+      b.addEventListener("click", fn); return b;
+    }
+    function render(focusIndex, focusWhich) {
+      list.textContent = "";
+      items.forEach(function (it, i) {
+        var li = document.createElement("li"); li.className = "preview";
+        var img = document.createElement("img"); img.src = it.url; img.alt = ""; li.appendChild(img);
+        if (i === 0) { var cv = document.createElement("span"); cv.className = "preview-cover"; cv.textContent = "1"; li.appendChild(cv); }
+        var tools = document.createElement("div"); tools.className = "preview-tools";
+        var left = button("‹", L("left"), function () { move(i, -1, "left"); });
+        var right = button("›", L("right"), function () { move(i, 1, "right"); });
+        var rm = button("×", L("remove") + " " + (i + 1), function () {
+          URL.revokeObjectURL(it.url); items.splice(i, 1); sync(); render(Math.min(i, items.length - 1), "remove");
+        });
+        left.disabled = i === 0; right.disabled = i === items.length - 1;
+        tools.appendChild(left); tools.appendChild(rm); tools.appendChild(right); li.appendChild(tools);
+        var alt = document.createElement("input");
+        alt.name = "alt_texts"; alt.maxLength = 200; alt.value = it.alt; alt.placeholder = L("alt");
+        alt.setAttribute("aria-label", L("alt") + " " + (i + 1));
+        alt.addEventListener("input", function () { it.alt = alt.value; });
+        li.appendChild(alt);
+        list.appendChild(li);
+        if (i === focusIndex) {
+          var f = focusWhich === "left" ? left : focusWhich === "right" ? right : rm;
+          if (f.disabled) f = rm;
+          setTimeout(function () { f.focus(); }, 0);
+        }
+      });
+    }
+    function move(i, d, which) {
+      var j = i + d; if (j < 0 || j >= items.length) return;
+      var t = items[i]; items[i] = items[j]; items[j] = t; sync(); render(j, which);
+    }
+    input.addEventListener("change", function () {
+      var picked = Array.prototype.slice.call(input.files || []);
+      var known = items.map(function (it) { return it.file; });
+      picked.forEach(function (f) {
+        if (known.indexOf(f) !== -1) return;
+        if (items.length >= max) { toast(L("too-many")); return; }
+        items.push({ file: f, url: URL.createObjectURL(f), alt: "" });
+      });
+      sync(); render(-1);
+    });
+  }
+
+  // --- overlay: a note opened from the grid, with its own URL --------------------------
+  var overlayOpenedByUs = false, lastFocus = null;
+  function overlay() { return document.getElementById("overlay"); }
+  function openOverlay(url, push) {
+    var dlg = overlay();
+    return fetch(url, { headers: { "HX-Request": "true" }, credentials: "same-origin" })
+      .then(function (r) { if (!r.ok) throw new Error(String(r.status)); return r.text(); })
+      .then(function (html) {
+        var body = document.getElementById("overlay-body");
+        body.innerHTML = html;
+        if (window.htmx) window.htmx.process(body);
+        init(body);
+        if (!dlg.open) dlg.showModal();
+        dlg.scrollTop = 0;
+        if (push) { history.pushState({ qiaoOverlay: url }, "", url); overlayOpenedByUs = true; }
+        var car = body.querySelector("[data-carousel]"); if (car) car.focus({ preventScroll: true });
+      })
+      .catch(function () { window.location.href = url; });
+  }
+  function closeOverlay() {
+    var dlg = overlay(); if (!dlg || !dlg.open) return;
+    dlg.close();
+    document.getElementById("overlay-body").textContent = "";
+    if (lastFocus && document.contains(lastFocus)) lastFocus.focus({ preventScroll: true });
+  }
+  function requestClose() {
+    if (overlayOpenedByUs && history.state && history.state.qiaoOverlay) history.back();
+    else closeOverlay();
+  }
+  window.addEventListener("popstate", function (e) {
+    var dlg = overlay();
+    if (e.state && e.state.qiaoOverlay) { openOverlay(e.state.qiaoOverlay, false); return; }
+    if (dlg && dlg.open) { overlayOpenedByUs = false; closeOverlay(); }
+  });
+
+  document.addEventListener("click", function (e) {
+    var t = e.target;
+    var link = t.closest && t.closest("a[data-overlay]");
+    if (link && !e.metaKey && !e.ctrlKey && !e.shiftKey && !e.altKey && e.button === 0 && overlay()) {
+      e.preventDefault(); lastFocus = link; openOverlay(link.getAttribute("href"), true); return;
+    }
+    if (t.closest && t.closest("[data-close-overlay]")) { requestClose(); return; }
+    var dlg = overlay();
+    if (dlg && t === dlg) { requestClose(); return; }
+    var confirmer = t.closest && t.closest("[data-confirm]");
+    if (confirmer && !window.confirm(confirmer.getAttribute("data-confirm"))) { e.preventDefault(); return; }
+    var share = t.closest && t.closest("[data-share]");
+    if (share) {
+      var url = new URL(share.getAttribute("data-share"), window.location.href).href;
+      var done = function () { toast(share.getAttribute("data-copied")); };
+      if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(url).then(done, function () { window.prompt("", url); });
+      else window.prompt("", url);
+      return;
+    }
+    var addTopic = t.closest && t.closest("[data-add-topic]");
+    if (addTopic) {
+      var field = document.getElementById("topics");
+      var parts = field.value.split(/[,，]/).map(function (s) { return s.trim(); }).filter(Boolean);
+      if (parts.length && field.value.trim().slice(-1) !== "," && parts.indexOf(addTopic.getAttribute("data-add-topic")) === -1) parts.pop();
+      if (parts.indexOf(addTopic.getAttribute("data-add-topic")) === -1) parts.push(addTopic.getAttribute("data-add-topic"));
+      field.value = parts.join(", ") + ", "; field.focus();
+      return;
+    }
+    // Close open menus when clicking elsewhere.
+    document.querySelectorAll("details.menu[open]").forEach(function (d) { if (!d.contains(t)) d.removeAttribute("open"); });
+  });
+  document.addEventListener("cancel", function (e) {
+    if (e.target === overlay()) { e.preventDefault(); requestClose(); }
+  }, true);
+
+  // --- htmx glue -----------------------------------------------------------------------
+  document.addEventListener("htmx:afterRequest", function (e) {
+    var form = e.detail.elt;
+    if (!e.detail.successful || !form || !form.hasAttribute || !form.hasAttribute("data-reset-on-success")) return;
+    if (e.detail.xhr && e.detail.xhr.responseText.indexOf("form-error") !== -1) return;
+    form.reset();
+    var det = form.closest("details.reply"); if (det) det.removeAttribute("open");
+    var root = form.closest(".note");
+    if (root) root.querySelectorAll(".comments-empty, .comment-list > .form-error").forEach(function (n) { n.remove(); });
+  });
+
+  function init(root) {
+    paint(root);
+    root.querySelectorAll("[data-carousel]").forEach(initCarousel);
+    root.querySelectorAll("[data-compose]").forEach(initCompose);
+    var wfs = root.matches && root.matches("[data-waterfall]") ? [root] : [];
+    root.querySelectorAll("[data-waterfall]").forEach(function (w) { wfs.push(w); });
+    var parentWf = root.closest && root.closest("[data-waterfall]");
+    if (parentWf) wfs.push(parentWf);
+    wfs.forEach(function (w) { layout(w, false); });
+  }
+
+  function start() {
+    document.documentElement.classList.add("js");
+    if (window.htmx) {
+      window.htmx.onLoad(function (el) { init(el.nodeType === 1 ? el : document.body); });
+    } else {
+      init(document.body);
+    }
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();
