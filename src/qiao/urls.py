@@ -16,6 +16,7 @@ urlpatterns = [
     path("metrics", metrics_view, name="metrics"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("names/", include("qiao.names.urls")),
     path("", include("qiao.web.urls")),
 ]
 

@@ -493,4 +493,8 @@ from qiao.api.translation import router as translation_router  # noqa: E402
 
 api.add_router("", translation_router)
 
+from qiao.names.api import router as names_router  # noqa: E402
+
+api.add_router("", names_router)
+
 

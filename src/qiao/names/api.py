@@ -1,0 +1,49 @@
+"""`/api/v1/names`: the Chinese-name helper over JSON."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from qiao.api.auth import current_user, require_user
+from qiao.core.ratelimit import check_rate, client_ip
+from qiao.names import services
+
+router = Router(tags=["names"])
+
+
+class SuggestIn(Schema):
+    given: str
+    surname: str = ""
+    gender: str | None = None
+    qualities: list[str] = []
+    style: str = "balanced"
+
+
+class AdoptIn(Schema):
+    chinese: str
+    pinyin: str = ""
+
+
+class AdoptOut(Schema):
+    chinese_name: str
+    chinese_name_pinyin: str
+
+
+@router.post("/names/suggest", response={200: dict[str, Any], 400: Any, 429: Any})
+def suggest(request: HttpRequest, payload: SuggestIn) -> dict[str, Any]:
+    """The standard transliteration of an English name plus 5–10 Chinese-style names, each
+    with pinyin, character meanings and reasons in English and Chinese; `rejected` lists
+    near-misses with why (e.g. an unfortunate homophone)."""
+    user = current_user(request)
+    check_rate("write", f"u{user.pk}" if user else f"ip{client_ip(request)}")
+    return services.suggest(**payload.dict())
+
+
+@router.post("/me/chinese-name", response={200: AdoptOut, 400: Any, 401: Any})
+def adopt(request: HttpRequest, payload: AdoptIn) -> dict[str, Any]:
+    """Use a Chinese name on my profile."""
+    user = services.adopt(require_user(request), chinese=payload.chinese, pinyin=payload.pinyin)
+    return {"chinese_name": user.chinese_name, "chinese_name_pinyin": user.chinese_name_pinyin}
