@@ -57,8 +57,12 @@ def test_harness_on_a_small_set(tmp_path: Path, capsys: pytest.CaptureFixture[st
     fd = tmp_path / "mt" / "flores-dev"
     fd.mkdir(parents=True)
     zh = ["我喜欢吃火锅。", "今天天气很好。", "我们去公园吧。", "这个城市很大。"] * 3
-    en = ["I like eating hot pot.", "The weather is nice today.", "Let's go to the park.",
-          "This city is big."] * 3
+    en = [
+        "I like eating hot pot.",
+        "The weather is nice today.",
+        "Let's go to the park.",
+        "This city is big.",
+    ] * 3
     (fd / "zh.txt").write_text("\n".join(zh) + "\n")
     (fd / "en.txt").write_text("\n".join(en) + "\n")
     rows = run_translate_benchmark(
@@ -66,8 +70,15 @@ def test_harness_on_a_small_set(tmp_path: Path, capsys: pytest.CaptureFixture[st
     )
     by = {(r["engine"], r["direction"]): r for r in rows}
     gloss = by[("dictionary-gloss", "zh-en")]
-    for key in ("bleu", "chrf", "sentences_per_s", "note_p50_ms", "note_p95_ms",
-                "cache_hit_p50_ms", "peak_rss_mb"):
+    for key in (
+        "bleu",
+        "chrf",
+        "sentences_per_s",
+        "note_p50_ms",
+        "note_p95_ms",
+        "cache_hit_p50_ms",
+        "peak_rss_mb",
+    ):
         assert isinstance(gloss[key], float), key
     assert gloss["chrf"] > 20 and gloss["cache_hit_p50_ms"] < 1.0
     assert by[("openai", "zh-en")]["status"] == "skipped"

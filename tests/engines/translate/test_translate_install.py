@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import struct
 import tarfile
 import threading
 from collections.abc import Iterator
@@ -35,7 +36,7 @@ def http_root(tmp_path: Path) -> Iterator[tuple[Path, str]]:
     root.mkdir()
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(root)))
     httpd.daemon_threads = True
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True).start()
     yield root, f"http://127.0.0.1:{httpd.server_address[1]}"
     httpd.shutdown()
     httpd.server_close()
@@ -228,3 +229,94 @@ def test_bad_sources(tmp_path: Path) -> None:
         install_models([("zh", "en")], tmp_path / "m", source="http://127.0.0.1:9/pkg", timeout=2)
     with pytest.raises(InstallError, match="no language pairs"):
         install_models([], tmp_path / "m", source=tmp_path)
+
+
+# --- the default source: Firefox's model discovery, served here by a local mirror ------------
+
+
+def zstd_frame(data: bytes) -> bytes:
+    """A valid zstd frame of raw (stored) blocks: what the model service serves, minus the
+    compression, so the test needs no zstd library."""
+    out = bytearray(struct.pack("<I", 0xFD2FB528))
+    out.append(0b10100000)  # single segment, 4-byte content size
+    out += struct.pack("<I", len(data))
+    blocks = [data[i : i + (1 << 17)] for i in range(0, len(data), 1 << 17)] or [b""]
+    for i, block in enumerate(blocks):
+        header = (1 if i == len(blocks) - 1 else 0) | (len(block) << 3)
+        out += struct.pack("<I", header)[:3] + block
+    return bytes(out)
+
+
+def make_records(root: Path, base: str, *, corrupt: str | None = None) -> None:
+    data = []
+    for pair in ("zh-en", "en-zh"):
+        s, t = pair.split("-")
+        for version, arch in (("3.0", "base"), ("3.1", "tiny"), ("2.0", "base")):
+            for name, content in bergamot_files(pair).items():
+                ftype = name.split(".")[0]
+                served = content + b"!" if name == corrupt and arch == "base" else content
+                loc = f"attachments/{arch}{version}-{name}.zst"
+                (root / loc).parent.mkdir(parents=True, exist_ok=True)
+                (root / loc).write_bytes(zstd_frame(served))
+                data.append(
+                    {
+                        "id": loc,
+                        "name": name,
+                        "fileType": ftype,
+                        "sourceLanguage": s,
+                        "targetLanguage": t,
+                        "version": version,
+                        "architecture": arch,
+                        "decompressedHash": hashlib.sha256(content).hexdigest(),
+                        "attachment": {"location": loc, "size": len(served)},
+                    }
+                )
+    (root / "records").write_text(json.dumps({"data": data}))
+
+
+def test_install_through_model_discovery(http_root: tuple[Path, str], tmp_path: Path) -> None:
+    root, url = http_root
+    make_records(root, url)
+    dest = tmp_path / "models"
+    events: list[tuple[str, int, int]] = []
+    manifest = install_models(
+        [("zh", "en"), ("en", "zh")],
+        dest,
+        None,
+        progress=lambda s, d, t: events.append((s, d, t)),
+        records_url=f"{url}/records",
+        attachments_url=url,
+    )
+    rec = manifest.pairs["bergamot/zh-en"]
+    assert rec.version == "3.0/base"  # the base architecture, newest version fxtranslate takes
+    assert rec.origin == "fxtranslate-discovery"
+    for name, content in bergamot_files("zh-en").items():
+        assert (dest / "bergamot" / "zh-en" / name).read_bytes() == content
+    assert any(e[0] == "zh-en/model.zhen.intgemm.alphas.bin" and e[1] == e[2] for e in events)
+    assert translation_status(dest, verify=True).installed == [("en", "zh"), ("zh", "en")]
+
+
+def test_discovery_download_that_fails_its_hash_is_refused(
+    http_root: tuple[Path, str], tmp_path: Path
+) -> None:
+    root, url = http_root
+    make_records(root, url, corrupt="trgvocab.enzh.spm")
+    dest = tmp_path / "models"
+    with pytest.raises(IntegrityError, match="trgvocab.enzh.spm"):
+        install_models(
+            [("zh", "en"), ("en", "zh")],
+            dest,
+            None,
+            records_url=f"{url}/records",
+            attachments_url=url,
+        )
+    assert list(dest.iterdir()) == []
+
+
+def test_discovery_without_a_direct_model(http_root: tuple[Path, str], tmp_path: Path) -> None:
+    root, url = http_root
+    make_records(root, url)
+    with pytest.raises(InstallError, match="no direct zh-fr model"):
+        install_models(
+            [("zh", "fr")], tmp_path / "m", None, records_url=f"{url}/records", attachments_url=url
+        )

@@ -114,7 +114,7 @@ def make_notes(sentences: Sequence[str], n: int = 20, chars: int = NOTE_CHARS) -
     while len(notes) < n and i < len(sentences):
         note = ""
         while len(note) < chars and i < len(sentences):
-            note = (note + (" " if note and sentences[i][:1].isascii() else "") + sentences[i])
+            note = note + (" " if note and sentences[i][:1].isascii() else "") + sentences[i]
             i += 1
         notes.append(note[: chars + 100])
     return notes
@@ -216,34 +216,59 @@ def run_translate_benchmark(
         svc = build_service_from_config(**{**cfg, "engines": [name]})
         if not svc.engines:
             for src, tgt in directions:
-                put({"kind": "engine", "engine": name, "direction": f"{src}-{tgt}",
-                     "status": "skipped", "reason": svc.notes.get(name, "not configured")})
+                put(
+                    {
+                        "kind": "engine",
+                        "engine": name,
+                        "direction": f"{src}-{tgt}",
+                        "status": "skipped",
+                        "reason": svc.notes.get(name, "not configured"),
+                    }
+                )
             continue
         engine = svc.engines[0]
         for src, tgt in directions:
             if not engine.supports(src, tgt):
-                put({"kind": "engine", "engine": name, "direction": f"{src}-{tgt}",
-                     "status": "skipped", "reason": "no model installed for this direction"})
+                put(
+                    {
+                        "kind": "engine",
+                        "engine": name,
+                        "direction": f"{src}-{tgt}",
+                        "status": "skipped",
+                        "reason": "no model installed for this direction",
+                    }
+                )
                 continue
             try:
                 row = bench_engine(engine, src, tgt, texts[src], texts[tgt])
             except Exception as exc:  # noqa: BLE001 - report and go on with the next engine
-                row = {"kind": "engine", "engine": name, "direction": f"{src}-{tgt}",
-                       "status": "failed", "reason": f"{type(exc).__name__}: {exc}"}
+                row = {
+                    "kind": "engine",
+                    "engine": name,
+                    "direction": f"{src}-{tgt}",
+                    "status": "failed",
+                    "reason": f"{type(exc).__name__}: {exc}",
+                }
             put(row)
     return out_rows
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="qiao bench translate", description=__doc__)
-    p.add_argument("--engine", action="append", choices=ENGINE_NAMES,
-                   help="engine to run (repeatable; default: all)")
+    p.add_argument(
+        "--engine",
+        action="append",
+        choices=ENGINE_NAMES,
+        help="engine to run (repeatable; default: all)",
+    )
     p.add_argument("--data", help="data directory holding mt/flores-dev (or $QIAO_DATA_DIR)")
     p.add_argument("--models-dir", help="translation models directory")
-    p.add_argument("--score-systems", action="store_true",
-                   help="also score the published system outputs in flores-dev/systems/")
-    p.add_argument("--systems-only", action="store_true",
-                   help="only score the published outputs")
+    p.add_argument(
+        "--score-systems",
+        action="store_true",
+        help="also score the published system outputs in flores-dev/systems/",
+    )
+    p.add_argument("--systems-only", action="store_true", help="only score the published outputs")
     p.add_argument("--limit", type=int, help="use only the first N sentences")
     args = p.parse_args(argv)
     if args.systems_only:

@@ -8,8 +8,12 @@ Layout of ``models_dir``::
 
 Sources, for :func:`install_models`:
 
-* ``None``: fxtranslate's own model discovery (Firefox's model service; needs the network;
-  fxtranslate verifies every file against the published sha256).
+* ``None``: Firefox's model discovery, as fxtranslate does it: the Remote Settings records
+  (``FXTRANSLATE_RECORDS_URL`` or ``records_url=`` can point at a mirror), the newest complete
+  file set that fxtranslate accepts (``base`` architecture preferred), attachments from the
+  CDN or a mirror (``attachments_url=`` / ``QIAO_FXTRANSLATE_ATTACHMENTS_URL``), each checked
+  with fxtranslate's ``verify_and_decompress`` against the published sha256. If the records
+  cannot be understood, fxtranslate's own ``discovery.add_models`` is used instead.
 * a URL or a local directory holding ``index.json`` (a *Qiao model package*)::
 
       {"format": "qiao-models/1",
@@ -34,6 +38,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 import shutil
 import tarfile
 import tempfile
@@ -441,6 +446,112 @@ def _read_sums(directory: Path) -> dict[str, str]:
     return sums
 
 
+#: Where Firefox's model attachments live; a mirror can be given for air-gapped setups.
+FX_ATTACHMENTS_URL = "https://firefox-settings-attachments.cdn.mozilla.net"
+_FILE_TYPES = ("model", "vocab", "srcvocab", "trgvocab", "lex")
+_ARCH_PREFERENCE = ("base", "base-memory", "tiny")
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(x) if x.isdigit() else -1 for x in re.split(r"[.\-]", version))
+
+
+def _choose_records(
+    raw: list[dict[str, Any]], source: str, target: str
+) -> list[dict[str, Any]] | None:
+    """The newest complete set of files for the pair that fxtranslate itself accepts (its own
+    version gate, ``discovery.model_pairs``, decides), preferring the ``base`` architecture."""
+    from fxtranslate import discovery
+
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for rec in raw:
+        if (rec.get("sourceLanguage"), rec.get("targetLanguage")) != (source, target):
+            continue
+        if rec.get("fileType") not in _FILE_TYPES:
+            continue
+        key = (str(rec.get("architecture") or ""), str(rec.get("version") or ""))
+        groups.setdefault(key, []).append(rec)
+
+    def rank(key: tuple[str, str]) -> tuple[int, tuple[int, ...]]:
+        arch, version = key
+        pref = _ARCH_PREFERENCE.index(arch) if arch in _ARCH_PREFERENCE else len(_ARCH_PREFERENCE)
+        return (-pref, _version_key(version))
+
+    for key in sorted(groups, key=rank, reverse=True):
+        recs = groups[key]
+        types = {r.get("fileType") for r in recs}
+        if "model" not in types or not ("vocab" in types or {"srcvocab", "trgvocab"} <= types):
+            continue
+        if (source, target) in discovery.model_pairs(json.dumps({"data": recs})):
+            return recs
+    return None
+
+
+def _stage_fx_records(
+    pairs: list[tuple[str, str]],
+    staging: Path,
+    progress: ProgressCallback | None,
+    timeout: float,
+    records_url: str | None,
+    attachments_url: str | None,
+) -> list[_Staged]:
+    """Firefox's model discovery done here (records from fxtranslate's Remote Settings URL,
+    files checked by fxtranslate's ``verify_and_decompress``), so downloads report byte
+    progress and can come from a mirror."""
+    from fxtranslate import discovery
+
+    url = records_url or discovery.records_url()
+    base = (
+        attachments_url or os.environ.get("QIAO_FXTRANSLATE_ATTACHMENTS_URL") or FX_ATTACHMENTS_URL
+    ).rstrip("/")
+    try:
+        raw = json.loads(_read_text(url, timeout)).get("data") or []
+    except (ValueError, AttributeError) as exc:
+        raise InstallError(f"{url} is not a Remote Settings records answer: {exc}") from exc
+    out = []
+    for s, t in pairs:
+        recs = _choose_records(raw, s, t)
+        if recs is None:
+            raise _NoDirectModel(f"Firefox's model service has no direct {s}-{t} model")
+        pdir = staging / "bergamot" / f"{s}-{t}"
+        pdir.mkdir(parents=True)
+        files: dict[str, FileRecord] = {}
+        for rec in recs:
+            name = str(rec["name"])
+            if Path(name).name != name or name.startswith("."):
+                raise InstallError(f"bad file name {name!r} in the records")
+            loc = str((rec.get("attachment") or {}).get("location") or "")
+            if not loc:
+                raise InstallError(f"record {name} has no attachment")
+            packed = staging / f"{name}.zst"
+            _fetch(
+                urllib.parse.urljoin(base + "/", loc.lstrip("/")),
+                packed,
+                progress,
+                f"{s}-{t}/{name}",
+                timeout,
+            )
+            try:
+                data = discovery.verify_and_decompress(
+                    packed.read_bytes(), rec.get("decompressedHash") or None
+                )
+            except ValueError as exc:
+                raise IntegrityError(f"{s}-{t}/{name}: {exc}") from exc
+            packed.unlink()
+            if not rec.get("decompressedHash"):
+                raise IntegrityError(f"{s}-{t}/{name}: the records give no hash")
+            (pdir / name).write_bytes(data)
+            files[name] = FileRecord(hashlib.sha256(data).hexdigest(), len(data))
+        first = recs[0]
+        version = f"{first.get('version')}/{first.get('architecture') or 'default'}"
+        out.append(_Staged("bergamot", s, t, pdir, version, files))
+    return out
+
+
+class _NoDirectModel(InstallError):
+    pass
+
+
 def _stage_fxtranslate(
     pairs: list[tuple[str, str]], staging: Path, progress: ProgressCallback | None
 ) -> list[_Staged]:
@@ -486,6 +597,8 @@ def install_models(
     *,
     sha256: str | None = None,
     timeout: float = 60.0,
+    records_url: str | None = None,
+    attachments_url: str | None = None,
 ) -> Manifest:
     """Fetch, verify and install models for ``pairs`` into ``dest``; return the new manifest.
 
@@ -501,7 +614,9 @@ def install_models(
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=root))
     origin = str(source) if source is not None else "fxtranslate-discovery"
     try:
-        staged = _stage(wanted, source, staging, progress, sha256, timeout)
+        staged = _stage(
+            wanted, source, staging, progress, sha256, timeout, records_url, attachments_url
+        )
         now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         for item in staged:
             final = root / item.engine / f"{item.source}-{item.target}"
@@ -537,9 +652,20 @@ def _stage(
     progress: ProgressCallback | None,
     sha256: str | None,
     timeout: float,
+    records_url: str | None = None,
+    attachments_url: str | None = None,
 ) -> list[_Staged]:
     if source is None:
-        return _stage_fxtranslate(pairs, staging, progress)
+        try:
+            return _stage_fx_records(
+                pairs, staging, progress, timeout, records_url, attachments_url
+            )
+        except _NoDirectModel:
+            if records_url or attachments_url:
+                raise
+            # the records changed shape? let fxtranslate's own downloader decide
+            shutil.rmtree(staging / "bergamot", ignore_errors=True)
+            return _stage_fxtranslate(pairs, staging, progress)
     src = str(source)
     if not _is_url(src) and Path(src).is_dir():
         index = Path(src) / INDEX_NAME
