@@ -14,6 +14,7 @@ import pytest
 
 from qiao.engines.translate import TranslationService
 from qiao.engines.translate.engines.bergamot import BergamotTranslator, find_bergamot_files
+from qiao.engines.translate.engines.gloss import DictionaryGlossTranslator
 from qiao.engines.translate.langid import detect_language
 
 
@@ -38,6 +39,21 @@ def test_bergamot_zh_en_and_en_zh() -> None:
     [r] = svc.translate(["The weather in Shanghai is lovely today. @amy #travel"], "en", "zh")
     assert detect_language(r.text) in {"zh", "zh-Hant"}, r.text
     assert "@amy" in r.text and "#travel" in r.text
+
+
+def test_a_broken_bergamot_model_falls_back_to_the_next_engine(tmp_path: Path) -> None:
+    pair = tmp_path / "zh-en"
+    pair.mkdir()
+    (pair / "model.zhen.intgemm.alphas.bin").write_bytes(b"not a model" * 100)
+    (pair / "srcvocab.zhen.spm").write_bytes(b"x")
+    (pair / "trgvocab.zhen.spm").write_bytes(b"x")
+    berg = BergamotTranslator(tmp_path)
+    assert berg.supports("zh", "en")
+    assert berg.model_version("zh", "en") == "model.zhen.intgemm.alphas.bin:1100"
+    svc = TranslationService(engines=[berg, DictionaryGlossTranslator()])
+    [r] = svc.translate(["我喜欢火锅"], "zh", "en")
+    assert r.engine == "dictionary-gloss" and "hotpot" in r.text
+    assert "cannot load Bergamot model" in svc.stats["bergamot"].last_error
 
 
 def test_bergamot_missing_pair_is_not_supported(tmp_path: Path) -> None:

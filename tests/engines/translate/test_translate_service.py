@@ -273,3 +273,24 @@ def test_config_from_env() -> None:
     assert str(cfg["models_dir"]) == "/srv/models/translate"
     svc = build_service_from_config(**cfg)
     assert svc.engine_names() == ["ctranslate2", "openai"]
+
+
+def test_busy_service_queues_instead_of_timing_out() -> None:
+    eng = FakeEngine("a", delay=0.1)
+    svc = service(eng, timeout=0.5, max_workers=2)
+    results: list[str] = []
+    errors: list[Exception] = []
+
+    def one(i: int) -> None:
+        try:
+            results.append(svc.translate([f"第{i}句话很好"], "zh", "en")[0].text)
+        except Exception as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors and len(results) == 12  # 12 x 0.1 s on 2 slots: > 0.5 s, but no timeouts
+    svc.close()

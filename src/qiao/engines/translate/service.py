@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import logging
+import threading
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -77,10 +78,14 @@ class TranslationService:
     max_chars: int = MAX_TEXT_CHARS
     notes: dict[str, str] = field(default_factory=dict)
     stats: dict[str, EngineStats] = field(default_factory=dict)
+    #: engine calls running at once; more wait (up to ``queue_timeout``) before their own
+    #: ``timeout`` starts, so a busy server queues instead of reporting false timeouts
+    max_workers: int = 8
+    queue_timeout: float = 60.0
 
     def __post_init__(self) -> None:
         self._pool = concurrent.futures.ThreadPoolExecutor(
-            max_workers=max(2, len(self.engines)), thread_name_prefix="qiao-translate"
+            max_workers=max(2, self.max_workers), thread_name_prefix="qiao-translate"
         )
 
     # --- introspection -------------------------------------------------------------------
@@ -239,7 +244,16 @@ class TranslationService:
         for i in range(0, len(batch), self.batch_size):
             chunk = batch[i : i + self.batch_size]
             st.calls += 1
-            fut = self._pool.submit(engine.translate, chunk, src, tgt, self.timeout)
+            started = threading.Event()
+
+            def run(chunk: list[str] = chunk, started: threading.Event = started) -> list[str]:
+                started.set()
+                return engine.translate(chunk, src, tgt, self.timeout)
+
+            fut = self._pool.submit(run)
+            if not started.wait(self.queue_timeout):
+                fut.cancel()
+                raise EngineTimeout(f"waited {self.queue_timeout:g}s for a free translation slot")
             try:
                 got = fut.result(timeout=self.timeout)
             except concurrent.futures.TimeoutError as exc:

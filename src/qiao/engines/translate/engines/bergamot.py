@@ -111,7 +111,9 @@ class BergamotTranslator:
                         trg_vocab=files.trg_vocab.read_bytes(),
                         shortlist=shortlist,
                     )
-                except ValueError as exc:
+                except BaseException as exc:  # a Rust panic surfaces as a BaseException
+                    if isinstance(exc, KeyboardInterrupt | SystemExit):
+                        raise
                     raise EngineError(f"cannot load Bergamot model {files.model}: {exc}") from exc
                 self._locks[key] = threading.Lock()
             return self._engines[key], self._locks[key]
@@ -123,6 +125,8 @@ class BergamotTranslator:
             for text in texts:
                 try:
                     out.append(str(engine.translate(text)))
-                except Exception as exc:  # noqa: BLE001 - native errors have no common type
+                except BaseException as exc:  # a Rust panic surfaces as a BaseException
+                    if isinstance(exc, KeyboardInterrupt | SystemExit):
+                        raise
                     raise EngineError(f"fxtranslate failed: {exc}") from exc
         return out
