@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "qiao.events",
     "qiao.translation",
     "qiao.names",
+    "qiao.feed",
     "qiao.web",
 ]
 
@@ -256,6 +257,10 @@ QIAO_TRANSLATE_OPENAI_MODEL = env_str("QIAO_TRANSLATE_OPENAI_MODEL", "")
 QIAO_TRANSLATE_OPENAI_API_KEY = env_str("QIAO_TRANSLATE_OPENAI_API_KEY", "")
 #: `qiao serve` installs missing translation models in the background when it can.
 QIAO_TRANSLATE_AUTO_INSTALL = env_bool("QIAO_TRANSLATE_AUTO_INSTALL", True)
+
+# --- Recommender
+#: Days of engagement events a training run learns from.
+QIAO_RECOMMEND_TRAIN_DAYS = env_int("QIAO_RECOMMEND_TRAIN_DAYS", 90)
 
 # --- Rate limits ("count/seconds"), per user and per IP.
 QIAO_RATE_LIMITS = {

@@ -497,4 +497,8 @@ from qiao.names.api import router as names_router  # noqa: E402
 
 api.add_router("", names_router)
 
+from qiao.api.feed import router as feed_router  # noqa: E402
+
+api.add_router("", feed_router)
+
 

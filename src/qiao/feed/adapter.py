@@ -1,12 +1,155 @@
-"""Bridge between the platform and the recommender engine (filled in by the feed work)."""
+"""Bridge between the platform and the recommender engine.
+
+The web process loads the current model version once, keeps it in sync with notes published
+since training (scored from content), builds a `UserContext` per request from the database,
+and keeps each user's ranked list in the shared cache (local memory or Redis) so a cursor
+pages consistently whichever server process answers.
+"""
 
 from __future__ import annotations
 
+import logging
+import secrets
+import threading
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import caches
+
 from qiao.accounts.models import User
+from qiao.core.errors import Invalid
+from qiao.engines.recommend import Recommender, UserContext
+from qiao.events.models import EngagementEvent
 from qiao.notes.models import Note
+from qiao.notes.services import blocked_user_ids, visible_notes
+from qiao.social.models import Follow
+
+logger = logging.getLogger("qiao.feed")
+SYNC_EVERY = 15.0  # seconds between checks for a new model version and new notes
+LIST_TTL = 30 * 60
+POSITIVE_KINDS = ("like", "collect", "open", "comment", "share")
+
+_lock = threading.Lock()
+_state: dict[str, Any] = {"rec": None, "version": None, "checked": 0.0, "synced_ts": 0.0}
+
+
+def forget_model() -> None:
+    with _lock:
+        _state.update(rec=None, version=None, checked=0.0, synced_ts=0.0)
+
+
+def current_model() -> Recommender | None:
+    """The served model (None before the first training), refreshed every few seconds."""
+    from qiao.feed.training import recommendable_notes, registry
+
+    now = time.monotonic()
+    with _lock:
+        if now - _state["checked"] < SYNC_EVERY and _state["rec"] is not None:
+            return _state["rec"]  # type: ignore[no-any-return]
+        _state["checked"] = now
+        try:
+            reg = registry()
+            version = reg.current()
+            if version is None:
+                _state["rec"] = None
+                return None
+            if version != _state["version"]:
+                rec = reg.load(version)
+                _state.update(rec=rec, version=version,
+                              synced_ts=float(getattr(rec, "t_ref", 0.0) or 0.0))
+            rec = _state["rec"]
+            fresh = [n for n in recommendable_notes(since=_state["synced_ts"])
+                     if n.note_id not in rec.note_index]
+            if fresh:
+                rec.add_notes(fresh)
+                _state["synced_ts"] = max(n.created_ts for n in fresh)
+        except Exception:  # noqa: BLE001 - a broken model must not break the feed
+            logger.exception("recommender model unavailable; using the fallback feed")
+            _state["rec"] = None
+        return _state["rec"]  # type: ignore[no-any-return]
+
+
+def user_context(viewer: User | None) -> UserContext:
+    if viewer is None or not viewer.is_authenticated:
+        from django.utils import translation
+
+        lang = (translation.get_language() or "en").split("-")[0]
+        return UserContext(user_id=0, languages=[lang], now=time.time())
+    recent = list(
+        EngagementEvent.objects.filter(user_id=viewer.pk, kind__in=POSITIVE_KINDS,
+                                       note_id__isnull=False)
+        .order_by("-id").values_list("note_id", flat=True)[:30]
+    )
+    hidden = set(EngagementEvent.objects.filter(user_id=viewer.pk, kind="hide")
+                 .values_list("note_id", flat=True))
+    liked_or_collected = set(
+        EngagementEvent.objects.filter(user_id=viewer.pk, kind__in=("like", "collect"))
+        .values_list("note_id", flat=True))
+    following = set(Follow.objects.filter(follower=viewer, status=Follow.Status.ACCEPTED)
+                    .values_list("followee_id", flat=True))
+    own = set(Note.objects.filter(author=viewer).values_list("pk", flat=True))
+    return UserContext(
+        user_id=viewer.pk, interests=list(viewer.interests or []),
+        languages=[x.split("-")[0] for x in (viewer.read_languages or [])] or ["en"],
+        following=following, blocked_authors=blocked_user_ids(viewer) | {viewer.pk},
+        hidden={h for h in hidden if h}, seen=liked_or_collected | own,
+        recent_positive_note_ids=list(dict.fromkeys(reversed(recent))), now=time.time(),
+    )
+
+
+def _cache() -> Any:
+    return caches[getattr(settings, "QIAO_FEED_CACHE_ALIAS", "default")]
 
 
 def recommend_page(viewer: User | None, *, cursor: str | None, limit: int
                    ) -> tuple[list[Note], str | None] | None:
     """A page from the trained recommender, or None when no model is available."""
-    return None
+    rec = current_model()
+    if rec is None:
+        return None
+    limit = max(1, min(limit, 50))
+    ctx = user_context(viewer)
+    cache = _cache()
+    ranked: list[int] | None = None
+    offset = 0
+    token = ""
+    positives = tuple(ctx.recent_positive_note_ids[-10:])
+    if cursor:
+        token, _sep, off = cursor.partition(":")
+        if not off.isdigit() or not token.isalnum():
+            raise Invalid("Malformed cursor.", code="bad_cursor")
+        offset = int(off)
+        try:
+            entry = cache.get(f"feed:{ctx.user_id}:{token}")
+        except Exception:  # noqa: BLE001 - a cache outage starts a fresh list
+            entry = None
+        if entry is not None:
+            ranked, used = entry
+            if positives != tuple(used):
+                # Engagement since the last page: re-rank what has not been served yet.
+                served = set(ranked[:offset])
+                ranked = ranked[:offset] + [s.note_id for s in rec.rank(ctx, served)]
+    if ranked is None:
+        token = secrets.token_hex(6)
+        offset = 0
+        ranked = [s.note_id for s in rec.rank(ctx)]
+    try:
+        cache.set(f"feed:{ctx.user_id}:{token}", (ranked, positives), LIST_TTL)
+    except Exception:  # noqa: BLE001
+        logger.warning("feed cache unavailable; paging may repeat notes")
+    page: list[Note] = []
+    while offset < len(ranked) and len(page) < limit:
+        window = ranked[offset: offset + limit * 2]
+        by_id = {n.pk: n for n in visible_notes(viewer).filter(pk__in=window)
+                 .select_related("author").prefetch_related("images", "topics")}
+        for nid in window:
+            offset += 1
+            if nid in by_id:
+                page.append(by_id[nid])
+                if len(page) == limit:
+                    break
+    nxt = f"{token}:{offset}" if offset < len(ranked) else None
+    return page, nxt
+
+

@@ -1,0 +1,54 @@
+"""`qiao train`: retrain the "For you" recommender now, show versions, or roll back."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from tqdm import tqdm
+
+
+class Command(BaseCommand):
+    help = "Train the recommender on the engagement log and publish a new model version."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--days", type=int, default=None, help="events from the last N days")
+        parser.add_argument("--rollback", action="store_true",
+                            help="serve the previous model version again")
+        parser.add_argument("--status", action="store_true", help="list model versions")
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        from qiao.feed import adapter
+        from qiao.feed.training import registry, train_and_publish
+
+        reg = registry()
+        if opts["status"]:
+            current = reg.current()
+            for v in reg.versions():
+                self.stdout.write(f"{'*' if v == current else ' '} {v}")
+            if current is None:
+                self.stdout.write("No model yet: `qiao train` makes one.")
+            return
+        if opts["rollback"]:
+            try:
+                version = reg.rollback()
+            except Exception as exc:  # noqa: BLE001
+                raise CommandError(f"cannot roll back: {exc}") from exc
+            adapter.forget_model()
+            self.stdout.write(self.style.SUCCESS(f"Now serving {version}."))
+            return
+        bar = tqdm(total=100, desc="training", unit="%")
+
+        def progress(stage: str, fraction: float) -> None:
+            bar.set_description(stage)
+            bar.update(max(0, int(fraction * 100) - bar.n))
+
+        try:
+            version, report = train_and_publish(days=opts["days"], progress=progress)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        finally:
+            bar.close()
+        self.stdout.write(self.style.SUCCESS(f"Published recommender {version}."))
+        if report is not None:
+            self.stdout.write(str(report))

@@ -1,0 +1,94 @@
+"""Training the recommender from the platform's log (`qiao train`, or the scheduler)."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from qiao.engines.recommend import (
+    Interaction,
+    ModelRegistry,
+    NoteInfo,
+    Recommender,
+    RecommenderConfig,
+    TrainReport,
+)
+from qiao.events.models import EngagementEvent
+from qiao.notes.models import Note, Topic
+
+logger = logging.getLogger("qiao.feed")
+Progress = Callable[[str, float], None]
+ENGINE_KINDS = {"impression", "open", "dwell", "like", "collect", "comment", "share", "hide"}
+
+
+def registry() -> ModelRegistry:
+    return ModelRegistry(Path(settings.QIAO_MODELS_DIR) / "recommend")
+
+
+def note_info(note: Note) -> NoteInfo:
+    return NoteInfo(
+        note_id=note.pk, author_id=note.author_id,
+        topics=[t.name for t in note.topics.all()],
+        language=(note.language or "").split("-")[0] or None,
+        created_ts=(note.published_at or note.created_at).timestamp(),
+        text=f"{note.title}\n{note.body}",
+        like_count=note.like_count, collect_count=note.collect_count,
+        comment_count=note.comment_count,
+    )
+
+
+def recommendable_notes(since: float | None = None) -> Iterator[NoteInfo]:
+    """Public, published notes (the only ones a shared model may learn from or serve)."""
+    qs = Note.objects.filter(status=Note.Status.PUBLISHED, visibility=Note.Visibility.PUBLIC,
+                             is_removed=False, author__is_private=False)
+    if since is not None:
+        qs = qs.filter(published_at__gt=datetime.fromtimestamp(since, tz=UTC))
+    qs = qs.only("id", "author_id", "title", "body", "language", "published_at", "created_at",
+                 "like_count", "collect_count", "comment_count").prefetch_related(
+        Prefetch("topics", queryset=Topic.objects.only("id", "name")))
+    for note in qs.order_by("id").iterator(chunk_size=2000):
+        yield note_info(note)
+
+
+def interactions(days: int) -> Iterator[Interaction]:
+    since = timezone.now() - timedelta(days=days)
+    rows = (EngagementEvent.objects.filter(created_at__gte=since, kind__in=ENGINE_KINDS,
+                                           user_id__isnull=False, note_id__isnull=False)
+            .values_list("user_id", "note_id", "kind", "created_at", "value")
+            .order_by("id"))
+    for user_id, note_id, kind, at, value in rows.iterator(chunk_size=20000):
+        yield Interaction(user_id=user_id, note_id=note_id, kind=kind, ts=at.timestamp(),
+                          value=float(value))
+
+
+def train_and_publish(*, days: int | None = None, progress: Progress | None = None,
+                      config: RecommenderConfig | None = None
+                      ) -> tuple[str, TrainReport | None]:
+    """Train on the last `days` of events and publish a new model version."""
+    days = days or settings.QIAO_RECOMMEND_TRAIN_DAYS
+    started = time.perf_counter()
+    notes = list(recommendable_notes())
+    events = list(interactions(days))
+    if not notes:
+        raise ValueError("there are no public notes to learn from yet")
+    rec = Recommender.train(events, notes, config or RecommenderConfig(), progress=progress)
+    version = registry().publish(rec)
+    logger.info("recommender %s trained on %d events, %d notes in %.1fs", version,
+                len(events), len(notes), time.perf_counter() - started)
+    from qiao.feed import adapter
+
+    adapter.forget_model()
+    return version, getattr(rec, "report", None)
+
+
+def train_periodic() -> str:
+    """Entry point for the scheduler (`qiao beat`)."""
+    version, _report = train_and_publish()
+    return version
