@@ -203,9 +203,33 @@ def test_placeholders_survive_an_engine_that_keeps_them() -> None:
     assert any("⟦" in s for call in eng.calls for s in call)
 
 
+def test_sentences_go_as_written_when_the_engine_keeps_the_spans() -> None:
+    words = {"我吃了": "I ate", "个饺子": "dumplings", "在": "at"}
+
+    def tr(s: str) -> str:
+        for a, b in words.items():
+            s = s.replace(a, f" {b} ")
+        return re.sub(r"\s+", " ", s).strip()
+
+    eng = FakeEngine("a", tr)
+    [r] = service(eng).translate(["我吃了13个饺子在 https://x.cn/a 😋"], "zh", "en")
+    assert r.text == "I ate 13 dumplings at https://x.cn/a 😋"
+    assert eng.calls == [["我吃了13个饺子在"]]  # one call, the number in place
+
+
+def test_a_changed_number_sends_the_sentence_again_with_placeholders() -> None:
+    eng = FakeEngine(
+        "a", lambda s: s.replace("我有3个", "I have three ").replace("我有", "I have ")
+    )
+    [r] = service(eng).translate(["我有3个"], "zh", "en")
+    assert len(eng.calls) == 2 and eng.calls[1] == ["我有⟦0⟧个"]
+    assert "3" in r.text and "three" not in r.text
+
+
 def test_placeholders_survive_an_engine_that_drops_them() -> None:
     def mangle(s: str) -> str:
-        return re.sub(r"⟦\d+⟧", "", s).replace("我爱", "I love").replace("和", "and")
+        s = re.sub(r"⟦\d+⟧", "", s).replace("我爱", "I love").replace("和", "and")
+        return s.replace("火锅", "hot pot").replace("小明", "Xiaoming")
 
     eng = FakeEngine("a", mangle)
     [r] = service(eng).translate(["我爱#火锅#和@小明😂"], "zh", "en")

@@ -29,6 +29,7 @@ from .langid import to_simplified, to_traditional
 from .text import (
     PLACEHOLDER,
     Plan,
+    Unit,
     has_words,
     join_fragments,
     normalize_placeholders,
@@ -36,6 +37,8 @@ from .text import (
     placeholders_intact,
     plan_text,
     render,
+    restore,
+    spans_survive,
     split_on_placeholders,
 )
 
@@ -269,40 +272,70 @@ class TranslationService:
         return out
 
     def _run_engine(self, engine: Translator, texts: list[str], src: str, tgt: str) -> list[str]:
+        """Translate sentence cores in up to three passes, keeping every protected span:
+
+        1. the sentence as written (models translate "I ate 3 dumplings" best with the 3 in
+           it); accepted when every protected span is in the output exactly as often;
+        2. otherwise with placeholders ``⟦0⟧`` for the spans; accepted when all come back;
+        3. otherwise the pieces between the spans are translated on their own.
+
+        A sentence with nothing protected inside is done after pass 1.
+        """
         plans = [plan_text(t) for t in texts]
-        # Pass 1: whole sentence cores, placeholders inside, deduplicated.
-        cores = list(dict.fromkeys(u.core for p in plans for u in p.units))
-        translated = dict(zip(cores, self._call(engine, cores, src, tgt), strict=True))
-        # Pass 2: where the engine lost or invented a placeholder, translate the pieces between
-        # the placeholders separately, so every protected span survives exactly.
-        fixed: dict[str, str] = {}
-        broken: dict[str, list[str]] = {}
-        for core in cores:
-            out = normalize_placeholders(translated[core])
-            if placeholders_intact(core, out):
-                fixed[core] = out
+        keys = [(pi, ui) for pi, p in enumerate(plans) for ui in range(len(p.units))]
+
+        def unit(key: tuple[int, int]) -> Unit:
+            return plans[key[0]].units[key[1]]
+
+        inline = {k: restore(unit(k).core, plans[k[0]].spans) for k in keys}
+        fixed: dict[tuple[int, int], str] = {}
+        # Pass 1
+        uniq = list(dict.fromkeys(inline.values()))
+        out1 = dict(zip(uniq, self._call(engine, uniq, src, tgt), strict=True))
+        todo = []
+        for k in keys:
+            spans = [plans[k[0]].spans[int(i)] for i in PLACEHOLDER.findall(unit(k).core)]
+            if spans_survive(spans, inline[k], out1[inline[k]]):
+                fixed[k] = out1[inline[k]]
             else:
-                broken[core] = split_on_placeholders(core)
-        if broken:
-            frags = list(
-                dict.fromkeys(
-                    f
-                    for parts in broken.values()
-                    for f in parts
-                    if not PLACEHOLDER.fullmatch(f) and has_words(f)
+                todo.append(k)
+        if todo:
+            # Pass 2
+            cores = list(dict.fromkeys(unit(k).core for k in todo))
+            out2 = dict(zip(cores, self._call(engine, cores, src, tgt), strict=True))
+            broken: dict[str, list[str]] = {}
+            for core in cores:
+                out = normalize_placeholders(out2[core])
+                if placeholders_intact(core, out):
+                    out2[core] = out
+                else:
+                    broken[core] = split_on_placeholders(core)
+            # Pass 3
+            if broken:
+                frags = list(
+                    dict.fromkeys(
+                        f
+                        for parts in broken.values()
+                        for f in parts
+                        if not PLACEHOLDER.fullmatch(f) and has_words(f)
+                    )
                 )
-            )
-            frag_out = dict(zip(frags, self._call(engine, frags, src, tgt), strict=True))
-            for core, parts in broken.items():
-                pieces = []
-                for f in parts:
-                    if f in frag_out:
-                        # a fragment translation must not smuggle in placeholders
-                        pieces.append(PLACEHOLDER.sub("", normalize_placeholders(frag_out[f])))
-                    else:
-                        pieces.append(f)
-                fixed[core] = join_fragments(pieces, tgt)
-        return [render(p, [fixed[u.core] for u in p.units], tgt) for p in plans]
+                out3 = dict(zip(frags, self._call(engine, frags, src, tgt), strict=True))
+                for core, parts in broken.items():
+                    pieces = []
+                    for f in parts:
+                        if f in out3:
+                            # a fragment translation must not smuggle in placeholders
+                            pieces.append(PLACEHOLDER.sub("", normalize_placeholders(out3[f])))
+                        else:
+                            pieces.append(f)
+                    out2[core] = join_fragments(pieces, tgt)
+            for k in todo:
+                fixed[k] = out2[unit(k).core]
+        return [
+            render(p, [fixed[(pi, ui)] for ui in range(len(p.units))], tgt)
+            for pi, p in enumerate(plans)
+        ]
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)

@@ -117,6 +117,20 @@ def placeholders_intact(source: str, output: str) -> bool:
     return sorted(PLACEHOLDER.findall(source)) == sorted(PLACEHOLDER.findall(output))
 
 
+def _count(span: str, text: str) -> int:
+    if span[:1].isdigit():  # "3" must not be found inside "13" or "3.5"
+        return len(re.findall(rf"(?<![0-9.,]){re.escape(span)}(?![0-9]|[.,][0-9])", text))
+    return text.count(span)
+
+
+def spans_survive(spans: list[str], sent: str, output: str) -> bool:
+    """Is every protected span of ``sent`` in ``output`` exactly as often (and no placeholder
+    syntax invented)? Then the engine's own output can be used as it is."""
+    if PLACEHOLDER.search(output) and not PLACEHOLDER.search(sent):
+        return False
+    return all(_count(s, output) == _count(s, sent) for s in set(spans))
+
+
 def split_sentences(line: str) -> list[str]:
     """Split one line into sentences; ``"".join(result) == line``. Long runs are cut at commas
     or spaces so no piece exceeds :data:`MAX_SENTENCE_CHARS`."""
