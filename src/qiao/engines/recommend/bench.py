@@ -39,6 +39,7 @@ from .models import EASE, ImplicitALS, ItemKNN, ItemScorer, MostPopular
 from .types import Interaction, NoteInfo, RecommenderConfig
 
 ScoreFn = Callable[[np.ndarray, list[np.ndarray]], Iterator[np.ndarray]]
+VAL_MAX_USERS = 5000  # validation (hyper-parameter choice) on a fixed sample of users
 ALL_MODELS = ("most-popular", "item-knn", "implicit-als", "ease", "qiao")
 
 
@@ -162,7 +163,7 @@ def _grid(name: str, n_items: int) -> list[_Cand]:
     if name == "most-popular":
         return [_Cand(name, MostPopular, {})]
     if name == "item-knn":
-        return [_Cand(name, partial(ItemKNN, k, 0.0), {"k": k}) for k in (20, 50, 100, 200)]
+        return [_Cand(name, partial(ItemKNN, k, 0.0), {"k": k}) for k in (20, 50, 100, 200, 400)]
     if name == "implicit-als":
         out = []
         for f in (64, 128):
@@ -235,7 +236,8 @@ def run_recommend_benchmark(
                     for c in grid:
                         m = c.make()
                         m.fit(val.train, ds.n_items)
-                        v = evaluate(_scorer_fn(m), val, ds.n_items)["ndcg@10"]
+                        v = evaluate(_scorer_fn(m), val, ds.n_items,
+                                     max_users=VAL_MAX_USERS)["ndcg@10"]
                         if best is None or v > best[0]:
                             best = (v, c)
                 else:

@@ -207,9 +207,12 @@ def fit_components(
     if tuning and "embed_factors" not in fixed and cfg.embed_factors is None:
         fgrid = [32, 64, 128]
     kmax = max(2, min(max(fgrid), min(xs.shape) - 1))
-    _u, s_vals, vt = svds(xs, k=kmax, random_state=0)
-    order = np.argsort(-s_vals)
-    vt = vt[order]
+    if xs.nnz == 0 or min(xs.shape) <= kmax:  # no engagement yet: content-only model
+        kmax = 2
+        vt = np.zeros((kmax, n_items), dtype=np.float64)
+    else:
+        _u, s_vals, vt = svds(xs, k=kmax, random_state=0)
+        vt = vt[np.argsort(-s_vals)]
     ehls = [float(fixed.get("embed_half_life", cfg.embed_half_life or 0.0))]
     if tuning and "embed_half_life" not in fixed and cfg.embed_half_life is None:
         ehls = [0.0, 10.0]
@@ -264,7 +267,8 @@ class Recommender:
         self._content_index: AnnIndex | None = None
         self._author_notes: dict[int, np.ndarray] = {}
         self._trending: np.ndarray = np.zeros(0, dtype=np.int64)
-        self._cache: OrderedDict[str, list[ScoredNote]] = OrderedDict()
+        # cursor key -> (ranked list, the session positives it was ranked with)
+        self._cache: OrderedDict[str, tuple[list[ScoredNote], tuple[int, ...]]] = OrderedDict()
 
     # ------------------------------------------------------------------ training
     @classmethod
@@ -844,21 +848,30 @@ class Recommender:
     def recommend_page(self, ctx: UserContext, cursor: str | None = None, page_size: int = 20,
                        exclude: Iterable[int] = ()) -> FeedPage:
         """Page through one cached ranked list: pages never repeat a note. Pass the returned
-        `next_cursor` for the next page; None starts a fresh list (e.g. pull-to-refresh)."""
+        `next_cursor` for the next page; None starts a fresh list (e.g. pull-to-refresh).
+
+        When the context brings session positives that the cached list was not ranked with,
+        the rest of the list is re-ranked with them (notes already served stay excluded), so
+        engagement on one page shapes the next."""
         ranked: list[ScoredNote] | None = None
         offset = 0
         key = ""
+        positives = tuple(ctx.recent_positive_note_ids)
         if cursor:
             key, _, off = cursor.rpartition(":")
-            ranked = self._cache.get(key)
+            entry = self._cache.get(key)
             offset = int(off) if off.isdigit() else 0
-            if ranked is not None and not key.startswith(f"{ctx.user_id}."):
-                ranked = None
+            if entry is not None and key.startswith(f"{ctx.user_id}."):
+                ranked, used = entry
+                if positives and positives != used:
+                    served = {x.note_id for x in ranked[:offset]}
+                    ranked = ranked[:offset] + self.rank(ctx, set(exclude) | served)
+                    self._cache[key] = (ranked, positives)
         if ranked is None:
             key = f"{ctx.user_id}.{secrets.token_hex(6)}"
             ranked = self.rank(ctx, exclude)
             offset = 0
-            self._cache[key] = ranked
+            self._cache[key] = (ranked, positives)
             while len(self._cache) > self.config.cache_size:
                 self._cache.popitem(last=False)
         blocked = ctx.blocked_authors
@@ -909,12 +922,12 @@ class Recommender:
     # ------------------------------------------------------------------ evaluation helper
     def score_histories(self, hists: list[np.ndarray], batch: int = 256) -> Iterable[np.ndarray]:
         """For offline evaluation: per batch of users given as note-index histories, a dense
-        (batch, n_notes) score matrix (candidates ranked by the ranker, the rest -1e9)."""
+        (batch, n_notes) score matrix (candidates ranked by the ranker, the rest -inf)."""
         n = len(self.note_ids)
         for st in range(0, len(hists), batch):
             hb = hists[st : st + batch]
             res = self._candidates(hb, [None] * len(hb), None, self.t_ref, [set() for _ in hb])
-            out = np.full((len(hb), n), -1e9, dtype=np.float32)
+            out = np.full((len(hb), n), -np.inf, dtype=np.float32)
             for r, (c, _s, f) in enumerate(res):
                 if len(c):
                     out[r, c] = self._score(f, cold=len(hb[r]) == 0)
