@@ -14,7 +14,7 @@ from qiao.engines.translate.bench import (
     published_table,
     run_translate_benchmark,
     score,
-    score_systems,
+    score_published_systems,
 )
 
 
@@ -30,7 +30,7 @@ def _shared_data() -> Path:
 
 @pytest.mark.slow
 def test_scorer_reproduces_the_published_table() -> None:
-    rows = score_systems(_shared_data())
+    rows = score_published_systems(_shared_data())
     assert len(rows) == 12
     off = [r for r in rows if not r["matches_published"]]
     assert not off, off

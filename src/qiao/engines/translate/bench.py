@@ -83,7 +83,7 @@ def published_table(readme: Path) -> dict[str, dict[str, float]]:
     return out
 
 
-def score_systems(data_dir: Path) -> list[dict[str, Any]]:
+def score_published_systems(data_dir: Path) -> list[dict[str, Any]]:
     """Score every ``systems/<src>-<tgt>.<system>.<tgt>`` file; compare with the README."""
     fd = flores_dir(data_dir)
     table = published_table(fd.parent / "README.md")
@@ -177,11 +177,11 @@ def bench_engine(
 
 
 def run_translate_benchmark(
-    engines: Sequence[str] | None = None,
+    engines: Sequence[str] | str | None = None,
     *,
     data_dir: str | Path | None = None,
     models_dir: str | Path | None = None,
-    score_systems_too: bool = False,
+    score_systems: bool = False,
     limit: int | None = None,
     directions: Sequence[tuple[str, str]] = DIRECTIONS,
     emit: Callable[[dict[str, Any]], None] | None = None,
@@ -202,12 +202,14 @@ def run_translate_benchmark(
 
     ddir = find_data_dir(data_dir)
     fd = flores_dir(ddir)
-    if score_systems_too:
-        for row in score_systems(ddir):
+    if score_systems:
+        for row in score_published_systems(ddir):
             put(row)
     cfg = dict(config if config is not None else config_from_env())
     if models_dir is not None:
         cfg["models_dir"] = Path(models_dir)
+    if isinstance(engines, str):
+        engines = [engines]
     names = list(engines) if engines else list(ENGINE_NAMES)
     texts = {lang: read_lines(fd / f"{lang}.txt") for lang in ("zh", "en")}
     if limit:
@@ -272,7 +274,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--limit", type=int, help="use only the first N sentences")
     args = p.parse_args(argv)
     if args.systems_only:
-        rows = score_systems(find_data_dir(args.data))
+        rows = score_published_systems(find_data_dir(args.data))
         for row in rows:
             print(json.dumps(row, ensure_ascii=False))
         return 0 if all(r.get("matches_published", True) for r in rows) else 1
@@ -280,7 +282,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.engine,
         data_dir=args.data,
         models_dir=args.models_dir,
-        score_systems_too=args.score_systems,
+        score_systems=args.score_systems,
         limit=args.limit,
     )
     bad = [r for r in rows if r.get("matches_published") is False]
