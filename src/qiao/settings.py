@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "qiao.translation",
     "qiao.names",
     "qiao.feed",
+    "qiao.moderation",
     "qiao.web",
 ]
 
@@ -258,6 +259,9 @@ QIAO_TRANSLATE_OPENAI_API_KEY = env_str("QIAO_TRANSLATE_OPENAI_API_KEY", "")
 #: `qiao serve` installs missing translation models in the background when it can.
 QIAO_TRANSLATE_AUTO_INSTALL = env_bool("QIAO_TRANSLATE_AUTO_INSTALL", True)
 
+# --- Moderation: distinct reporters that hide a note until a moderator reviews it.
+QIAO_AUTO_HIDE_REPORTS = env_int("QIAO_AUTO_HIDE_REPORTS", 5)
+
 # --- Recommender
 #: Days of engagement events a training run learns from.
 QIAO_RECOMMEND_TRAIN_DAYS = env_int("QIAO_RECOMMEND_TRAIN_DAYS", 90)
@@ -268,6 +272,7 @@ QIAO_RATE_LIMITS = {
     "login": env_str("QIAO_RATE_LOGIN", "10/300"),
     "signup": env_str("QIAO_RATE_SIGNUP", "20/3600"),
     "translate": env_str("QIAO_RATE_TRANSLATE", "60/60"),
+    "report": env_str("QIAO_RATE_REPORT", "20/3600"),
 }
 QIAO_RATE_LIMITS_ENABLED = env_bool("QIAO_RATE_LIMITS_ENABLED", True)
 

@@ -501,4 +501,8 @@ from qiao.api.feed import router as feed_router  # noqa: E402
 
 api.add_router("", feed_router)
 
+from qiao.moderation.api import router as moderation_router  # noqa: E402
+
+api.add_router("", moderation_router)
+
 

@@ -59,7 +59,9 @@ def visible_notes(viewer: User | None) -> QuerySet[Note]:
     """Published, not removed notes the viewer may see, blocks applied both ways."""
     from qiao.social.models import Follow
 
-    qs = Note.objects.filter(status=Note.Status.PUBLISHED, is_removed=False)
+    # Suspended accounts' notes disappear with them.
+    qs = Note.objects.filter(status=Note.Status.PUBLISHED, is_removed=False,
+                             author__is_active=True)
     if viewer is None or not viewer.is_authenticated:
         return qs.filter(visibility=Note.Visibility.PUBLIC, author__is_private=False)
     follows = Follow.objects.filter(

@@ -1,0 +1,74 @@
+"""The moderator console: the open-report queue with one-click actions, and the audit log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from qiao.core.errors import ServiceError
+from qiao.moderation import services
+from qiao.moderation.models import AuditLog, Report
+
+
+def _act(action: str, label: str) -> Any:
+    @admin.action(description=label, permissions=["moderate"])
+    def run(modeladmin: ReportAdmin, request: HttpRequest, queryset: QuerySet[Report]) -> None:
+        done = 0
+        for row in queryset.filter(status=Report.Status.OPEN):
+            try:
+                services.resolve(request.user, row.pk, action=action)  # type: ignore[arg-type]
+                done += 1
+            except ServiceError as exc:
+                modeladmin.message_user(request, exc.message, messages.ERROR)
+        modeladmin.message_user(request, f"{label}: {done} report(s).", messages.SUCCESS)
+
+    run.__name__ = f"action_{action}"
+    return run
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "kind", "reason", "target", "reporter", "status")
+    list_filter = ("status", "kind", "reason")
+    search_fields = ("details", "reporter__username", "note__title", "comment__body",
+                     "account__username")
+    raw_id_fields = ("reporter", "note", "comment", "account", "resolved_by")
+    readonly_fields = ("created_at", "resolved_at", "resolved_by")
+    actions = [_act("remove", "Remove the content / suspend the account"),
+               _act("restore", "Restore an automatically hidden note"),
+               _act("dismiss", "Dismiss")]
+
+    @admin.display(description="target")
+    def target(self, obj: Report) -> str:
+        if obj.note_id and obj.note:
+            return f"note: {obj.note.title}"
+        if obj.comment_id and obj.comment:
+            return f"comment: {obj.comment.body[:60]}"
+        if obj.account_id and obj.account:
+            return f"@{obj.account.username}"
+        return "—"
+
+    def has_moderate_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.has_perm("moderation.moderate"))
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Report]:
+        return super().get_queryset(request).select_related("note", "comment", "account",
+                                                            "reporter")
+
+
+@admin.register(AuditLog)
+class AuditLogAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "actor", "action", "kind", "target_id", "reason")
+    list_filter = ("action", "kind")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
