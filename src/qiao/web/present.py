@@ -38,7 +38,7 @@ INTERESTS: list[tuple[str, Any, str]] = [
     ("books", gettext_lazy("Books"), "📚"),
     ("music", gettext_lazy("Music"), "🎵"),
     ("art", gettext_lazy("Art and design"), "🎨"),
-    ("home", gettext_lazy("Home"), "🏡"),
+    ("home", gettext_lazy("Home and living"), "🏡"),
     ("study", gettext_lazy("Study and languages"), "✏️"),
 ]
 
@@ -174,6 +174,12 @@ def comments(rows: list[Comment], viewer: User | None, note_author_id: int | Non
     return out
 
 
+def _body_tags(body: str) -> set[str]:
+    from qiao.core.text import extract_topics
+
+    return set(extract_topics(body))
+
+
 def note_detail(note: Note, viewer: User | None) -> dict[str, Any]:
     images = list(note.images.all())
     first, nxt = (social.list_comments(viewer, note.pk, limit=10) if note.is_published
@@ -181,7 +187,8 @@ def note_detail(note: Note, viewer: User | None) -> dict[str, Any]:
     return {
         "note": note,
         "slides": slides(images, note),
-        "topics": [t.name for t in note.topics.all()],
+        # Topics already written as #tags in the body are links there; list only the rest.
+        "topics": [t.name for t in note.topics.all() if t.name not in _body_tags(note.body)],
         "follow_state": social.follow_state(viewer, note.author),
         "liked": bool(social.liked_note_ids(viewer, [note.pk])),
         "collected": bool(social.collected_note_ids(viewer, [note.pk])),
