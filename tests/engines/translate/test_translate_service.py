@@ -264,6 +264,8 @@ def test_traditional_chinese_goes_through_simplified_models() -> None:
     svc = service(eng)
     assert svc.translate(["這個很好吃"], "zh-Hant", "en")[0].text == "This is tasty"
     assert eng.calls[0] == ["这个很好吃"]
+    svc.translate(["這個很好吃！"], "zh", "en")  # labelled zh but written in Traditional
+    assert eng.calls[-1] == ["这个很好吃！"]
     r = svc.translate(["This is tasty"], "en", "zh-Hant")[0]
     assert r.text == "這個很好吃" and r.target == "zh-Hant"
 

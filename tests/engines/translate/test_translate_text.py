@@ -55,6 +55,10 @@ def test_sentence_splitting_chinese_and_english() -> None:
     assert split_sentences("我爱火锅！你呢？好的。") == ["我爱火锅！", "你呢？", "好的。"]
     assert split_sentences("I love it. So good! Really?") == ["I love it. ", "So good! ", "Really?"]
     assert split_sentences("Pi is 3.14 and e is 2.71.") == ["Pi is 3.14 and e is 2.71."]
+    assert split_sentences("Mr. Smith met J. K. Rowling. Then he left.") == [
+        "Mr. Smith met J. K. Rowling. ",
+        "Then he left.",
+    ]
     assert split_sentences("他说：“太好了！”然后走了。") == ["他说：“太好了！”", "然后走了。"]
     long = "，".join(["这是一个很长的句子没有句号"] * 60)
     pieces = split_sentences(long)

@@ -223,7 +223,8 @@ class LanguageDetector:
                 return DetectedLanguage(UNDETERMINED, 0.9, "rule:slang")
             if sum(len(w) for w in content) < 3:
                 return DetectedLanguage(UNDETERMINED, 0.8, "rule:too-short")
-        values = self._detector().compute_language_confidence_values(stripped)
+        # a long text's language is clear from its start; lingua's cost grows with length
+        values = self._detector().compute_language_confidence_values(stripped[:2000])
         if not values:
             return DetectedLanguage(UNDETERMINED, 0.0, "lingua:none")
         best = values[0]

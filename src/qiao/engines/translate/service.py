@@ -25,7 +25,7 @@ from .base import (
     base_language,
 )
 from .cache import InMemoryLRUCache, TranslationCache, cache_key
-from .langid import to_simplified, to_traditional
+from .langid import chinese_script, to_simplified, to_traditional
 from .text import (
     PLACEHOLDER,
     Plan,
@@ -155,10 +155,7 @@ class TranslationService:
         if source == target:
             return [TranslationResult(t, source, target, "identity", "", False) for t in normalized]
         src, tgt = base_language(source), base_language(target)
-        jobs = [
-            _Job(i, t, to_simplified(t) if source == CHINESE_TRADITIONAL else t)
-            for i, t in enumerate(normalized)
-        ]
+        jobs = [_Job(i, t, self._engine_input(t, source)) for i, t in enumerate(normalized)]
         results: list[TranslationResult | None] = [None] * len(jobs)
         reasons: dict[str, str] = {}
         usable: list[tuple[Translator, str]] = []
@@ -202,6 +199,15 @@ class TranslationService:
         if any(r is None for r in results):
             raise TranslationUnavailable(source, target, reasons)
         return [r for r in results if r is not None]
+
+    @staticmethod
+    def _engine_input(text: str, source: str) -> str:
+        """The models are Simplified: convert Traditional text (also when labelled ``zh``)."""
+        if source == CHINESE_TRADITIONAL or (
+            base_language(source) == "zh" and chinese_script(text) == CHINESE_TRADITIONAL
+        ):
+            return to_simplified(text)
+        return text
 
     def cached(self, text: str, source: str, target: str) -> TranslationResult | None:
         """A cached translation from any engine that currently has a model, without translating."""

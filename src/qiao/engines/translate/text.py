@@ -54,6 +54,10 @@ NO_SPACE_LANGUAGES = frozenset({"zh", "ja", "th", "lo", "km", "my"})
 # Sentence ends: CJK enders always end a sentence; ASCII ones only before space/end.
 _SENT_END = re.compile(r"(?:[。！？…]+|[!?]+|\.{1,3}(?!\d))[”’\"'」』）)\]]*\s*")
 MAX_SENTENCE_CHARS = 400
+_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr prof st jr sr vs etc eg ie no vol fig approx dept est inc ltd co corp "
+    "jan feb mar apr jun jul aug sep sept oct nov dec mt ft".split()
+)
 _SOFT_BREAK = re.compile(r"(?<=[，,、；;：:])\s*|\s+")
 
 
@@ -140,6 +144,11 @@ def split_sentences(line: str) -> list[str]:
         punct = m.group(0)
         cjk = punct[0] in "。！？…"
         at_end = m.end() == len(line)
+        if punct.startswith(".") and not at_end:
+            word = re.search(r"(\w+)$", line[: m.start()])
+            # "Mr. Smith", "J. K. Rowling", "e.g. this": not sentence ends
+            if word and (word.group(1).lower() in _ABBREVIATIONS or len(word.group(1)) == 1):
+                continue
         if (cjk or at_end or punct[-1].isspace()) and m.end() > start:
             pieces.append(line[start : m.end()])
             start = m.end()
