@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from .paths import PACKAGE_DATA, names_data_dir
-from .pinyin import toneless
+from .pinyin import split_tone, toneless
 from .translit import _CJK_RE, _PAREN_RE, _WORD_RE, align_pairs, letters_of, read_cedpane
 
 NEGATIVE_GLOSS = re.compile(
@@ -249,6 +249,36 @@ def build(data_dir: str | None = None, out: Path = PACKAGE_DATA) -> None:
         "# char\tmale\tfemale (ngender, MIT)",
     )
     print("name chars", len(top))
+    build_char_readings(out)
+
+
+def build_char_readings(out: Path = PACKAGE_DATA) -> None:
+    """Readings of every character the engine may show (pypinyin's table, MIT)."""
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    chars: set[str] = set()
+    for region in range(16, 88):
+        for offset in range(1, 95):
+            try:
+                chars.add(bytes((region + 0xA0, offset + 0xA0)).decode("gb2312"))
+            except UnicodeDecodeError:
+                continue
+    for name in ("name_char_freq.tsv", "surnames.tsv", "name_chars.tsv", "puns.tsv"):
+        chars.update(c for c in (out / name).read_text("utf-8") if "\u4e00" <= c <= "\u9fff")
+    for name in ("lookup.tsv.gz", "translit_aligned.txt.gz", "bad_words.tsv.gz"):
+        with gzip.open(out / name, "rt", encoding="utf-8") as fh:
+            chars.update(c for c in fh.read() if "\u4e00" <= c <= "\u9fff")
+    rows = []
+    for c in sorted(chars):
+        value = pinyin_dict.get(ord(c))
+        if value:
+            nums = []
+            for p in value.split(","):
+                base, tone = split_tone(p)
+                nums.append(f"{base.replace('ü', 'v')}{tone}")
+            rows.append((c, ",".join(dict.fromkeys(nums))))
+    _write_tsv(out / "char_readings.tsv", rows, "# char\treadings, main first (pypinyin, MIT)")
+    print("char readings", len(rows))
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -10,7 +10,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from .pinyin import fuzzy_key, mark, split_initial, tone_of, toneless
+from .pinyin import (
+    fuzzy_key,
+    mark,
+    split_initial,
+    text_readings,
+    tone_of,
+    toneless,
+    valid_syllables,
+)
 from .resources import Resources, default_resources
 from .types import CheckFailure
 
@@ -58,9 +66,7 @@ def char_pinyin(char: str, res: Resources | None = None) -> str:
 
 @lru_cache(maxsize=8192)
 def _pypinyin(text: str) -> str:
-    from pypinyin import Style, lazy_pinyin
-
-    return " ".join(lazy_pinyin(text, style=Style.TONE3, neutral_tone_with_five=True))
+    return text_readings(text)
 
 
 def name_syllables(surname: str, given: str, res: Resources | None = None) -> tuple[str, ...]:
@@ -212,20 +218,9 @@ def _fuzzy_index(res: Resources) -> dict[str, list[_FuzzyEntry]]:
     return idx
 
 
-@lru_cache(maxsize=1)
-def _valid_syllables() -> frozenset[str]:
-    from pypinyin.pinyin_dict import pinyin_dict
-
-    out = set()
-    for value in pinyin_dict.values():
-        for p in value.split(","):
-            out.add(toneless(p))
-    return frozenset(out)
-
-
 def _split_syllables(key: str) -> list[str] | None:
     """Split 'duziteng' into ['du','zi','teng'] (longest-first, backtracking)."""
-    valid = _valid_syllables()
+    valid = valid_syllables()
 
     @cache
     def rec(i: int) -> tuple[str, ...] | None:

@@ -33,6 +33,7 @@ _FUZZY_INITIALS: dict[str, str] = {"zh": "z", "ch": "c", "sh": "s", "n": "l", "f
 _FUZZY_FINALS: tuple[tuple[str, str], ...] = (("ing", "in"), ("eng", "en"), ("ang", "an"))
 
 
+@lru_cache(maxsize=8192)
 def split_tone(syllable: str) -> tuple[str, int]:
     """'zhang1' -> ('zhang', 1); a syllable without a digit is tone 5 (neutral)."""
     s = syllable.strip().lower().replace("v", "ü").replace("u:", "ü")
@@ -50,15 +51,18 @@ def split_tone(syllable: str) -> tuple[str, int]:
     return "".join(out), tone
 
 
+@lru_cache(maxsize=8192)
 def toneless(syllable: str) -> str:
     """'lü3' -> 'lv' (ASCII, for matching)."""
     return split_tone(syllable)[0].replace("ü", "v")
 
 
+@lru_cache(maxsize=8192)
 def tone_of(syllable: str) -> int:
     return split_tone(syllable)[1]
 
 
+@lru_cache(maxsize=8192)
 def split_initial(syllable: str) -> tuple[str, str]:
     """('zh', 'ang') for 'zhang1'; ('', 'ai') for 'ai4'."""
     base = toneless(syllable)
@@ -68,6 +72,7 @@ def split_initial(syllable: str) -> tuple[str, str]:
     return "", base
 
 
+@lru_cache(maxsize=8192)
 def fuzzy_key(syllable: str) -> str:
     """Toneless syllable with fuzzy initials and -ng/-n merged, for homophone matching."""
     ini, fin = split_initial(syllable)
@@ -120,3 +125,42 @@ def strip_marks(text: str) -> str:
     return "".join(
         ch for ch in unicodedata.normalize("NFD", text) if unicodedata.category(ch) != "Mn"
     )
+
+
+@lru_cache(maxsize=1)
+def _readings() -> dict[str, str]:
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent / "data" / "char_readings.tsv"
+    out: dict[str, str] = {}
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if line[0] != "#":
+                char, readings = line.rstrip("\n").split("\t")
+                out[char] = readings
+    return out
+
+
+def char_reading(char: str) -> str:
+    """The main reading of one character, numbered ('丽' -> 'li4').
+
+    From a table derived from pypinyin's per-character data (data/char_readings.tsv);
+    pypinyin itself is not imported at run time: its phrase tables add ~200k objects that
+    the garbage collector would scan on every full collection."""
+    value = _readings().get(char)
+    return value.split(",", 1)[0] if value else char
+
+
+@lru_cache(maxsize=1)
+def valid_syllables() -> frozenset[str]:
+    """Every toneless Mandarin syllable."""
+    out = set()
+    for value in _readings().values():
+        for p in value.split(","):
+            out.add(p.rstrip("012345"))
+    return frozenset(out)
+
+
+def text_readings(text: str) -> str:
+    """Numbered readings of a string, space separated ('乔丹' -> 'qiao2 dan1')."""
+    return " ".join(char_reading(c) for c in text if not c.isspace() and c != "·")

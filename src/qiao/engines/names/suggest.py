@@ -6,12 +6,12 @@ import math
 import threading
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 from .checks import check_name, gender_lean
-from .pinyin import mark, marked_name, tone_of, toneless
+from .pinyin import mark, marked_name, text_readings, tone_of, toneless
 from .resources import NameChar, Resources, Surname, default_resources
 from .sound import EnglishSounds, best_match, targets_from_pinyin
 from .translit import gender_rerank
@@ -74,6 +74,7 @@ SURNAME_POOL = 160  # most common single-character surnames considered
 CHAR_POOL = 22  # given-name characters considered per position
 
 Targets = list[list[tuple[str, float]]]
+Match = tuple[tuple[float, ...], ...]  # per target sequence, per syllable
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,7 @@ class NameSuggester:
     def __init__(self, resources: Resources | None = None) -> None:
         self.res = resources or default_resources()
         self.sounds = EnglishSounds()
+        self._translit_cache: dict[tuple[str, str | None, bool], list[TransliterationPart]] = {}
 
     @classmethod
     def default(cls) -> NameSuggester:
@@ -122,6 +124,18 @@ class NameSuggester:
         self, word: str, gender: str | None = None, use_lookup: bool = True
     ) -> list[TransliterationPart]:
         """Ranked transliterations of one name part (dictionary forms first)."""
+        key = (word.lower(), gender, use_lookup)
+        hit = self._translit_cache.get(key)
+        if hit is None:
+            hit = self._transliterate_part(word, gender, use_lookup)
+            if len(self._translit_cache) > 50_000:
+                self._translit_cache.clear()
+            self._translit_cache[key] = hit
+        return list(hit)
+
+    def _transliterate_part(
+        self, word: str, gender: str | None, use_lookup: bool
+    ) -> list[TransliterationPart]:
         key = word.lower()
         model = self.res.translit_model
         out: list[TransliterationPart] = []
@@ -221,26 +235,39 @@ class NameSuggester:
         first, second = self._rank_chars(
             pool, given_targets, tags, direct_chars, w_sound, w_meaning
         )
-        cands: list[_Candidate] = []
-        for sn, s_sound in surnames:
-            for c1, sm1, mm1 in first:
-                # one-character given names
-                sound = sm1[0] * 0.85
-                meaning = mm1
-                cands.append(
-                    self._cand(sn, (c1,), s_sound, sound, meaning, w_sound, w_meaning, penalty=0.06)
+        # given names are scored once, then combined with each surname
+        given_opts: list[tuple[tuple[NameChar, ...], float, float, float]] = []
+        for c1, sm1, mm1 in first:
+            # one-character given names (a small penalty: two characters are the norm)
+            given_opts.append(((c1,), _single_sound(sm1) * 0.85, mm1, -0.06))
+            for c2, _sm2, mm2 in second:
+                if c2.char == c1.char:
+                    continue
+                if gender is None and {c1.gender, c2.gender} == {"f", "m"}:
+                    continue
+                sound = _pair_sound(sm1, _sm2)
+                given_opts.append(((c1, c2), sound, (mm1 + mm2) / 2, 0.0))
+        # rank (score, surname index, given index) first; build objects only for those examined
+        ranked: list[tuple[float, int, int]] = []
+        for si, (_sn, s_sound) in enumerate(surnames):
+            for gi, (given_chars, sound, meaning, penalty) in enumerate(given_opts):
+                tone_bonus = 0.04 if tone_of(given_chars[-1].pinyin) in (1, 2) else 0.0
+                score = (
+                    w_sound * (0.3 * s_sound + 0.7 * sound)
+                    + w_meaning * meaning
+                    + tone_bonus
+                    + penalty
                 )
-                for c2, _sm2, mm2 in second:
-                    if c2.char == c1.char:
-                        continue
-                    if gender is None and {c1.gender, c2.gender} == {"f", "m"}:
-                        continue
-                    sound = _pair_sound(c1, c2, given_targets)
-                    meaning = (mm1 + mm2) / 2
-                    cands.append(
-                        self._cand(sn, (c1, c2), s_sound, sound, meaning, w_sound, w_meaning)
-                    )
-        cands.sort(key=lambda c: -c.score)
+                ranked.append((score, si, gi))
+        ranked.sort(reverse=True)
+
+        def cands() -> Iterator[_Candidate]:
+            for _, si, gi in ranked:
+                sn, s_sound = surnames[si]
+                given_chars, sound, meaning, penalty = given_opts[gi]
+                yield self._cand(
+                    sn, given_chars, s_sound, sound, meaning, w_sound, w_meaning, -penalty
+                )
 
         accepted: list[Suggestion] = []
         rejected: list[Rejection] = []
@@ -249,7 +276,7 @@ class NameSuggester:
         sur_uses: Counter[str] = Counter()
         max_per_surname = max(2, math.ceil(request.count / 2))
         single_count = 0
-        for cand in cands:
+        for cand in cands():
             if len(accepted) >= request.count:
                 break
             given = "".join(c.char for c in cand.given)
@@ -335,22 +362,24 @@ class NameSuggester:
         direct: set[str],
         w_sound: float,
         w_meaning: float,
-    ) -> tuple[list[tuple[NameChar, tuple[float, ...], float]], ...]:
+    ) -> tuple[list[tuple[NameChar, Match, float]], ...]:
         scored = []
         for c in pool:
             py = toneless(c.pinyin)
-            sounds = tuple(
-                max((best_match(py, t[i]) for t in targets if i < len(t)), default=0.0)
-                for i in range(3)
-            )
+            # match[t][i]: how well this character sounds like syllable i of target sequence t
+            match = tuple(tuple(best_match(py, syl) for syl in t) for t in targets)
             meaning = _meaning_score(c, tags, direct, self.res)
-            scored.append((c, sounds, meaning))
-        first = sorted(scored, key=lambda x: -(w_sound * x[1][0] + w_meaning * x[2]))
+            scored.append((c, match, meaning))
+
+        def at(match: Match, i: int) -> float:
+            return max((m[i] for m in match if i < len(m)), default=0.0)
+
+        first = sorted(scored, key=lambda x: -(w_sound * at(x[1], 0) + w_meaning * x[2]))
         second = sorted(
             scored,
             key=lambda x: (
                 -(
-                    w_sound * max(x[1][1], x[1][2])
+                    w_sound * max(at(x[1], 1), at(x[1], 2))
                     + w_meaning * x[2]
                     + (0.05 if tone_of(x[0].pinyin) in (1, 2) else 0.0)
                 )
@@ -408,11 +437,7 @@ def re_split_words(text: str) -> list[str]:
 
 @lru_cache(maxsize=20000)
 def _pinyin_plain(chinese: str) -> str:
-    from pypinyin import Style, lazy_pinyin
-
-    if not chinese:
-        return ""
-    return " ".join(lazy_pinyin(chinese, style=Style.TONE3, neutral_tone_with_five=True))
+    return text_readings(chinese)
 
 
 def _surname_pool(res: Resources) -> list[Surname]:
@@ -458,21 +483,23 @@ def _meaning_score(c: NameChar, tags: set[str], direct: set[str], res: Resources
     return min(score, 1.2)
 
 
-def _pair_sound(c1: NameChar, c2: NameChar, targets: list[Targets]) -> float:
+def _single_sound(m1: Match) -> float:
+    return max((m[0] for m in m1 if m), default=0.0)
+
+
+def _pair_sound(m1: Match, m2: Match) -> float:
     """Sound of a two-character given name against the English syllables, in order."""
-    p1, p2 = toneless(c1.pinyin), toneless(c2.pinyin)
     best = 0.0
-    for t in targets:
-        n = len(t)
+    for a, b in zip(m1, m2, strict=True):
+        n = len(a)
         for i in range(n):
-            s1 = best_match(p1, t[i]) * (1.0 if i == 0 else 0.85)
+            s1 = a[i] * (1.0 if i == 0 else 0.85)
             for j in range(i + 1, n):
-                s2 = best_match(p2, t[j])
-                s = (s1 + s2) / 2
+                s = (s1 + b[j]) / 2
                 if s > best:
                     best = s
-        if n == 1:
-            best = max(best, best_match(p1, t[0]) * 0.7)
+        if n == 1 and a[0] * 0.7 > best:
+            best = a[0] * 0.7
     return best
 
 

@@ -287,6 +287,7 @@ class JointModel:
             o.ctx_types = dict(types)
         self.vocab = max(1, len(self.orders[1].counts))
         self._cache: dict[tuple[tuple[Unit, ...], Unit], float] = {}
+        self._low_cache: dict[tuple[tuple[Unit, ...], Unit], float] = {}
 
     # probability -----------------------------------------------------------------
     def prob(self, ctx: tuple[Unit, ...], w: Unit) -> float:
@@ -311,7 +312,12 @@ class JointModel:
                 return uniform
             return max(c - d, 0.0) / total + d * o.ctx_types.get((), 0) / total * uniform
         o = self.orders[n]
-        lower = self._prob(ctx[1:], w)
+        lkey = (ctx[1:], w)
+        lower = self._low_cache.get(lkey)
+        if lower is None:
+            lower = self._prob(ctx[1:], w)
+            if len(self._low_cache) < 1_000_000:
+                self._low_cache[lkey] = lower
         total = o.ctx_total.get(ctx, 0.0)
         if total <= 0:
             return lower
@@ -368,6 +374,8 @@ class JointModel:
                 if not cands:
                     continue
                 for ch, _cnt in cands[:per_chunk]:
+                    if force is not None and ch not in force:
+                        continue
                     u = f"{chunk}|{ch}"
                     for score, ctx, chars in cur:
                         if force is not None and (
