@@ -32,6 +32,10 @@ def test_english_word_shows_chinese_equivalents() -> None:
     assert "咖啡" in [q.word for q in lookup_word("coffee").equivalents]
     assert "饺子" in [q.word for q in lookup_word("dumplings").equivalents]
     assert lookup_word("喜欢").pinyin == "xǐhuan"
+    # a frequent character's rare reading does not outrank the usual word (那 nuó "beautiful")
+    assert lookup_word("beautiful").equivalents[0].word == "美"
+    assert lookup_word("cold").equivalents[0].word == "冷"
+    assert "喜欢" in [q.word for q in lookup_word("like").equivalents]
 
 
 def test_unknown_words_still_get_pinyin() -> None:

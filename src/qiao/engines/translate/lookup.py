@@ -113,6 +113,12 @@ def numbered_to_marks(pinyin: str) -> str:
     return out
 
 
+def _toneless(pinyin: str) -> str:
+    """Letters only (neutral tones differ between CC-CEDICT and pypinyin: xǐhuan/xǐhuān)."""
+    decomposed = unicodedata.normalize("NFD", pinyin.lower())
+    return "".join(ch for ch in decomposed if ch.isascii() and ch.isalpha())
+
+
 def pinyin_of(text: str) -> str:
     """Pinyin with tone marks for any Chinese text (pypinyin, word-aware)."""
     from pypinyin import Style, lazy_pinyin
@@ -233,11 +239,20 @@ class Cedict:
             if hits:
                 break
         freq = _jieba_freq()
+
+        def main_reading(e: CedictEntry) -> bool:
+            # jieba's frequency is the word's, i.e. its usual reading's (pypinyin's choice):
+            # 那 nà is common, 那 nuó "beautiful" is not
+            usual = _toneless(pinyin_of(e.simplified))
+            return not usual or _toneless(e.pinyin) == usual
+
         # common words first, a match on an early sense first, specific words first
         ranked = sorted(
             hits,
             key=lambda h: (
-                -math.log1p(freq.get(h[1].simplified, 0)) + 0.5 * h[0] + 0.1 * len(h[1].senses),
+                -math.log1p(freq.get(h[1].simplified, 0) * (1 if main_reading(h[1]) else 0.001))
+                + 0.5 * h[0]
+                + 0.1 * len(h[1].senses),
                 len(h[1].simplified),
             ),
         )
