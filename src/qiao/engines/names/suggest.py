@@ -274,7 +274,7 @@ class NameSuggester:
         used_given: set[str] = set()
         char_uses: Counter[str] = Counter()
         sur_uses: Counter[str] = Counter()
-        max_per_surname = max(2, math.ceil(request.count / 2))
+        max_per_surname = max(2, math.ceil(request.count / 3))
         single_count = 0
         for cand in cands():
             if len(accepted) >= request.count:
@@ -445,7 +445,12 @@ def _surname_pool(res: Resources) -> list[Surname]:
     if cached is None:
         common = res.common_chars
         cached = sorted(
-            (s for s in res.surnames.values() if len(s.char) == 1 and s.char in common),
+            # single-character surnames whose surname reading CC-CEDICT attests
+            (
+                s
+                for s in res.surnames.values()
+                if len(s.char) == 1 and s.char in common and s.reading_source == "cc-cedict"
+            ),
             key=lambda s: -s.freq,
         )[:SURNAME_POOL]
         res.__dict__["_surname_pool"] = cached
