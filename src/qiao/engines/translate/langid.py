@@ -208,11 +208,13 @@ class LanguageDetector:
         if letters == 0:
             return DetectedLanguage(UNDETERMINED, 1.0, "rule:no-letters")
         # A lone の in a Chinese post does not make it Japanese: kana must be >= 10% of the Han.
-        if kana and "ja" in self.languages and kana * 10 >= han and kana + han >= len(latin_words):
+        # Scripts are certain: kana is Japanese and Hangul Korean even when those languages are
+        # not configured (the caller then sees a language it does not translate, not "zh").
+        if kana and kana * 10 >= han and kana + han >= len(latin_words):
             return DetectedLanguage("ja", 0.95, "rule:kana")
-        if hangul and "ko" in self.languages and hangul >= han and hangul >= len(latin_words):
+        if hangul and hangul >= han and hangul >= len(latin_words):
             return DetectedLanguage("ko", 0.95, "rule:hangul")
-        if han and "zh" in self.languages and han >= len(latin_words):
+        if han and han >= len(latin_words):
             script = chinese_script(stripped)
             return DetectedLanguage(script, 0.95, "rule:han")
         cjk = han + kana + hangul
