@@ -58,3 +58,10 @@ def test_dictionary_gloss_floor() -> None:
     assert out.startswith("I") and "like" in out and "hotpot" in out and out.endswith(".")
     [back] = g.translate(["I eat coffee."], "en", "zh", 5)
     assert "吃" in back and "咖啡" in back
+
+
+def test_warm_up_loads_everything_and_never_fails(tmp_path: object) -> None:
+    from qiao.engines.translate import build_service_from_config, warm_up
+
+    svc = build_service_from_config(engines=["bergamot", "ctranslate2"], models_dir=str(tmp_path))
+    warm_up(("zh", "en"), service=svc)

@@ -27,7 +27,7 @@ from .base import (
     UnsupportedLanguagePair,
 )
 from .cache import InMemoryLRUCache, NullCache, TranslationCache, cache_key, text_hash
-from .config import build_service_from_config, config_from_env
+from .config import build_service_from_config, config_from_env, warm_up
 from .install import (
     InstallError,
     IntegrityError,
@@ -84,4 +84,5 @@ __all__ = [
     "read_manifest",
     "text_hash",
     "translation_status",
+    "warm_up",
 ]

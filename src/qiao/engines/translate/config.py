@@ -107,3 +107,30 @@ def config_from_env(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         "openai_model": env.get("QIAO_TRANSLATE_OPENAI_MODEL") or None,
         "openai_api_key": env.get("QIAO_TRANSLATE_OPENAI_API_KEY") or None,
     }
+
+
+def warm_up(
+    languages: Sequence[str] = ("zh", "en"),
+    *,
+    lookup: bool = True,
+    service: TranslationService | None = None,
+) -> None:
+    """Load what the first request would otherwise wait for (call from a background thread at
+    start-up): the language detector (~30 MB for zh+en; each extra Latin-script language adds
+    ~40 MB), CC-CEDICT and jieba (~200 MB, 2-3 s), and the service's local models."""
+    from .langid import get_detector
+
+    get_detector(languages).identify("warm up the detector")
+    if lookup:
+        from .lookup import lookup_word
+
+        lookup_word("warm")
+        lookup_word("你好")
+    if service is not None:
+        for engine in service.engines:
+            for src, tgt in (("zh", "en"), ("en", "zh")):
+                try:
+                    if engine.name in ("bergamot", "ctranslate2") and engine.supports(src, tgt):
+                        engine.translate(["你好" if src == "zh" else "Hello"], src, tgt, 60.0)
+                except Exception:  # noqa: BLE001, S112 - warming up must never fail start-up
+                    continue
