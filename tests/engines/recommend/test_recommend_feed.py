@@ -161,3 +161,32 @@ def test_following_brings_followed_authors(world: World) -> None:
     ctx = _ctx(world, 10, following={author})
     ranked = world.rec.rank(ctx)
     assert any(s.source == "follow" or world.author_of[s.note_id] == author for s in ranked[:40])
+
+
+def test_cursor_page_reranks_with_session_positives(world: World) -> None:
+    ctx = _ctx(world, world.cat_user)
+    first = world.rec.recommend_page(ctx, None)
+    static = world.rec.recommend_page(ctx, first.next_cursor)
+    travel = [n.note_id for n in world.notes if world.topic_of[n.note_id] == "travel"][10:16]
+    ctx2 = _ctx(world, world.cat_user, recent_positive_note_ids=travel)
+    updated = world.rec.recommend_page(ctx2, first.next_cursor)
+    s_static = _share(world, [s.note_id for s in static.items], ["travel"])
+    s_updated = _share(world, [s.note_id for s in updated.items], ["travel"])
+    assert s_updated >= s_static + 0.2
+    served = {s.note_id for s in first.items}
+    assert not served & {s.note_id for s in updated.items}
+
+
+def test_large_catalogue_path_ann_and_sparse_agrees(world: World) -> None:
+    import copy
+
+    rec = copy.deepcopy(world.rec)
+    rec.config.ann_min_items = 10  # force hnswlib indices and sparse source rows
+    rec._build_indices()
+    assert rec._collab_index is not None and rec._collab_index.approximate
+    big = [s.note_id for s in rec.recommend(_ctx(world, world.cat_user), k=20)]
+    small = [s.note_id for s in world.rec.recommend(_ctx(world, world.cat_user), k=20)]
+    assert _share(world, big, ["cat"]) >= 0.6
+    assert len(set(big) & set(small)) >= 10
+    cold = rec.recommend(UserContext(77_777, interests=["food"], now=T0 + 21 * DAY), k=20)
+    assert _share(world, [s.note_id for s in cold], ["food"]) >= 0.6

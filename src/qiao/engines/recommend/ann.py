@@ -50,11 +50,18 @@ class AnnIndex:
             self._index.set_ef(max(self.ef, k))
             labels, dist = self._index.knn_query(q, k=k)
             return labels.astype(np.int64), (1.0 - dist).astype(np.float32)
-        s = q @ self.vectors.T
-        part = np.argpartition(-s, k - 1, axis=1)[:, :k]
-        vals = np.take_along_axis(s, part, axis=1)
-        order = np.argsort(-vals, axis=1)
-        return np.take_along_axis(part, order, axis=1), np.take_along_axis(vals, order, axis=1)
+        ids: list[np.ndarray] = []
+        sims: list[np.ndarray] = []
+        step = max(1, (1 << 24) // max(1, n))  # bound the dense block to ~64 MB
+        for st in range(0, len(q), step):
+            s = q[st : st + step] @ self.vectors.T
+            part = np.argpartition(-s, k - 1, axis=1)[:, :k] if k < n else np.tile(
+                np.arange(n), (len(s), 1))
+            vals = np.take_along_axis(s, part, axis=1)
+            order = np.argsort(-vals, axis=1)
+            ids.append(np.take_along_axis(part, order, axis=1))
+            sims.append(np.take_along_axis(vals, order, axis=1))
+        return np.vstack(ids), np.vstack(sims)
 
     def save(self, path: Path) -> None:
         if self._index is not None:

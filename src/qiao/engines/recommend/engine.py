@@ -235,6 +235,38 @@ def fit_components(
     return _Components(n_items, co_best, co_hl, seq, item_vecs, col_scale, beste[2], chosen)
 
 
+def _top_vec(vec: np.ndarray, k: int, nbad: int) -> np.ndarray:
+    """Indices of the k + nbad best positive entries of a dense vector, best first."""
+    if k <= 0 or len(vec) == 0:
+        return np.zeros(0, dtype=np.int64)
+    kk = min(len(vec), k + nbad)
+    idx = np.argpartition(-vec, kk - 1)[:kk] if kk < len(vec) else np.arange(len(vec))
+    idx = idx[np.argsort(-vec[idx])]
+    return idx[vec[idx] > 0]
+
+
+def _top_row(m: np.ndarray | sp.csr_matrix, r: int, k: int, nbad: int) -> np.ndarray:
+    if isinstance(m, np.ndarray):
+        return _top_vec(m[r], k, nbad)
+    lo, hi = m.indptr[r], m.indptr[r + 1]
+    cols, vals = m.indices[lo:hi], m.data[lo:hi]
+    return cols[_top_vec(vals, k, nbad)].astype(np.int64)
+
+
+def _lookup(m: np.ndarray | sp.csr_matrix, r: int, c: np.ndarray) -> np.ndarray:
+    """Row r of m at columns c (0 outside the matrix)."""
+    if isinstance(m, np.ndarray):
+        return m[r, c]
+    lo, hi = m.indptr[r], m.indptr[r + 1]
+    cols, vals = m.indices[lo:hi], m.data[lo:hi]
+    out = np.zeros(len(c), dtype=np.float32)
+    if len(cols):
+        pos = np.minimum(np.searchsorted(cols, c), len(cols) - 1)
+        hit = cols[pos] == c
+        out[hit] = vals[pos[hit]]
+    return out
+
+
 class Recommender:
     """A trained "For you" model. Create with :meth:`train` or :meth:`load`."""
 
@@ -369,7 +401,7 @@ class Recommender:
                 ts0 = time.perf_counter()
                 self.comp = pcomp
                 self.n_trained_items = n
-                self._build_indices()
+                self._build_indices(ann=False)  # exact search is cheaper for one batch pass
                 rk_ids = rng.permutation(hold)[: cfg.ranker_max_users]
                 full_pop = self.pop
                 self.pop = np.zeros(n, dtype=np.float32)  # popularity as of the prefix
@@ -444,10 +476,10 @@ class Recommender:
         self.c_mat = self.content.fit(docs)
         self.c_emb = self.content.project(self.c_mat)
 
-    def _build_indices(self) -> None:
+    def _build_indices(self, ann: bool = True) -> None:
         cfg = self.config
         n = len(self.note_ids)
-        big = n >= cfg.ann_min_items
+        big = ann and n >= cfg.ann_min_items
         assert self.comp is not None
         vecs = self.comp.item_vecs
         if len(vecs) < n:  # notes added after training: embed from content neighbours
@@ -521,15 +553,30 @@ class Recommender:
                       per_source for k, v in quotas.items()}
         ntr = comp.co.shape[0]
         hk = [h[h < ntr] for h in hists]
-        co = self._pad(np.asarray((history_matrix(hk, ntr, comp.co_half_life) @ comp.co
-                                   ).todense(), dtype=np.float32), n)
-        sq = self._pad(comp.seq.score(np.zeros(0), hk), n)
+        co_sp = (history_matrix(hk, ntr, comp.co_half_life) @ comp.co).tocsr()
+        sq_sp = comp.seq.score_sparse(hk)
+        co: np.ndarray | sp.csr_matrix = co_sp
+        sq: np.ndarray | sp.csr_matrix = sq_sp
+        if dense:
+            co = self._pad(np.asarray(co_sp.todense(), dtype=np.float32), n)
+            sq = self._pad(np.asarray(sq_sp.todense(), dtype=np.float32), n)
+        else:
+            co_sp.sort_indices()
+            sq_sp.sort_indices()
         uv = comp.user_vectors([h for h in hists])
         prof = self._profile(hists, ctxs)
         pe = self.content.project(prof) if not dense else None
         cs_dense = np.asarray((prof @ self.c_mat.T).todense(), dtype=np.float32) if dense \
             else None
         em_dense = uv @ comp.item_vecs.T if dense else None
+        coll_ids: np.ndarray | None = None
+        cont_ids: np.ndarray | None = None
+        if not dense:  # one batched ANN query per source
+            extra = min(1000, max(len(e) + len(h) for e, h in zip(exclude, hists, strict=True)))
+            assert self._collab_index is not None and self._content_index is not None
+            coll_ids, _ = self._collab_index.query(uv, quotas["collab"] + extra)
+            assert pe is not None
+            cont_ids, _ = self._content_index.query(pe, quotas["content"] + extra)
         fresh_pool = np.flatnonzero(self.created >= now - cfg.fresh_days * 86400.0)
         if len(fresh_pool) > 5000:
             fresh_pool = fresh_pool[np.argsort(-self.created[fresh_pool])[:5000]]
@@ -541,29 +588,16 @@ class Recommender:
             bad.update(h.tolist())
             props: list[tuple[int, np.ndarray]] = []
 
-            def top(vec: np.ndarray, k: int, nbad: int = len(bad)) -> np.ndarray:
-                if k <= 0:
-                    return np.zeros(0, dtype=np.int64)
-                kk = min(len(vec), k + nbad)
-                idx = np.argpartition(-vec, kk - 1)[:kk] if kk < len(vec) else np.arange(len(vec))
-                idx = idx[np.argsort(-vec[idx])]
-                idx = idx[vec[idx] > 0]
-                return idx
-
-            props.append((0, top(co[r], quotas["coengage"])))
-            props.append((1, top(sq[r], quotas["sequence"])))
+            props.append((0, _top_row(co, r, quotas["coengage"], len(bad))))
+            props.append((1, _top_row(sq, r, quotas["sequence"], len(bad))))
             if len(h) and em_dense is not None:
-                props.append((2, top(em_dense[r], quotas["collab"])))
-            elif len(h):
-                assert self._collab_index is not None
-                ids, _ = self._collab_index.query(uv[r], quotas["collab"] + len(bad))
-                props.append((2, ids[0]))
+                props.append((2, _top_vec(em_dense[r], quotas["collab"], len(bad))))
+            elif len(h) and coll_ids is not None:
+                props.append((2, coll_ids[r]))
             if cs_dense is not None:
-                props.append((3, top(cs_dense[r], quotas["content"])))
-            elif pe is not None and prof[r].nnz:
-                assert self._content_index is not None
-                ids, _ = self._content_index.query(pe[r], quotas["content"] + len(bad))
-                props.append((3, ids[0]))
+                props.append((3, _top_vec(cs_dense[r], quotas["content"], len(bad))))
+            elif cont_ids is not None and prof[r].nnz:
+                props.append((3, cont_ids[r]))
             if ctx is not None and ctx.following:
                 fl = [self._author_notes.get(a, np.zeros(0, np.int64))[: quotas["follow"]]
                       for a in ctx.following]
@@ -594,7 +628,7 @@ class Recommender:
             srcs = np.fromiter(cand.values(), dtype=np.int64, count=len(cand))
             feats = self._features(
                 c, srcs, h, ctx, now,
-                co[r, c], sq[r, c],
+                _lookup(co, r, c), _lookup(sq, r, c),
                 comp.item_vecs[c] @ uv[r] if len(h) else np.zeros(len(c), np.float32),
                 cs_dense[r, c] if cs_dense is not None else
                 np.asarray((self.c_mat[c] @ prof[r].T).todense()).ravel(),
@@ -741,7 +775,8 @@ class Recommender:
             "objective": "lambdarank", "metric": "ndcg", "ndcg_eval_at": [10],
             "learning_rate": cfg.ranker_learning_rate, "num_leaves": cfg.ranker_leaves,
             "min_data_in_leaf": 50, "feature_fraction": 0.9, "bagging_fraction": 0.8,
-            "bagging_freq": 1, "lambdarank_truncation_level": 20, "num_threads": 2,
+            "bagging_freq": 1, "lambdarank_truncation_level": 20,
+            "num_threads": 1 if len(y) < 200_000 else 2,  # threads only pay off on big data
             "verbose": -1, "seed": cfg.seed, "label_gain": [0, 1, 3, 7],
         }
         dtrain = lgb.Dataset(x[:cut], y[:cut], group=groups[: ng - nval],

@@ -107,8 +107,23 @@ class ItemKNN:
         return np.asarray((h @ self.sim).todense(), dtype=np.float32)
 
 
-def cosine_item_sim(x: sp.csr_matrix, k: int, shrink: float, block: int = 2048) -> sp.csr_matrix:
-    """Sparse top-k cosine similarity between the columns of x (computed in blocks)."""
+def sparse_row_topk(m: sp.csr_matrix, k: int) -> sp.csr_matrix:
+    """Keep the k largest entries of each row of a sparse matrix (vectorised)."""
+    m = m.tocsr()
+    m.sum_duplicates()
+    rows = np.repeat(np.arange(m.shape[0]), np.diff(m.indptr))
+    order = np.lexsort((-m.data, rows))
+    rows_o = rows[order]
+    starts = m.indptr[:-1][rows_o]
+    rank = np.arange(len(order)) - starts
+    keep = order[rank < k]
+    return sp.csr_matrix((m.data[keep], (rows[keep], m.indices[keep])), shape=m.shape,
+                         dtype=np.float32)
+
+
+def cosine_item_sim(x: sp.csr_matrix, k: int, shrink: float, block: int = 4096) -> sp.csr_matrix:
+    """Sparse top-k cosine similarity between the columns of x, computed block by block
+    on sparse co-occurrence counts (memory grows with co-occurrences, not n_items^2)."""
     xc = x.tocsc().astype(np.float32)
     norms = np.sqrt(np.asarray(xc.multiply(xc).sum(axis=0)).ravel()) + 1e-9
     n = x.shape[1]
@@ -116,16 +131,14 @@ def cosine_item_sim(x: sp.csr_matrix, k: int, shrink: float, block: int = 2048) 
     parts: list[sp.csr_matrix] = []
     for start in range(0, n, block):
         stop = min(n, start + block)
-        co = np.asarray((xt[start:stop] @ xc).todense(), dtype=np.float32)
-        co /= norms[start:stop, None] * norms[None, :] + shrink
-        co[np.arange(stop - start), np.arange(start, stop)] = 0.0
-        kk = min(k, n - 1) if n > 1 else 1
-        idx = np.argpartition(-co, kk - 1, axis=1)[:, :kk]
-        vals = np.take_along_axis(co, idx, axis=1)
-        rows = np.repeat(np.arange(stop - start), kk)
-        m = sp.csr_matrix((vals.ravel(), (rows, idx.ravel())), shape=(stop - start, n))
-        m.eliminate_zeros()
-        parts.append(m)
+        co = (xt[start:stop] @ xc).tocoo()
+        keep = co.row + start != co.col
+        r, c = co.row[keep], co.col[keep]
+        v = co.data[keep] / (norms[r + start] * norms[c] + shrink)
+        m = sp.csr_matrix((v.astype(np.float32), (r, c)), shape=(stop - start, n))
+        parts.append(sparse_row_topk(m, k))
+    if not parts:
+        return sp.csr_matrix((n, n), dtype=np.float32)
     return sp.vstack(parts).tocsr().astype(np.float32)
 
 
@@ -205,11 +218,14 @@ class Transitions:
         t = sp.diags((1.0 / np.sqrt(rs + 1.0)).astype(np.float32)) @ t
         self.t = t.tocsr()
 
-    def score(self, users: np.ndarray, hist: list[np.ndarray]) -> np.ndarray:
+    def score_sparse(self, hist: list[np.ndarray]) -> sp.csr_matrix:
         keep = max(1, int(math.ceil(self.half_life * 6)))
         recent = [h[-keep:] for h in hist]
         h = history_matrix(recent, self.n_items, self.half_life)
-        return np.asarray((h @ self.t).todense(), dtype=np.float32)
+        return (h @ self.t).tocsr()
+
+    def score(self, users: np.ndarray, hist: list[np.ndarray]) -> np.ndarray:
+        return np.asarray(self.score_sparse(hist).todense(), dtype=np.float32)
 
 
 class PureSVD:

@@ -55,6 +55,7 @@ def _make_note(rng: np.random.Generator, nid: int, author: int, atopics: list[in
 def run_simulation(
     n_users: int = 200, n_days: int = 5, n_authors: int = 80, seed: int = 0,
     config: RecommenderConfig | None = None, out: Callable[[str], None] = print,
+    n_initial_notes: int = 1500, new_notes_per_day: int = 80,
 ) -> list[dict[str, Any]]:
     rng = np.random.default_rng(seed)
     cfg = config or RecommenderConfig(tune_max_users=500, ranker_max_users=1000,
@@ -65,13 +66,15 @@ def run_simulation(
     notes: list[NoteInfo] = []
     topic_of: dict[int, int] = {}
     quality: dict[int, float] = {}
+    author_of: dict[int, int] = {}
     nid = 1
-    for _ in range(1500):  # two weeks of history before day 0
+    for _ in range(n_initial_notes):  # two weeks of history before day 0
         a = int(rng.integers(n_authors))
         n, t, q = _make_note(rng, nid, a, author_topics[a], author_lang[a],
                              T0 - float(rng.uniform(0, 14)) * DAY)
         notes.append(n)
         topic_of[nid], quality[nid] = t, q
+        author_of[nid] = a
         nid += 1
 
     def new_user(uid: int, day: int) -> SimUser:
@@ -96,12 +99,13 @@ def run_simulation(
     for day in range(n_days):
         now = T0 + day * DAY
         todays: list[NoteInfo] = []
-        for _ in range(80):
+        for _ in range(new_notes_per_day):
             a = int(rng.integers(n_authors))
             n, t, q = _make_note(rng, nid, a, author_topics[a], author_lang[a],
                                  now + float(rng.uniform(0, 3600)))
             todays.append(n)
             topic_of[nid], quality[nid] = t, q
+            author_of[nid] = a
             nid += 1
         notes.extend(todays)
         rec.add_notes(todays)
@@ -161,7 +165,7 @@ def run_simulation(
             if ids2:
                 prec2.append(float(np.mean([p_like(u, x) for x in ids2])))
             topics_pp.append(len({topic_of[x] for x in ids}))
-            authors_pp.append(len({n.author_id for n in notes if n.note_id in set(ids)}))
+            authors_pp.append(len({author_of[x] for x in ids}))
             unseen_pop = [x for x in trending if x not in ctx.seen][:20]
             pop_prec.append(float(np.mean([p_like(u, x) for x in unseen_pop])))
             rnd = rng.choice(all_ids, size=20, replace=False)
