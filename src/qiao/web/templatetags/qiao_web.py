@@ -93,6 +93,9 @@ def unread_count(context: template.Context) -> int:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return 0
-    from qiao.social.services import unread_count as count
+    cached = getattr(request, "_qiao_unread", None)
+    if cached is None:
+        from qiao.social.services import unread_count as count
 
-    return count(user)
+        cached = request._qiao_unread = count(user)  # header and tab bar share one query
+    return int(cached)
