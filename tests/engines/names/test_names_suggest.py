@@ -155,3 +155,10 @@ def test_latency_after_warm_up(suggester):
         best.append(min(times))
     best.sort()
     assert best[len(best) // 2] < 0.1, best  # median request well under 100 ms
+
+
+def test_suggester_satisfies_the_protocol(suggester):
+    from qiao.engines.names import NameSuggesterProtocol
+
+    s: NameSuggesterProtocol = suggester
+    assert s.transliterate("Adam", "Smith").chinese == "亚当·斯密"

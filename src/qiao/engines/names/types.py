@@ -6,7 +6,7 @@ import dataclasses
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 Gender = Literal["female", "male", "neutral"]
 Style = Literal["sound-alike", "meaning-first", "balanced"]
@@ -173,3 +173,13 @@ class NameSuggestions(_Dict):
     suggestions: list[Suggestion]
     rejected: list[Rejection]
     elapsed_ms: float
+
+
+class NameSuggesterProtocol(Protocol):
+    """What the web/API layer depends on (``NameSuggester`` implements it)."""
+
+    def suggest(self, request: NameRequest) -> NameSuggestions: ...
+
+    def transliterate(
+        self, given: str, surname: str = "", gender: str | None = None, use_lookup: bool = True
+    ) -> Transliteration: ...
