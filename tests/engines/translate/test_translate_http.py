@@ -73,6 +73,12 @@ def serve() -> Iterator[Callable[[Handler], Server]]:
 DICT = {"我爱火锅。": "I love hot pot.", "你呢？": "And you?", "好吃": "Tasty"}
 
 
+def translate_known(text: str) -> str:
+    for a, b in DICT.items():
+        text = text.replace(a, f" {b} ")
+    return " ".join(text.split())
+
+
 def libre(method: str, path: str, body: dict[str, Any], headers: dict[str, str]) -> tuple[int, Any]:
     if path == "/languages":
         return 200, [{"code": "en", "name": "English"}, {"code": "zh-Hans", "name": "Chinese"}]
@@ -82,7 +88,7 @@ def libre(method: str, path: str, body: dict[str, Any], headers: dict[str, str])
         if body["source"] != "zh-Hans" or body["target"] != "en":
             return 400, {"error": f"{body['source']} is not supported"}
         q = body["q"]
-        out = [DICT.get(x, x.upper()) for x in q] if isinstance(q, list) else DICT.get(q, q)
+        out = [translate_known(x) for x in q] if isinstance(q, list) else translate_known(q)
         return 200, {"translatedText": out}
     return 404, {"error": "not found"}
 
@@ -92,6 +98,7 @@ def test_libretranslate_client(serve: Callable[[Handler], Server]) -> None:
     eng = LibreTranslateTranslator(srv.url + "/", api_key="k")
     assert eng.supports("zh", "en") and not eng.supports("fr", "en")
     assert eng.translate(["我爱火锅。", "你呢？"], "zh", "en", 5) == ["I love hot pot.", "And you?"]
+    assert eng.whole_lines
     post = [r for r in srv.requests if r[0] == "POST"][0]
     assert post[2]["q"] == ["我爱火锅。", "你呢？"] and post[2]["format"] == "text"
 
@@ -105,8 +112,10 @@ def test_libretranslate_through_the_service(serve: Callable[[Handler], Server]) 
         libretranslate_api_key="k",
     )
     [r] = svc.translate(["@amy 我爱火锅。你呢？😂"], "zh", "en")
-    assert r.text == "@amy I love hot pot. And you?😂"
+    assert r.text == "@amy I love hot pot. And you? 😂"
     assert (r.engine, r.model_version) == ("libretranslate", srv.url)
+    # the server gets whole lines (it splits sentences itself), protected spans kept out
+    assert [x[2]["q"] for x in srv.requests if x[0] == "POST"] == [["我爱火锅。你呢？"]]
 
 
 def test_libretranslate_errors_are_engine_errors(serve: Callable[[Handler], Server]) -> None:
@@ -144,7 +153,7 @@ def test_openai_through_the_service_keeps_placeholders(serve: Callable[[Handler]
         engines=[OpenAICompatibleTranslator(srv.url + "/v1", "m", api_key="secret")]
     )
     [r] = svc.translate(["I love hot pot. #foodie @bob https://x.y/z"], "en", "zh")
-    assert r.text == "我爱火锅。#foodie @bob https://x.y/z"
+    assert r.text == "我爱火锅。 #foodie @bob https://x.y/z"
     [r] = svc.translate(["Tasty @bob Tasty"], "en", "zh")
     assert r.text == "好吃 @bob 好吃"
     assert srv.requests[-1][2]["messages"][1]["content"] == "Tasty @bob Tasty"

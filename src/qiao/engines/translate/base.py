@@ -96,6 +96,9 @@ class Translator(Protocol):
     the text and replaced @mentions, #topics, URLs, emoji, numbers and code with placeholders
     (``⟦0⟧``, ``⟦1⟧``, ...), which they should copy through unchanged if they can.
 
+    An engine may set ``whole_lines = True`` to get whole lines instead of sentences (models
+    with their own sentence handling or that profit from context, e.g. LLMs).
+
     ``translate`` gets base language codes (``zh``, ``en``), returns exactly one output per input,
     in order, and raises :class:`EngineError` (or any exception) on failure; it should give up
     after ``timeout`` seconds where it can (the service also enforces the timeout).

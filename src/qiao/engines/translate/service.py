@@ -287,7 +287,9 @@ class TranslationService:
 
         A sentence with nothing protected inside is done after pass 1.
         """
-        plans = [plan_text(t) for t in texts]
+        # Engines that translate whole lines better (LLMs, LibreTranslate) say so.
+        per_sentence = not getattr(engine, "whole_lines", False)
+        plans = [plan_text(t, sentences=per_sentence) for t in texts]
         keys = [(pi, ui) for pi, p in enumerate(plans) for ui in range(len(p.units))]
 
         def unit(key: tuple[int, int]) -> Unit:

@@ -247,15 +247,16 @@ class Plan:
         return [p for p in self.pieces if isinstance(p, Unit)]
 
 
-def plan_text(text: str) -> Plan:
-    """Protect, split into lines and sentences, and isolate what must be translated."""
+def plan_text(text: str, *, sentences: bool = True) -> Plan:
+    """Protect, split into lines and sentences, and isolate what must be translated.
+    ``sentences=False`` keeps whole lines (for engines that want context, such as LLMs)."""
     prot = protect(text)
     plan = Plan(spans=prot.spans)
     for line in re.split(r"(\n)", prot.text):
         if line == "\n" or not has_words(line):
             plan.pieces.append(line)
             continue
-        for sentence in split_sentences(line):
+        for sentence in split_sentences(line) if sentences else [line]:
             if not has_words(sentence):
                 plan.pieces.append(sentence)
                 continue
@@ -295,10 +296,16 @@ def render(plan: Plan, translations: list[str], target: str) -> str:
     no_space = target.split("-")[0] in NO_SPACE_LANGUAGES
     it = iter(translations)
     out: list[str] = []
+    after_unit = False
     for piece in plan.pieces:
         if isinstance(piece, str):
+            # "你呢？😂" -> "And you? 😂": a space-delimited target spaces what follows a sentence
+            if after_unit and not no_space and out and _needs_space(out[-1], piece):
+                piece = " " + piece
             out.append(piece)
+            after_unit = False
             continue
+        after_unit = True
         core = next(it).strip()
         prefix, suffix = piece.prefix, piece.suffix
         prev = "".join(out)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import json
 import re
 import threading
@@ -63,6 +64,7 @@ class LibreTranslateTranslator:
     """Client of a LibreTranslate server (``POST /translate`` with a list ``q``)."""
 
     name = "libretranslate"
+    whole_lines = True  # the server splits sentences itself
 
     def __init__(
         self,
@@ -140,6 +142,7 @@ class OpenAICompatibleTranslator:
     sentence with a strict translation-only prompt and temperature 0."""
 
     name = "openai"
+    whole_lines = True  # an LLM translates better with the whole line as context
 
     def __init__(
         self,
@@ -149,12 +152,14 @@ class OpenAICompatibleTranslator:
         api_key: str | None = None,
         pairs: set[tuple[str, str]] | None = None,
         max_tokens: int = 1024,
+        concurrency: int = 4,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.model = model
         self.api_key = api_key
         self.pairs = pairs or {("zh", "en"), ("en", "zh")}
         self.max_tokens = max_tokens
+        self.concurrency = max(1, concurrency)
 
     @property
     def version(self) -> str:
@@ -177,8 +182,8 @@ class OpenAICompatibleTranslator:
             source=LANGUAGE_NAMES.get(source, source), target=LANGUAGE_NAMES.get(target, target)
         )
         headers = {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}
-        out = []
-        for text in texts:
+
+        def one(text: str) -> str:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise EngineTimeout(f"no answer within {timeout:g}s")
@@ -196,8 +201,13 @@ class OpenAICompatibleTranslator:
                 content = data["choices"][0]["message"]["content"]
             except (KeyError, IndexError, TypeError) as exc:
                 raise EngineError(f"unexpected chat answer: {str(data)[:200]}") from exc
-            out.append(clean_llm_output(str(content or ""), text))
-        return out
+            return clean_llm_output(str(content or ""), text)
+
+        if len(texts) <= 1 or self.concurrency == 1:
+            return [one(t) for t in texts]
+        # a few requests at once: LLM servers batch concurrent requests
+        with concurrent.futures.ThreadPoolExecutor(min(self.concurrency, len(texts))) as pool:
+            return list(pool.map(one, texts))
 
 
 def clean_llm_output(content: str, source_text: str) -> str:
