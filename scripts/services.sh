@@ -6,6 +6,7 @@
 #   scripts/services.sh s3         -> export QIAO_TEST_S3_ENDPOINT_URL=... (+ keys, bucket)
 #   scripts/services.sh all        -> all three
 #   scripts/services.sh stop       -> stops every service started here
+#   scripts/services.sh stop-redis | stop-postgres   (fault drills; start again as above)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=${QIAO_SERVICES_DIR:-/tmp/qiao-services}
@@ -73,7 +74,7 @@ JSON
     nohup "$weed" server -ip=127.0.0.1 -ip.bind=127.0.0.1 -dir="$dir/data" \
       -master.port="$S3_MASTER_PORT" -volume.port="$S3_VOLUME_PORT" \
       -filer -filer.port="$S3_FILER_PORT" -s3 -s3.port="$S3PORT" -s3.config="$dir/s3.json" \
-      -master.telemetry=false -master.volumeSizeLimitMB=64 -volume.max=20 \
+      -master.telemetry=false -master.volumeSizeLimitMB=64 -volume.max=0 \
       >"$dir/weed.log" 2>&1 &
     echo $! > "$dir/weed.pid"
     local ok=""
@@ -87,6 +88,19 @@ JSON
   echo "export QIAO_TEST_S3_ACCESS_KEY_ID=$S3_KEY"
   echo "export QIAO_TEST_S3_SECRET_ACCESS_KEY=$S3_SECRET"
   echo "export QIAO_TEST_S3_BUCKET=$S3_BUCKET"
+}
+
+# For the fault drills: take one service away and bring it back.
+stop_redis() {
+  redis-cli -h 127.0.0.1 -p "$REDISPORT" shutdown >/dev/null 2>&1 || true
+  for _ in $(seq 1 50); do
+    redis-cli -h 127.0.0.1 -p "$REDISPORT" ping >/dev/null 2>&1 || break; sleep 0.1
+  done
+}
+
+stop_postgres() {
+  local bin; bin=$(pg_bin)
+  as_pg "$bin/pg_ctl" -D "$ROOT/pg" -m fast -w stop >/dev/null 2>&1 || true
 }
 
 stop_all() {
@@ -109,6 +123,8 @@ case "${1:-}" in
   redis) start_redis ;;
   s3) start_s3 ;;
   all) start_postgres; start_redis; start_s3 ;;
+  stop-redis) stop_redis ;;
+  stop-postgres) stop_postgres ;;
   stop) stop_all ;;
-  *) echo "usage: $0 postgres|redis|s3|all|stop" >&2; exit 2 ;;
+  *) echo "usage: $0 postgres|redis|s3|all|stop|stop-redis|stop-postgres" >&2; exit 2 ;;
 esac

@@ -83,6 +83,37 @@ app.conf.update(
 )
 
 
+def _tolerate_restore_failure() -> None:
+    """Keep a worker alive when Redis vanishes while it holds unacknowledged messages.
+
+    On losing the broker, kombu closes the channel and tries to push the messages the worker
+    holds back onto the queue; with Redis gone that raises (in kombu 5.7 an AttributeError
+    from a half-closed channel) and the worker exits with "Unrecoverable error". Giving up
+    on that push is safe: the messages are still in Redis's unacked index and come back
+    after the visibility timeout. The worker then reconnects when Redis returns.
+    """
+    from kombu.transport import redis as kombu_redis
+
+    original = kombu_redis.QoS.restore_unacked
+    if getattr(original, "_qiao_tolerant", False):
+        return
+
+    def restore_unacked(self: Any, client: Any = None) -> Any:
+        try:
+            return original(self, client)
+        except Exception as exc:  # noqa: BLE001 - broker gone: see the docstring
+            logger.warning("could not hand back %d unacked messages now (%r); they return "
+                           "after the visibility timeout", len(self._delivered), exc)
+            self._delivered.clear()
+            return None
+
+    restore_unacked._qiao_tolerant = True  # type: ignore[attr-defined]
+    kombu_redis.QoS.restore_unacked = restore_unacked
+
+
+_tolerate_restore_failure()
+
+
 @setup_logging.connect
 def _keep_django_logging(**_kw: Any) -> None:
     """Celery keeps Django's LOGGING (JSON lines) instead of installing its own."""

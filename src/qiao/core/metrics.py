@@ -30,6 +30,11 @@ def prepare_multiprocess_dir(path: Path) -> None:
     shutil.rmtree(path, ignore_errors=True)
     path.mkdir(parents=True, exist_ok=True)
     os.environ[MULTIPROC_ENV] = str(path)
+    # prometheus_client may already be imported (Django's checks load the URLconf): switch
+    # the storage of label children, which are all created later, in the workers.
+    from prometheus_client import values
+
+    values.ValueClass = values.get_value_class()
 
 
 def mark_process_dead(pid: int) -> None:
@@ -39,8 +44,6 @@ def mark_process_dead(pid: int) -> None:
         multiprocess.mark_process_dead(pid)
 
 
-# Imported after the helpers above on purpose: prometheus_client picks its storage
-# (in-memory or multi-process files) when it is first imported.
 from prometheus_client import (  # noqa: E402
     CONTENT_TYPE_LATEST,
     CollectorRegistry,

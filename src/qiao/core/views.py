@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.db import connection
@@ -33,6 +34,10 @@ def readyz(request: HttpRequest) -> JsonResponse:
         checks["storage"] = "ok"
     except Exception as exc:  # noqa: BLE001
         checks["storage"] = f"error: {type(exc).__name__}"
+    if settings.CELERY_BROKER_URL:
+        from qiao.core.celery import queue_depth
+
+        checks["broker"] = "ok" if queue_depth() is not None else "error: unreachable"
     ok = all(v == "ok" for v in checks.values())
     return JsonResponse({"status": "ok" if ok else "unavailable", "checks": checks},
                         status=200 if ok else 503)

@@ -1,0 +1,173 @@
+"""Backups: the database and every media file, in one tar archive.
+
+    archive.tar
+      manifest.json      what is inside (engine, counts, sizes, time)
+      db.sqlite3         SQLite: a consistent copy made with SQLite's online backup API
+      db.pgdump          PostgreSQL: `pg_dump --format=custom`
+      media/<path>       every file in the media storage (local disk or S3), read through
+                         Django's storage API so both profiles back up the same way
+
+Restore loads the database (pg_restore --clean, or SQLite's backup API into the database
+file) and writes every media file back through the storage API under its original name.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import tarfile
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import Storage, default_storage
+from django.db import connections
+
+MEDIA_PREFIX = "media/"
+
+
+def pg_tool(name: str) -> str:
+    """The newest installed `pg_dump`/`pg_restore` (Debian keeps them per version)."""
+    candidates = sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"),
+                        key=lambda p: int(p.parts[-3]) if p.parts[-3].isdigit() else 0)
+    if candidates:
+        return str(candidates[-1])
+    found = shutil.which(name)
+    if not found:
+        raise RuntimeError(f"{name} not found: install the PostgreSQL client tools")
+    return found
+
+
+def _pg_env(db: dict[str, Any]) -> tuple[list[str], dict[str, str]]:
+    args = ["--dbname", str(db["NAME"])]
+    if db.get("HOST"):
+        args += ["--host", str(db["HOST"])]
+    if db.get("PORT"):
+        args += ["--port", str(db["PORT"])]
+    if db.get("USER"):
+        args += ["--username", str(db["USER"])]
+    env = dict(os.environ)
+    if db.get("PASSWORD"):
+        env["PGPASSWORD"] = str(db["PASSWORD"])
+    return args, env
+
+
+def walk_storage(storage: Storage, top: str = "") -> Iterator[str]:
+    dirs, files = storage.listdir(top)
+    for name in sorted(files):
+        yield f"{top}/{name}" if top else name
+    for d in sorted(dirs):
+        yield from walk_storage(storage, f"{top}/{d}" if top else d)
+
+
+def _add_bytes(tar: tarfile.TarFile, name: str, data: bytes) -> None:
+    info = tarfile.TarInfo(name)
+    info.size = len(data)
+    info.mtime = int(time.time())
+    tar.addfile(info, io.BytesIO(data))
+
+
+def backup(output: Path, *, storage: Storage | None = None, alias: str = "default",
+           progress: Callable[[str], None] | None = None) -> dict[str, Any]:
+    storage = storage or default_storage
+    db = connections[alias].settings_dict
+    engine = db["ENGINE"].rsplit(".", 1)[-1]
+    output.parent.mkdir(parents=True, exist_ok=True)
+    partial = output.with_name(output.name + ".partial")
+    manifest: dict[str, Any] = {
+        "format": 1, "created_at": datetime.now(UTC).isoformat(), "engine": engine,
+        "media_files": 0, "media_bytes": 0,
+    }
+    with tempfile.TemporaryDirectory(prefix="qiao-backup-") as tmp, \
+            tarfile.open(partial, "w") as tar:
+        if engine == "sqlite3":
+            dump = Path(tmp) / "db.sqlite3"
+            src = sqlite3.connect(str(db["NAME"]))
+            dst = sqlite3.connect(str(dump))
+            try:
+                src.backup(dst)  # consistent even while the app writes
+            finally:
+                dst.close()
+                src.close()
+            tar.add(dump, "db.sqlite3")
+        elif engine == "postgresql":
+            dump = Path(tmp) / "db.pgdump"
+            args, env = _pg_env(db)
+            subprocess.run([pg_tool("pg_dump"), "--format=custom", "--no-owner",  # noqa: S603
+                            "--file", str(dump), *args], check=True, env=env)
+            tar.add(dump, "db.pgdump")
+        else:
+            raise RuntimeError(f"backup does not know the {engine} database engine")
+        if progress:
+            progress("database done")
+        for path in walk_storage(storage):
+            with storage.open(path, "rb") as fh:
+                data = fh.read()
+            _add_bytes(tar, MEDIA_PREFIX + path, data)
+            manifest["media_files"] += 1
+            manifest["media_bytes"] += len(data)
+            if progress and manifest["media_files"] % 100 == 0:
+                progress(f"{manifest['media_files']} media files")
+        _add_bytes(tar, "manifest.json", json.dumps(manifest, indent=2).encode())
+    partial.replace(output)  # never leave a half-written archive under the real name
+    return manifest
+
+
+def restore(archive: Path, *, storage: Storage | None = None, alias: str = "default",
+            progress: Callable[[str], None] | None = None) -> dict[str, Any]:
+    storage = storage or default_storage
+    db = connections[alias].settings_dict
+    engine = db["ENGINE"].rsplit(".", 1)[-1]
+    with tarfile.open(archive, "r") as tar:
+        names = tar.getnames()
+        manifest_fh = tar.extractfile("manifest.json")
+        if manifest_fh is None:
+            raise RuntimeError("not a Qiao backup: no manifest.json")
+        manifest = json.loads(manifest_fh.read())
+        if manifest["engine"] != engine:
+            raise RuntimeError(
+                f"the backup is of a {manifest['engine']} database; this installation uses "
+                f"{engine} (restore into the same kind, then migrate data with dumpdata)")
+        connections[alias].close()
+        with tempfile.TemporaryDirectory(prefix="qiao-restore-") as tmp:
+            if engine == "sqlite3":
+                tar.extract("db.sqlite3", tmp, filter="data")
+                src = sqlite3.connect(str(Path(tmp) / "db.sqlite3"))
+                Path(db["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+                dst = sqlite3.connect(str(db["NAME"]))
+                try:
+                    src.backup(dst)
+                finally:
+                    dst.close()
+                    src.close()
+            else:
+                tar.extract("db.pgdump", tmp, filter="data")
+                args, env = _pg_env(db)
+                subprocess.run([pg_tool("pg_restore"), "--clean", "--if-exists",  # noqa: S603
+                                "--no-owner", "--single-transaction", *args,
+                                str(Path(tmp) / "db.pgdump")], check=True, env=env)
+        if progress:
+            progress("database done")
+        restored = 0
+        for name in names:
+            if not name.startswith(MEDIA_PREFIX):
+                continue
+            path = name[len(MEDIA_PREFIX):]
+            fh = tar.extractfile(name)
+            if fh is None:
+                continue
+            if storage.exists(path):
+                storage.delete(path)
+            saved = storage.save(path, ContentFile(fh.read()))
+            if saved != path:
+                raise RuntimeError(f"media file {path} was stored as {saved}")
+            restored += 1
+    return {**manifest, "restored_media_files": restored}
