@@ -222,6 +222,38 @@ def test_argos_package_installs_as_a_ctranslate2_model(
     assert r.engine == "ctranslate2" and "@bob" in r.text
 
 
+def test_package_with_a_ctranslate2_model_in_subfolders(
+    http_root: tuple[Path, str], tmp_path: Path, tiny_ct2_model: Path
+) -> None:
+    root, url = http_root
+    files = []
+    for p in sorted(tiny_ct2_model.rglob("*")):
+        if p.is_file():
+            name = f"model/{p.name}" if p.suffix != ".spm" else p.name
+            (root / "en-zh" / name).parent.mkdir(parents=True, exist_ok=True)
+            (root / "en-zh" / name).write_bytes(p.read_bytes())
+            files.append({"name": name, "sha256": hashlib.sha256(p.read_bytes()).hexdigest()})
+    index = {
+        "format": "qiao-models/1",
+        "pairs": {"en-zh": {"engine": "ctranslate2", "version": "t1", "files": files}},
+    }
+    (root / "index.json").write_text(json.dumps(index))
+    dest = tmp_path / "models"
+    install_models([("en", "zh")], dest, source=url)
+    assert (dest / "ctranslate2" / "en-zh" / "model" / "model.bin").is_file()
+    svc = build_service_from_config(engines=["ctranslate2"], models_dir=dest)
+    assert svc.translate(["Good food."], "en", "zh")[0].model_version == "t1"  # from manifest
+    bad = {
+        "format": "qiao-models/1",
+        "pairs": {
+            "en-zh": {"engine": "ctranslate2", "files": [{"name": "../evil", "sha256": "0" * 64}]}
+        },
+    }
+    (root / "index.json").write_text(json.dumps(bad))
+    with pytest.raises(InstallError, match="bad file name"):
+        install_models([("en", "zh")], tmp_path / "other", source=url)
+
+
 def test_bad_sources(tmp_path: Path) -> None:
     with pytest.raises(InstallError, match="no model"):
         install_models([("zh", "en")], tmp_path / "m", source=tmp_path)

@@ -360,8 +360,10 @@ def _stage_index(
         files: dict[str, FileRecord] = {}
         for f in spec.get("files") or []:
             name = str(f["name"])
-            if Path(name).name != name or name.startswith("."):
+            parts = name.split("/")
+            if name.startswith("/") or any(not p or p.startswith(".") for p in parts):
                 raise InstallError(f"bad file name {name!r} in index.json")
+            (pdir / name).parent.mkdir(parents=True, exist_ok=True)  # e.g. an Argos "model/"
             label = f"{s}-{t}/{name}"
             _fetch(
                 _join(base, str(f.get("url") or f"{s}-{t}/{name}")),

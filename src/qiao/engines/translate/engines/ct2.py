@@ -132,8 +132,17 @@ class CTranslate2Translator:
         if self._models is None:
             found: dict[tuple[str, str], CT2Model] = {}
             if self.models_dir.is_dir():
+                from ..install import InstallError, read_manifest
+
+                try:
+                    manifest = read_manifest(self.models_dir.parent).pairs
+                except InstallError:
+                    manifest = {}
                 for d in sorted(self.models_dir.iterdir()):
                     if d.is_dir() and (m := describe_model_dir(d)) is not None:
+                        rec = manifest.get(f"ctranslate2/{d.name}")
+                        if rec is not None and rec.version:
+                            m.version = rec.version
                         found.setdefault((m.source, m.target), m)
             self._models = found
         return self._models
