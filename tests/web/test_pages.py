@@ -433,3 +433,20 @@ def test_search_notes_users_topics(client: Client, make_user: Any, make_note: An
     assert f"/notes/{hidden.pk}" not in client.get("/search?q=Hidden").content.decode()
     assert "noodle_fan" in client.get("/search?q=面条&kind=users").content.decode()
     assert "#lanzhou" in client.get("/search?q=lanz&kind=topics").content.decode()
+
+
+def test_report_a_note_and_an_account(make_user: Any, make_note: Any) -> None:
+    from qiao.moderation.models import Report
+
+    author, reader = make_user(), make_user()
+    note = make_note(author)
+    client = as_user(reader)
+    page = client.get(f"/notes/{note.pk}").content.decode()
+    assert f"/report/note/{note.pk}" in page
+    assert client.get(f"/report/note/{note.pk}").status_code == 200
+    assert client.post(f"/report/note/{note.pk}", {}).status_code == 400
+    response = client.post(f"/report/note/{note.pk}", {"reason": "spam", "details": "ads"})
+    assert b"Thank you" in response.content
+    client.post(f"/report/user/{author.pk}", {"reason": "harassment"})
+    assert Report.objects.filter(reporter=reader).count() == 2
+    assert Client().get(f"/report/note/{note.pk}").status_code == 302  # log in first

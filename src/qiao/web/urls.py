@@ -25,6 +25,7 @@ urlpatterns = [
     path("u/<str:username>/follow", views.follow, name="follow"),
     path("u/<str:username>/block", views.block, name="block"),
     path("boards/<int:board_id>", views.board, name="board"),
+    path("report/<str:kind>/<int:target_id>", views.report, name="report"),
     path("notifications", views.notifications, name="notifications"),
     path("follow-requests/<str:username>", views.follow_request, name="follow_request"),
     # account

@@ -411,6 +411,30 @@ def block(request: HttpRequest, username: str) -> HttpResponse:
     return redirect("web:settings")
 
 
+@require_http_methods(["GET", "POST"])
+@member
+def report(request: HttpRequest, kind: str, target_id: int) -> HttpResponse:
+    """Report a note, comment or account to the moderators (a form, then a thank-you)."""
+    from qiao.moderation import services as moderation
+    from qiao.moderation.models import Report
+
+    if kind not in Report.Kind.values:
+        raise Http404(kind)
+    context: dict[str, Any] = {"kind": kind, "target_id": target_id, "done": False,
+                               "reasons": Report.Reason.choices,
+                               "next": _safe_next(request, reverse("web:home"))}
+    if request.method == "POST":
+        try:
+            moderation.report(request.user, kind=kind, target_id=target_id,  # type: ignore[arg-type]
+                              reason=request.POST.get("reason", ""),
+                              details=request.POST.get("details", ""))
+        except Invalid as exc:
+            context.update(error=exc.message, fields=exc.fields)
+            return _page(request, "web/report.html", context, status=400)
+        context["done"] = True
+    return _page(request, "web/report.html", context)
+
+
 @require_GET
 @pages
 def board(request: HttpRequest, board_id: int) -> HttpResponse:

@@ -293,6 +293,15 @@
     if (root) root.querySelectorAll(".comments-empty, .comment-list > .form-error").forEach(function (n) { n.remove(); });
   });
 
+  // A compose error from the media pipeline: bring it into view, keep everything typed.
+  document.addEventListener("htmx:afterSwap", function (e) {
+    var target = e.detail.target;
+    if (target && target.id === "compose-errors") {
+      var alert = target.querySelector(".alert");
+      if (alert) { alert.setAttribute("tabindex", "-1"); alert.scrollIntoView({ block: "center" }); alert.focus({ preventScroll: true }); }
+    }
+  });
+
   function init(root) {
     paint(root);
     root.querySelectorAll("[data-carousel]").forEach(initCarousel);
