@@ -55,6 +55,11 @@ start_redis() {
   echo "export QIAO_TEST_REDIS_URL=redis://127.0.0.1:$REDISPORT/0"
 }
 
+http_ok() {  # no curl on a bare Debian: python3 is always there for this project
+  python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=2)' "$1" \
+    >/dev/null 2>&1
+}
+
 weed_bin() {
   if [ -x .venv/bin/weed ]; then echo .venv/bin/weed; else command -v weed; fi
 }
@@ -69,7 +74,7 @@ start_s3() {
   {"name": "anonymous", "actions": ["Read"]}
 ]}
 JSON
-  if ! curl -fsS -o /dev/null "http://127.0.0.1:$S3PORT/healthz" 2>/dev/null; then
+  if ! http_ok "http://127.0.0.1:$S3PORT/healthz"; then
     # -master.telemetry=false: nothing leaves this machine.
     nohup "$weed" server -ip=127.0.0.1 -ip.bind=127.0.0.1 -dir="$dir/data" \
       -master.port="$S3_MASTER_PORT" -volume.port="$S3_VOLUME_PORT" \
@@ -79,7 +84,7 @@ JSON
     echo $! > "$dir/weed.pid"
     local ok=""
     for _ in $(seq 1 300); do
-      if curl -fsS -o /dev/null "http://127.0.0.1:$S3PORT/healthz" 2>/dev/null; then ok=1; break; fi
+      if http_ok "http://127.0.0.1:$S3PORT/healthz"; then ok=1; break; fi
       sleep 0.2
     done
     if [ -z "$ok" ]; then echo "SeaweedFS did not start; see $dir/weed.log" >&2; exit 1; fi

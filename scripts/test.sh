@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: installs what it needs, then runs lint, types and tests on SQLite and
-# on a real PostgreSQL server (plus the browser tests in Debian's Chromium).
+# on a real PostgreSQL server (plus the browser tests in Debian's Chromium), then the
+# production-profile integration suite (PostgreSQL, Redis, Celery, SeaweedFS, gunicorn).
 # Usage: scripts/test.sh [extra pytest args]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,3 +35,8 @@ eval "$(scripts/services.sh postgres)"
 trap 'scripts/services.sh stop' EXIT
 DATABASE_URL="$QIAO_TEST_PG_URL" .venv/bin/pytest -q -p no:cacheprovider \
   --ignore=tests/engines -m "not browser" "$@"
+
+echo "== integration: PostgreSQL + Redis + Celery worker + SeaweedFS (S3) + gunicorn, fault drills"
+eval "$(scripts/services.sh redis)"
+eval "$(scripts/services.sh s3)"
+.venv/bin/pytest -q -p no:cacheprovider -m integration tests/integration

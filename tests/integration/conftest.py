@@ -12,6 +12,7 @@ import http.client
 import io
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -247,7 +248,7 @@ def _with_db(url: str, name: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def stack() -> Iterator[Stack]:
+def stack(request: pytest.FixtureRequest) -> Iterator[Stack]:
     missing = _missing()
     if missing:
         pytest.skip("production-profile services not running (unset: " + ", ".join(missing)
@@ -340,3 +341,5 @@ def stack() -> Iterator[Stack]:
                 conn.execute(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
         except Exception as exc:  # noqa: BLE001 - cleanup only
             print("could not drop", db_name, exc)
+        if request.session.testsfailed == 0:  # keep the logs of a failed run
+            shutil.rmtree(home, ignore_errors=True)
