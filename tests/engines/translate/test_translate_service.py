@@ -266,6 +266,9 @@ def test_traditional_chinese_goes_through_simplified_models() -> None:
     assert eng.calls[0] == ["这个很好吃"]
     svc.translate(["這個很好吃！"], "zh", "en")  # labelled zh but written in Traditional
     assert eng.calls[-1] == ["这个很好吃！"]
+    [conv] = svc.translate(["这个很好吃"], "zh", "zh-Hant")  # a script conversion, no engine
+    assert (conv.text, conv.engine) == ("這個很好吃", "opencc")
+    assert svc.translate(["這個很好吃"], "zh-Hant", "zh")[0].text == "这个很好吃"
     r = svc.translate(["This is tasty"], "en", "zh-Hant")[0]
     assert r.text == "這個很好吃" and r.target == "zh-Hant"
 

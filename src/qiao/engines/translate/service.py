@@ -155,6 +155,12 @@ class TranslationService:
         if source == target:
             return [TranslationResult(t, source, target, "identity", "", False) for t in normalized]
         src, tgt = base_language(source), base_language(target)
+        if src == tgt == "zh":  # Simplified <-> Traditional is a script conversion
+            convert = to_traditional if target == CHINESE_TRADITIONAL else to_simplified
+            return [
+                TranslationResult(convert(t), source, target, "opencc", "opencc", False)
+                for t in normalized
+            ]
         jobs = [_Job(i, t, self._engine_input(t, source)) for i, t in enumerate(normalized)]
         results: list[TranslationResult | None] = [None] * len(jobs)
         reasons: dict[str, str] = {}
