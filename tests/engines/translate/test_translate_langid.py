@@ -45,6 +45,27 @@ SNIPPETS = [
     ("", "und"),
     ("   ", "und"),
     ("🍜🔥🔥 10/10", "und"),
+    ("hhhhh", "und"),
+    ("yyds", "und"),
+    ("tbh idk", "und"),
+    ("gm ☀️", "und"),
+    ("wow!!!", "und"),
+    ("666", "und"),
+    ("(≧▽≦)", "und"),
+    # romanised Chinese with tones: no engine should translate it as English
+    ("xièxie nǐ", "und"),
+    ("Nǐ hǎo, wǒ jiào Lǐ Míng", "und"),
+    # more mixed and short posts
+    ("佢哋好鍾意食嘢", "zh-Hant"),
+    ("哈哈哈哈哈", "zh"),
+    ("好", "zh"),
+    ("ok ok 好的", "zh"),
+    ("I ❤️ 北京", "zh"),
+    ("新年快乐🧧 Happy New Year!", "zh"),
+    ("Love this! 😍 Where is it?", "en"),
+    ("OMG 😍😍 this is AMAZING", "en"),
+    ("Shanghai | Coffee lover ☕ | 摄影", "en"),
+    ("I visited Lǐjiāng last summer and loved it", "en"),
 ]
 
 

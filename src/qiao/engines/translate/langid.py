@@ -92,6 +92,12 @@ SLANG = frozenset(
         "yass",
         "yum",
         "yummy",
+        "yyds",
+        "xswl",
+        "awsl",
+        "gm",
+        "gn",
+        "nb",
         "nom",
         "omnom",
         "ha",
@@ -218,6 +224,8 @@ class LanguageDetector:
             script = chinese_script(stripped)
             return DetectedLanguage(script, 0.95, "rule:han")
         cjk = han + kana + hangul
+        if not cjk and _is_tone_marked_pinyin(latin_words):
+            return DetectedLanguage(UNDETERMINED, 0.8, "rule:pinyin")
         if not cjk:
             words = [w.lower().strip("'") for w in latin_words]
             content = [w for w in words if w and w not in SLANG and not _is_laugh(w)]
@@ -238,7 +246,31 @@ class LanguageDetector:
         return DetectedLanguage(code, float(best.value), "lingua")
 
 
-_LAUGH = re.compile(r"^(?:(?:h[aeiou])+h?|(?:a?ha)+|(?:lo)+l|x+d+|k{3,}|(?:he)+|w+o+w+|o+k+)$")
+_LAUGH = re.compile(
+    r"^(?:(?:h[aeiou])+h?|(?:a?ha)+|(?:lo)+l|x+d+|k{3,}|h{3,}|(?:he)+|w+o+w+|o+k+|2{3,}|6{3,})$"
+)
+
+
+_TONE_MARKED = re.compile(r"[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]")
+_PINYIN_SYLLABLE = re.compile(
+    r"(?:[bpmfdtnlgkhjqxrzcsyw]|zh|ch|sh)?"
+    r"(?:iang|iong|uang|ang|eng|ing|ong|iao|ian|uai|uan|üan|ai|ao|an|ei|en|er|ia|ie|in|iu|ou|"
+    r"ua|uo|ui|un|üe|ue|ün|a|o|e|i|u|ü|v)"
+)
+_PINYIN_WORD = re.compile(rf"(?:{_PINYIN_SYLLABLE.pattern})+")
+
+
+def _is_tone_marked_pinyin(words: list[str]) -> bool:
+    """ "xièxie nǐ" is romanised Chinese, not English: no engine should translate it."""
+    if not words or not any(_TONE_MARKED.search(w) for w in words):
+        return False
+    for w in words:
+        plain = "".join(
+            ch for ch in unicodedata.normalize("NFD", w.lower()) if unicodedata.category(ch) != "Mn"
+        ).replace("'", "")
+        if not _PINYIN_WORD.fullmatch(plain):
+            return False
+    return True
 
 
 def _is_laugh(word: str) -> bool:
