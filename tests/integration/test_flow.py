@@ -4,6 +4,7 @@ by the Celery worker land in the S3 bucket, the browser gets direct cacheable UR
 from __future__ import annotations
 
 import re
+import time
 import urllib.request
 
 import pytest
@@ -62,6 +63,21 @@ def test_signup_note_variants_in_bucket_on_celery(stack: Stack) -> None:
     worker_log = stack.logs["worker"].read_text()
     for img in note["images"]:
         assert f'"task_args": "[{img["id"]}]"' in worker_log
+
+    # Translation work (language detection of the new note) ran on the worker as well.
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        log = stack.logs["worker"].read_text()
+        if '"task": "qiao.translation.tasks.translate_note"' in log and \
+                f'"task_args": "[{note_id}]"' in log:
+            break
+        time.sleep(0.5)
+    else:
+        raise AssertionError("translate_note never ran on the worker")
+    deadline = time.monotonic() + 30
+    while stack.http.api("GET", f"/notes/{note_id}", token=token).json()["language"] is None:
+        assert time.monotonic() < deadline, "the note's language was never detected"
+        time.sleep(0.5)
 
     # The note shows up for other readers: API list and the server-rendered note page.
     other, _ = stack.sign_up()

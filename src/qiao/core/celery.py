@@ -74,6 +74,11 @@ app.conf.update(
             "schedule": float(settings.QIAO_RECOMMEND_TRAIN_EVERY),
             "args": [settings.QIAO_RECOMMEND_TRAIN_FUNCTION],
         },
+        "retry-pending-translations": {
+            "task": "qiao.run_periodic",
+            "schedule": 600.0,
+            "args": ["qiao.translation.services.retry_pending"],
+        },
         "repair-image-variants": {
             "task": "qiao.repair_image_variants",
             "schedule": float(settings.QIAO_REPAIR_EVERY),
