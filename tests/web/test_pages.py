@@ -450,3 +450,27 @@ def test_report_a_note_and_an_account(make_user: Any, make_note: Any) -> None:
     client.post(f"/report/user/{author.pk}", {"reason": "harassment"})
     assert Report.objects.filter(reporter=reader).count() == 2
     assert Client().get(f"/report/note/{note.pk}").status_code == 302  # log in first
+
+
+def test_new_comment_updates_the_count_out_of_band(make_user: Any, make_note: Any) -> None:
+    note = make_note(make_user())
+    response = as_user(make_user()).post(f"/notes/{note.pk}/comments", {"body": "First!"},
+                                         HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert f'id="comments-h-{note.pk}"' in html and 'hx-swap-oob="true"' in html
+    assert "1 comment<" in html
+
+
+def test_edit_and_publish_a_draft(make_user: Any) -> None:
+    user = make_user()
+    client = as_user(user)
+    client.post("/compose", {"title": "Later", "status": "draft"})
+    note = Note.objects.get(title="Later")
+    assert client.get(f"/notes/{note.pk}/edit").status_code == 200
+    assert as_user(make_user()).get(f"/notes/{note.pk}/edit").status_code == 404
+    response = client.post(f"/notes/{note.pk}/edit", {"title": "Now", "status": "published"})
+    assert response.status_code == 400  # a published note needs a photo
+    assert "Add at least one photo." in response.content.decode()
+    client.post(f"/notes/{note.pk}/edit", {"title": "Renamed draft"})
+    note.refresh_from_db()
+    assert note.title == "Renamed draft" and note.status == Note.Status.DRAFT

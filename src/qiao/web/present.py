@@ -180,6 +180,11 @@ def _body_tags(body: str) -> set[str]:
     return set(extract_topics(body))
 
 
+def comment_count(note_id: int) -> int:
+    """The note's comment count after a new comment (for the heading, swapped out-of-band)."""
+    return Note.objects.filter(pk=note_id).values_list("comment_count", flat=True).first() or 0
+
+
 def note_detail(note: Note, viewer: User | None) -> dict[str, Any]:
     images = list(note.images.all())
     first, nxt = (social.list_comments(viewer, note.pk, limit=10) if note.is_published

@@ -16,6 +16,7 @@ from django.contrib.auth import logout as django_logout
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -51,7 +52,7 @@ def _viewer(request: HttpRequest) -> User | None:
 def _page(request: HttpRequest, template: str, context: dict[str, Any],
           status: int = 200) -> HttpResponse:
     response = render(request, template, context, status=status)
-    response["Vary"] = "HX-Request, Cookie, Accept-Language"
+    patch_vary_headers(response, ("HX-Request",))
     return response
 
 
@@ -274,7 +275,8 @@ def note_comments(request: HttpRequest, note_id: int) -> HttpResponse:
             return redirect(reverse("web:note", args=[note_id]) + "#comments")
         return _page(request, "web/note/_comment.html", {
             "c": present.comments([comment], viewer)[0], "note_id": note_id,
-            "fresh": True, "viewer": viewer})
+            "fresh": True, "viewer": viewer,
+            "comment_count": present.comment_count(note_id)})
     parent_raw = request.GET.get("parent")
     rows, nxt = social.list_comments(viewer, note_id,
                                      parent_id=int(parent_raw) if parent_raw else None,
