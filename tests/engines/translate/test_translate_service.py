@@ -116,6 +116,9 @@ def test_wrong_number_of_outputs_is_a_failure() -> None:
 
     [r] = service(Broken("broken"), FakeEngine("b")).translate(["hi"], "en", "zh")
     assert r.engine == "b"
+    nones = FakeEngine("nones", lambda s: None)  # type: ignore[arg-type,return-value]
+    [r] = service(nones, FakeEngine("b")).translate(["hi"], "en", "zh")
+    assert r.engine == "b"
 
 
 def test_unavailable_when_every_engine_fails() -> None:

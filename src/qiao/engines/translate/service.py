@@ -279,7 +279,9 @@ class TranslationService:
                     f"engine returned {len(got) if isinstance(got, list) else type(got)} "
                     f"outputs for {len(chunk)} inputs"
                 )
-            out.extend(str(x) for x in got)
+            if not all(isinstance(x, str) for x in got):
+                raise EngineError("engine returned something other than text")
+            out.extend(got)
             st.sentences += len(chunk)
         return out
 
