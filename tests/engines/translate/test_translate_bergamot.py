@@ -8,6 +8,7 @@ directory with ``zh-en``/``en-zh`` directly. Without models they are skipped, no
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -54,6 +55,52 @@ def test_a_broken_bergamot_model_falls_back_to_the_next_engine(tmp_path: Path) -
     [r] = svc.translate(["我喜欢火锅"], "zh", "en")
     assert r.engine == "dictionary-gloss" and "hotpot" in r.text
     assert "cannot load Bergamot model" in svc.stats["bergamot"].last_error
+
+
+class FakeFx:
+    """Stands in for fxtranslate.Translator (the real one needs a real model)."""
+
+    created: list[FakeFx] = []
+
+    def __init__(
+        self, model: bytes, src_vocab: bytes, trg_vocab: bytes, shortlist: bytes | None = None
+    ) -> None:
+        self.shortlist = shortlist
+        self.calls: list[str] = []
+        FakeFx.created.append(self)
+
+    def translate(self, text: str) -> str:
+        self.calls.append(text)
+        time.sleep(0.01)
+        return f"[{text}]"
+
+
+def test_instances_split_a_batch_and_keep_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import fxtranslate
+
+    pair = tmp_path / "zh-en"
+    pair.mkdir()
+    for name in (
+        "model.zhen.intgemm.alphas.bin",
+        "srcvocab.zhen.spm",
+        "trgvocab.zhen.spm",
+        "lex.50.50.zhen.s2t.bin",
+    ):
+        (pair / name).write_bytes(b"x")
+    FakeFx.created.clear()
+    monkeypatch.setattr(fxtranslate, "Translator", FakeFx)
+    eng = BergamotTranslator(tmp_path, instances=2)
+    texts = [f"句子{i}" for i in range(10)]
+    assert eng.translate(texts, "zh", "en", 10) == [f"[{t}]" for t in texts]
+    assert len(FakeFx.created) == 2 and all(len(f.calls) == 5 for f in FakeFx.created)
+    assert FakeFx.created[0].shortlist == b"x"
+    assert eng.translate(["一"], "zh", "en", 10) == ["[一]"]
+    assert BergamotTranslator(tmp_path, use_shortlist=False).translate(["二"], "zh", "en", 10) == [
+        "[二]"
+    ]
+    assert FakeFx.created[-1].shortlist is None
 
 
 def test_bergamot_missing_pair_is_not_supported(tmp_path: Path) -> None:

@@ -24,6 +24,7 @@ def build_service_from_config(
     timeout: float = 20.0,
     batch_size: int = 32,
     threads: int = 2,
+    bergamot_instances: int = 1,
     libretranslate_url: str | None = None,
     libretranslate_api_key: str | None = None,
     openai_base_url: str | None = None,
@@ -44,7 +45,7 @@ def build_service_from_config(
         if name == "bergamot":
             from .engines.bergamot import BergamotTranslator
 
-            built.append(BergamotTranslator(root / "bergamot"))
+            built.append(BergamotTranslator(root / "bergamot", instances=bergamot_instances))
         elif name in ("ctranslate2", "ct2"):
             from .engines.ct2 import CTranslate2Translator
 
@@ -90,7 +91,8 @@ def config_from_env(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
 
     ``QIAO_TRANSLATE_ENGINES`` (comma list, default ``bergamot,ctranslate2,libretranslate,openai``),
     ``QIAO_MODELS_DIR`` (default ``models``; translation uses ``<dir>/translate``),
-    ``QIAO_TRANSLATE_TIMEOUT``, ``QIAO_TRANSLATE_THREADS``, ``QIAO_LIBRETRANSLATE_URL``,
+    ``QIAO_TRANSLATE_TIMEOUT``, ``QIAO_TRANSLATE_THREADS``,
+    ``QIAO_TRANSLATE_BERGAMOT_INSTANCES``, ``QIAO_LIBRETRANSLATE_URL``,
     ``QIAO_LIBRETRANSLATE_API_KEY``, ``QIAO_TRANSLATE_OPENAI_URL``,
     ``QIAO_TRANSLATE_OPENAI_MODEL``, ``QIAO_TRANSLATE_OPENAI_API_KEY``.
     """
@@ -101,6 +103,7 @@ def config_from_env(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         "models_dir": Path(env.get("QIAO_MODELS_DIR", "models")) / "translate",
         "timeout": float(env.get("QIAO_TRANSLATE_TIMEOUT", "20")),
         "threads": int(env.get("QIAO_TRANSLATE_THREADS", "2")),
+        "bergamot_instances": int(env.get("QIAO_TRANSLATE_BERGAMOT_INSTANCES", "1")),
         "libretranslate_url": env.get("QIAO_LIBRETRANSLATE_URL") or None,
         "libretranslate_api_key": env.get("QIAO_LIBRETRANSLATE_API_KEY") or None,
         "openai_base_url": env.get("QIAO_TRANSLATE_OPENAI_URL") or None,

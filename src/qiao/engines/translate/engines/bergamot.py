@@ -55,15 +55,22 @@ def fxtranslate_version() -> str:
 
 
 class BergamotTranslator:
-    """Translator over Bergamot models in ``models_dir`` (one sub-directory per pair)."""
+    """Translator over Bergamot models in ``models_dir`` (one sub-directory per pair).
+
+    ``instances`` native engines are loaded per pair (each ~model size in memory); a batch is
+    split across them and run in parallel (fxtranslate releases the GIL), and concurrent
+    requests take whichever instance is free.
+    """
 
     name = "bergamot"
 
-    def __init__(self, models_dir: str | Path, *, use_shortlist: bool = True) -> None:
+    def __init__(
+        self, models_dir: str | Path, *, use_shortlist: bool = True, instances: int = 1
+    ) -> None:
         self.models_dir = Path(models_dir)
         self.use_shortlist = use_shortlist
-        self._engines: dict[tuple[str, str], Any] = {}
-        self._locks: dict[tuple[str, str], threading.Lock] = {}
+        self.instances = max(1, instances)
+        self._engines: dict[tuple[str, str], list[tuple[Any, threading.Lock]]] = {}
         self._lock = threading.Lock()
         self._versions: dict[tuple[str, str], str] = {}
 
@@ -90,7 +97,7 @@ class BergamotTranslator:
                 self._versions[key] = f"{files.model.name}:{files.model.stat().st_size}"
         return self._versions[key]
 
-    def _engine(self, source: str, target: str) -> tuple[Any, threading.Lock]:
+    def _pool(self, source: str, target: str) -> list[tuple[Any, threading.Lock]]:
         key = (source, target)
         with self._lock:
             if key not in self._engines:
@@ -101,27 +108,35 @@ class BergamotTranslator:
                     from fxtranslate import Translator as FxTranslator
                 except ImportError as exc:  # pragma: no cover - it is a dependency
                     raise EngineError("fxtranslate is not installed") from exc
+                model = files.model.read_bytes()
+                src_vocab = files.src_vocab.read_bytes()
+                trg_vocab = files.trg_vocab.read_bytes()
                 shortlist = (
                     files.shortlist.read_bytes() if files.shortlist and self.use_shortlist else None
                 )
-                try:
-                    self._engines[key] = FxTranslator(
-                        model=files.model.read_bytes(),
-                        src_vocab=files.src_vocab.read_bytes(),
-                        trg_vocab=files.trg_vocab.read_bytes(),
-                        shortlist=shortlist,
-                    )
-                except BaseException as exc:  # a Rust panic surfaces as a BaseException
-                    if isinstance(exc, KeyboardInterrupt | SystemExit):
-                        raise
-                    raise EngineError(f"cannot load Bergamot model {files.model}: {exc}") from exc
-                self._locks[key] = threading.Lock()
-            return self._engines[key], self._locks[key]
+                pool = []
+                for _ in range(self.instances):
+                    try:
+                        engine = FxTranslator(
+                            model=model,
+                            src_vocab=src_vocab,
+                            trg_vocab=trg_vocab,
+                            shortlist=shortlist,
+                        )
+                    except BaseException as exc:  # a Rust panic surfaces as a BaseException
+                        if isinstance(exc, KeyboardInterrupt | SystemExit):
+                            raise
+                        raise EngineError(
+                            f"cannot load Bergamot model {files.model}: {exc}"
+                        ) from exc
+                    pool.append((engine, threading.Lock()))
+                self._engines[key] = pool
+            return self._engines[key]
 
-    def translate(self, texts: list[str], source: str, target: str, timeout: float) -> list[str]:
-        engine, lock = self._engine(source, target)
+    @staticmethod
+    def _run(engine: Any, lock: threading.Lock, texts: list[str]) -> list[str]:
         out = []
-        with lock:  # one native engine per pair; calls on it are serialised
+        with lock:  # one call at a time per native engine
             for text in texts:
                 try:
                     out.append(str(engine.translate(text)))
@@ -129,4 +144,37 @@ class BergamotTranslator:
                     if isinstance(exc, KeyboardInterrupt | SystemExit):
                         raise
                     raise EngineError(f"fxtranslate failed: {exc}") from exc
+        return out
+
+    def translate(self, texts: list[str], source: str, target: str, timeout: float) -> list[str]:
+        pool = self._pool(source, target)
+        if len(pool) == 1 or len(texts) <= 1:
+            for engine, lock in pool:  # a free instance if there is one
+                if lock.acquire(blocking=False):
+                    lock.release()
+                    return self._run(engine, lock, texts)
+            engine, lock = pool[hash(threading.get_ident()) % len(pool)]
+            return self._run(engine, lock, texts)
+        n = min(len(pool), len(texts))
+        size = -(-len(texts) // n)
+        chunks = [texts[i : i + size] for i in range(0, len(texts), size)]
+        results: list[list[str] | BaseException] = [[] for _ in chunks]
+
+        def work(i: int) -> None:
+            try:
+                results[i] = self._run(pool[i][0], pool[i][1], chunks[i])
+            except BaseException as exc:  # noqa: BLE001 - re-raised below
+                results[i] = exc
+
+        threads = [threading.Thread(target=work, args=(i,)) for i in range(1, len(chunks))]
+        for t in threads:
+            t.start()
+        work(0)
+        for t in threads:
+            t.join()
+        out: list[str] = []
+        for r in results:
+            if isinstance(r, BaseException):
+                raise r
+            out.extend(r)
         return out
