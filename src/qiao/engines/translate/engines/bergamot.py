@@ -58,8 +58,9 @@ class BergamotTranslator:
     """Translator over Bergamot models in ``models_dir`` (one sub-directory per pair).
 
     ``instances`` native engines are loaded per pair (each ~model size in memory); a batch is
-    split across them and run in parallel (fxtranslate releases the GIL), and concurrent
-    requests take whichever instance is free.
+    split across them in threads (parallel only if fxtranslate releases the GIL while
+    translating; unmeasured without a real model), and concurrent requests take whichever
+    instance is free.
     """
 
     name = "bergamot"
