@@ -1,6 +1,6 @@
 """Browser tests: Playwright for Python driving Debian's Chromium against a live server.
 
-One browser per session (launching Chromium is the slow part); each test gets fresh
+One browser per module (launching Chromium is the slow part); each test gets fresh
 contexts. Screenshots go to test-output/ at the repository root.
 """
 
@@ -13,10 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-# Playwright's sync API keeps an event loop in this thread; the ORM calls the tests make
-# between browser steps are ordinary synchronous code, so tell Django that is fine.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("QIAO_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -36,8 +32,23 @@ def _media_root(settings: Any) -> None:
     }
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
+@pytest.fixture(scope="module", autouse=True)
+def _sync_orm_beside_playwright() -> Iterator[None]:
+    """Playwright's sync API keeps an event loop in this thread; the ORM calls the tests make
+    between browser steps are ordinary synchronous code, so tell Django that is fine — for
+    these tests only (the browser is stopped when the module ends)."""
+    old = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    if old is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = old
+
+
+@pytest.fixture(scope="module")
+def browser(_sync_orm_beside_playwright: None) -> Iterator[Any]:
+    """One Chromium for the journeys module (launching it is the slow part)."""
     if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
         pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
