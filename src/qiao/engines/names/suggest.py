@@ -274,36 +274,43 @@ class NameSuggester:
         used_given: set[str] = set()
         char_uses: Counter[str] = Counter()
         sur_uses: Counter[str] = Counter()
-        max_per_surname = max(2, math.ceil(request.count / 3))
+        failed: set[tuple[str, str]] = set()
         single_count = 0
-        for cand in cands():
+        # first pass keeps the list varied; if that leaves too few, relax the variety limits
+        for max_per_surname, max_char_uses, max_single in (
+            (max(2, math.ceil(request.count / 3)), 2, 2),
+            (request.count, 4, 3),
+        ):
             if len(accepted) >= request.count:
                 break
-            given = "".join(c.char for c in cand.given)
-            if given in used_given:
-                continue
-            if sur_uses[cand.surname.char] >= max_per_surname:
-                continue
-            if any(char_uses[c.char] >= 2 for c in cand.given):
-                continue
-            if len(cand.given) == 1 and single_count >= 2:
-                continue
-            syl = [*cand.surname.pinyin.split(), *(c.pinyin for c in cand.given)]
-            failures = check_name(cand.surname.char, given, pinyin=syl, gender=gender, res=res)
-            if failures:
-                if len(rejected) < 6 and not any(
-                    r.chinese == cand.surname.char + given for r in rejected
-                ):
-                    rejected.append(
-                        Rejection(cand.surname.char + given, marked_name(syl), failures)
-                    )
-                continue
-            used_given.add(given)
-            sur_uses[cand.surname.char] += 1
-            single_count += len(cand.given) == 1
-            for c in cand.given:
-                char_uses[c.char] += 1
-            accepted.append(self._suggestion(cand, request, syl, tags))
+            for cand in cands():
+                if len(accepted) >= request.count:
+                    break
+                given = "".join(c.char for c in cand.given)
+                key = (cand.surname.char, given)
+                if given in used_given or key in failed:
+                    continue
+                if sur_uses[cand.surname.char] >= max_per_surname:
+                    continue
+                if any(char_uses[c.char] >= max_char_uses for c in cand.given):
+                    continue
+                if len(cand.given) == 1 and single_count >= max_single:
+                    continue
+                syl = [*cand.surname.pinyin.split(), *(c.pinyin for c in cand.given)]
+                failures = check_name(cand.surname.char, given, pinyin=syl, gender=gender, res=res)
+                if failures:
+                    failed.add(key)
+                    if len(rejected) < 6:
+                        rejected.append(
+                            Rejection(cand.surname.char + given, marked_name(syl), failures)
+                        )
+                    continue
+                used_given.add(given)
+                sur_uses[cand.surname.char] += 1
+                single_count += len(cand.given) == 1
+                for c in cand.given:
+                    char_uses[c.char] += 1
+                accepted.append(self._suggestion(cand, request, syl, tags))
         elapsed = (time.perf_counter() - t0) * 1000
         req = {
             "given": request.given, "surname": request.surname, "gender": gender,
