@@ -132,3 +132,10 @@ def test_every_failure_has_reasons_in_both_languages():
     for f in check_name("杜", "子腾", gender="female"):
         assert f.reason_en and f.reason_zh
         assert f.to_dict()["check"] == f.check
+
+
+@pytest.mark.parametrize(
+    ("surname", "given"), [("王", ""), ("", "丽"), ("Wang", "Li"), ("王", "小美丽")]
+)
+def test_malformed_names_fail_form(surname, given):
+    assert "form" in ids(check_name(surname, given))

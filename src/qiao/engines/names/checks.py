@@ -78,6 +78,27 @@ def name_syllables(surname: str, given: str, res: Resources | None = None) -> tu
 # ----------------------------------------------------------------------------- checks
 
 
+def _is_hanzi(text: str) -> bool:
+    return bool(text) and all("\u4e00" <= c <= "\u9fff" for c in text)
+
+
+def check_form(name: NameParts, res: Resources) -> list[CheckFailure]:
+    """A surname of 1-2 and a given name of 1-2 Chinese characters."""
+    if (
+        _is_hanzi(name.surname)
+        and _is_hanzi(name.given)
+        and len(name.surname) <= 2 >= len(name.given)
+    ):
+        return []
+    return [
+        CheckFailure(
+            "form",
+            "a Chinese name is a surname of 1-2 characters and a given name of 1-2 characters",
+            "中文姓名应为一到两个字的姓加一到两个字的名",
+        )
+    ]
+
+
 def check_common_chars(name: NameParts, res: Resources) -> list[CheckFailure]:
     rare = [c for c in name.chars if c not in res.common_chars]
     if not rare:
@@ -307,6 +328,7 @@ def check_gender(name: NameParts, res: Resources) -> list[CheckFailure]:
 
 
 CHECKS: dict[str, Callable[[NameParts, Resources], list[CheckFailure]]] = {
+    "form": check_form,
     "common_chars": check_common_chars,
     "surname": check_surname,
     "tones": check_tones,

@@ -139,7 +139,7 @@ class TransliterationPart(_Dict):
 class CheckFailure(_Dict):
     """Why a name fails one check. ``check`` is a stable id for code and tests."""
 
-    check: str  # "common_chars" | "surname" | "surname_reading" | "tones" | "repeats" |
+    check: str  # "form" | "common_chars" | "surname" | "surname_reading" | "tones" | "repeats" |
     # "homophone" | "bad_char" | "gender"
     reason_en: str
     reason_zh: str
