@@ -299,6 +299,11 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": ["'self'"],
     }
 }
+if MEDIA_STORAGE == "s3":
+    # Browsers load photos straight from the object store: allow its origin for images.
+    _media_origin = (f"https://{env_str('S3_CUSTOM_DOMAIN', '')}" if env_str("S3_CUSTOM_DOMAIN", "")
+                     else env_str("S3_ENDPOINT_URL", "") or "https://*.amazonaws.com")
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(_media_origin)
 
 # --- Logging: one JSON object per line, with the request id.
 LOG_LEVEL = env_str("QIAO_LOG_LEVEL", "INFO")

@@ -86,3 +86,7 @@ def test_signup_note_variants_in_bucket_on_celery(stack: Stack) -> None:
     page = stack.http.request("GET", f"/notes/{note_id}")
     assert page.status == 200
     assert "桥 on the production profile".encode() in page.body
+    # The page's Content-Security-Policy lets the browser load photos from the object store.
+    img_src = [d for d in page.headers["content-security-policy"].split(";")
+               if d.strip().startswith("img-src")][0]
+    assert stack.env["S3_ENDPOINT_URL"] in img_src
