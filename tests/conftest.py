@@ -11,34 +11,46 @@ from typing import Any
 
 import pytest
 
-from tests import factories  # noqa: E402
-
 
 @pytest.fixture(autouse=True)
-def _media_root(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
-    """Each test writes media to its own folder."""
+def _media_root(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+                ) -> None:
+    """Each Django test writes media to its own folder (engine tests need no Django)."""
+    uses_django = request.node.get_closest_marker("django_db") is not None or any(
+        name in request.fixturenames for name in ("settings", "db", "transactional_db"))
+    if not uses_django:
+        return
+    settings = request.getfixturevalue("settings")
     if getattr(settings, "MEDIA_STORAGE", "local") == "local":
         settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))
 
 
 @pytest.fixture
 def image_bytes() -> Callable[..., bytes]:
+    from tests import factories
+
     return factories.image_bytes
 
 
 @pytest.fixture
 def user(db: Any) -> Any:
+    from tests import factories
+
     return factories.UserFactory()
 
 
 @pytest.fixture
 def make_user(db: Any) -> Callable[..., Any]:
+    from tests import factories
+
     return factories.UserFactory
 
 
 @pytest.fixture
 def make_note(db: Any, run_tasks: None) -> Callable[..., Any]:
     """Create a published note with real, processed images (variants rendered)."""
+
+    from tests import factories
 
     def _make(author: Any = None, **kw: Any) -> Any:
         return factories.make_note(author or factories.UserFactory(), **kw)
