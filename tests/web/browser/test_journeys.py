@@ -67,6 +67,8 @@ def test_second_user_likes_comments_replies_author_sees_notifications(
     dialog = page.locator("#overlay")
     expect(dialog).to_be_visible()
     expect(page).to_have_url(re.compile(rf"/notes/{note.pk}$"))
+    page.keyboard.press("ArrowRight")  # the carousel has focus in the overlay
+    expect(dialog.locator("[data-carousel]")).to_have_attribute("data-index", "1")
     dialog.get_by_role("button", name="Like").click()
     expect(dialog.get_by_role("button", name="Unlike")).to_be_visible()
     dialog.get_by_placeholder("Say something…").fill("Looks so calm!")
