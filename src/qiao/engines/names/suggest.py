@@ -142,10 +142,12 @@ class NameSuggester:
         seen: set[str] = set()
         forms = self.res.lookup.get(key, []) if use_lookup else []
         if forms:
+            # Attested forms in source order (CC-CEDICT, then CedPane), except that forms the
+            # sound model cannot produce at all (Cantonese 米高, the brand 强生) go last.
             scored = []
             for i, (chinese, source) in enumerate(forms):
-                lp = model.score(word, chinese) if len(chinese) <= 8 else None
-                scored.append((lp if lp is not None else -1e3 - i, chinese, source))
+                producible = len(chinese) <= 8 and model.score(word, chinese) is not None
+                scored.append((-float(i) if producible else -1e3 - i, chinese, source))
             scored.sort(key=lambda x: -x[0])
             ranked = gender_rerank([(c, s) for s, c, _ in scored], gender)
             src = {c: s for _, c, s in scored}
