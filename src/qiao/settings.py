@@ -301,8 +301,11 @@ CONTENT_SECURITY_POLICY = {
 }
 if MEDIA_STORAGE == "s3":
     # Browsers load photos straight from the object store: allow its origin for images.
-    _media_origin = (f"https://{env_str('S3_CUSTOM_DOMAIN', '')}" if env_str("S3_CUSTOM_DOMAIN", "")
-                     else env_str("S3_ENDPOINT_URL", "") or "https://*.amazonaws.com")
+    _custom = env_str("S3_CUSTOM_DOMAIN", "")
+    _endpoint = env_str("S3_ENDPOINT_URL", "")
+    _media_origin = ("https://" + _custom.split("/")[0] if _custom
+                     else "/".join(_endpoint.split("/")[:3]) if _endpoint
+                     else "https://*.amazonaws.com")  # origins only: a path would narrow it
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(_media_origin)
 
 # --- Logging: one JSON object per line, with the request id.
