@@ -121,10 +121,10 @@ def inspect_image(data: bytes, policy: ImagePolicy | None = None) -> CheckedImag
         raise _fail("too_small", f"The image is too small ({width}×{height}).")
 
     try:
-        img = Image.open(io.BytesIO(data))
-        had_exif = bool(img.getexif())
-        img.load()  # decodes everything: truncated files fail here
-        img = ImageOps.exif_transpose(img) or img
+        opened = Image.open(io.BytesIO(data))
+        had_exif = bool(opened.getexif())
+        opened.load()  # decodes everything: truncated files fail here
+        img: Image.Image = ImageOps.exif_transpose(opened) or opened
     except Exception as exc:  # noqa: BLE001
         raise _fail("corrupt", "The image file is damaged or incomplete.") from exc
 
@@ -169,7 +169,7 @@ def _dominant_color(small: Image.Image) -> str:
     quantized = small.quantize(colors=5, method=Image.Quantize.MEDIANCUT)
     palette = quantized.getpalette() or [0, 0, 0]
     counts = sorted(quantized.getcolors() or [(1, 0)], reverse=True)
-    index = counts[0][1]
+    index = int(counts[0][1])  # type: ignore[call-overload, unused-ignore]
     r, g, b = palette[index * 3: index * 3 + 3]
     return f"#{r:02x}{g:02x}{b:02x}"
 
