@@ -14,9 +14,11 @@ import shutil
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django_tasks.signals import task_finished
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 
@@ -71,6 +73,18 @@ def observe_task(task: str, seconds: float, *, ok: bool) -> None:
     TASK_LATENCY.labels(task=task, outcome="ok" if ok else "error").observe(seconds)
     if not ok:
         TASK_FAILURES.labels(task=task).inc()
+
+
+def _on_task_finished(sender: object, task_result: Any, **_kw: Any) -> None:
+    """Task metrics for the in-process backend (Celery tasks are timed in celery.py)."""
+    started = task_result.last_attempted_at or task_result.started_at
+    finished = task_result.finished_at
+    seconds = (finished - started).total_seconds() if started and finished else 0.0
+    ok = str(getattr(task_result.status, "value", task_result.status)) == "SUCCESSFUL"
+    observe_task(task_result.task.module_path, seconds, ok=ok)
+
+
+task_finished.connect(_on_task_finished, dispatch_uid="qiao-metrics-task-finished")
 
 
 class QueueDepthCollector:

@@ -1,0 +1,74 @@
+"""Operational pieces that need no external service: /metrics and its protection, task
+metrics, a database outage outside any view answered with a 503 (runs in every stage)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import OperationalError
+from django.test import Client
+from django_tasks import task
+
+
+@pytest.mark.django_db
+def test_metrics_only_for_loopback_or_token(settings: Any) -> None:
+    assert Client(REMOTE_ADDR="127.0.0.1").get("/healthz").status_code == 200
+    ok = Client(REMOTE_ADDR="127.0.0.1").get("/metrics")
+    assert ok.status_code == 200
+    text = ok.content.decode()
+    assert 'qiao_http_request_duration_seconds_count{method="GET",route="healthz"' in text
+    assert "qiao_task_queue_depth" in text
+    assert Client(REMOTE_ADDR="198.51.100.7").get("/metrics").status_code == 403
+    # Behind a proxy on the same host the peer is 127.0.0.1 but the client is not.
+    assert Client(REMOTE_ADDR="127.0.0.1").get(
+        "/metrics", HTTP_X_FORWARDED_FOR="198.51.100.7").status_code == 403
+    settings.QIAO_METRICS_TOKEN = "scrape-secret"
+    assert Client(REMOTE_ADDR="198.51.100.7").get(
+        "/metrics", HTTP_AUTHORIZATION="Bearer scrape-secret").status_code == 200
+    assert Client(REMOTE_ADDR="198.51.100.7").get(
+        "/metrics", HTTP_AUTHORIZATION="Bearer wrong").status_code == 403
+
+
+@task()
+def sample_task(x: int) -> int:
+    if x < 0:
+        raise ValueError("negative")
+    return x
+
+
+def test_task_metrics_from_the_tasks_api() -> None:
+    from prometheus_client import REGISTRY
+
+    from qiao.core import metrics  # noqa: F401 - connects the signal
+
+    def count(outcome: str) -> float:
+        return REGISTRY.get_sample_value(
+            "qiao_task_duration_seconds_count",
+            {"task": f"{__name__}.sample_task", "outcome": outcome}) or 0.0
+
+    before_ok, before_err = count("ok"), count("error")
+    sample_task.enqueue(1)
+    sample_task.enqueue(-1)
+    assert count("ok") == before_ok + 1
+    assert count("error") == before_err + 1
+
+
+def test_database_outage_outside_a_view_is_a_clean_503(rf: Any) -> None:
+    from qiao.core.middleware import server_error
+
+    for path, is_json in (("/api/v1/notes", True), ("/notes/1", False)):
+        request = rf.get(path)
+        try:
+            raise OperationalError("connection to server was lost")
+        except OperationalError:
+            response = server_error(request)
+        assert response.status_code == 503
+        assert response["Retry-After"] == "5"
+        assert (response["Content-Type"] == "application/json") is is_json
+    try:
+        raise RuntimeError("a bug")
+    except RuntimeError:
+        response = server_error(rf.get("/api/v1/notes"))
+    assert response.status_code == 500
+    assert b'"server_error"' in response.content
