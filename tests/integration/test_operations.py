@@ -72,3 +72,20 @@ def test_database_outage_outside_a_view_is_a_clean_503(rf: Any) -> None:
         response = server_error(rf.get("/api/v1/notes"))
     assert response.status_code == 500
     assert b'"server_error"' in response.content
+
+
+def test_object_store_failure_is_a_503_not_a_500(rf: Any) -> None:
+    from botocore.exceptions import ClientError, EndpointConnectionError
+
+    from qiao.core.middleware import DatabaseUnavailableMiddleware
+
+    mw = DatabaseUnavailableMiddleware(lambda r: None)  # type: ignore[arg-type,return-value]
+    request = rf.post("/api/v1/notes")
+    down = EndpointConnectionError(endpoint_url="http://127.0.0.1:1")
+    assert mw.process_exception(request, down).status_code == 503
+    internal = ClientError({"Error": {"Code": "InternalError"},
+                            "ResponseMetadata": {"HTTPStatusCode": 500}}, "PutObject")
+    assert mw.process_exception(request, internal).status_code == 503
+    denied = ClientError({"Error": {"Code": "AccessDenied"},
+                          "ResponseMetadata": {"HTTPStatusCode": 403}}, "PutObject")
+    assert mw.process_exception(request, denied) is None  # a configuration bug: a real 500

@@ -60,15 +60,29 @@ class DatabaseUnavailableMiddleware:
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if _is_db_outage(exception):
-            logger.warning("database unavailable: %s", exception)
+            logger.warning("database or storage unavailable: %s", exception)
             return unavailable_response(request)
         return None
 
 
 def _is_db_outage(exception: BaseException | None) -> bool:
+    """A lost database connection, or the object store (S3) unreachable or failing."""
     return isinstance(exception, (OperationalError, InterfaceError)) or (
         isinstance(exception, DatabaseError) and "connection" in str(exception).lower()
-    )
+    ) or _is_storage_outage(exception)
+
+
+def _is_storage_outage(exception: BaseException | None) -> bool:
+    try:
+        from botocore.exceptions import ClientError, ConnectionError, HTTPClientError
+    except ImportError:  # the embedded profile does not install boto3's extras
+        return False
+    if isinstance(exception, (ConnectionError, HTTPClientError)):
+        return True
+    if isinstance(exception, ClientError):
+        status = exception.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
+        return int(status or 0) >= 500
+    return False
 
 
 def unavailable_response(request: HttpRequest) -> HttpResponse:
