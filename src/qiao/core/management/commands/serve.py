@@ -39,6 +39,11 @@ class Command(BaseCommand):
         if not opts["no_seed"] and not User.objects.exists():
             self.stdout.write("First run: seeding a bilingual demo…")
             call_command("seed", users=opts["seed_users"], notes=opts["seed_notes"], seed=1)
+            self.stdout.write("Training the For-you recommender on the demo…")
+            try:
+                call_command("train")
+            except Exception as exc:  # noqa: BLE001 - the site works without a model
+                logger.warning("first training failed: %s", exc)
         self.stdout.write(
             f"Qiao is serving on http://{opts['host']}:{opts['port']}/ "
             f"(demo sign-in: demo / qiao-demo-pass)"
@@ -46,6 +51,13 @@ class Command(BaseCommand):
         from qiao.translation.autoinstall import start_background_install
 
         start_background_install()
+        if not settings.CELERY_BROKER_URL:
+            from qiao.core.scheduler import start_embedded_scheduler
+
+            start_embedded_scheduler([
+                (["train"], float(settings.QIAO_RECOMMEND_TRAIN_EVERY)),
+                (["translate", "retry"], 600.0),
+            ])
         from qiao.core.server import run_gunicorn
 
         run_gunicorn(
