@@ -293,6 +293,14 @@
     if (root) root.querySelectorAll(".comments-empty, .comment-list > .form-error").forEach(function (n) { n.remove(); });
   });
 
+  // htmx does not swap error responses; say something instead of doing nothing.
+  document.addEventListener("htmx:responseError", function () {
+    toast(document.body.getAttribute("data-error-text"));
+  });
+  document.addEventListener("htmx:sendError", function () {
+    toast(document.body.getAttribute("data-offline-text"));
+  });
+
   // A compose error from the media pipeline: bring it into view, keep everything typed.
   document.addEventListener("htmx:afterSwap", function (e) {
     var target = e.detail.target;
