@@ -53,6 +53,9 @@ class Note(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["status", "visibility", "-published_at"]),
+            # Newest-first lists walk this index and stop after one page, whatever mix of
+            # visibilities the viewer may see.
+            models.Index(fields=["status", "-published_at", "-id"], name="note_status_recent"),
             models.Index(fields=["author", "-created_at"]),
         ]
 

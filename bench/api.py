@@ -1,0 +1,96 @@
+"""API latency on a seeded database: note list, note detail, For you (server time, in-process).
+
+    QIAO_HOME=/tmp/qiao-bench qiao seed --users 10000 --notes 100000
+    QIAO_HOME=/tmp/qiao-bench python bench/api.py [--requests 200] [--append-md]
+
+Prints one JSON line: p50/p99 milliseconds per endpoint, measured through Django's test
+client (the whole middleware and view stack, no network), plus the seed size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+
+def _pct(values: list[float], p: float) -> float:
+    values = sorted(values)
+    return round(values[min(len(values) - 1, int(p * len(values)))], 2)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--append-md", action="store_true")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qiao.settings")
+    os.environ.setdefault("QIAO_RATE_LIMITS_ENABLED", "0")
+    import django
+
+    django.setup()
+    from django.test import Client
+
+    from qiao.accounts.models import User
+    from qiao.accounts.services import issue_token
+    from qiao.notes.models import Note
+
+    n_notes = Note.objects.count()
+    if n_notes == 0:
+        print("no notes: run `qiao seed` into this QIAO_HOME first", file=sys.stderr)
+        return 2
+    rng = random.Random(args.seed)
+    max_id = Note.objects.order_by("-id").values_list("id", flat=True).first() or 1
+    user = User.objects.order_by("id")[1:2].get()
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {issue_token(user, 'bench')}"}
+    client = Client()
+    endpoints: dict[str, Any] = {
+        "note_list": lambda: "/api/v1/notes?limit=20",
+        "note_list_page5": None,
+        "note_detail": lambda: f"/api/v1/notes/{rng.randint(1, max_id)}",
+        "for_you": lambda: "/api/v1/feed/for-you?limit=20",
+    }
+    cursor_path = "/api/v1/notes?limit=20"
+    for _ in range(4):
+        cursor_path = "/api/v1/notes?limit=20&cursor=" + client.get(
+            cursor_path, **headers).json()["next_cursor"]
+    endpoints["note_list_page5"] = lambda: cursor_path
+    result: dict[str, Any] = {"bench": "api", "notes": n_notes, "users": User.objects.count(),
+                              "requests": args.requests}
+    for name, make in endpoints.items():
+        client.get(make(), **headers)  # warm caches, model load
+        times = []
+        for _ in range(args.requests):
+            path = make()
+            start = time.perf_counter()
+            response = client.get(path, **headers)
+            times.append((time.perf_counter() - start) * 1000)
+            assert response.status_code in (200, 404), (path, response.status_code)
+        result[f"{name}_p50_ms"] = _pct(times, 0.5)
+        result[f"{name}_p99_ms"] = _pct(times, 0.99)
+        result[f"{name}_mean_ms"] = round(statistics.fmean(times), 2)
+    print(json.dumps(result))
+    if args.append_md:
+        path = ROOT / "docs" / "BENCHMARKS.md"
+        with path.open("a", encoding="utf-8") as fh:
+            fh.write(
+                f"\n| {dt.date.today()} | api | {n_notes} notes | list p50/p99 "
+                f"{result['note_list_p50_ms']}/{result['note_list_p99_ms']} ms, detail "
+                f"{result['note_detail_p50_ms']}/{result['note_detail_p99_ms']} ms, for-you "
+                f"{result['for_you_p50_ms']}/{result['for_you_p99_ms']} ms |\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
