@@ -474,3 +474,18 @@ def test_edit_and_publish_a_draft(make_user: Any) -> None:
     client.post(f"/notes/{note.pk}/edit", {"title": "Renamed draft"})
     note.refresh_from_db()
     assert note.title == "Renamed draft" and note.status == Note.Status.DRAFT
+
+
+def test_board_tiles_show_a_visible_cover(make_user: Any, make_note: Any) -> None:
+    owner = make_user()
+    board = social.create_board(owner, name="Eats")
+    public = make_note(make_user(), title="Public bite")
+    social.collect(owner, public.pk, board.pk)
+    html = Client().get(f"/u/{owner.username}?tab=boards").content.decode()
+    assert "board-cover" in html and "Photo: Public bite" in html
+    hidden_author = make_user()
+    hidden = make_note(hidden_author, title="Later private")
+    social.collect(owner, hidden.pk, board.pk)
+    Note.objects.filter(pk=hidden.pk).update(visibility=Note.Visibility.PRIVATE)
+    html = Client().get(f"/u/{owner.username}?tab=boards").content.decode()
+    assert "Later private" not in html and "Photo: Public bite" in html

@@ -375,6 +375,25 @@ def boards_of(viewer: User | None, owner: User) -> QuerySet[Board]:
     return qs
 
 
+def board_covers(viewer: User | None, boards: list[Board]) -> dict[int, Note]:
+    """The most recently collected note each board shows as its cover, among the notes the
+    viewer may see (three queries for any number of boards)."""
+    from django.db.models import OuterRef, Subquery
+
+    from qiao.notes.services import visible_notes
+
+    if not boards:
+        return {}
+    visible = visible_notes(viewer)
+    latest = (Collect.objects.filter(board=OuterRef("pk"), note__in=visible)
+              .order_by("-created_at").values("note_id")[:1])
+    pairs = dict(Board.objects.filter(pk__in=[b.pk for b in boards])
+                 .annotate(_cover=Subquery(latest)).values_list("pk", "_cover"))
+    notes = {n.pk: n for n in Note.objects.filter(pk__in=[i for i in pairs.values() if i])
+             .prefetch_related("images")}
+    return {board_id: notes[note_id] for board_id, note_id in pairs.items() if note_id in notes}
+
+
 def board_notes(viewer: User | None, board: Board) -> QuerySet[Note]:
     from qiao.notes.services import visible_notes
 

@@ -206,6 +206,19 @@ def note_detail(note: Note, viewer: User | None) -> dict[str, Any]:
 
 # --- profile ----------------------------------------------------------------------------
 
+@dataclass
+class BoardTile:
+    board: Any
+    cover: Picture | None
+
+
+def _cover(note: Note | None) -> Picture | None:
+    if note is None:
+        return None
+    images = list(note.images.all())
+    return picture(images[0], default_alt(note)) if images else None
+
+
 def profile(owner: User, viewer: User | None, tab: str, cursor: str | None) -> dict[str, Any]:
     visible = social.can_see_profile_content(viewer, owner)
     context: dict[str, Any] = {
@@ -219,7 +232,10 @@ def profile(owner: User, viewer: User | None, tab: str, cursor: str | None) -> d
     rows: list[Note] = []
     nxt = None
     if tab == "boards":
-        context["boards"] = list(social.boards_of(viewer, owner)[:100])
+        boards = list(social.boards_of(viewer, owner)[:100])
+        covers = social.board_covers(viewer, boards)
+        context["boards"] = [
+            BoardTile(board=b, cover=_cover(covers.get(b.pk))) for b in boards]
     elif tab == "likes":
         rows, nxt = social.liked_notes(viewer, owner, cursor=cursor)
     elif tab == "drafts":
