@@ -138,28 +138,30 @@ class NameSuggester:
     ) -> list[TransliterationPart]:
         key = word.lower()
         model = self.res.translit_model
+        forms = self.res.lookup.get(key, []) if use_lookup else []
+        # Attested forms keep their source order (CC-CEDICT, then CedPane), except that forms
+        # the sound model cannot produce at all go last: Cantonese 米高, the brand 强生, and
+        # translations rather than transliterations (January -> 一月份).  If no attested form
+        # is producible, the model's best guess leads.
+        good: list[tuple[float, str]] = []
+        odd: list[tuple[float, str]] = []
+        source_of: dict[str, str] = {}
+        for i, (chinese, source) in enumerate(forms):
+            source_of.setdefault(chinese, source)
+            producible = len(chinese) <= 8 and model.score(word, chinese) is not None
+            (good if producible else odd).append((-float(i), chinese))
+        nbest = gender_rerank(model.decode(word, nbest=8), gender)
+        if good:
+            order = [c for c, _ in gender_rerank(good_sorted(good), gender)]
+            order += [c for _, c in odd] + [c for c, _ in nbest]
+        else:
+            order = [c for c, _ in nbest[:1]] + [c for _, c in odd] + [c for c, _ in nbest[1:]]
         out: list[TransliterationPart] = []
         seen: set[str] = set()
-        forms = self.res.lookup.get(key, []) if use_lookup else []
-        if forms:
-            # Attested forms in source order (CC-CEDICT, then CedPane), except that forms the
-            # sound model cannot produce at all (Cantonese 米高, the brand 强生) go last.
-            scored = []
-            for i, (chinese, source) in enumerate(forms):
-                producible = len(chinese) <= 8 and model.score(word, chinese) is not None
-                scored.append((-float(i) if producible else -1e3 - i, chinese, source))
-            scored.sort(key=lambda x: -x[0])
-            ranked = gender_rerank([(c, s) for s, c, _ in scored], gender)
-            src = {c: s for _, c, s in scored}
-            for chinese, _ in ranked:
-                if chinese in src and chinese not in seen:
-                    seen.add(chinese)
-                    out.append(self._part(word, chinese, src[chinese]))
-        nbest = gender_rerank(model.decode(word, nbest=8), gender)
-        for chinese, _ in nbest:
-            if chinese not in seen:
+        for chinese in order:
+            if chinese and chinese not in seen:
                 seen.add(chinese)
-                out.append(self._part(word, chinese, "phonetic"))
+                out.append(self._part(word, chinese, source_of.get(chinese, "phonetic")))
         if not out:
             out.append(self._part(word, "", "phonetic"))
         return out
@@ -436,6 +438,11 @@ class NameSuggester:
 
 
 # ---------------------------------------------------------------------------- helpers
+
+
+def good_sorted(items: list[tuple[float, str]]) -> list[tuple[str, float]]:
+    """(score, chinese) -> [(chinese, score)] best first, the shape gender_rerank takes."""
+    return [(c, sc) for sc, c in sorted(items, key=lambda x: -x[0])]
 
 
 def re_split_words(text: str) -> list[str]:
