@@ -40,9 +40,7 @@ NEGATIVE_GLOSS = re.compile(
     re.IGNORECASE,
 )
 # characters whose presence makes a jieba word a candidate pun target
-BAD_CHARS = (
-    "死尸丧棺坟鬼屎尿屁粪痿癌疼痛毒杀奸淫妓婊贱蠢笨傻呆骚臭丑穷衰贼骗贪病瘫瘸瞎聋哑疯癫逼屌鸡鸭"
-)
+BAD_CHARS = "死尸丧棺坟鬼屎尿屁粪痿癌疼痛毒杀奸淫妓婊贱蠢笨傻呆骚臭丑穷衰贼骗贪病瘫瘸瞎聋哑疯癫逼屌"
 
 
 def _surname_readings(cedict: Any) -> dict[str, str]:
@@ -157,8 +155,9 @@ def _bad_words(cedict: Any, jieba_dict: Path) -> dict[str, tuple[str, str, int, 
 def _write_tsv(path: Path, rows: Iterable[Iterable[str]], header: str, gz: bool = False) -> None:
     text = header + "\n" + "".join("\t".join(r) + "\n" for r in rows)
     if gz:
-        with gzip.open(path, "wt", encoding="utf-8") as fh:
-            fh.write(text)
+        # mtime=0: rebuilding unchanged data gives byte-identical files
+        with gzip.GzipFile(path, "wb", mtime=0) as fh:
+            fh.write(text.encode("utf-8"))
     else:
         path.write_text(text, encoding="utf-8")
 

@@ -329,13 +329,13 @@ def check_gender(name: NameParts, res: Resources) -> list[CheckFailure]:
 
 CHECKS: dict[str, Callable[[NameParts, Resources], list[CheckFailure]]] = {
     "form": check_form,
+    "homophone": check_homophones,
+    "bad_char": check_bad_chars,
+    "gender": check_gender,
     "common_chars": check_common_chars,
     "surname": check_surname,
     "tones": check_tones,
     "repeats": check_repeats,
-    "homophone": check_homophones,
-    "bad_char": check_bad_chars,
-    "gender": check_gender,
 }
 
 

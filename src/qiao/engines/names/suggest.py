@@ -70,6 +70,7 @@ QUALITY_ZH: dict[str, str] = {
 
 _STYLE_WEIGHTS = {"sound-alike": (0.75, 0.25), "balanced": (0.5, 0.5), "meaning-first": (0.2, 0.8)}
 _GENDER_ZH = {"female": "女", "male": "男"}
+_REJECTION_ORDER = {"homophone": 0, "bad_char": 1, "gender": 2, "surname_reading": 3}
 SURNAME_POOL = 160  # most common single-character surnames considered
 CHAR_POOL = 22  # given-name characters considered per position
 
@@ -304,7 +305,7 @@ class NameSuggester:
                 failures = check_name(cand.surname.char, given, pinyin=syl, gender=gender, res=res)
                 if failures:
                     failed.add(key)
-                    if len(rejected) < 6:
+                    if len(rejected) < 24:
                         rejected.append(
                             Rejection(cand.surname.char + given, marked_name(syl), failures)
                         )
@@ -315,6 +316,16 @@ class NameSuggester:
                 for c in cand.given:
                     char_uses[c.char] += 1
                 accepted.append(self._suggestion(cand, request, syl, tags))
+        # show the most instructive near-misses: unfortunate sounds first, then by rank
+        rejected.sort(key=lambda r: _REJECTION_ORDER.get(r.failures[0].check, 9))
+        reason_uses: Counter[str] = Counter()
+        shown: list[Rejection] = []
+        for rej in rejected:  # at most two near-misses for the same reason
+            why = rej.failures[0].reason_en.split(" ", 1)[-1]
+            if reason_uses[why] < 2 and len(shown) < 6:
+                reason_uses[why] += 1
+                shown.append(rej)
+        rejected = shown
         elapsed = (time.perf_counter() - t0) * 1000
         req = {
             "given": request.given, "surname": request.surname, "gender": gender,

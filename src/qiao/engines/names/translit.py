@@ -427,9 +427,9 @@ def gender_rerank(
 
 
 def save_aligned(path: Path, aligned: Iterable[Sequence[Unit]]) -> None:
-    with gzip.open(path, "wt", encoding="utf-8") as fh:
-        for units in sorted({" ".join(u) for u in aligned}):
-            fh.write(units + "\n")
+    lines = sorted({" ".join(u) for u in aligned})
+    with gzip.GzipFile(path, "wb", mtime=0) as fh:  # mtime=0: reproducible bytes
+        fh.write("".join(line + "\n" for line in lines).encode("utf-8"))
 
 
 def load_aligned(path: Path) -> list[list[Unit]]:
