@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "qiao.events",
     "qiao.translation",
     "qiao.names",
+    "qiao.creators",
     "qiao.feed",
     "qiao.moderation",
     "qiao.web",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("names/", include("qiao.names.urls")),
+    path("creator/", include("qiao.creators.urls")),
     path("", include("qiao.web.urls")),
 ]
 

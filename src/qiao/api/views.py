@@ -505,4 +505,6 @@ from qiao.moderation.api import router as moderation_router  # noqa: E402
 
 api.add_router("", moderation_router)
 
+from qiao.creators.api import router as creators_router  # noqa: E402
 
+api.add_router("", creators_router)
