@@ -497,6 +497,9 @@ def run(profile: str, args: argparse.Namespace, hash_cpu: float) -> dict[str, An
         "failed_connections": statuses.get(-1, 0),
         "statuses": dict(sorted(statuses.items())),
         "cpu_share": {k: round(v, 3) for k, v in shares.items()},
+        # CPU the app server spent per request, whatever else ran on the machine.
+        "app_cpu_ms_per_request": round(
+            shares.get("app server", 0.0) * cores * wall / max(1, len(rec.rows)) * 1000, 1),
     }
     return result
 
@@ -507,16 +510,20 @@ def bottleneck(r: dict[str, Any]) -> str:
     ours = sum(shares.values())
     other = r["cpu_share"].get("other processes", 0.0)
     hashing = r["signups_per_s"] / r["argon2_limit_per_s"]
+    scale = 1 / ours if ours > 0 else float("nan")
     return (f"Qiao's processes used {ours:.0%} of the machine's CPU (other jobs {other:.0%}); "
             f"largest consumer: {busiest} ({shares[busiest]:.0%}); Argon2 alone accounts "
-            f"for {hashing:.0%} of all cores at this sign-up rate")
+            f"for {hashing:.0%} of all cores at this sign-up rate; the app server spent "
+            f"{r['app_cpu_ms_per_request']} ms CPU per request. CPU-bound estimate with the "
+            f"whole machine for Qiao: ~{r['rps'] * scale:.0f} req/s, "
+            f"~{r['signups_per_s'] * scale:.1f} sign-ups/s")
 
 
 TABLE_HEAD = (
     "| date | profile | cores | clients | s | req/s | sign-ups/s | Argon2 limit/s | share "
     "| For-you p50/p99 ms | note p50/p99 ms | 5xx | DB CPU | Redis CPU | app CPU "
-    "| worker CPU | loadgen CPU | other CPU |\n"
-    "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
+    "| worker CPU | loadgen CPU | other CPU | app CPU ms/req |\n"
+    "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
 )
 
 
@@ -552,7 +559,8 @@ same run. CPU shares are of the whole machine (all cores) over the surge window.
             f"{r['for_you_p50_ms']}/{r['for_you_p99_ms']} | "
             f"{r['note_p50_ms']}/{r['note_p99_ms']} | {r['5xx']} | {share('database')} | "
             f"{share('redis')} | {share('app server')} | {share('task worker')} | "
-            f"{share('load generator')} | {share('other processes')} |")
+            f"{share('load generator')} | {share('other processes')} | "
+            f"{r['app_cpu_ms_per_request']} |")
     # Rows go right under this section's table (other sections may follow it).
     start = text.index(header)
     end = text.find("\n## ", start + len(header))
