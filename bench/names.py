@@ -27,6 +27,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pairs", type=int, default=1000, help="random name pairs (default 1000)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument(
+        "--limit",
+        type=int,
+        default=None,
+        help="evaluate only this many dev names (a quick check; default all)",
+    )
+    ap.add_argument(
         "--append-md",
         nargs="?",
         const="docs/BENCHMARKS.md",
@@ -39,6 +45,7 @@ def main(argv: list[str] | None = None) -> int:
         folds=args.folds,
         pairs=args.pairs,
         seed=args.seed,
+        limit=args.limit,
         progress=lambda s: print(s, file=sys.stderr, flush=True),
     )
     print(json.dumps(result, ensure_ascii=False), flush=True)

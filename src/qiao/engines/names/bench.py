@@ -190,9 +190,10 @@ def run_names_benchmark(
     pairs: int = 1000,
     seed: int = 0,
     progress: Callable[[str], None] | None = None,
+    limit: int | None = None,
 ) -> dict[str, Any]:
     """Both benchmarks; returns one flat-ish dict (printed as one JSON line by the CLI)."""
-    tr = transliteration_benchmark(data_dir, folds=folds, seed=seed, progress=progress)
+    tr = transliteration_benchmark(data_dir, folds=folds, seed=seed, limit=limit, progress=progress)
     sg = suggestion_benchmark(data_dir, pairs=pairs, seed=seed)
     return {
         "bench": "names",
