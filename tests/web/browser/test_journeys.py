@@ -83,6 +83,8 @@ def test_second_user_likes_comments_replies_author_sees_notifications(
     page.go_back()
     expect(dialog).to_be_hidden()
     expect(page).to_have_url(re.compile(r"/$"))
+    card = page.locator("[data-card]", has_text="Tea house in Chengdu")
+    expect(card.get_by_role("button", name="Unlike")).to_have_attribute("aria-pressed", "true")
 
     kinds = set(Notification.objects.filter(recipient=author).values_list("kind", flat=True))
     assert {"like", "comment"} <= kinds

@@ -293,6 +293,23 @@
     if (root) root.querySelectorAll(".comments-empty, .comment-list > .form-error").forEach(function (n) { n.remove(); });
   });
 
+  // A like in the overlay also shows on the card underneath it.
+  document.addEventListener("htmx:afterSwap", function (e) {
+    var form = e.detail.target;
+    if (!form || !form.classList || !form.classList.contains("like")) return;
+    var fresh = document.querySelector("#overlay form.like[action='" + form.getAttribute("action") + "']");
+    if (!fresh) return;
+    var btn = fresh.querySelector(".like-btn"), on = btn.classList.contains("is-on");
+    var count = fresh.querySelector(".like-count").textContent;
+    document.querySelectorAll("#feed form.like[action='" + fresh.getAttribute("action") + "']").forEach(function (card) {
+      var b = card.querySelector(".like-btn");
+      b.classList.toggle("is-on", on); b.setAttribute("aria-pressed", on ? "true" : "false");
+      b.setAttribute("aria-label", btn.getAttribute("aria-label"));
+      card.querySelector("input[name=action]").value = on ? "unlike" : "like";
+      card.querySelector(".like-count").textContent = count;
+    });
+  });
+
   // htmx does not swap error responses; say something instead of doing nothing.
   document.addEventListener("htmx:responseError", function () {
     toast(document.body.getAttribute("data-error-text"));
