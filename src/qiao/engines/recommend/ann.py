@@ -48,8 +48,11 @@ class AnnIndex:
             return np.zeros((len(q), 0), dtype=np.int64), np.zeros((len(q), 0), dtype=np.float32)
         if self._index is not None:
             self._index.set_ef(max(self.ef, k))
-            labels, dist = self._index.knn_query(q, k=k)
-            return labels.astype(np.int64), (1.0 - dist).astype(np.float32)
+            try:
+                labels, dist = self._index.knn_query(q, k=k)
+                return labels.astype(np.int64), (1.0 - dist).astype(np.float32)
+            except RuntimeError:  # degenerate graph region (duplicates, zero query): exact
+                pass
         ids: list[np.ndarray] = []
         sims: list[np.ndarray] = []
         step = max(1, (1 << 24) // max(1, n))  # bound the dense block to ~64 MB

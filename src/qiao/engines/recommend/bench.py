@@ -300,3 +300,84 @@ def append_markdown(rows: list[dict[str, Any]], path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "a", encoding="utf-8") as f:
         f.write("\n".join(lines) + "\n")
+
+
+def synthetic_platform(
+    n_notes: int, n_users: int, n_events: int, n_topics: int = 200, seed: int = 0,
+) -> tuple[list[Interaction], list[NoteInfo]]:
+    """A large synthetic log for the serving benchmark: users with 1-3 favourite topics,
+    notes on one topic each, likes drawn mostly from the favourite topics (Zipf-ish note
+    popularity within a topic)."""
+    rng = np.random.default_rng(seed)
+    topic = rng.integers(0, n_topics, size=n_notes)
+    author = rng.integers(0, max(1, n_notes // 20), size=n_notes)
+    day = 86400.0
+    t0 = 1_750_000_000.0
+    created = t0 + rng.uniform(0, 60, size=n_notes) * day
+    by_topic = [np.flatnonzero(topic == t) for t in range(n_topics)]
+    words = [f"w{t}_{k}" for t in range(n_topics) for k in range(5)]
+    notes = [
+        NoteInfo(int(j), int(author[j]), topics=[f"topic{topic[j]}"],
+                 language="zh" if j % 3 else "en", created_ts=float(created[j]),
+                 text=" ".join(words[topic[j] * 5 + k] for k in range(3)))
+        for j in range(n_notes)
+    ]
+    fav = rng.integers(0, n_topics, size=(n_users, 3))
+    user = rng.integers(0, n_users, size=n_events)
+    pick_t = fav[user, rng.integers(0, 3, size=n_events)]
+    explore = rng.random(n_events) < 0.2
+    pick_t[explore] = rng.integers(0, n_topics, size=int(explore.sum()))
+    r = rng.random(n_events) ** 2  # skew towards the first notes of a topic
+    note = np.fromiter(
+        (by_topic[t][int(x * len(by_topic[t]))] if len(by_topic[t]) else 0
+         for t, x in zip(pick_t.tolist(), r.tolist(), strict=True)),
+        dtype=np.int64, count=n_events,
+    )
+    ts = np.maximum(created[note], t0) + rng.uniform(0, 5, size=n_events) * day
+    kinds = np.where(rng.random(n_events) < 0.7, "like", "open")
+    events = [Interaction(int(u), int(j), str(k), float(t)) for u, j, k, t in
+              zip(user.tolist(), note.tolist(), kinds.tolist(), ts.tolist(), strict=True)]
+    return events, notes
+
+
+def run_serving_benchmark(
+    n_notes: int = 1_000_000, n_users: int = 100_000, n_events: int = 2_000_000,
+    requests: int = 300, out: Callable[[str], None] = print, seed: int = 0,
+) -> dict[str, Any]:
+    """Train on a synthetic log, then time `recommend_page` (a page of 20) for random users
+    (single thread, warm model). Prints and returns one JSON row."""
+    from .types import UserContext
+
+    t0 = time.perf_counter()
+    events, notes = synthetic_platform(n_notes, n_users, n_events, seed=seed)
+    gen_s = time.perf_counter() - t0
+    with PeakRSS() as mem:
+        t0 = time.perf_counter()
+        rec = Recommender.train(events, notes, RecommenderConfig(ranker_max_users=3000))
+        train_s = time.perf_counter() - t0
+    del events
+    rng = np.random.default_rng(seed + 1)
+    now = float(rec.t_ref)
+    lat: list[float] = []
+    for q in range(requests + 20):
+        uid = int(rng.integers(0, n_users))
+        ctx = UserContext(uid, interests=["topic1"], languages=["zh", "en"], now=now)
+        s0 = time.perf_counter()
+        page = rec.recommend_page(ctx, None, 20)
+        dt = time.perf_counter() - s0
+        if q >= 20:  # warm-up
+            lat.append(dt * 1000.0)
+        assert len(page.items) == 20
+    arr = np.asarray(lat)
+    row = {
+        "bench": "recommend-serving", "notes": n_notes, "users": n_users, "events": n_events,
+        "ann": bool(rec._collab_index is not None and rec._collab_index.approximate),
+        "p50_ms": round(float(np.percentile(arr, 50)), 2),
+        "p95_ms": round(float(np.percentile(arr, 95)), 2),
+        "p99_ms": round(float(np.percentile(arr, 99)), 2),
+        "generate_s": round(gen_s, 1), "train_s": round(train_s, 1),
+        "train_stages_s": {k: round(v, 1) for k, v in rec.report.stages.items()},
+        "peak_mem_mb": round(mem.peak / 2**20, 1),
+    }
+    out(json.dumps(row))
+    return row

@@ -78,6 +78,9 @@ def _batched_ndcg(
     batch: int = 512,
 ) -> float:
     tot = 0.0
+    if hists:
+        n = fn(hists[:1]).shape[1]
+        batch = max(8, min(batch, (1 << 23) // max(1, n)))  # dense blocks of <= ~64 MB
     for st in range(0, len(hists), batch):
         hb = hists[st : st + batch]
         tot += _ndcg10(fn(hb), hb, targets[st : st + batch]) * len(hb)
@@ -105,6 +108,23 @@ def _emb_scorer(comp: _Components) -> Callable[[list[np.ndarray]], np.ndarray]:
     return fn
 
 
+def randomized_svd_vt(x: sp.csr_matrix, k: int, n_iter: int = 4, oversample: int = 16,
+                      seed: int = 0) -> np.ndarray:
+    """Top-k right singular vectors (k, n_cols), largest first: randomized range finder with
+    power iterations (Halko et al. 2011); far cheaper than ARPACK for k ~ 100."""
+    rng = np.random.default_rng(seed)
+    m, n = x.shape
+    ell = min(n, m, k + oversample)
+    xt = x.T.tocsr()
+    q, _ = np.linalg.qr(np.asarray(x @ rng.standard_normal((n, ell))))
+    for _ in range(n_iter):
+        z, _ = np.linalg.qr(np.asarray(xt @ q))
+        q, _ = np.linalg.qr(np.asarray(x @ z))
+    b = np.asarray(xt @ q).T  # (ell, n) = q^T x
+    _u, _s, vt = np.linalg.svd(b, full_matrices=False)
+    return vt[:k]
+
+
 def fit_components(
     seqs: list[np.ndarray],
     n_items: int,
@@ -115,8 +135,6 @@ def fit_components(
 ) -> _Components:
     """Fit co-engagement (EASE or cosine neighbours), transitions and embeddings. With tune
     data, pick each component's hyper-parameters by NDCG@10 of that source alone."""
-    from scipy.sparse.linalg import svds
-
     fixed = dict(fixed or {})
     tuning = tune_hists is not None and tune_targets is not None and len(tune_hists) > 0
     chosen: dict[str, Any] = {}
@@ -211,8 +229,7 @@ def fit_components(
         kmax = 2
         vt = np.zeros((kmax, n_items), dtype=np.float64)
     else:
-        _u, s_vals, vt = svds(xs, k=kmax, random_state=0)
-        vt = vt[np.argsort(-s_vals)]
+        vt = randomized_svd_vt(xs, kmax, seed=cfg.seed)
     ehls = [float(fixed.get("embed_half_life", cfg.embed_half_life or 0.0))]
     if tuning and "embed_half_life" not in fixed and cfg.embed_half_life is None:
         ehls = [0.0, 10.0]
@@ -300,6 +317,7 @@ class Recommender:
         self._author_notes: dict[int, np.ndarray] = {}
         self._trending: np.ndarray = np.zeros(0, dtype=np.int64)
         # cursor key -> (ranked list, the session positives it was ranked with)
+        self._fresh_cache: tuple[tuple[int, int], np.ndarray, sp.csr_matrix] | None = None
         self._cache: OrderedDict[str, tuple[list[ScoredNote], tuple[int, ...]]] = OrderedDict()
 
     # ------------------------------------------------------------------ training
@@ -388,7 +406,9 @@ class Recommender:
         if hold:
             prog("tune", 0.2)
             ts0 = time.perf_counter()
-            tune_ids = rng.permutation(hold)[: cfg.tune_max_users]
+            # full-catalogue scoring costs O(n) per user: fewer tuning users on huge catalogues
+            n_tune = min(cfg.tune_max_users, max(300, int(3e8 // max(1, n))))
+            tune_ids = rng.permutation(hold)[:n_tune]
             pcomp = fit_components(
                 prefix, n, cfg,
                 [prefix[i] for i in tune_ids],
@@ -499,6 +519,7 @@ class Recommender:
         }
         self._trending = np.argsort(-(self.trend + 1e-3 * np.log1p(self.likes)))[:2000]
         self._cache.clear()
+        self._fresh_cache = None
 
     def _embed_from_content(self, new_idx: np.ndarray) -> np.ndarray:
         """Collaborative vectors for notes without engagement: mean of their 10 most
@@ -577,9 +598,7 @@ class Recommender:
             coll_ids, _ = self._collab_index.query(uv, quotas["collab"] + extra)
             assert pe is not None
             cont_ids, _ = self._content_index.query(pe, quotas["content"] + extra)
-        fresh_pool = np.flatnonzero(self.created >= now - cfg.fresh_days * 86400.0)
-        if len(fresh_pool) > 5000:
-            fresh_pool = fresh_pool[np.argsort(-self.created[fresh_pool])[:5000]]
+        fresh_pool, fresh_mat = self._fresh(now)
         out: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         for r in range(b):
             h = hists[r]
@@ -605,7 +624,7 @@ class Recommender:
                 fl_arr = fl_arr[np.argsort(-self.created[fl_arr])][: quotas["follow"]]
                 props.append((4, fl_arr))
             if len(fresh_pool) and quotas["fresh"] > 0:
-                fs = np.asarray((prof[r] @ self.c_mat[fresh_pool].T).todense()).ravel()
+                fs = np.asarray((fresh_mat @ prof[r].T).todense()).ravel()
                 fs = fs + 1e-6 * (self.created[fresh_pool] - now) / 86400.0
                 props.append((5, fresh_pool[np.argsort(-fs)[: quotas["fresh"]]]))
             props.append((6, self._trending[: quotas["trending"] + len(bad)]))
@@ -635,6 +654,19 @@ class Recommender:
             )
             out.append((c, srcs, feats))
         return out
+
+    def _fresh(self, now: float) -> tuple[np.ndarray, sp.csr_matrix]:
+        """Notes of the last `fresh_days` (newest 5000) and their content rows; cached for
+        five minutes of `now` and invalidated when notes are added."""
+        key = (int(now // 300), len(self.note_ids))
+        if self._fresh_cache is not None and self._fresh_cache[0] == key:
+            return self._fresh_cache[1], self._fresh_cache[2]
+        pool = np.flatnonzero(self.created >= now - self.config.fresh_days * 86400.0)
+        if len(pool) > 5000:
+            pool = pool[np.argsort(-self.created[pool])[:5000]]
+        mat = self.c_mat[pool].tocsr()
+        self._fresh_cache = (key, pool, mat)
+        return pool, mat
 
     @staticmethod
     def _pad(m: np.ndarray, n: int) -> np.ndarray:
