@@ -29,6 +29,7 @@ def prepare_multiprocess_dir(path: Path) -> None:
     Call before any worker is forked (gunicorn master, Celery main process)."""
     if os.environ.get(MULTIPROC_ENV):
         return
+    _remove_stale_dirs(path)
     shutil.rmtree(path, ignore_errors=True)
     path.mkdir(parents=True, exist_ok=True)
     os.environ[MULTIPROC_ENV] = str(path)
@@ -37,6 +38,23 @@ def prepare_multiprocess_dir(path: Path) -> None:
     from prometheus_client import values
 
     values.ValueClass = values.get_value_class()
+
+
+def _remove_stale_dirs(path: Path) -> None:
+    """Drop `<kind>-<pid>` folders left by servers or workers that are no longer running."""
+    kind = path.name.rsplit("-", 1)[0]
+    if not path.parent.is_dir():
+        return
+    for sibling in path.parent.glob(f"{kind}-*"):
+        pid = sibling.name.rsplit("-", 1)[-1]
+        if not pid.isdigit() or sibling == path:
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(sibling, ignore_errors=True)
+        except PermissionError:
+            continue
 
 
 def mark_process_dead(pid: int) -> None:
