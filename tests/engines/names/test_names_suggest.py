@@ -162,3 +162,22 @@ def test_suggester_satisfies_the_protocol(suggester):
 
     s: NameSuggesterProtocol = suggester
     assert s.transliterate("Adam", "Smith").chinese == "亚当·斯密"
+
+
+def test_neutral_names_use_neutral_characters(suggester):
+    from qiao.engines.names.checks import gender_lean
+
+    r = suggester.suggest(NameRequest(given="Taylor", surname="Morgan", gender="neutral"))
+    assert len(r.suggestions) >= 5
+    for s in r.suggestions:
+        assert all(gender_lean(c, suggester.res) == "n" for c in s.given), s.chinese
+
+
+def test_unspecified_gender_never_mixes_feminine_and_masculine(suggester):
+    from qiao.engines.names.checks import gender_lean
+
+    for given in ("Sam", "Alex", "Robin"):
+        r = suggester.suggest(NameRequest(given=given, surname="Green"))
+        for s in r.suggestions:
+            leans = {gender_lean(c, suggester.res) for c in s.given}
+            assert not {"f", "m"} <= leans, s.chinese

@@ -315,7 +315,7 @@ class NameSuggester:
                 single_count += len(cand.given) == 1
                 for c in cand.given:
                     char_uses[c.char] += 1
-                accepted.append(self._suggestion(cand, request, syl, tags))
+                accepted.append(self._suggestion(cand, request, syl, tags, translit.parts[0]))
         # show the most instructive near-misses: unfortunate sounds first, then by rank
         rejected.sort(key=lambda r: _REJECTION_ORDER.get(r.failures[0].check, 9))
         reason_uses: Counter[str] = Counter()
@@ -426,14 +426,19 @@ class NameSuggester:
         return _Candidate(sn, given, score, total_sound, meaning)
 
     def _suggestion(
-        self, cand: _Candidate, request: NameRequest, syl: list[str], tags: set[str]
+        self,
+        cand: _Candidate,
+        request: NameRequest,
+        syl: list[str],
+        tags: set[str],
+        standard: TransliterationPart | None = None,
     ) -> Suggestion:
         sn = cand.surname
         sur_py = " ".join(mark(s) for s in sn.pinyin.split())
         chars = [CharInfo(sn.char, sur_py, f"family name {sur_py.capitalize()}", f"姓氏{sn.char}")]
         chars += [CharInfo(c.char, mark(c.pinyin), c.meaning_en, c.meaning_zh) for c in cand.given]
         given = "".join(c.char for c in cand.given)
-        en, zh = _reasons(cand, request, syl, tags)
+        en, zh = _reasons(cand, request, syl, tags, standard)
         return Suggestion(
             chinese=sn.char + given,
             pinyin=marked_name(syl, len(sn.pinyin.split())),
@@ -536,7 +541,11 @@ def _pair_sound(m1: Match, m2: Match) -> float:
 
 
 def _reasons(
-    cand: _Candidate, request: NameRequest, syl: list[str], tags: set[str]
+    cand: _Candidate,
+    request: NameRequest,
+    syl: list[str],
+    tags: set[str],
+    standard: TransliterationPart | None = None,
 ) -> tuple[str, str]:
     sn = cand.surname
     sur_py = " ".join(mark(s) for s in sn.pinyin.split()).capitalize()
@@ -558,8 +567,15 @@ def _reasons(
     en.append(means[:1].upper() + means[1:] + ".")
     zh.append(means_zh + "。")
     if cand.sound >= 0.45:
-        en.append(f"{given} ({given_py}) sounds like {request.given}.")
-        zh.append(f"“{given}”音近{request.given}。")
+        if standard is not None and standard.chinese:
+            en.append(
+                f"{given} ({given_py}) echoes the sound of {request.given} "
+                f"(standard transliteration {standard.chinese}, {standard.pinyin})."
+            )
+            zh.append(f"“{given}”音近{request.given}（标准译名{standard.chinese}）。")
+        else:
+            en.append(f"{given} ({given_py}) sounds like {request.given}.")
+            zh.append(f"“{given}”音近{request.given}。")
     matched = sorted(tags & {q for c in cand.given for q in c.qualities})
     if matched:
         en.append(f"It suggests someone {' and '.join(matched)}, as you asked.")
