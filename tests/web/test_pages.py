@@ -215,6 +215,7 @@ def test_collect_into_new_board(make_user: Any, make_note: Any) -> None:
     response = client.post(f"/notes/{note.pk}/collect", {"new_board": "Weekend"},
                            HTTP_HX_REQUEST="true")
     assert b"Saved to Weekend" in response.content
+    assert f'id="collect-count-{note.pk}" hx-swap-oob="true">1<'.encode() in response.content
     board = Board.objects.get(owner=user)
     page = client.get(f"/boards/{board.pk}").content.decode()
     assert note.title in page

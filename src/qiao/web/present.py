@@ -185,6 +185,10 @@ def comment_count(note_id: int) -> int:
     return Note.objects.filter(pk=note_id).values_list("comment_count", flat=True).first() or 0
 
 
+def collect_count(note_id: int) -> int:
+    return Note.objects.filter(pk=note_id).values_list("collect_count", flat=True).first() or 0
+
+
 def note_detail(note: Note, viewer: User | None) -> dict[str, Any]:
     images = list(note.images.all())
     first, nxt = (social.list_comments(viewer, note.pk, limit=10) if note.is_published

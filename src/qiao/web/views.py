@@ -252,6 +252,7 @@ def note_collect(request: HttpRequest, note_id: int) -> HttpResponse:
     return _page(request, "web/note/_collect.html", {
         "note_id": note_id, "boards": social.boards_of(user, user), "error": error,
         "collected_to": collected_to,
+        "collect_count": present.collect_count(note_id) if collected_to else 0,
     })
 
 

@@ -293,6 +293,15 @@
     if (root) root.querySelectorAll(".comments-empty, .comment-list > .form-error").forEach(function (n) { n.remove(); });
   });
 
+  // Saved to a board: the star turns on.
+  document.addEventListener("htmx:afterSwap", function (e) {
+    var panel = e.detail.target;
+    if (panel && panel.classList && panel.classList.contains("collect-panel") && panel.querySelector(".ok")) {
+      var summary = panel.parentElement.querySelector("summary");
+      if (summary) summary.classList.add("is-on");
+    }
+  });
+
   // A like in the overlay also shows on the card underneath it.
   document.addEventListener("htmx:afterSwap", function (e) {
     var form = e.detail.target;
