@@ -168,6 +168,7 @@ def test_redis_down_pages_render_login_fails_closed(stack: Stack) -> None:
         # Reads and pages keep working, signed-in users stay signed in (DB-backed sessions).
         assert stack.http.api("GET", "/notes?limit=5").status == 200
         assert stack.http.api("GET", f"/notes/{note_id}", token=token).status == 200
+        assert stack.http.api("GET", "/feed/for-you", token=token).status == 200
         me = stack.http.api("GET", "/me", cookie=cookie)
         assert me.status == 200 and me.json()["username"] == user["username"]
         # Writes are rate-limited open; log-in is rate-limited closed.
