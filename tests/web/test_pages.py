@@ -490,3 +490,31 @@ def test_board_tiles_show_a_visible_cover(make_user: Any, make_note: Any) -> Non
     Note.objects.filter(pk=hidden.pk).update(visibility=Note.Visibility.PRIVATE)
     html = Client().get(f"/u/{owner.username}?tab=boards").content.decode()
     assert "Later private" not in html and "Photo: Public bite" in html
+
+
+def test_follow_request_approve_from_notifications(make_user: Any, make_note: Any) -> None:
+    owner, fan = make_user(is_private=True), make_user(display_name="Fan")
+    make_note(owner, title="Behind the lock")
+    as_user(fan).post(f"/u/{owner.username}/follow")
+    client = as_user(owner)
+    html = client.get("/notifications").content.decode()
+    assert "Follow requests" in html and f"/follow-requests/{fan.username}" in html
+    client.post(f"/follow-requests/{fan.username}", {"action": "approve"})
+    assert "Behind the lock" in as_user(fan).get(f"/u/{owner.username}").content.decode()
+
+
+def test_writes_on_hidden_notes_are_404(make_user: Any, make_note: Any) -> None:
+    note = make_note(make_user(), visibility=Note.Visibility.PRIVATE)
+    client = as_user(make_user())
+    assert client.post(f"/notes/{note.pk}/like").status_code == 404
+    assert client.post(f"/notes/{note.pk}/comments", {"body": "hi"}).status_code == 404
+    assert client.get(f"/notes/{note.pk}/collect").status_code == 404
+    assert client.get(f"/notes/{note.pk}", HTTP_HX_REQUEST="true").status_code == 404
+    assert not Comment.objects.filter(note=note).exists()
+
+
+def test_language_switch_refuses_foreign_redirects(client: Client) -> None:
+    response = client.post("/language", {"language": "en", "next": "https://evil.example/x"})
+    assert response["Location"] == "/"
+    response = client.post("/language", {"language": "xx", "next": "/search"})
+    assert response["Location"] == "/search"
