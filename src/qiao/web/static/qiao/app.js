@@ -55,6 +55,12 @@
       if (url) el.style.setProperty("--ph-img", "url(" + url + ")");
       el.removeAttribute("data-color");
     });
+    // Dates are stored and sent in UTC; show them in the viewer's own zone and language.
+    root.querySelectorAll("time[data-local]").forEach(function (t) {
+      var d = new Date(t.getAttribute("datetime"));
+      if (!isNaN(d)) t.textContent = d.toLocaleDateString(document.documentElement.lang || undefined);
+      t.removeAttribute("data-local");
+    });
     root.querySelectorAll(".ph img").forEach(function (img) {
       if (img.complete && img.naturalWidth) img.classList.add("is-loaded");
       else img.addEventListener("load", function () { img.classList.add("is-loaded"); }, { once: true });
