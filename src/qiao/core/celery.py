@@ -192,11 +192,19 @@ def repair_image_variants() -> int:
     return len(ids)
 
 
+_depth_client: Any = None
+
+
 def queue_depth() -> int | None:
-    """Messages waiting in the broker queue (None when it cannot be read)."""
+    """Messages waiting in the broker queue (None when it cannot be read, within ~1 s)."""
+    global _depth_client
     try:
-        with app.connection_for_write() as conn:
-            client = conn.default_channel.client
-            return int(client.llen(app.conf.task_default_queue))
+        if _depth_client is None:
+            import redis
+
+            _depth_client = redis.Redis.from_url(
+                app.conf.broker_url, socket_connect_timeout=settings.QIAO_REDIS_CONNECT_TIMEOUT,
+                socket_timeout=settings.QIAO_REDIS_SOCKET_TIMEOUT)
+        return int(_depth_client.llen(app.conf.task_default_queue))
     except Exception:  # noqa: BLE001 - a metrics read must never fail the scrape
         return None
