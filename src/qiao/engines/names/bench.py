@@ -19,11 +19,12 @@ import random
 import statistics
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from .paths import names_data_dir
-from .translit import JointModel, align_pairs, letters_of, read_cedpane
+from .translit import HybridTransliterator, JointModel, align_pairs, letters_of, read_cedpane
 
 
 def _edit_distance(a: str, b: str) -> int:
@@ -57,7 +58,10 @@ def transliteration_benchmark(
     random.Random(seed).shuffle(names)
     if limit:
         names = names[:limit]
-    stats = {"model": [0, 0, 0.0], "baseline": [0, 0, 0.0]}
+    from .build_data import cmu_pronouncer
+
+    pron = cmu_pronouncer()
+    stats = {"model": [0, 0, 0.0], "letters": [0, 0, 0.0], "baseline": [0, 0, 0.0]}
     total = 0
     t0 = time.perf_counter()
     for k in range(folds):
@@ -66,12 +70,22 @@ def transliteration_benchmark(
         held_rows = {p.row for p in pairs if p.word.lower() in held}
         train = sorted({(letters_of(p.word), p.chinese) for p in pairs if p.row not in held_rows})
         aligned = align_pairs(train)
-        models = {"model": JointModel(aligned, order=order), "baseline": JointModel(aligned, 1)}
+        phone_train = sorted(
+            {(ph, p.chinese) for p in pairs if p.row not in held_rows and (ph := pron(p.word))}
+        )
+        letters = JointModel(aligned, order=order)
+        hybrid = HybridTransliterator(letters, JointModel(align_pairs(phone_train)), pron)
+        baseline = JointModel(aligned, 1)
+        models: dict[str, Callable[[str], list[tuple[str, float]]]] = {
+            "model": partial(hybrid.decode, nbest=5),
+            "letters": partial(letters.decode, nbest=5),
+            "baseline": partial(baseline.decode, nbest=5),
+        }
         for name in fold:
             refs = dev[name]
             total += 1
-            for key, model in models.items():
-                hyps = [c for c, _ in model.decode(name, nbest=5)]
+            for key, decode in models.items():
+                hyps = [c for c, _ in decode(name)]
                 st = stats[key]
                 if hyps and hyps[0] in refs:
                     st[0] += 1
@@ -200,6 +214,8 @@ def run_names_benchmark(
         "translit_top1": tr["model"]["top1"],
         "translit_top5": tr["model"]["top5"],
         "translit_char_similarity": tr["model"]["char_similarity"],
+        "letters_only_top1": tr["letters"]["top1"],
+        "letters_only_top5": tr["letters"]["top5"],
         "baseline_top1": tr["baseline"]["top1"],
         "baseline_top5": tr["baseline"]["top5"],
         "baseline_char_similarity": tr["baseline"]["char_similarity"],

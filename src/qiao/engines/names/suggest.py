@@ -8,13 +8,13 @@ import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from .checks import check_name, gender_lean
 from .pinyin import mark, marked_name, text_readings, tone_of, toneless
 from .resources import NameChar, Resources, Surname, default_resources
 from .sound import EnglishSounds, best_match, targets_from_pinyin
-from .translit import gender_rerank
+from .translit import HybridTransliterator, gender_rerank, phone_string
 from .types import (
     CharInfo,
     NameRequest,
@@ -111,9 +111,18 @@ class NameSuggester:
                 cls._default = cls()
             return cls._default
 
+    @cached_property
+    def hybrid(self) -> HybridTransliterator:
+        """The sound-based transliterator: spelling model + CMUdict pronunciation model."""
+        return HybridTransliterator(self.res.translit_model, self.res.phone_model, self._pron)
+
+    def _pron(self, word: str) -> str | None:
+        phones = self.sounds.phones(word)
+        return phone_string(phones) if phones else None
+
     def warm_up(self) -> None:
         """Load every table now (about 2 s) so that requests take milliseconds."""
-        self.res.translit_model  # noqa: B018
+        self.hybrid  # noqa: B018
         self.res.lookup  # noqa: B018
         self.res.common_chars  # noqa: B018
         self.sounds.cmu  # noqa: B018
@@ -151,7 +160,7 @@ class NameSuggester:
             source_of.setdefault(chinese, source)
             producible = len(chinese) <= 8 and model.score(word, chinese) is not None
             (good if producible else odd).append((-float(i), chinese))
-        nbest = gender_rerank(model.decode(word, nbest=8), gender)
+        nbest = gender_rerank(self.hybrid.decode(word, nbest=8), gender)
         if good:
             order = [c for c, _ in gender_rerank(good_sorted(good), gender)]
             order += [c for _, c in odd] + [c for c, _ in nbest]
