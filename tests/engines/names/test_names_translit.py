@@ -81,3 +81,20 @@ def test_alignment_and_model_learn_from_pairs():
     assert model.decode("joda")  # can segment an unseen name
     assert model.score("jordan", "乔丹") is not None
     assert model.score("jordan", "狗狗") is None
+
+
+def test_phone_strings_use_one_symbol_per_phone():
+    from qiao.engines.names.translit import phone_string
+
+    assert phone_string(["JH", "AA1", "N"]) == phone_string(["JH", "AA0", "N"])
+    assert len(phone_string(["JH", "AA1", "N", "S", "AH0", "N"])) == 6
+
+
+def test_hybrid_combines_spelling_and_pronunciation():
+    from qiao.engines.names.translit import HybridTransliterator
+
+    letters = JointModel(align_pairs([("jordan", "乔丹"), ("dan", "丹"), ("jo", "乔")]), order=2)
+    phones = JointModel(align_pairs([("SAW", "詹"), ("SA", "佳")]), order=2)
+    hybrid = HybridTransliterator(letters, phones, lambda w: "SAW" if w == "jan" else None)
+    assert hybrid.decode("jordan")[0][0] == "乔丹"  # no pronunciation: spelling only
+    assert "詹" in [c for c, _ in hybrid.decode("jan")]  # pronunciation adds candidates
