@@ -85,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
         path = ROOT / "docs" / "BENCHMARKS.md"
         with path.open("a", encoding="utf-8") as fh:
             fh.write(
-                f"\n| {dt.date.today()} | api | {n_notes} notes | list p50/p99 "
+                f"\n| {dt.datetime.now(dt.UTC).date()} | api | {n_notes} notes | list p50/p99 "
                 f"{result['note_list_p50_ms']}/{result['note_list_p99_ms']} ms, detail "
                 f"{result['note_detail_p50_ms']}/{result['note_detail_p99_ms']} ms, for-you "
                 f"{result['for_you_p50_ms']}/{result['for_you_p99_ms']} ms |\n")
