@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import secrets
+import threading
 import time
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Sequence
@@ -318,7 +319,17 @@ class Recommender:
         self._trending: np.ndarray = np.zeros(0, dtype=np.int64)
         # cursor key -> (ranked list, the session positives it was ranked with)
         self._fresh_cache: tuple[tuple[int, int], np.ndarray, sp.csr_matrix] | None = None
+        self._lock = threading.Lock()  # guards the cursor cache (web servers use threads)
         self._cache: OrderedDict[str, tuple[list[ScoredNote], tuple[int, ...]]] = OrderedDict()
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state.pop("_lock", None)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
 
     # ------------------------------------------------------------------ training
     @classmethod
@@ -926,21 +937,24 @@ class Recommender:
         positives = tuple(ctx.recent_positive_note_ids)
         if cursor:
             key, _, off = cursor.rpartition(":")
-            entry = self._cache.get(key)
+            with self._lock:
+                entry = self._cache.get(key)
             offset = int(off) if off.isdigit() else 0
             if entry is not None and key.startswith(f"{ctx.user_id}."):
                 ranked, used = entry
                 if positives and positives != used:
                     served = {x.note_id for x in ranked[:offset]}
                     ranked = ranked[:offset] + self.rank(ctx, set(exclude) | served)
-                    self._cache[key] = (ranked, positives)
+                    with self._lock:
+                        self._cache[key] = (ranked, positives)
         if ranked is None:
             key = f"{ctx.user_id}.{secrets.token_hex(6)}"
             ranked = self.rank(ctx, exclude)
             offset = 0
-            self._cache[key] = (ranked, positives)
-            while len(self._cache) > self.config.cache_size:
-                self._cache.popitem(last=False)
+            with self._lock:
+                self._cache[key] = (ranked, positives)
+                while len(self._cache) > self.config.cache_size:
+                    self._cache.popitem(last=False)
         blocked = ctx.blocked_authors
         hid = set(ctx.hidden) | set(exclude)
         items: list[ScoredNote] = []
