@@ -18,29 +18,15 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from django.db import connection
-from django.db.models import (
-    Avg,
-    Case,
-    CharField,
-    Count,
-    Exists,
-    F,
-    Func,
-    OuterRef,
-    Q,
-    QuerySet,
-    TextField,
-    Value,
-    When,
-)
-from django.db.models.functions import Cast, Concat, Replace, StrIndex, TruncDate
-from django.db.models.lookups import Exact, GreaterThan, In, IsNull
+from django.db.models import CharField, Count, F, Func, Max, Q, QuerySet, Sum, Value
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qiao.accounts.models import User
 from qiao.core.errors import Forbidden, Invalid, NotAuthenticated
 from qiao.creators.models import EventFact
+from qiao.notes.models import Note
 from qiao.notes.services import get_own_note
 from qiao.social.models import Follow
 from qiao.translation.models import NoteVersion
@@ -114,47 +100,80 @@ def _as_date(value: Any) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
-def _langs(ref: type[F] | type[OuterRef] = F) -> Case:
-    """The languages the reader reads, as JSON text such as `["en", "zh"]`.
-
-    A reader with an empty `read_languages` list falls back to the interface language, written
-    so that `"zh"` matches `zh-hans` (`"zh"-hans"`), the way
-    `translation.services.reader_languages` falls back. `ref` is `OuterRef` inside a subquery.
-    """
-    rl = Cast(ref("user__read_languages"), TextField())
-    return Case(
-        When(Q(IsNull(rl, False)) & ~Q(In(rl, ["[]", ""])), then=rl),
-        default=Concat(Value('"'), Replace(ref("user__ui_language"), Value("-"), Value('"-')),
-                       Value('"'), output_field=TextField()),
-        output_field=TextField(),
-    )
-
-
-def _quoted(expr: Any) -> Concat:
-    return Concat(Value('"'), expr, Value('"'), output_field=TextField())
-
-
 def _facts(p: Period) -> QuerySet[EventFact]:
     """Events in the period (the caller narrows to an author or a note)."""
     return EventFact.objects.filter(created_at__gte=p.start, created_at__lte=p.end)
 
 
-#: A view or action that crossed the language barrier: the note has a known language and the
-#: reader's (known) languages do not include it.
-_NL = F("note__language")
-CROSS = (
-    Q(IsNull(_NL, False)) & ~Q(In(_NL, list(UNKNOWN_LANGUAGES)))
-    & Q(IsNull(_langs(), False)) & ~Q(In(_langs(), ["[]", '""']))
-    & Q(Exact(StrIndex(_langs(), _quoted(_NL)), 0))
-)
+# --- reader x note pairs ---------------------------------------------------------------
+#
+# Cross-language reach depends on the pair (reader, note): the reader's languages and the
+# note's language. Joining every event (100k rows) to its user and note and testing that on
+# each is what made a first version slow, so the work is done on pairs instead, in one SQL
+# statement: the ORM groups the period's events by (user_id, note_id) -- one index-only pass
+# over the covering index of migration 0003 -- and the outer query joins those pairs (tens of
+# thousands at most, not events) to the reader and the note. Because a pair is one reader and
+# one note, "distinct readers of a note" is a count of pairs. The pairs are a common table
+# expression used three times (totals, audience groups, top notes); SQLite and PostgreSQL
+# both materialise a CTE that is referenced more than once, so the events are read once.
+#
+# Raw SQL here only glues together ORM-compiled SQL and fixed fragments: every value is a
+# query parameter and every interpolated name is a constant of this module or a model's
+# db_table.
+
+PAIR_COUNTS = {"views": VIEW, "impressions": Q(kind="impression"), "engagements": ENGAGE,
+               "engager": ENGAGER}
 
 
-def _translated() -> Exists:
-    """A version of the note in a language the reader reads existed when the event happened."""
-    versions = NoteVersion.objects.filter(
-        note_id=OuterRef("note_id"), created_at__lte=OuterRef("created_at"),
-    ).filter(GreaterThan(StrIndex(_langs(OuterRef), _quoted(F("language"))), 0))
-    return Exists(versions)
+def _pairs_sql(qs: QuerySet[EventFact]) -> tuple[str, list[Any]]:
+    inner = (
+        qs.order_by().values("user_id", "note_id")
+        .annotate(**{k: Count("id", filter=f) for k, f in PAIR_COUNTS.items()},
+                  last_view=Max("created_at", filter=VIEW))
+    )
+    sql, params = inner.query.sql_with_params()
+    return sql, list(params)
+
+
+def _readers_sql(qs: QuerySet[EventFact]) -> tuple[str, list[Any]]:
+    """SELECT over the pairs with `langs`, `ui`, `nl`, `is_cross` and `is_translated`.
+
+    `langs` is the reader's `read_languages` as JSON text (`["en", "zh"]`); a reader with an
+    empty list falls back to the interface language, written so that `"zh"` matches `zh-hans`
+    (`"zh"-hans"`), as `translation.services.reader_languages` falls back. A pair is
+    cross-language when the note has a known language and the reader's known languages do
+    not include it; translated when, in addition, the reader viewed the note and a version of
+    it in a language the reader reads existed at the reader's last view.
+    """
+    pairs, params = _pairs_sql(qs)
+    pg = connection.vendor == "postgresql"
+    rl = "u.read_languages::text" if pg else "u.read_languages"
+    find = "strpos" if pg else "instr"
+    users, notes = User._meta.db_table, Note._meta.db_table
+    versions = NoteVersion._meta.db_table
+    langs = (f"CASE WHEN {rl} IS NOT NULL AND {rl} NOT IN ('[]', '') THEN {rl} "
+             "ELSE '\"' || REPLACE(COALESCE(u.ui_language, ''), '-', '\"-') || '\"' END")
+    cross = ("(n.language IS NOT NULL AND n.language NOT IN ('', 'und') "
+             f"AND ({langs}) NOT IN ('[]', '\"\"') "
+             f"AND {find}({langs}, '\"' || n.language || '\"') = 0)")
+    translated = (f"EXISTS (SELECT 1 FROM {versions} v WHERE v.note_id = p.note_id "  # noqa: S608 - see above
+                  "AND v.created_at <= p.last_view "
+                  f"AND {find}({langs}, '\"' || v.language || '\"') > 0)")
+    sql = (f"SELECT p.*, ({langs}) AS langs, u.ui_language AS ui, n.language AS nl, "  # noqa: S608 - see above
+           "n.title AS title, n.status AS status, n.visibility AS visibility, "
+           f"CASE WHEN {cross} THEN 1 ELSE 0 END AS is_cross, "
+           f"CASE WHEN p.views > 0 AND {cross} AND {translated} THEN 1 ELSE 0 END "
+           "AS is_translated "
+           f"FROM ({pairs}) p LEFT JOIN {users} u ON u.id = p.user_id "
+           f"LEFT JOIN {notes} n ON n.id = p.note_id")
+    return sql, params
+
+
+def _fetch(sql: str, params: list[Any]) -> list[dict[str, Any]]:
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        names = [c[0] for c in cur.description]
+        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
 
 def _ratio(num: float | int | None, den: float | int | None) -> float | None:
@@ -163,74 +182,98 @@ def _ratio(num: float | int | None, den: float | int | None) -> float | None:
     return round(float(num or 0) / float(den), 4)
 
 
-# --- the blocks of a report --------------------------------------------------------------
+# One row layout for the three parts of the report (UNION ALL needs one): `part` says which.
+_T, _N = "CAST(NULL AS VARCHAR(200))", "CAST(NULL AS BIGINT)"
 
-def _summary(qs: QuerySet[EventFact]) -> dict[str, Any]:
-    translated = _translated()
-    row = qs.aggregate(
-        impressions=Count("id", filter=Q(kind="impression")),
-        opens=Count("id", filter=Q(kind="open")),
-        likes=Count("id", filter=Q(kind="like")),
-        unlikes=Count("id", filter=Q(kind="unlike")),
-        collects=Count("id", filter=Q(kind="collect")),
-        comments=Count("id", filter=Q(kind="comment")),
-        shares=Count("id", filter=Q(kind="share")),
-        follows=Count("id", filter=Q(kind="follow")),
-        hides=Count("id", filter=Q(kind="hide")),
-        engagements=Count("id", filter=ENGAGE),
-        dwells=Count("id", filter=Q(kind="dwell")),
-        avg_dwell=Avg("value", filter=Q(kind="dwell")),
-        viewers=Count("user_id", distinct=True, filter=VIEW),
-        engagers=Count("user_id", distinct=True, filter=ENGAGER),
-        cross_viewers=Count("user_id", distinct=True, filter=VIEW & CROSS),
-        cross_viewers_translated=Count("user_id", distinct=True,
-                                       filter=VIEW & CROSS & Q(translated)),
-        cross_engagers=Count("user_id", distinct=True, filter=ENGAGER & CROSS),
+
+def _report_rows(qs: QuerySet[EventFact], *, order: str, top: int
+                 ) -> list[dict[str, Any]]:
+    readers, params = _readers_sql(qs)
+    order_sql = ("engagements DESC, impressions DESC" if order == "engagement"
+                 else "impressions DESC, engagements DESC")
+    viewer = "r.views > 0 AND r.user_id IS NOT NULL"
+    sql = (
+        f"WITH r AS ({readers}) "  # noqa: S608 - see above
+        "SELECT 'total' AS part, "
+        f"{_N} AS id, {_T} AS s1, {_T} AS s2, {_T} AS s3, {_T} AS s4, "
+        "COUNT(DISTINCT CASE WHEN r.views > 0 THEN r.user_id END) AS n1, "
+        "COUNT(DISTINCT CASE WHEN r.engager > 0 THEN r.user_id END) AS n2, "
+        "COUNT(DISTINCT CASE WHEN r.views > 0 AND r.is_cross = 1 THEN r.user_id END) AS n3, "
+        "COUNT(DISTINCT CASE WHEN r.is_translated = 1 THEN r.user_id END) AS n4, "
+        "COUNT(DISTINCT CASE WHEN r.engager > 0 AND r.is_cross = 1 THEN r.user_id END) AS n5 "
+        "FROM r "
+        "UNION ALL "
+        f"SELECT 'audience', {_N}, r.langs, r.ui, {_T}, {_T}, "
+        "COUNT(DISTINCT CASE WHEN r.views > 0 THEN r.user_id END), "
+        "COUNT(DISTINCT CASE WHEN r.engager > 0 THEN r.user_id END), "
+        f"{_N}, {_N}, {_N} "
+        "FROM r WHERE r.user_id IS NOT NULL AND r.ui IS NOT NULL GROUP BY r.langs, r.ui "
+        "UNION ALL "
+        "SELECT * FROM (SELECT 'note', r.note_id, MAX(r.title), MAX(r.nl), MAX(r.status), "
+        "MAX(r.visibility), "
+        f"SUM(CASE WHEN {viewer} THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN {viewer} AND r.is_cross = 1 THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN r.is_translated = 1 AND r.user_id IS NOT NULL THEN 1 ELSE 0 END), "
+        "SUM(r.impressions) AS impressions, SUM(r.engagements) AS engagements "
+        "FROM r WHERE r.note_id IS NOT NULL AND r.title IS NOT NULL "
+        f"GROUP BY r.note_id ORDER BY {order_sql}, r.note_id DESC LIMIT %s) top_notes"
     )
-    summary = {k: row[k] for k in (
-        "impressions", "opens", "likes", "unlikes", "collects", "comments", "shares",
-        "follows", "hides", "engagements", "viewers", "engagers", "dwells")}
-    summary["open_rate"] = _ratio(row["opens"], row["impressions"])
-    summary["engagement_rate"] = _ratio(row["engagements"], row["impressions"])
-    summary["avg_dwell_seconds"] = (round(row["avg_dwell"], 1)
-                                    if row["avg_dwell"] is not None else None)
+    return _fetch(sql, [*params, top])
+
+
+def _kinds(qs: QuerySet[EventFact]) -> dict[str, Any]:
+    rows = qs.order_by().values("kind").annotate(n=Count("id"), total=Sum("value"))
+    return {r["kind"]: r for r in rows}
+
+
+def _summary(qs: QuerySet[EventFact], total: dict[str, Any]) -> dict[str, Any]:
+    kinds = _kinds(qs)
+
+    def n(*names: str) -> int:
+        return sum(int(kinds[k]["n"]) for k in names if k in kinds)
+
+    summary = {
+        "impressions": n("impression"), "opens": n("open"), "likes": n("like"),
+        "unlikes": n("unlike"), "collects": n("collect"), "comments": n("comment"),
+        "shares": n("share"), "follows": n("follow"), "hides": n("hide"),
+        "engagements": n(*ENGAGE_KINDS), "viewers": int(total["n1"] or 0),
+        "engagers": int(total["n2"] or 0), "dwells": n("dwell"),
+    }
+    summary["open_rate"] = _ratio(summary["opens"], summary["impressions"])
+    summary["engagement_rate"] = _ratio(summary["engagements"], summary["impressions"])
+    dwell_total = float(kinds["dwell"]["total"] or 0) if "dwell" in kinds else 0.0
+    summary["avg_dwell_seconds"] = (round(dwell_total / summary["dwells"], 1)
+                                    if summary["dwells"] else None)
+    cross_viewers, translated, cross_engagers = (int(total[k] or 0) for k in ("n3", "n4", "n5"))
     cross = {
-        "viewers": row["viewers"],
-        "cross_viewers": row["cross_viewers"],
-        "cross_viewer_share": _ratio(row["cross_viewers"], row["viewers"]),
-        "translated": row["cross_viewers_translated"],
-        "translated_share": _ratio(row["cross_viewers_translated"], row["cross_viewers"]),
-        "engagers": row["engagers"],
-        "cross_engagers": row["cross_engagers"],
-        "cross_engager_share": _ratio(row["cross_engagers"], row["engagers"]),
+        "viewers": summary["viewers"],
+        "cross_viewers": cross_viewers,
+        "cross_viewer_share": _ratio(cross_viewers, summary["viewers"]),
+        "translated": translated,
+        "translated_share": _ratio(translated, cross_viewers),
+        "engagers": summary["engagers"],
+        "cross_engagers": cross_engagers,
+        "cross_engager_share": _ratio(cross_engagers, summary["engagers"]),
     }
     return {"summary": summary, "cross_language": cross}
 
 
 def _daily(qs: QuerySet[EventFact], p: Period) -> list[dict[str, Any]]:
+    keys = ("impressions", "opens", "engagements", "follows")
     rows = (
-        qs.annotate(day=_day("created_at", p.tz)).values("day")
-        .annotate(
-            impressions=Count("id", filter=Q(kind="impression")),
-            opens=Count("id", filter=Q(kind="open")),
-            engagements=Count("id", filter=ENGAGE),
-            follows=Count("id", filter=Q(kind="follow")),
-            viewers=Count("user_id", distinct=True, filter=VIEW),
-        )
-        .order_by("day")
+        qs.order_by().annotate(day=_day("created_at", p.tz)).values("day")
+        .annotate(impressions=Count("id", filter=Q(kind="impression")),
+                  opens=Count("id", filter=Q(kind="open")),
+                  engagements=Count("id", filter=ENGAGE),
+                  follows=Count("id", filter=Q(kind="follow")))
     )
     found = {_as_date(r["day"]): r for r in rows}
-    out = []
-    for d in p.day_list():
-        r = found.get(d, {})
-        out.append({"date": d.isoformat(),
-                    **{k: r.get(k, 0) for k in
-                       ("impressions", "opens", "engagements", "follows", "viewers")}})
-    return out
+    return [{"date": d.isoformat(), **{k: found.get(d, {}).get(k, 0) for k in keys}}
+            for d in p.day_list()]
 
 
 def _languages(raw: str | None) -> tuple[str, ...]:
-    """`_langs` text back to a sorted tuple of base language codes."""
+    """`langs` text back to a sorted tuple of base language codes."""
     if not raw or raw in ('""', "[]"):
         return ()
     if raw.startswith("["):
@@ -241,29 +284,23 @@ def _languages(raw: str | None) -> tuple[str, ...]:
     return (raw.strip('"').split('"')[0].lower(),)  # the interface-language fallback
 
 
-def _audience(qs: QuerySet[EventFact]) -> dict[str, Any]:
-    """Distinct viewers and engaged users grouped by (reading languages, UI language).
+def _audience(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Distinct viewers and engaged users by reading languages and by UI language.
 
-    Each reader has exactly one (languages, UI language) pair, so the groups are disjoint and
-    their sizes add up to the distinct totals; Python then re-adds the few groups by language.
+    The rows are grouped by (reading languages, UI language); each reader has exactly one such
+    pair, so the groups are disjoint and add up to the distinct totals, and Python re-adds the
+    few groups by language.
     """
-    rows = (
-        qs.filter(user__isnull=False).filter(VIEW | ENGAGER)
-        .annotate(_langs=_langs()).values("_langs", "user__ui_language")
-        .annotate(viewers=Count("user_id", distinct=True, filter=VIEW),
-                  engaged=Count("user_id", distinct=True, filter=ENGAGER))
-        .order_by()
-    )
-    groups = [(_languages(r["_langs"]), r["user__ui_language"] or "", r["viewers"],
-               r["engaged"]) for r in rows]
+    groups = [(_languages(r["s1"]), r["s2"] or "", int(r["n1"] or 0), int(r["n2"] or 0))
+              for r in rows]
 
     def mix(index: int) -> dict[str, Any]:
         total = sum(g[index] for g in groups)
         by_read: dict[str, int] = {}
         by_combo: dict[tuple[str, ...], int] = {}
         by_ui: dict[str, int] = {}
-        for langs, ui, *counts in groups:
-            n = counts[index - 2]
+        for group in groups:
+            langs, ui, n = group[0], group[1], group[index]
             if not n:
                 continue
             for lang in langs or ("",):
@@ -284,44 +321,39 @@ def _audience(qs: QuerySet[EventFact]) -> dict[str, Any]:
     return {"engaged": mix(3), "viewers": mix(2)}
 
 
-def _top_notes(qs: QuerySet[EventFact], *, order: str, top: int) -> list[dict[str, Any]]:
-    translated = _translated()
-    rows = list(
-        qs.filter(note__created_at__isnull=False)  # the note still exists
-        .values("note_id", "note__title", "note__language", "note__status",
-                "note__visibility")
-        .annotate(
-            impressions=Count("id", filter=Q(kind="impression")),
-            opens=Count("id", filter=Q(kind="open")),
-            engagements=Count("id", filter=ENGAGE),
-            likes=Count("id", filter=Q(kind="like")),
-            collects=Count("id", filter=Q(kind="collect")),
-            comments=Count("id", filter=Q(kind="comment")),
-            viewers=Count("user_id", distinct=True, filter=VIEW),
-            cross_viewers=Count("user_id", distinct=True, filter=VIEW & CROSS),
-            translated=Count("user_id", distinct=True, filter=VIEW & CROSS & Q(translated)),
-        )
-        .order_by(*(("-engagements", "-impressions") if order == "engagement"
-                    else ("-impressions", "-engagements")), "-note_id")[:top]
-    )
-    ids = [r["note_id"] for r in rows]
+def _top_notes(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    ids = [r["id"] for r in rows]
     versions: dict[int, list[str]] = {}
     for nid, lang in (NoteVersion.objects.filter(note_id__in=ids, is_machine=False)
                       .order_by("language").values_list("note_id", "language")):
         versions.setdefault(nid, []).append(lang)
-    return [{
-        "id": r["note_id"], "title": r["note__title"], "language": r["note__language"],
-        "status": r["note__status"], "visibility": r["note__visibility"],
-        "author_versions": versions.get(r["note_id"], []),
-        "has_author_version": bool(versions.get(r["note_id"])),
-        "impressions": r["impressions"], "opens": r["opens"], "viewers": r["viewers"],
-        "likes": r["likes"], "collects": r["collects"], "comments": r["comments"],
-        "engagements": r["engagements"],
-        "engagement_rate": _ratio(r["engagements"], r["impressions"]),
-        "cross_viewers": r["cross_viewers"],
-        "cross_viewer_share": _ratio(r["cross_viewers"], r["viewers"]),
-        "translated": r["translated"],
-    } for r in rows]
+    out = []
+    for r in rows:
+        viewers, cross, translated = int(r["n1"] or 0), int(r["n2"] or 0), int(r["n3"] or 0)
+        impressions, engagements = int(r["n4"] or 0), int(r["n5"] or 0)  # column names: part 1
+        out.append({
+            "id": r["id"], "title": r["s1"], "language": r["s2"],
+            "status": r["s3"], "visibility": r["s4"],
+            "author_versions": versions.get(r["id"], []),
+            "has_author_version": bool(versions.get(r["id"])),
+            "impressions": impressions, "viewers": viewers, "engagements": engagements,
+            "engagement_rate": _ratio(engagements, impressions),
+            "cross_viewers": cross, "cross_viewer_share": _ratio(cross, viewers),
+            "translated": translated,
+        })
+    return out
+
+
+def _report(qs: QuerySet[EventFact], p: Period, *, order: str = "views",
+            top: int = TOP_NOTES) -> dict[str, Any]:
+    rows = _report_rows(qs, order=order, top=top)
+    total = next(r for r in rows if r["part"] == "total")
+    return {
+        **_summary(qs, total),
+        "audience": _audience([r for r in rows if r["part"] == "audience"]),
+        "daily": _daily(qs, p),
+        "top_notes": _top_notes([r for r in rows if r["part"] == "note"]),
+    }
 
 
 def _followers(account: User, p: Period) -> dict[str, Any]:
@@ -371,14 +403,12 @@ def account_analytics(viewer: User | None, *, days: int = DEFAULT_DAYS,
         raise Invalid(_("Sort by views or engagement."))
     p = period(days, now=now)
     qs = _facts(p).filter(author_id=account.pk)
+    report = _report(qs, p, order=order, top=max(1, min(top, 50)))
     return {
         "period": _period_dict(p),
         "account": {"id": account.pk, "username": account.username},
-        **_summary(qs),
-        "audience": _audience(qs),
-        "daily": _daily(qs, p),
+        **report,
         "followers": _followers(account, p),
-        "top_notes": _top_notes(qs, order=order, top=max(1, min(top, 50))),
     }
 
 
@@ -397,7 +427,5 @@ def note_analytics(viewer: User | None, note_id: int, *, days: int = DEFAULT_DAY
                  "status": note.status, "visibility": note.visibility,
                  "versions": versions,
                  "has_author_version": any(not v["is_machine"] for v in versions)},
-        **_summary(qs),
-        "audience": _audience(qs),
-        "daily": _daily(qs, p),
+        **{k: v for k, v in _report(qs, p, top=1).items() if k != "top_notes"},
     }
