@@ -518,3 +518,17 @@ def test_language_switch_refuses_foreign_redirects(client: Client) -> None:
     assert response["Location"] == "/"
     response = client.post("/language", {"language": "xx", "next": "/search"})
     assert response["Location"] == "/search"
+
+
+def test_see_translation_of_a_note_in_another_language(make_user: Any, make_note: Any,
+                                                       libre: Any) -> None:
+    note = make_note(make_user(), title="我喜欢火锅", body="火锅好吃")
+    note.refresh_from_db()
+    reader = make_user(read_languages=["en"])
+    client = as_user(reader)
+    page = client.get(f"/notes/{note.pk}").content.decode()
+    assert f"/notes/{note.pk}/translation" in page and "See translation" in page
+    html = client.get(f"/notes/{note.pk}/translation", HTTP_HX_REQUEST="true").content.decode()
+    assert "hot pot" in html and "Machine translation from Chinese" in html
+    zh_reader = as_user(make_user(read_languages=["zh"]))
+    assert "See translation" not in zh_reader.get(f"/notes/{note.pk}").content.decode()

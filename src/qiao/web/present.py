@@ -48,6 +48,18 @@ CONTENT_LANGUAGE_NAMES = {
 }
 
 
+LANGUAGE_LABELS = {
+    "zh": gettext_lazy("Chinese"), "en": gettext_lazy("English"),
+    "ja": gettext_lazy("Japanese"), "ko": gettext_lazy("Korean"),
+    "fr": gettext_lazy("French"), "de": gettext_lazy("German"), "es": gettext_lazy("Spanish"),
+}
+
+
+def language_label(code: str | None) -> str:
+    base = (code or "").split("-")[0].lower()
+    return str(LANGUAGE_LABELS.get(base, base or "?"))
+
+
 def qs(params: dict[str, Any]) -> str:
     return urlencode({k: v for k, v in params.items() if v})
 
@@ -205,7 +217,16 @@ def note_detail(note: Note, viewer: User | None) -> dict[str, Any]:
         "next_cursor": nxt,
         "viewer": viewer,
         "is_author": viewer is not None and viewer.pk == note.author_id,
+        "offer_translation": _offer_translation(note, viewer),
+        "auto_translate": bool(viewer and viewer.auto_translate),
     }
+
+
+def _offer_translation(note: Note, viewer: User | None) -> bool:
+    """A "See translation" button when the note is in a language the reader does not read."""
+    from qiao.translation import services as translation
+
+    return note.is_published and translation.needs_translation(viewer, note.language)
 
 
 # --- profile ----------------------------------------------------------------------------

@@ -14,6 +14,7 @@ urlpatterns = [
     path("notes/<int:note_id>/like", views.note_like, name="note_like"),
     path("notes/<int:note_id>/collect", views.note_collect, name="note_collect"),
     path("notes/<int:note_id>/comments", views.note_comments, name="note_comments"),
+    path("notes/<int:note_id>/translation", views.note_translation, name="note_translation"),
     path("notes/<int:note_id>/edit", views.note_edit, name="note_edit"),
     path("notes/<int:note_id>/delete", views.note_delete, name="note_delete"),
     path("comments/<int:comment_id>/like", views.comment_like, name="comment_like"),

@@ -213,6 +213,21 @@ def note_detail(request: HttpRequest, note_id: int) -> HttpResponse:
     return _page(request, "web/note/page.html", context)
 
 
+@require_GET
+@pages
+def note_translation(request: HttpRequest, note_id: int) -> HttpResponse:
+    """The note in a language the reader reads (the author's version or a machine one)."""
+    from qiao.translation import services as translation
+
+    viewer = _viewer(request)
+    note = notes.get_note_for(viewer, note_id)
+    target = translation.target_for(viewer, request.GET.get("lang") or None)
+    return _page(request, "web/note/_translation.html", {
+        "note": note, "rendered": translation.note_for_reader(note, target),
+        "source_name": present.language_label(note.language),
+    })
+
+
 @require_POST
 @member
 def note_like(request: HttpRequest, note_id: int) -> HttpResponse:

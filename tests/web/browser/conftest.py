@@ -51,8 +51,10 @@ def browser(_sync_orm_beside_playwright: None) -> Iterator[Any]:
     """One Chromium for the journeys module (launching it is the slow part)."""
     if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
         pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # CI has two shared cores: give slow first requests (model loading) room to finish.
+    expect.set_options(timeout=15_000)
     with sync_playwright() as pw:
         instance = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield instance
@@ -77,7 +79,7 @@ def new_page(browser: Any, base_url: str) -> Iterator[Callable[..., Any]]:
         else:
             options.update(viewport={"width": 1280, "height": 860})
         context = browser.new_context(**options)
-        context.set_default_timeout(10_000)
+        context.set_default_timeout(15_000)
         contexts.append(context)
         if user is not None:
             from urllib.parse import urlsplit
