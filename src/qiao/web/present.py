@@ -180,8 +180,8 @@ def comments(rows: list[Comment], viewer: User | None, note_author_id: int | Non
     liked = social.liked_comment_ids(viewer, [c.pk for c in rows])
     out = []
     for c in rows:
-        owner_id = note_author_id if note_author_id is not None else None
-        can_delete = viewer is not None and viewer.pk in (c.author_id, owner_id)
+        # The comment's author may delete it, and so may the note's author when known.
+        can_delete = viewer is not None and viewer.pk in (c.author_id, note_author_id)
         out.append(CommentRow(comment=c, liked=c.pk in liked, can_delete=can_delete))
     return out
 
@@ -190,6 +190,10 @@ def _body_tags(body: str) -> set[str]:
     from qiao.core.text import extract_topics
 
     return set(extract_topics(body))
+
+
+def note_author_id(note_id: int) -> int | None:
+    return Note.objects.filter(pk=note_id).values_list("author_id", flat=True).first()
 
 
 def comment_count(note_id: int) -> int:

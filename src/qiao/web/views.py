@@ -290,7 +290,8 @@ def note_comments(request: HttpRequest, note_id: int) -> HttpResponse:
         if not _is_htmx(request):
             return redirect(reverse("web:note", args=[note_id]) + "#comments")
         return _page(request, "web/note/_comment.html", {
-            "c": present.comments([comment], viewer)[0], "note_id": note_id,
+            "c": present.comments([comment], viewer, present.note_author_id(note_id))[0],
+            "note_id": note_id,
             "fresh": True, "viewer": viewer,
             "comment_count": present.comment_count(note_id)})
     parent_raw = request.GET.get("parent")
@@ -298,7 +299,8 @@ def note_comments(request: HttpRequest, note_id: int) -> HttpResponse:
                                      parent_id=int(parent_raw) if parent_raw else None,
                                      cursor=request.GET.get("cursor") or None, limit=20)
     return _page(request, "web/note/_comments_page.html", {
-        "comments": present.comments(rows, viewer), "note_id": note_id, "viewer": viewer,
+        "comments": present.comments(rows, viewer, present.note_author_id(note_id)),
+        "note_id": note_id, "viewer": viewer,
         "next_cursor": nxt, "parent": parent_raw or "",
     })
 
