@@ -532,3 +532,15 @@ def test_see_translation_of_a_note_in_another_language(make_user: Any, make_note
     assert "hot pot" in html and "Machine translation from Chinese" in html
     zh_reader = as_user(make_user(read_languages=["zh"]))
     assert "See translation" not in zh_reader.get(f"/notes/{note.pk}").content.decode()
+
+
+def test_see_translation_of_a_comment(make_user: Any, make_note: Any, libre: Any) -> None:
+    note = make_note(make_user(), title="Hot pot night", body="So good")
+    comment = social.add_comment(make_user(), note.pk, "我喜欢猫")
+    comment.refresh_from_db()
+    client = as_user(make_user(read_languages=["en"]))
+    page = client.get(f"/notes/{note.pk}").content.decode()
+    assert f"/comments/{comment.pk}/translation" in page
+    html = client.get(f"/comments/{comment.pk}/translation",
+                      HTTP_HX_REQUEST="true").content.decode()
+    assert "cat" in html and "Machine translation from Chinese" in html

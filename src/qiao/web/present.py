@@ -173,16 +173,20 @@ class CommentRow:
     comment: Comment
     liked: bool
     can_delete: bool
+    offer_translation: bool = False
 
 
 def comments(rows: list[Comment], viewer: User | None, note_author_id: int | None = None
              ) -> list[CommentRow]:
+    from qiao.translation.services import needs_translation
+
     liked = social.liked_comment_ids(viewer, [c.pk for c in rows])
     out = []
     for c in rows:
         # The comment's author may delete it, and so may the note's author when known.
         can_delete = viewer is not None and viewer.pk in (c.author_id, note_author_id)
-        out.append(CommentRow(comment=c, liked=c.pk in liked, can_delete=can_delete))
+        out.append(CommentRow(comment=c, liked=c.pk in liked, can_delete=can_delete,
+                              offer_translation=needs_translation(viewer, c.language)))
     return out
 
 

@@ -18,6 +18,8 @@ urlpatterns = [
     path("notes/<int:note_id>/edit", views.note_edit, name="note_edit"),
     path("notes/<int:note_id>/delete", views.note_delete, name="note_delete"),
     path("comments/<int:comment_id>/like", views.comment_like, name="comment_like"),
+    path("comments/<int:comment_id>/translation", views.comment_translation,
+         name="comment_translation"),
     path("comments/<int:comment_id>/delete", views.comment_delete, name="comment_delete"),
     path("compose", views.compose, name="compose"),
     path("topics/suggest", views.topic_suggest, name="topic_suggest"),

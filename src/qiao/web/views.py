@@ -317,6 +317,24 @@ def comment_like(request: HttpRequest, comment_id: int) -> HttpResponse:
                  {"cid": comment_id, "liked": liked, "count": count})
 
 
+@require_GET
+@pages
+def comment_translation(request: HttpRequest, comment_id: int) -> HttpResponse:
+    from qiao.core.errors import Unavailable
+    from qiao.translation import services as translation
+
+    viewer = _viewer(request)
+    try:
+        result = translation.comment_for_reader(viewer, comment_id,
+                                                translation.target_for(viewer))
+    except (Invalid, Unavailable):
+        result = None
+    return _page(request, "web/note/_comment_translation.html", {
+        "result": result,
+        "source_name": present.language_label(result["source"]) if result else "",
+    })
+
+
 @require_POST
 @member
 def comment_delete(request: HttpRequest, comment_id: int) -> HttpResponse:
