@@ -20,8 +20,9 @@ from django.views.decorators.http import require_GET
 
 from qiao.creators import services
 
-# Chart box (SVG user units; the SVG scales to the card's width).
-W, H = 720, 220
+# Chart box (SVG user units; the SVG scales to the card's width). A narrow variant is drawn
+# too and shown on phones by CSS, so labels stay readable without scaling text down.
+W, H, W_NARROW = 720, 220, 360
 PAD_L, PAD_R, PAD_T, PAD_B = 44, 8, 10, 26
 
 
@@ -52,14 +53,15 @@ def _short_date(d: date) -> str:
 
 
 def bar_chart(daily: list[dict[str, Any]], main: str, overlay: str | None,
-              main_label: str, overlay_label: str = "") -> dict[str, Any]:
+              main_label: str, overlay_label: str = "", *, width: int = W,
+              max_labels: int = 8) -> dict[str, Any]:
     """Geometry for a daily bar chart (an optional second series drawn inside each bar)."""
     n = len(daily)
     top = _nice_max(max((d[main] for d in daily), default=0))
-    plot_w, plot_h = W - PAD_L - PAD_R, H - PAD_T - PAD_B
+    plot_w, plot_h = width - PAD_L - PAD_R, H - PAD_T - PAD_B
     slot = plot_w / max(n, 1)
     bar_w = max(1.0, slot * (0.7 if n <= 31 else 0.8))
-    label_every = max(1, math.ceil(n / 8))
+    label_every = max(1, math.ceil(n / max_labels))
     bars, labels = [], []
     for i, d in enumerate(daily):
         day = date.fromisoformat(d["date"])
@@ -73,11 +75,14 @@ def bar_chart(daily: list[dict[str, Any]], main: str, overlay: str | None,
                      "y": round(PAD_T + plot_h - h, 2), "h": round(h, 2),
                      "oy": round(PAD_T + plot_h - oh, 2), "oh": round(oh, 2), "tip": tip})
         if (n - 1 - i) % label_every == 0:
-            labels.append({"x": round(x + bar_w / 2, 2), "text": _short_date(day)})
+            cx = x + bar_w / 2
+            near_end = cx > width - PAD_R - 16  # keep the last date inside the box
+            labels.append({"x": round(width - PAD_R if near_end else cx, 2),
+                           "anchor": "end" if near_end else "middle", "text": _short_date(day)})
     ticks = [{"y": round(PAD_T + plot_h - plot_h * k / 4, 2), "value": int(top * k / 4)}
              for k in range(5)]
-    return {"w": W, "h": H, "bars": bars, "labels": labels, "ticks": ticks,
-            "left": PAD_L, "right": W - PAD_R, "label_y": H - 8, "tick_x": PAD_L - 6,
+    return {"w": width, "h": H, "bars": bars, "labels": labels, "ticks": ticks,
+            "left": PAD_L, "right": width - PAD_R, "label_y": H - 8, "tick_x": PAD_L - 6,
             "total": sum(d[main] for d in daily)}
 
 
@@ -147,7 +152,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "cross_engagers": cross["cross_engager_share"]}.items()},
         "views_chart": bar_chart(data["daily"], "impressions", "opens",
                                  _("Views"), _("Opens")),
+        "views_chart_narrow": bar_chart(data["daily"], "impressions", "opens", _("Views"),
+                                        _("Opens"), width=W_NARROW, max_labels=4),
         "engagement_chart": bar_chart(data["daily"], "engagements", None, _("Engagements")),
+        "engagement_chart_narrow": bar_chart(data["daily"], "engagements", None,
+                                             _("Engagements"), width=W_NARROW, max_labels=4),
         "followers_chart": line_chart(data["followers"]["series"], "total"),
         "mix": {
             "engaged_users": engaged["users"],
