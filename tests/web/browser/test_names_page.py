@@ -46,6 +46,6 @@ def test_the_page_in_chinese(new_page: Any, shot: Any) -> None:
     expect(page.locator("html")).to_have_attribute("lang", "zh-Hans")
     expect(page.locator(".names-standard .names-big")).to_have_text("迈克尔·乔丹")
     expect(page.get_by_role("button", name="起名")).to_be_visible()
-    expect(page.get_by_text("标准译名")).to_be_visible()
+    expect(page.get_by_role("heading", name="标准译名")).to_be_visible()
     shot(page, "names-2-results-zh", full_page=True)
     assert not page.errors
