@@ -307,8 +307,8 @@ def test_query_count_does_not_grow_with_notes_or_events(
                         created_at=now - timedelta(hours=3 * i))
         for i, n in enumerate(notes) for r in readers for k in ("impression", "like")
     ])
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(5):
         data = services.account_analytics(author, days=28, top=25)
     assert len(data["top_notes"]) == 25
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(5):
         services.note_analytics(author, notes[0].pk, days=28)
