@@ -8,7 +8,6 @@ pinyin syllables with weights (JH+AA+N -> zhan, zhang, jian, jiang ...).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 from .pinyin import split_initial, toneless, valid_syllables
 
@@ -254,11 +253,23 @@ _INITIAL_GROUPS = (
 )
 
 
-@lru_cache(maxsize=200_000)
+_SIM_CACHE: dict[str, float] = {}  # str keys: never scanned by the garbage collector
+
+
 def syllable_similarity(a: str, b: str) -> float:
     """0..1 closeness of two toneless pinyin syllables."""
     if a == b:
         return 1.0
+    key = a + "|" + b
+    hit = _SIM_CACHE.get(key)
+    if hit is None:
+        hit = _syllable_similarity(a, b)
+        if len(_SIM_CACHE) < 500_000:
+            _SIM_CACHE[key] = hit
+    return hit
+
+
+def _syllable_similarity(a: str, b: str) -> float:
     ia, fa = split_initial(a)
     ib, fb = split_initial(b)
     if ia == ib:

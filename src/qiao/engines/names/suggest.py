@@ -138,7 +138,7 @@ class NameSuggester:
         hit = self._translit_cache.get(key)
         if hit is None:
             hit = self._transliterate_part(word, gender, use_lookup)
-            if len(self._translit_cache) > 50_000:
+            if len(self._translit_cache) > 5_000:
                 self._translit_cache.clear()
             self._translit_cache[key] = hit
         return list(hit)

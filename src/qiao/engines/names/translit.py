@@ -235,11 +235,21 @@ def _viterbi(w: str, c: str, prob: dict[tuple[str, str], float]) -> list[Unit]:
 # --------------------------------------------------------------------------- n-gram model
 
 
+_CTX_SEP = "\x1f"
+_KEY_SEP = "\x1e"
+
+
+def _ckey(ctx: Sequence[Unit]) -> str:
+    return _CTX_SEP.join(ctx)
+
+
 @dataclass
 class _Order:
-    counts: dict[tuple[tuple[Unit, ...], Unit], float] = field(default_factory=dict)
-    ctx_total: dict[tuple[Unit, ...], float] = field(default_factory=dict)
-    ctx_types: dict[tuple[Unit, ...], int] = field(default_factory=dict)
+    # String keys ("ctx\x1fctx\x1eunit") rather than tuples: dicts holding only strings and
+    # floats are never scanned by the cyclic garbage collector, and these get large.
+    counts: dict[str, float] = field(default_factory=dict)
+    ctx_total: dict[str, float] = field(default_factory=dict)
+    ctx_types: dict[str, int] = field(default_factory=dict)
 
 
 class JointModel:
@@ -250,14 +260,14 @@ class JointModel:
         self.discount = discount
         seqs = [list(s) for s in aligned if s]
         self.size = len(seqs)
-        # chunk -> [(char, count)] candidate table
+        # chunk -> ((char, count), ...) candidate table
         table: dict[str, Counter[str]] = defaultdict(Counter)
         for s in seqs:
             for u in s:
                 chunk, ch = u.split("|", 1)
                 table[chunk][ch] += 1
-        self.table: dict[str, list[tuple[str, int]]] = {
-            chunk: cnt.most_common() for chunk, cnt in table.items()
+        self.table: dict[str, tuple[tuple[str, int], ...]] = {
+            chunk: tuple(cnt.most_common()) for chunk, cnt in table.items()
         }
         self.max_chunk = max((len(k) for k in self.table), default=1)
         # highest-order raw counts
@@ -276,54 +286,55 @@ class JointModel:
             grams[n] = cont
         for n in range(1, order + 1):
             o = self.orders[n]
-            types: Counter[tuple[Unit, ...]] = Counter()
-            totals: Counter[tuple[Unit, ...]] = Counter()
+            types: Counter[str] = Counter()
+            totals: Counter[str] = Counter()
             for g, cnt in grams[n].items():
-                ctx, w = g[:-1], g[-1]
-                o.counts[(ctx, w)] = float(cnt)
-                totals[ctx] += cnt
-                types[ctx] += 1
+                ck = _ckey(g[:-1])
+                o.counts[ck + _KEY_SEP + g[-1]] = float(cnt)
+                totals[ck] += cnt
+                types[ck] += 1
             o.ctx_total = dict(totals)
             o.ctx_types = dict(types)
         self.vocab = max(1, len(self.orders[1].counts))
-        self._cache: dict[tuple[tuple[Unit, ...], Unit], float] = {}
-        self._low_cache: dict[tuple[tuple[Unit, ...], Unit], float] = {}
+        self._cache: dict[str, float] = {}
+        self._low_cache: dict[str, float] = {}
 
     # probability -----------------------------------------------------------------
     def prob(self, ctx: tuple[Unit, ...], w: Unit) -> float:
-        key = (ctx, w)
+        ctx = ctx[-(self.order - 1) :] if self.order > 1 else ()
+        key = _ckey(ctx) + _KEY_SEP + w
         hit = self._cache.get(key)
         if hit is not None:
             return hit
-        p = self._prob(ctx[-(self.order - 1) :] if self.order > 1 else (), w)
+        p = self._prob(ctx, w)
         if len(self._cache) < 500_000:
             self._cache[key] = p
         return p
 
     def _prob(self, ctx: tuple[Unit, ...], w: Unit) -> float:
         n = len(ctx) + 1
-        if n == 0 or n == 1:
+        d = self.discount
+        if n == 1:
             o = self.orders[1]
-            total = o.ctx_total.get((), 0.0)
-            c = o.counts.get(((), w), 0.0)
-            d = self.discount
+            total = o.ctx_total.get("", 0.0)
+            c = o.counts.get(_KEY_SEP + w, 0.0)
             uniform = 1.0 / (self.vocab + 1)
             if total <= 0:
                 return uniform
-            return max(c - d, 0.0) / total + d * o.ctx_types.get((), 0) / total * uniform
+            return max(c - d, 0.0) / total + d * o.ctx_types.get("", 0) / total * uniform
         o = self.orders[n]
-        lkey = (ctx[1:], w)
+        lkey = _ckey(ctx[1:]) + _KEY_SEP + w
         lower = self._low_cache.get(lkey)
         if lower is None:
             lower = self._prob(ctx[1:], w)
             if len(self._low_cache) < 1_000_000:
                 self._low_cache[lkey] = lower
-        total = o.ctx_total.get(ctx, 0.0)
+        ck = _ckey(ctx)
+        total = o.ctx_total.get(ck, 0.0)
         if total <= 0:
             return lower
-        c = o.counts.get((ctx, w), 0.0)
-        d = self.discount
-        return max(c - d, 0.0) / total + d * o.ctx_types[ctx] / total * lower
+        c = o.counts.get(ck + _KEY_SEP + w, 0.0)
+        return max(c - d, 0.0) / total + d * o.ctx_types[ck] / total * lower
 
     def logprob(self, units: Sequence[Unit]) -> float:
         ctx: tuple[Unit, ...] = (BOS,) * (self.order - 1)
