@@ -312,3 +312,13 @@ def test_query_count_does_not_grow_with_notes_or_events(
     assert len(data["top_notes"]) == 25
     with django_assert_max_num_queries(5):
         services.note_analytics(author, notes[0].pk, days=28)
+
+
+def test_page_for_a_new_account_has_no_numbers_yet(client: Any, make_user: Any) -> None:
+    client.force_login(make_user())
+    r = client.get("/creator/?days=90")
+    assert r.status_code == 200
+    html = r.content.decode()
+    assert "Nothing yet in this period" in html
+    assert "No views on your notes in this period." in html
+    assert html.count('class="cr-bar"') == 2 * 2 * 90  # views and engagement, wide and narrow
