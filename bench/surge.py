@@ -561,12 +561,15 @@ same run. CPU shares are of the whole machine (all cores) over the surge window.
             f"{share('redis')} | {share('app server')} | {share('task worker')} | "
             f"{share('load generator')} | {share('other processes')} | "
             f"{r['app_cpu_ms_per_request']} |")
-    # Rows go right under this section's table (other sections may follow it).
+    # Rows go right after the last row of this section's table (notes and other sections
+    # may follow it).
     start = text.index(header)
     end = text.find("\n## ", start + len(header))
     section = text[start:] if end < 0 else text[start:end]
-    new_section = section.rstrip("\n") + "\n" + "\n".join(lines) + "\n"
-    text = text[:start] + new_section + ("" if end < 0 else "\n" + text[end + 1:])
+    rows = section.split("\n")
+    last = max(i for i, line in enumerate(rows) if line.startswith("|"))
+    rows[last + 1:last + 1] = lines
+    text = text[:start] + "\n".join(rows) + ("" if end < 0 else text[end:])
     path.write_text(text)
     print(f"appended {len(lines)} row(s) to {path} (Argon2: {hash_wall * 1000:.0f} ms wall, "
           f"{hash_cpu * 1000:.0f} ms CPU per hash)")

@@ -89,3 +89,18 @@ def test_object_store_failure_is_a_503_not_a_500(rf: Any) -> None:
     denied = ClientError({"Error": {"Code": "AccessDenied"},
                           "ResponseMetadata": {"HTTPStatusCode": 403}}, "PutObject")
     assert mw.process_exception(request, denied) is None  # a configuration bug: a real 500
+
+
+@pytest.mark.django_db
+def test_request_id_on_every_log_line_of_a_request(caplog: Any) -> None:
+    import logging
+
+    from qiao.core.logging import RequestIdFilter
+
+    handler_filter = RequestIdFilter()
+    caplog.handler.addFilter(handler_filter)
+    with caplog.at_level(logging.WARNING, logger="django.request"):
+        r = Client().get("/api/v1/notes/999999", HTTP_X_REQUEST_ID="trace-abc")
+    assert r.status_code == 404 and r["X-Request-Id"] == "trace-abc"
+    lines = [rec for rec in caplog.records if rec.name == "django.request"]
+    assert lines and all(getattr(rec, "request_id", "") == "trace-abc" for rec in lines)

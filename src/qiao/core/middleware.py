@@ -6,6 +6,7 @@ import logging
 import uuid
 from collections.abc import Callable
 
+from django.core.signals import request_finished
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import translation
@@ -21,13 +22,19 @@ class RequestIdMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         rid = request.headers.get("X-Request-Id", "")[:64] or uuid.uuid4().hex
-        token = request_id_var.set(rid)
-        try:
-            response = self.get_response(request)
-        finally:
-            request_id_var.reset(token)
+        # Kept until the response is finished (see _clear_request_id), so Django's own
+        # "django.request" lines about 4xx/5xx, logged after the middleware, carry it too.
+        request_id_var.set(rid)
+        response = self.get_response(request)
         response["X-Request-Id"] = rid
         return response
+
+
+def _clear_request_id(**_kw: object) -> None:
+    request_id_var.set("-")
+
+
+request_finished.connect(_clear_request_id, dispatch_uid="qiao-clear-request-id")
 
 
 class UserLanguageMiddleware:

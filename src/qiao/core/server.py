@@ -46,7 +46,8 @@ def run_gunicorn(*, bind: str, workers: int, threads: int, timeout: int) -> None
         "graceful_timeout": 20,
         "keepalive": 5,
         "accesslog": "-",
-        "access_log_format": '{"access": "%(m)s %(U)s", "status": %(s)s, "ms": %(M)s}',
+        "access_log_format": ('{"access": "%(m)s %(U)s", "status": %(s)s, "ms": %(M)s, '
+                              '"request_id": "%({x-request-id}o)s"}'),
         "max_requests": 5000,
         "max_requests_jitter": 500,
     }).run()
