@@ -161,7 +161,7 @@ def _readers_sql(qs: QuerySet[EventFact]) -> tuple[str, list[Any]]:
                   "AND v.created_at <= p.last_view "
                   f"AND {find}({langs}, '\"' || v.language || '\"') > 0)")
     sql = (f"SELECT p.*, ({langs}) AS langs, u.ui_language AS ui, n.language AS nl, "  # noqa: S608 - see above
-           "n.title AS title, n.status AS status, n.visibility AS visibility, "
+           "n.id AS nid, "
            f"CASE WHEN {cross} THEN 1 ELSE 0 END AS is_cross, "
            f"CASE WHEN p.views > 0 AND {cross} AND {translated} THEN 1 ELSE 0 END "
            "AS is_translated "
@@ -213,14 +213,17 @@ def _report_rows(qs: QuerySet[EventFact], *, order: str, top: int
         f"SUM(ru.viewed), SUM(ru.engaged), {_N}, {_N}, {_N} "
         "FROM ru WHERE ru.ui IS NOT NULL GROUP BY ru.langs, ru.ui "
         "UNION ALL "
-        "SELECT * FROM (SELECT 'note', r.note_id, MAX(r.title), MAX(r.nl), MAX(r.status), "
-        "MAX(r.visibility), "
-        f"SUM(CASE WHEN {viewer} THEN 1 ELSE 0 END), "
-        f"SUM(CASE WHEN {viewer} AND r.is_cross = 1 THEN 1 ELSE 0 END), "
-        "SUM(CASE WHEN r.is_translated = 1 AND r.user_id IS NOT NULL THEN 1 ELSE 0 END), "
+        "SELECT * FROM (SELECT 'note', g.note_id, n.title, n.language, n.status, "
+        "n.visibility, g.viewers, g.cross_viewers, g.translated, g.impressions, "
+        "g.engagements FROM (SELECT r.note_id, "
+        f"SUM(CASE WHEN {viewer} THEN 1 ELSE 0 END) AS viewers, "
+        f"SUM(CASE WHEN {viewer} AND r.is_cross = 1 THEN 1 ELSE 0 END) AS cross_viewers, "
+        "SUM(CASE WHEN r.is_translated = 1 AND r.user_id IS NOT NULL THEN 1 ELSE 0 END) "
+        "AS translated, "
         "SUM(r.impressions) AS impressions, SUM(r.engagements) AS engagements "
-        "FROM r WHERE r.note_id IS NOT NULL AND r.title IS NOT NULL "
-        f"GROUP BY r.note_id ORDER BY {order_sql}, r.note_id DESC LIMIT %s) top_notes"
+        "FROM r WHERE r.nid IS NOT NULL GROUP BY r.note_id) g "
+        f"JOIN {Note._meta.db_table} n ON n.id = g.note_id "
+        f"ORDER BY {order_sql}, g.note_id DESC LIMIT %s) top_notes"
     )
     return _fetch(sql, [*params, top])
 
