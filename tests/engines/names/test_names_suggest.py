@@ -181,3 +181,10 @@ def test_unspecified_gender_never_mixes_feminine_and_masculine(suggester):
         for s in r.suggestions:
             leans = {gender_lean(c, suggester.res) for c in s.given}
             assert not {"f", "m"} <= leans, s.chinese
+
+
+def test_hard_cases_still_get_enough_names(suggester):
+    # every surname sounding like "Arizona" starts with y, and so do the best second
+    # characters for "Toohey": the pool must widen rather than return 3 names
+    r = suggester.suggest(NameRequest(given="Toohey", surname="Arizona", style="sound-alike"))
+    assert len(r.suggestions) >= 5

@@ -37,7 +37,7 @@ from .translit import (
 )
 
 NEGATIVE_GLOSS = re.compile(
-    r"\b(die|dies|died|death|dead|kill|killed|murder|corpse|coffin|grave|funeral|ghost|demon|"
+    r"\b(die|dies|died|death|dead|kill|killed|murder|corpse|coffin|tomb|funeral|ghost|demon|"
     r"devil|stupid|idiot|idiotic|fool|foolish|moron|dumb|shit|excrement|feces|faeces|dung|"
     r"urine|urinate|piss|fart|vomit|fuck|fucking|penis|vagina|testicles?|scrotum|genitals|"
     r"prostitute|whore|slut|brothel|bastard|bitch|impotence|impotent|syphilis|leprosy|cancer|"

@@ -249,39 +249,60 @@ class NameSuggester:
         first, second = self._rank_chars(
             pool, given_targets, tags, direct_chars, w_sound, w_meaning
         )
-        # given names are scored once, then combined with each surname
-        given_opts: list[tuple[tuple[NameChar, ...], float, float, float]] = []
-        for c1, sm1, mm1 in first:
-            # one-character given names (a small penalty: two characters are the norm)
-            given_opts.append(((c1,), _single_sound(sm1) * 0.85, mm1, -0.06))
-            for c2, _sm2, mm2 in second:
-                if c2.char == c1.char:
-                    continue
-                if gender is None and {c1.gender, c2.gender} == {"f", "m"}:
-                    continue
-                sound = _pair_sound(sm1, _sm2)
-                given_opts.append(((c1, c2), sound, (mm1 + mm2) / 2, 0.0))
-        # rank (score, surname index, given index) first; build objects only for those examined
-        ranked: list[tuple[float, int, int]] = []
-        for si, (_sn, s_sound) in enumerate(surnames):
-            for gi, (given_chars, sound, meaning, penalty) in enumerate(given_opts):
-                tone_bonus = 0.04 if tone_of(given_chars[-1].pinyin) in (1, 2) else 0.0
-                score = (
-                    w_sound * (0.3 * s_sound + 0.7 * sound)
-                    + w_meaning * meaning
-                    + tone_bonus
-                    + penalty
-                )
-                ranked.append((score, si, gi))
-        ranked.sort(reverse=True)
 
-        def cands() -> Iterator[_Candidate]:
-            for _, si, gi in ranked:
-                sn, s_sound = surnames[si]
-                given_chars, sound, meaning, penalty = given_opts[gi]
-                yield self._cand(
-                    sn, given_chars, s_sound, sound, meaning, w_sound, w_meaning, -penalty
-                )
+        def ranking(
+            n_pool: int,
+        ) -> tuple[
+            list[tuple[tuple[NameChar, ...], float, float, float]], list[tuple[float, int, int]]
+        ]:
+            # given names are scored once, then combined with each surname
+            given_opts: list[tuple[tuple[NameChar, ...], float, float, float]] = []
+            for c1, sm1, mm1 in first[:n_pool]:
+                # one-character given names (a small penalty: two characters are the norm)
+                given_opts.append(((c1,), _single_sound(sm1) * 0.85, mm1, -0.06))
+                for c2, _sm2, mm2 in second[:n_pool]:
+                    if c2.char == c1.char:
+                        continue
+                    if gender is None and {c1.gender, c2.gender} == {"f", "m"}:
+                        continue
+                    sound = _pair_sound(sm1, _sm2)
+                    given_opts.append(((c1, c2), sound, (mm1 + mm2) / 2, 0.0))
+            # rank (score, surname index, given index) first; build objects only for those examined
+            ranked: list[tuple[float, int, int]] = []
+            for si, (_sn, s_sound) in enumerate(surnames):
+                for gi, (given_chars, sound, meaning, penalty) in enumerate(given_opts):
+                    tone_bonus = 0.04 if tone_of(given_chars[-1].pinyin) in (1, 2) else 0.0
+                    score = (
+                        w_sound * (0.3 * s_sound + 0.7 * sound)
+                        + w_meaning * meaning
+                        + tone_bonus
+                        + penalty
+                    )
+                    ranked.append((score, si, gi))
+            ranked.sort(reverse=True)
+            return given_opts, ranked
+
+        memo: dict[
+            int,
+            tuple[
+                list[tuple[tuple[NameChar, ...], float, float, float]], list[tuple[float, int, int]]
+            ],
+        ] = {}
+
+        def candidates_for(n_pool: int) -> Iterator[_Candidate]:
+            if n_pool not in memo:
+                memo[n_pool] = ranking(n_pool)
+            given_opts, ranked = memo[n_pool]
+
+            def cands() -> Iterator[_Candidate]:
+                for _, si, gi in ranked:
+                    sn, s_sound = surnames[si]
+                    given_chars, sound, meaning, penalty = given_opts[gi]
+                    yield self._cand(
+                        sn, given_chars, s_sound, sound, meaning, w_sound, w_meaning, -penalty
+                    )
+
+            return cands()
 
         accepted: list[Suggestion] = []
         rejected: list[Rejection] = []
@@ -290,14 +311,17 @@ class NameSuggester:
         sur_uses: Counter[str] = Counter()
         failed: set[tuple[str, str]] = set()
         single_count = 0
-        # first pass keeps the list varied; if that leaves too few, relax the variety limits
-        for max_per_surname, max_char_uses, max_single in (
-            (max(2, math.ceil(request.count / 3)), 2, 2),
-            (request.count, 4, 3),
+        # The first pass keeps the list varied; if that leaves too few names, relax the
+        # variety limits, then widen the character pool (rare: e.g. every candidate second
+        # character shares the surname's initial).
+        for n_pool, max_per_surname, max_char_uses, max_single in (
+            (CHAR_POOL, max(2, math.ceil(request.count / 3)), 2, 2),
+            (CHAR_POOL, request.count, 4, 3),
+            (CHAR_POOL * 3, request.count, 4, 3),
         ):
             if len(accepted) >= request.count:
                 break
-            for cand in cands():
+            for cand in candidates_for(n_pool):
                 if len(accepted) >= request.count:
                     break
                 given = "".join(c.char for c in cand.given)
@@ -416,7 +440,7 @@ class NameSuggester:
                 )
             ),
         )
-        return first[:CHAR_POOL], second[:CHAR_POOL]
+        return first, second
 
     def _cand(
         self,
