@@ -123,3 +123,17 @@ def png_bytes(w: int = 64, h: int = 48, color: tuple[int, int, int] = (10, 120, 
     buf = io.BytesIO()
     Image.new("RGB", (w, h), color).save(buf, "PNG")
     return buf.getvalue()
+
+
+@pytest.fixture
+def libre(settings: Any) -> Iterator[Any]:
+    """Translation through a local LibreTranslate-compatible server (no models needed)."""
+    from qiao.translation import services
+    from tests.fakes import libretranslate_server
+
+    with libretranslate_server() as server:
+        settings.QIAO_TRANSLATE_ENGINES = ["libretranslate"]
+        settings.QIAO_LIBRETRANSLATE_URL = server.url
+        services.reset_service()
+        yield server
+    services.reset_service()
