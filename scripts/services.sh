@@ -80,6 +80,7 @@ JSON
       -master.port="$S3_MASTER_PORT" -volume.port="$S3_VOLUME_PORT" \
       -filer -filer.port="$S3_FILER_PORT" -s3 -s3.port="$S3PORT" -s3.config="$dir/s3.json" \
       -master.telemetry=false -master.volumeSizeLimitMB=64 -volume.max=0 \
+      -s3.port.iceberg=0 -s3.port.lance=0 \
       >"$dir/weed.log" 2>&1 &
     echo $! > "$dir/weed.pid"
     local ok=""

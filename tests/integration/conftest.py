@@ -250,6 +250,8 @@ def _with_db(url: str, name: str) -> str:
 @pytest.fixture(scope="session")
 def stack(request: pytest.FixtureRequest) -> Iterator[Stack]:
     missing = _missing()
+    if missing and os.environ.get("QIAO_REQUIRE_INTEGRATION") == "1":
+        pytest.fail("QIAO_REQUIRE_INTEGRATION=1 but unset: " + ", ".join(missing))
     if missing:
         pytest.skip("production-profile services not running (unset: " + ", ".join(missing)
                     + "); start them with: eval \"$(scripts/services.sh all)\"")
