@@ -527,11 +527,11 @@ def test_see_translation_of_a_note_in_another_language(make_user: Any, make_note
     reader = make_user(read_languages=["en"])
     client = as_user(reader)
     page = client.get(f"/notes/{note.pk}").content.decode()
-    assert f"/notes/{note.pk}/translation" in page and "See translation" in page
+    assert f"/notes/{note.pk}/translation" in page and ">Translate<" in page
     html = client.get(f"/notes/{note.pk}/translation", HTTP_HX_REQUEST="true").content.decode()
-    assert "hot pot" in html and "Machine translation from Chinese" in html
+    assert "hot pot" in html and "Translated from Chinese" in html and "Show original" in html
     zh_reader = as_user(make_user(read_languages=["zh"]))
-    assert "See translation" not in zh_reader.get(f"/notes/{note.pk}").content.decode()
+    assert ">Translate<" not in zh_reader.get(f"/notes/{note.pk}").content.decode()
 
 
 def test_see_translation_of_a_comment(make_user: Any, make_note: Any, libre: Any) -> None:
@@ -543,4 +543,4 @@ def test_see_translation_of_a_comment(make_user: Any, make_note: Any, libre: Any
     assert f"/comments/{comment.pk}/translation" in page
     html = client.get(f"/comments/{comment.pk}/translation",
                       HTTP_HX_REQUEST="true").content.decode()
-    assert "cat" in html and "Machine translation from Chinese" in html
+    assert "cat" in html and "Translated from Chinese" in html

@@ -17,7 +17,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from qiao.accounts.models import User
 from qiao.core.errors import Invalid
@@ -58,6 +58,41 @@ LANGUAGE_LABELS = {
 def language_label(code: str | None) -> str:
     base = (code or "").split("-")[0].lower()
     return str(LANGUAGE_LABELS.get(base, base or "?"))
+
+
+#: Language names inside sentences ("Translated from Chinese", "添加英文版本").
+LANGUAGE_IN_TEXT = {
+    "zh": pgettext_lazy("language name in a sentence", "Chinese"),
+    "en": pgettext_lazy("language name in a sentence", "English"),
+    "ja": pgettext_lazy("language name in a sentence", "Japanese"),
+    "ko": pgettext_lazy("language name in a sentence", "Korean"),
+    "fr": pgettext_lazy("language name in a sentence", "French"),
+    "de": pgettext_lazy("language name in a sentence", "German"),
+    "es": pgettext_lazy("language name in a sentence", "Spanish"),
+}
+
+
+def language_in_text(code: str | None) -> str:
+    base = (code or "").split("-")[0].lower()
+    return str(LANGUAGE_IN_TEXT.get(base, base or "?"))
+
+
+def translated_label(source: str | None, target: str | None, is_machine: bool = True) -> str:
+    """"Translated from Chinese", or "Author's English version" for a human version."""
+    if not is_machine:
+        return _("Author's %(lang)s version") % {"lang": language_in_text(target)}
+    return _("Translated from %(lang)s") % {"lang": language_in_text(source)}
+
+
+def lookup_language(viewer: User | None, language: str | None) -> str:
+    """"zh" or "en" when the reader may want to look words of this text up (it is not in
+    their first language); "" otherwise (no markup added)."""
+    from qiao.translation.services import reader_languages
+
+    base = (language or "").split("-")[0].lower()
+    if base not in ("zh", "en") or base == reader_languages(viewer)[0]:
+        return ""
+    return base
 
 
 def qs(params: dict[str, Any]) -> str:
@@ -153,16 +188,37 @@ class Card:
     cover: Picture | None
     liked: bool
     is_draft: bool = False
+    title: str = ""  # what the card shows: the note's title or the reader's version of it
+    title_lang: str = ""  # set when `title` is a translation
+
+
+def _card_titles(rows: list[Note], viewer: User | None) -> dict[int, Any]:
+    """Titles in the reader's language for notes in languages they do not read: the author's
+    version always, a machine one with auto-translate on. Only translations already stored
+    (one query, never an engine call: this renders lists)."""
+    from qiao.translation import services as translation
+
+    foreign = [n for n in rows if n.is_published
+               and translation.needs_translation(viewer, n.language)]
+    if not foreign:
+        return {}
+    auto = bool(viewer and viewer.auto_translate)
+    stored = translation.stored_versions(foreign, translation.target_for(viewer))
+    return {pk: r for pk, r in stored.items() if auto or not r.is_machine}
 
 
 def cards(rows: list[Note], viewer: User | None) -> list[Card]:
     liked = social.liked_note_ids(viewer, [n.pk for n in rows])
+    titles = _card_titles(rows, viewer)
     out = []
     for note in rows:
         images = list(note.images.all())
         cover = picture(images[0], default_alt(note)) if images else None
+        version = titles.get(note.pk)
         out.append(Card(note=note, cover=cover, liked=note.pk in liked,
-                        is_draft=not note.is_published))
+                        is_draft=not note.is_published,
+                        title=version.title if version else note.title,
+                        title_lang=version.target if version else ""))
     return out
 
 
@@ -174,6 +230,12 @@ class CommentRow:
     liked: bool
     can_delete: bool
     offer_translation: bool = False
+    auto_translate: bool = False  # fetch the translation as soon as the comment shows
+    lookup_lang: str = ""
+
+    @property
+    def block_id(self) -> str:
+        return f"ctext-{self.comment.pk}"
 
 
 def comments(rows: list[Comment], viewer: User | None, note_author_id: int | None = None
@@ -181,12 +243,15 @@ def comments(rows: list[Comment], viewer: User | None, note_author_id: int | Non
     from qiao.translation.services import needs_translation
 
     liked = social.liked_comment_ids(viewer, [c.pk for c in rows])
+    auto = bool(viewer and viewer.auto_translate)
     out = []
     for c in rows:
         # The comment's author may delete it, and so may the note's author when known.
         can_delete = viewer is not None and viewer.pk in (c.author_id, note_author_id)
+        offer = needs_translation(viewer, c.language)
         out.append(CommentRow(comment=c, liked=c.pk in liked, can_delete=can_delete,
-                              offer_translation=needs_translation(viewer, c.language)))
+                              offer_translation=offer, auto_translate=offer and auto,
+                              lookup_lang=lookup_language(viewer, c.language)))
     return out
 
 
@@ -225,16 +290,63 @@ def note_detail(note: Note, viewer: User | None) -> dict[str, Any]:
         "next_cursor": nxt,
         "viewer": viewer,
         "is_author": viewer is not None and viewer.pk == note.author_id,
-        "offer_translation": _offer_translation(note, viewer),
-        "auto_translate": bool(viewer and viewer.auto_translate),
+        **note_text(note, viewer),
+        "versions": author_versions(note) if viewer is not None
+        and viewer.pk == note.author_id else [],
     }
 
 
-def _offer_translation(note: Note, viewer: User | None) -> bool:
-    """A "See translation" button when the note is in a language the reader does not read."""
+def note_text(note: Note, viewer: User | None, *, rendered: Any = None,
+              unavailable: bool = False) -> dict[str, Any]:
+    """What the note's title and body block shows: the original with a "Translate" button
+    when the note is in a language the reader does not read, or the reader's version first
+    (the author's own always; a stored machine one with auto-translate on; with auto-translate
+    and nothing stored, the block fetches one as soon as it shows)."""
     from qiao.translation import services as translation
 
-    return note.is_published and translation.needs_translation(viewer, note.language)
+    offer = note.is_published and translation.needs_translation(viewer, note.language)
+    auto = bool(viewer and viewer.auto_translate)
+    if offer and rendered is None and not unavailable:
+        stored = translation.stored_versions([note], translation.target_for(viewer))
+        found = stored.get(note.pk)
+        if found is not None and (auto or not found.is_machine):
+            rendered = found
+    return {
+        "offer_translation": offer,
+        "tr_block_id": f"note-text-{note.pk}",
+        "rendered": rendered,
+        "tr_label": translated_label(rendered.source or note.language, rendered.target,
+                                     rendered.is_machine) if rendered else "",
+        "tr_auto": offer and auto and rendered is None and not unavailable,
+        "tr_unavailable": unavailable,
+        "lookup_lang": lookup_language(viewer, note.language),
+    }
+
+
+@dataclass
+class VersionOffer:
+    language: str
+    add_label: str
+    have_label: str
+    exists: bool
+
+
+def author_versions(note: Note) -> list[VersionOffer]:
+    """For the author: "Add English version" / "添加中文版本" (the platform's other main
+    languages than the note's), or their version with edit and remove."""
+    from qiao.translation.models import NoteVersion
+    from qiao.translation.services import detect
+
+    language = (note.language or detect(f"{note.title}\n{note.body}")).split("-")[0]
+    if language == "und":
+        return []
+    have = set(NoteVersion.objects.filter(note=note, is_machine=False)
+               .values_list("language", flat=True))
+    return [VersionOffer(code,
+                         _("Add %(lang)s version") % {"lang": language_in_text(code)},
+                         _("Your %(lang)s version") % {"lang": language_in_text(code)},
+                         code in have)
+            for code in settings.QIAO_CONTENT_LANGUAGES if code != language]
 
 
 # --- profile ----------------------------------------------------------------------------
@@ -252,13 +364,22 @@ def _cover(note: Note | None) -> Picture | None:
     return picture(images[0], default_alt(note)) if images else None
 
 
+def bio(owner: User, viewer: User | None) -> dict[str, Any]:
+    """The bio's "Translate" (fetched at once with auto-translate on) and word look-up."""
+    from qiao.translation.services import needs_translation
+
+    offer = bool(owner.bio) and needs_translation(viewer, owner.bio_language)
+    return {"offer": offer, "auto": offer and bool(viewer and viewer.auto_translate),
+            "lookup_lang": lookup_language(viewer, owner.bio_language)}
+
+
 def profile(owner: User, viewer: User | None, tab: str, cursor: str | None) -> dict[str, Any]:
     visible = social.can_see_profile_content(viewer, owner)
     context: dict[str, Any] = {
         "owner": owner, "tab": tab, "can_see": visible,
         "follow_state": social.follow_state(viewer, owner),
         "is_self": viewer is not None and viewer.pk == owner.pk,
-        "cards": [], "boards": [], "next_url": None,
+        "cards": [], "boards": [], "next_url": None, "bio": bio(owner, viewer),
     }
     if not visible:
         return context

@@ -216,15 +216,38 @@ def note_detail(request: HttpRequest, note_id: int) -> HttpResponse:
 @require_GET
 @pages
 def note_translation(request: HttpRequest, note_id: int) -> HttpResponse:
-    """The note in a language the reader reads (the author's version or a machine one)."""
+    """The note's text block with the reader's version first (the author's or a machine one)
+    and "Show original"; the original with a quiet "Translation unavailable" when no engine
+    can translate it."""
     from qiao.translation import services as translation
 
     viewer = _viewer(request)
     note = notes.get_note_for(viewer, note_id)
     target = translation.target_for(viewer, request.GET.get("lang") or None)
-    return _page(request, "web/note/_translation.html", {
-        "note": note, "rendered": translation.note_for_reader(note, target),
-        "source_name": present.language_label(note.language),
+    rendered = translation.note_for_reader(note, target)
+    return _page(request, "web/note/_text.html", {
+        "note": note, **present.note_text(note, viewer, rendered=rendered,
+                                          unavailable=rendered is None)})
+
+
+def _text_block(request: HttpRequest, *, block_id: str, css: str, original: str,
+                language: str | None, tr_url: str,
+                translate: Callable[[], dict[str, Any]]) -> HttpResponse:
+    """A comment's or bio's text with its translation first, or "Translation unavailable"."""
+    from qiao.core.errors import Unavailable
+
+    try:
+        result: dict[str, Any] | None = translate()
+    except (Invalid, Unavailable):
+        result = None
+    return _page(request, "web/tr/_text.html", {
+        "block_id": block_id, "css": css, "original": original, "orig_lang": language,
+        "lookup_lang": present.lookup_language(_viewer(request), language),
+        "translated": result["text"] if result else "",
+        "target": result["target"] if result else "",
+        "tr_label": present.translated_label(result["source"], result["target"])
+        if result else "",
+        "offer_translation": True, "tr_url": tr_url, "tr_unavailable": result is None,
     })
 
 
@@ -320,19 +343,94 @@ def comment_like(request: HttpRequest, comment_id: int) -> HttpResponse:
 @require_GET
 @pages
 def comment_translation(request: HttpRequest, comment_id: int) -> HttpResponse:
-    from qiao.core.errors import Unavailable
+    from qiao.social.models import Comment
     from qiao.translation import services as translation
 
     viewer = _viewer(request)
+    comment = Comment.objects.filter(pk=comment_id, is_removed=False).first()
+    if comment is None:
+        raise Http404(comment_id)
+    notes.get_note_for(viewer, comment.note_id)  # the reader must see the note
+    return _text_block(
+        request, block_id=f"ctext-{comment.pk}", css="comment-body", original=comment.body,
+        language=comment.language, tr_url=reverse("web:comment_translation", args=[comment.pk]),
+        translate=lambda: translation.comment_for_reader(viewer, comment_id,
+                                                         translation.target_for(viewer)))
+
+
+@require_GET
+@pages
+def bio_translation(request: HttpRequest, username: str) -> HttpResponse:
+    from qiao.translation import services as translation
+
+    viewer = _viewer(request)
+    owner = social.get_user(username, viewer)
+    if not owner.bio:
+        raise Http404(username)
+    return _text_block(
+        request, block_id="bio-text", css="profile-bio", original=owner.bio,
+        language=owner.bio_language, tr_url=reverse("web:bio_translation", args=[username]),
+        translate=lambda: translation.bio_for_reader(owner, translation.target_for(viewer)))
+
+
+@require_GET
+def lookup(request: HttpRequest) -> HttpResponse:
+    """Word look-up for learners (a popover fragment): pinyin and meanings of a Chinese word,
+    Chinese equivalents of an English one. Needs no translation model."""
+    from qiao.translation import services as translation
+
+    text = request.GET.get("text", "").strip()[:200]
     try:
-        result = translation.comment_for_reader(viewer, comment_id,
-                                                translation.target_for(viewer))
-    except (Invalid, Unavailable):
-        result = None
-    return _page(request, "web/note/_comment_translation.html", {
-        "result": result,
-        "source_name": present.language_label(result["source"]) if result else "",
-    })
+        entries = translation.lookup(text)[:4]
+    except Invalid:
+        entries = []
+    return _page(request, "web/_lookup.html", {"entries": entries, "text": text})
+
+
+@require_http_methods(["GET", "POST"])
+@member
+def note_version(request: HttpRequest, note_id: int, language: str) -> HttpResponse:
+    """The author's own version of their note in another language ("Add English version"),
+    pre-filled with a machine translation to edit."""
+    from qiao.translation import services as translation
+    from qiao.translation.models import NoteVersion
+
+    user: User = request.user  # type: ignore[assignment]
+    note = notes.get_own_note(user, note_id)
+    target = translation.target_for(user, language)
+    existing = NoteVersion.objects.filter(note=note, language=target, is_machine=False).exists()
+    fields: dict[str, list[str]] = {}
+    error = ""
+    if request.method == "POST":
+        values = {"title": request.POST.get("title", ""), "body": request.POST.get("body", "")}
+        try:
+            translation.save_author_version(user, note.pk, target, **values)
+        except Invalid as exc:
+            error, fields = exc.message, exc.fields
+        else:
+            return redirect("web:note", note_id=note.pk)
+        draft: dict[str, Any] = {**values, "machine": False}
+    else:
+        try:
+            draft = translation.prefill_version(user, note.pk, target)
+        except ValueError:  # the note's language is unknown: nothing to translate from
+            draft = {"title": "", "body": "", "machine": False}
+    name = present.language_in_text(target)
+    return _page(request, "web/note/version.html", {
+        "note": note, "language": target, "draft": draft, "exists": existing,
+        "heading": (_("Edit your %(lang)s version") if existing
+                    else _("Add %(lang)s version")) % {"lang": name},
+        "error": error, "fields": fields,
+    }, status=400 if error else 200)
+
+
+@require_POST
+@member
+def note_version_delete(request: HttpRequest, note_id: int, language: str) -> HttpResponse:
+    from qiao.translation import services as translation
+
+    translation.delete_author_version(request.user, note_id, language)  # type: ignore[arg-type]
+    return redirect("web:note", note_id=note_id)
 
 
 @require_POST
@@ -596,10 +694,20 @@ def welcome(request: HttpRequest) -> HttpResponse:
     }, status=400 if fields else 200)
 
 
+def _translation_ready() -> bool:
+    from qiao.translation import services as translation
+
+    try:
+        return translation.is_ready()
+    except Exception:  # noqa: BLE001 - a settings page never fails over this
+        return False
+
+
 def _settings_context(user: User, **extra: Any) -> dict[str, Any]:
     return {
         "content_languages": present.content_languages(),
         "blocked": social.blocked_users(user),
+        "translation_ready": _translation_ready(),
         "fields": {}, **extra,
     }
 

@@ -50,13 +50,46 @@ def avatar(user: Any, size: str = "sm") -> SafeString:
 _TOKEN_RE = re.compile(f"(?:{TOPIC_RE.pattern})|(?:{MENTION_RE.pattern})|(https?://[^\\s<]+)")
 
 
-@register.filter(needs_autoescape=False)
-def rich(text: str) -> SafeString:
-    """Escape note or comment text, then link #topics, @mentions and URLs; keep newlines."""
+_HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
+_EN_WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z]")
+
+
+def _word(word: str) -> str:
+    return f'<span class="w">{conditional_escape(word)}</span>'
+
+
+def _wrap_words(text: str, language: str) -> str:
+    """Escape `text`, wrapping each word a learner can look up in <span class="w">.
+
+    Chinese is segmented server-side (jieba re-cut to CC-CEDICT words, the same cut the
+    look-up uses, so tapping 火锅 looks up 火锅); English words are found by a pattern."""
+    if not text:
+        return ""
+    if language != "zh" or not _HAN_RE.search(text):
+        if language not in ("zh", "en"):
+            return str(conditional_escape(text))
+        out, pos = [], 0
+        for m in _EN_WORD_RE.finditer(text):
+            out += [str(conditional_escape(text[pos:m.start()])), _word(m.group())]
+            pos = m.end()
+        out.append(str(conditional_escape(text[pos:])))
+        return "".join(out)
+    from qiao.engines.translate.lookup import segment_words
+
+    out, pos = [], 0
+    for word, start, end in segment_words(text):
+        if _HAN_RE.search(word) or _EN_WORD_RE.fullmatch(word):
+            out += [str(conditional_escape(text[pos:start])), _word(word)]
+            pos = end
+    out.append(str(conditional_escape(text[pos:])))
+    return "".join(out)
+
+
+def _rich(text: str, language: str = "") -> SafeString:
     out: list[str] = []
     pos = 0
     for match in _TOKEN_RE.finditer(text or ""):
-        out.append(str(conditional_escape(text[pos:match.start()])))
+        out.append(_wrap_words(text[pos:match.start()], language))
         topic, mention, url = match.group(1), match.group(2), match.group(3)
         if topic:
             out.append(str(format_html('<a class="tag" href="{}?topic={}">#{}</a>',
@@ -68,8 +101,38 @@ def rich(text: str) -> SafeString:
             out.append(str(format_html('<a href="{}" rel="nofollow noopener ugc" '
                                        'target="_blank">{}</a>', url, url)))
         pos = match.end()
-    out.append(str(conditional_escape((text or "")[pos:])))
+    out.append(_wrap_words((text or "")[pos:], language))
     return mark_safe("".join(out).replace("\n", "<br>"))  # noqa: S308 - every part escaped
+
+
+@register.filter(needs_autoescape=False)
+def rich(text: str) -> SafeString:
+    """Escape note or comment text, then link #topics, @mentions and URLs; keep newlines."""
+    return _rich(text)
+
+
+@register.filter(needs_autoescape=False)
+def rich_words(text: str, language: str = "") -> SafeString:
+    """`rich`, with the words wrapped for look-up when `language` is "zh" or "en" (the view
+    passes "" when the reader needs no look-up: text in their own first language)."""
+    return _rich(text, language or "")
+
+
+@register.filter(needs_autoescape=False)
+def words(text: str, language: str = "") -> SafeString:
+    """Escaped plain text (a title) with its words wrapped for look-up."""
+    return mark_safe(_wrap_words(text or "", language or ""))  # noqa: S308 - escaped
+
+
+@register.filter
+def html_lang(code: str | None) -> str:
+    """A BCP 47 tag for a `lang` attribute: zh -> zh-Hans; "" for unknown."""
+    base = (code or "").split("-")[0].lower()
+    if not base or base == "und":
+        return ""
+    if base == "zh":
+        return "zh-Hant" if (code or "").lower().endswith("hant") else "zh-Hans"
+    return base
 
 
 @register.filter

@@ -148,6 +148,7 @@
   document.addEventListener("keydown", function (e) {
     if (e.key !== "ArrowLeft" && e.key !== "ArrowRight") return;
     var t = e.target;
+    if (t && t.classList && t.classList.contains("w")) return;  // word look-up moves instead
     if (t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.tagName === "SELECT" || t.isContentEditable)) return;
     var dlg = document.getElementById("overlay");
     var scope = dlg && dlg.open ? dlg : document;
@@ -342,8 +343,113 @@
     }
   });
 
+  // --- translations: "Show original" / "Show translation" without a reload --------------
+  document.addEventListener("click", function (e) {
+    var btn = e.target.closest && e.target.closest("[data-tr-toggle]");
+    if (!btn) return;
+    var block = btn.closest("[data-tr]");
+    var orig = block && block.querySelector(":scope > .tr-orig");
+    var alt = block && block.querySelector(":scope > .tr-alt");
+    if (!orig || !alt) return;
+    var showOriginal = orig.hidden;
+    orig.hidden = !showOriginal; alt.hidden = showOriginal;
+    block.classList.toggle("is-translated", !showOriginal);
+    btn.textContent = btn.getAttribute(showOriginal ? "data-translation" : "data-original");
+    btn.setAttribute("aria-pressed", showOriginal ? "true" : "false");
+    var note = block.querySelector(".tr-note"); if (note) note.hidden = showOriginal;
+    initWords(block);
+  });
+
+  // --- word look-up: tap, click or Enter on a word; Escape closes ------------------------
+  // The server wraps each word of text in a language the reader may be learning in
+  // <span class="w">; one word per block is in the tab order, arrow keys move between them.
+  var pop = null, popWord = null;
+  function closeLookup(refocus) {
+    if (!pop) return;
+    pop.remove(); pop = null;
+    if (popWord) {
+      popWord.classList.remove("is-on"); popWord.setAttribute("aria-expanded", "false");
+      if (refocus) popWord.focus({ preventScroll: true });
+    }
+    popWord = null;
+  }
+  function placeLookup() {
+    if (!pop || !popWord) return;
+    if (window.matchMedia("(max-width: 599px)").matches) { pop.style.top = ""; pop.style.left = ""; return; }
+    var r = popWord.getBoundingClientRect(), w = pop.offsetWidth, h = pop.offsetHeight;
+    var left = Math.max(8, Math.min(r.left, window.innerWidth - w - 8));
+    var top = r.bottom + 6;
+    if (top + h > window.innerHeight - 8 && r.top - h - 6 > 8) top = r.top - h - 6;
+    pop.style.left = left + "px"; pop.style.top = top + "px";
+  }
+  function openLookup(word, byKeyboard) {
+    var block = word.closest("[data-words]");
+    if (!block) return;
+    if (popWord === word) { closeLookup(byKeyboard); return; }
+    closeLookup(false);
+    popWord = word;
+    word.classList.add("is-on"); word.setAttribute("aria-expanded", "true");
+    pop = document.createElement("div");
+    pop.className = "lookup"; pop.id = "lookup"; pop.tabIndex = -1;
+    pop.setAttribute("role", "dialog");
+    pop.setAttribute("aria-label", word.textContent);
+    pop.innerHTML = '<p class="lookup-none">…</p>';
+    word.setAttribute("aria-controls", "lookup");
+    // Inside the note overlay (a modal <dialog>) the popover must live in the dialog.
+    (word.closest("dialog") || document.body).appendChild(pop);
+    placeLookup();
+    var mine = pop;
+    fetch(block.getAttribute("data-lookup") + "?text=" + encodeURIComponent(word.textContent),
+      { credentials: "same-origin" })
+      .then(function (r) { return r.text(); })
+      .then(function (html) {
+        if (pop !== mine) return;
+        pop.innerHTML = html;  // server-rendered and escaped
+        placeLookup();
+        if (byKeyboard) pop.focus({ preventScroll: true });
+      })
+      .catch(function () { if (pop === mine) closeLookup(false); toast(document.body.getAttribute("data-offline-text")); });
+  }
+  function initWords(root) {
+    var blocks = root.matches && root.matches("[data-words]") ? [root] : [];
+    root.querySelectorAll("[data-words]").forEach(function (b) { blocks.push(b); });
+    blocks.forEach(function (b) {
+      if (b.querySelector(".w[tabindex='0']")) return;
+      var first = b.querySelector(".w");
+      if (first) rove(first);
+    });
+  }
+  function rove(word) {
+    var block = word.closest("[data-words]");
+    block.querySelectorAll(".w[tabindex]").forEach(function (w) {
+      w.removeAttribute("tabindex"); w.removeAttribute("role"); w.removeAttribute("aria-haspopup");
+    });
+    word.tabIndex = 0; word.setAttribute("role", "button"); word.setAttribute("aria-haspopup", "dialog");
+  }
+  document.addEventListener("click", function (e) {
+    var t = e.target;
+    var word = t.closest && t.closest("[data-words] .w");
+    if (word && !t.closest("a")) { rove(word); openLookup(word, false); return; }
+    if (t.closest && t.closest("[data-lookup-close]")) { closeLookup(true); return; }
+    if (pop && !pop.contains(t)) closeLookup(false);
+  });
+  document.addEventListener("keydown", function (e) {
+    if (e.key === "Escape" && pop) { e.preventDefault(); e.stopPropagation(); closeLookup(true); return; }
+    var t = e.target;
+    if (!t.classList || !t.classList.contains("w")) return;
+    if (e.key === "Enter" || e.key === " ") { e.preventDefault(); openLookup(t, true); return; }
+    if (e.key === "ArrowRight" || e.key === "ArrowLeft") {
+      var all = Array.prototype.slice.call(t.closest("[data-words]").querySelectorAll(".w"));
+      var next = all[all.indexOf(t) + (e.key === "ArrowRight" ? 1 : -1)];
+      if (next) { e.preventDefault(); rove(next); next.focus(); if (pop) openLookup(next, false); }
+    }
+  }, true);
+  window.addEventListener("resize", function () { closeLookup(false); });
+  document.addEventListener("scroll", function () { placeLookup(); }, true);
+
   function init(root) {
     paint(root);
+    initWords(root);
     root.querySelectorAll("[data-carousel]").forEach(initCarousel);
     root.querySelectorAll("[data-compose]").forEach(initCompose);
     var wfs = root.matches && root.matches("[data-waterfall]") ? [root] : [];
