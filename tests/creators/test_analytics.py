@@ -19,7 +19,7 @@ The log (all times relative to now; days=7 unless said):
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -325,3 +325,24 @@ def test_page_for_a_new_account_has_no_numbers_yet(client: Any, make_user: Any) 
     assert "Nothing yet in this period" in html
     assert "No views on your notes in this period." in html
     assert html.count('class="cr-bar"') == 2 * 2 * 90  # views and engagement, wide and narrow
+
+
+def test_chart_geometry() -> None:
+    from qiao.creators.views import _nice_max, bar_chart
+
+    assert [_nice_max(v) for v in (0, 5, 11, 21, 101, 999)] == [4, 8, 12, 24, 120, 1000]
+    daily = [{"date": f"2026-11-{d:02d}", "impressions": v, "opens": v // 2}
+             for d, v in zip(range(20, 27), (0, 30, 60, 90, 120, 10, 5), strict=True)]
+    chart = bar_chart(daily, "impressions", "opens", "Views", "Opens")
+    plot_h = chart["ticks"][0]["y"] - chart["ticks"][-1]["y"]
+    assert chart["ticks"][-1]["value"] == 120  # axis top = the nice max
+    tallest = max(chart["bars"], key=lambda b: b["h"])
+    assert tallest["h"] == pytest.approx(plot_h)  # 120 of 120
+    assert chart["bars"][1]["h"] == pytest.approx(plot_h / 4)  # 30 of 120
+    assert chart["bars"][1]["oh"] == pytest.approx(plot_h / 8)  # 15 opens
+    assert chart["labels"][-1]["anchor"] == "middle"  # wide bars: centred under the bar
+    long = [{"date": (date(2026, 9, 1) + timedelta(days=i)).isoformat(), "impressions": i}
+            for i in range(90)]
+    chart = bar_chart(long, "impressions", None, "Views")
+    assert len(chart["labels"]) <= 8
+    assert chart["labels"][-1] == {"x": chart["right"], "anchor": "end", "text": "11/29"}

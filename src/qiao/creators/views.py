@@ -37,15 +37,15 @@ def _language_name(code: str) -> str:
 
 
 def _nice_max(value: float) -> int:
-    """The smallest 1/2/5 × 10^k at or above value (at least 4, so ticks are whole)."""
+    """A round axis top at or above value whose quarters are whole numbers (at least 4)."""
     if value <= 4:
         return 4
     power = 10 ** math.floor(math.log10(value))
-    for step in (1, 2, 2.5, 5, 10):
-        if step * power >= value:
-            top = step * power
-            return int(top if top % 4 == 0 or top >= 40 else math.ceil(top / 4) * 4)
-    return int(10 * power)  # pragma: no cover
+    for step in (1, 1.2, 1.6, 2, 2.4, 3.2, 4, 6, 8, 10):
+        top = step * power
+        if top >= value:
+            return int(math.ceil(top / 4) * 4)
+    return int(math.ceil(10 * power / 4) * 4)  # pragma: no cover
 
 
 def _short_date(d: date) -> str:
