@@ -29,13 +29,26 @@ def main(argv: list[str] | None = None) -> int:
                     help="append a results table to this markdown file (docs/BENCHMARKS.md)")
     ap.add_argument("--simulate", action="store_true",
                     help="also run the simulated-users evaluation")
+    ap.add_argument("--serving-notes", type=int, default=0,
+                    help="also time serving on a synthetic catalogue of this many notes")
+    ap.add_argument("--serving-events", type=int, default=0,
+                    help="events of that synthetic log (default: 2 per note)")
+    ap.add_argument("--only-serving", action="store_true",
+                    help="skip the public-data runs (with --serving-notes)")
     args = ap.parse_args(argv)
     models = tuple(m for m in args.models.split(",") if m)
     unknown = set(models) - set(ALL_MODELS)
     if unknown:
         ap.error(f"unknown models: {sorted(unknown)}")
-    run_recommend_benchmark(args.data, models=models, time_split=not args.no_time_split,
-                            out=lambda s: print(s, flush=True), append_md=args.append_md)
+    if not args.only_serving:
+        run_recommend_benchmark(args.data, models=models, time_split=not args.no_time_split,
+                                out=lambda s: print(s, flush=True), append_md=args.append_md)
+    if args.serving_notes:
+        from qiao.engines.recommend.bench import run_serving_benchmark
+
+        n = args.serving_notes
+        run_serving_benchmark(n, max(1000, n // 10), args.serving_events or 2 * n,
+                              out=lambda s: print(s, flush=True))
     if args.simulate:
         from qiao.engines.recommend.simulate import run_simulation
 

@@ -863,42 +863,49 @@ class Recommender:
 
     def _rerank(self, c: np.ndarray, srcs: np.ndarray, s: np.ndarray, ctx: UserContext
                 ) -> list[ScoredNote]:
+        """Greedy diversity re-ranking: at each position the best remaining note whose author
+        has < max_per_author_in_10 (hard) and whose topic has < max_per_topic_in_10 (soft)
+        notes among the previous 9, preferring a fresh note / a note in the user's other
+        language while their shares are below target."""
         cfg = self.config
         order = np.argsort(-s, kind="stable")
-        pool = [int(i) for i in order]
-        primary = ctx.languages[0] if ctx.languages else None
+        cj = c[order].tolist()
+        auth = self.authors[c[order]].tolist()
+        src = srcs[order].tolist()
+        score = s[order].tolist()
+        topic = [self.topics[j][0] if self.topics[j] else None for j in cj]
         others = set(ctx.languages[1:])
+        is_other = [bool(others) and self.lang[j] in others for j in cj]
+        is_fresh = [x == 5 for x in src]
+        left_other = sum(is_other)
+        left_fresh = sum(is_fresh)
+        pool = list(range(len(cj)))
         out: list[ScoredNote] = []
-        recent_auth: list[int] = []
-        recent_topic: list[str | None] = []
+        win_a: list[int] = []
+        win_t: list[str | None] = []
         n_other = 0
         n_fresh = 0
         limit = min(cfg.ranked_list_len, len(pool))
+        cap_a, cap_t = cfg.max_per_author_in_10, cfg.max_per_topic_in_10
         while pool and len(out) < limit:
             pos = len(out)
-            want_other = bool(others) and n_other < cfg.cross_language_share * (pos + 1) - 0.5
-            want_fresh = n_fresh < cfg.exploration_share * (pos + 1) - 0.5
+            want_other = left_other > 0 and n_other < cfg.cross_language_share * (pos + 1) - 0.5
+            want_fresh = left_fresh > 0 and n_fresh < cfg.exploration_share * (pos + 1) - 0.5
             pick = -1
             fallback = -1
             for qi, i in enumerate(pool):
-                j = int(c[i])
-                a = int(self.authors[j])
-                if recent_auth[-9:].count(a) >= cfg.max_per_author_in_10 and a >= 0:
+                a = auth[i]
+                if a >= 0 and win_a.count(a) >= cap_a:
                     continue
-                tp = self.topics[j][0] if self.topics[j] else None
-                if tp is not None and recent_topic[-9:].count(tp) >= cfg.max_per_topic_in_10:
+                tp = topic[i]
+                if tp is not None and win_t.count(tp) >= cap_t:
                     if fallback < 0:
                         fallback = qi
                     continue
                 if fallback < 0:
                     fallback = qi
-                if want_fresh and srcs[i] == 5:
-                    pick = qi
-                    break
-                if want_other and self.lang[j] in others:
-                    pick = qi
-                    break
-                if not want_fresh and not want_other:
+                if (want_fresh and is_fresh[i]) or (want_other and is_other[i]) or (
+                        not want_fresh and not want_other):
                     pick = qi
                     break
                 if qi > 200:
@@ -908,14 +915,18 @@ class Recommender:
             if pick < 0:  # only authors at their cap remain
                 break
             i = pool.pop(pick)
-            j = int(c[i])
-            out.append(ScoredNote(int(self.note_ids[j]), float(s[i]), SOURCES[int(srcs[i])]))
-            recent_auth.append(int(self.authors[j]))
-            recent_topic.append(self.topics[j][0] if self.topics[j] else None)
-            if primary is not None and self.lang[j] in others:
+            out.append(ScoredNote(int(self.note_ids[cj[i]]), float(score[i]), SOURCES[src[i]]))
+            win_a.append(auth[i])
+            win_t.append(topic[i])
+            if len(win_a) > 9:
+                win_a.pop(0)
+                win_t.pop(0)
+            if is_other[i]:
                 n_other += 1
-            if srcs[i] == 5:
+                left_other -= 1
+            if is_fresh[i]:
                 n_fresh += 1
+                left_fresh -= 1
         return out
 
     def recommend(self, ctx: UserContext, k: int = 20, exclude: Iterable[int] = ()
