@@ -1,9 +1,9 @@
 """Creator analytics: what happened to an account's notes over the last 7, 28 or 90 days.
 
-Every number comes from a handful of aggregate queries over the engagement log (joined to the
-reader and the note in the database through `EventFact`), never from a Python loop over
-events. Python only reshapes the few grouped rows that come back (≤ 90 days, ≤ a few dozen
-language groups, ≤ `top` notes). docs/creators.md defines each metric exactly.
+Every number comes from two aggregate statements over the engagement log (joined to the
+reader and the note in the database), never from a Python loop over events. Python only
+reshapes the few grouped rows that come back (≤ 90 days × 10 kinds, ≤ a few dozen language
+groups, ≤ `top` notes). docs/creators.md defines each metric exactly.
 
 Only the author sees their analytics: `account_analytics` serves the caller's own account and
 `note_analytics` goes through `notes.services.get_own_note` (403 for a note the caller can see
@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from qiao.accounts.models import User
 from qiao.core.errors import Forbidden, Invalid, NotAuthenticated
-from qiao.creators.models import EventFact
+from qiao.events.models import EngagementEvent
 from qiao.notes.models import Note
 from qiao.notes.services import get_own_note
 from qiao.social.models import Follow
@@ -101,22 +101,27 @@ def _as_date(value: Any) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
-def _facts(p: Period) -> QuerySet[EventFact]:
+def _facts(p: Period) -> QuerySet[EngagementEvent]:
     """Events in the period (the caller narrows to an author or a note)."""
-    return EventFact.objects.filter(created_at__gte=p.start, created_at__lte=p.end)
+    return EngagementEvent.objects.filter(created_at__gte=p.start, created_at__lte=p.end)
 
 
 # --- reader x note pairs ---------------------------------------------------------------
 #
 # Cross-language reach depends on the pair (reader, note): the reader's languages and the
 # note's language. Joining every event (100k rows) to its user and note and testing that on
-# each is what made a first version slow, so the work is done on pairs instead, in one SQL
-# statement: the ORM groups the period's events by (user_id, note_id) -- one index-only pass
-# over the covering index of migration 0003 -- and the outer query joins those pairs (tens of
-# thousands at most, not events) to the reader and the note. Because a pair is one reader and
-# one note, "distinct readers of a note" is a count of pairs. The pairs are a common table
-# expression used three times (totals, audience groups, top notes); SQLite and PostgreSQL
-# both materialise a CTE that is referenced more than once, so the events are read once.
+# each is what made a first version slow, so the work is done on pairs, in one SQL statement
+# of materialised common table expressions:
+#
+#   p   the period's events grouped by (user_id, note_id) by the ORM -- one index-only pass
+#       over the covering index of migration 0003; tens of thousands of rows at most
+#   ul  each reader's languages as JSON text, once per reader;  nl  each note's language
+#   r   p joined to ul and nl, with is_cross and is_translated per pair
+#   ru  r rolled up per reader, so distinct-people counts are plain SUMs
+#
+# and three parts in one row layout (UNION ALL): totals over ru, audience groups over ru, the
+# top notes over r. Because a pair is one reader and one note, "distinct readers of a note" is
+# a count of pairs.
 #
 # Raw SQL here only glues together ORM-compiled SQL and fixed fragments: every value is a
 # query parameter and every interpolated name is a constant of this module or a model's
@@ -126,7 +131,7 @@ PAIR_COUNTS = {"views": VIEW, "impressions": Q(kind="impression"), "engagements"
                "engager": ENGAGER}
 
 
-def _pairs_sql(qs: QuerySet[EventFact]) -> tuple[str, list[Any]]:
+def _pairs_sql(qs: QuerySet[EngagementEvent]) -> tuple[str, list[Any]]:
     inner = (
         qs.order_by().values("user_id", "note_id")
         .annotate(**{k: Count("id", filter=f) for k, f in PAIR_COUNTS.items()},
@@ -136,7 +141,7 @@ def _pairs_sql(qs: QuerySet[EventFact]) -> tuple[str, list[Any]]:
     return sql, list(params)
 
 
-def _readers_ctes(qs: QuerySet[EventFact]) -> tuple[str, list[Any]]:
+def _readers_ctes(qs: QuerySet[EngagementEvent]) -> tuple[str, list[Any]]:
     """Common table expressions ending in `r`: the pairs with `langs`, `ui`, `nl`, `nid`,
     `is_cross` and `is_translated`.
 
@@ -202,12 +207,12 @@ def _ratio(num: float | int | None, den: float | int | None) -> float | None:
 _T, _N = "CAST(NULL AS VARCHAR(200))", "CAST(NULL AS BIGINT)"
 
 
-def _report_rows(qs: QuerySet[EventFact], *, order: str, top: int
+def _report_rows(qs: QuerySet[EngagementEvent], *, order: str, top: int
                  ) -> list[dict[str, Any]]:
     return _fetch(*_report_sql(qs, order=order, top=top))
 
 
-def _report_sql(qs: QuerySet[EventFact], *, order: str, top: int
+def _report_sql(qs: QuerySet[EngagementEvent], *, order: str, top: int
                 ) -> tuple[str, list[Any]]:
     ctes, params = _readers_ctes(qs)
     order_sql = ("engagements DESC, impressions DESC" if order == "engagement"
@@ -248,7 +253,7 @@ def _report_sql(qs: QuerySet[EventFact], *, order: str, top: int
     return sql, [*params, top]
 
 
-def _by_day_and_kind(qs: QuerySet[EventFact], p: Period
+def _by_day_and_kind(qs: QuerySet[EngagementEvent], p: Period
                      ) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
     """The daily series and the per-kind totals, from one pass grouped by (day, kind).
 
@@ -379,7 +384,7 @@ def _top_notes(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def _report(qs: QuerySet[EventFact], p: Period, *, order: str = "views",
+def _report(qs: QuerySet[EngagementEvent], p: Period, *, order: str = "views",
             top: int = TOP_NOTES) -> dict[str, Any]:
     rows = _report_rows(qs, order=order, top=top)
     total = next(r for r in rows if r["part"] == "total")
