@@ -15,6 +15,10 @@ from qiao.notes.services import list_notes, visible_notes
 from qiao.social.models import Follow
 
 
+#: How many of the newest visible notes the untrained fallback ranks by engagement.
+FALLBACK_POOL = 1000
+
+
 def for_you(viewer: User | None, *, cursor: str | None = None, limit: int = 20
             ) -> tuple[list[Note], str | None]:
     """Personal discovery feed. Until a recommender model is trained: recent notes ranked by
@@ -28,9 +32,14 @@ def for_you(viewer: User | None, *, cursor: str | None = None, limit: int = 20
     pos = decode_cursor(cursor)
     offset = int(pos[0]) if pos else 0
     since = timezone.now() - timedelta(days=30)
-    qs = visible_notes(viewer).filter(published_at__gte=since)
+    recent = visible_notes(viewer).filter(published_at__gte=since)
     if viewer is not None and viewer.is_authenticated:
-        qs = qs.exclude(author=viewer)
+        recent = recent.exclude(author=viewer)
+    # Rank only the newest FALLBACK_POOL notes (walked on the recent-notes index): the cost
+    # stays flat however big the site grows, instead of sorting every note of the month.
+    pool = list(recent.order_by("-published_at", "-id").values_list("pk", flat=True)
+                [:FALLBACK_POOL])
+    qs = Note.objects.filter(pk__in=pool)
     score = ExpressionWrapper(
         F("like_count") + 2 * F("collect_count") + 3 * F("comment_count"),
         output_field=FloatField(),
