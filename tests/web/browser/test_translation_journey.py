@@ -87,3 +87,39 @@ def test_phone_reader_with_auto_translate_sees_the_translation_first(
     expect(page.locator("#lookup")).to_contain_text("māo")
     shot(page, "7c-phone-lookup")
     assert not page.errors
+
+
+def test_author_publishes_an_english_version_and_a_reader_sees_it_first(
+        new_page: Any, shot: Any, libre: Any) -> None:
+    author = UserFactory(display_name="小林", read_languages=["zh"], ui_language="zh-hans")
+    note = make_note(author, title="我喜欢火锅", body="周末和朋友吃火锅。")
+    page = new_page(user=author, locale="zh-CN")
+    page.goto(f"/notes/{note.pk}")
+    page.get_by_role("link", name="添加英文版本").click()
+    expect(page).to_have_url(re.compile(rf"/notes/{note.pk}/versions/en$"))
+    title = page.get_by_label("标题")
+    expect(title).to_have_value("[en] I like hot pot")  # the machine draft to edit
+    title.fill("I love hot pot")
+    page.get_by_label("正文").fill("Hot pot with friends at the weekend.")
+    shot(page, "7d-author-version-form")
+    page.get_by_role("button", name="保存版本").click()
+    expect(page).to_have_url(re.compile(rf"/notes/{note.pk}$"))
+    expect(page.locator(".version-have")).to_contain_text("你的英文版本")
+
+    reader = new_page(user=UserFactory(read_languages=["en"]))
+    reader.goto("/")
+    card = reader.locator("[data-card]", has_text="I love hot pot")
+    expect(card).to_be_visible()
+    card.locator("a.card-link").click()  # opens in the overlay
+    dialog = reader.locator("#overlay")
+    text = dialog.locator(f"#note-text-{note.pk}")
+    expect(text.locator(".tr-label")).to_have_text("Author's English version")
+    expect(text.locator(".tr-alt .note-body")).to_have_text("Hot pot with friends at the weekend.")
+    text.get_by_role("button", name="Show original").click()
+    text.locator(".tr-orig .w", has_text=re.compile("^朋友$")).click()
+    expect(dialog.locator("#lookup")).to_contain_text("péngyou")
+    shot(reader, "7e-overlay-author-version-lookup")
+    reader.keyboard.press("Escape")  # closes the popover, not the overlay
+    expect(dialog.locator("#lookup")).to_have_count(0)
+    expect(dialog).to_be_visible()
+    assert not page.errors and not reader.errors
