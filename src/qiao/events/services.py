@@ -50,3 +50,35 @@ def log_event(user_id: int | None, note_id: int | None, kind: str, *,
                                      value=value, surface=surface)])
     except DatabaseError:  # the log is best-effort; the like itself already committed
         logger.warning("could not log %s event", kind, exc_info=True)
+
+
+def log_impressions(user_id: int | None, notes: Iterable[object], *, surface: str,
+                    first_rank: int = 0) -> None:
+    """One impression per note shown in a feed page, with its rank as `value` (what the
+    ranker learns shown-and-skipped from). Anonymous visitors are not logged."""
+    if user_id is None:
+        return
+    rows = [EventIn(kind="impression", note_id=getattr(n, "pk", None),
+                    author_id=getattr(n, "author_id", None), value=float(first_rank + i),
+                    surface=surface) for i, n in enumerate(notes)]
+    try:
+        log_events(user_id, rows)
+    except DatabaseError:
+        logger.warning("could not log impressions", exc_info=True)
+
+
+def log_open(user_id: int | None, note: object, *, surface: str = "") -> None:
+    """A note opened (page or overlay): an `open` event, and the note's view count."""
+    from django.db.models import F
+
+    from qiao.notes.models import Note
+
+    note_id = getattr(note, "pk", None)
+    author_id = getattr(note, "author_id", None)
+    try:
+        Note.objects.filter(pk=note_id).update(view_count=F("view_count") + 1)
+        if user_id is not None and user_id != author_id:
+            log_events(user_id, [EventIn(kind="open", note_id=note_id, author_id=author_id,
+                                         surface=surface)])
+    except DatabaseError:
+        logger.warning("could not log an open", exc_info=True)

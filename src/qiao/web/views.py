@@ -32,6 +32,7 @@ from qiao.core.errors import (
     ServiceError,
 )
 from qiao.core.ratelimit import check_rate, client_ip
+from qiao.events.services import log_impressions, log_open
 from qiao.feed import services as feed
 from qiao.notes import services as notes
 from qiao.notes.models import MAX_IMAGES, Note
@@ -144,6 +145,8 @@ def _feed_page(request: HttpRequest) -> tuple[list[Note], str | None, dict[str, 
     else:
         rows, nxt = feed.for_you(viewer, cursor=cursor, limit=20)
         params = {}
+    surface = "topic" if topic else ("following" if params.get("feed") else "for_you")
+    log_impressions(viewer.pk if viewer else None, rows, surface=surface)
     return rows, nxt, params
 
 
@@ -207,6 +210,8 @@ def search(request: HttpRequest) -> HttpResponse:
 def note_detail(request: HttpRequest, note_id: int) -> HttpResponse:
     viewer = _viewer(request)
     note = notes.get_note_for(viewer, note_id)
+    log_open(viewer.pk if viewer else None, note,
+             surface="overlay" if _is_htmx(request) else "page")
     context = present.note_detail(note, viewer)
     if _is_htmx(request):
         return _page(request, "web/note/_detail.html", {**context, "in_overlay": True})
