@@ -157,3 +157,20 @@ def test_train_command_versions_and_rollback(platform: dict[str, Any], settings:
     assert registry().current() == second
     call_command("train", "--rollback")
     assert registry().current() == first
+
+
+def test_shown_notes_are_not_shown_again_and_the_feed_never_runs_dry(
+    platform: dict[str, Any], make_user: Any, client: Any
+) -> None:
+    _train()
+    reader = make_user(interests=["cats"], read_languages=["en"])
+    client.force_login(reader)
+    for _ in range(2):
+        client.get("/")  # each visit logs impressions for the cards it shows
+    first = set(EngagementEvent.objects.filter(user_id=reader.pk, kind="impression")
+                .values_list("note_id", flat=True))
+    assert len(first) >= 30  # the second visit showed new notes, not the same twenty
+    for _ in range(4):
+        response = client.get("/")
+        assert response.status_code == 200
+        assert response.content.decode().count("data-card") >= 20

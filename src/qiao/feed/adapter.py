@@ -12,10 +12,12 @@ import logging
 import secrets
 import threading
 import time
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import caches
+from django.utils import timezone
 
 from qiao.accounts.models import User
 from qiao.core.errors import Invalid
@@ -29,6 +31,8 @@ logger = logging.getLogger("qiao.feed")
 SYNC_EVERY = 15.0  # seconds between checks for a new model version and new notes
 LIST_TTL = 30 * 60
 POSITIVE_KINDS = ("like", "collect", "open", "comment", "share")
+SEEN_DAYS = 3
+SEEN_MAX = 300
 
 _lock = threading.Lock()
 _state: dict[str, Any] = {"rec": None, "version": None, "checked": 0.0, "synced_ts": 0.0}
@@ -89,11 +93,17 @@ def user_context(viewer: User | None) -> UserContext:
     following = set(Follow.objects.filter(follower=viewer, status=Follow.Status.ACCEPTED)
                     .values_list("followee_id", flat=True))
     own = set(Note.objects.filter(author=viewer).values_list("pk", flat=True))
+    # Notes shown in the last days are not shown again (an endless feed, like the apps it
+    # imitates); the few hundred newest impressions are enough.
+    shown = set(EngagementEvent.objects.filter(
+        user_id=viewer.pk, kind="impression",
+        created_at__gte=timezone.now() - timedelta(days=SEEN_DAYS),
+    ).order_by("-id").values_list("note_id", flat=True)[:SEEN_MAX])
     return UserContext(
         user_id=viewer.pk, interests=list(viewer.interests or []),
         languages=[x.split("-")[0] for x in (viewer.read_languages or [])] or ["en"],
         following=following, blocked_authors=blocked_user_ids(viewer) | {viewer.pk},
-        hidden={h for h in hidden if h}, seen=liked_or_collected | own,
+        hidden={h for h in hidden if h}, seen=liked_or_collected | own | shown,
         recent_positive_note_ids=list(dict.fromkeys(reversed(recent))), now=time.time(),
     )
 

@@ -14,7 +14,6 @@ from qiao.notes.models import Note
 from qiao.notes.services import list_notes, visible_notes
 from qiao.social.models import Follow
 
-
 #: How many of the newest visible notes the untrained fallback ranks by engagement.
 FALLBACK_POOL = 1000
 
@@ -26,8 +25,22 @@ def for_you(viewer: User | None, *, cursor: str | None = None, limit: int = 20
     from qiao.feed import adapter
 
     ranked = adapter.recommend_page(viewer, cursor=cursor, limit=limit)
-    if ranked is not None:
+    if ranked is not None and (cursor or len(ranked[0]) >= limit):
         return ranked
+    if ranked is not None:
+        # The model ran out of unseen notes for this viewer: top the first page up from
+        # the engagement-ranked fallback, so the feed never looks empty.
+        rows, nxt = ranked
+        fill, _fill_next = _fallback(viewer, None, limit)
+        have = {n.pk for n in rows}
+        rows = rows + [n for n in fill if n.pk not in have][: limit - len(rows)]
+        return rows, nxt  # the model's cursor only: the two cursor formats never mix
+    return _fallback(viewer, cursor, limit)
+
+
+def _fallback(viewer: User | None, cursor: str | None, limit: int
+              ) -> tuple[list[Note], str | None]:
+    """Recent notes ranked by engagement and onboarding interests (no model needed)."""
     limit = max(1, min(limit, 50))
     pos = decode_cursor(cursor)
     offset = int(pos[0]) if pos else 0
