@@ -360,6 +360,23 @@
     initWords(block);
   });
 
+  // After "Translate" is pressed, the block is swapped: keep the keyboard focus on its bar.
+  var trPending = null;
+  document.addEventListener("htmx:beforeRequest", function (e) {
+    var elt = e.detail.elt, ev = e.detail.requestConfig && e.detail.requestConfig.triggeringEvent;
+    if (elt && elt.classList && elt.classList.contains("tr-btn") && ev && ev.type === "click") {
+      trPending = elt.closest("[data-tr]").id;
+    }
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    if (!trPending) return;
+    var block = document.getElementById(trPending); trPending = null;
+    var target = block && (block.querySelector("[data-tr-toggle]") || block.querySelector(".tr-unavailable"));
+    if (!target) return;
+    if (!target.matches("button")) target.tabIndex = -1;
+    target.focus({ preventScroll: true });
+  });
+
   // --- word look-up: tap, click or Enter on a word; Escape closes ------------------------
   // The server wraps each word of text in a language the reader may be learning in
   // <span class="w">; one word per block is in the tab order, arrow keys move between them.
