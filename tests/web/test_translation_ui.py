@@ -8,11 +8,21 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from django.test import Client
 
 from qiao.social import services as social
 from qiao.translation import services
 from qiao.translation.models import CachedTranslation, NoteVersion
+
+
+@pytest.fixture(autouse=True)
+def _dictionary_loaded() -> None:
+    """Pages wrap Chinese words once jieba + CC-CEDICT are loaded (in a thread on first
+    use); load them now so every page here has tappable words."""
+    from qiao.web.templatetags.qiao_web import segmenter_ready
+
+    segmenter_ready(wait=True)
 
 
 def as_user(user: Any) -> Client:

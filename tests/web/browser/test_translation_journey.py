@@ -16,6 +16,15 @@ from tests.factories import UserFactory, make_note
 pytestmark = pytest.mark.browser
 
 
+@pytest.fixture(autouse=True)
+def _dictionary_loaded() -> None:
+    """Pages wrap Chinese words once jieba + CC-CEDICT are loaded (in a thread on first
+    use); load them now so every page here has tappable words."""
+    from qiao.web.templatetags.qiao_web import segmenter_ready
+
+    segmenter_ready(wait=True)
+
+
 def test_english_reader_translates_a_chinese_note_and_looks_up_a_word(
         new_page: Any, shot: Any, libre: Any) -> None:
     author = UserFactory(display_name="小林", read_languages=["zh"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from typing import Any
 
 from django import template
@@ -58,6 +59,32 @@ def _word(word: str) -> str:
     return f'<span class="w">{conditional_escape(word)}</span>'
 
 
+_warming = threading.Lock()
+_warm_started = False
+
+
+def segmenter_ready(wait: bool = False) -> bool:
+    """Whether jieba and CC-CEDICT are loaded (2–4 s and ~200 MB, once per process).
+
+    The first page that needs them starts loading them in a thread and is rendered without
+    word wrapping, so no reader waits for the dictionary; pages after that have tappable
+    words. `wait=True` loads them now (tests, warm-up)."""
+    global _warm_started
+    from qiao.engines.translate import lookup
+
+    if lookup.get_cedict.cache_info().currsize and lookup._jieba.cache_info().currsize:
+        return True
+    if wait:
+        lookup.segment_words("火锅")
+        return True
+    with _warming:
+        if not _warm_started:
+            _warm_started = True
+            threading.Thread(target=lookup.segment_words, args=("火锅",), daemon=True,
+                             name="qiao-lookup-warmup").start()
+    return False
+
+
 def _wrap_words(text: str, language: str) -> str:
     """Escape `text`, wrapping each word a learner can look up in <span class="w">.
 
@@ -65,6 +92,8 @@ def _wrap_words(text: str, language: str) -> str:
     look-up uses, so tapping 火锅 looks up 火锅); English words are found by a pattern."""
     if not text:
         return ""
+    if language == "zh" and not segmenter_ready():
+        language = "en"  # English words only until the dictionary has loaded
     if language != "zh" or not _HAN_RE.search(text):
         if language not in ("zh", "en"):
             return str(conditional_escape(text))
