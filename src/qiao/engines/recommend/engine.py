@@ -320,16 +320,20 @@ class Recommender:
         # cursor key -> (ranked list, the session positives it was ranked with)
         self._fresh_cache: tuple[tuple[int, int], np.ndarray, sp.csr_matrix] | None = None
         self._lock = threading.Lock()  # guards the cursor cache (web servers use threads)
+        # add_notes/remove_notes swap several arrays; ranking must not see them half-done
+        self._model_lock = threading.RLock()
         self._cache: OrderedDict[str, tuple[list[ScoredNote], tuple[int, ...]]] = OrderedDict()
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
         state.pop("_lock", None)
+        state.pop("_model_lock", None)
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
         self._lock = threading.Lock()
+        self._model_lock = threading.RLock()
 
     # ------------------------------------------------------------------ training
     @classmethod
@@ -850,6 +854,10 @@ class Recommender:
     def rank(self, ctx: UserContext, exclude: Iterable[int] = ()) -> list[ScoredNote]:
         """The full re-ranked list (up to config.ranked_list_len notes) for this user now."""
         assert self.comp is not None, "train or load a model first"
+        with self._model_lock:
+            return self._rank(ctx, exclude)
+
+    def _rank(self, ctx: UserContext, exclude: Iterable[int]) -> list[ScoredNote]:
         now = ctx.now if ctx.now is not None else self.t_ref
         hist = self._history(ctx)
         bad = {self.note_index[x] for x in (set(ctx.hidden) | set(ctx.seen) | set(exclude))
@@ -984,7 +992,11 @@ class Recommender:
     def add_notes(self, notes: Iterable[NoteInfo]) -> None:
         """Make new notes recommendable now (scored from content; collaborative vector from
         content neighbours; the fresh source gives them exploration impressions)."""
-        idx = self._append_notes(list(notes))
+        with self._model_lock:
+            self._add_notes(list(notes))
+
+    def _add_notes(self, notes: list[NoteInfo]) -> None:
+        idx = self._append_notes(notes)
         if not idx:
             return
         docs = [note_tokens(self.topics[j], self._notes_text[j]) for j in idx]
@@ -1006,10 +1018,11 @@ class Recommender:
 
     def remove_notes(self, note_ids: Iterable[int]) -> None:
         """Deleted or moderated notes: never recommended again."""
-        for x in note_ids:
-            j = self.note_index.get(x)
-            if j is not None:
-                self.removed[j] = True
+        with self._model_lock:
+            for x in note_ids:
+                j = self.note_index.get(x)
+                if j is not None:
+                    self.removed[j] = True
 
     # ------------------------------------------------------------------ evaluation helper
     def score_histories(self, hists: list[np.ndarray], batch: int = 256) -> Iterable[np.ndarray]:
