@@ -63,7 +63,7 @@ def test_english_reader_translates_a_chinese_note_and_looks_up_a_word(
     ctext = page.locator(f"#ctext-{comment.pk}")
     ctext.get_by_role("button", name="Translate").click()
     expect(ctext.locator(".tr-alt")).to_contain_text("like")
-    expect(ctext.get_by_role("button", name="Show original")).to_be_visible()
+    expect(ctext.get_by_role("button", name="Show original")).to_be_focused()
 
     # Keyboard: the block is one tab stop (the last word used); arrows move, Enter opens.
     word = text.locator(".tr-orig .w[tabindex='0']")
