@@ -132,3 +132,27 @@ def test_author_publishes_an_english_version_and_a_reader_sees_it_first(
     expect(dialog.locator("#lookup")).to_have_count(0)
     expect(dialog).to_be_visible()
     assert not page.errors and not reader.errors
+
+
+def test_chinese_reader_with_auto_translate_reads_english_in_chinese(
+        new_page: Any, shot: Any, libre: Any) -> None:
+    author = UserFactory(display_name="Sam", read_languages=["en"], bio="I like hot pot",
+                         bio_language="en")
+    note = make_note(author, title="I like hot pot", body="Hot pot is delicious, I like cat")
+    social.add_comment(UserFactory(read_languages=["en"]), note.pk, "I like hot pot too")
+    reader = UserFactory(read_languages=["zh"], ui_language="zh-hans", auto_translate=True)
+    page = new_page(user=reader, locale="zh-CN")
+    page.goto(f"/notes/{note.pk}")
+    text = page.locator(f"#note-text-{note.pk}")
+    expect(text.locator(".tr-label")).to_have_text("译自英文")
+    expect(text.locator(".tr-alt .note-title")).to_contain_text("喜欢")
+    comment = page.locator(".comment .tr-alt")
+    expect(comment).to_contain_text("喜欢")  # fetched as soon as it showed
+    text.get_by_role("button", name="查看原文").click()
+    expect(text.get_by_role("button", name="查看译文")).to_be_visible()
+    text.locator(".tr-orig .w", has_text=re.compile("^delicious$")).click()
+    expect(page.locator("#lookup")).to_contain_text("好吃")
+    shot(page, "7f-chinese-reader-english-note")
+    page.goto(f"/u/{author.username}")
+    expect(page.locator("#bio-text .tr-alt")).to_contain_text("喜欢")
+    assert not page.errors
