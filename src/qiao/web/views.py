@@ -16,7 +16,7 @@ from django.contrib.auth import logout as django_logout
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -389,7 +389,9 @@ def lookup(request: HttpRequest) -> HttpResponse:
         entries = translation.lookup(text)[:4]
     except Invalid:
         entries = []
-    return _page(request, "web/_lookup.html", {"entries": entries, "text": text})
+    response = _page(request, "web/_lookup.html", {"entries": entries, "text": text})
+    patch_cache_control(response, private=True, max_age=3600)  # tapping a word again
+    return response
 
 
 @require_http_methods(["GET", "POST"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from typing import Any
@@ -103,6 +104,13 @@ def _wrap_words(text: str, language: str) -> str:
             pos = m.end()
         out.append(str(conditional_escape(text[pos:])))
         return "".join(out)
+    return _wrap_chinese(text)
+
+
+@functools.lru_cache(maxsize=512)
+def _wrap_chinese(text: str) -> str:
+    """Chinese text with its words wrapped (~6 ms per 1,000 characters, so popular notes
+    are kept: at most 512 texts of ≤ 2,000 characters)."""
     from qiao.engines.translate.lookup import segment_words
 
     out, pos = [], 0

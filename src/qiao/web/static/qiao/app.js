@@ -386,6 +386,7 @@
     pop.remove(); pop = null;
     if (popWord) {
       popWord.classList.remove("is-on"); popWord.setAttribute("aria-expanded", "false");
+      popWord.removeAttribute("aria-controls");
       if (refocus) popWord.focus({ preventScroll: true });
     }
     popWord = null;
