@@ -155,4 +155,5 @@ def test_chinese_reader_with_auto_translate_reads_english_in_chinese(
     shot(page, "7f-chinese-reader-english-note")
     page.goto(f"/u/{author.username}")
     expect(page.locator("#bio-text .tr-alt")).to_contain_text("喜欢")
+    shot(page, "7g-profile-bio-translated")
     assert not page.errors
