@@ -50,3 +50,21 @@ def test_signed_in_pages_load_the_engagement_script(client: Any, make_user: Any)
     client.force_login(make_user())
     html = client.get("/").content.decode()
     assert "engagement.js" in html and "data-signed-in" in html
+
+
+def test_not_interested_hides_the_note_from_for_you(client: Any, make_user: Any,
+                                                   make_note: Any) -> None:
+    from qiao.feed import adapter
+
+    note = make_note(title="Not for me")
+    viewer = make_user()
+    client.force_login(viewer)
+    page = client.get(f"/notes/{note.pk}").content.decode()
+    assert "Not interested" in page
+    response = client.post(f"/notes/{note.pk}/hide", HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and "fewer notes like this" in response.content.decode()
+    assert EngagementEvent.objects.filter(user_id=viewer.pk, note_id=note.pk,
+                                          kind="hide").exists()
+    assert note.pk in adapter.user_context(viewer).hidden
+    client.force_login(note.author)
+    assert client.post(f"/notes/{note.pk}/hide").status_code == 400

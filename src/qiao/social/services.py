@@ -590,3 +590,11 @@ def recount_after_user_removal(user: User) -> Callable[[], None]:
             )
 
     return fix
+
+
+def hide_note(viewer: User, note_id: int) -> None:
+    """"Not interested": the For-you feed stops showing the note and learns from it."""
+    note = get_note_for(viewer, note_id)
+    if note.author_id == viewer.pk:
+        raise Invalid(_("This is your own note."))
+    log_event(viewer.pk, note.pk, "hide", author_id=note.author_id, surface="note")

@@ -12,6 +12,7 @@ urlpatterns = [
     # notes
     path("notes/<int:note_id>", views.note_detail, name="note"),
     path("notes/<int:note_id>/like", views.note_like, name="note_like"),
+    path("notes/<int:note_id>/hide", views.note_hide, name="note_hide"),
     path("notes/<int:note_id>/collect", views.note_collect, name="note_collect"),
     path("notes/<int:note_id>/comments", views.note_comments, name="note_comments"),
     path("notes/<int:note_id>/translation", views.note_translation, name="note_translation"),

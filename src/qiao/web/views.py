@@ -271,6 +271,16 @@ def note_like(request: HttpRequest, note_id: int) -> HttpResponse:
     })
 
 
+@require_POST
+@member
+def note_hide(request: HttpRequest, note_id: int) -> HttpResponse:
+    """"Not interested": logged for the recommender, which then never shows the note."""
+    social.hide_note(request.user, note_id)  # type: ignore[arg-type]
+    if not _is_htmx(request):
+        return redirect(reverse("web:home"))
+    return _page(request, "web/note/_hidden.html", {})
+
+
 @require_http_methods(["GET", "POST"])
 @member
 def note_collect(request: HttpRequest, note_id: int) -> HttpResponse:
