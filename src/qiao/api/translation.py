@@ -10,6 +10,7 @@ from ninja import Router, Schema
 from pydantic import Field
 
 from qiao.api.auth import current_user, require_user
+from qiao.api.schemas import NoteTranslation as NoteTranslationOut
 from qiao.core.errors import Invalid, NotFound
 from qiao.core.ratelimit import check_rate, client_ip
 from qiao.notes.services import get_note_for
@@ -33,16 +34,6 @@ class TranslateOut(Schema):
     engine: str
     model_version: str
     cached: bool
-
-
-class NoteTranslationOut(Schema):
-    title: str
-    body: str
-    source: str
-    source_name: str
-    target: str
-    machine: bool
-    engine: str
 
 
 class TextTranslationOut(Schema):
