@@ -174,3 +174,24 @@ def test_shown_notes_are_not_shown_again_and_the_feed_never_runs_dry(
         response = client.get("/")
         assert response.status_code == 200
         assert response.content.decode().count("data-card") >= 20
+
+
+def test_the_log_is_read_as_columns_with_database_computed_times(make_user: Any) -> None:
+    from qiao.feed.training import interactions
+
+    user = make_user()
+    at = timezone.now() - timedelta(hours=5, microseconds=123456)
+    old = timezone.now() - timedelta(days=400)
+    EngagementEvent.objects.bulk_create([
+        EngagementEvent(user_id=user.pk, note_id=11, kind="dwell", value=42.5, created_at=at),
+        EngagementEvent(user_id=user.pk, note_id=12, kind="like", created_at=at),
+        EngagementEvent(user_id=user.pk, note_id=13, kind="like", created_at=old),  # too old
+        EngagementEvent(user_id=None, note_id=14, kind="impression", created_at=at),  # anon
+        EngagementEvent(user_id=user.pk, note_id=15, kind="follow", created_at=at),  # no
+    ])
+    log = interactions(days=30)
+    assert log.note_ids.tolist() == [11, 12]
+    assert log.user_ids.tolist() == [user.pk, user.pk]
+    assert [e.kind for e in log] == ["dwell", "like"]
+    assert log.values.tolist() == [42.5, 0.0]
+    assert abs(log.ts[0] - at.timestamp()) < 0.01

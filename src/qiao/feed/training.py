@@ -7,13 +7,14 @@ import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import FloatField, Func, Prefetch
 from django.utils import timezone
 
 from qiao.engines.recommend import (
-    Interaction,
+    InteractionLog,
     ModelRegistry,
     NoteInfo,
     Recommender,
@@ -57,15 +58,36 @@ def recommendable_notes(since: float | None = None) -> Iterator[NoteInfo]:
         yield note_info(note)
 
 
-def interactions(days: int) -> Iterator[Interaction]:
+class Epoch(Func):
+    """A timestamp as unix seconds, computed by the database: building ten million Python
+    datetimes only to call .timestamp() on them costs more than the rest of reading the log."""
+
+    output_field = FloatField()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(compiler, connection,
+                           template="((julianday(%(expressions)s) - 2440587.5) * 86400.0)",
+                           **extra)
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(compiler, connection,
+                           template="EXTRACT(EPOCH FROM %(expressions)s)::float8", **extra)
+
+
+def interaction_rows(days: int) -> Iterator[tuple[int, int, str, float, float]]:
+    """The engagement log of the last `days` days, oldest first, streamed from the database."""
     since = timezone.now() - timedelta(days=days)
     rows = (EngagementEvent.objects.filter(created_at__gte=since, kind__in=ENGINE_KINDS,
                                            user_id__isnull=False, note_id__isnull=False)
-            .values_list("user_id", "note_id", "kind", "created_at", "value")
+            .annotate(ts=Epoch("created_at"))
+            .values_list("user_id", "note_id", "kind", "ts", "value")
             .order_by("id"))
-    for user_id, note_id, kind, at, value in rows.iterator(chunk_size=20000):
-        yield Interaction(user_id=user_id, note_id=note_id, kind=kind, ts=at.timestamp(),
-                          value=float(value))
+    yield from rows.iterator(chunk_size=20000)
+
+
+def interactions(days: int) -> InteractionLog:
+    """The log as columns (~29 bytes an event, instead of ~200 as Python objects)."""
+    return InteractionLog.from_chunks(interaction_rows(days))
 
 
 def train_and_publish(*, days: int | None = None, progress: Progress | None = None,
@@ -75,7 +97,7 @@ def train_and_publish(*, days: int | None = None, progress: Progress | None = No
     days = days or settings.QIAO_RECOMMEND_TRAIN_DAYS
     started = time.perf_counter()
     notes = list(recommendable_notes())
-    events = list(interactions(days))
+    events = interactions(days)
     if not notes:
         raise ValueError("there are no public notes to learn from yet")
     rec = Recommender.train(events, notes, config or RecommenderConfig(), progress=progress)

@@ -117,7 +117,7 @@ def test_session_positives_change_the_next_page(world: World) -> None:
     after = world.rec.recommend(ctx, k=20)
     before_share = _share(world, [s.note_id for s in base], ["travel"])
     after_share = _share(world, [s.note_id for s in after], ["travel"])
-    assert after_share >= before_share + 0.2
+    assert round((after_share - before_share) * 20) >= 4  # at least 4 more of 20 (no float slop)
     assert not {s.note_id for s in after} & set(travel)
 
 

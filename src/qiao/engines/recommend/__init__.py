@@ -9,7 +9,8 @@ Interface for the platform adapter::
 
     # offline (``qiao train``): feed the engagement log and the visible notes
     rec = Recommender.train(interactions, notes, RecommenderConfig(), progress=cb)
-    #   interactions: Iterable[Interaction(user_id, note_id, kind, ts, value=0.0)]
+    #   interactions: Iterable[Interaction(user_id, note_id, kind, ts, value=0.0)], or for
+    #     big logs an InteractionLog (columns; InteractionLog.from_chunks(rows) streams rows)
     #     kind in {"impression","open","dwell","like","collect","comment","share","hide"};
     #     "dwell" uses value = seconds; "impression" rows with their outcomes train the ranker
     #   notes: Iterable[NoteInfo(note_id, author_id, topics, language, created_ts, text,
@@ -49,6 +50,7 @@ from .types import (
     KINDS,
     FeedPage,
     Interaction,
+    InteractionLog,
     NoteInfo,
     RecommenderConfig,
     ScoredNote,
@@ -62,6 +64,7 @@ __all__ = [
     "SOURCES",
     "FeedPage",
     "Interaction",
+    "InteractionLog",
     "ModelRegistry",
     "NoteInfo",
     "Recommender",

@@ -23,6 +23,7 @@ from .models import interaction_matrix as _imatrix
 from .types import (
     FeedPage,
     Interaction,
+    InteractionLog,
     NoteInfo,
     RecommenderConfig,
     ScoredNote,
@@ -339,7 +340,7 @@ class Recommender:
     @classmethod
     def train(
         cls,
-        interactions: Iterable[Interaction],
+        interactions: Iterable[Interaction] | InteractionLog,
         notes: Iterable[NoteInfo],
         config: RecommenderConfig | None = None,
         progress: Progress | None = None,
@@ -356,56 +357,70 @@ class Recommender:
         rep = self.report
         prog("index", 0.0)
         self._set_notes(list(notes))
-        events = list(interactions)
-        for e in events:
-            if e.note_id not in self.note_index:
-                self._append_notes([NoteInfo(e.note_id, -1)])
+        log = (interactions if isinstance(interactions, InteractionLog)
+               else InteractionLog.from_interactions(interactions))
+        j = self._note_positions(log.note_ids)
         n = len(self.note_ids)
         rep.n_notes = n
-        rep.n_interactions = len(events)
-        # aggregate (user, note) strengths
-        order = sorted(range(len(events)), key=lambda i: events[i].ts)
-        strength: dict[tuple[int, int], float] = {}
-        first_pos: dict[tuple[int, int], tuple[float, int]] = {}
+        rep.n_interactions = len(log)
+        self.t_ref = max(float(log.ts.max()) if len(log) else 0.0,
+                         float(self.created.max()) if n else 0.0)
+        imp = log.is_kind("impression")
+        self.shows = np.bincount(j[imp], minlength=n).astype(np.float32)
+        is_hide = log.is_kind("hide")
+        self.hides = np.bincount(j[is_hide], minlength=n).astype(np.float32)
         hidden: dict[int, set[int]] = {}
-        impressions: list[Interaction] = []
-        self.hides = np.zeros(n, dtype=np.float32)
-        self.shows = np.zeros(n, dtype=np.float32)
-        self.t_ref = max([e.ts for e in events] + [float(self.created.max()) if n else 0.0])
-        trend = np.zeros(n, dtype=np.float64)
+        for u, jj in zip(log.user_ids[is_hide].tolist(), j[is_hide].tolist(), strict=True):
+            hidden.setdefault(u, set()).add(jj)
+        # impressions (with their outcomes, below) train the ranker
+        imp_log = (log.user_ids[imp], j[imp], log.ts[imp])
+        # aggregate (user, note) strengths in time order (the log's order breaks ties): a
+        # pair becomes a positive when its running strength first reaches the threshold,
+        # and stays one if the final strength is still there and the note was not hidden
+        ev = np.flatnonzero(~imp)
+        ev = ev[np.argsort(log.ts[ev], kind="stable")]
+        ev_users, uidx = np.unique(log.user_ids[ev], return_inverse=True)
+        key = uidx.astype(np.int64) * max(n, 1) + j[ev]
+        by_key = np.argsort(key, kind="stable")  # time order kept inside each pair
+        key = key[by_key]
+        st = log.strengths()[ev][by_key].astype(np.float64)
+        ts_k = log.ts[ev][by_key]
+        hide_keys = key[is_hide[ev][by_key]]
+        new_pair = np.r_[True, key[1:] != key[:-1]] if len(key) else np.zeros(0, bool)
+        gid = np.cumsum(new_pair) - 1
+        starts = np.flatnonzero(new_pair)
+        running = np.cumsum(st)
+        running -= (running[starts] - st[starts])[gid]
+        final = running[np.r_[starts[1:], len(key)] - 1] if len(key) else running
+        crossed = np.flatnonzero(running >= cfg.positive_threshold)
+        first = crossed[np.unique(gid[crossed], return_index=True)[1]]
         hl_s = cfg.trending_half_life_days * 86400.0
-        for rank, i in enumerate(order):
-            e = events[i]
-            j = self.note_index[e.note_id]
-            key = (e.user_id, j)
-            if e.kind == "impression":
-                self.shows[j] += 1
-                impressions.append(e)
-                continue
-            if e.kind == "hide":
-                hidden.setdefault(e.user_id, set()).add(j)
-                self.hides[j] += 1
-            st = strength.get(key, 0.0) + e.strength()
-            strength[key] = st
-            if st >= cfg.positive_threshold and key not in first_pos:
-                first_pos[key] = (e.ts, rank)
-                trend[j] += 0.5 ** (max(0.0, self.t_ref - e.ts) / hl_s)
-        self.trend = trend.astype(np.float32)
-        per_user: dict[int, list[tuple[float, int, int]]] = {}
-        for (u, j), (ts, rank) in first_pos.items():
-            if strength[(u, j)] >= cfg.positive_threshold and j not in hidden.get(u, ()):
-                per_user.setdefault(u, []).append((ts, rank, j))
-        self.user_hist = {
-            u: np.asarray([j for _t, _r, j in sorted(v)], dtype=np.int32)
-            for u, v in per_user.items()
-        }
+        self.trend = np.bincount(
+            key[first] % max(n, 1),
+            weights=0.5 ** (np.maximum(0.0, self.t_ref - ts_k[first]) / hl_s),
+            minlength=n).astype(np.float32)
+        keep = (final[gid[first]] >= cfg.positive_threshold) & ~np.isin(key[first], hide_keys)
+        pos = first[keep]
+        pos = pos[np.lexsort((by_key[pos], key[pos] // max(n, 1)))]  # by user, then time
+        pos_user = key[pos] // max(n, 1)
+        pos_item = (key[pos] % max(n, 1)).astype(np.int32)
+        cut = np.flatnonzero(np.r_[True, pos_user[1:] != pos_user[:-1]]) if len(pos) else pos
+        bounds = np.r_[cut, len(pos)]
+        self.user_hist = {}
+        hist_ts: dict[int, np.ndarray] = {}
+        hist_strength: dict[int, np.ndarray] = {}
+        pos_final = final[gid[pos]]
+        for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
+            u = int(ev_users[pos_user[a]])
+            self.user_hist[u] = pos_item[a:b]
+            hist_ts[u] = ts_k[pos[a:b]]
+            hist_strength[u] = pos_final[a:b]
+        del key, st, ts_k, gid, running, by_key, ev, uidx
         self.user_hidden = hidden
-        rep.n_users = len(set(per_user) | set(hidden))
-        rep.n_positive = int(sum(len(v) for v in self.user_hist.values()))
+        rep.n_users = len(set(self.user_hist) | set(hidden))
+        rep.n_positive = int(len(pos))
         rep.n_hidden = int(sum(len(v) for v in hidden.values()))
-        self.pop = np.zeros(n, dtype=np.float32)
-        for h in self.user_hist.values():
-            np.add.at(self.pop, h, 1.0)
+        self.pop = np.bincount(pos_item, minlength=n).astype(np.float32)
         # content
         prog("content", 0.1)
         ts0 = time.perf_counter()
@@ -439,15 +454,16 @@ class Recommender:
                 self._build_indices(ann=False)  # exact search is cheaper for one batch pass
                 rk_ids = rng.permutation(hold)[: cfg.ranker_max_users]
                 full_pop = self.pop
-                self.pop = np.zeros(n, dtype=np.float32)  # popularity as of the prefix
-                for h in prefix:
-                    np.add.at(self.pop, h, 1.0)
+                # popularity as of the prefix
+                self.pop = np.bincount(np.concatenate(prefix) if prefix else
+                                       np.zeros(0, np.int64), minlength=n).astype(np.float32)
                 self._train_ranker(
                     [prefix[i] for i in rk_ids],
                     np.asarray([seqs[i][-1] for i in rk_ids], dtype=np.int64),
                     [users[i] for i in rk_ids],
-                    impressions, strength,
-                    {users[i]: first_pos[(users[i], int(seqs[i][-1]))][0] for i in rk_ids},
+                    imp_log,
+                    np.asarray([hist_strength[users[i]][-1] for i in rk_ids], np.float64),
+                    np.asarray([hist_ts[users[i]][-1] for i in rk_ids], np.float64),
                 )
                 self.pop = full_pop
                 rep.stages["ranker"] = time.perf_counter() - ts0
@@ -505,6 +521,22 @@ class Recommender:
             self.removed = np.concatenate([self.removed, np.zeros(start + m - len(self.removed),
                                                                   dtype=bool)])
         return list(range(start, start + m))
+
+    def _note_positions(self, note_ids: np.ndarray) -> np.ndarray:
+        """Internal indices of note ids; ids the catalogue lacks (notes deleted or made
+        private since they were engaged with) get placeholder entries."""
+        def lookup() -> tuple[np.ndarray, np.ndarray]:
+            order = np.argsort(self.note_ids, kind="stable")
+            srt = self.note_ids[order]
+            at = np.clip(np.searchsorted(srt, note_ids), 0, max(0, len(srt) - 1))
+            found = srt[at] == note_ids if len(srt) else np.zeros(len(note_ids), bool)
+            return (order[at] if len(srt) else at), found
+
+        pos, found = lookup()
+        if not found.all():
+            self._append_notes([NoteInfo(int(x), -1) for x in np.unique(note_ids[~found])])
+            pos, found = lookup()
+        return pos.astype(np.int64)
 
     def _fit_content(self) -> None:
         docs = [note_tokens(t, x) for t, x in zip(self.topics, self._notes_text, strict=True)]
@@ -751,9 +783,11 @@ class Recommender:
     # ------------------------------------------------------------------ ranker
     def _train_ranker(
         self, hists: list[np.ndarray], targets: np.ndarray, users: list[int],
-        impressions: list[Interaction], strength: dict[tuple[int, int], float],
-        target_ts: dict[int, float],
+        impressions: tuple[np.ndarray, np.ndarray, np.ndarray], target_strength: np.ndarray,
+        target_ts: np.ndarray,
     ) -> None:
+        """Groups for LambdaRank: each user's held-out positive among the candidates, and
+        the notes shown that day with their outcomes. Arrays are aligned with `users`."""
         import lightgbm as lgb
 
         cfg = self.config
@@ -774,25 +808,32 @@ class Recommender:
         # logged impressions with their outcomes: for each held-out user, the notes shown on
         # the day of the held-out positive (features from the prefix model, so the outcome
         # being predicted is not inside the features)
-        target_of = {u: int(t) for u, t in zip(users, targets.tolist(), strict=True)}
-        hist_of = dict(zip(users, hists, strict=True))
-        imp_groups: dict[int, list[Interaction]] = {}
-        for e in impressions:
-            tts = target_ts.get(e.user_id)
-            if tts is not None and int(e.ts // 86400) == int(tts // 86400) and e.ts <= tts:
-                imp_groups.setdefault(e.user_id, []).append(e)
-        for u, evs in imp_groups.items():
-            idx = np.unique(np.asarray([self.note_index[e.note_id] for e in evs], np.int64))
-            hist = hist_of[u]
+        imp_u, imp_j, imp_t = impressions
+        ru = np.asarray(users, dtype=np.int64)
+        order = np.argsort(ru)
+        at = np.clip(np.searchsorted(ru[order], imp_u), 0, max(0, len(ru) - 1))
+        r_of = order[at] if len(ru) else at
+        ok = ru[r_of] == imp_u if len(ru) else np.zeros(len(imp_u), bool)
+        tts = target_ts[r_of] if len(ru) else np.zeros(len(imp_u))
+        ok &= (np.floor(imp_t / 86400) == np.floor(tts / 86400)) & (imp_t <= tts)
+        sel = np.flatnonzero(ok)
+        sel = sel[np.argsort(r_of[sel], kind="stable")]
+        grp = r_of[sel]
+        edges = np.flatnonzero(np.r_[True, grp[1:] != grp[:-1]]) if len(sel) else sel
+        for a, b in zip(edges.tolist(), np.r_[edges[1:], len(sel)].tolist(), strict=True):
+            r = int(grp[a])
+            rows = sel[a:b]
+            idx = np.unique(imp_j[rows].astype(np.int64))
+            hist = hists[r]
+            target = int(targets[r])
             idx = idx[np.isin(idx, hist, invert=True)]
-            if target_of[u] not in set(idx.tolist()):
+            if target not in set(idx.tolist()):
                 continue
-            lab = np.asarray([strength.get((u, int(j)), 0.0) if j == target_of[u] else 0.0
-                              for j in idx.tolist()], dtype=np.float32)
+            lab = np.where(idx == target, float(target_strength[r]), 0.0)
             lab = np.select([lab >= 1.5, lab >= 1.0, lab >= 0.5], [3.0, 2.0, 1.0], 0.0)
             if len(idx) < 2 or lab.max() == lab.min():
                 continue
-            t_first = min(e.ts for e in evs)
+            t_first = float(imp_t[rows].min())
             comp = self.comp
             assert comp is not None
             ntr = comp.co.shape[0]

@@ -99,7 +99,9 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--images", type=int, default=6,
                             help="distinct generated pictures per topic (reused across notes)")
-        parser.add_argument("--events-per-user", type=int, default=30)
+        parser.add_argument("--events-per-user", type=int, default=30,
+                            help="notes shown to each user (each is an impression; opens, "
+                                 "likes and dwell follow, about 1.8 events per note shown)")
         parser.add_argument("--quiet", action="store_true")
 
     def handle(self, *args: Any, **opts: Any) -> None:
@@ -110,12 +112,14 @@ class Command(BaseCommand):
         with transaction.atomic():
             users = self._users(rng, opts["users"])
         with transaction.atomic():
-            note_ids = self._notes(rng, users, opts["notes"], pool, quiet)
+            note_ids, note_topics = self._notes(rng, users, opts["notes"], pool, quiet)
         with transaction.atomic():
-            self._social(rng, users, note_ids, opts["events_per_user"])
+            n_events = self._social(rng, users, note_ids, note_topics,
+                                    opts["events_per_user"], quiet)
         elapsed = time.perf_counter() - started
         self.stdout.write(
-            f"Seeded {len(users)} users and {len(note_ids)} notes in {elapsed:.1f}s "
+            f"Seeded {len(users)} users, {len(note_ids)} notes and {n_events} events in "
+            f"{elapsed:.1f}s "
             f"({len(note_ids) / max(elapsed, 1e-9):.0f} notes/s)."
         )
 
@@ -175,7 +179,10 @@ class Command(BaseCommand):
 
     # -- notes --------------------------------------------------------------------------
     def _notes(self, rng: random.Random, users: list[User], n: int,
-               pool: dict[str, list[dict[str, Any]]], quiet: bool) -> list[int]:
+               pool: dict[str, list[dict[str, Any]]], quiet: bool
+               ) -> tuple[list[int], list[tuple[str, int]]]:
+        """Notes with photos and topics; returns their ids and each one's (main topic, age
+        in minutes)."""
         topic_objs = {}
         for name in {*dc.TOPICS, *(t for ts in dc.EXTRA_TOPICS.values() for t in ts)}:
             topic_objs[name], _c = Topic.objects.get_or_create(name=name)
@@ -188,6 +195,7 @@ class Command(BaseCommand):
         start_id = (Note.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
         batch = 5000
         made: list[int] = []
+        made_topics: list[tuple[str, int]] = []
         bar = tqdm(total=n, desc="notes", disable=quiet)
         per_author: dict[int, int] = {}
         topic_counts: dict[int, int] = {}
@@ -200,7 +208,8 @@ class Command(BaseCommand):
                 topic = rng.choice(author.interests or topics) if rng.random() < 0.8 \
                     else rng.choice(topics)
                 title, body = rng.choice(dc.TOPICS[topic][lang])
-                published = now - timedelta(minutes=rng.randint(1, 60 * 24 * 60))
+                age = rng.randint(1, 60 * 24 * 60)
+                published = now - timedelta(minutes=age)
                 note_id = start_id + j
                 at = adapt(published)
                 notes.append((note_id, author.pk, title, body, lang, "public", "published",
@@ -217,6 +226,7 @@ class Command(BaseCommand):
                     links.append((note_id, tid))
                     topic_counts[tid] = topic_counts.get(tid, 0) + 1
                 made.append(note_id)
+                made_topics.append((topic, age))
             _insert(Note, NOTE_COLUMNS, notes)
             _insert(NoteImage, IMAGE_COLUMNS, images)
             _insert(Note.topics.through, ["note_id", "topic_id"], links)
@@ -227,13 +237,18 @@ class Command(BaseCommand):
             User.objects.filter(pk=uid).update(note_count=count)
         for tid, count in topic_counts.items():
             Topic.objects.filter(pk=tid).update(note_count=count)
-        return made
+        return made, made_topics
 
     # -- follows, likes, comments, events ----------------------------------------------
     def _social(self, rng: random.Random, users: list[User], note_ids: list[int],
-                events_per_user: int) -> None:
+                note_topics: list[tuple[str, int]], events_per_user: int, quiet: bool
+                ) -> int:
+        """Follows, likes, comments and an engagement log with real tastes in it: each user
+        mostly browses their two interests and opens/likes those far more often than the rest,
+        so the recommender has something true to learn. Events are written in batches, so
+        10M of them never sit in memory at once. Returns the number of events."""
         if not note_ids or len(users) < 2:
-            return
+            return 0
         follows: set[tuple[int, int]] = set()
         for u in users:
             for v in rng.sample(users, min(len(users), rng.randint(2, 8))):
@@ -246,25 +261,53 @@ class Command(BaseCommand):
         likes: set[tuple[int, int]] = set()
         like_rows: list[tuple[Any, ...]] = []
         events: list[tuple[Any, ...]] = []
+        n_events = 0
         now = timezone.now()
-        # Popularity is long-tailed, like a real site: a Zipf-ish pick of notes.
-        cum_weights = list(itertools.accumulate(1.0 / math.sqrt(i + 1)
-                                                for i in range(len(note_ids))))
-        shuffled = list(note_ids)
-        rng.shuffle(shuffled)
+        # Popularity is long-tailed, like a real site: a Zipf-ish pick of notes, overall and
+        # within each topic.
+        def zipf(ids: list[int]) -> tuple[list[int], list[float]]:
+            shuffled = list(ids)
+            rng.shuffle(shuffled)
+            return shuffled, list(itertools.accumulate(1.0 / math.sqrt(i + 1)
+                                                       for i in range(len(shuffled))))
+
+        everything = zipf(note_ids)
+        by_topic: dict[str, list[int]] = {}
+        for nid, (topic, _age) in zip(note_ids, note_topics, strict=True):
+            by_topic.setdefault(topic, []).append(nid)
+        topic_pick = {t: zipf(ids) for t, ids in by_topic.items()}
+        meta = dict(zip(note_ids, note_topics, strict=True))
         adapt = connection.ops.adapt_datetimefield_value
+        bar = tqdm(total=len(users), desc="events", disable=quiet)
         for u in users:
-            seen = rng.choices(shuffled, cum_weights=cum_weights, k=events_per_user)
-            for nid in seen:
-                at = adapt(now - timedelta(minutes=rng.randint(1, 60 * 24 * 30)))
+            tastes = [t for t in (u.interests or []) if t in topic_pick]
+            for _ in range(events_per_user):
+                ids, weights = (topic_pick[rng.choice(tastes)] if tastes and rng.random() < 0.6
+                                else everything)
+                nid = rng.choices(ids, cum_weights=weights)[0]
+                topic, age = meta[nid]
+                liked_topic = topic in tastes
+                # seen some time after it was posted, within the last 30 days
+                at = adapt(now - timedelta(minutes=rng.randint(1, min(age, 60 * 24 * 30))))
                 author = authors[nid]
                 events.append((u.pk, nid, author, "impression", 0.0, "for_you", at))
-                if rng.random() < 0.3:
+                if rng.random() < (0.45 if liked_topic else 0.2):
                     events.append((u.pk, nid, author, "open", 0.0, "for_you", at))
-                    if rng.random() < 0.5 and author != u.pk and (u.pk, nid) not in likes:
+                    events.append((u.pk, nid, author, "dwell",
+                                   float(rng.randint(12, 90) if liked_topic
+                                         else rng.randint(2, 15)), "for_you", at))
+                    if (rng.random() < (0.5 if liked_topic else 0.1) and author != u.pk
+                            and (u.pk, nid) not in likes):
                         likes.add((u.pk, nid))
                         like_rows.append((u.pk, nid, at))
                         events.append((u.pk, nid, author, "like", 0.0, "for_you", at))
+            if len(events) >= 200_000:
+                _insert(EngagementEvent, EVENT_COLUMNS, events)
+                n_events += len(events)
+                events.clear()
+            bar.update(1)
+        bar.close()
+        n_events += len(events)
         _insert(Like, ["user_id", "note_id", "created_at"], like_rows, skip_existing=True)
         _insert(EngagementEvent, EVENT_COLUMNS, events)
         like_counts: dict[int, int] = {}
@@ -301,3 +344,4 @@ class Command(BaseCommand):
             User.objects.filter(pk=uid).update(
                 following_count=following_n, follower_count=followers_n,
                 likes_received=received.get(uid, 0))
+        return n_events
