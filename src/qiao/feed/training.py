@@ -96,11 +96,21 @@ def train_and_publish(*, days: int | None = None, progress: Progress | None = No
     """Train on the last `days` of events and publish a new model version."""
     days = days or settings.QIAO_RECOMMEND_TRAIN_DAYS
     started = time.perf_counter()
+    report = progress or (lambda stage, fraction: None)
+    report("read notes", 0.0)
     notes = list(recommendable_notes())
+    report("read events", 0.05)
     events = interactions(days)
+    read_s = time.perf_counter() - started
     if not notes:
         raise ValueError("there are no public notes to learn from yet")
-    rec = Recommender.train(events, notes, config or RecommenderConfig(), progress=progress)
+
+    def engine_progress(stage: str, fraction: float) -> None:  # reading was the first 10%
+        report(stage, 0.1 + 0.9 * fraction)
+
+    rec = Recommender.train(events, notes, config or RecommenderConfig(),
+                            progress=engine_progress)
+    rec.report.stages["read"] = read_s
     version = registry().publish(rec)
     logger.info("recommender %s trained on %d events, %d notes in %.1fs", version,
                 len(events), len(notes), time.perf_counter() - started)

@@ -46,6 +46,13 @@ def _noop(stage: str, frac: float) -> None:  # pragma: no cover - trivial
     return None
 
 
+def _peak_mb() -> float:
+    """Peak resident memory of this process so far, in MB (Linux reports KB)."""
+    import resource
+
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0, 1)
+
+
 @dataclass
 class _Components:
     """Collaborative parts fitted on one set of per-user sequences."""
@@ -351,10 +358,19 @@ class Recommender:
         components' hyper-parameters and to train the ranker (together with any logged
         impressions and their outcomes); then everything is refitted on all the data."""
         t0 = time.perf_counter()
-        prog = progress or _noop
         self = cls(config)
         cfg = self.config
         rep = self.report
+        outer = progress or _noop
+        last: list[str] = []
+
+        def prog(stage: str, frac: float) -> None:
+            # the process's peak memory when each stage ends (for the report and sizing)
+            if last:
+                rep.peak_mb[last[0]] = _peak_mb()
+                last.clear()
+            last.append(stage)
+            outer(stage, frac)
         prog("index", 0.0)
         self._set_notes(list(notes))
         log = (interactions if isinstance(interactions, InteractionLog)

@@ -236,3 +236,4 @@ class TrainReport:
     ranker_rows: int = 0
     seconds: float = 0.0
     stages: dict[str, float] = field(default_factory=dict)
+    peak_mb: dict[str, float] = field(default_factory=dict)  # process peak at each stage's end
