@@ -4,7 +4,10 @@
     QIAO_HOME=/tmp/qiao-bench python bench/api.py [--requests 200] [--append-md]
 
 Prints one JSON line: p50/p99 milliseconds per endpoint, measured through Django's test
-client (the whole middleware and view stack, no network), plus the seed size.
+client (the whole middleware and view stack, no network), plus the seed size. "For you" is
+asked by a different signed-in user each time (`for_you`: a fresh ranked list, the expensive
+case; `for_you_next`: the next page of that user's list, a cursor into the shared cache);
+whether a trained model served it is in `for_you_model`.
 """
 
 from __future__ import annotations
@@ -44,6 +47,8 @@ def main(argv: list[str] | None = None) -> int:
 
     from qiao.accounts.models import User
     from qiao.accounts.services import issue_token
+    from qiao.events.models import EngagementEvent
+    from qiao.feed import adapter
     from qiao.notes.models import Note
 
     n_notes = Note.objects.count()
@@ -55,11 +60,29 @@ def main(argv: list[str] | None = None) -> int:
     user = User.objects.order_by("id")[1:2].get()
     headers = {"HTTP_AUTHORIZATION": f"Bearer {issue_token(user, 'bench')}"}
     client = Client()
+    # "For you" readers: distinct users, so every first page ranks a fresh list
+    user_ids = list(User.objects.order_by("?").values_list("id", flat=True)[
+        : args.requests + 1])
+    readers = [{"HTTP_AUTHORIZATION": f"Bearer {issue_token(u, 'bench')}"}
+               for u in User.objects.filter(pk__in=user_ids)]
+    turn = {"i": 0, "next": {}}
+
+    def for_you() -> tuple[str, dict[str, str]]:
+        turn["i"] += 1
+        return "/api/v1/feed/for-you?limit=20", readers[turn["i"] % len(readers)]
+
+    def for_you_next() -> tuple[str, dict[str, str]]:
+        turn["i"] += 1
+        who = readers[turn["i"] % len(readers)]
+        cursor = turn["next"].get(who["HTTP_AUTHORIZATION"])
+        return f"/api/v1/feed/for-you?limit=20&cursor={cursor}", who
+
     endpoints: dict[str, Any] = {
         "note_list": lambda: "/api/v1/notes?limit=20",
         "note_list_page5": None,
         "note_detail": lambda: f"/api/v1/notes/{rng.randint(1, max_id)}",
-        "for_you": lambda: "/api/v1/feed/for-you?limit=20",
+        "for_you": for_you,
+        "for_you_next": for_you_next,
     }
     cursor_path = "/api/v1/notes?limit=20"
     for _ in range(4):
@@ -67,16 +90,25 @@ def main(argv: list[str] | None = None) -> int:
             cursor_path, **headers).json()["next_cursor"]
     endpoints["note_list_page5"] = lambda: cursor_path
     result: dict[str, Any] = {"bench": "api", "notes": n_notes, "users": User.objects.count(),
-                              "requests": args.requests}
+                              "events": EngagementEvent.objects.count(),
+                              "requests": args.requests,
+                              "for_you_model": adapter.current_model() is not None}
     for name, make in endpoints.items():
-        client.get(make(), **headers)  # warm caches, model load
-        times = []
-        for _ in range(args.requests):
-            path = make()
+        turn["i"] = 0  # for_you_next asks the same readers, in the same order, as for_you
+
+        def call(make: Any = make, name: str = name) -> Any:
+            target = make()
+            path, who = target if isinstance(target, tuple) else (target, headers)
             start = time.perf_counter()
-            response = client.get(path, **headers)
-            times.append((time.perf_counter() - start) * 1000)
+            response = client.get(path, **who)
+            elapsed = (time.perf_counter() - start) * 1000
             assert response.status_code in (200, 404), (path, response.status_code)
+            if name == "for_you":
+                turn["next"][who["HTTP_AUTHORIZATION"]] = response.json()["next_cursor"]
+            return elapsed
+
+        call()  # warm caches, model load
+        times = [call() for _ in range(args.requests)]
         result[f"{name}_p50_ms"] = _pct(times, 0.5)
         result[f"{name}_p99_ms"] = _pct(times, 0.99)
         result[f"{name}_mean_ms"] = round(statistics.fmean(times), 2)
@@ -88,7 +120,9 @@ def main(argv: list[str] | None = None) -> int:
                 f"\n| {dt.datetime.now(dt.UTC).date()} | api | {n_notes} notes | list p50/p99 "
                 f"{result['note_list_p50_ms']}/{result['note_list_p99_ms']} ms, detail "
                 f"{result['note_detail_p50_ms']}/{result['note_detail_p99_ms']} ms, for-you "
-                f"{result['for_you_p50_ms']}/{result['for_you_p99_ms']} ms |\n")
+                f"{result['for_you_p50_ms']}/{result['for_you_p99_ms']} ms, next page "
+                f"{result['for_you_next_p50_ms']}/{result['for_you_next_p99_ms']} ms "
+                f"({result['events']} events, model: {result['for_you_model']}) |\n")
     return 0
 
 

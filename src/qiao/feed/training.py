@@ -90,6 +90,15 @@ def interactions(days: int) -> InteractionLog:
     return InteractionLog.from_chunks(interaction_rows(days))
 
 
+def platform_config(**overrides: Any) -> RecommenderConfig:
+    """The engine's defaults with the site's feed settings applied."""
+    return RecommenderConfig(**{
+        "max_per_topic_in_10": settings.QIAO_FEED_MAX_PER_TOPIC,
+        "cross_language_share": settings.QIAO_FEED_CROSS_LANGUAGE_SHARE,
+        **overrides,
+    })
+
+
 def train_and_publish(*, days: int | None = None, progress: Progress | None = None,
                       config: RecommenderConfig | None = None
                       ) -> tuple[str, TrainReport | None]:
@@ -108,7 +117,7 @@ def train_and_publish(*, days: int | None = None, progress: Progress | None = No
     def engine_progress(stage: str, fraction: float) -> None:  # reading was the first 10%
         report(stage, 0.1 + 0.9 * fraction)
 
-    rec = Recommender.train(events, notes, config or RecommenderConfig(),
+    rec = Recommender.train(events, notes, config or platform_config(),
                             progress=engine_progress)
     rec.report.stages["read"] = read_s
     version = registry().publish(rec)
