@@ -47,3 +47,37 @@ def test_registry_keeps_a_bounded_history(world: World, tmp_path: Path) -> None:
     vs = [reg.publish(world.rec) for _ in range(3)]
     assert reg.versions() == vs[1:]
     assert not (tmp_path / "reg" / "versions" / vs[0]).exists()
+
+
+def test_hnsw_graphs_are_saved_and_loaded_not_rebuilt(world: World, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    import copy
+
+    from qiao.engines.recommend import ann
+
+    rec = copy.deepcopy(world.rec)
+    rec.config.ann_min_items = 10  # a "large" catalogue: HNSW indices
+    rec._build_indices()
+    rec.save(tmp_path / "m")
+    assert (tmp_path / "m" / "collab_index.hnsw").exists()
+    assert (tmp_path / "m" / "content_index.hnsw").exists()
+    builds: list[int] = []
+    real_add = ann._hnswlib.Index.add_items
+
+    class Spy(ann._hnswlib.Index):  # type: ignore[misc, name-defined]
+        def add_items(self, *a: object, **k: object) -> None:
+            builds.append(1)
+            real_add(self, *a, **k)
+
+    monkeypatch.setattr(ann._hnswlib, "Index", Spy)
+    loaded = Recommender.load(tmp_path / "m")
+    assert not builds  # loaded from disk
+    assert loaded._collab_index is not None and loaded._collab_index.approximate
+    assert loaded._content_index is not None and loaded._content_index.approximate
+    for uid in (1, 2, 3):
+        assert _ids(loaded, uid) == _ids(rec, uid)
+    # a graph that does not match the vectors (e.g. a hand-edited folder) is rebuilt
+    (tmp_path / "m" / "content_index.hnsw").write_bytes(
+        (tmp_path / "m" / "collab_index.hnsw").read_bytes()[:0])
+    again = Recommender.load(tmp_path / "m")
+    assert again._content_index is not None and again._content_index.approximate

@@ -70,9 +70,18 @@ class AnnIndex:
         if self._index is not None:
             self._index.save_index(str(path))
 
-    def load_hnsw(self, path: Path) -> None:
-        if _hnswlib is not None and path.exists():
-            idx = _hnswlib.Index(space="ip", dim=self.vectors.shape[1])
+    def load_hnsw(self, path: Path) -> bool:
+        """Attach a graph saved by :meth:`save` (building one for a million notes takes
+        minutes; loading it, a second). False, and exact search, if it does not fit."""
+        if _hnswlib is None or not path.exists():
+            return False
+        idx = _hnswlib.Index(space="ip", dim=self.vectors.shape[1])
+        try:
             idx.load_index(str(path), max_elements=len(self.vectors) + 1024)
-            idx.set_ef(self.ef)
-            self._index = idx
+        except RuntimeError:  # truncated or from another build
+            return False
+        if idx.get_current_count() != len(self.vectors):
+            return False
+        idx.set_ef(self.ef)
+        self._index = idx
+        return True

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import zlib
+from array import array
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -45,6 +46,24 @@ def _h(token: str, dims: int) -> int:
     return zlib.crc32(token.encode("utf-8")) % dims
 
 
+class _Hasher:
+    """crc32 buckets with a memo: a catalogue repeats a few hundred thousand distinct tokens
+    tens of millions of times."""
+
+    def __init__(self, dims: int, max_size: int = 2_000_000) -> None:
+        self.dims = dims
+        self.max_size = max_size
+        self.memo: dict[str, int] = {}
+
+    def __call__(self, token: str) -> int:
+        j = self.memo.get(token)
+        if j is None:
+            j = _h(token, self.dims)
+            if len(self.memo) < self.max_size:
+                self.memo[token] = j
+        return j
+
+
 def note_tokens(topics: Sequence[str], text: str) -> list[tuple[str, float]]:
     toks = [("t:" + t.lower().lstrip("#"), 3.0) for t in topics if t]
     toks += [("w:" + w, 1.0) for w in tokenize(text)]
@@ -52,19 +71,25 @@ def note_tokens(topics: Sequence[str], text: str) -> list[tuple[str, float]]:
 
 
 def hash_rows(docs: Iterable[list[tuple[str, float]]], dims: int) -> sp.csr_matrix:
-    indptr = [0]
-    idx: list[int] = []
-    val: list[float] = []
+    """Rows of log(1 + hashed term weight). `docs` is consumed once, one document at a time,
+    into compact typed arrays (a million notes' token lists would take gigabytes)."""
+    h = _Hasher(dims)
+    indptr = array("q", [0])
+    idx = array("q")
+    val = array("f")
     for d in docs:
         acc: dict[int, float] = {}
         for tok, w in d:
-            j = _h(tok, dims)
+            j = h(tok)
             acc[j] = acc.get(j, 0.0) + w
         idx.extend(acc.keys())
-        val.extend(np.log1p(list(acc.values())).tolist() if acc else [])
+        val.extend(acc.values())
         indptr.append(len(idx))
+    data = np.log1p(np.frombuffer(val, dtype=np.float32)) if len(val) else np.zeros(
+        0, np.float32)
     return sp.csr_matrix(
-        (np.asarray(val, dtype=np.float32), np.asarray(idx, dtype=np.int64), indptr),
+        (data.astype(np.float32), np.frombuffer(idx, dtype=np.int64).copy(),
+         np.frombuffer(indptr, dtype=np.int64).copy()),
         shape=(len(indptr) - 1, dims),
     )
 
@@ -77,14 +102,14 @@ class ContentModel:
         self.embed_dims = embed_dims
         self.idf = np.ones(dims, dtype=np.float32)
 
-    def fit(self, docs: list[list[tuple[str, float]]]) -> sp.csr_matrix:
+    def fit(self, docs: Iterable[list[tuple[str, float]]]) -> sp.csr_matrix:
         raw = hash_rows(docs, self.dims)
         df = np.bincount(raw.indices, minlength=self.dims).astype(np.float32)
         n = max(1, raw.shape[0])
         self.idf = (np.log((1.0 + n) / (1.0 + df)) + 1.0).astype(np.float32)
         return self._finish(raw)
 
-    def transform(self, docs: list[list[tuple[str, float]]]) -> sp.csr_matrix:
+    def transform(self, docs: Iterable[list[tuple[str, float]]]) -> sp.csr_matrix:
         return self._finish(hash_rows(docs, self.dims))
 
     def _finish(self, raw: sp.csr_matrix) -> sp.csr_matrix:

@@ -117,21 +117,40 @@ def _emb_scorer(comp: _Components) -> Callable[[list[np.ndarray]], np.ndarray]:
     return fn
 
 
+def _orthonormalize(y: np.ndarray) -> np.ndarray:
+    """An orthonormal basis of the columns of a tall, skinny matrix via its small Gram
+    matrix, twice (like CholeskyQR2). np.linalg.qr would copy the whole block to float64
+    and keep a second one: gigabytes at a million notes; this keeps one float32 copy."""
+    for _ in range(2):
+        w, v = np.linalg.eigh((y.T @ y).astype(np.float64))
+        w = np.maximum(w, max(float(w.max(initial=0.0)), 1e-30) * 1e-12)
+        y = y @ (v / np.sqrt(w)).astype(y.dtype)
+    return y
+
+
 def randomized_svd_vt(x: sp.csr_matrix, k: int, n_iter: int = 4, oversample: int = 16,
                       seed: int = 0) -> np.ndarray:
     """Top-k right singular vectors (k, n_cols), largest first: randomized range finder with
-    power iterations (Halko et al. 2011); far cheaper than ARPACK for k ~ 100."""
+    power iterations (Halko et al. 2011); far cheaper than ARPACK for k ~ 100. Works in
+    float32 with Gram-matrix orthonormalisation, so the peak memory is a few (n_cols, k)
+    float32 blocks (PureSVD does not need double precision)."""
     rng = np.random.default_rng(seed)
     m, n = x.shape
     ell = min(n, m, k + oversample)
+    x = x.astype(np.float32)
     xt = x.T.tocsr()
-    q, _ = np.linalg.qr(np.asarray(x @ rng.standard_normal((n, ell))))
+    q = _orthonormalize(np.asarray(x @ rng.standard_normal((n, ell), dtype=np.float32)))
     for _ in range(n_iter):
-        z, _ = np.linalg.qr(np.asarray(xt @ q))
-        q, _ = np.linalg.qr(np.asarray(x @ z))
-    b = np.asarray(xt @ q).T  # (ell, n) = q^T x
-    _u, _s, vt = np.linalg.svd(b, full_matrices=False)
-    return vt[:k]
+        z = _orthonormalize(np.asarray(xt @ q))
+        q = _orthonormalize(np.asarray(x @ z))
+        del z
+    bt = np.asarray(xt @ q)  # (n, ell) = (q^T x)^T
+    # b = q^T x = U S Vt  =>  b b^T = U S^2 U^T and Vt = S^-1 U^T b
+    s2, u = np.linalg.eigh((bt.T @ bt).astype(np.float64))
+    order = np.argsort(-s2)[:k]
+    sv = np.sqrt(np.maximum(s2[order], 1e-30))
+    vt = ((bt @ (u[:, order] / sv).astype(np.float32)).T).astype(np.float32)
+    return np.ascontiguousarray(vt)
 
 
 def fit_components(
@@ -229,7 +248,7 @@ def fit_components(
     # --- embeddings (PureSVD, folded-in users) ----------------------------------------
     pop = np.asarray(x.sum(axis=0)).ravel()
     col_scale = (1.0 / np.power(pop + 1.0, 0.25)).astype(np.float32)
-    xs = (x @ sp.diags(col_scale)).astype(np.float64)
+    xs = (x @ sp.diags(col_scale)).astype(np.float32)
     fgrid = [int(fixed.get("embed_factors", cfg.embed_factors or 64))]
     if tuning and "embed_factors" not in fixed and cfg.embed_factors is None:
         fgrid = [32, 64, 128]
@@ -555,11 +574,13 @@ class Recommender:
         return pos.astype(np.int64)
 
     def _fit_content(self) -> None:
-        docs = [note_tokens(t, x) for t, x in zip(self.topics, self._notes_text, strict=True)]
+        docs = (note_tokens(t, x) for t, x in zip(self.topics, self._notes_text, strict=True))
         self.c_mat = self.content.fit(docs)
         self.c_emb = self.content.project(self.c_mat)
 
-    def _build_indices(self, ann: bool = True) -> None:
+    def _build_indices(self, ann: bool = True, saved: Path | None = None) -> None:
+        """Nearest-neighbour indices and lookup tables; `saved` is a model folder whose
+        HNSW graphs are loaded instead of rebuilt when they match."""
         cfg = self.config
         n = len(self.note_ids)
         big = ann and n >= cfg.ann_min_items
@@ -570,8 +591,12 @@ class Recommender:
             self.comp.item_vecs = vecs
             self.comp.col_scale = np.concatenate(
                 [self.comp.col_scale, np.ones(n - len(self.comp.col_scale), dtype=np.float32)])
-        self._collab_index = AnnIndex(vecs, use_hnsw=big)
-        self._content_index = AnnIndex(self.c_emb, use_hnsw=big)
+        for name, v in (("_collab_index", vecs), ("_content_index", self.c_emb)):
+            path = saved / f"{name.strip('_')}.hnsw" if saved is not None else None
+            index = AnnIndex(v, use_hnsw=big and path is None)
+            if big and path is not None and not index.load_hnsw(path):
+                index = AnnIndex(v, use_hnsw=True)
+            setattr(self, name, index)
         order = np.lexsort((-self.created, self.authors))
         a_sorted = self.authors[order]
         bounds = np.flatnonzero(np.diff(a_sorted)) + 1
@@ -1135,6 +1160,13 @@ class Recommender:
             self.ranker.save_model(str(d / "ranker.txt"))
         elif (d / "ranker.txt").exists():
             (d / "ranker.txt").unlink()
+        for name in ("_collab_index", "_content_index"):
+            index: AnnIndex | None = getattr(self, name)
+            path = d / f"{name.strip('_')}.hnsw"
+            if index is not None and index.approximate:
+                index.save(path)
+            elif path.exists():
+                path.unlink()
 
     @classmethod
     def load(cls, directory: str | Path) -> Recommender:
@@ -1155,8 +1187,9 @@ class Recommender:
         self.lang = meta["lang"]
         self.topics = meta["topics"]
         self._notes_text = [""] * len(self.note_ids)
-        offs = np.r_[0, np.cumsum(a["lens"])]
-        self.user_hist = {int(u): a["flat"][offs[i] : offs[i + 1]].astype(np.int32)
+        offs = np.r_[0, np.cumsum(a["lens"])].tolist()
+        flat = a["flat"].astype(np.int32)  # read once: every a[...] decompresses it again
+        self.user_hist = {int(u): flat[offs[i] : offs[i + 1]]
                           for i, u in enumerate(a["users"].tolist())}
         self.user_hidden = {}
         for u, j in zip(a["hid_u"].tolist(), a["hid_j"].tolist(), strict=True):
@@ -1182,5 +1215,5 @@ class Recommender:
             import lightgbm as lgb
 
             self.ranker = lgb.Booster(model_file=str(d / "ranker.txt"))
-        self._build_indices()
+        self._build_indices(saved=d)
         return self
