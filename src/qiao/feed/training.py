@@ -121,6 +121,9 @@ def train_and_publish(*, days: int | None = None, progress: Progress | None = No
                             progress=engine_progress)
     rec.report.stages["read"] = read_s
     version = registry().publish(rec)
+    from qiao.core.db import refresh_planner_stats
+
+    refresh_planner_stats()  # the site grew since the last run; runs every few hours
     logger.info("recommender %s trained on %d events, %d notes in %.1fs", version,
                 len(events), len(notes), time.perf_counter() - started)
     from qiao.feed import adapter

@@ -116,6 +116,9 @@ class Command(BaseCommand):
         with transaction.atomic():
             n_events = self._social(rng, users, note_ids, note_topics,
                                     opts["events_per_user"], quiet)
+        from qiao.core.db import refresh_planner_stats
+
+        refresh_planner_stats()  # bulk loads leave the planner guessing
         elapsed = time.perf_counter() - started
         self.stdout.write(
             f"Seeded {len(users)} users, {len(note_ids)} notes and {n_events} events in "

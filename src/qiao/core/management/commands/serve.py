@@ -61,6 +61,9 @@ class Command(BaseCommand):
                 call_command("train")
             except Exception as exc:  # noqa: BLE001 - the site works without a model
                 logger.warning("first training failed: %s", exc)
+        from qiao.core.db import refresh_planner_stats
+
+        refresh_planner_stats()
         self.stdout.write(
             f"Qiao is serving on http://{opts['host']}:{opts['port']}/ "
             f"(demo sign-in: demo / qiao-demo-pass)"
