@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "qiao.social",
     "qiao.events",
     "qiao.translation",
+    "qiao.search",
     "qiao.names",
     "qiao.creators",
     "qiao.feed",

@@ -1,29 +1,35 @@
-"""Basic search behind one function, `search()`, which a better engine replaces later.
+"""Search behind one function, `search()`, for the search page (and any other caller).
 
-Today it is a case-insensitive substring match in the database: good enough for a young
-site and for Chinese text (no word segmentation is needed for a substring). The engine that
-replaces it (jieba segmentation, FTS5 / PostgreSQL full-text, cross-language) keeps this
-signature, so the search page and its tests do not change.
+Notes are found through the full-text index (qiao.search.backends: SQLite FTS5 or PostgreSQL
+full-text over documents segmented by qiao.engines.search), with cross-language expansion
+("dumplings" also finds 饺子), ranked by text relevance blended with engagement and
+recency, and filtered by `visible_notes(viewer)` exactly as the feeds are. Users and topics
+are small tables searched by substring, exact and prefix matches first. See docs/search.md.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from django.db.models import Q
+from django.db.models import Case, IntegerField, Q, Value, When
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qiao.accounts.models import User
 from qiao.core.errors import Invalid
 from qiao.core.pagination import decode_cursor, encode_cursor
 from qiao.core.text import normalize, normalize_topic
-from qiao.notes.models import Topic
+from qiao.engines.search import EXPANSION_WEIGHT, blend, build_query, text_score
+from qiao.notes.models import Note, Topic
 from qiao.notes.services import blocked_user_ids, visible_notes
 
 Kind = Literal["notes", "users", "topics"]
 KINDS: tuple[str, ...] = ("notes", "users", "topics")
 QUERY_MAX = 100
+#: Notes the text index hands over for blending and visibility filtering: the best-matching
+#: ones by text relevance. Results (and paging) end there.
+CANDIDATES = 1000
 
 
 @dataclass
@@ -32,6 +38,8 @@ class SearchPage:
     query: str
     items: list[Any]
     next_cursor: str | None
+    #: Words added by cross-language expansion (for "also searching: …").
+    expanded: list[str] = field(default_factory=list)
 
 
 def search(viewer: User | None, query: str, kind: str = "notes", cursor: str | None = None,
@@ -46,34 +54,63 @@ def search(viewer: User | None, query: str, kind: str = "notes", cursor: str | N
     query = normalize(query)[:QUERY_MAX]
     limit = max(1, min(limit, 50))
     pos = decode_cursor(cursor)
-    offset = int(pos[0]) if pos else 0
+    offset = max(0, int(pos[0])) if pos else 0
     if not query:
         return SearchPage(kind, query, [], None)
     term = query.lstrip("#@").strip() or query
     if kind == "notes":
-        topic = normalize_topic(term)
-        qs = (
-            visible_notes(viewer)
-            .filter(Q(title__icontains=term) | Q(body__icontains=term)
-                    | Q(topics__name=topic))
-            .distinct()
-            .select_related("author").prefetch_related("images", "topics")
-            .order_by("-like_count", "-published_at", "-id")
-        )
-    elif kind == "users":
+        return _search_notes(viewer, query, term, offset, limit)
+    if kind == "users":
+        low = term.lower()
         qs = User.objects.filter(is_active=True).filter(
             Q(username__icontains=term) | Q(display_name__icontains=term)
             | Q(chinese_name__icontains=term)
-        ).order_by("-follower_count", "username")
+        ).annotate(_match=Case(
+            When(Q(username__iexact=low) | Q(chinese_name=term), then=Value(0)),
+            When(Q(username__istartswith=low) | Q(display_name__istartswith=term), then=Value(1)),
+            default=Value(2), output_field=IntegerField(),
+        )).order_by("_match", "-follower_count", "username")
         blocked = blocked_user_ids(viewer)
         if blocked:
             qs = qs.exclude(pk__in=blocked)
     else:
-        qs = Topic.objects.filter(name__icontains=normalize_topic(term), note_count__gt=0
-                                  ).order_by("-note_count", "name")
+        name = normalize_topic(term)
+        qs = Topic.objects.filter(name__icontains=name, note_count__gt=0).annotate(
+            _match=Case(When(name=name, then=Value(0)),
+                        When(name__startswith=name, then=Value(1)),
+                        default=Value(2), output_field=IntegerField()),
+        ).order_by("_match", "-note_count", "name")
     rows = list(qs[offset: offset + limit + 1])
     nxt = encode_cursor([offset + limit]) if len(rows) > limit else None
     return SearchPage(kind, query, rows[:limit], nxt)
+
+
+def _search_notes(viewer: User | None, query: str, term: str, offset: int,
+                  limit: int) -> SearchPage:
+    from qiao.search.backends import searcher
+
+    parsed = build_query(term)
+    engine = searcher()
+    found = engine.candidates(parsed, CANDIDATES)
+    if not found and len(parsed.groups) > 1:
+        found = engine.candidates(parsed, CANDIDATES, require_all=False)
+    relevance = {c.note_id: text_score(c.full, c.original, EXPANSION_WEIGHT) for c in found}
+    now = timezone.now()
+    ranked: list[tuple[float, int]] = []
+    for note_id, likes, collects, comments, published in (
+            visible_notes(viewer).filter(pk__in=list(relevance)).values_list(
+                "id", "like_count", "collect_count", "comment_count", "published_at")):
+        age_days = (now - published).total_seconds() / 86400 if published else 365.0
+        score = blend(relevance[note_id], likes=likes, collects=collects, comments=comments,
+                      age_days=age_days)
+        ranked.append((score, note_id))
+    ranked.sort(key=lambda r: (-r[0], -r[1]))
+    page_ids = [note_id for _score, note_id in ranked[offset: offset + limit]]
+    notes = {n.pk: n for n in Note.objects.filter(pk__in=page_ids)
+             .select_related("author").prefetch_related("images", "topics")}
+    items = [notes[i] for i in page_ids if i in notes]
+    nxt = encode_cursor([offset + limit]) if len(ranked) > offset + limit else None
+    return SearchPage("notes", query, items, nxt, parsed.expansions())
 
 
 def suggest_topics(prefix: str, limit: int = 8) -> list[Topic]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 from typing import Any
@@ -30,6 +31,9 @@ class Command(BaseCommand):
         except Exception as exc:  # noqa: BLE001 - a cold cache is slower, never fatal
             logger.warning("warm-up skipped: %s", exc)
         connections.close_all()  # workers must not share the parent's database connection
+        # What the parent loaded stays shared with the forked workers only if nothing writes
+        # to its pages; the cyclic collector does (it updates every object's header).
+        gc.freeze()
 
     help = "Run Qiao with a production-grade server (gunicorn)."
 
@@ -61,6 +65,9 @@ class Command(BaseCommand):
                 call_command("train")
             except Exception as exc:  # noqa: BLE001 - the site works without a model
                 logger.warning("first training failed: %s", exc)
+        # Notes the search index has not seen (the seed writes rows directly; an upgrade
+        # from a version without the index): one query when there are none.
+        call_command("search", "reindex", "--missing")
         from qiao.core.db import refresh_planner_stats
 
         refresh_planner_stats()

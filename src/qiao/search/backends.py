@@ -1,0 +1,64 @@
+"""`Searcher`s over the database's own full-text index, chosen by the connection's vendor:
+SQLite FTS5 (bm25) on the embedded profile, PostgreSQL full-text (ts_rank over a GIN-indexed
+tsvector) when DATABASE_URL points at PostgreSQL. Both read the pre-segmented documents of
+`NoteSearchDocument` and return `Candidate`s, best text relevance first."""
+
+from __future__ import annotations
+
+from django.db import connection
+
+from qiao.engines.search import EXPANSION_WEIGHT, Candidate, Searcher, SearchQuery
+
+# Column weights: title, body, topics (FTS5 column order) - the same 1.0 / 0.2 / 0.4 ratio as
+# PostgreSQL's weight classes A / C / B.
+_FTS_SQL = ("SELECT rowid, -bm25(search_note_fts, 5.0, 1.0, 2.0) AS score "
+            "FROM search_note_fts WHERE search_note_fts MATCH %s "
+            "ORDER BY score DESC LIMIT %s")
+
+
+class SqliteFts5Searcher:
+    def _run(self, match: str, limit: int) -> list[tuple[int, float]]:
+        with connection.cursor() as cur:
+            cur.execute(_FTS_SQL, [match, limit])
+            return [(int(r[0]), float(r[1])) for r in cur.fetchall()]
+
+    def candidates(self, query: SearchQuery, limit: int, *,
+                   require_all: bool = True) -> list[Candidate]:
+        if not query:
+            return []
+        full = self._run(query.fts5(require_all=require_all), limit)
+        if not query.has_expansions:
+            return [Candidate(i, s, s) for i, s in full]
+        original = dict(self._run(query.originals().fts5(require_all=require_all), limit))
+        return [Candidate(i, s, original.get(i, 0.0)) for i, s in full]
+
+
+class PostgresSearcher:
+    def candidates(self, query: SearchQuery, limit: int, *,
+                   require_all: bool = True) -> list[Candidate]:
+        if not query:
+            return []
+        # ts_rank normalisation 1: divide by 1 + log(document length), as bm25 does for
+        # long documents. Candidates are cut at `limit` by the expansion-discounted score.
+        sql = """
+            SELECT note_id, full_rank, orig_rank FROM (
+                SELECT note_id, ts_rank(tsv, qf, 1) AS full_rank,
+                       CASE WHEN tsv @@ qo THEN ts_rank(tsv, qo, 1) ELSE 0 END AS orig_rank
+                FROM search_notesearchdocument,
+                     CAST(%s AS tsquery) AS qf, CAST(%s AS tsquery) AS qo
+                WHERE tsv @@ qf
+            ) AS m
+            ORDER BY orig_rank + %s * (full_rank - orig_rank) DESC, note_id DESC
+            LIMIT %s"""
+        params = [query.tsquery(require_all=require_all),
+                  query.originals().tsquery(require_all=require_all),
+                  EXPANSION_WEIGHT, limit]
+        with connection.cursor() as cur:
+            cur.execute(sql, params)
+            return [Candidate(int(r[0]), float(r[1]), float(r[2])) for r in cur.fetchall()]
+
+
+def searcher() -> Searcher:
+    if connection.vendor == "postgresql":
+        return PostgresSearcher()
+    return SqliteFts5Searcher()

@@ -1,0 +1,98 @@
+"""Keeping the search index in step with the notes.
+
+`index_notes` (re)writes the documents of some notes: published ones get a document, drafts
+and vanished notes lose theirs. It runs after a note is published or edited (receivers.py,
+through a background task) and in bulk from `qiao search reindex`. Deleting a note deletes
+its document (ON DELETE CASCADE, and on SQLite a trigger removes it from FTS5). Visibility,
+blocks, suspensions and moderation are applied at query time, so they need no index write.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+
+from django.db import connection, transaction
+
+from qiao.engines.search import index_text
+from qiao.notes.models import Note
+from qiao.search.models import NoteSearchDocument
+
+BATCH = 1000
+
+
+def _documents(ids: list[int]) -> tuple[list[NoteSearchDocument], list[int]]:
+    rows = list(Note.objects.filter(pk__in=ids, status=Note.Status.PUBLISHED)
+                .values_list("id", "title", "body"))
+    topics: dict[int, list[str]] = defaultdict(list)
+    through = Note.topics.through
+    for note_id, name in (through.objects.filter(note_id__in=[r[0] for r in rows])
+                          .values_list("note_id", "topic__name")):
+        topics[note_id].append(name)
+    docs = []
+    for note_id, title, body in rows:
+        doc = index_text(title, body, topics.get(note_id, ()))
+        docs.append(NoteSearchDocument(note_id=note_id, title=doc.title, body=doc.body,
+                                       topics=doc.topics))
+    found = {r[0] for r in rows}
+    return docs, [i for i in ids if i not in found]
+
+
+def index_notes(note_ids: Iterable[int]) -> int:
+    """Write the documents of these notes as they are now; returns how many were written."""
+    ids = list(dict.fromkeys(note_ids))
+    written = 0
+    for start in range(0, len(ids), BATCH):
+        docs, gone = _documents(ids[start: start + BATCH])
+        with transaction.atomic():
+            if gone:
+                NoteSearchDocument.objects.filter(note_id__in=gone).delete()
+            if docs:
+                NoteSearchDocument.objects.bulk_create(
+                    docs, batch_size=500, update_conflicts=True, unique_fields=["note"],
+                    update_fields=["title", "body", "topics"])
+        written += len(docs)
+    return written
+
+
+def index_note(note_id: int) -> bool:
+    return index_notes([note_id]) > 0
+
+
+def reindex(*, missing_only: bool = False, batch: int = BATCH,
+            progress: Callable[[int], None] | None = None) -> int:
+    """Index every published note (or only those without a document), in id order and
+    batches, each batch its own transaction (so a long run can be stopped and resumed
+    with ``missing_only``)."""
+    qs = Note.objects.filter(status=Note.Status.PUBLISHED)
+    if missing_only:
+        qs = qs.filter(search_document__isnull=True)
+    last = 0
+    total = 0
+    while True:
+        ids = list(qs.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:batch])
+        if not ids:
+            break
+        total += index_notes(ids)
+        last = ids[-1]
+        if progress:
+            progress(len(ids))
+    if not missing_only:
+        # Documents of notes that are no longer published (none in normal operation).
+        NoteSearchDocument.objects.exclude(note__status=Note.Status.PUBLISHED).delete()
+    optimize()
+    return total
+
+
+def optimize() -> None:
+    """Merge the index's segments after bulk writes (FTS5 'optimize'; VACUUM ANALYZE is
+    PostgreSQL's autovacuum's job)."""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cur:
+            cur.execute("INSERT INTO search_note_fts(search_note_fts) VALUES ('optimize')")
+
+
+def count_pending() -> int:
+    """Published notes without a document."""
+    return Note.objects.filter(status=Note.Status.PUBLISHED,
+                               search_document__isnull=True).count()

@@ -1,0 +1,26 @@
+"""The search index's rows: one pre-segmented document per published note.
+
+The full-text index itself is not a Django model: on SQLite it is an FTS5 table
+(``search_note_fts``, external content = this table, kept in step by triggers); on
+PostgreSQL a generated ``tsv`` column of this table with a GIN index. Both are created by
+migration 0001 for the database in use. Who may see a note is never stored here: it is
+applied at query time by ``visible_notes``, so visibility, blocks and moderation take effect
+at once and a stale document cannot leak a note.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from qiao.notes.models import Note
+
+
+class NoteSearchDocument(models.Model):
+    note = models.OneToOneField(Note, on_delete=models.CASCADE, primary_key=True,
+                                related_name="search_document")
+    title = models.TextField(blank=True)  # space-separated tokens (qiao.engines.search)
+    body = models.TextField(blank=True)
+    topics = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"search document of note {self.note_id}"
