@@ -23,6 +23,11 @@ def _media_root(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPat
     settings = request.getfixturevalue("settings")
     if getattr(settings, "MEDIA_STORAGE", "local") == "local":
         settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))
+    # The web process keeps the loaded recommender in module state: a model trained by one
+    # test (on its own notes, in its own folder) must not serve the next test's feed.
+    from qiao.feed import adapter
+
+    adapter.forget_model()
 
 
 @pytest.fixture

@@ -140,7 +140,18 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        # Cursor pages must find the list their first page ranked whichever worker process
+        # answers; local memory is per process (and keeps only 300 entries), so on the
+        # embedded profile the lists live in a table of the database (created by the feed
+        # app's migration). With Redis they live in Redis.
+        "feed": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "qiao_feed_cache",
+            "OPTIONS": {"MAX_ENTRIES": 50_000, "CULL_FREQUENCY": 4},
+        },
+    }
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
@@ -233,7 +244,7 @@ if REDIS_URL:
     # Sessions read from Redis and fall back to the database when Redis is down.
     SESSION_ENGINE = "qiao.core.sessions"
 #: The cache alias for the feed's per-user candidate lists.
-QIAO_FEED_CACHE_ALIAS = env_str("QIAO_FEED_CACHE_ALIAS", "default")
+QIAO_FEED_CACHE_ALIAS = env_str("QIAO_FEED_CACHE_ALIAS", "default" if REDIS_URL else "feed")
 QIAO_CELERY_VISIBILITY_TIMEOUT = env_int("QIAO_CELERY_VISIBILITY_TIMEOUT", 900)
 QIAO_CELERY_TASK_TIME_LIMIT = env_int("QIAO_CELERY_TASK_TIME_LIMIT", 600)
 QIAO_CELERY_MAX_RETRIES = env_int("QIAO_CELERY_MAX_RETRIES", 6)

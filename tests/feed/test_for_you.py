@@ -195,3 +195,46 @@ def test_the_log_is_read_as_columns_with_database_computed_times(make_user: Any)
     assert [e.kind for e in log] == ["dwell", "like"]
     assert log.values.tolist() == [42.5, 0.0]
     assert abs(log.ts[0] - at.timestamp()) < 0.01
+
+
+def test_a_new_model_version_loads_in_the_background(platform: dict[str, Any]) -> None:
+    import threading
+
+    from qiao.feed import adapter
+    from qiao.feed.training import registry
+
+    first = _train()
+    old = adapter.current_model()
+    assert old is not None and old.version == first
+    second = registry().publish(old)  # a new version appears (e.g. trained by Celery)
+    adapter._state["checked"] = 0.0  # the periodic check is due
+    assert adapter.current_model() is old  # still serving while the new one loads
+    for t in threading.enumerate():
+        if t.name == "qiao-model-load":
+            t.join(timeout=30)
+    adapter._state["checked"] = 0.0
+    new = adapter.current_model()
+    assert new is not None and new is not old and new.version == second
+
+
+def test_cursor_lists_are_shared_by_every_worker_process(platform: dict[str, Any],
+                                                         api_as: Any) -> None:
+    """On the embedded profile the ranked list lives in a database table, not in one
+    process's memory: a next page answered by another worker continues the same list."""
+    from django.conf import settings
+    from django.core.cache import caches
+
+    from qiao.feed import adapter
+
+    assert settings.QIAO_FEED_CACHE_ALIAS == "feed"  # no REDIS_URL in the test settings
+    _train()
+    client = api_as(platform["users"][2])
+    first = client.get("/feed/for-you", limit=10).json()
+    caches["default"].clear()  # what another process would not have...
+    adapter.forget_model()  # ...nor this loaded model object
+    token = first["next_cursor"].split(":")[0]
+    assert caches["feed"].get(f"feed:{platform['users'][2].pk}:{token}") is not None
+    second = client.get("/feed/for-you", limit=10, cursor=first["next_cursor"]).json()
+    ids = [n["id"] for n in first["items"]] + [n["id"] for n in second["items"]]
+    assert len(second["items"]) == 10 and len(ids) == len(set(ids))
+    assert second["next_cursor"].split(":")[0] == token  # the same list, paged on
