@@ -85,11 +85,13 @@ def reindex(*, missing_only: bool = False, batch: int = BATCH,
 
 
 def optimize() -> None:
-    """Merge the index's segments after bulk writes (FTS5 'optimize'; VACUUM ANALYZE is
-    PostgreSQL's autovacuum's job)."""
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cur:
+    """After bulk writes: merge FTS5's segments (SQLite), refresh the planner's statistics
+    (PostgreSQL, which would otherwise plan the first searches on an empty table)."""
+    with connection.cursor() as cur:
+        if connection.vendor == "sqlite":
             cur.execute("INSERT INTO search_note_fts(search_note_fts) VALUES ('optimize')")
+        elif connection.vendor == "postgresql":
+            cur.execute("ANALYZE search_notesearchdocument")
 
 
 def count_pending() -> int:

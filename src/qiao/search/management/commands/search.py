@@ -47,14 +47,13 @@ class Command(BaseCommand):
             return
         from qiao.engines.search import warm_up
 
-        warm_up()
-        published = Note.objects.filter(status=Note.Status.PUBLISHED)
         if opts["missing"]:
             total = index.count_pending()
             if not total:
                 return
         else:
-            total = published.count()
+            total = Note.objects.filter(status=Note.Status.PUBLISHED).count()
+        warm_up()
         started = time.perf_counter()
         with tqdm(total=total, desc="indexing notes", unit="note",
                   disable=total < 5000) as bar:
