@@ -171,9 +171,10 @@ def index_text(title: str, body: str, topics: Iterable[str] = ()) -> IndexedText
 
 
 def warm_up() -> None:
-    """Load the segmenter, the dictionary and OpenCC now (a few seconds, once per process)."""
+    """Load the segmenter, the dictionary (with its English index) and OpenCC now (a few
+    seconds, once per process), instead of in the first search or indexing task."""
     from qiao.engines.translate.lookup import _jieba, get_cedict
 
     _jieba()
-    get_cedict()
+    get_cedict().english_equivalents("warm")
     _t2s()
