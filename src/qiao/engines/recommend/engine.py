@@ -861,7 +861,8 @@ class Recommender:
         sel = sel[np.argsort(r_of[sel], kind="stable")]
         grp = r_of[sel]
         edges = np.flatnonzero(np.r_[True, grp[1:] != grp[:-1]]) if len(sel) else sel
-        for a, b in zip(edges.tolist(), np.r_[edges[1:], len(sel)].tolist(), strict=True):
+        ends = np.r_[edges[1:], len(sel)] if len(sel) else sel
+        for a, b in zip(edges.tolist(), ends.tolist(), strict=True):
             r = int(grp[a])
             rows = sel[a:b]
             idx = np.unique(imp_j[rows].astype(np.int64))
