@@ -278,9 +278,9 @@ QIAO_AUTO_HIDE_REPORTS = env_int("QIAO_AUTO_HIDE_REPORTS", 5)
 # --- Recommender
 #: Days of engagement events a training run learns from.
 QIAO_RECOMMEND_TRAIN_DAYS = env_int("QIAO_RECOMMEND_TRAIN_DAYS", 90)
-#: At most this many notes of one topic in any 10 of the "For you" feed. Lower means more
-#: variety and slightly lower precision (docs/recommender.md, "Simulated users").
-QIAO_FEED_MAX_PER_TOPIC = env_int("QIAO_FEED_MAX_PER_TOPIC", 5)
+#: At most this many notes of one topic in any 10 of the "For you" feed. 4 buys about one
+#: more topic a page for ~10% precision; 5 bought nothing measurable (docs/recommender.md).
+QIAO_FEED_MAX_PER_TOPIC = env_int("QIAO_FEED_MAX_PER_TOPIC", 7)
 #: Share of a page in the reader's other reading languages ("cross-cultural" exposure).
 QIAO_FEED_CROSS_LANGUAGE_SHARE = float(os.environ.get("QIAO_FEED_CROSS_LANGUAGE_SHARE", "0.2"))
 
