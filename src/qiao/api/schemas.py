@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from django.core.files.storage import default_storage
 from ninja import Schema
@@ -152,6 +152,38 @@ class NoteOut(Schema):
 class NotePage(Schema):
     items: list[NoteOut]
     next_cursor: str | None
+
+
+class TopicOut(Schema):
+    name: str
+    note_count: int
+
+
+class NoteSearchPage(Schema):
+    kind: Literal["notes"]
+    query: str = Field(description="the query as searched (normalised)")
+    items: list[NoteOut]
+    next_cursor: str | None
+    expanded: list[str] = Field(
+        [], description="words added by cross-language expansion (\"also searching: 饺子\")")
+
+
+class UserSearchPage(Schema):
+    kind: Literal["users"]
+    query: str
+    items: list[UserBrief]
+    next_cursor: str | None
+
+
+class TopicSearchPage(Schema):
+    kind: Literal["topics"]
+    query: str
+    items: list[TopicOut]
+    next_cursor: str | None
+
+
+SearchOut = Annotated[NoteSearchPage | UserSearchPage | TopicSearchPage,
+                      Field(discriminator="kind")]
 
 
 class NotePatch(Schema):

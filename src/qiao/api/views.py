@@ -508,3 +508,7 @@ api.add_router("", moderation_router)
 from qiao.creators.api import router as creators_router  # noqa: E402
 
 api.add_router("", creators_router)
+
+from qiao.api.search import router as search_router  # noqa: E402
+
+api.add_router("", search_router)

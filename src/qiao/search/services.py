@@ -54,7 +54,10 @@ def search(viewer: User | None, query: str, kind: str = "notes", cursor: str | N
     query = normalize(query)[:QUERY_MAX]
     limit = max(1, min(limit, 50))
     pos = decode_cursor(cursor)
-    offset = max(0, int(pos[0])) if pos else 0
+    try:
+        offset = max(0, int(pos[0])) if pos else 0
+    except (TypeError, ValueError) as exc:  # a well-formed cursor that is not ours
+        raise Invalid(_("Malformed cursor."), code="bad_cursor") from exc
     if not query:
         return SearchPage(kind, query, [], None)
     term = query.lstrip("#@").strip() or query
