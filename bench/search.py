@@ -4,7 +4,9 @@
     QIAO_HOME=/tmp/qiao-bench python bench/search.py [--runs 5] [--append-md]
 
 Builds the index first if notes are missing from it (`qiao search reindex --missing`, timed:
-notes/s), then runs a fixed set of queries (English, Chinese, cross-language, several words,
+notes/s; `qiao seed` indexes what it writes, so seed with `--no-search-index` to time this —
+the demo texts repeat and are segmented once each, so the rate is higher than on real notes),
+then runs a fixed set of queries (English, Chinese, cross-language, several words,
 a miss) through `qiao.search.services.search` as an anonymous visitor and as a signed-in
 user, and the same queries through the substring query search used before (``icontains``
 on title and body, exact topic, ordered by likes and date, one page) in the same process.

@@ -11,6 +11,8 @@ from django.core.management import call_command
 from qiao.accounts.models import User
 from qiao.events.models import EngagementEvent
 from qiao.notes.models import Note
+from qiao.search.models import NoteSearchDocument
+from qiao.search.services import search
 from qiao.social.models import Like
 
 pytestmark = pytest.mark.django_db
@@ -45,3 +47,23 @@ def test_seed_makes_a_consistent_site_with_learnable_tastes(settings: Any, tmp_p
     rate_match = hits[("like", True)] / hits[("impression", True)]
     rate_other = hits[("like", False)] / max(1, hits[("impression", False)])
     assert rate_match > 3 * rate_other
+    # every seeded note is in the search index: found by search() without `qiao serve`
+    assert NoteSearchDocument.objects.count() == 400
+    for lang in ("en", "zh"):
+        note = Note.objects.filter(language=lang).order_by("pk").first()
+        assert note is not None
+        found: list[int] = []
+        cursor = None
+        while True:  # page through: seeded titles repeat, this very note must be among them
+            page = search(None, note.title, "notes", cursor=cursor, limit=50)
+            found += [n.pk for n in page.items]
+            if note.pk in found or not (cursor := page.next_cursor):
+                break
+        assert note.pk in found, (lang, note.title)
+
+
+def test_seed_can_leave_the_search_index_empty(settings: Any, tmp_path: Any) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    call_command("seed", users=5, notes=20, events_per_user=2, images=1, quiet=True,
+                 search_index=False)
+    assert Note.objects.count() == 20 and not NoteSearchDocument.objects.exists()

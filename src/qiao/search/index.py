@@ -14,14 +14,18 @@ from collections.abc import Callable, Iterable
 
 from django.db import connection, transaction
 
-from qiao.engines.search import index_text
+from qiao.engines.search import IndexedText, index_text
 from qiao.notes.models import Note
 from qiao.search.models import NoteSearchDocument
 
 BATCH = 1000
 
 
-def _documents(ids: list[int]) -> tuple[list[NoteSearchDocument], list[int]]:
+def _documents(ids: list[int], seen: dict[tuple[str, str, tuple[str, ...]], IndexedText]
+               ) -> tuple[list[NoteSearchDocument], list[int]]:
+    """Documents for the published notes among `ids`, and the ids that should have none.
+    Identical texts are segmented once (`seen`, kept by the caller for one bulk run): rare on
+    a real site, the rule in a seeded demo (20k seeded notes: 6,200 → 13,900 notes/s)."""
     rows = list(Note.objects.filter(pk__in=ids, status=Note.Status.PUBLISHED)
                 .values_list("id", "title", "body"))
     topics: dict[int, list[str]] = defaultdict(list)
@@ -31,7 +35,10 @@ def _documents(ids: list[int]) -> tuple[list[NoteSearchDocument], list[int]]:
         topics[note_id].append(name)
     docs = []
     for note_id, title, body in rows:
-        doc = index_text(title, body, topics.get(note_id, ()))
+        key = (title, body, tuple(topics.get(note_id, ())))
+        doc = seen.get(key)
+        if doc is None:
+            doc = seen[key] = index_text(title, body, key[2])
         docs.append(NoteSearchDocument(note_id=note_id, title=doc.title, body=doc.body,
                                        topics=doc.topics))
     found = {r[0] for r in rows}
@@ -42,8 +49,11 @@ def index_notes(note_ids: Iterable[int]) -> int:
     """Write the documents of these notes as they are now; returns how many were written."""
     ids = list(dict.fromkeys(note_ids))
     written = 0
+    seen: dict[tuple[str, str, tuple[str, ...]], IndexedText] = {}
     for start in range(0, len(ids), BATCH):
-        docs, gone = _documents(ids[start: start + BATCH])
+        if len(seen) > 4 * BATCH:
+            seen.clear()
+        docs, gone = _documents(ids[start: start + BATCH], seen)
         with transaction.atomic():
             if gone:
                 NoteSearchDocument.objects.filter(note_id__in=gone).delete()
