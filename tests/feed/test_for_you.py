@@ -238,3 +238,14 @@ def test_cursor_lists_are_shared_by_every_worker_process(platform: dict[str, Any
     ids = [n["id"] for n in first["items"]] + [n["id"] for n in second["items"]]
     assert len(second["items"]) == 10 and len(ids) == len(set(ids))
     assert second["next_cursor"].split(":")[0] == token  # the same list, paged on
+
+
+def test_notes_reach_the_engine_with_their_photos_colours_and_hashes(make_user: Any,
+                                                                     make_note: Any) -> None:
+    from qiao.feed.training import recommendable_notes
+
+    note = make_note(make_user(), n_images=2)
+    images = list(note.images.order_by("position").values_list("dominant_color", "phash"))
+    assert len(images) == 2 and all(c.startswith("#") and h for c, h in images)
+    [info] = [n for n in recommendable_notes() if n.note_id == note.pk]
+    assert info.images == images

@@ -22,7 +22,7 @@ from qiao.engines.recommend import (
     TrainReport,
 )
 from qiao.events.models import EngagementEvent
-from qiao.notes.models import Note, Topic
+from qiao.notes.models import Note, NoteImage, Topic
 
 logger = logging.getLogger("qiao.feed")
 Progress = Callable[[str, float], None]
@@ -42,6 +42,7 @@ def note_info(note: Note) -> NoteInfo:
         text=f"{note.title}\n{note.body}",
         like_count=note.like_count, collect_count=note.collect_count,
         comment_count=note.comment_count,
+        images=[(im.dominant_color, im.phash) for im in note.images.all()],
     )
 
 
@@ -53,7 +54,9 @@ def recommendable_notes(since: float | None = None) -> Iterator[NoteInfo]:
         qs = qs.filter(published_at__gt=datetime.fromtimestamp(since, tz=UTC))
     qs = qs.only("id", "author_id", "title", "body", "language", "published_at", "created_at",
                  "like_count", "collect_count", "comment_count").prefetch_related(
-        Prefetch("topics", queryset=Topic.objects.only("id", "name")))
+        Prefetch("topics", queryset=Topic.objects.only("id", "name")),
+        Prefetch("images", queryset=NoteImage.objects.only(
+            "id", "note_id", "position", "dominant_color", "phash").order_by("position")))
     for note in qs.order_by("id").iterator(chunk_size=2000):
         yield note_info(note)
 

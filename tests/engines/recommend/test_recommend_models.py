@@ -105,3 +105,29 @@ def test_trains_from_positives_alone_without_impressions() -> None:
     rec = Recommender.train(events, notes, RecommenderConfig(ranker_rounds=20))
     assert rec.report.n_positive == 320
     assert rec.report.ranker_groups > 0
+
+
+def test_visual_tokens_from_the_media_pipeline() -> None:
+    from qiao.engines.recommend.content import visual_tokens
+
+    assert visual_tokens([("#d24a1e", "ab12cd34ef567890")]) == ["red-light", "ph:ab12"]
+    assert visual_tokens([("#1a237e", "")]) == ["blue-dark"]
+    assert visual_tokens([("#f06fa8", "")]) == ["rose-light"]
+    assert visual_tokens([("#dddddd", "x")]) == ["grey-light"]
+    assert visual_tokens([("#303030", "00ff")]) == ["grey-dark", "ph:00ff"]
+    assert visual_tokens([("not a colour", "")]) == []
+    # only the first photo's hash; colours of up to three photos
+    many = [("#d24a1e", "aaaa0000"), ("#228b22", "bbbb0000"), ("#ffd700", ""), ("#000080", "")]
+    assert visual_tokens(many) == ["red-light", "ph:aaaa", "green-dark", "yellow-light"]
+
+
+def test_notes_with_the_same_photo_are_content_neighbours() -> None:
+    """Two notes with no word in common, one photo reposted: the content model links them
+    (this is how a brand-new repost finds the audience of the original)."""
+    docs = [note_tokens([], "sunset harbour walk", [("#e07b39", "9f3a11c2")]),
+            note_tokens([], "晚霞 港口 散步", [("#e07b39", "9f3a11c2")]),
+            note_tokens([], "晚霞 港口 散步", [("#203a8f", "0000ffff")])]
+    m = ContentModel(dims=1 << 12, embed_dims=16).fit(docs)
+    sims = (m @ m.T).toarray()
+    assert sims[0, 1] > 0.1
+    assert sims[0, 2] == pytest.approx(0.0, abs=1e-6)

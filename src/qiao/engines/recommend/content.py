@@ -64,9 +64,48 @@ class _Hasher:
         return j
 
 
-def note_tokens(topics: Sequence[str], text: str) -> list[tuple[str, float]]:
+_HUES = ("red", "orange", "yellow", "lime", "green", "spring", "cyan", "azure", "blue",
+         "violet", "magenta", "rose")
+
+
+def visual_tokens(images: Sequence[tuple[str, str]]) -> list[str]:
+    """Content tokens from the media pipeline's numbers for a note's photos: the colour
+    family of each photo's dominant colour (12 hues x light/dark, or grey) — food shots,
+    beaches and outfits have typical palettes — and the leading 16 bits of the first photo's
+    perceptual hash, which near-identical photos (the same dish, a repost) share."""
+    out: list[str] = []
+    for k, (colour, phash) in enumerate(images[:3]):
+        c = colour.lstrip("#")
+        if len(c) == 6:
+            try:
+                r, g, b = (int(c[i : i + 2], 16) / 255.0 for i in (0, 2, 4))
+            except ValueError:
+                r = g = b = -1.0
+            if r >= 0:
+                hi, lo = max(r, g, b), min(r, g, b)
+                tone = "light" if hi > 0.6 else "dark"
+                if hi - lo < 0.15 * max(hi, 1e-9) or hi - lo < 0.06:
+                    out.append(f"grey-{tone}")
+                else:
+                    d = hi - lo
+                    if hi == r:
+                        h = ((g - b) / d) % 6
+                    elif hi == g:
+                        h = (b - r) / d + 2
+                    else:
+                        h = (r - g) / d + 4
+                    # 30-degree families centred on their hue (red is 345-15 degrees)
+                    out.append(f"{_HUES[int((h * 60 + 15) / 30) % 12]}-{tone}")
+        if k == 0 and len(phash) >= 4:
+            out.append("ph:" + phash[:4].lower())
+    return out
+
+
+def note_tokens(topics: Sequence[str], text: str,
+                images: Sequence[tuple[str, str]] = ()) -> list[tuple[str, float]]:
     toks = [("t:" + t.lower().lstrip("#"), 3.0) for t in topics if t]
     toks += [("w:" + w, 1.0) for w in tokenize(text)]
+    toks += [("v:" + v, 0.5) for v in visual_tokens(images)]
     return toks
 
 

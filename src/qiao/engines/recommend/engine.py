@@ -527,6 +527,7 @@ class Recommender:
         self.lang = []
         self.topics = []
         self._notes_text: list[str] = []
+        self._notes_images: list[Sequence[tuple[str, str]]] = []
         self._append_notes(notes)
 
     def _append_notes(self, notes: list[NoteInfo]) -> list[int]:
@@ -546,6 +547,9 @@ class Recommender:
         if not hasattr(self, "_notes_text"):
             self._notes_text = [""] * start
         self._notes_text.extend(x.text for x in fresh)
+        if not hasattr(self, "_notes_images"):
+            self._notes_images = [()] * start
+        self._notes_images.extend(tuple(x.images) for x in fresh)
         m = len(fresh)
         for name in ("pop", "trend", "hides", "shows"):
             arr = getattr(self, name)
@@ -574,7 +578,8 @@ class Recommender:
         return pos.astype(np.int64)
 
     def _fit_content(self) -> None:
-        docs = (note_tokens(t, x) for t, x in zip(self.topics, self._notes_text, strict=True))
+        docs = (note_tokens(t, x, im) for t, x, im in
+                zip(self.topics, self._notes_text, self._notes_images, strict=True))
         self.c_mat = self.content.fit(docs)
         self.c_emb = self.content.project(self.c_mat)
 
@@ -1082,7 +1087,8 @@ class Recommender:
         idx = self._append_notes(notes)
         if not idx:
             return
-        docs = [note_tokens(self.topics[j], self._notes_text[j]) for j in idx]
+        docs = [note_tokens(self.topics[j], self._notes_text[j], self._notes_images[j])
+                for j in idx]
         m = self.content.transform(docs)
         self.c_mat = sp.vstack([self.c_mat, m]).tocsr()
         self.c_emb = np.vstack([self.c_emb, self.content.project(m)])
@@ -1187,7 +1193,8 @@ class Recommender:
         self.removed = a["removed"]
         self.lang = meta["lang"]
         self.topics = meta["topics"]
-        self._notes_text = [""] * len(self.note_ids)
+        self._notes_text = [""] * len(self.note_ids)  # only needed to fit content (saved as
+        self._notes_images = [()] * len(self.note_ids)  # c_mat), never served
         offs = np.r_[0, np.cumsum(a["lens"])].tolist()
         flat = a["flat"].astype(np.int32)  # read once: every a[...] decompresses it again
         self.user_hist = {int(u): flat[offs[i] : offs[i + 1]]

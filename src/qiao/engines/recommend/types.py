@@ -139,7 +139,9 @@ class NoteInfo:
     like_count: int = 0
     collect_count: int = 0
     comment_count: int = 0
-    image_vec: list[float] | None = None  # optional image features (unused if None)
+    # what the media pipeline computed for each photo, in order: (dominant colour "#rrggbb",
+    # perceptual hash hex); turned into visual content tokens (content.visual_tokens)
+    images: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass(slots=True)
