@@ -249,3 +249,36 @@ def test_notes_reach_the_engine_with_their_photos_colours_and_hashes(make_user: 
     assert len(images) == 2 and all(c.startswith("#") and h for c, h in images)
     [info] = [n for n in recommendable_notes() if n.note_id == note.pk]
     assert info.images == images
+
+
+def test_the_list_is_written_only_when_new_or_reranked(platform: dict[str, Any], api: Any,
+                                                       api_as: Any,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """A surge of visitors must not turn every page view into a cache write: visitors who are
+    not signed in share one list per language per minute, and paging an unchanged list
+    writes nothing."""
+    from django.core.cache import caches
+
+    _train()
+    cache = caches["feed"]
+    writes: list[str] = []
+    real_set = cache.set
+    monkeypatch.setattr(cache, "set", lambda key, *a, **k: (writes.append(key),
+                                                            real_set(key, *a, **k)))
+    first = api.get("/feed/for-you", limit=5).json()
+    again = api.get("/feed/for-you", limit=5).json()
+    assert first["next_cursor"] == again["next_cursor"]  # one shared anonymous list
+    assert [n["id"] for n in first["items"]] == [n["id"] for n in again["items"]]
+    assert len(writes) == 1
+    api.get("/feed/for-you", limit=5, cursor=first["next_cursor"])
+    assert len(writes) == 1  # paging reads
+
+    reader = platform["users"][4]
+    client = api_as(reader)
+    page1 = client.get("/feed/for-you", limit=5).json()
+    assert len(writes) == 2
+    page2 = client.get("/feed/for-you", limit=5, cursor=page1["next_cursor"]).json()
+    assert len(writes) == 2  # nothing changed: no write
+    assert client.post(f"/notes/{page2['items'][0]['id']}/like").status_code in (200, 201)
+    client.get("/feed/for-you", limit=5, cursor=page2["next_cursor"])
+    assert len(writes) == 3  # a like re-ranks the rest of the list, which is saved

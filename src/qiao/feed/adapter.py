@@ -34,6 +34,7 @@ LIST_TTL = 30 * 60
 POSITIVE_KINDS = ("like", "collect", "open", "comment", "share")
 SEEN_DAYS = 3
 SEEN_MAX = 300
+ANON_LIST_SECONDS = 60
 
 _lock = threading.Lock()
 _state: dict[str, Any] = {"rec": None, "version": None, "checked": 0.0, "synced_ts": 0.0,
@@ -148,6 +149,13 @@ def user_context(viewer: User | None) -> UserContext:
     )
 
 
+def _cache_get(cache: Any, key: str) -> Any:
+    try:
+        return cache.get(key)
+    except Exception:  # noqa: BLE001 - a cache outage starts a fresh list
+        return None
+
+
 def _cache() -> Any:
     return caches[getattr(settings, "QIAO_FEED_CACHE_ALIAS", "default")]
 
@@ -165,29 +173,41 @@ def recommend_page(viewer: User | None, *, cursor: str | None, limit: int
     offset = 0
     token = ""
     positives = tuple(ctx.recent_positive_note_ids[-10:])
+    changed = False  # write the list back only when it is new or re-ranked
     if cursor:
         token, _sep, off = cursor.partition(":")
         if not off.isdigit() or not token.isalnum():
             raise Invalid("Malformed cursor.", code="bad_cursor")
         offset = int(off)
-        try:
-            entry = cache.get(f"feed:{ctx.user_id}:{token}")
-        except Exception:  # noqa: BLE001 - a cache outage starts a fresh list
-            entry = None
+        entry = _cache_get(cache, f"feed:{ctx.user_id}:{token}")
         if entry is not None:
             ranked, used = entry
             if positives != tuple(used):
                 # Engagement since the last page: re-rank what has not been served yet.
                 served = set(ranked[:offset])
                 ranked = ranked[:offset] + [s.note_id for s in rec.rank(ctx, served)]
+                changed = True
+    if ranked is None and ctx.user_id == 0:
+        # Visitors who are not signed in have no history: everyone reading one language gets
+        # the same list, ranked once a minute — a surge of new visitors costs one ranking
+        # and one cache write per language per minute, not one per visit.
+        offset = 0
+        token = f"anon{(ctx.languages or ['x'])[0]}{int(time.time() // ANON_LIST_SECONDS)}"
+        if not token.isalnum():
+            token = f"anon{int(time.time() // ANON_LIST_SECONDS)}"
+        entry = _cache_get(cache, f"feed:0:{token}")
+        if entry is not None:
+            ranked = entry[0]
     if ranked is None:
-        token = secrets.token_hex(6)
+        token = token if ctx.user_id == 0 else secrets.token_hex(6)
         offset = 0
         ranked = [s.note_id for s in rec.rank(ctx)]
-    try:
-        cache.set(f"feed:{ctx.user_id}:{token}", (ranked, positives), LIST_TTL)
-    except Exception:  # noqa: BLE001
-        logger.warning("feed cache unavailable; paging may repeat notes")
+        changed = True
+    if changed:
+        try:
+            cache.set(f"feed:{ctx.user_id}:{token}", (ranked, positives), LIST_TTL)
+        except Exception:  # noqa: BLE001
+            logger.warning("feed cache unavailable; paging may repeat notes")
     page: list[Note] = []
     while offset < len(ranked) and len(page) < limit:
         # the ranked notes were visible when ranked; a few spare cover the odd one that
