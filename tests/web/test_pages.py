@@ -229,6 +229,122 @@ def test_private_board_hidden_from_others(make_user: Any, make_note: Any) -> Non
     assert as_user(owner).get(f"/boards/{board.pk}").status_code == 200
 
 
+def test_owner_sees_board_controls_others_do_not(make_user: Any, make_note: Any) -> None:
+    owner = make_user()
+    board = social.create_board(owner, name="Eats")
+    note = make_note(make_user(), title="Noodles")
+    social.collect(owner, note.pk, board.pk)
+    mine = as_user(owner).get(f"/boards/{board.pk}").content.decode()
+    assert f"/boards/{board.pk}/edit" in mine and f"/boards/{board.pk}/delete" in mine
+    assert f"/boards/{board.pk}/notes/{note.pk}/remove" in mine
+    theirs = as_user(make_user()).get(f"/boards/{board.pk}").content.decode()
+    assert "Noodles" in theirs
+    assert "/edit" not in theirs and "/remove" not in theirs and "Delete board" not in theirs
+
+
+def test_owner_edits_a_board(make_user: Any) -> None:
+    owner = make_user()
+    board = social.create_board(owner, name="Eats")
+    client = as_user(owner)
+    form = client.get(f"/boards/{board.pk}/edit").content.decode()
+    assert 'value="Eats"' in form and "csrfmiddlewaretoken" in form
+    response = client.post(f"/boards/{board.pk}/edit", {
+        "name": "Best eats", "description": "Shanghai only", "is_private": "on"}, follow=True)
+    assert response.redirect_chain[-1][0] == f"/boards/{board.pk}"
+    assert "Board saved." in response.content.decode()
+    board.refresh_from_db()
+    assert (board.name, board.description, board.is_private) == (
+        "Best eats", "Shanghai only", True)
+    client.post(f"/boards/{board.pk}/edit", {"name": "Best eats", "description": ""})
+    board.refresh_from_db()
+    assert not board.is_private and board.description == ""
+
+
+@pytest.mark.parametrize("name, message", [
+    ("   ", "Board names have 1–40 characters."),
+    ("x" * 41, "Board names have 1–40 characters."),
+    ("Taken", "You already have a board with that name."),
+])
+def test_board_edit_errors_keep_what_was_typed(make_user: Any, name: str,
+                                               message: str) -> None:
+    owner = make_user()
+    board = social.create_board(owner, name="Eats")
+    social.create_board(owner, name="Taken")
+    response = as_user(owner).post(f"/boards/{board.pk}/edit", {
+        "name": name, "description": "Kept <b>text</b>", "is_private": "on"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert message in html and 'aria-invalid="true"' in html
+    assert "Kept &lt;b&gt;text&lt;/b&gt;</textarea>" in html
+    assert 'name="is_private" checked' in html
+    if name.strip():
+        assert f'value="{name}"' in html
+    board.refresh_from_db()
+    assert board.name == "Eats" and board.description == "" and not board.is_private
+
+
+def test_owner_deletes_a_board_after_confirming(make_user: Any, make_note: Any) -> None:
+    owner = make_user()
+    board = social.create_board(owner, name="Eats")
+    note = make_note(make_user())
+    social.collect(owner, note.pk, board.pk)
+    client = as_user(owner)
+    confirm = client.get(f"/boards/{board.pk}/delete")
+    assert confirm.status_code == 200 and "Delete the board “Eats”?" in confirm.content.decode()
+    assert Board.objects.filter(pk=board.pk).exists()
+    response = client.post(f"/boards/{board.pk}/delete", follow=True)
+    assert response.redirect_chain[-1][0] == f"/u/{owner.username}?tab=boards"
+    assert "Board “Eats” deleted." in response.content.decode()
+    assert not Board.objects.filter(pk=board.pk).exists()
+    note.refresh_from_db()
+    assert note.collect_count == 0
+
+
+def test_owner_removes_a_note_from_a_board(make_user: Any, make_note: Any) -> None:
+    owner = make_user()
+    board = social.create_board(owner, name="Eats")
+    first, second = make_note(make_user()), make_note(make_user())
+    social.collect(owner, first.pk, board.pk)
+    social.collect(owner, second.pk, board.pk)
+    client = as_user(owner)
+    response = client.post(f"/boards/{board.pk}/notes/{first.pk}/remove",
+                           HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'id="board-count" hx-swap-oob="true">1 note<' in body and "data-card" not in body
+    response = client.post(f"/boards/{board.pk}/notes/{second.pk}/remove", follow=True)
+    assert response.redirect_chain[-1][0] == f"/boards/{board.pk}"
+    assert "Removed from the board." in response.content.decode()
+    board.refresh_from_db()
+    assert board.item_count == 0 and not board.items.exists()
+
+
+def test_others_cannot_edit_delete_or_empty_a_board(make_user: Any, make_note: Any) -> None:
+    owner = make_user()
+    board = social.create_board(owner, name="Eats")
+    note = make_note(make_user())
+    social.collect(owner, note.pk, board.pk)
+    other = as_user(make_user())
+    assert other.get(f"/boards/{board.pk}/edit").status_code == 404
+    assert other.post(f"/boards/{board.pk}/edit", {"name": "Mine"}).status_code == 404
+    assert other.get(f"/boards/{board.pk}/delete").status_code == 404
+    assert other.post(f"/boards/{board.pk}/delete").status_code == 404
+    assert other.post(f"/boards/{board.pk}/notes/{note.pk}/remove").status_code == 404
+    anonymous = Client().post(f"/boards/{board.pk}/delete")
+    assert anonymous.status_code == 302 and "/login" in anonymous["Location"]
+    board.refresh_from_db()
+    assert board.name == "Eats" and board.item_count == 1
+
+
+def test_board_delete_needs_csrf(make_user: Any) -> None:
+    owner = make_user()
+    board = social.create_board(owner, name="Eats")
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(owner)
+    assert client.post(f"/boards/{board.pk}/delete").status_code == 403
+    assert Board.objects.filter(pk=board.pk).exists()
+
+
 def test_compose_publishes_and_keeps_text_on_bad_image(make_user: Any, image_bytes: Any,
                                                        run_tasks: Any) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile

@@ -316,7 +316,11 @@ def update_board(viewer: User, board_id: int, **changes: Any) -> Board:
     if "name" in changes:
         name = normalize(changes["name"])
         if not name or len(name) > 40:
-            raise Invalid(_("Board names have 1–40 characters."))
+            raise Invalid(_("Board names have 1–40 characters."),
+                          fields={"name": [_("Board names have 1–40 characters.")]})
+        if Board.objects.filter(owner=viewer, name=name).exclude(pk=board.pk).exists():
+            raise Invalid(_("You already have a board with that name."),
+                          fields={"name": [_("You already have a board with that name.")]})
         board.name = name
     if "description" in changes:
         board.description = normalize(changes["description"])[:200]

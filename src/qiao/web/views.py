@@ -11,6 +11,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth import login as django_login
 from django.contrib.auth import logout as django_logout
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -598,6 +599,57 @@ def board(request: HttpRequest, board_id: int) -> HttpResponse:
         "board": found, "cards": present.cards(rows, viewer),
         "is_owner": viewer is not None and viewer.pk == found.owner_id,
     })
+
+
+@require_http_methods(["GET", "POST"])
+@member
+def board_edit(request: HttpRequest, board_id: int) -> HttpResponse:
+    """The owner renames a board, changes its description or makes it private/public."""
+    user: User = request.user  # type: ignore[assignment]
+    found = social.own_board(user, board_id)
+    form: dict[str, Any] = {"name": found.name, "description": found.description,
+                            "is_private": found.is_private}
+    error, fields = "", {}
+    if request.method == "POST":
+        form = {"name": request.POST.get("name", ""),
+                "description": request.POST.get("description", ""),
+                "is_private": bool(request.POST.get("is_private"))}
+        try:
+            found = social.update_board(user, board_id, **form)
+        except Invalid as exc:
+            error, fields = exc.message, exc.fields
+        else:
+            messages.success(request, _("Board saved."))
+            return redirect("web:board", board_id=found.pk)
+    return _page(request, "web/board_edit.html", {
+        "board": found, "form": form, "error": error, "fields": fields,
+    }, status=400 if error else 200)
+
+
+@require_http_methods(["GET", "POST"])
+@member
+def board_delete(request: HttpRequest, board_id: int) -> HttpResponse:
+    """GET asks for confirmation; POST deletes the board (the notes themselves stay)."""
+    user: User = request.user  # type: ignore[assignment]
+    found = social.own_board(user, board_id)
+    if request.method == "POST":
+        social.delete_board(user, board_id)
+        messages.success(request, _("Board “%(name)s” deleted.") % {"name": found.name})
+        return redirect(f"{reverse('web:profile', args=[user.username])}?tab=boards")
+    return _page(request, "web/board_delete.html", {"board": found})
+
+
+@require_POST
+@member
+def board_remove(request: HttpRequest, board_id: int, note_id: int) -> HttpResponse:
+    """Take a note out of the owner's board: htmx drops the card and updates the count."""
+    user: User = request.user  # type: ignore[assignment]
+    social.uncollect(user, note_id, board_id)
+    if _is_htmx(request):
+        return _page(request, "web/_board_count.html",
+                     {"board": social.own_board(user, board_id), "oob": True})
+    messages.success(request, _("Removed from the board."))
+    return redirect("web:board", board_id=board_id)
 
 
 @require_GET

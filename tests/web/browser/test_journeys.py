@@ -116,6 +116,62 @@ def test_collect_into_a_new_board_and_find_it_there(new_page: Any, shot: Any) ->
     assert social.boards_of(collector, collector).get().item_count == 1
 
 
+def test_rename_a_board_take_a_note_out_and_delete_it(new_page: Any, shot: Any) -> None:
+    author = UserFactory(display_name="Ana")
+    keep = _note(author, title="Hidden beach in Hainan")
+    drop = _note(author, title="Night market in Xiamen")
+    owner = UserFactory(username="sam")
+    board = social.create_board(owner, name="Summer 2027")
+    social.collect(owner, keep.pk, board.pk)
+    social.collect(owner, drop.pk, board.pk)
+    page = new_page(owner)
+    page.goto(f"/boards/{board.pk}")
+    page.get_by_role("link", name="Edit board").click()
+    page.get_by_label("Board name").fill("Fujian & Hainan")
+    page.get_by_label("Description").fill("Beaches and night markets")
+    page.get_by_label("Private board: only you can see it").check()
+    shot(page, "3c-board-edit")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("heading", name="Fujian & Hainan")).to_be_visible()
+    expect(page.get_by_text("Board saved.")).to_be_visible()
+    expect(page.locator(".board-head .lock")).to_have_text("private")
+    shot(page, "3d-board-owner")
+
+    card = page.locator("[data-card]", has_text="Night market in Xiamen")
+    card.get_by_role("button", name="Remove from board").click()
+    expect(card).to_have_count(0)
+    expect(page.locator("#board-count")).to_have_text("1 note")
+    expect(page.locator("[data-card]", has_text="Hidden beach in Hainan")).to_be_visible()
+
+    page.get_by_role("link", name="Delete board").click()
+    expect(page.get_by_role("heading", name="Delete the board “Fujian & Hainan”?")
+           ).to_be_visible()
+    shot(page, "3e-board-delete-confirm")
+    page.get_by_role("button", name="Delete board").click()
+    expect(page).to_have_url(re.compile(r"/u/sam\?tab=boards$"))
+    expect(page.get_by_text("Board “Fujian & Hainan” deleted.")).to_be_visible()
+    assert not social.boards_of(owner, owner).exists()
+    assert page.errors == []
+
+
+def test_board_owner_controls_in_chinese(new_page: Any, shot: Any) -> None:
+    note = _note(UserFactory(display_name="王芳"), title="成都火锅真的绝了")
+    owner = UserFactory(username="mei")
+    board = social.create_board(owner, name="吃在成都", description="想去的店")
+    social.collect(owner, note.pk, board.pk)
+    page = new_page(owner, locale="zh-CN")
+    page.goto(f"/boards/{board.pk}")
+    expect(page.get_by_role("link", name="编辑专辑")).to_be_visible()
+    expect(page.get_by_role("button", name="移出专辑")).to_be_visible()
+    shot(page, "3f-board-owner-zh")
+    page.get_by_role("link", name="编辑专辑").click()
+    page.get_by_label("专辑名称").fill("   ")  # passes `required`, the service refuses it
+    page.get_by_role("button", name="保存").click()
+    expect(page.locator(".field-error")).to_have_text("专辑名称需 1–40 个字符。")
+    expect(page.get_by_label("简介")).to_have_value("想去的店")
+    shot(page, "3g-board-edit-zh")
+
+
 def test_switch_the_interface_to_chinese(new_page: Any, shot: Any) -> None:
     _note(UserFactory(display_name="王芳"), title="成都火锅真的绝了", body="#火锅")
     user = UserFactory(username="kai")
