@@ -61,6 +61,12 @@ def _load(version: str) -> Recommender:
     return rec
 
 
+def _install(rec: Recommender, version: str) -> None:
+    """Serve `rec` from now on (call with _lock held)."""
+    _state.update(rec=rec, version=version, loading=None,
+                  synced_ts=float(getattr(rec, "t_ref", 0.0) or 0.0))
+
+
 def _swap_in(version: str) -> None:
     """Load a new version in the background while the old one keeps serving."""
     try:
@@ -72,8 +78,7 @@ def _swap_in(version: str) -> None:
         return
     with _lock:
         if _state["loading"] == version:
-            _state.update(rec=rec, version=version, loading=None,
-                          synced_ts=float(getattr(rec, "t_ref", 0.0) or 0.0))
+            _install(rec, version)
 
 
 def current_model() -> Recommender | None:
@@ -96,9 +101,7 @@ def current_model() -> Recommender | None:
                 return None
             if version != _state["version"]:
                 if _state["rec"] is None:
-                    rec = _load(version)
-                    _state.update(rec=rec, version=version, loading=None,
-                                  synced_ts=float(getattr(rec, "t_ref", 0.0) or 0.0))
+                    _install(_load(version), version)
                 elif _state.get("loading") != version:
                     _state["loading"] = version
                     threading.Thread(target=_swap_in, args=(version,), daemon=True,

@@ -46,6 +46,14 @@ def _noop(stage: str, frac: float) -> None:  # pragma: no cover - trivial
     return None
 
 
+def _runs(sorted_keys: np.ndarray) -> list[tuple[int, int]]:
+    """(start, end) of each run of equal values in a sorted array; [] for an empty one."""
+    if len(sorted_keys) == 0:
+        return []
+    starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
+    return list(zip(starts.tolist(), np.r_[starts[1:], len(sorted_keys)].tolist(), strict=True))
+
+
 def _peak_mb() -> float:
     """Peak resident memory of this process so far, in MB (Linux reports KB)."""
     import resource
@@ -439,13 +447,11 @@ class Recommender:
         pos = pos[np.lexsort((by_key[pos], key[pos] // max(n, 1)))]  # by user, then time
         pos_user = key[pos] // max(n, 1)
         pos_item = (key[pos] % max(n, 1)).astype(np.int32)
-        cut = np.flatnonzero(np.r_[True, pos_user[1:] != pos_user[:-1]]) if len(pos) else pos
-        bounds = np.r_[cut, len(pos)]
         self.user_hist = {}
         hist_ts: dict[int, np.ndarray] = {}
         hist_strength: dict[int, np.ndarray] = {}
         pos_final = final[gid[pos]]
-        for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
+        for a, b in _runs(pos_user):
             u = int(ev_users[pos_user[a]])
             self.user_hist[u] = pos_item[a:b]
             hist_ts[u] = ts_k[pos[a:b]]
@@ -604,12 +610,7 @@ class Recommender:
             setattr(self, name, index)
         order = np.lexsort((-self.created, self.authors))
         a_sorted = self.authors[order]
-        bounds = np.flatnonzero(np.diff(a_sorted)) + 1
-        self._author_notes = {
-            int(a_sorted[g[0]]): g for g in
-            (order[s:e] for s, e in zip(np.r_[0, bounds], np.r_[bounds, len(order)], strict=True))
-            if len(g)
-        }
+        self._author_notes = {int(a_sorted[a]): order[a:b] for a, b in _runs(a_sorted)}
         self._trending = np.argsort(-(self.trend + 1e-3 * np.log1p(self.likes)))[:2000]
         self._cache.clear()
         self._fresh_cache = None
@@ -865,9 +866,7 @@ class Recommender:
         sel = np.flatnonzero(ok)
         sel = sel[np.argsort(r_of[sel], kind="stable")]
         grp = r_of[sel]
-        edges = np.flatnonzero(np.r_[True, grp[1:] != grp[:-1]]) if len(sel) else sel
-        ends = np.r_[edges[1:], len(sel)] if len(sel) else sel
-        for a, b in zip(edges.tolist(), ends.tolist(), strict=True):
+        for a, b in _runs(grp):
             r = int(grp[a])
             rows = sel[a:b]
             idx = np.unique(imp_j[rows].astype(np.int64))
