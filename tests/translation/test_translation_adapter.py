@@ -3,7 +3,6 @@ readers' versions, author versions, retries when the engine is down, API limits,
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
@@ -131,10 +130,8 @@ def test_translate_api_limits(make_user: Any, api_as: Any, api: Any, libre: Any)
     assert r.status_code == 400 and r.json()["error"]["code"] == "unsupported_language"
     r = client.post("/translate", {"text": "我喜欢猫", "target": "en"})
     assert r.status_code == 200 and r.json()["text"] == "[en] I like cat"
-    start = time.perf_counter()
     again = client.post("/translate", {"text": "我喜欢猫", "target": "en"}).json()
     assert again["cached"] is True
-    assert time.perf_counter() - start < 0.5
     assert len(libre.calls) == 1
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 
@@ -134,27 +133,6 @@ def test_result_is_json_serialisable(emily):
     data = json.loads(json.dumps(emily.to_dict(), ensure_ascii=False))
     assert data["transliteration"]["chinese"] == "埃米莉·约翰逊"
     assert data["suggestions"][0]["characters"][0]["pinyin"]
-
-
-def test_latency_after_warm_up(suggester):
-    names = [
-        ("Emily", "Johnson"),
-        ("Michael", "Brown"),
-        ("Xanthe", "Quigley"),
-        ("Oluwaseun", "Adeyemi"),
-        ("Mary", "Smith"),
-    ]
-    best = []
-    for given, surname in names:
-        req = NameRequest(given=given, surname=surname, qualities=("bright",))
-        times = []
-        for _ in range(3):  # best of three: the machine may be busy with other work
-            t = time.perf_counter()
-            suggester.suggest(req)
-            times.append(time.perf_counter() - t)
-        best.append(min(times))
-    best.sort()
-    assert best[len(best) // 2] < 0.1, best  # median request well under 100 ms
 
 
 def test_suggester_satisfies_the_protocol(suggester):

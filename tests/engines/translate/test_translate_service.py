@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import statistics
 import threading
 import time
 from collections.abc import Callable
@@ -132,7 +131,7 @@ def test_unavailable_when_every_engine_fails() -> None:
         service().translate(["你好"], "zh", "en")
 
 
-def test_cache_hit_skips_the_engine_and_is_fast() -> None:
+def test_cache_hit_skips_the_engine() -> None:
     a = FakeEngine("a")
     cache = InMemoryLRUCache()
     svc = service(a, cache=cache)
@@ -140,12 +139,9 @@ def test_cache_hit_skips_the_engine_and_is_fast() -> None:
     again = svc.translate(["  今天吃火锅 "], "zh", "en")[0]  # same normalized text
     assert not first.cached and again.cached and again.text == first.text
     assert len(a.calls) == 1
-    times = []
-    for _ in range(50):
-        t0 = time.perf_counter()
-        svc.translate(["今天吃火锅"], "zh", "en")
-        times.append(time.perf_counter() - t0)
-    assert statistics.median(times) < 0.005  # the bench shows it well under 1 ms
+    for _ in range(50):  # speed is bench/translate.py's business; here: never the engine
+        assert svc.translate(["今天吃火锅"], "zh", "en")[0].cached
+    assert len(a.calls) == 1
     assert svc.cached("今天吃火锅", "zh", "en") is not None
 
 
