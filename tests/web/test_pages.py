@@ -312,6 +312,14 @@ def test_owner_removes_a_note_from_a_board(make_user: Any, make_note: Any) -> No
     assert response.status_code == 200
     body = response.content.decode()
     assert 'id="board-count" hx-swap-oob="true">1 note<' in body and "data-card" not in body
+    assert "This board is empty." not in body and "HX-Retarget" not in response
+    # the last one: the whole list gives way to the empty message at once
+    last = client.post(f"/boards/{board.pk}/notes/{second.pk}/remove", HTTP_HX_REQUEST="true")
+    body = last.content.decode()
+    assert 'id="board-count" hx-swap-oob="true">0 notes<' in body
+    assert '<div id="board-items"><div class="empty"><p>This board is empty.' in body
+    assert last["HX-Retarget"] == "#board-items" and last["HX-Reswap"] == "outerHTML"
+    social.collect(owner, second.pk, board.pk)
     response = client.post(f"/boards/{board.pk}/notes/{second.pk}/remove", follow=True)
     assert response.redirect_chain[-1][0] == f"/boards/{board.pk}"
     assert "Removed from the board." in response.content.decode()

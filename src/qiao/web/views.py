@@ -646,8 +646,15 @@ def board_remove(request: HttpRequest, board_id: int, note_id: int) -> HttpRespo
     user: User = request.user  # type: ignore[assignment]
     social.uncollect(user, note_id, board_id)
     if _is_htmx(request):
-        return _page(request, "web/_board_count.html",
-                     {"board": social.own_board(user, board_id), "oob": True})
+        # htmx drops the card and the count arrives out of band; once nothing is left, the
+        # whole list (and its "you have reached the end") gives way to the empty message.
+        board = social.own_board(user, board_id)
+        empty = board.item_count == 0
+        response = _page(request, "web/_board_removed.html", {"board": board, "empty": empty})
+        if empty:
+            response["HX-Retarget"] = "#board-items"
+            response["HX-Reswap"] = "outerHTML"
+        return response
     messages.success(request, _("Removed from the board."))
     return redirect("web:board", board_id=board_id)
 
