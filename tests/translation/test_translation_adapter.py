@@ -120,6 +120,31 @@ def test_author_version_is_preferred_and_labelled(make_user: Any, make_note: Any
     assert r.status_code == 403
 
 
+def test_editing_the_original_flags_the_authors_version(make_user: Any, make_note: Any,
+                                                         libre: Any, api_as: Any) -> None:
+    author = make_user()
+    note = make_note(author, title="我喜欢火锅", body="火锅好吃")
+    client = api_as(author)
+    client.client.put(f"/api/v1/notes/{note.pk}/versions/en",
+                      {"title": "I love hot pot", "body": "Hot pot is delicious."},
+                      content_type="application/json",
+                      HTTP_AUTHORIZATION=f"Bearer {client.token}")
+    assert client.get(f"/notes/{note.pk}/versions/en/prefill").json()["stale"] is False
+    client.patch(f"/notes/{note.pk}", {"body": "火锅好吃，但是太辣了"})
+    prefill = client.get(f"/notes/{note.pk}/versions/en/prefill").json()
+    # kept (it is the author's writing) but flagged, until the author saves it again
+    assert prefill == {"title": "I love hot pot", "body": "Hot pot is delicious.",
+                       "machine": False, "stale": True}
+    client.client.put(f"/api/v1/notes/{note.pk}/versions/en",
+                      {"title": "I love hot pot", "body": "Tasty, but too spicy."},
+                      content_type="application/json",
+                      HTTP_AUTHORIZATION=f"Bearer {client.token}")
+    assert client.get(f"/notes/{note.pk}/versions/en/prefill").json()["stale"] is False
+    # an edit that leaves the text alone (topics only) flags nothing
+    client.patch(f"/notes/{note.pk}", {"topics": ["food"]})
+    assert client.get(f"/notes/{note.pk}/versions/en/prefill").json()["stale"] is False
+
+
 def test_translate_api_limits(make_user: Any, api_as: Any, api: Any, libre: Any) -> None:
     client = api_as(make_user())
     assert api.post("/translate", {"text": "猫", "target": "en"}).status_code == 401

@@ -185,6 +185,30 @@ def test_authors_add_edit_and_remove_their_own_version(make_user: Any, make_note
     assert "Add English version" in _html(mine, f"/notes/{note.pk}")
 
 
+def test_the_author_is_asked_to_check_their_version_after_editing_the_original(
+        make_user: Any, make_note: Any, libre: Any) -> None:
+    from qiao.notes import services as notes
+
+    author = make_user(read_languages=["zh"])
+    note = make_note(author, title="我喜欢火锅", body="火锅好吃")
+    mine = as_user(author)
+    mine.post(f"/notes/{note.pk}/versions/en", {"title": "Hot pot", "body": "So good"})
+    page = _html(mine, f"/notes/{note.pk}")
+    assert "written before your last edit" not in page
+    notes.update_note(author, note.pk, body="火锅好吃，但是太辣了")
+    page = _html(mine, f"/notes/{note.pk}")
+    assert "written before your last edit" in page and ">Check it</a>" in page
+    form = _html(mine, f"/notes/{note.pk}/versions/en")
+    assert "You changed the original after writing this version" in form
+    assert 'value="Hot pot"' in form and "太辣了" in form  # their version beside the new text
+    mine.post(f"/notes/{note.pk}/versions/en", {"title": "Hot pot", "body": "Good, too hot"})
+    page = _html(mine, f"/notes/{note.pk}")
+    assert "written before your last edit" not in page and ">Edit</a>" in page
+    # readers are not told: it is still the author's own version
+    reader = _html(as_user(make_user(read_languages=["en"])), f"/notes/{note.pk}")
+    assert "Good, too hot" in reader and "written before" not in reader
+
+
 def test_an_english_note_offers_a_chinese_version_and_the_form_works_without_an_engine(
         make_user: Any, make_note: Any) -> None:
     author = make_user(read_languages=["en"], ui_language="zh-hans")

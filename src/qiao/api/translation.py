@@ -53,6 +53,8 @@ class PrefillOut(Schema):
     title: str
     body: str
     machine: bool
+    stale: bool = Field(False, description="the author's own version was written before "
+                                           "the original's last edit")
 
 
 class EquivalentOut(Schema):

@@ -25,6 +25,8 @@ class NoteVersion(models.Model):
 
     `is_machine` versions are made in the background when a public note is published; an
     author-written version (`is_machine=False`) is preferred and labelled as the author's.
+    Editing the original deletes machine versions (they are made again) and marks the
+    author's as `stale`: written before the last edit, so the author is asked to check it.
     """
 
     note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="versions")
@@ -32,6 +34,7 @@ class NoteVersion(models.Model):
     title = models.CharField(max_length=200)
     body = models.TextField(blank=True)
     is_machine = models.BooleanField(default=True)
+    stale = models.BooleanField(default=False)
     engine = models.CharField(max_length=40, blank=True)
     model_version = models.CharField(max_length=80, blank=True)
     source_language = models.CharField(max_length=16, blank=True)

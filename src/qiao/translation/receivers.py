@@ -21,9 +21,9 @@ def _note_published(sender: Any, note_id: int, **kwargs: Any) -> None:
 
 @receiver(note_signals.note_edited, dispatch_uid="translation_note_edited")
 def _note_edited(sender: Any, note_id: int, **kwargs: Any) -> None:
-    from qiao.translation.services import forget_machine_versions
+    from qiao.translation.services import original_edited
 
-    forget_machine_versions(note_id)
+    original_edited(note_id)
     enqueue_on_commit(tasks.translate_note, note_id)
 
 

@@ -251,9 +251,11 @@ def retry_pending(limit: int = 50) -> int:
     return sum(1 for nid in due if process_note(nid).startswith("translated"))
 
 
-def forget_machine_versions(note_id: int) -> None:
-    """An edit makes machine translations stale; author-written versions are kept."""
+def original_edited(note_id: int) -> None:
+    """The note's text changed: machine versions are dropped (they are made again); the
+    author's own versions are kept but marked as written before the edit."""
     NoteVersion.objects.filter(note_id=note_id, is_machine=True).delete()
+    NoteVersion.objects.filter(note_id=note_id, is_machine=False).update(stale=True)
 
 
 def prefill_version(author: User, note_id: int, target: str) -> dict[str, str]:
@@ -265,12 +267,13 @@ def prefill_version(author: User, note_id: int, target: str) -> dict[str, str]:
     existing = NoteVersion.objects.filter(note=note, language=target).order_by(
         "is_machine").first()
     if existing is not None:
-        return {"title": existing.title, "body": existing.body, "machine": existing.is_machine}
+        return {"title": existing.title, "body": existing.body, "machine": existing.is_machine,
+                "stale": existing.stale}
     try:
         version = _machine_version(note, target)
     except TranslationUnavailable:
-        return {"title": "", "body": "", "machine": False}
-    return {"title": version.title, "body": version.body, "machine": True}
+        return {"title": "", "body": "", "machine": False, "stale": False}
+    return {"title": version.title, "body": version.body, "machine": True, "stale": False}
 
 
 def save_author_version(author: User, note_id: int, language: str, *, title: str,

@@ -329,6 +329,7 @@ class VersionOffer:
     add_label: str
     have_label: str
     exists: bool
+    stale: bool = False  # the author's version predates their last edit of the original
 
 
 def author_versions(note: Note) -> list[VersionOffer]:
@@ -340,12 +341,12 @@ def author_versions(note: Note) -> list[VersionOffer]:
     language = (note.language or detect(f"{note.title}\n{note.body}")).split("-")[0]
     if language == "und":
         return []
-    have = set(NoteVersion.objects.filter(note=note, is_machine=False)
-               .values_list("language", flat=True))
+    have = dict(NoteVersion.objects.filter(note=note, is_machine=False)
+                .values_list("language", "stale"))
     return [VersionOffer(code,
                          _("Add %(lang)s version") % {"lang": language_in_text(code)},
                          _("Your %(lang)s version") % {"lang": language_in_text(code)},
-                         code in have)
+                         code in have, have.get(code, False))
             for code in settings.QIAO_CONTENT_LANGUAGES if code != language]
 
 

@@ -131,6 +131,20 @@ def test_author_publishes_an_english_version_and_a_reader_sees_it_first(
     reader.keyboard.press("Escape")  # closes the popover, not the overlay
     expect(dialog.locator("#lookup")).to_have_count(0)
     expect(dialog).to_be_visible()
+
+    # The author edits the original: their English version stays, flagged for a check.
+    page.goto(f"/notes/{note.pk}/edit")
+    page.get_by_label("正文").fill("周末和朋友吃火锅，太辣了！")
+    page.get_by_role("button", name="保存", exact=True).click()
+    expect(page).to_have_url(re.compile(rf"/notes/{note.pk}$"))
+    expect(page.locator(".version-stale")).to_have_text("写于你上次修改原文之前")
+    shot(page, "7e2-author-version-stale")
+    page.get_by_role("link", name="去核对").click()
+    expect(page.locator(".notice")).to_contain_text("你在写这个版本之后修改过原文")
+    page.get_by_label("正文").fill("Hot pot with friends at the weekend. Far too spicy!")
+    page.get_by_role("button", name="保存版本").click()
+    expect(page.locator(".version-have")).to_contain_text("你的英文版本")
+    expect(page.locator(".version-stale")).to_have_count(0)
     assert not page.errors and not reader.errors
 
 
