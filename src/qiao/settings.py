@@ -283,6 +283,9 @@ QIAO_RECOMMEND_TRAIN_DAYS = env_int("QIAO_RECOMMEND_TRAIN_DAYS", 90)
 QIAO_FEED_MAX_PER_TOPIC = env_int("QIAO_FEED_MAX_PER_TOPIC", 7)
 #: Share of a page in the reader's other reading languages ("cross-cultural" exposure).
 QIAO_FEED_CROSS_LANGUAGE_SHARE = float(os.environ.get("QIAO_FEED_CROSS_LANGUAGE_SHARE", "0.2"))
+#: Content similarity across languages: Chinese topics and words also count as their English
+#: CC-CEDICT glosses when the recommender is trained (猫 notes are like "cat" notes).
+QIAO_FEED_CROSS_LANGUAGE_CONTENT = env_bool("QIAO_FEED_CROSS_LANGUAGE_CONTENT", True)
 
 # --- Rate limits ("count/seconds"), per user and per IP.
 QIAO_RATE_LIMITS = {

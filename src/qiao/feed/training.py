@@ -116,6 +116,7 @@ def platform_config(**overrides: Any) -> RecommenderConfig:
     return RecommenderConfig(**{
         "max_per_topic_in_10": settings.QIAO_FEED_MAX_PER_TOPIC,
         "cross_language_share": settings.QIAO_FEED_CROSS_LANGUAGE_SHARE,
+        "cross_language_content": settings.QIAO_FEED_CROSS_LANGUAGE_CONTENT,
         **overrides,
     })
 

@@ -131,3 +131,66 @@ def test_notes_with_the_same_photo_are_content_neighbours() -> None:
     sims = (m @ m.T).toarray()
     assert sims[0, 1] > 0.1
     assert sims[0, 2] == pytest.approx(0.0, abs=1e-6)
+
+
+def test_chinese_words_count_as_their_english_glosses() -> None:
+    """Cross-language content: CC-CEDICT glosses put 猫 notes next to "cat" notes."""
+    from qiao.engines.recommend.content import CedictGlosser
+
+    gloss = CedictGlosser()
+    assert gloss("猫")[:2] == ("cat", "cats")
+    assert "dog" in gloss("狗") and "puppies" in gloss("小狗")
+    assert gloss("了") == ()  # particles have no English
+    toks = dict(note_tokens(["猫"], "我的猫在沙发上睡觉", (), gloss))
+    assert toks["t:猫"] == 3.0 and toks["t:cat"] == 1.5 and "w:sofa" in toks
+    assert "t:cat" not in dict(note_tokens(["猫"], "我的猫在沙发上睡觉"))  # off by default
+
+    docs = [["cat"], "my cat asleep on the sofa"], [["猫"], "我的猫在沙发上睡觉"], \
+        [["火锅"], "今天吃火锅很好吃"]
+    for glosses, linked in ((None, False), (gloss, True)):
+        m = ContentModel(dims=1 << 14, embed_dims=16).fit(
+            [note_tokens(t, x, (), glosses) for t, x in docs])
+        sims = (m @ m.T).toarray()
+        if linked:
+            assert sims[0, 1] > 0.1 and sims[0, 1] > 5 * sims[0, 2]
+        else:
+            assert sims[0, 1] == pytest.approx(0.0, abs=1e-6)
+
+
+def test_an_english_cat_lover_is_offered_new_chinese_cat_notes_first() -> None:
+    """No one has engaged with the Chinese notes yet: only content can place them, and only
+    cross-language content knows that 猫 is a cat."""
+    from qiao.engines.recommend import (
+        Interaction,
+        NoteInfo,
+        Recommender,
+        RecommenderConfig,
+        UserContext,
+    )
+
+    cat = ["my cat asleep on the sofa", "the cat chased a toy mouse", "kitten and cat nap",
+           "cat food review for my old cat"]
+    food = ["spicy noodles for lunch", "hotpot night with friends", "delicious dumplings",
+            "street food market tour"]
+    notes = [NoteInfo(j, 100 + j % 11, topics=["cat" if j % 2 == 0 else "food"], language="en",
+                      created_ts=1000.0 + j,
+                      text=(cat if j % 2 == 0 else food)[(j // 2) % 4]) for j in range(80)]
+    rng = np.random.default_rng(5)
+    events = [Interaction(u, int(j), "like", 2000.0 + k)
+              for u in range(30)
+              for k, j in enumerate(rng.choice(np.arange(u % 2, 80, 2), 10, replace=False))]
+    rec = Recommender.train(events, notes, RecommenderConfig(
+        ranker_rounds=20, cross_language_content=True))
+    now = 10_000.0
+    zh_cat = ["我的猫在沙发上睡觉", "小猫在玩玩具", "猫咪午睡", "给老猫买猫粮"]
+    zh_food = ["今天吃火锅很好吃", "午饭吃辣面条", "好吃的饺子", "逛美食街"]
+    new = [NoteInfo(500 + k, 900 + k, topics=["猫"], language="zh", created_ts=now - 60,
+                    text=t) for k, t in enumerate(zh_cat)]
+    new += [NoteInfo(600 + k, 950 + k, topics=["美食"], language="zh", created_ts=now - 60,
+                     text=t) for k, t in enumerate(zh_food)]
+    rec.add_notes(new)
+    for user in (0, 2, 4):  # cat lovers (even users like even, cat, notes)
+        ranked = [s.note_id for s in rec.rank(UserContext(user, languages=["en", "zh"],
+                                                          now=now))]
+        chinese = [i for i in ranked if i >= 500][:4]
+        assert sum(i < 600 for i in chinese) >= 3, chinese

@@ -1,13 +1,18 @@
 """Content features of notes: hashed TF-IDF over topics and text (Chinese by jieba when it is
 installed, else character bigrams), plus a fixed random projection to a small dense vector
-for the approximate-nearest-neighbour index."""
+for the approximate-nearest-neighbour index.
+
+Cross-language: with a `Glosser` (CC-CEDICT's English for a Chinese word), Chinese topics and
+words also count as their English glosses, so 猫 and "cat" notes share features: a reader of
+English cat notes is offered Chinese cat notes from content alone, before anyone engaged."""
 
 from __future__ import annotations
 
 import re
+import threading
 import zlib
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 import scipy.sparse as sp
@@ -101,11 +106,78 @@ def visual_tokens(images: Sequence[tuple[str, str]]) -> list[str]:
     return out
 
 
-def note_tokens(topics: Sequence[str], text: str,
-                images: Sequence[tuple[str, str]] = ()) -> list[tuple[str, float]]:
-    toks = [("t:" + t.lower().lstrip("#"), 3.0) for t in topics if t]
-    toks += [("w:" + w, 1.0) for w in tokenize(text)]
+Glosser = Callable[[str], Sequence[str]]
+"""English words for a Chinese word (empty when it has none)."""
+
+
+class CedictGlosser:
+    """`Glosser` over CC-CEDICT (the dictionary behind the word look-up and search's
+    cross-language expansion): the words of a Chinese word's first two English glosses,
+    without stop words, each also in its plural; memoised (a catalogue repeats the same few
+    hundred thousand words)."""
+
+    def __init__(self, max_words: int = 4, memo_size: int = 1_000_000) -> None:
+        from qiao.engines.search.query import CedictLexicon
+
+        self._lexicon = CedictLexicon()
+        self.max_words = max_words
+        self.memo_size = memo_size
+        self._memo: dict[str, tuple[str, ...]] = {}
+
+    def __call__(self, word: str) -> tuple[str, ...]:
+        hit = self._memo.get(word)
+        if hit is None:
+            out: list[str] = []
+            for gloss in self._lexicon.english_for(word)[:2]:
+                for m in _WORD.finditer(gloss):
+                    w = m.group(0)
+                    if w not in _STOP and w not in out and not _CJK.match(w):
+                        out.append(w)
+            # English notes say "cats" as often as "cat": both forms, so #猫 meets #cats
+            hit = tuple(dict.fromkeys(f for w in out[: self.max_words]
+                                      for f in (w, _plural(w))))
+            if len(self._memo) < self.memo_size:
+                self._memo[word] = hit
+        return hit
+
+
+def _plural(word: str) -> str:
+    if word.endswith("s") and not word.endswith("ss"):  # already plural ("noodles")
+        return word
+    if word.endswith(("s", "x", "z", "ch", "sh")):
+        return word + "es"
+    if word.endswith("y") and len(word) > 2 and word[-2] not in "aeiou":
+        return word[:-1] + "ies"
+    return word + "s"
+
+
+_glosser: list[CedictGlosser] = []
+_glosser_lock = threading.Lock()
+
+
+def default_glosser() -> CedictGlosser:
+    """One CC-CEDICT glosser per process (loading the dictionary takes about a second)."""
+    if _glosser:
+        return _glosser[0]
+    with _glosser_lock:
+        if not _glosser:
+            _glosser.append(CedictGlosser())
+        return _glosser[0]
+
+
+def note_tokens(topics: Sequence[str], text: str, images: Sequence[tuple[str, str]] = (),
+                glosses: Glosser | None = None) -> list[tuple[str, float]]:
+    tags = [t.lower().lstrip("#") for t in topics if t]
+    words = tokenize(text)
+    toks = [("t:" + t, 3.0) for t in tags]
+    toks += [("w:" + w, 1.0) for w in words]
     toks += [("v:" + v, 0.5) for v in visual_tokens(images)]
+    if glosses is not None:  # Chinese topics and words also count as their English
+        for t in tags:
+            if _CJK.search(t):
+                toks += [("t:" + g, 1.5) for w in tokenize(t) if _CJK.match(w)
+                         for g in glosses(w)]
+        toks += [("w:" + g, 0.5) for w in words if _CJK.match(w) for g in glosses(w)]
     return toks
 
 

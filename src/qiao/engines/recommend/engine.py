@@ -17,7 +17,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .ann import AnnIndex
-from .content import ContentModel, note_tokens
+from .content import ContentModel, Glosser, default_glosser, note_tokens
 from .models import EASE, Transitions, _topk_sparse, cosine_item_sim, history_matrix
 from .models import interaction_matrix as _imatrix
 from .types import (
@@ -583,8 +583,12 @@ class Recommender:
             pos, found = lookup()
         return pos.astype(np.int64)
 
+    def _glosses(self) -> Glosser | None:
+        return default_glosser() if self.config.cross_language_content else None
+
     def _fit_content(self) -> None:
-        docs = (note_tokens(t, x, im) for t, x, im in
+        gl = self._glosses()
+        docs = (note_tokens(t, x, im, gl) for t, x, im in
                 zip(self.topics, self._notes_text, self._notes_images, strict=True))
         self.c_mat = self.content.fit(docs)
         self.c_emb = self.content.project(self.c_mat)
@@ -637,7 +641,9 @@ class Recommender:
         n = len(self.note_ids)
         h = history_matrix(hists, n, 10.0)
         prof = (h @ self.c_mat).tocsr()
-        interest_docs = [note_tokens(c.interests, "") if c is not None else [] for c in ctxs]
+        gl = self._glosses()
+        interest_docs = [note_tokens(c.interests, "", (), gl) if c is not None else []
+                         for c in ctxs]
         if any(interest_docs):
             prof = prof + self.content.transform(interest_docs) * 2.0
         norms = np.sqrt(np.asarray(prof.multiply(prof).sum(axis=1)).ravel()) + 1e-9
@@ -1086,7 +1092,8 @@ class Recommender:
         idx = self._append_notes(notes)
         if not idx:
             return
-        docs = [note_tokens(self.topics[j], self._notes_text[j], self._notes_images[j])
+        gl = self._glosses()
+        docs = [note_tokens(self.topics[j], self._notes_text[j], self._notes_images[j], gl)
                 for j in idx]
         m = self.content.transform(docs)
         self.c_mat = sp.vstack([self.c_mat, m]).tocsr()
@@ -1223,4 +1230,5 @@ class Recommender:
 
             self.ranker = lgb.Booster(model_file=str(d / "ranker.txt"))
         self._build_indices(saved=d)
+        self._glosses()  # the dictionary loads here, not in the first request that needs it
         return self

@@ -207,6 +207,9 @@ class RecommenderConfig:
     embed_half_life: float | None = None
     content_dims: int = 1 << 18
     content_embed_dims: int = 64
+    # Chinese topics/words also count as their English glosses (CC-CEDICT), so content
+    # similarity crosses languages; the platform turns it on, public-data runs need not
+    cross_language_content: bool = False
     trending_half_life_days: float = 3.0
     fresh_days: float = 2.0
     positive_threshold: float = 0.5
