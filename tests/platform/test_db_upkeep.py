@@ -32,3 +32,20 @@ def test_a_failure_is_logged_not_raised(monkeypatch: pytest.MonkeyPatch,
     monkeypatch.setattr(connection, "cursor", broken)
     refresh_planner_stats()
     assert "could not refresh" in caplog.text
+
+
+def test_full_text_shadow_tables_keep_no_statistics(make_note: Any) -> None:
+    """A count taken while the FTS5 index was nearly empty made every later insert into it
+    scan its tables (1,000 notes: 5.3 s instead of 0.02 s at 315k indexed notes)."""
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's FTS5 only")
+    make_note()
+    refresh_planner_stats()
+    with connection.cursor() as cursor:
+        cursor.execute("INSERT INTO sqlite_stat1 VALUES ('search_note_fts_data', NULL, '2')")
+    refresh_planner_stats()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tbl FROM sqlite_stat1 WHERE tbl LIKE 'search_note_fts%'")
+        assert cursor.fetchall() == []
+        cursor.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'notes_note'")
+        assert cursor.fetchone()[0] > 0  # the rest keep theirs

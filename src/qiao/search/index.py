@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 
 from django.db import connection, transaction
 
+from qiao.core.db import refresh_planner_stats
 from qiao.engines.search import IndexedText, index_text
 from qiao.notes.models import Note
 from qiao.search.models import NoteSearchDocument
@@ -74,6 +75,7 @@ def reindex(*, missing_only: bool = False, batch: int = BATCH,
     """Index every published note (or only those without a document), in id order and
     batches, each batch its own transaction (so a long run can be stopped and resumed
     with ``missing_only``)."""
+    refresh_planner_stats()  # drops statistics an older version kept for FTS5's own tables
     qs = Note.objects.filter(status=Note.Status.PUBLISHED)
     if missing_only:
         qs = qs.filter(search_document__isnull=True)
