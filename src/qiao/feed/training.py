@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db.models import FloatField, Func
+from django.db.models import Exists, FloatField, Func, OuterRef
 from django.utils import timezone
 
+from qiao.accounts.models import User
 from qiao.engines.recommend import (
     InteractionLog,
     ModelRegistry,
@@ -65,12 +66,18 @@ def _note_infos(rows: list[tuple[Any, ...]]) -> Iterator[NoteInfo]:
 
 def recommendable_notes(since: float | None = None, batch: int = 5000) -> Iterator[NoteInfo]:
     """Public, published notes (the only ones a shared model may learn from or serve)."""
-    qs = Note.objects.filter(status=Note.Status.PUBLISHED, visibility=Note.Visibility.PUBLIC,
-                             is_removed=False, author__is_private=False)
+    public_author = User.objects.filter(pk=OuterRef("author_id"), is_private=False)
+    qs = Note.objects.filter(Exists(public_author), status=Note.Status.PUBLISHED,
+                             visibility=Note.Visibility.PUBLIC, is_removed=False)
+    order = "id"
     if since is not None:
+        # The serving process asks every few seconds for what was published since: newest
+        # first on the (status, published_at) index. In id order SQLite walked every note
+        # (137 ms at 1M notes, inside a For-you request every 15 s); this way ~5 ms.
         qs = qs.filter(published_at__gt=datetime.fromtimestamp(since, tz=UTC))
+        order = "-published_at"
     rows: list[tuple[Any, ...]] = []
-    for row in qs.order_by("id").values_list(*NOTE_FIELDS).iterator(chunk_size=batch):
+    for row in qs.order_by(order).values_list(*NOTE_FIELDS).iterator(chunk_size=batch):
         rows.append(row)
         if len(rows) >= batch:
             yield from _note_infos(rows)
