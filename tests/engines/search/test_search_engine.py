@@ -87,3 +87,14 @@ def test_ranking_blend() -> None:
     # a title match (≈5× a body mention) is not overturned by a few hundred likes
     assert blend(5.0, likes=0, collects=0, comments=0, age_days=30) > blend(
         1.0, likes=300, collects=20, comments=10, age_days=0)
+
+
+def test_the_dictionary_lexicon_skips_dialect_and_slang_senses() -> None:
+    """猫 is "cat"; its "(dialect) to hide oneself" and "(coll.) modem" are not what anyone
+    searching for 猫 means (they showed as "Also searching: cat · hide oneself")."""
+    from qiao.engines.search.query import CedictLexicon
+
+    lexicon = CedictLexicon()
+    assert lexicon.english_for("猫") == ["cat"]
+    assert lexicon.english_for("可爱") == ["adorable", "cute"]
+    assert "猫" in lexicon.chinese_for("cat")

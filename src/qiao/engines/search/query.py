@@ -104,6 +104,10 @@ class Lexicon(Protocol):
 
 
 _PAREN = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+# Senses a reader would not mean: 猫 "(dialect) to hide oneself" is not what a search for 猫
+# is about, nor what makes a 猫 note like a "cat" note.
+_MARGINAL = re.compile(r"^\((?:dialect|old|archaic|literary|classical|coll\.|slang|"
+                       r"Internet slang|onom\.|abbr\. for [^)]*)\)", re.IGNORECASE)
 _LEADING = re.compile(r"^(?:to|a|an|the|be) ")
 
 
@@ -130,7 +134,7 @@ class CedictLexicon:
 
         _pinyin, meanings, _trad = get_cedict().meanings(chinese_word)
         out: list[str] = []
-        for sense in meanings[:2]:
+        for sense in [m for m in meanings if not _MARGINAL.match(m)][:2]:
             for gloss in sense.split(";"):
                 gloss = _PAREN.sub("", gloss).split(",")[0].strip().lower()
                 gloss = _LEADING.sub("", gloss)
