@@ -162,3 +162,22 @@ def test_search_page_shows_expansions(client: Client, make_note: Any) -> None:
     make_note(title="妈妈包的饺子", body="")
     html = client.get("/search?q=dumplings").content.decode()
     assert "妈妈包的饺子" in html and "Also searching: 饺子" in html
+
+
+def test_a_very_common_word_scores_only_its_newest_matches(make_note: Any,
+                                                             monkeypatch: Any) -> None:
+    """Scoring is capped at the newest `SCORED` matches (a popular word in a million notes
+    had ~200k of them ranked); what is older than that cut is not a candidate, however well
+    it would rank, and a rarer word still finds old notes."""
+    from qiao.search import backends
+
+    monkeypatch.setattr(backends, "SCORED", 3)
+    old = make_note(title="Noodles noodles noodles", body="the best noodles, noodles")
+    rare = make_note(title="Hand-pulled biangbiang", body="")
+    newer = [make_note(title=f"Day {i}", body="some noodles") for i in range(4)]
+    found = {n.pk for n in search(None, "noodles", "notes").items}
+    assert found == {n.pk for n in newer[-3:]}
+    assert old.pk not in found
+    assert [n.pk for n in search(None, "biangbiang", "notes").items] == [rare.pk]
+    monkeypatch.setattr(backends, "SCORED", 1000)
+    assert search(None, "noodles", "notes").items[0].pk == old.pk  # uncapped, it ranks first
