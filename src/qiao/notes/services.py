@@ -70,7 +70,7 @@ def visible_notes(viewer: User | None) -> QuerySet[Note]:
     follows = Follow.objects.filter(
         follower=viewer, followee=OuterRef("author"), status=Follow.Status.ACCEPTED
     )
-    public_author = Exists(User.objects.filter(pk=OuterRef("author_id"), is_private=False))
+    public_author = Exists(author.filter(is_private=False))
     qs = qs.filter(Exists(author)).annotate(_viewer_follows=Exists(follows)).filter(
         Q(author=viewer)
         | (Q(visibility=Note.Visibility.PUBLIC) & (Q(public_author)
