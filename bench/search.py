@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
 import sys
 import time
 from pathlib import Path
@@ -33,21 +32,14 @@ QUERIES = [
 ]
 
 
-def _pct(values: list[float], p: float) -> float:
-    values = sorted(values)
-    return round(values[min(len(values) - 1, int(p * len(values)))], 2)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=5, help="passes over the query set")
     parser.add_argument("--append-md", action="store_true")
     args = parser.parse_args(argv)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qiao.settings")
-    os.environ.setdefault("QIAO_RATE_LIMITS_ENABLED", "0")
-    import django
+    from qiao.core.benchmarking import append_row, percentile, setup_django
 
-    django.setup()
+    setup_django()
     from django.db import connection
     from django.db.models import Q
 
@@ -101,19 +93,17 @@ def main(argv: list[str] | None = None) -> int:
                     times.append((time.perf_counter() - start) * 1000)
                     if who == "anon":
                         hits.setdefault(q, [0, 0])[0 if name == "old" else 1] = found
-            result[f"{name}_{who}_p50_ms"] = _pct(times, 0.5)
-            result[f"{name}_{who}_p99_ms"] = _pct(times, 0.99)
+            result[f"{name}_{who}_p50_ms"] = percentile(times, 0.5)
+            result[f"{name}_{who}_p99_ms"] = percentile(times, 0.99)
     result["page_hits_old_new"] = hits
     print(json.dumps(result, ensure_ascii=False))
     if args.append_md:
-        path = ROOT / "docs" / "BENCHMARKS.md"
-        with path.open("a", encoding="utf-8") as fh:
-            fh.write(
-                f"| {dt.datetime.now(dt.UTC).date()} | {connection.vendor} | {n_notes} notes "
-                f"| {result['old_anon_p50_ms']} / {result['old_anon_p99_ms']} ms "
-                f"| {result['new_anon_p50_ms']} / {result['new_anon_p99_ms']} ms "
-                f"| {result['new_member_p50_ms']} / {result['new_member_p99_ms']} ms "
-                f"| {index_rate or '—'} |\n")
+        append_row(ROOT / "docs" / "BENCHMARKS.md", "Search (bench/search.py)",
+                   f"| {dt.datetime.now(dt.UTC).date()} | {connection.vendor} | {n_notes} notes "
+                   f"| {result['old_anon_p50_ms']} / {result['old_anon_p99_ms']} ms "
+                   f"| {result['new_anon_p50_ms']} / {result['new_anon_p99_ms']} ms "
+                   f"| {result['new_member_p50_ms']} / {result['new_member_p99_ms']} ms "
+                   f"| {index_rate or '—'} |")
     return 0
 
 
