@@ -46,8 +46,8 @@ def main(argv: list[str] | None = None) -> int:
     from qiao.accounts.models import User
     from qiao.core.text import normalize_topic
     from qiao.engines.search import warm_up
+    from qiao.notes.access import visible_notes
     from qiao.notes.models import Note
-    from qiao.notes.services import visible_notes
     from qiao.search import index
     from qiao.search.services import search
 

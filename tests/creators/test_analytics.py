@@ -25,10 +25,10 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from qiao.accounts.models import Follow
 from qiao.creators import services
 from qiao.events.models import EngagementEvent
 from qiao.notes.models import Note
-from qiao.social.models import Follow
 from qiao.translation.models import NoteVersion
 
 pytestmark = pytest.mark.django_db

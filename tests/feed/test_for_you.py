@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from qiao.accounts.models import Block
 from qiao.events.models import EngagementEvent
 from qiao.notes.models import Note, Topic
-from qiao.social.models import Block
 
 pytestmark = pytest.mark.django_db
 TOPICS = ["cats", "food", "travel"]

@@ -59,8 +59,8 @@ def test_the_planner_looks_matches_up_by_key_on_a_big_uniform_table(make_user: A
         pytest.skip("SQLite's planner")
     from django.utils import timezone
 
+    from qiao.notes.access import visible_notes
     from qiao.notes.models import Note
-    from qiao.notes.services import visible_notes
 
     author = make_user()
     now = timezone.now()

@@ -10,11 +10,11 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
+from qiao.accounts.services import block, follow
 from qiao.notes.models import Note
 from qiao.notes.services import delete_note, update_note
 from qiao.search.models import NoteSearchDocument
 from qiao.search.services import search
-from qiao.social.services import block, follow
 
 pytestmark = pytest.mark.django_db
 

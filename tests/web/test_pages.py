@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from qiao.accounts import services as accounts_services
 from qiao.notes.models import Note
 from qiao.social import services as social
 from qiao.social.models import Board, Comment, Like, Notification
@@ -108,7 +109,7 @@ def test_private_and_draft_notes_are_404_for_others(client: Client, make_user: A
 def test_blocked_viewer_gets_404(make_user: Any, make_note: Any) -> None:
     author, other = make_user(), make_user()
     note = make_note(author)
-    social.block(author, other)
+    accounts_services.block(author, other)
     assert as_user(other).get(f"/notes/{note.pk}").status_code == 404
 
 

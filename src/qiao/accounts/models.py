@@ -1,4 +1,5 @@
-"""Accounts: the user, their profile fields, and API tokens."""
+"""Accounts: the user, their profile fields, API tokens, and the account graph (who follows
+whom, who blocked whom)."""
 
 from __future__ import annotations
 
@@ -73,3 +74,43 @@ class ApiToken(models.Model):
             user=user, key_hash=cls.hash_key(raw), prefix=raw[5:13], label=label
         )
         return token, raw
+
+
+class Follow(models.Model):
+    """`follower` follows `followee`; pending until a private account approves."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Requested")
+        ACCEPTED = "accepted", _("Following")
+
+    follower = models.ForeignKey(User, on_delete=models.CASCADE, related_name="following_set")
+    followee = models.ForeignKey(User, on_delete=models.CASCADE, related_name="follower_set")
+    status = models.CharField(max_length=10, choices=Status.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        # The table predates the move of the account graph from `social` to `accounts`.
+        db_table = "social_follow"
+        constraints = [
+            models.UniqueConstraint(fields=["follower", "followee"], name="uniq_follow"),
+            models.CheckConstraint(
+                condition=~models.Q(follower=models.F("followee")), name="no_self_follow"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["followee", "status"], name="social_foll_followe_659d2e_idx")
+        ]
+
+
+class Block(models.Model):
+    """`blocker` blocked `blocked`: each is hidden from the other everywhere."""
+
+    blocker = models.ForeignKey(User, on_delete=models.CASCADE, related_name="blocks_made")
+    blocked = models.ForeignKey(User, on_delete=models.CASCADE, related_name="blocks_received")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "social_block"
+        constraints = [
+            models.UniqueConstraint(fields=["blocker", "blocked"], name="uniq_block"),
+        ]

@@ -1,4 +1,4 @@
-"""Account use cases: sign-up, sign-in, profile, tokens, deletion."""
+"""Account use cases: sign-up, sign-in, profile, tokens, deletion, follows and blocks."""
 
 from __future__ import annotations
 
@@ -13,10 +13,13 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 
-from qiao.accounts.models import ApiToken, User, username_validator
-from qiao.core.errors import Invalid, NotAuthenticated
+from qiao.accounts import signals
+from qiao.accounts.access import is_blocked
+from qiao.accounts.models import ApiToken, Block, Follow, User, username_validator
+from qiao.core.errors import Invalid, NotAuthenticated, NotFound
 from qiao.core.text import normalize
 from qiao.engines.media import ImagePolicy, ImageRejected, inspect_image
 
@@ -135,9 +138,15 @@ def update_profile(user: User, **changes: Any) -> User:
     for key, value in changes.items():
         setattr(user, key, value)
     if "bio" in changes:
-        user.bio_language = None  # detected again by the translation adapter
+        user.bio_language = None  # detected again by the translation domain
     user.save(update_fields=[*changes.keys(), *(["bio_language"] if "bio" in changes else [])])
+    signals.profile_changed.send(sender=User, user_id=user.pk, changed=sorted(changes))
     return user
+
+
+def set_bio_language(user_id: int, language: str | None) -> None:
+    """Record the detected language of a bio (the translation domain detects it)."""
+    User.objects.filter(pk=user_id).update(bio_language=language)
 
 
 def complete_onboarding(
@@ -213,18 +222,121 @@ def _delete_files(paths: list[str]) -> None:
 
 
 def delete_account(user: User) -> None:
-    """Remove the user, everything they made, their events and every media file."""
-    from qiao.events.models import EngagementEvent
-    from qiao.notes.services import media_paths_for_notes
-    from qiao.social.services import recount_after_user_removal
-
-    paths = media_paths_for_notes(user.notes.all())
-    if user.avatar:
-        paths.append(user.avatar)
+    """Remove the user and everything they made. Each domain above takes its part through
+    `signals.account_deleting` (media files, events, counters on other people's rows)."""
+    paths = [user.avatar] if user.avatar else []
     with transaction.atomic():
-        affected = recount_after_user_removal(user)
-        EngagementEvent.objects.filter(user_id=user.pk).delete()
-        EngagementEvent.objects.filter(author_id=user.pk).delete()
+        related = set(Follow.objects.filter(follower=user).values_list("followee_id", flat=True))
+        related |= set(Follow.objects.filter(followee=user).values_list("follower_id", flat=True))
+        after = [
+            fix
+            for _receiver, fix in signals.account_deleting.send(sender=User, user_id=user.pk)
+            if callable(fix)
+        ]
         user.delete()
-        affected()
+        for fix in after:
+            fix()
+        for uid in related:
+            User.objects.filter(pk=uid).update(
+                follower_count=Follow.objects.filter(
+                    followee_id=uid, status=Follow.Status.ACCEPTED
+                ).count(),
+                following_count=Follow.objects.filter(
+                    follower_id=uid, status=Follow.Status.ACCEPTED
+                ).count(),
+            )
     transaction.on_commit(lambda: _delete_files(paths))
+
+
+# --- Follow and block -------------------------------------------------------------------
+
+
+def follow(viewer: User, target: User) -> str:
+    """Follow `target`; returns "accepted" or "pending" (private accounts approve)."""
+    if viewer.pk == target.pk:
+        raise Invalid(_("You cannot follow yourself."))
+    if is_blocked(viewer, target):
+        raise NotFound(_("User not found."))
+    status = Follow.Status.PENDING if target.is_private else Follow.Status.ACCEPTED
+    with transaction.atomic():
+        existing = Follow.objects.select_for_update().filter(follower=viewer, followee=target).first()
+        if existing:
+            return existing.status
+        try:
+            with transaction.atomic():
+                Follow.objects.create(follower=viewer, followee=target, status=status)
+        except IntegrityError:
+            return Follow.objects.get(follower=viewer, followee=target).status
+        if status == Follow.Status.ACCEPTED:
+            _count_follow(viewer.pk, target.pk, +1)
+        signals.followed.send(
+            sender=Follow, follower_id=viewer.pk, followee_id=target.pk, status=status
+        )
+    return status
+
+
+def _count_follow(follower_id: int, followee_id: int, delta: int) -> None:
+    if delta > 0:
+        User.objects.filter(pk=follower_id).update(following_count=F("following_count") + 1)
+        User.objects.filter(pk=followee_id).update(follower_count=F("follower_count") + 1)
+    else:
+        User.objects.filter(pk=follower_id, following_count__gt=0).update(
+            following_count=F("following_count") - 1
+        )
+        User.objects.filter(pk=followee_id, follower_count__gt=0).update(
+            follower_count=F("follower_count") - 1
+        )
+
+
+def unfollow(viewer: User, target: User) -> None:
+    with transaction.atomic():
+        row = Follow.objects.select_for_update().filter(follower=viewer, followee=target).first()
+        if row is None:
+            return
+        was_accepted = row.status == Follow.Status.ACCEPTED
+        row.delete()
+        if was_accepted:
+            _count_follow(viewer.pk, target.pk, -1)
+
+
+def respond_to_request(owner: User, requester: User, *, approve: bool) -> None:
+    with transaction.atomic():
+        row = (
+            Follow.objects.select_for_update()
+            .filter(follower=requester, followee=owner, status=Follow.Status.PENDING)
+            .first()
+        )
+        if row is None:
+            raise NotFound(_("No such follow request."))
+        if approve:
+            row.status = Follow.Status.ACCEPTED
+            row.save(update_fields=["status"])
+            _count_follow(requester.pk, owner.pk, +1)
+        else:
+            row.delete()
+        signals.follow_request_answered.send(
+            sender=Follow, requester_id=requester.pk, owner_id=owner.pk, approved=approve
+        )
+
+
+def block(viewer: User, target: User) -> None:
+    """Block `target`: follows both ways end, and each disappears from the other's view."""
+    if viewer.pk == target.pk:
+        raise Invalid(_("You cannot block yourself."))
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                Block.objects.create(blocker=viewer, blocked=target)
+        except IntegrityError:
+            return
+        for a, b in ((viewer, target), (target, viewer)):
+            row = Follow.objects.filter(follower=a, followee=b).first()
+            if row:
+                if row.status == Follow.Status.ACCEPTED:
+                    _count_follow(a.pk, b.pk, -1)
+                row.delete()
+        signals.blocked.send(sender=Block, blocker_id=viewer.pk, blocked_id=target.pk)
+
+
+def unblock(viewer: User, target: User) -> None:
+    Block.objects.filter(blocker=viewer, blocked=target).delete()

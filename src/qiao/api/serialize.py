@@ -6,10 +6,11 @@ from typing import Any
 
 from django.urls import reverse
 
+from qiao.accounts import access as accounts_access
 from qiao.accounts.models import User
 from qiao.api.schemas import UserBrief, media_url
 from qiao.notes.models import Note, NoteImage
-from qiao.social import services as social
+from qiao.social import read as social_read
 from qiao.social.models import Board, Comment, Notification
 
 
@@ -42,8 +43,8 @@ def notes_out(notes: list[Note], viewer: User | None, *, lang: str | None = None
                     translations[n.pk] = rendered
         else:
             translations = tr.stored_versions(notes, target)
-    liked = social.liked_note_ids(viewer, ids)
-    collected = social.collected_note_ids(viewer, ids)
+    liked = social_read.liked_note_ids(viewer, ids)
+    collected = social_read.collected_note_ids(viewer, ids)
     out = []
     for n in notes:
         out.append({
@@ -67,8 +68,8 @@ def profile_out(user: User, viewer: User | None) -> dict[str, Any]:
         "bio": user.bio, "bio_language": user.bio_language, "is_private": user.is_private,
         "follower_count": user.follower_count, "following_count": user.following_count,
         "note_count": user.note_count, "likes_received": user.likes_received,
-        "follow_state": social.follow_state(viewer, user),
-        "content_visible": social.can_see_profile_content(viewer, user),
+        "follow_state": accounts_access.follow_state(viewer, user),
+        "content_visible": accounts_access.can_see_profile_content(viewer, user),
         "joined_at": user.date_joined,
     })
     return data
@@ -86,7 +87,7 @@ def me_out(user: User) -> dict[str, Any]:
 
 
 def comments_out(comments: list[Comment], viewer: User | None) -> list[dict[str, Any]]:
-    liked = social.liked_comment_ids(viewer, [c.pk for c in comments])
+    liked = social_read.liked_comment_ids(viewer, [c.pk for c in comments])
     return [{
         "id": c.pk, "note_id": c.note_id, "parent_id": c.parent_id,
         "author": UserBrief.of(c.author),

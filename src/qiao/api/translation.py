@@ -9,12 +9,13 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from pydantic import Field
 
+from qiao.accounts.access import get_user
 from qiao.api.auth import current_user, require_user
 from qiao.api.schemas import NoteTranslation as NoteTranslationOut
 from qiao.core.errors import Invalid, NotFound
 from qiao.core.ratelimit import check_rate, client_ip
-from qiao.notes.services import get_note_for
-from qiao.social.services import get_user
+from qiao.notes.access import get_note_for
+from qiao.social import read as social_read
 from qiao.translation import services as tr
 
 router = Router(tags=["translation"])
@@ -147,7 +148,8 @@ def comment_translation(request: HttpRequest, comment_id: int, target: str | Non
                         ) -> dict[str, Any]:
     viewer = current_user(request)
     check_rate("translate", f"ip{client_ip(request)}")
-    return tr.comment_for_reader(viewer, comment_id, tr.target_for(viewer, target))
+    return social_read.comment_for_reader(viewer, comment_id,
+                                          tr.target_for(viewer, target))
 
 
 @router.get("/users/{username}/bio/translation",

@@ -12,6 +12,7 @@ from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.files import UploadedFile
 
+from qiao.accounts import access as accounts_access
 from qiao.accounts import services as accounts
 from qiao.accounts.models import ApiToken
 from qiao.api import schemas as s
@@ -28,8 +29,12 @@ from qiao.core.errors import Invalid, RateLimited, ServiceError, TooLarge
 from qiao.core.ratelimit import check_rate, client_ip
 from qiao.events.services import EventIn as EventRow
 from qiao.events.services import log_events
+from qiao.notes import access as notes_access
 from qiao.notes import services as notes
 from qiao.notes.models import MAX_IMAGES, Note
+from qiao.notes import read as notes_read
+from qiao.social import access as social_access
+from qiao.social import read as social_read
 from qiao.social import services as social
 
 api = NinjaAPI(
@@ -161,40 +166,40 @@ def delete_me(request: HttpRequest, payload: s.DeleteAccountIn) -> dict[str, Any
 def my_drafts(request: HttpRequest, cursor: str | None = None, limit: int = 20
               ) -> dict[str, Any]:
     user = require_user(request)
-    rows, nxt = notes.list_notes(user, drafts=True, cursor=cursor, limit=limit)
+    rows, nxt = notes_read.list_notes(user, drafts=True, cursor=cursor, limit=limit)
     return {"items": notes_out(rows, user), "next_cursor": nxt}
 
 
 @me_router.get("/boards", response={200: list[s.BoardOut], **ERRORS})
 def my_boards(request: HttpRequest) -> list[dict[str, Any]]:
     user = require_user(request)
-    return [board_out(b) for b in social.boards_of(user, user).select_related("owner")]
+    return [board_out(b) for b in social_access.visible_boards(user, user).select_related("owner")]
 
 
 @me_router.get("/follow-requests", response={200: list[s.UserBrief], **ERRORS})
 def my_follow_requests(request: HttpRequest) -> list[dict[str, Any]]:
     user = require_user(request)
-    return [s.UserBrief.of(f.follower) for f in social.follow_requests(user)]
+    return [s.UserBrief.of(f.follower) for f in accounts_access.follow_requests(user)]
 
 
 @me_router.post("/follow-requests/{username}/approve", response={200: s.OkOut, **ERRORS})
 def approve_request(request: HttpRequest, username: str) -> dict[str, Any]:
     user = _write(request)
-    social.respond_to_request(user, social.get_user(username), approve=True)
+    accounts.respond_to_request(user, accounts_access.get_user(username), approve=True)
     return {"ok": True}
 
 
 @me_router.post("/follow-requests/{username}/reject", response={200: s.OkOut, **ERRORS})
 def reject_request(request: HttpRequest, username: str) -> dict[str, Any]:
     user = _write(request)
-    social.respond_to_request(user, social.get_user(username), approve=False)
+    accounts.respond_to_request(user, accounts_access.get_user(username), approve=False)
     return {"ok": True}
 
 
 @me_router.get("/blocks", response={200: list[s.UserBrief], **ERRORS})
 def my_blocks(request: HttpRequest) -> list[dict[str, Any]]:
     user = require_user(request)
-    return [s.UserBrief.of(u) for u in social.blocked_users(user)]
+    return [s.UserBrief.of(u) for u in accounts_access.blocked_users(user)]
 
 
 # --- users ------------------------------------------------------------------------------
@@ -204,49 +209,49 @@ users_router = Router(tags=["users"])
 @users_router.get("/{username}", response={200: s.ProfileOut, **ERRORS})
 def user_profile(request: HttpRequest, username: str) -> dict[str, Any]:
     viewer = current_user(request)
-    return profile_out(social.get_user(username, viewer), viewer)
+    return profile_out(accounts_access.get_user(username, viewer), viewer)
 
 
 @users_router.get("/{username}/notes", response={200: s.NotePage, **ERRORS})
 def user_notes(request: HttpRequest, username: str, cursor: str | None = None,
                limit: int = 20) -> dict[str, Any]:
     viewer = current_user(request)
-    owner = social.get_user(username, viewer)
-    rows, nxt = notes.list_notes(viewer, author=owner, cursor=cursor, limit=limit)
+    owner = accounts_access.get_user(username, viewer)
+    rows, nxt = notes_read.list_notes(viewer, author=owner, cursor=cursor, limit=limit)
     return {"items": notes_out(rows, viewer), "next_cursor": nxt}
 
 
 @users_router.get("/{username}/boards", response={200: list[s.BoardOut], **ERRORS})
 def user_boards(request: HttpRequest, username: str) -> list[dict[str, Any]]:
     viewer = current_user(request)
-    owner = social.get_user(username, viewer)
-    return [board_out(b) for b in social.boards_of(viewer, owner).select_related("owner")]
+    owner = accounts_access.get_user(username, viewer)
+    return [board_out(b) for b in social_access.visible_boards(viewer, owner).select_related("owner")]
 
 
 @users_router.post("/{username}/follow", response={200: s.FollowOut, **ERRORS})
 def follow_user(request: HttpRequest, username: str) -> dict[str, Any]:
     viewer = _write(request)
-    return {"state": social.follow(viewer, social.get_user(username, viewer))}
+    return {"state": accounts.follow(viewer, accounts_access.get_user(username, viewer))}
 
 
 @users_router.delete("/{username}/follow", response={200: s.FollowOut, **ERRORS})
 def unfollow_user(request: HttpRequest, username: str) -> dict[str, Any]:
     viewer = _write(request)
-    social.unfollow(viewer, social.get_user(username, viewer))
+    accounts.unfollow(viewer, accounts_access.get_user(username, viewer))
     return {"state": "none"}
 
 
 @users_router.post("/{username}/block", response={200: s.OkOut, **ERRORS})
 def block_user(request: HttpRequest, username: str) -> dict[str, Any]:
     viewer = _write(request)
-    social.block(viewer, social.get_user(username))
+    accounts.block(viewer, accounts_access.get_user(username))
     return {"ok": True}
 
 
 @users_router.delete("/{username}/block", response={200: s.OkOut, **ERRORS})
 def unblock_user(request: HttpRequest, username: str) -> dict[str, Any]:
     viewer = _write(request)
-    social.unblock(viewer, social.get_user(username))
+    accounts.unblock(viewer, accounts_access.get_user(username))
     return {"ok": True}
 
 
@@ -271,8 +276,8 @@ def list_notes(request: HttpRequest, author: str | None = None, topic: str | Non
     """Newest published notes the caller may see, optionally by author or topic. With `lang`
     (e.g. `en`), notes in other languages carry their stored translation."""
     viewer = current_user(request)
-    owner = social.get_user(author, viewer) if author else None
-    rows, nxt = notes.list_notes(viewer, author=owner, topic=topic, cursor=cursor, limit=limit)
+    owner = accounts_access.get_user(author, viewer) if author else None
+    rows, nxt = notes_read.list_notes(viewer, author=owner, topic=topic, cursor=cursor, limit=limit)
     return {"items": notes_out(rows, viewer, lang=lang), "next_cursor": nxt}
 
 
@@ -303,7 +308,7 @@ def create_note(
         topics=[t for t in topics.split(",") if t.strip()],
         visibility=visibility, status=status,
     )
-    return 201, notes_out([notes.get_note_for(user, note.pk)], user)[0]
+    return 201, notes_out([notes_access.get_note_for(user, note.pk)], user)[0]
 
 
 @notes_router.get("/{int:note_id}", response={200: s.NoteOut, **ERRORS})
@@ -311,7 +316,7 @@ def get_note(request: HttpRequest, note_id: int, lang: str | None = None) -> dic
     """One note. With `lang`, it carries a translation into that language (made now if
     needed; `translation` is null when no engine can translate)."""
     viewer = current_user(request)
-    return notes_out([notes.get_note_for(viewer, note_id)], viewer, lang=lang,
+    return notes_out([notes_access.get_note_for(viewer, note_id)], viewer, lang=lang,
                      translate_now=True)[0]
 
 
@@ -319,7 +324,7 @@ def get_note(request: HttpRequest, note_id: int, lang: str | None = None) -> dic
 def update_note(request: HttpRequest, note_id: int, payload: s.NotePatch) -> dict[str, Any]:
     user = _write(request)
     note = notes.update_note(user, note_id, **payload.dict(exclude_unset=True))
-    return notes_out([notes.get_note_for(user, note.pk)], user)[0]
+    return notes_out([notes_access.get_note_for(user, note.pk)], user)[0]
 
 
 @notes_router.post("/{int:note_id}/images", response={200: s.NoteOut, **ERRORS})
@@ -328,7 +333,7 @@ def add_images(request: HttpRequest, note_id: int, images: File[list[UploadedFil
     user = _write(request)
     inputs = [notes.ImageInput(data=_read_upload(u), filename=u.name or "") for u in images]
     note = notes.update_note(user, note_id, new_images=inputs)
-    return notes_out([notes.get_note_for(user, note.pk)], user)[0]
+    return notes_out([notes_access.get_note_for(user, note.pk)], user)[0]
 
 
 @notes_router.delete("/{int:note_id}", response={204: None, **ERRORS})
@@ -356,7 +361,7 @@ def unlike(request: HttpRequest, note_id: int) -> dict[str, Any]:
 def comments(request: HttpRequest, note_id: int, parent_id: int | None = None,
              cursor: str | None = None, limit: int = 20) -> dict[str, Any]:
     viewer = current_user(request)
-    rows, nxt = social.list_comments(viewer, note_id, parent_id=parent_id, cursor=cursor,
+    rows, nxt = social_read.list_comments(viewer, note_id, parent_id=parent_id, cursor=cursor,
                                      limit=max(1, min(limit, 50)))
     return {"items": comments_out(rows, viewer), "next_cursor": nxt}
 
@@ -400,7 +405,7 @@ def create_board(request: HttpRequest, payload: s.BoardIn) -> tuple[int, dict[st
 
 @boards_router.get("/{int:board_id}", response={200: s.BoardOut, **ERRORS})
 def get_board(request: HttpRequest, board_id: int) -> dict[str, Any]:
-    return board_out(social.get_board_for(current_user(request), board_id))
+    return board_out(social_access.get_board_for(current_user(request), board_id))
 
 
 @boards_router.patch("/{int:board_id}", response={200: s.BoardOut, **ERRORS})
@@ -418,8 +423,8 @@ def delete_board(request: HttpRequest, board_id: int) -> tuple[int, None]:
 @boards_router.get("/{int:board_id}/notes", response={200: s.NotePage, **ERRORS})
 def board_notes(request: HttpRequest, board_id: int) -> dict[str, Any]:
     viewer = current_user(request)
-    board = social.get_board_for(viewer, board_id)
-    rows = list(social.board_notes(viewer, board).prefetch_related("topics")[:200])
+    board = social_access.get_board_for(viewer, board_id)
+    rows = list(social_access.board_notes(viewer, board).prefetch_related("topics")[:200])
     return {"items": notes_out(rows, viewer), "next_cursor": None}
 
 
@@ -443,14 +448,14 @@ notifications_router = Router(tags=["notifications"])
 def notifications(request: HttpRequest, cursor: str | None = None, limit: int = 30
                   ) -> dict[str, Any]:
     user = require_user(request)
-    rows, nxt = social.list_notifications(user, cursor=cursor, limit=max(1, min(limit, 100)))
+    rows, nxt = social_read.list_notifications(user, cursor=cursor, limit=max(1, min(limit, 100)))
     return {"items": [notification_out(n) for n in rows], "next_cursor": nxt,
-            "unread": social.unread_count(user)}
+            "unread": social_read.unread_count(user)}
 
 
 @notifications_router.get("/unread-count", response={200: s.CountOut, **ERRORS})
 def unread(request: HttpRequest) -> dict[str, Any]:
-    return {"count": social.unread_count(require_user(request))}
+    return {"count": social_read.unread_count(require_user(request))}
 
 
 @notifications_router.post("/read", response={200: s.CountOut, **ERRORS})
@@ -467,7 +472,7 @@ def post_events(request: HttpRequest, payload: s.EventsIn) -> tuple[int, dict[st
     user = require_user(request)
     check_rate("write", f"ev{user.pk}")
     note_ids = {e.note_id for e in payload.events if e.note_id}
-    visible = set(notes.visible_notes(user).filter(pk__in=note_ids).values_list("pk", "author_id"))
+    visible = set(notes_access.visible_notes(user).filter(pk__in=note_ids).values_list("pk", "author_id"))
     authors = dict(visible)
     rows = [EventRow(kind=e.kind, note_id=e.note_id, author_id=authors.get(e.note_id or 0),
                      value=e.value, surface=e.surface)

@@ -23,12 +23,12 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from qiao.accounts.access import accepted_followers
 from qiao.accounts.models import User
 from qiao.core.errors import Forbidden, Invalid, NotAuthenticated
 from qiao.events.models import EngagementEvent
+from qiao.notes.access import get_own_note
 from qiao.notes.models import Note
-from qiao.notes.services import get_own_note
-from qiao.social.models import Follow
 from qiao.translation.models import NoteVersion
 
 PERIODS = (7, 28, 90)
@@ -403,7 +403,7 @@ def _followers(account: User, p: Period) -> dict[str, Any]:
     Unfollowing deletes the Follow row, so history is "followers who still follow": the count
     at the start of the period is today's count minus those who followed during it.
     """
-    qs = Follow.objects.filter(followee_id=account.pk, status=Follow.Status.ACCEPTED)
+    qs = accepted_followers(account)
     now_count = qs.count()
     rows = (qs.filter(created_at__gte=p.start).annotate(day=_day("created_at", p.tz))
             .values("day").annotate(n=Count("id")).order_by())

@@ -65,20 +65,3 @@ def log_impressions(user_id: int | None, notes: Iterable[object], *, surface: st
         log_events(user_id, rows)
     except DatabaseError:
         logger.warning("could not log impressions", exc_info=True)
-
-
-def log_open(user_id: int | None, note: object, *, surface: str = "") -> None:
-    """A note opened (page or overlay): an `open` event, and the note's view count."""
-    from django.db.models import F
-
-    from qiao.notes.models import Note
-
-    note_id = getattr(note, "pk", None)
-    author_id = getattr(note, "author_id", None)
-    try:
-        Note.objects.filter(pk=note_id).update(view_count=F("view_count") + 1)
-        if user_id is not None and user_id != author_id:
-            log_events(user_id, [EventIn(kind="open", note_id=note_id, author_id=author_id,
-                                         surface=surface)])
-    except DatabaseError:
-        logger.warning("could not log an open", exc_info=True)

@@ -20,13 +20,13 @@ from django.conf import settings
 from django.core.cache import caches
 from django.utils import timezone
 
+from qiao.accounts.access import blocked_user_ids, followed_ids
 from qiao.accounts.models import User
 from qiao.core.errors import Invalid
 from qiao.engines.recommend import Recommender, UserContext
 from qiao.events.models import EngagementEvent
+from qiao.notes.access import visible_notes
 from qiao.notes.models import Note
-from qiao.notes.services import blocked_user_ids, visible_notes
-from qiao.social.models import Follow
 
 logger = logging.getLogger("qiao.feed")
 SYNC_EVERY = 15.0  # seconds between checks for a new model version and new notes
@@ -134,8 +134,7 @@ def user_context(viewer: User | None) -> UserContext:
     liked_or_collected = set(
         EngagementEvent.objects.filter(user_id=viewer.pk, kind__in=("like", "collect"))
         .values_list("note_id", flat=True))
-    following = set(Follow.objects.filter(follower=viewer, status=Follow.Status.ACCEPTED)
-                    .values_list("followee_id", flat=True))
+    following = followed_ids(viewer)
     own = set(Note.objects.filter(author=viewer).values_list("pk", flat=True))
     # Notes shown in the last days are not shown again (an endless feed, like the apps it
     # imitates); the few hundred newest impressions are enough.

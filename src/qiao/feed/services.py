@@ -8,11 +8,12 @@ from django.db.models import Exists, ExpressionWrapper, F, FloatField, IntegerFi
 from django.db.models.functions import Cast
 from django.utils import timezone
 
+from qiao.accounts.access import followed_ids
 from qiao.accounts.models import User
 from qiao.core.pagination import decode_cursor, encode_cursor
+from qiao.notes.access import visible_notes
 from qiao.notes.models import Note
-from qiao.notes.services import list_notes, visible_notes
-from qiao.social.models import Follow
+from qiao.notes.read import list_notes
 
 #: How many of the newest visible notes the untrained fallback ranks by engagement.
 FALLBACK_POOL = 1000
@@ -83,8 +84,7 @@ def _fallback(viewer: User | None, cursor: str | None, limit: int
 def following(viewer: User, *, cursor: str | None = None, limit: int = 20
               ) -> tuple[list[Note], str | None]:
     """Notes from people the viewer follows, newest first."""
-    ids = list(Follow.objects.filter(follower=viewer, status=Follow.Status.ACCEPTED)
-               .values_list("followee_id", flat=True))
+    ids = sorted(followed_ids(viewer))
     if not ids:
         return [], None
 

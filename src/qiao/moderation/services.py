@@ -11,8 +11,8 @@ from qiao.accounts.models import User
 from qiao.core.errors import Forbidden, Invalid, NotFound
 from qiao.core.text import normalize
 from qiao.moderation.models import AuditLog, Report
+from qiao.notes.access import get_note_for
 from qiao.notes.models import Note
-from qiao.notes.services import get_note_for
 from qiao.social.models import Comment
 
 

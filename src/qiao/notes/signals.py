@@ -1,8 +1,9 @@
-"""Signals other apps (translation, recommender) listen to. Sent inside the transaction;
-receivers schedule work with `enqueue_on_commit`."""
+"""What happened to notes, for the domains above (social, translation, search, feed) to react
+to. Sent inside the writer's transaction; receivers write their own rows there or schedule
+work with `enqueue_on_commit`. Notes never import the receivers."""
 
 from django.dispatch import Signal
 
 note_published = Signal()  # kwargs: note_id
-note_edited = Signal()  # kwargs: note_id
-comment_posted = Signal()  # kwargs: comment_id
+note_edited = Signal()  # kwargs: note_id (title, text or topics changed after publishing)
+note_deleting = Signal()  # kwargs: note_id (its author deletes it; the rows still exist)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from qiao.notes.media import make_variants
+
 
 @task()
 def render_image_variants(image_id: int) -> bool:
-    from qiao.notes.services import make_variants
-
     return make_variants(image_id)

@@ -16,13 +16,14 @@ from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from qiao.accounts.access import blocked_user_ids
 from qiao.accounts.models import User
 from qiao.core.errors import Invalid
 from qiao.core.pagination import decode_cursor, encode_cursor
 from qiao.core.text import normalize, normalize_topic
 from qiao.engines.search import EXPANSION_WEIGHT, blend, build_query, text_score
+from qiao.notes.access import visible_notes
 from qiao.notes.models import Note, Topic
-from qiao.notes.services import blocked_user_ids, visible_notes
 
 Kind = Literal["notes", "users", "topics"]
 KINDS: tuple[str, ...] = ("notes", "users", "topics")

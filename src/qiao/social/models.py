@@ -1,4 +1,5 @@
-"""The social graph: follows, blocks, likes, boards, comments, notifications."""
+"""Interactions around notes: likes, boards, comments, notifications. (The account graph,
+follows and blocks, lives in `accounts`.)"""
 
 from __future__ import annotations
 
@@ -10,37 +11,6 @@ from django.utils.translation import gettext_lazy as _
 from qiao.notes.models import Note
 
 USER = settings.AUTH_USER_MODEL
-
-
-class Follow(models.Model):
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Requested")
-        ACCEPTED = "accepted", _("Following")
-
-    follower = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="following_set")
-    followee = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="follower_set")
-    status = models.CharField(max_length=10, choices=Status.choices)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["follower", "followee"], name="uniq_follow"),
-            models.CheckConstraint(
-                condition=~models.Q(follower=models.F("followee")), name="no_self_follow"
-            ),
-        ]
-        indexes = [models.Index(fields=["followee", "status"])]
-
-
-class Block(models.Model):
-    blocker = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="blocks_made")
-    blocked = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="blocks_received")
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["blocker", "blocked"], name="uniq_block"),
-        ]
 
 
 class Like(models.Model):

@@ -18,8 +18,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from qiao.accounts import services as accounts
 from qiao.accounts.models import User
-from qiao.core.errors import Invalid, NotFound, Unavailable
+from qiao.core.errors import Invalid, Unavailable
+from qiao.core.text import normalize
 from qiao.engines.translate import (
     TranslationInputError,
     TranslationResult,
@@ -31,8 +33,8 @@ from qiao.engines.translate import (
     translation_status,
 )
 from qiao.engines.translate.base import base_language
-from qiao.notes.models import Note
-from qiao.social.models import Board, Comment
+from qiao.notes.access import get_own_note
+from qiao.notes.models import BODY_MAX, TITLE_MAX, Note
 from qiao.translation.cache import DatabaseTranslationCache
 from qiao.translation.models import NoteVersion, PendingTranslation
 
@@ -260,8 +262,6 @@ def original_edited(note_id: int) -> None:
 
 def prefill_version(author: User, note_id: int, target: str) -> dict[str, str]:
     """A machine translation for the author to edit into their own version."""
-    from qiao.notes.services import get_own_note
-
     note = get_own_note(author, note_id)
     target = target_for(author, target)
     existing = NoteVersion.objects.filter(note=note, language=target).order_by(
@@ -279,10 +279,6 @@ def prefill_version(author: User, note_id: int, target: str) -> dict[str, str]:
 def save_author_version(author: User, note_id: int, language: str, *, title: str,
                         body: str) -> NoteVersion:
     """Store the author's own version of a note in another language (bilingual posting)."""
-    from qiao.core.text import normalize
-    from qiao.notes.models import BODY_MAX, TITLE_MAX
-    from qiao.notes.services import get_own_note
-
     note = get_own_note(author, note_id)
     language = target_for(author, language)
     title, body = normalize(title), normalize(body)
@@ -299,51 +295,28 @@ def save_author_version(author: User, note_id: int, language: str, *, title: str
 
 
 def delete_author_version(author: User, note_id: int, language: str) -> None:
-    from qiao.notes.services import get_own_note
-
     note = get_own_note(author, note_id)
     NoteVersion.objects.filter(note=note, language=language, is_machine=False).delete()
 
 
-# --- comments, bios, boards -------------------------------------------------------------
+# --- bios -------------------------------------------------------------
 
-def comment_for_reader(viewer: User | None, comment_id: int, target: str) -> dict[str, Any]:
-    from qiao.notes.services import get_note_for
-
-    comment = Comment.objects.filter(pk=comment_id, is_removed=False).first()
-    if comment is None:
-        raise NotFound(_("Comment not found."))
-    get_note_for(viewer, comment.note_id)  # permission: the reader must see the note
-    source = comment.language or detect(comment.body)
-    result = translate_text(comment.body, target, source)
+def text_for_reader(text: str, language: str | None, target: str) -> dict[str, Any]:
+    """A short text (a comment, a bio, a message) in `target`; raises Invalid/Unavailable."""
+    source = language or detect(text)
+    result = translate_text(text, target, source)
     return {"text": result.text, "source": source, "target": target, "engine": result.engine,
             "source_name": language_name(source)}
 
 
 def bio_for_reader(user: User, target: str) -> dict[str, Any]:
-    source = user.bio_language or detect(user.bio)
-    result = translate_text(user.bio, target, source)
-    return {"text": result.text, "source": source, "target": target, "engine": result.engine,
-            "source_name": language_name(source)}
-
-
-def detect_comment(comment_id: int) -> None:
-    comment = Comment.objects.filter(pk=comment_id).first()
-    if comment is not None:
-        Comment.objects.filter(pk=comment_id).update(language=detect(comment.body))
+    return text_for_reader(user.bio, user.bio_language, target)
 
 
 def detect_bio(user_id: int) -> None:
     user = User.objects.filter(pk=user_id).first()
     if user is not None:
-        User.objects.filter(pk=user_id).update(bio_language=detect(user.bio) if user.bio
-                                               else None)
-
-
-def detect_board(board_id: int) -> None:
-    board = Board.objects.filter(pk=board_id).first()
-    if board is not None:
-        Board.objects.filter(pk=board_id).update(language=detect(board.name))
+        accounts.set_bio_language(user_id, detect(user.bio) if user.bio else None)
 
 
 # --- word look-up ---------------------------------------------------------------------

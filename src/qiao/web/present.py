@@ -19,11 +19,14 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from qiao.accounts import access as accounts_access
 from qiao.accounts.models import User
 from qiao.core.errors import Invalid
+from qiao.notes import read as notes_read
 from qiao.notes import services as notes
 from qiao.notes.models import Note, NoteImage, Topic
-from qiao.social import services as social
+from qiao.social import access as social_access
+from qiao.social import read as social_read
 from qiao.social.models import Comment, Notification
 
 #: Interests offered at onboarding: (topic name as stored, label, emoji).
@@ -208,7 +211,7 @@ def _card_titles(rows: list[Note], viewer: User | None) -> dict[int, Any]:
 
 
 def cards(rows: list[Note], viewer: User | None) -> list[Card]:
-    liked = social.liked_note_ids(viewer, [n.pk for n in rows])
+    liked = social_read.liked_note_ids(viewer, [n.pk for n in rows])
     titles = _card_titles(rows, viewer)
     out = []
     for note in rows:
@@ -242,7 +245,7 @@ def comments(rows: list[Comment], viewer: User | None, note_author_id: int | Non
              ) -> list[CommentRow]:
     from qiao.translation.services import needs_translation
 
-    liked = social.liked_comment_ids(viewer, [c.pk for c in rows])
+    liked = social_read.liked_comment_ids(viewer, [c.pk for c in rows])
     auto = bool(viewer and viewer.auto_translate)
     out = []
     for c in rows:
@@ -276,16 +279,16 @@ def collect_count(note_id: int) -> int:
 
 def note_detail(note: Note, viewer: User | None) -> dict[str, Any]:
     images = list(note.images.all())
-    first, nxt = (social.list_comments(viewer, note.pk, limit=10) if note.is_published
+    first, nxt = (social_read.list_comments(viewer, note.pk, limit=10) if note.is_published
                   else ([], None))
     return {
         "note": note,
         "slides": slides(images, note),
         # Topics already written as #tags in the body are links there; list only the rest.
         "topics": [t.name for t in note.topics.all() if t.name not in _body_tags(note.body)],
-        "follow_state": social.follow_state(viewer, note.author),
-        "liked": bool(social.liked_note_ids(viewer, [note.pk])),
-        "collected": bool(social.collected_note_ids(viewer, [note.pk])),
+        "follow_state": accounts_access.follow_state(viewer, note.author),
+        "liked": bool(social_read.liked_note_ids(viewer, [note.pk])),
+        "collected": bool(social_read.collected_note_ids(viewer, [note.pk])),
         "comments": comments(first, viewer, note.author_id),
         "next_cursor": nxt,
         "viewer": viewer,
@@ -375,10 +378,10 @@ def bio(owner: User, viewer: User | None) -> dict[str, Any]:
 
 
 def profile(owner: User, viewer: User | None, tab: str, cursor: str | None) -> dict[str, Any]:
-    visible = social.can_see_profile_content(viewer, owner)
+    visible = accounts_access.can_see_profile_content(viewer, owner)
     context: dict[str, Any] = {
         "owner": owner, "tab": tab, "can_see": visible,
-        "follow_state": social.follow_state(viewer, owner),
+        "follow_state": accounts_access.follow_state(viewer, owner),
         "is_self": viewer is not None and viewer.pk == owner.pk,
         "cards": [], "boards": [], "next_url": None, "bio": bio(owner, viewer),
     }
@@ -387,16 +390,16 @@ def profile(owner: User, viewer: User | None, tab: str, cursor: str | None) -> d
     rows: list[Note] = []
     nxt = None
     if tab == "boards":
-        boards = list(social.boards_of(viewer, owner)[:100])
-        covers = social.board_covers(viewer, boards)
+        boards = list(social_access.visible_boards(viewer, owner)[:100])
+        covers = social_read.board_covers(viewer, boards)
         context["boards"] = [
             BoardTile(board=b, cover=_cover(covers.get(b.pk))) for b in boards]
     elif tab == "likes":
-        rows, nxt = social.liked_notes(viewer, owner, cursor=cursor)
+        rows, nxt = social_read.liked_notes(viewer, owner, cursor=cursor)
     elif tab == "drafts":
-        rows, nxt = notes.list_notes(viewer, drafts=True, cursor=cursor)
+        rows, nxt = notes_read.list_notes(viewer, drafts=True, cursor=cursor)
     else:
-        rows, nxt = notes.list_notes(viewer, author=owner, cursor=cursor)
+        rows, nxt = notes_read.list_notes(viewer, author=owner, cursor=cursor)
     context["cards"] = cards(rows, viewer)
     if nxt:
         context["next_url"] = (f"{reverse('web:profile', args=[owner.username])}?"

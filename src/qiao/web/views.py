@@ -22,6 +22,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from qiao.accounts import access as accounts_access
 from qiao.accounts import services as accounts
 from qiao.accounts.models import User
 from qiao.core.errors import (
@@ -33,11 +34,15 @@ from qiao.core.errors import (
     ServiceError,
 )
 from qiao.core.ratelimit import check_rate, client_ip
-from qiao.events.services import log_impressions, log_open
+from qiao.events.services import log_impressions
 from qiao.feed import services as feed
+from qiao.notes import access as notes_access
+from qiao.notes import read as notes_read
 from qiao.notes import services as notes
 from qiao.notes.models import MAX_IMAGES, Note
 from qiao.search import services as search_services
+from qiao.social import access as social_access
+from qiao.social import read as social_read
 from qiao.social import services as social
 from qiao.web import present
 
@@ -138,7 +143,7 @@ def _feed_page(request: HttpRequest) -> tuple[list[Note], str | None, dict[str, 
     topic = request.GET.get("topic", "").strip()
     cursor = request.GET.get("cursor") or None
     if topic:
-        rows, nxt = notes.list_notes(viewer, topic=topic, cursor=cursor, limit=20)
+        rows, nxt = notes_read.list_notes(viewer, topic=topic, cursor=cursor, limit=20)
         params = {"topic": topic}
     elif kind == "following" and viewer is not None:
         rows, nxt = feed.following(viewer, cursor=cursor, limit=20)
@@ -210,9 +215,9 @@ def search(request: HttpRequest) -> HttpResponse:
 @pages
 def note_detail(request: HttpRequest, note_id: int) -> HttpResponse:
     viewer = _viewer(request)
-    note = notes.get_note_for(viewer, note_id)
-    log_open(viewer.pk if viewer else None, note,
-             surface="overlay" if _is_htmx(request) else "page")
+    note = notes_access.get_note_for(viewer, note_id)
+    notes.record_open(viewer, note,
+                      surface="overlay" if _is_htmx(request) else "page")
     context = present.note_detail(note, viewer)
     if _is_htmx(request):
         return _page(request, "web/note/_detail.html", {**context, "in_overlay": True})
@@ -228,7 +233,7 @@ def note_translation(request: HttpRequest, note_id: int) -> HttpResponse:
     from qiao.translation import services as translation
 
     viewer = _viewer(request)
-    note = notes.get_note_for(viewer, note_id)
+    note = notes_access.get_note_for(viewer, note_id)
     target = translation.target_for(viewer, request.GET.get("lang") or None)
     rendered = translation.note_for_reader(note, target)
     return _page(request, "web/note/_text.html", {
@@ -296,15 +301,15 @@ def note_collect(request: HttpRequest, note_id: int) -> HttpResponse:
             else:
                 board_id = int(request.POST.get("board", "0") or 0)
                 social.collect(user, note_id, board_id)
-                collected_to = social.own_board(user, board_id)
+                collected_to = social_access.own_board(user, board_id)
         except (Invalid, ValueError) as exc:
             error = getattr(exc, "message", _("Choose a board."))
         if collected_to is not None and not _is_htmx(request):
             return redirect("web:board", board_id=collected_to.pk)
     else:
-        notes.get_note_for(user, note_id)
+        notes_access.get_note_for(user, note_id)
     return _page(request, "web/note/_collect.html", {
-        "note_id": note_id, "boards": social.boards_of(user, user), "error": error,
+        "note_id": note_id, "boards": social_access.visible_boards(user, user), "error": error,
         "collected_to": collected_to,
         "collect_count": present.collect_count(note_id) if collected_to else 0,
     })
@@ -334,7 +339,7 @@ def note_comments(request: HttpRequest, note_id: int) -> HttpResponse:
             "fresh": True, "viewer": viewer,
             "comment_count": present.comment_count(note_id)})
     parent_raw = request.GET.get("parent")
-    rows, nxt = social.list_comments(viewer, note_id,
+    rows, nxt = social_read.list_comments(viewer, note_id,
                                      parent_id=int(parent_raw) if parent_raw else None,
                                      cursor=request.GET.get("cursor") or None, limit=20)
     return _page(request, "web/note/_comments_page.html", {
@@ -359,18 +364,14 @@ def comment_like(request: HttpRequest, comment_id: int) -> HttpResponse:
 @require_GET
 @pages
 def comment_translation(request: HttpRequest, comment_id: int) -> HttpResponse:
-    from qiao.social.models import Comment
     from qiao.translation import services as translation
 
     viewer = _viewer(request)
-    comment = Comment.objects.filter(pk=comment_id, is_removed=False).first()
-    if comment is None:
-        raise Http404(comment_id)
-    notes.get_note_for(viewer, comment.note_id)  # the reader must see the note
+    comment = social_access.get_comment_for(viewer, comment_id)
     return _text_block(
         request, block_id=f"ctext-{comment.pk}", css="comment-body", original=comment.body,
         language=comment.language, tr_url=reverse("web:comment_translation", args=[comment.pk]),
-        translate=lambda: translation.comment_for_reader(viewer, comment_id,
+        translate=lambda: social_read.comment_for_reader(viewer, comment_id,
                                                          translation.target_for(viewer)))
 
 
@@ -380,7 +381,7 @@ def bio_translation(request: HttpRequest, username: str) -> HttpResponse:
     from qiao.translation import services as translation
 
     viewer = _viewer(request)
-    owner = social.get_user(username, viewer)
+    owner = accounts_access.get_user(username, viewer)
     if not owner.bio:
         raise Http404(username)
     return _text_block(
@@ -414,7 +415,7 @@ def note_version(request: HttpRequest, note_id: int, language: str) -> HttpRespo
     from qiao.translation.models import NoteVersion
 
     user: User = request.user  # type: ignore[assignment]
-    note = notes.get_own_note(user, note_id)
+    note = notes_access.get_own_note(user, note_id)
     target = translation.target_for(user, language)
     existing = NoteVersion.objects.filter(note=note, language=target, is_machine=False).exists()
     fields: dict[str, list[str]] = {}
@@ -489,7 +490,7 @@ def compose(request: HttpRequest) -> HttpResponse:
 @member
 def note_edit(request: HttpRequest, note_id: int) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    note = notes.get_own_note(user, note_id)
+    note = notes_access.get_own_note(user, note_id)
     form = present.ComposeForm.from_note(note)
     fields: dict[str, list[str]] = {}
     error = ""
@@ -532,7 +533,7 @@ PROFILE_TABS = ("notes", "boards", "likes", "drafts")
 @pages
 def profile(request: HttpRequest, username: str) -> HttpResponse:
     viewer = _viewer(request)
-    owner = social.get_user(username, viewer)
+    owner = accounts_access.get_user(username, viewer)
     tab = request.GET.get("tab", "notes")
     if tab not in PROFILE_TABS or (tab == "drafts" and (viewer is None or viewer != owner)):
         tab = "notes"
@@ -546,12 +547,12 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
 @member
 def follow(request: HttpRequest, username: str) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    target = social.get_user(username, user)
+    target = accounts_access.get_user(username, user)
     if request.POST.get("action") == "unfollow":
-        social.unfollow(user, target)
+        accounts.unfollow(user, target)
         state = "none"
     else:
-        state = social.follow(user, target)
+        state = accounts.follow(user, target)
     if not _is_htmx(request):
         return redirect(_safe_next(request, reverse("web:profile", args=[target.username])))
     return _page(request, "web/_follow.html", {"target": target, "state": state})
@@ -561,7 +562,7 @@ def follow(request: HttpRequest, username: str) -> HttpResponse:
 @member
 def block(request: HttpRequest, username: str) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    social.block(user, social.get_user(username, user))
+    accounts.block(user, accounts_access.get_user(username, user))
     return redirect("web:settings")
 
 
@@ -593,8 +594,8 @@ def report(request: HttpRequest, kind: str, target_id: int) -> HttpResponse:
 @pages
 def board(request: HttpRequest, board_id: int) -> HttpResponse:
     viewer = _viewer(request)
-    found = social.get_board_for(viewer, board_id)
-    rows = list(social.board_notes(viewer, found)[:100])
+    found = social_access.get_board_for(viewer, board_id)
+    rows = list(social_access.board_notes(viewer, found)[:100])
     return _page(request, "web/board.html", {
         "board": found, "cards": present.cards(rows, viewer),
         "is_owner": viewer is not None and viewer.pk == found.owner_id,
@@ -606,7 +607,7 @@ def board(request: HttpRequest, board_id: int) -> HttpResponse:
 def board_edit(request: HttpRequest, board_id: int) -> HttpResponse:
     """The owner renames a board, changes its description or makes it private/public."""
     user: User = request.user  # type: ignore[assignment]
-    found = social.own_board(user, board_id)
+    found = social_access.own_board(user, board_id)
     form: dict[str, Any] = {"name": found.name, "description": found.description,
                             "is_private": found.is_private}
     error, fields = "", {}
@@ -631,7 +632,7 @@ def board_edit(request: HttpRequest, board_id: int) -> HttpResponse:
 def board_delete(request: HttpRequest, board_id: int) -> HttpResponse:
     """GET asks for confirmation; POST deletes the board (the notes themselves stay)."""
     user: User = request.user  # type: ignore[assignment]
-    found = social.own_board(user, board_id)
+    found = social_access.own_board(user, board_id)
     if request.method == "POST":
         social.delete_board(user, board_id)
         messages.success(request, _("Board “%(name)s” deleted.") % {"name": found.name})
@@ -648,7 +649,7 @@ def board_remove(request: HttpRequest, board_id: int, note_id: int) -> HttpRespo
     if _is_htmx(request):
         # htmx drops the card and the count arrives out of band; once nothing is left, the
         # whole list (and its "you have reached the end") gives way to the empty message.
-        board = social.own_board(user, board_id)
+        board = social_access.own_board(user, board_id)
         empty = board.item_count == 0
         response = _page(request, "web/_board_removed.html", {"board": board, "empty": empty})
         if empty:
@@ -663,14 +664,14 @@ def board_remove(request: HttpRequest, board_id: int, note_id: int) -> HttpRespo
 @member
 def notifications(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    rows, nxt = social.list_notifications(user, cursor=request.GET.get("cursor") or None,
+    rows, nxt = social_read.list_notifications(user, cursor=request.GET.get("cursor") or None,
                                           limit=50)
     groups = present.notification_groups(rows)
     # Seen now: the unread highlight shows on this visit, the badge clears on the next.
     social.mark_read(user, [n.pk for n in rows if n.read_at is None])
     return _page(request, "web/notifications.html", {
         "groups": groups, "next_cursor": nxt,
-        "requests": social.follow_requests(user)[:20],
+        "requests": accounts_access.follow_requests(user)[:20],
     })
 
 
@@ -678,7 +679,7 @@ def notifications(request: HttpRequest) -> HttpResponse:
 @member
 def follow_request(request: HttpRequest, username: str) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    social.respond_to_request(user, social.get_user(username, user),
+    accounts.respond_to_request(user, accounts_access.get_user(username, user),
                               approve=request.POST.get("action") == "approve")
     return redirect("web:notifications")
 
@@ -782,7 +783,7 @@ def _translation_ready() -> bool:
 def _settings_context(user: User, **extra: Any) -> dict[str, Any]:
     return {
         "content_languages": present.content_languages(),
-        "blocked": social.blocked_users(user),
+        "blocked": accounts_access.blocked_users(user),
         "translation_ready": _translation_ready(),
         "fields": {}, **extra,
     }
@@ -850,7 +851,7 @@ def settings_unblock(request: HttpRequest, username: str) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     target = User.objects.filter(username__iexact=username).first()
     if target is not None:
-        social.unblock(user, target)
+        accounts.unblock(user, target)
     return redirect(f"{reverse('web:settings')}#blocked")
 
 

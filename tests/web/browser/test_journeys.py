@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from qiao.social import access as social_access
 from qiao.social import services as social
 from qiao.social.models import Notification
 from tests.factories import UserFactory, make_note
@@ -113,7 +114,7 @@ def test_collect_into_a_new_board_and_find_it_there(new_page: Any, shot: Any) ->
     expect(page.get_by_role("heading", name="Summer 2027")).to_be_visible()
     expect(page.locator("[data-card]", has_text="Hidden beach in Hainan")).to_be_visible()
     shot(page, "3b-board")
-    assert social.boards_of(collector, collector).get().item_count == 1
+    assert social_access.visible_boards(collector, collector).get().item_count == 1
 
 
 def test_rename_a_board_take_a_note_out_and_delete_it(new_page: Any, shot: Any) -> None:
@@ -156,7 +157,7 @@ def test_rename_a_board_take_a_note_out_and_delete_it(new_page: Any, shot: Any) 
     page.get_by_role("button", name="Delete board").click()
     expect(page).to_have_url(re.compile(r"/u/sam\?tab=boards$"))
     expect(page.get_by_text("Board “Fujian & Hainan” deleted.")).to_be_visible()
-    assert not social.boards_of(owner, owner).exists()
+    assert not social_access.visible_boards(owner, owner).exists()
     assert page.errors == []
 
 

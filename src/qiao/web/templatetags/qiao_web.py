@@ -195,7 +195,7 @@ def unread_count(context: template.Context) -> int:
         return 0
     cached = getattr(request, "_qiao_unread", None)
     if cached is None:
-        from qiao.social.services import unread_count as count
+        from qiao.social.read import unread_count as count
 
         cached = request._qiao_unread = count(user)  # header and tab bar share one query
     return int(cached)

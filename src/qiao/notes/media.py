@@ -1,0 +1,86 @@
+"""Photos of notes: the upload policy, variant rendering (run by the task worker) and media
+file clean-up. The image work itself is the media engine's."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+
+from qiao.engines.media import ImagePolicy, render_variants
+from qiao.notes.models import Note, NoteImage
+
+logger = logging.getLogger(__name__)
+
+
+def image_policy() -> ImagePolicy:
+    return ImagePolicy(
+        max_bytes=settings.QIAO_MAX_UPLOAD_BYTES, max_pixels=settings.QIAO_MAX_IMAGE_PIXELS
+    )
+
+
+def media_paths_for_images(images: Iterable[NoteImage]) -> list[str]:
+    paths: list[str] = []
+    for img in images:
+        paths.append(img.original)
+        for formats in (img.variants or {}).values():
+            paths.extend(formats.values())
+    return paths
+
+
+def media_paths_for_notes(notes: Iterable[Note]) -> list[str]:
+    ids = [n.pk for n in notes]
+    return media_paths_for_images(NoteImage.objects.filter(note_id__in=ids))
+
+
+def delete_media(paths: list[str]) -> None:
+    """Delete files no remaining image refers to (seeded demo notes share pictures)."""
+    if not paths:
+        return
+    stems = {p.rsplit(".", 1)[0].rsplit("_", 1)[0] for p in paths}
+    still_used = {
+        o.rsplit(".", 1)[0]
+        for o in NoteImage.objects.filter(original__in=[s + ".jpg" for s in stems])
+        .values_list("original", flat=True)
+    }
+    for path in paths:
+        if path.rsplit(".", 1)[0].rsplit("_", 1)[0] in still_used or path.rsplit(".", 1)[0] \
+                in still_used:
+            continue
+        try:
+            default_storage.delete(path)
+        except Exception:  # noqa: BLE001
+            logger.warning("could not delete media file %s", path)
+
+
+def make_variants(image_id: int) -> bool:
+    """Render every configured width for one image; idempotent, safe to run twice."""
+    from PIL import Image
+
+    image = NoteImage.objects.filter(pk=image_id).first()
+    if image is None:
+        return False  # the note was deleted before the task ran
+    widths = list(settings.QIAO_IMAGE_WIDTHS)
+    if all(str(w) in (image.variants or {}) for w in widths):
+        return True
+    with default_storage.open(image.original, "rb") as fh:
+        pil = Image.open(fh)
+        pil.load()
+    stem = image.original.rsplit(".", 1)[0]
+    variants: dict[str, dict[str, str]] = {}
+    for variant in render_variants(pil.convert("RGB"), widths, image_policy()):
+        ext = "webp" if variant.fmt == "webp" else "jpg"
+        path = f"{stem}_{variant.width}.{ext}"
+        if default_storage.exists(path):
+            default_storage.delete(path)  # a half-written file from a killed worker
+        saved = default_storage.save(path, ContentFile(variant.data))
+        variants.setdefault(str(variant.width), {})[variant.fmt] = saved
+    updated = NoteImage.objects.filter(pk=image_id).update(variants=variants)
+    if not updated:
+        delete_media([p for f in variants.values() for p in f.values()])
+    return True
+
+
