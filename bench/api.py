@@ -32,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--append-md", action="store_true")
     args = parser.parse_args(argv)
-    from qiao.core.benchmarking import append_row, percentile, setup_django
+    from qiao.ops.benchmarking import append_row, percentile, setup_django
 
     setup_django()
     from django.test import Client

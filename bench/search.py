@@ -37,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5, help="passes over the query set")
     parser.add_argument("--append-md", action="store_true")
     args = parser.parse_args(argv)
-    from qiao.core.benchmarking import append_row, percentile, setup_django
+    from qiao.ops.benchmarking import append_row, percentile, setup_django
 
     setup_django()
     from django.db import connection

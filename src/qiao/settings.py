@@ -56,15 +56,16 @@ INSTALLED_APPS = [
     "qiao.feed",
     "qiao.moderation",
     "qiao.web",
+    "qiao.ops",
 ]
 
 MIDDLEWARE = [
-    "qiao.core.middleware.RequestIdMiddleware",
-    "qiao.core.metrics.MetricsMiddleware",
+    "qiao.ops.middleware.RequestIdMiddleware",
+    "qiao.ops.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "qiao.core.middleware.UserLanguageMiddleware",
+    "qiao.ops.middleware.UserLanguageMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -73,7 +74,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "qiao.core.middleware.DatabaseUnavailableMiddleware",
+    "qiao.ops.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "qiao.urls"
@@ -226,8 +227,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "")
 QIAO_TASK_BACKEND = env_str(
     "QIAO_TASK_BACKEND",
-    "qiao.core.tasks_backend.CeleryBackend" if CELERY_BROKER_URL
-    else "qiao.core.tasks_backend.ThreadBackend",
+    "qiao.ops.tasks_backend.CeleryBackend" if CELERY_BROKER_URL
+    else "qiao.ops.tasks_backend.ThreadBackend",
 )
 TASKS = {"default": {"BACKEND": QIAO_TASK_BACKEND, "QUEUES": []}}
 
@@ -242,7 +243,7 @@ if REDIS_URL:
         "retry_on_timeout": False,
     }
     # Sessions read from Redis and fall back to the database when Redis is down.
-    SESSION_ENGINE = "qiao.core.sessions"
+    SESSION_ENGINE = "qiao.ops.sessions"
 #: The cache alias for the feed's per-user candidate lists.
 QIAO_FEED_CACHE_ALIAS = env_str("QIAO_FEED_CACHE_ALIAS", "default" if REDIS_URL else "feed")
 QIAO_CELERY_VISIBILITY_TIMEOUT = env_int("QIAO_CELERY_VISIBILITY_TIMEOUT", 900)

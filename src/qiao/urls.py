@@ -4,15 +4,15 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 
 from qiao.api.views import api
-from qiao.core import views as core_views
-from qiao.core.metrics import metrics_view
+from qiao.ops import views as ops_views
+from qiao.ops.metrics import metrics_view
 
 # A lost database connection outside a view (session save, auth) is a 503, not a 500.
-handler500 = "qiao.core.middleware.server_error"
+handler500 = "qiao.ops.middleware.server_error"
 
 urlpatterns = [
-    path("healthz", core_views.healthz, name="healthz"),
-    path("readyz", core_views.readyz, name="readyz"),
+    path("healthz", ops_views.healthz, name="healthz"),
+    path("readyz", ops_views.readyz, name="readyz"),
     path("metrics", metrics_view, name="metrics"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

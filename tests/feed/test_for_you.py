@@ -59,7 +59,8 @@ def platform(make_user: Any, settings: Any, tmp_path: Any) -> dict[str, Any]:
 
 
 def _train() -> str:
-    from qiao.feed.training import platform_config, train_and_publish
+    from qiao.feed.services import train as train_and_publish
+    from qiao.feed.training import platform_config
 
     version, _report = train_and_publish(config=platform_config(ranker_rounds=40))
     return version
@@ -150,7 +151,7 @@ def test_new_notes_are_served_without_retraining(platform: dict[str, Any], make_
 def test_train_command_versions_and_rollback(platform: dict[str, Any], settings: Any) -> None:
     from django.core.management import call_command
 
-    from qiao.feed.training import registry
+    from qiao.feed.store import registry
 
     first = _train()
     second = _train()
@@ -177,7 +178,7 @@ def test_shown_notes_are_not_shown_again_and_the_feed_never_runs_dry(
 
 
 def test_the_log_is_read_as_columns_with_database_computed_times(make_user: Any) -> None:
-    from qiao.feed.training import interactions
+    from qiao.feed.store import interactions
 
     user = make_user()
     at = timezone.now() - timedelta(hours=5, microseconds=123456)
@@ -201,7 +202,7 @@ def test_a_new_model_version_loads_in_the_background(platform: dict[str, Any]) -
     import threading
 
     from qiao.feed import adapter
-    from qiao.feed.training import registry
+    from qiao.feed.store import registry
 
     first = _train()
     old = adapter.current_model()
@@ -242,7 +243,7 @@ def test_cursor_lists_are_shared_by_every_worker_process(platform: dict[str, Any
 
 def test_notes_reach_the_engine_with_their_photos_colours_and_hashes(make_user: Any,
                                                                      make_note: Any) -> None:
-    from qiao.feed.training import recommendable_notes
+    from qiao.feed.store import recommendable_notes
 
     note = make_note(make_user(), n_images=2)
     images = list(note.images.order_by("position").values_list("dominant_color", "phash"))

@@ -40,7 +40,7 @@ def sample_task(x: int) -> int:
 def test_task_metrics_from_the_tasks_api() -> None:
     from prometheus_client import REGISTRY
 
-    from qiao.core import metrics  # noqa: F401 - connects the signal
+    from qiao.ops import metrics  # noqa: F401 - connects the signal
 
     def count(outcome: str) -> float:
         return REGISTRY.get_sample_value(
@@ -55,7 +55,7 @@ def test_task_metrics_from_the_tasks_api() -> None:
 
 
 def test_database_outage_outside_a_view_is_a_clean_503(rf: Any) -> None:
-    from qiao.core.middleware import server_error
+    from qiao.ops.middleware import server_error
 
     for path, is_json in (("/api/v1/notes", True), ("/notes/1", False)):
         request = rf.get(path)
@@ -77,7 +77,7 @@ def test_database_outage_outside_a_view_is_a_clean_503(rf: Any) -> None:
 def test_object_store_failure_is_a_503_not_a_500(rf: Any) -> None:
     from botocore.exceptions import ClientError, EndpointConnectionError
 
-    from qiao.core.middleware import DatabaseUnavailableMiddleware
+    from qiao.ops.middleware import DatabaseUnavailableMiddleware
 
     mw = DatabaseUnavailableMiddleware(lambda r: None)  # type: ignore[arg-type,return-value]
     request = rf.post("/api/v1/notes")

@@ -1,10 +1,10 @@
-"""The helpers the bench/ scripts share (qiao.core.benchmarking)."""
+"""The helpers the bench/ scripts share (qiao.ops.benchmarking)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from qiao.core.benchmarking import append_row, percentile
+from qiao.ops.benchmarking import append_row, percentile
 
 DOC = """# Benchmarks
 

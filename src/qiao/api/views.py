@@ -30,9 +30,9 @@ from qiao.core.ratelimit import check_rate, client_ip
 from qiao.events.services import EventIn as EventRow
 from qiao.events.services import log_events
 from qiao.notes import access as notes_access
+from qiao.notes import read as notes_read
 from qiao.notes import services as notes
 from qiao.notes.models import MAX_IMAGES, Note
-from qiao.notes import read as notes_read
 from qiao.social import access as social_access
 from qiao.social import read as social_read
 from qiao.social import services as social

@@ -25,6 +25,7 @@ from qiao.accounts.models import User
 from qiao.core.errors import Invalid
 from qiao.engines.recommend import Recommender, UserContext
 from qiao.events.models import EngagementEvent
+from qiao.feed.store import recommendable_notes, registry
 from qiao.notes.access import visible_notes
 from qiao.notes.models import Note
 
@@ -53,8 +54,6 @@ def _load(version: str) -> Recommender:
     every full collection walked all of them, stalling a request for ~0.45 s now and then
     (the For-you p99). gc.freeze() moves what exists now to a permanent generation the
     collector skips; reference counting still frees the old model when it is replaced."""
-    from qiao.feed.training import registry
-
     gc.collect()
     rec = registry().load(version)
     gc.freeze()
@@ -86,8 +85,6 @@ def current_model() -> Recommender | None:
 
     The first model loads in the request that needs it; later versions load in a background
     thread (seconds at a million notes) while the previous one keeps serving."""
-    from qiao.feed.training import recommendable_notes, registry
-
     now = time.monotonic()
     with _lock:
         if now - _state["checked"] < SYNC_EVERY and _state["rec"] is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django.db.models import Exists, ExpressionWrapper, F, FloatField, IntegerField, OuterRef
 from django.db.models.functions import Cast
@@ -11,6 +12,7 @@ from django.utils import timezone
 from qiao.accounts.access import followed_ids
 from qiao.accounts.models import User
 from qiao.core.pagination import decode_cursor, encode_cursor
+from qiao.feed import adapter, store, training
 from qiao.notes.access import visible_notes
 from qiao.notes.models import Note
 from qiao.notes.read import list_notes
@@ -23,8 +25,6 @@ def for_you(viewer: User | None, *, cursor: str | None = None, limit: int = 20
             ) -> tuple[list[Note], str | None]:
     """Personal discovery feed. Until a recommender model is trained: recent notes ranked by
     engagement, boosted for the viewer's interests, paged by offset into a stable ranking."""
-    from qiao.feed import adapter
-
     ranked = adapter.recommend_page(viewer, cursor=cursor, limit=limit)
     if ranked is not None and (cursor or len(ranked[0]) >= limit):
         return ranked
@@ -90,3 +90,18 @@ def following(viewer: User, *, cursor: str | None = None, limit: int = 20
 
     rows, nxt = list_notes(viewer, cursor=cursor, limit=limit, authors=ids)
     return rows, nxt
+
+
+def train(**kwargs: Any) -> tuple[str, Any]:
+    """Train and publish a new model version (see `feed.training.train_and_publish`), and
+    serve it in this process at once (other processes pick it up within seconds)."""
+    version, report = training.train_and_publish(**kwargs)
+    adapter.forget_model()
+    return version, report
+
+
+def rollback() -> str:
+    """Serve the previous model version again."""
+    version = store.registry().rollback()
+    adapter.forget_model()
+    return version

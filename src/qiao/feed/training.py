@@ -1,121 +1,25 @@
-"""Training the recommender from the platform's log (`qiao train`, or the scheduler)."""
+"""Training the recommender from the platform's log (`qiao train`, or the scheduler).
+
+Publishing a version is enough: every serving process picks it up within seconds
+(`feed.adapter.current_model`). `feed.services.train` also refreshes this process at once.
+"""
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Exists, FloatField, Func, OuterRef
-from django.utils import timezone
 
-from qiao.accounts.models import User
-from qiao.engines.recommend import (
-    InteractionLog,
-    ModelRegistry,
-    NoteInfo,
-    Recommender,
-    RecommenderConfig,
-    TrainReport,
-)
-from qiao.events.models import EngagementEvent
-from qiao.notes.models import Note, NoteImage
+from qiao.core.db import refresh_planner_stats
+from qiao.engines.recommend import Recommender, RecommenderConfig, TrainReport
+from qiao.feed.store import interactions, recommendable_notes, registry
 
 logger = logging.getLogger("qiao.feed")
 Progress = Callable[[str, float], None]
 ENGINE_KINDS = {"impression", "open", "dwell", "like", "collect", "comment", "share", "hide"}
-
-
-def registry() -> ModelRegistry:
-    return ModelRegistry(Path(settings.QIAO_MODELS_DIR) / "recommend")
-
-
-NOTE_FIELDS = ("id", "author_id", "title", "body", "language", "published_at", "created_at",
-               "like_count", "collect_count", "comment_count")
-
-
-def _note_infos(rows: list[tuple[Any, ...]]) -> Iterator[NoteInfo]:
-    """NoteInfo for a batch of note rows, with their topics and photos in two queries.
-
-    Plain tuples, not model instances: building a million Notes and two million NoteImages
-    through the ORM was most of the time `qiao train` spent reading."""
-    ids = [r[0] for r in rows]
-    topics: dict[int, list[str]] = {}
-    for nid, name in (Note.topics.through.objects.filter(note_id__in=ids)
-                      .values_list("note_id", "topic__name")):
-        topics.setdefault(nid, []).append(name)
-    images: dict[int, list[tuple[str, str]]] = {}
-    for nid, colour, phash in (NoteImage.objects.filter(note_id__in=ids)
-                               .order_by("note_id", "position")
-                               .values_list("note_id", "dominant_color", "phash")):
-        images.setdefault(nid, []).append((colour, phash))
-    for (nid, author_id, title, body, language, published, created, likes, collects,
-         comments) in rows:
-        yield NoteInfo(
-            note_id=nid, author_id=author_id, topics=topics.get(nid, []),
-            language=(language or "").split("-")[0] or None,
-            created_ts=(published or created).timestamp(), text=f"{title}\n{body}",
-            like_count=likes, collect_count=collects, comment_count=comments,
-            images=images.get(nid, []),
-        )
-
-
-def recommendable_notes(since: float | None = None, batch: int = 5000) -> Iterator[NoteInfo]:
-    """Public, published notes (the only ones a shared model may learn from or serve)."""
-    public_author = User.objects.filter(pk=OuterRef("author_id"), is_private=False)
-    qs = Note.objects.filter(Exists(public_author), status=Note.Status.PUBLISHED,
-                             visibility=Note.Visibility.PUBLIC, is_removed=False)
-    order = "id"
-    if since is not None:
-        # The serving process asks every few seconds for what was published since: newest
-        # first on the (status, published_at) index. In id order SQLite walked every note
-        # (137 ms at 1M notes, inside a For-you request every 15 s); this way ~5 ms.
-        qs = qs.filter(published_at__gt=datetime.fromtimestamp(since, tz=UTC))
-        order = "-published_at"
-    rows: list[tuple[Any, ...]] = []
-    for row in qs.order_by(order).values_list(*NOTE_FIELDS).iterator(chunk_size=batch):
-        rows.append(row)
-        if len(rows) >= batch:
-            yield from _note_infos(rows)
-            rows = []
-    if rows:
-        yield from _note_infos(rows)
-
-
-class Epoch(Func):
-    """A timestamp as unix seconds, computed by the database: building ten million Python
-    datetimes only to call .timestamp() on them costs more than the rest of reading the log."""
-
-    output_field = FloatField()
-
-    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        return self.as_sql(compiler, connection,
-                           template="((julianday(%(expressions)s) - 2440587.5) * 86400.0)",
-                           **extra)
-
-    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        return self.as_sql(compiler, connection,
-                           template="EXTRACT(EPOCH FROM %(expressions)s)::float8", **extra)
-
-
-def interaction_rows(days: int) -> Iterator[tuple[int, int, str, float, float]]:
-    """The engagement log of the last `days` days, oldest first, streamed from the database."""
-    since = timezone.now() - timedelta(days=days)
-    rows = (EngagementEvent.objects.filter(created_at__gte=since, kind__in=ENGINE_KINDS,
-                                           user_id__isnull=False, note_id__isnull=False)
-            .annotate(ts=Epoch("created_at"))
-            .values_list("user_id", "note_id", "kind", "ts", "value")
-            .order_by("id"))
-    yield from rows.iterator(chunk_size=20000)
-
-
-def interactions(days: int) -> InteractionLog:
-    """The log as columns (~29 bytes an event, instead of ~200 as Python objects)."""
-    return InteractionLog.from_chunks(interaction_rows(days))
 
 
 def platform_config(**overrides: Any) -> RecommenderConfig:
@@ -150,14 +54,9 @@ def train_and_publish(*, days: int | None = None, progress: Progress | None = No
                             progress=engine_progress)
     rec.report.stages["read"] = read_s
     version = registry().publish(rec)
-    from qiao.core.db import refresh_planner_stats
-
     refresh_planner_stats()  # the site grew since the last run; runs every few hours
     logger.info("recommender %s trained on %d events, %d notes in %.1fs", version,
                 len(events), len(notes), time.perf_counter() - started)
-    from qiao.feed import adapter
-
-    adapter.forget_model()
     return version, getattr(rec, "report", None)
 
 

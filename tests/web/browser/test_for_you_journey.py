@@ -30,7 +30,8 @@ def _share(cards: list[set[str]], topic: str) -> float:
 
 def test_for_you_adapts_within_a_few_likes(new_page: Any, shot: Any, settings: Any,
                                            tmp_path: Any) -> None:
-    from qiao.feed.training import platform_config, train_and_publish
+    from qiao.feed.services import train as train_and_publish
+    from qiao.feed.training import platform_config
 
     settings.QIAO_MODELS_DIR = tmp_path / "models"
     call_command("seed", users=40, notes=240, events_per_user=30, images=1, quiet=True)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..base import EngineError, ModelNotInstalled
-from ..install import read_manifest
+from ..manifest import read_manifest
 
 
 @dataclass(frozen=True, slots=True)

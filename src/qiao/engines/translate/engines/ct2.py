@@ -132,7 +132,7 @@ class CTranslate2Translator:
         if self._models is None:
             found: dict[tuple[str, str], CT2Model] = {}
             if self.models_dir.is_dir():
-                from ..install import InstallError, read_manifest
+                from ..manifest import InstallError, read_manifest
 
                 try:
                     manifest = read_manifest(self.models_dir.parent).pairs

@@ -18,8 +18,8 @@ class Command(BaseCommand):
         parser.add_argument("--status", action="store_true", help="list model versions")
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        from qiao.feed import adapter
-        from qiao.feed.training import registry, train_and_publish
+        from qiao.feed import services as feed
+        from qiao.feed.store import registry
 
         reg = registry()
         if opts["status"]:
@@ -31,10 +31,9 @@ class Command(BaseCommand):
             return
         if opts["rollback"]:
             try:
-                version = reg.rollback()
+                version = feed.rollback()
             except Exception as exc:  # noqa: BLE001
                 raise CommandError(f"cannot roll back: {exc}") from exc
-            adapter.forget_model()
             self.stdout.write(self.style.SUCCESS(f"Now serving {version}."))
             return
         bar = tqdm(total=100, desc="training", unit="%")
@@ -44,7 +43,7 @@ class Command(BaseCommand):
             bar.update(max(0, int(fraction * 100) - bar.n))
 
         try:
-            version, report = train_and_publish(days=opts["days"], progress=progress)
+            version, report = feed.train(days=opts["days"], progress=progress)
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         finally:

@@ -96,13 +96,13 @@ class ThreadBackend(ImmediateBackend):
 
 
 class CeleryBackend(ImmediateBackend):
-    """Hand tasks to Celery workers (CELERY_BROKER_URL); see qiao.core.celery."""
+    """Hand tasks to Celery workers (CELERY_BROKER_URL); see qiao.ops.celery."""
 
     def enqueue(self, task: Task[Any, Any], args: Any, kwargs: Any) -> TaskResult[Any]:
         self.validate_task(task)
         from django_tasks.utils import get_random_id
 
-        from qiao.core.celery import run_django_task
+        from qiao.ops.celery import run_django_task
 
         result: TaskResult[Any] = TaskResult(
             task=task, id=get_random_id(), status=TaskResultStatus.READY,

@@ -35,7 +35,7 @@ def readyz(request: HttpRequest) -> JsonResponse:
     except Exception as exc:  # noqa: BLE001
         checks["storage"] = f"error: {type(exc).__name__}"
     if settings.CELERY_BROKER_URL:
-        from qiao.core.celery import queue_depth
+        from qiao.ops.broker import queue_depth
 
         checks["broker"] = "ok" if queue_depth() is not None else "error: unreachable"
     ok = all(v == "ok" for v in checks.values())

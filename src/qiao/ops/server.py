@@ -24,7 +24,7 @@ class _App(BaseApplication):  # type: ignore[misc]
 
 
 def _child_exit(server: Any, worker: Any) -> None:
-    from qiao.core.metrics import mark_process_dead
+    from qiao.ops.metrics import mark_process_dead
 
     mark_process_dead(worker.pid)
 
@@ -32,7 +32,7 @@ def _child_exit(server: Any, worker: Any) -> None:
 def run_gunicorn(*, bind: str, workers: int, threads: int, timeout: int) -> None:
     from django.conf import settings
 
-    from qiao.core.metrics import prepare_multiprocess_dir
+    from qiao.ops.metrics import prepare_multiprocess_dir
 
     # Every gunicorn worker writes its metrics here; /metrics adds them up.
     prepare_multiprocess_dir(settings.QIAO_HOME / "prometheus" / f"web-{os.getpid()}")

@@ -18,7 +18,7 @@ class Command(BaseCommand):
                             help="archive path (default: $QIAO_HOME/backups/qiao-<time>.tar)")
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        from qiao.core.backup import backup
+        from qiao.ops.backup import backup
 
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
         output = Path(opts["output"] or settings.QIAO_HOME / "backups" / f"qiao-{stamp}.tar")

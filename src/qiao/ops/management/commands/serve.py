@@ -79,14 +79,14 @@ class Command(BaseCommand):
 
         start_background_install()
         if not settings.CELERY_BROKER_URL:
-            from qiao.core.scheduler import start_embedded_scheduler
+            from qiao.ops.scheduler import start_embedded_scheduler
 
             start_embedded_scheduler([
                 (["train"], float(settings.QIAO_RECOMMEND_TRAIN_EVERY)),
                 (["translate", "retry"], 600.0),
             ])
         self._warm_up_shared_tables()
-        from qiao.core.server import run_gunicorn
+        from qiao.ops.server import run_gunicorn
 
         run_gunicorn(
             bind=f"{opts['host']}:{opts['port']}", workers=opts["workers"],

@@ -23,7 +23,7 @@ class Command(BaseCommand):
         if not opts["yes"]:
             raise CommandError("restore replaces the current database: stop the app "
                                "servers and workers, then run again with --yes")
-        from qiao.core.backup import restore
+        from qiao.ops.backup import restore
 
         try:
             result = restore(archive, progress=lambda msg: self.stderr.write(msg))

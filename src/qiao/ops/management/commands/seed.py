@@ -23,10 +23,10 @@ from PIL import Image, ImageDraw
 from tqdm import tqdm
 
 from qiao.accounts.models import Follow, User
-from qiao.core import demo_content as dc
 from qiao.engines.media import inspect_image, render_variants
 from qiao.events.models import EngagementEvent
 from qiao.notes.models import Note, NoteImage, Topic
+from qiao.ops import demo_content as dc
 from qiao.social.models import Comment, Like
 
 DEMO_PASSWORD = "qiao-demo-pass"  # noqa: S105 - documented demo credential

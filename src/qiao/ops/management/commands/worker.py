@@ -27,14 +27,14 @@ class Command(BaseCommand):
             raise CommandError(
                 "CELERY_BROKER_URL is not set: the embedded profile runs tasks inside "
                 "`qiao serve`, no worker needed.")
-        from qiao.core.metrics import prepare_multiprocess_dir
+        from qiao.ops.metrics import prepare_multiprocess_dir
 
         prepare_multiprocess_dir(settings.QIAO_HOME / "prometheus" / f"worker-{os.getpid()}")
         if opts["metrics_port"]:
-            from qiao.core.metrics import start_worker_metrics_server
+            from qiao.ops.metrics import start_worker_metrics_server
 
             start_worker_metrics_server(opts["metrics_port"])
-        from qiao.core.celery import app
+        from qiao.ops.celery import app
 
         argv = ["worker", "--loglevel", opts["loglevel"], "--without-gossip",
                 "--without-mingle", "--queues", app.conf.task_default_queue]

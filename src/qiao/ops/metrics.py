@@ -111,7 +111,7 @@ class QueueDepthCollector:
     def collect(self):  # type: ignore[no-untyped-def]
         depth: int | None = None
         if settings.CELERY_BROKER_URL:
-            from qiao.core.celery import queue_depth
+            from qiao.ops.broker import queue_depth
 
             depth = queue_depth()
         else:

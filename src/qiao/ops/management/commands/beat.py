@@ -17,7 +17,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **opts: Any) -> None:
         if not settings.CELERY_BROKER_URL:
             raise CommandError("CELERY_BROKER_URL is not set.")
-        from qiao.core.celery import app
+        from qiao.ops.celery import app
 
         settings.QIAO_HOME.mkdir(parents=True, exist_ok=True)
         app.start(["beat", "--loglevel", opts["loglevel"],

@@ -1,6 +1,6 @@
 """Celery for the production profile: Django's tasks API on workers fed by Redis.
 
-`CeleryBackend` (qiao.core.tasks_backend) sends every `@task` as one generic Celery task,
+`CeleryBackend` (qiao.ops.tasks_backend) sends every `@task` as one generic Celery task,
 `run_django_task(module_path, args, kwargs)`, so Qiao code never imports Celery and the
 embedded in-process worker keeps working unchanged.
 
@@ -25,7 +25,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qiao.settings")
 import django  # noqa: E402
 from django.apps import apps  # noqa: E402
 
-if not apps.ready:  # started as `celery -A qiao.core.celery ...` rather than `qiao worker`
+if not apps.ready:  # started as `celery -A qiao.ops.celery ...` rather than `qiao worker`
     django.setup()
 
 from celery import Celery  # noqa: E402
@@ -33,11 +33,13 @@ from celery.signals import setup_logging  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.utils.module_loading import import_string  # noqa: E402
 
+from qiao.ops.broker import QUEUE, broker_url  # noqa: E402
+
 logger = logging.getLogger("qiao.tasks")
 
 app = Celery("qiao")
 app.conf.update(
-    broker_url=settings.CELERY_BROKER_URL or "redis://127.0.0.1:6379/0",
+    broker_url=broker_url(),
     broker_connection_retry_on_startup=True,
     broker_connection_timeout=settings.QIAO_REDIS_CONNECT_TIMEOUT,
     broker_transport_options={
@@ -66,7 +68,7 @@ app.conf.update(
     worker_max_tasks_per_child=settings.QIAO_CELERY_MAX_TASKS_PER_CHILD,
     task_time_limit=settings.QIAO_CELERY_TASK_TIME_LIMIT,
     task_soft_time_limit=max(1, settings.QIAO_CELERY_TASK_TIME_LIMIT - 30),
-    task_default_queue="qiao",
+    task_default_queue=QUEUE,
     worker_send_task_events=False,
     beat_schedule={
         "recommender-training": {
@@ -136,7 +138,7 @@ def _keep_django_logging(**_kw: Any) -> None:
 def run_django_task(self: Any, module_path: str, args: list[Any], kwargs: dict[str, Any]
                     ) -> None:
     """Run the django-tasks Task at `module_path` with JSON arguments (idempotent tasks)."""
-    from qiao.core import metrics
+    from qiao.ops import metrics
 
     task = import_string(module_path)
     func = getattr(task, "func", task)
@@ -190,21 +192,3 @@ def repair_image_variants() -> int:
     if ids:
         logger.info("re-enqueued %d image variant tasks", len(ids))
     return len(ids)
-
-
-_depth_client: Any = None
-
-
-def queue_depth() -> int | None:
-    """Messages waiting in the broker queue (None when it cannot be read, within ~1 s)."""
-    global _depth_client
-    try:
-        if _depth_client is None:
-            import redis
-
-            _depth_client = redis.Redis.from_url(
-                app.conf.broker_url, socket_connect_timeout=settings.QIAO_REDIS_CONNECT_TIMEOUT,
-                socket_timeout=settings.QIAO_REDIS_SOCKET_TIMEOUT)
-        return int(_depth_client.llen(app.conf.task_default_queue))
-    except Exception:  # noqa: BLE001 - a metrics read must never fail the scrape
-        return None
