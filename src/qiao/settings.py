@@ -60,7 +60,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "qiao.ops.middleware.RequestIdMiddleware",
+    "qiao.ops.middleware.RequestContextMiddleware",
     "qiao.ops.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

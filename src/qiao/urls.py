@@ -3,9 +3,10 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
-from qiao.api.views import api
+from qiao.api.main import api
 from qiao.ops import views as ops_views
 from qiao.ops.metrics import metrics_view
+from qiao.web.urls import creators_patterns, names_patterns
 
 # A lost database connection outside a view (session save, auth) is a 503, not a 500.
 handler500 = "qiao.ops.middleware.server_error"
@@ -16,8 +17,8 @@ urlpatterns = [
     path("metrics", metrics_view, name="metrics"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
-    path("names/", include("qiao.names.urls")),
-    path("creator/", include("qiao.creators.urls")),
+    path("names/", include(names_patterns)),
+    path("creator/", include(creators_patterns)),
     path("", include("qiao.web.urls")),
 ]
 

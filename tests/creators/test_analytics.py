@@ -328,7 +328,7 @@ def test_page_for_a_new_account_has_no_numbers_yet(client: Any, make_user: Any) 
 
 
 def test_chart_geometry() -> None:
-    from qiao.creators.views import _nice_max, bar_chart
+    from qiao.web.views.creators import _nice_max, bar_chart
 
     assert [_nice_max(v) for v in (0, 5, 11, 21, 101, 999)] == [4, 8, 12, 24, 120, 1000]
     daily = [{"date": f"2026-11-{d:02d}", "impressions": v, "opens": v // 2}

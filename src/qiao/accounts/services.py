@@ -20,8 +20,11 @@ from qiao.accounts import signals
 from qiao.accounts.access import is_blocked
 from qiao.accounts.models import ApiToken, Block, Follow, User, username_validator
 from qiao.core.errors import Invalid, NotAuthenticated, NotFound
+from qiao.core.media import image_policy, rejection_message
+from qiao.core.ratelimit import check_rate, limit, rate_limited
 from qiao.core.text import normalize
-from qiao.engines.media import ImagePolicy, ImageRejected, inspect_image
+from qiao.core.uploads import Upload, read_upload
+from qiao.engines.media import ImageRejected, inspect_image
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +39,7 @@ def _field_errors(exc: ValidationError) -> list[str]:
     return [str(m) for m in exc.messages]
 
 
+@rate_limited("signup")
 def sign_up(
     *, username: str, email: str, password: str, ui_language: str = "",
     read_languages: list[str] | None = None, display_name: str = "",
@@ -78,7 +82,12 @@ def sign_up(
 
 
 def sign_in(*, login: str, password: str) -> User:
+    """The account for these credentials. Tries are limited per client address and, apart,
+    per account (however the name is written), so guessing one password is slow and
+    nobody can lock everyone out."""
     login = (login or "").strip()
+    limit("login")
+    check_rate("login", f"name:{login.casefold()}")
     username = login
     if "@" in login:
         found = User.objects.filter(email__iexact=login).values_list("username", flat=True).first()
@@ -104,6 +113,7 @@ def _clean_languages(langs: list[str]) -> list[str]:
     return out
 
 
+@rate_limited("write")
 def update_profile(user: User, **changes: Any) -> User:
     unknown = set(changes) - PROFILE_FIELDS
     if unknown:
@@ -173,15 +183,17 @@ def complete_onboarding(
     return user
 
 
-def set_avatar(user: User, data: bytes) -> User:
+@rate_limited("write")
+def set_avatar(user: User, upload: Upload | bytes) -> User:
     """Validate, crop square, store a 256-px WebP; replace and delete the old file."""
     from PIL import ImageOps
 
+    data = read_upload(upload, settings.QIAO_MAX_UPLOAD_BYTES, field="avatar")
     try:
-        checked = inspect_image(data, ImagePolicy(
-            max_bytes=settings.QIAO_MAX_UPLOAD_BYTES, max_pixels=settings.QIAO_MAX_IMAGE_PIXELS))
+        checked = inspect_image(data, image_policy())
     except ImageRejected as exc:
-        raise Invalid(exc.message, code=exc.code, fields={"avatar": [exc.message]}) from exc
+        message = rejection_message(exc)
+        raise Invalid(message, code=exc.code, fields={"avatar": [message]}) from exc
     import io
 
     square = ImageOps.fit(checked.image, (256, 256))
@@ -199,6 +211,11 @@ def set_avatar(user: User, data: bytes) -> User:
 def issue_token(user: User, label: str = "") -> str:
     _token, raw = ApiToken.issue(user, label)
     return raw
+
+
+def revoke_token(raw: str) -> None:
+    if raw:
+        ApiToken.objects.filter(key_hash=ApiToken.hash_key(raw)).delete()
 
 
 def user_for_token(raw: str) -> User | None:
@@ -251,6 +268,7 @@ def delete_account(user: User) -> None:
 # --- Follow and block -------------------------------------------------------------------
 
 
+@rate_limited("write")
 def follow(viewer: User, target: User) -> str:
     """Follow `target`; returns "accepted" or "pending" (private accounts approve)."""
     if viewer.pk == target.pk:
@@ -288,6 +306,7 @@ def _count_follow(follower_id: int, followee_id: int, delta: int) -> None:
         )
 
 
+@rate_limited("write")
 def unfollow(viewer: User, target: User) -> None:
     with transaction.atomic():
         row = Follow.objects.select_for_update().filter(follower=viewer, followee=target).first()
@@ -299,6 +318,7 @@ def unfollow(viewer: User, target: User) -> None:
             _count_follow(viewer.pk, target.pk, -1)
 
 
+@rate_limited("write")
 def respond_to_request(owner: User, requester: User, *, approve: bool) -> None:
     with transaction.atomic():
         row = (
@@ -319,6 +339,7 @@ def respond_to_request(owner: User, requester: User, *, approve: bool) -> None:
         )
 
 
+@rate_limited("write")
 def block(viewer: User, target: User) -> None:
     """Block `target`: follows both ways end, and each disappears from the other's view."""
     if viewer.pk == target.pk:
@@ -338,5 +359,6 @@ def block(viewer: User, target: User) -> None:
         signals.blocked.send(sender=Block, blocker_id=viewer.pk, blocked_id=target.pk)
 
 
+@rate_limited("write")
 def unblock(viewer: User, target: User) -> None:
     Block.objects.filter(blocker=viewer, blocked=target).delete()

@@ -40,6 +40,11 @@ def current_user(request: HttpRequest) -> User | None:
     return user
 
 
+def bearer_token(request: HttpRequest) -> str:
+    """The raw bearer token of the request ("" when it came with a session)."""
+    return request.headers.get("Authorization", "").partition(" ")[2].strip()
+
+
 def require_user(request: HttpRequest) -> User:
     user = current_user(request)
     if user is None:

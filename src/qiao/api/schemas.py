@@ -5,13 +5,24 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from django.core.files.storage import default_storage
+from django.conf import settings
+from django.urls import reverse
 from ninja import Schema
 from pydantic import Field
 
+from qiao.accounts.access import can_see_profile_content, follow_state
+from qiao.accounts.models import User
+from qiao.notes.read import Picture, media_url
+from qiao.social.models import Notification
+from qiao.social.read import BoardView, CommentRow, NoteView
 
-def media_url(path: str) -> str:
-    return default_storage.url(path) if path else ""
+#: A page size (`limit`): 1 to 50.
+Limit = Annotated[int, Field(ge=1, le=50, description="items per page (1–50)")]
+#: A content language code: one of the site's languages (`QIAO_CONTENT_LANGUAGES`), so the
+#: OpenAPI document lists exactly what the server accepts.
+Language = Literal[tuple(settings.QIAO_CONTENT_LANGUAGES)]  # type: ignore[valid-type]
+#: A row id: a positive 64-bit integer.
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 
 class ErrorBody(Schema):
@@ -32,7 +43,7 @@ class UserBrief(Schema):
     avatar_color: str
 
     @staticmethod
-    def of(user: Any) -> dict[str, Any]:
+    def of(user: User) -> dict[str, Any]:
         return {
             "username": user.username, "display_name": user.name,
             "chinese_name": user.chinese_name, "avatar_url": media_url(user.avatar),
@@ -52,6 +63,19 @@ class ProfileOut(UserBrief):
     content_visible: bool = True
     joined_at: datetime
 
+    @staticmethod
+    def of(user: User, viewer: User | None) -> dict[str, Any]:  # type: ignore[override]
+        data = UserBrief.of(user)
+        data.update({
+            "bio": user.bio, "bio_language": user.bio_language, "is_private": user.is_private,
+            "follower_count": user.follower_count, "following_count": user.following_count,
+            "note_count": user.note_count, "likes_received": user.likes_received,
+            "follow_state": follow_state(viewer, user),
+            "content_visible": can_see_profile_content(viewer, user),
+            "joined_at": user.date_joined,
+        })
+        return data
+
 
 class MeOut(ProfileOut):
     email: str
@@ -61,6 +85,17 @@ class MeOut(ProfileOut):
     auto_translate: bool
     onboarded: bool
     chinese_name_pinyin: str
+
+    @staticmethod
+    def me(user: User) -> dict[str, Any]:
+        data = ProfileOut.of(user, user)
+        data.update({
+            "email": user.email, "ui_language": user.ui_language,
+            "read_languages": user.read_languages, "interests": user.interests,
+            "auto_translate": user.auto_translate, "onboarded": user.onboarded,
+            "chinese_name_pinyin": user.chinese_name_pinyin,
+        })
+        return data
 
 
 class ProfileIn(Schema):
@@ -115,6 +150,16 @@ class ImageOut(Schema):
     alt_text: str
     variants: list[VariantOut]
 
+    @staticmethod
+    def of(pic: Picture) -> dict[str, Any]:
+        return {
+            "id": pic.id, "position": pic.position, "url": pic.url, "width": pic.width,
+            "height": pic.height, "blurhash": pic.blurhash, "dominant_color": pic.color,
+            "alt_text": pic.alt_text,
+            "variants": [{"width": v.width, "webp": v.webp, "jpeg": v.jpeg}
+                         for v in pic.variants],
+        }
+
 
 class NoteTranslation(Schema):
     title: str
@@ -147,6 +192,22 @@ class NoteOut(Schema):
     url: str
     translation: NoteTranslation | None = Field(
         None, description="the note in the language asked for with `lang`, when available")
+
+    @staticmethod
+    def of(view: NoteView) -> dict[str, Any]:
+        n = view.note
+        return {
+            "id": n.pk, "title": n.title, "body": n.body, "language": n.language,
+            "topics": [t.name for t in n.topics.all()], "visibility": n.visibility,
+            "status": n.status, "author": UserBrief.of(n.author),
+            "images": [ImageOut.of(p) for p in view.pictures],
+            "like_count": n.like_count, "collect_count": n.collect_count,
+            "comment_count": n.comment_count, "liked": view.liked,
+            "collected": view.collected, "created_at": n.created_at,
+            "published_at": n.published_at, "updated_at": n.updated_at,
+            "url": reverse("web:note", args=[n.pk]),
+            "translation": view.translation.as_dict() if view.translation else None,
+        }
 
 
 class NotePage(Schema):
@@ -218,6 +279,17 @@ class CommentOut(Schema):
     liked: bool = False
     created_at: datetime
 
+    @staticmethod
+    def of(row: CommentRow) -> dict[str, Any]:
+        c = row.comment
+        return {
+            "id": c.pk, "note_id": c.note_id, "parent_id": c.parent_id,
+            "author": UserBrief.of(c.author),
+            "reply_to": c.reply_to.username if c.reply_to_id and c.reply_to else None,
+            "body": c.body, "language": c.language, "like_count": c.like_count,
+            "reply_count": c.reply_count, "liked": row.liked, "created_at": c.created_at,
+        }
+
 
 class CommentPage(Schema):
     items: list[CommentOut]
@@ -243,8 +315,22 @@ class BoardOut(Schema):
     is_private: bool
     item_count: int
     owner: UserBrief
-    cover_url: str = ""
+    cover_url: str = Field("", description="the newest collected note's first photo that "
+                                           "the caller may see (a 1080-px or smaller variant)")
     created_at: datetime
+
+    @staticmethod
+    def of(view: BoardView) -> dict[str, Any]:
+        b = view.board
+        cover = view.cover
+        url = ""
+        if cover is not None:
+            url = next((v.jpeg for v in reversed(cover.variants) if v.jpeg), cover.url)
+        return {
+            "id": b.pk, "name": b.name, "description": b.description,
+            "is_private": b.is_private, "item_count": b.item_count,
+            "owner": UserBrief.of(b.owner), "created_at": b.created_at, "cover_url": url,
+        }
 
 
 class CollectIn(Schema):
@@ -260,6 +346,14 @@ class NotificationOut(Schema):
     comment_id: int | None
     created_at: datetime
     read: bool
+
+    @staticmethod
+    def of(n: Notification) -> dict[str, Any]:
+        return {
+            "id": n.pk, "kind": n.kind, "text": str(Notification.Kind(n.kind).label),
+            "actor": UserBrief.of(n.actor), "note_id": n.note_id, "comment_id": n.comment_id,
+            "created_at": n.created_at, "read": n.read_at is not None,
+        }
 
 
 class NotificationPage(Schema):

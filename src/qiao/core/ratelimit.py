@@ -7,8 +7,12 @@ but never opens the door to password guessing either.
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
+from collections.abc import Callable
+from contextvars import ContextVar
+from typing import ParamSpec, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -51,3 +55,48 @@ def check_rate(scope: str, key: str) -> None:
 def client_ip(request: object) -> str:
     meta = getattr(request, "META", {})
     return str(meta.get("REMOTE_ADDR", "unknown"))
+
+
+# --- limits in services ------------------------------------------------------------------
+# Limits are enforced by the services, so the pages, the API, the CLI and background tasks
+# agree. The client address of the request being served reaches them through a context
+# variable set by `ops.middleware.RequestContextMiddleware` (None outside a request).
+
+client_ip_var: ContextVar[str | None] = ContextVar("qiao_client_ip", default=None)
+_inside_limited: ContextVar[bool] = ContextVar("qiao_inside_limited", default=False)
+
+
+def limit(scope: str, user_id: int | None = None) -> None:
+    """Count one action of `scope` for the acting member and, separately, for the client
+    address of the current request; raise RateLimited past either limit."""
+    if user_id is not None:
+        check_rate(scope, f"u{user_id}")
+    ip = client_ip_var.get()
+    if ip:
+        check_rate(scope, f"ip{ip}")
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def rate_limited(scope: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Decorate a service whose first argument is the acting user: one call is one action
+    of `scope` (a service calling another limited service counts once)."""
+
+    def decorate(service: Callable[P, R]) -> Callable[P, R]:
+        @functools.wraps(service)
+        def limited(*args: P.args, **kwargs: P.kwargs) -> R:
+            if _inside_limited.get():
+                return service(*args, **kwargs)
+            actor = args[0] if args else None
+            limit(scope, getattr(actor, "pk", None))
+            token = _inside_limited.set(True)
+            try:
+                return service(*args, **kwargs)
+            finally:
+                _inside_limited.reset(token)
+
+        return limited
+
+    return decorate

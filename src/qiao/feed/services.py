@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import math
 from datetime import timedelta
 from typing import Any
 
 from django.db.models import Exists, ExpressionWrapper, F, FloatField, IntegerField, OuterRef
 from django.db.models.functions import Cast
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from qiao.accounts.access import followed_ids
 from qiao.accounts.models import User
-from qiao.core.pagination import decode_cursor, encode_cursor
+from qiao.core.errors import Invalid
+from qiao.core.pagination import check_id, decode_cursor, encode_cursor
+from qiao.core.ratelimit import rate_limited
+from qiao.events.services import EventIn, log_events
 from qiao.feed import adapter, store, training
 from qiao.notes.access import visible_notes
 from qiao.notes.models import Note
@@ -105,3 +110,33 @@ def rollback() -> str:
     version = store.registry().rollback()
     adapter.forget_model()
     return version
+
+
+#: Event kinds a client may report; likes, follows and the rest are logged by the server.
+CLIENT_EVENT_KINDS = frozenset({"impression", "open", "dwell", "share", "hide"})
+
+
+@rate_limited("write")
+def record_client_events(
+    viewer: User, events: list[tuple[str, int | None, float, str]]
+) -> int:
+    """Log a client's batch of (kind, note id, value, surface): impressions, opens, dwell
+    time, shares, hides. Events about notes the viewer may not see are dropped; server-side
+    kinds are refused. Returns the number logged."""
+    unknown = sorted({kind for kind, *_rest in events if kind not in CLIENT_EVENT_KINDS})
+    if unknown:
+        raise Invalid(_("Unknown or server-side event kinds: %(k)s") % {"k": ", ".join(unknown)})
+    for _kind, note_id, value, _surface in events:
+        if note_id is not None:
+            check_id(note_id, "note_id")
+        if not math.isfinite(value):
+            raise Invalid(_("Event values must be finite numbers."))
+    note_ids = {note_id for _kind, note_id, _value, _surface in events if note_id}
+    authors = dict(
+        visible_notes(viewer).filter(pk__in=note_ids).values_list("pk", "author_id")
+    )
+    rows = [EventIn(kind=kind, note_id=note_id, author_id=authors.get(note_id or 0),
+                    value=value, surface=surface)
+            for kind, note_id, value, surface in events
+            if note_id is None or note_id in authors]
+    return log_events(viewer.pk, rows)

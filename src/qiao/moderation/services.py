@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from qiao.accounts.models import User
 from qiao.core.errors import Forbidden, Invalid, NotFound
+from qiao.core.ratelimit import rate_limited
 from qiao.core.text import normalize
 from qiao.moderation.models import AuditLog, Report
 from qiao.notes.access import get_note_for
@@ -16,6 +17,7 @@ from qiao.notes.models import Note
 from qiao.social.models import Comment
 
 
+@rate_limited("report")
 def report(reporter: User, *, kind: str, target_id: int, reason: str, details: str = ""
            ) -> Report:
     """File a report (one open report per reporter and target). Enough distinct reporters

@@ -6,11 +6,13 @@ import functools
 import threading
 from typing import Any
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from qiao.accounts.models import User
 from qiao.accounts.services import update_profile
 from qiao.core.errors import Invalid
+from qiao.core.ratelimit import limit
 from qiao.engines.names import NameInputError, NameRequest, NameSuggester, check_name
 
 
@@ -25,9 +27,10 @@ def warm_up_in_background() -> None:
                      daemon=True).start()
 
 
-def suggest(*, given: str, surname: str = "", gender: str | None = None,
+def suggest(viewer: User | None, *, given: str, surname: str = "", gender: str | None = None,
             qualities: str | list[str] = "", style: str = "balanced") -> dict[str, Any]:
     """Suggestions as a JSON-ready dict; bad input becomes Invalid with the field named."""
+    limit("write", viewer.pk if viewer is not None else None)
     quals = tuple(qualities) if isinstance(qualities, list) else qualities
     try:
         request = NameRequest(given=given, surname=surname, gender=gender or None,  # type: ignore[arg-type]
@@ -46,6 +49,7 @@ def adopt(user: User, *, chinese: str, pinyin: str = "") -> User:
     problems = check_name(chinese[0], chinese[1:])
     serious = [p for p in problems if p.check in {"homophone", "bad_char"}]
     if serious:
-        raise Invalid(serious[0].reason_en, code="unfortunate_name",
-                      fields={"chinese": [p.reason_en for p in serious]})
+        chinese_ui = (get_language() or "").startswith("zh")
+        reasons = [p.reason_zh if chinese_ui else p.reason_en for p in serious]
+        raise Invalid(reasons[0], code="unfortunate_name", fields={"chinese": reasons})
     return update_profile(user, chinese_name=chinese, chinese_name_pinyin=pinyin[:60])

@@ -10,16 +10,11 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
-from qiao.engines.media import ImagePolicy, render_variants
+from qiao.core.media import image_policy
+from qiao.engines.media import render_variants
 from qiao.notes.models import Note, NoteImage
 
 logger = logging.getLogger(__name__)
-
-
-def image_policy() -> ImagePolicy:
-    return ImagePolicy(
-        max_bytes=settings.QIAO_MAX_UPLOAD_BYTES, max_pixels=settings.QIAO_MAX_IMAGE_PIXELS
-    )
 
 
 def media_paths_for_images(images: Iterable[NoteImage]) -> list[str]:

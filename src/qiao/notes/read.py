@@ -1,15 +1,20 @@
-"""Per-viewer reads of notes: lists of a member's notes, a topic's, drafts."""
+"""Per-viewer reads of notes: lists (a member's notes, a topic's, drafts) and pictures."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.core.files.storage import default_storage
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from qiao.accounts.access import signed_in
 from qiao.accounts.models import User
 from qiao.core.pagination import cursor_id, cursor_time, decode_cursor, encode_cursor
 from qiao.core.text import normalize_topic
 from qiao.notes.access import visible_notes
-from qiao.notes.models import Note
+from qiao.notes.models import Note, NoteImage, Topic
 
 
 def list_notes(
@@ -49,3 +54,93 @@ def list_notes(
         last = rows[-1]
         next_cursor = encode_cursor([getattr(last, order_field).isoformat(), last.pk])
     return rows, next_cursor
+
+
+# --- pictures ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Variant:
+    width: int
+    webp: str
+    jpeg: str
+
+
+@dataclass(frozen=True)
+class Picture:
+    """One photo of a note as pages and API clients show it."""
+
+    id: int
+    position: int
+    url: str  # the EXIF-free original at full size
+    src: str  # what an <img> loads before it knows its size: the smallest JPEG variant
+    srcset_jpeg: str
+    srcset_webp: str
+    width: int
+    height: int
+    alt_text: str  # what the author wrote ("" when nothing)
+    alt: str  # what a screen reader hears: the author's words, else a description
+    blurhash: str
+    color: str
+    shape: str  # "tall", "square" or "wide": cards crop to 3:4, 1:1 or 4:3
+    variants: tuple[Variant, ...] = ()
+
+
+def media_url(path: str) -> str:
+    return default_storage.url(path) if path else ""
+
+
+def picture(img: NoteImage, default_alt: str = "") -> Picture:
+    variants = []
+    for width, formats in sorted((img.variants or {}).items(), key=lambda kv: int(kv[0])):
+        variants.append(
+            Variant(int(width), media_url(formats.get("webp", "")),
+                    media_url(formats.get("jpeg", "")))
+        )
+    jpeg = [f"{v.jpeg} {v.width}w" for v in variants if v.jpeg]
+    webp = [f"{v.webp} {v.width}w" for v in variants if v.webp]
+    smallest = next((v.jpeg for v in variants if v.jpeg), "")
+    ratio = img.height / img.width if img.width else 1.0
+    shape = "tall" if ratio > 1.15 else "wide" if ratio < 0.87 else "square"
+    original = media_url(img.original)
+    return Picture(
+        id=img.pk, position=img.position, url=original, src=smallest or original,
+        srcset_jpeg=", ".join(jpeg), srcset_webp=", ".join(webp), width=img.width,
+        height=img.height, alt_text=img.alt_text, alt=img.alt_text or default_alt,
+        blurhash=img.blurhash, color=img.dominant_color or "#eeeeee", shape=shape,
+        variants=tuple(variants),
+    )
+
+
+def default_alt(note: Note, index: int = 0, total: int = 1) -> str:
+    if total > 1:
+        return _("Photo %(n)d of %(total)d: %(title)s") % {
+            "n": index + 1, "total": total, "title": note.title}
+    return _("Photo: %(title)s") % {"title": note.title}
+
+
+def pictures(note: Note) -> list[Picture]:
+    """The note's photos in order (uses the prefetched `images`)."""
+    images = list(note.images.all())
+    total = len(images)
+    return [picture(img, default_alt(note, i, total)) for i, img in enumerate(images)]
+
+
+def cover(note: Note | None) -> Picture | None:
+    if note is None:
+        return None
+    images = list(note.images.all())
+    return picture(images[0], default_alt(note)) if images else None
+
+
+def popular_topics(limit: int = 12) -> list[str]:
+    """The most used topics, for the chips above the grid (cached for a minute)."""
+    names: list[str] | None = cache.get("notes:popular-topics")
+    if names is None:
+        names = list(
+            Topic.objects.filter(note_count__gt=0)
+            .order_by("-note_count", "name")
+            .values_list("name", flat=True)[:limit]
+        )
+        cache.set("notes:popular-topics", names, 60)
+    return names

@@ -16,16 +16,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qiao.accounts.models import User
-from qiao.core.errors import Invalid
+from qiao.core.errors import Invalid, TooLarge
+from qiao.core.media import image_policy, rejection_message
+from qiao.core.ratelimit import rate_limited
 from qiao.core.tasks import enqueue_on_commit
 from qiao.core.text import extract_topics, normalize, normalize_topic
+from qiao.core.uploads import Upload, read_upload
 from qiao.engines.media import ImageRejected, inspect_image
 from qiao.events.services import EventIn, log_events
 from qiao.notes import signals
 from qiao.notes.access import get_own_note
 from qiao.notes.media import (
     delete_media,
-    image_policy,
     media_paths_for_images,
     media_paths_for_notes,
 )
@@ -37,9 +39,21 @@ logger = logging.getLogger(__name__)
 
 @dataclass
 class ImageInput:
-    data: bytes
+    """One photo handed to a note service: the bytes, or an upload read only once its size
+    has been checked."""
+
+    data: bytes | None = None
     alt_text: str = ""
     filename: str = ""
+    upload: Upload | None = None
+
+    @property
+    def size(self) -> int | None:
+        return len(self.data) if self.data is not None else getattr(self.upload, "size", None)
+
+    def read(self, max_bytes: int) -> bytes:
+        source: Upload | bytes = self.data if self.data is not None else self.upload  # type: ignore[assignment]
+        return read_upload(source, max_bytes)
 
 
 # --- Compose ----------------------------------------------------------------------------
@@ -57,15 +71,30 @@ def _validate_text(title: str, body: str) -> tuple[str, str, dict[str, list[str]
     return title, body, errors
 
 
+def _check_count(count: int) -> None:
+    if count > MAX_IMAGES:
+        message = _("At most %(n)d photos.") % {"n": MAX_IMAGES}
+        raise Invalid(message, fields={"images": [message]})
+
+
 def _check_images(images: list[ImageInput]) -> list[Any]:
+    """Check the photos one at a time: every size before any is read (a 413 for too large),
+    then each decoded and checked by content."""
+    policy = image_policy()
+    too_big = [item.filename or _("Photo %(n)d") % {"n": i}
+               for i, item in enumerate(images, start=1)
+               if item.size is not None and item.size > policy.max_bytes]
+    if too_big:
+        message = _("Each photo must be at most %(mb)d MB.") % {"mb": policy.max_bytes // 2**20}
+        raise TooLarge(message, fields={"images": [f"{n}: {message}" for n in too_big]})
     checked = []
     errors: list[str] = []
     for index, item in enumerate(images, start=1):
         try:
-            checked.append(inspect_image(item.data, image_policy()))
+            checked.append(inspect_image(item.read(policy.max_bytes), policy))
         except ImageRejected as exc:
             label = item.filename or _("Photo %(n)d") % {"n": index}
-            errors.append(f"{label}: {exc.message}")
+            errors.append(f"{label}: {rejection_message(exc)}")
     if errors:
         raise Invalid(_("Some photos could not be used."), code="bad_image",
                       fields={"images": errors})
@@ -83,6 +112,7 @@ def _resolve_topics(body: str, chosen: Iterable[str]) -> list[Topic]:
     return topics
 
 
+@rate_limited("write")
 def create_note(
     author: User, *, title: str, body: str = "", images: list[ImageInput],
     topics: Iterable[str] = (), visibility: str = Note.Visibility.PUBLIC,
@@ -93,10 +123,9 @@ def create_note(
         errors["visibility"] = [_("Choose public, followers or only me.")]
     if status not in Note.Status.values:
         errors["status"] = [_("Unknown status.")]
+    _check_count(len(images))
     if status == Note.Status.PUBLISHED and not images:
         errors["images"] = [_("Add at least one photo.")]
-    if len(images) > MAX_IMAGES:
-        errors["images"] = [_("At most %(n)d photos.") % {"n": MAX_IMAGES}]
     if errors:
         raise Invalid(_("Please correct the highlighted fields."), fields=errors)
     checked = _check_images(images)
@@ -133,12 +162,14 @@ def _on_published(note: Note, topics: list[Topic]) -> None:
     signals.note_published.send(sender=Note, note_id=note.pk)
 
 
+@rate_limited("write")
 def update_note(
     viewer: User, note_id: int, *, title: str | None = None, body: str | None = None,
     topics: Iterable[str] | None = None, visibility: str | None = None,
     status: str | None = None, image_order: list[int] | None = None,
     new_images: list[ImageInput] | None = None,
 ) -> Note:
+    _check_count(len(new_images or []))
     note = get_own_note(viewer, note_id)
     new_title, new_body, errors = _validate_text(
         note.title if title is None else title, note.body if body is None else body
@@ -197,6 +228,7 @@ def update_note(
     return note
 
 
+@rate_limited("write")
 def delete_note(viewer: User, note_id: int) -> None:
     note = get_own_note(viewer, note_id)
     paths = media_paths_for_notes([note])

@@ -12,11 +12,14 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import translation
 
 from qiao.core.logging import request_id_var
+from qiao.core.ratelimit import client_ip, client_ip_var
 
 logger = logging.getLogger("qiao.request")
 
 
-class RequestIdMiddleware:
+class RequestContextMiddleware:
+    """A request id for the logs, and the client address for the services' rate limits."""
+
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
@@ -25,7 +28,11 @@ class RequestIdMiddleware:
         # Kept until the response is finished (see _clear_request_id), so Django's own
         # "django.request" lines about 4xx/5xx, logged after the middleware, carry it too.
         request_id_var.set(rid)
-        response = self.get_response(request)
+        token = client_ip_var.set(client_ip(request))
+        try:
+            response = self.get_response(request)
+        finally:
+            client_ip_var.reset(token)
         response["X-Request-Id"] = rid
         return response
 

@@ -117,7 +117,7 @@ def _search_notes(viewer: User | None, query: str, term: str, offset: int,
     return SearchPage("notes", query, items, nxt, parsed.expansions())
 
 
-def suggest_topics(prefix: str, limit: int = 8) -> list[Topic]:
+def suggest_topics(prefix: str, limit: int = 8, *, viewer: User | None = None) -> list[Topic]:
     """Popular topics starting with `prefix` (all popular ones for an empty prefix)."""
     qs = Topic.objects.filter(note_count__gt=0)
     prefix = normalize_topic(prefix)

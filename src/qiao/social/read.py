@@ -1,21 +1,45 @@
-"""Per-viewer reads of social rows: comment pages, notifications, a member's likes and boards,
-and the viewer's own flags (liked, collected). Visibility comes from `social.access`."""
+"""Per-viewer read models that both edges render: notes as one viewer sees them (cards and the
+note page), comment pages, boards with covers, notification groups, profiles. Visibility
+comes from the `access` modules; nothing here decides it."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from django.db.models import OuterRef, Q, Subquery
 
-from qiao.accounts.access import can_see_profile_content, signed_in
+from qiao.accounts.access import can_see_profile_content, follow_state, signed_in
 from qiao.accounts.models import User
 from qiao.core.pagination import cursor_id, cursor_time, decode_cursor, encode_cursor
+from qiao.core.text import extract_topics
 from qiao.notes.access import get_note_for, visible_notes
 from qiao.notes.models import Note
-from qiao.social.access import get_comment_for, visible_comments, visible_notifications
+from qiao.notes.read import Picture, cover, list_notes, pictures
+from qiao.social.access import (
+    get_comment_for,
+    visible_boards,
+    visible_comments,
+    visible_notifications,
+)
 from qiao.social.models import Board, Collect, Comment, CommentLike, Like, Notification
-from qiao.translation.services import text_for_reader
+from qiao.translation.read import (
+    NoteText,
+    TextOffer,
+    VersionOffer,
+    author_versions,
+    card_titles,
+    note_text,
+    text_offer,
+)
+from qiao.translation.services import (
+    Rendered,
+    note_for_reader,
+    stored_versions,
+    target_for,
+    text_for_reader,
+)
 
 
 def liked_note_ids(viewer: User | None, note_ids: list[int]) -> set[int]:
@@ -140,4 +164,226 @@ def comment_for_reader(viewer: User | None, comment_id: int, target: str) -> dic
     """A comment the viewer may see, in `target` (raises Invalid/Unavailable when it cannot be
     translated; NotFound when the comment is hidden from the viewer)."""
     comment = get_comment_for(viewer, comment_id)
-    return text_for_reader(comment.body, comment.language, target)
+    return text_for_reader(comment.body, comment.language, target, reader=viewer)
+
+
+# --- notes as one viewer sees them ----------------------------------------------------
+
+
+@dataclass
+class NoteView:
+    """A note as one viewer sees it in a list or alone: its photos, the viewer's flags, and
+    its title (and, when asked for, its translation) in the reader's language."""
+
+    note: Note
+    pictures: list[Picture]
+    liked: bool
+    collected: bool
+    title: str  # what a card shows: the note's title or the reader's version of it
+    title_lang: str  # set when `title` is a translation
+    translation: Rendered | None = None
+
+    @property
+    def cover(self) -> Picture | None:
+        return self.pictures[0] if self.pictures else None
+
+    @property
+    def is_draft(self) -> bool:
+        return not self.note.is_published
+
+
+def note_views(
+    notes: list[Note], viewer: User | None, *, lang: str | None = None,
+    translate_now: bool = False,
+) -> list[NoteView]:
+    """Views of notes the caller already checked the viewer may see (a fixed number of
+    queries for any number of notes). With `lang`, each carries its stored translation into
+    that language (or, with `translate_now` — single notes only — one made now)."""
+    ids = [n.pk for n in notes]
+    liked = liked_note_ids(viewer, ids)
+    collected = collected_note_ids(viewer, ids)
+    titles = card_titles(notes, viewer)
+    translations: dict[int, Rendered] = {}
+    if lang:
+        target = target_for(viewer, lang)
+        if translate_now:
+            for n in notes:
+                rendered = note_for_reader(n, target, reader=viewer)
+                if rendered is not None:
+                    translations[n.pk] = rendered
+        else:
+            translations = stored_versions(notes, target)
+    out = []
+    for note in notes:
+        version = titles.get(note.pk)
+        out.append(NoteView(
+            note=note, pictures=pictures(note), liked=note.pk in liked,
+            collected=note.pk in collected,
+            title=version.title if version else note.title,
+            title_lang=version.target if version else "",
+            translation=translations.get(note.pk),
+        ))
+    return out
+
+
+# --- comments ---------------------------------------------------------------------------
+
+
+@dataclass
+class CommentRow:
+    comment: Comment
+    liked: bool
+    can_delete: bool
+    offer_translation: bool = False
+    auto_translate: bool = False  # fetch the translation as soon as the comment shows
+    lookup_lang: str = ""
+
+    @property
+    def block_id(self) -> str:
+        return f"ctext-{self.comment.pk}"
+
+
+def comment_rows(rows: list[Comment], viewer: User | None, note_author_id: int | None = None
+                 ) -> list[CommentRow]:
+    liked = liked_comment_ids(viewer, [c.pk for c in rows])
+    out = []
+    for c in rows:
+        # The comment's author may delete it, and so may the note's author when known.
+        can_delete = viewer is not None and viewer.pk in (c.author_id, note_author_id)
+        offer = text_offer(viewer, c.body, c.language)
+        out.append(CommentRow(comment=c, liked=c.pk in liked, can_delete=can_delete,
+                              offer_translation=offer.offer, auto_translate=offer.auto,
+                              lookup_lang=offer.lookup_lang))
+    return out
+
+
+@dataclass
+class NoteDetail:
+    """Everything the note page (or overlay) shows."""
+
+    note: Note
+    slides: list[Picture]
+    topics: list[str]  # topics not already written as #tags in the text
+    follow_state: str
+    liked: bool
+    collected: bool
+    comments: list[CommentRow]
+    next_cursor: str | None
+    viewer: User | None
+    is_author: bool
+    text: NoteText
+    versions: list[VersionOffer] = field(default_factory=list)
+
+
+def note_detail(note: Note, viewer: User | None) -> NoteDetail:
+    first, nxt = (list_comments(viewer, note.pk, limit=10) if note.is_published else ([], None))
+    in_text = set(extract_topics(note.body))
+    is_author = signed_in(viewer) and viewer.pk == note.author_id  # type: ignore[union-attr]
+    ids = [note.pk]
+    return NoteDetail(
+        note=note,
+        slides=pictures(note),
+        topics=[t.name for t in note.topics.all() if t.name not in in_text],
+        follow_state=follow_state(viewer, note.author),
+        liked=bool(liked_note_ids(viewer, ids)),
+        collected=bool(collected_note_ids(viewer, ids)),
+        comments=comment_rows(first, viewer, note.author_id),
+        next_cursor=nxt,
+        viewer=viewer,
+        is_author=is_author,
+        text=note_text(note, viewer),
+        versions=author_versions(note) if is_author else [],
+    )
+
+
+# --- boards -----------------------------------------------------------------------------
+
+
+@dataclass
+class BoardView:
+    board: Board
+    cover: Picture | None  # the newest collected note the viewer may see
+
+
+def board_views(viewer: User | None, boards: list[Board]) -> list[BoardView]:
+    covers = board_covers(viewer, boards)
+    return [BoardView(board=b, cover=cover(covers.get(b.pk))) for b in boards]
+
+
+# --- notifications ----------------------------------------------------------------------
+
+GROUPED_KINDS = {Notification.Kind.LIKE, Notification.Kind.COLLECT,
+                 Notification.Kind.COMMENT_LIKE}
+
+
+@dataclass
+class NotificationGroup:
+    kind: str
+    verb: str
+    first: Notification
+    actors: list[User] = field(default_factory=list)
+    count: int = 0
+    unread: bool = False
+
+
+def notification_groups(rows: list[Notification]) -> list[NotificationGroup]:
+    """Likes and collects of one note fold into one row ("A, B and 3 others liked…")."""
+    groups: list[NotificationGroup] = []
+    by_key: dict[tuple[str, int | None, int | None], NotificationGroup] = {}
+    for n in rows:
+        key = (n.kind, n.note_id,
+               n.comment_id if n.kind == Notification.Kind.COMMENT_LIKE else None)
+        group = by_key.get(key) if n.kind in GROUPED_KINDS else None
+        if group is None:
+            group = NotificationGroup(kind=n.kind, verb=str(n.get_kind_display()), first=n)
+            groups.append(group)
+            if n.kind in GROUPED_KINDS:
+                by_key[key] = group
+        if all(a.pk != n.actor_id for a in group.actors):
+            group.actors.append(n.actor)
+        group.count = len(group.actors)
+        group.unread = group.unread or n.read_at is None
+    return groups
+
+
+# --- profiles ---------------------------------------------------------------------------
+
+PROFILE_TABS = ("notes", "boards", "likes", "drafts")
+
+
+@dataclass
+class ProfilePage:
+    owner: User
+    tab: str
+    can_see: bool
+    follow_state: str
+    is_self: bool
+    bio: TextOffer
+    cards: list[NoteView] = field(default_factory=list)
+    boards: list[BoardView] = field(default_factory=list)
+    next_cursor: str | None = None
+
+
+def profile_page(owner: User, viewer: User | None, tab: str, cursor: str | None
+                 ) -> ProfilePage:
+    is_self = signed_in(viewer) and viewer.pk == owner.pk  # type: ignore[union-attr]
+    if tab not in PROFILE_TABS or (tab == "drafts" and not is_self):
+        tab = "notes"
+    page = ProfilePage(
+        owner=owner, tab=tab, can_see=can_see_profile_content(viewer, owner),
+        follow_state=follow_state(viewer, owner), is_self=is_self,
+        bio=text_offer(viewer, owner.bio, owner.bio_language),
+    )
+    if not page.can_see:
+        return page
+    rows: list[Note] = []
+    if tab == "boards":
+        page.boards = board_views(viewer, list(visible_boards(viewer, owner)[:100]))
+    elif tab == "likes":
+        rows, page.next_cursor = liked_notes(viewer, owner, cursor=cursor)
+    elif tab == "drafts":
+        rows, page.next_cursor = list_notes(viewer, drafts=True, cursor=cursor)
+    else:
+        rows, page.next_cursor = list_notes(viewer, author=owner, cursor=cursor)
+    page.cards = note_views(rows, viewer)
+    return page

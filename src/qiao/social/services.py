@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from qiao.accounts.access import blocked_user_ids, is_blocked
 from qiao.accounts.models import User
 from qiao.core.errors import Forbidden, Invalid, NotFound
+from qiao.core.ratelimit import rate_limited
 from qiao.core.tasks import enqueue_on_commit
 from qiao.core.text import extract_mentions, normalize
 from qiao.events.services import log_event
@@ -62,6 +63,7 @@ def notify_mentions(actor: User, usernames: list[str], *, note: Note | None = No
         notify(user, actor, Notification.Kind.MENTION, note=note, comment=comment)
 
 
+@rate_limited("write")
 def mark_read(user: User, ids: list[int] | None = None) -> int:
     qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if ids is not None:
@@ -71,6 +73,7 @@ def mark_read(user: User, ids: list[int] | None = None) -> int:
 
 # --- Likes ------------------------------------------------------------------------------
 
+@rate_limited("write")
 def like_note(viewer: User, note_id: int) -> tuple[bool, int]:
     """Like (idempotent). Returns (liked, like_count)."""
     note = get_note_for(viewer, note_id)
@@ -94,6 +97,7 @@ def like_note(viewer: User, note_id: int) -> tuple[bool, int]:
     return True, count
 
 
+@rate_limited("write")
 def unlike_note(viewer: User, note_id: int) -> tuple[bool, int]:
     note = get_note_for(viewer, note_id)
     with transaction.atomic():
@@ -111,6 +115,7 @@ def unlike_note(viewer: User, note_id: int) -> tuple[bool, int]:
 
 # --- Boards and collects ----------------------------------------------------------------
 
+@rate_limited("write")
 def create_board(owner: User, *, name: str, description: str = "",
                  is_private: bool = False) -> Board:
     name = normalize(name)
@@ -129,6 +134,7 @@ def create_board(owner: User, *, name: str, description: str = "",
     return board
 
 
+@rate_limited("write")
 def update_board(viewer: User, board_id: int, **changes: Any) -> Board:
     board = own_board(viewer, board_id)
     if "name" in changes:
@@ -149,6 +155,7 @@ def update_board(viewer: User, board_id: int, **changes: Any) -> Board:
     return board
 
 
+@rate_limited("write")
 def delete_board(viewer: User, board_id: int) -> None:
     board = own_board(viewer, board_id)
     with transaction.atomic():
@@ -158,6 +165,7 @@ def delete_board(viewer: User, board_id: int) -> None:
             collect_count=F("collect_count") - 1)
 
 
+@rate_limited("write")
 def collect(viewer: User, note_id: int, board_id: int) -> bool:
     note = get_note_for(viewer, note_id)
     board = own_board(viewer, board_id)
@@ -177,6 +185,7 @@ def collect(viewer: User, note_id: int, board_id: int) -> bool:
     return created
 
 
+@rate_limited("write")
 def uncollect(viewer: User, note_id: int, board_id: int) -> None:
     board = own_board(viewer, board_id)
     with transaction.atomic():
@@ -188,6 +197,7 @@ def uncollect(viewer: User, note_id: int, board_id: int) -> None:
                 item_count=F("item_count") - 1)
 
 
+@rate_limited("write")
 def collect_into_new_board(viewer: User, note_id: int, *, name: str,
                            is_private: bool = False) -> Board:
     """Create a board and collect the note into it, both or neither."""
@@ -200,6 +210,7 @@ def collect_into_new_board(viewer: User, note_id: int, *, name: str,
 
 # --- Comments ---------------------------------------------------------------------------
 
+@rate_limited("write")
 def add_comment(viewer: User, note_id: int, body: str, *, parent_id: int | None = None
                 ) -> Comment:
     note = get_note_for(viewer, note_id)
@@ -237,6 +248,7 @@ def add_comment(viewer: User, note_id: int, body: str, *, parent_id: int | None 
     return comment
 
 
+@rate_limited("write")
 def delete_comment(viewer: User, comment_id: int) -> None:
     comment = Comment.objects.select_related("note").filter(pk=comment_id).first()
     if comment is None or (viewer.pk != comment.note.author_id
@@ -254,6 +266,7 @@ def delete_comment(viewer: User, comment_id: int) -> None:
             comment_count=F("comment_count") - removed)
 
 
+@rate_limited("write")
 def like_comment(viewer: User, comment_id: int) -> int:
     comment = get_comment_for(viewer, comment_id)
     with transaction.atomic():
@@ -269,6 +282,7 @@ def like_comment(viewer: User, comment_id: int) -> int:
     return Comment.objects.get(pk=comment.pk).like_count
 
 
+@rate_limited("write")
 def unlike_comment(viewer: User, comment_id: int) -> int:
     get_comment_for(viewer, comment_id)  # no count, not even existence, for hidden ones
     with transaction.atomic():
@@ -333,6 +347,7 @@ def recount_after_user_removal(user_id: int) -> Callable[[], None]:
     return fix
 
 
+@rate_limited("write")
 def hide_note(viewer: User, note_id: int) -> None:
     """"Not interested": the For-you feed stops showing the note and learns from it."""
     note = get_note_for(viewer, note_id)

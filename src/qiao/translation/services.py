@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from qiao.accounts import services as accounts
 from qiao.accounts.models import User
 from qiao.core.errors import Invalid, Unavailable
+from qiao.core.ratelimit import limit, rate_limited
 from qiao.core.text import normalize
 from qiao.engines.translate import (
     TranslationInputError,
@@ -79,6 +80,15 @@ def status_message() -> str:
     return status.message + (f" Engines: {extra}." if extra else "")
 
 
+def is_ready_safely() -> bool:
+    """`is_ready`, False rather than an error (for pages that only mention it)."""
+    try:
+        return is_ready()
+    except Exception:  # noqa: BLE001 - a settings page never fails over this
+        logger.warning("could not tell whether translation is ready", exc_info=True)
+        return False
+
+
 def is_ready() -> bool:
     service = get_service()
     langs = settings.QIAO_CONTENT_LANGUAGES
@@ -129,7 +139,11 @@ def language_name(code: str | None) -> str:
 
 # --- plain text (API) -----------------------------------------------------------------
 
-def translate_text(text: str, target: str, source: str | None = None) -> TranslationResult:
+def translate_text(text: str, target: str, source: str | None = None, *,
+                   reader: User | None = None) -> TranslationResult:
+    """`text` in `target`. A reader's request counts against their translation rate limit
+    (and their address's), whichever page or API call made it."""
+    limit("translate", reader.pk if reader is not None and reader.is_authenticated else None)
     source = source or detect(text)
     if source == "und":
         raise Invalid(_("Could not tell which language this is."), code="unknown_language")
@@ -163,7 +177,7 @@ class Rendered:
                 "source_name": language_name(self.source)}
 
 
-def _version_to_rendered(v: NoteVersion) -> Rendered:
+def rendered_version(v: NoteVersion) -> Rendered:
     return Rendered(v.title, v.body, v.source_language, v.language, v.is_machine, v.engine)
 
 
@@ -172,25 +186,27 @@ def stored_versions(notes: list[Note], target: str) -> dict[int, Rendered]:
     out: dict[int, Rendered] = {}
     rows = NoteVersion.objects.filter(note_id__in=[n.pk for n in notes], language=target)
     for v in rows.order_by("is_machine"):  # human versions first
-        out.setdefault(v.note_id, _version_to_rendered(v))
+        out.setdefault(v.note_id, rendered_version(v))
     return out
 
 
-def note_for_reader(note: Note, target: str, *, translate_now: bool = True) -> Rendered | None:
+def note_for_reader(note: Note, target: str, *, translate_now: bool = True,
+                    reader: User | None = None) -> Rendered | None:
     """The note in `target`: the author's version, a stored or cached machine one, or a new
     translation (when `translate_now`). None when the note is already in that language or no
     engine can translate it."""
     if note.language in (None, "und") or base_language(note.language) == target:
         human = NoteVersion.objects.filter(note=note, language=target, is_machine=False).first()
-        return _version_to_rendered(human) if human else None
+        return rendered_version(human) if human else None
     existing = stored_versions([note], target).get(note.pk)
     if existing is not None or not translate_now:
         return existing
+    limit("translate", reader.pk if reader is not None and reader.is_authenticated else None)
     try:
         version = _machine_version(note, target)
     except (TranslationUnavailable, TranslationInputError):
         return None
-    return _version_to_rendered(version)
+    return rendered_version(version)
 
 
 def _machine_version(note: Note, target: str) -> NoteVersion:
@@ -276,6 +292,7 @@ def prefill_version(author: User, note_id: int, target: str) -> dict[str, str]:
     return {"title": version.title, "body": version.body, "machine": True, "stale": False}
 
 
+@rate_limited("write")
 def save_author_version(author: User, note_id: int, language: str, *, title: str,
                         body: str) -> NoteVersion:
     """Store the author's own version of a note in another language (bilingual posting)."""
@@ -294,6 +311,11 @@ def save_author_version(author: User, note_id: int, language: str, *, title: str
                                           source_language=note.language or "")
 
 
+def has_author_version(note: Note, language: str) -> bool:
+    return NoteVersion.objects.filter(note=note, language=language, is_machine=False).exists()
+
+
+@rate_limited("write")
 def delete_author_version(author: User, note_id: int, language: str) -> None:
     note = get_own_note(author, note_id)
     NoteVersion.objects.filter(note=note, language=language, is_machine=False).delete()
@@ -301,16 +323,17 @@ def delete_author_version(author: User, note_id: int, language: str) -> None:
 
 # --- bios -------------------------------------------------------------
 
-def text_for_reader(text: str, language: str | None, target: str) -> dict[str, Any]:
+def text_for_reader(text: str, language: str | None, target: str, *,
+                    reader: User | None = None) -> dict[str, Any]:
     """A short text (a comment, a bio, a message) in `target`; raises Invalid/Unavailable."""
     source = language or detect(text)
-    result = translate_text(text, target, source)
+    result = translate_text(text, target, source, reader=reader)
     return {"text": result.text, "source": source, "target": target, "engine": result.engine,
             "source_name": language_name(source)}
 
 
-def bio_for_reader(user: User, target: str) -> dict[str, Any]:
-    return text_for_reader(user.bio, user.bio_language, target)
+def bio_for_reader(user: User, target: str, *, reader: User | None = None) -> dict[str, Any]:
+    return text_for_reader(user.bio, user.bio_language, target, reader=reader)
 
 
 def detect_bio(user_id: int) -> None:

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from qiao.core.errors import ServiceError
-from qiao.core.ratelimit import check_rate, client_ip
 from qiao.names import services
+from qiao.web.views._base import viewer
 
 GENDERS = [("", "—"), ("female", "female"), ("male", "male"), ("neutral", "neutral")]
 STYLES = ["balanced", "sound-alike", "meaning-first"]
@@ -32,8 +32,7 @@ def page(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"form": form, "styles": STYLES, "result": None, "error": None}
     if form["given"]:
         try:
-            check_rate("write", f"names:{client_ip(request)}")
-            context["result"] = services.suggest(**form)
+            context["result"] = services.suggest(viewer(request), **form)
         except ServiceError as exc:
             context["error"] = exc
     template = "names/_results.html" if request.headers.get("HX-Request") else "names/page.html"
@@ -44,10 +43,11 @@ def page(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def adopt(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_authenticated:
+    member = viewer(request)
+    if member is None:
         return redirect(f"{reverse('web:login')}?next={reverse('names:page')}")
     try:
-        user = services.adopt(request.user, chinese=request.POST.get("chinese", ""),  # type: ignore[arg-type]
+        user = services.adopt(member, chinese=request.POST.get("chinese", ""),
                               pinyin=request.POST.get("pinyin", ""))
     except ServiceError as exc:
         messages.error(request, exc.message)

@@ -9,26 +9,29 @@ from ninja import Router
 
 from qiao.api import schemas as s
 from qiao.api.auth import current_user, require_user
-from qiao.api.serialize import notes_out
+from qiao.api.errors import ERRORS
 from qiao.feed import services as feed
+from qiao.social import read as social_read
 
 router = Router(tags=["feed"])
 
 
-@router.get("/feed/for-you", response={200: s.NotePage, 400: s.ErrorOut, 401: s.ErrorOut})
-def for_you(request: HttpRequest, cursor: str | None = None, limit: int = 20,
-            lang: str | None = None) -> dict[str, Any]:
+@router.get("/feed/for-you", response={200: s.NotePage, **ERRORS})
+def for_you(request: HttpRequest, cursor: str | None = None, limit: s.Limit = 20,
+            lang: s.Language | None = None) -> dict[str, Any]:
     """The personal discovery feed. Pass `next_cursor` back for the next page: pages of one
     cursor never repeat a note. Likes, collects and opens shape the next page."""
     viewer = current_user(request)
     rows, nxt = feed.for_you(viewer, cursor=cursor, limit=limit)
-    return {"items": notes_out(rows, viewer, lang=lang), "next_cursor": nxt}
+    return {"items": [s.NoteOut.of(v) for v in social_read.note_views(rows, viewer, lang=lang)],
+            "next_cursor": nxt}
 
 
-@router.get("/feed/following", response={200: s.NotePage, 400: s.ErrorOut, 401: s.ErrorOut})
-def following(request: HttpRequest, cursor: str | None = None, limit: int = 20,
-              lang: str | None = None) -> dict[str, Any]:
+@router.get("/feed/following", response={200: s.NotePage, **ERRORS})
+def following(request: HttpRequest, cursor: str | None = None, limit: s.Limit = 20,
+              lang: s.Language | None = None) -> dict[str, Any]:
     """Notes from people I follow, newest first."""
     viewer = require_user(request)
     rows, nxt = feed.following(viewer, cursor=cursor, limit=limit)
-    return {"items": notes_out(rows, viewer, lang=lang), "next_cursor": nxt}
+    return {"items": [s.NoteOut.of(v) for v in social_read.note_views(rows, viewer, lang=lang)],
+            "next_cursor": nxt}

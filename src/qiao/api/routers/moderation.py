@@ -10,7 +10,6 @@ from ninja import Router, Schema
 from pydantic import Field
 
 from qiao.api.auth import require_user
-from qiao.core.ratelimit import check_rate
 from qiao.moderation import services
 
 router = Router(tags=["moderation"])
@@ -34,8 +33,6 @@ class ReportOut(Schema):
 
 @router.post("/reports", response={201: ReportOut, 400: Any, 401: Any, 404: Any, 429: Any})
 def create_report(request: HttpRequest, payload: ReportIn) -> tuple[int, dict[str, Any]]:
-    user = require_user(request)
-    check_rate("report", f"u{user.pk}")
-    row = services.report(user, **payload.dict())
+    row = services.report(require_user(request), **payload.dict())
     return 201, {"id": row.pk, "kind": row.kind, "reason": row.reason, "status": row.status,
                  "created_at": row.created_at}

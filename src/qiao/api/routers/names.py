@@ -8,7 +8,6 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from qiao.api.auth import current_user, require_user
-from qiao.core.ratelimit import check_rate, client_ip
 from qiao.names import services
 
 router = Router(tags=["names"])
@@ -37,9 +36,7 @@ def suggest(request: HttpRequest, payload: SuggestIn) -> dict[str, Any]:
     """The standard transliteration of an English name plus 5–10 Chinese-style names, each
     with pinyin, character meanings and reasons in English and Chinese; `rejected` lists
     near-misses with why (e.g. an unfortunate homophone)."""
-    user = current_user(request)
-    check_rate("write", f"u{user.pk}" if user else f"ip{client_ip(request)}")
-    return services.suggest(**payload.dict())
+    return services.suggest(current_user(request), **payload.dict())
 
 
 @router.post("/me/chinese-name", response={200: AdoptOut, 400: Any, 401: Any})

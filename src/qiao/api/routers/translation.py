@@ -13,7 +13,6 @@ from qiao.accounts.access import get_user
 from qiao.api.auth import current_user, require_user
 from qiao.api.schemas import NoteTranslation as NoteTranslationOut
 from qiao.core.errors import Invalid, NotFound
-from qiao.core.ratelimit import check_rate, client_ip
 from qiao.notes.access import get_note_for
 from qiao.social import read as social_read
 from qiao.translation import services as tr
@@ -79,17 +78,10 @@ class StatusOut(Schema):
     message: str
 
 
-def _limit(request: HttpRequest) -> Any:
-    user = require_user(request)
-    check_rate("translate", f"u{user.pk}")
-    check_rate("translate", f"ip{client_ip(request)}")
-    return user
-
-
 @router.post("/translate", response={200: TranslateOut, 400: Any, 401: Any, 429: Any, 503: Any})
 def translate(request: HttpRequest, payload: TranslateIn) -> dict[str, Any]:
     """Translate free text (≤ 5,000 characters) into `target` (`zh` or `en`)."""
-    _limit(request)
+    user = require_user(request)
     text = payload.text.strip()
     if not text:
         raise Invalid(_("Nothing to translate."), code="empty", fields={"text": [_("Required.")]})
@@ -99,7 +91,7 @@ def translate(request: HttpRequest, payload: TranslateIn) -> dict[str, Any]:
     target = tr.target_for(None, payload.target)
     if payload.source:
         tr.target_for(None, payload.source)  # validates the code
-    result = tr.translate_text(text, target, payload.source)
+    result = tr.translate_text(text, target, payload.source, reader=user)
     return {"text": result.text, "source": result.source, "target": result.target,
             "engine": result.engine, "model_version": result.model_version,
             "cached": result.cached}
@@ -116,7 +108,7 @@ def note_translation(request: HttpRequest, note_id: int, target: str | None = No
     """The note in the reader's language (204 when it already is, or nothing can translate)."""
     viewer = current_user(request)
     note = get_note_for(viewer, note_id)
-    rendered = tr.note_for_reader(note, tr.target_for(viewer, target))
+    rendered = tr.note_for_reader(note, tr.target_for(viewer, target), reader=viewer)
     return rendered.as_dict() if rendered else (204, None)
 
 
@@ -133,7 +125,7 @@ def save_version(request: HttpRequest, note_id: int, lang: str, payload: Version
                  ) -> dict[str, Any]:
     version = tr.save_author_version(require_user(request), note_id, lang,
                                      title=payload.title, body=payload.body)
-    return tr._version_to_rendered(version).as_dict()
+    return tr.rendered_version(version).as_dict()
 
 
 @router.delete("/notes/{int:note_id}/versions/{lang}", response={204: None, 401: Any, 404: Any})
@@ -147,9 +139,7 @@ def delete_version(request: HttpRequest, note_id: int, lang: str) -> tuple[int, 
 def comment_translation(request: HttpRequest, comment_id: int, target: str | None = None
                         ) -> dict[str, Any]:
     viewer = current_user(request)
-    check_rate("translate", f"ip{client_ip(request)}")
-    return social_read.comment_for_reader(viewer, comment_id,
-                                          tr.target_for(viewer, target))
+    return social_read.comment_for_reader(viewer, comment_id, tr.target_for(viewer, target))
 
 
 @router.get("/users/{username}/bio/translation",
@@ -157,11 +147,11 @@ def comment_translation(request: HttpRequest, comment_id: int, target: str | Non
 def bio_translation(request: HttpRequest, username: str, target: str | None = None
                     ) -> dict[str, Any]:
     viewer = current_user(request)
-    check_rate("translate", f"ip{client_ip(request)}")
     user = get_user(username, viewer)
     if not user.bio:
         raise NotFound(_("This user has no bio."))
-    return tr.bio_for_reader(user, tr.target_for(viewer, target))
+    return tr.text_for_reader(user.bio, user.bio_language, tr.target_for(viewer, target),
+                              reader=viewer)
 
 
 @router.get("/lookup", response={200: list[WordOut], 400: Any})

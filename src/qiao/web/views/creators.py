@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
 from qiao.creators import services
+from qiao.web.views._base import member, members_only
 
 # Chart box (SVG user units; the SVG scales to the card's width). A narrow variant is drawn
 # too and shown on phones by CSS, so labels stay readable without scaling text down.
@@ -126,9 +127,8 @@ def _period_links(days: int, order: str) -> list[dict[str, Any]]:
 
 
 @require_GET
+@members_only
 def dashboard(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_authenticated:
-        return redirect(f"{reverse('web:login')}?{urlencode({'next': request.get_full_path()})}")
     try:
         days = int(request.GET.get("days", services.DEFAULT_DAYS))
     except ValueError:
@@ -136,7 +136,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if days not in services.PERIODS:
         days = services.DEFAULT_DAYS
     order = "engagement" if request.GET.get("order") == "engagement" else "views"
-    data = services.account_analytics(request.user, days=days, order=order)  # type: ignore[arg-type]
+    data = services.account_analytics(member(request), days=days, order=order)
     s, cross = data["summary"], data["cross_language"]
     engaged = data["audience"]["engaged"]
     viewers = data["audience"]["viewers"]

@@ -1,0 +1,153 @@
+"""What a reader is shown of a text in another language: the original with "Translate", or
+the reader's version first (the author's own, or a machine one), and word look-up. Both
+edges render these; no engine is called while building a list."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
+
+from qiao.accounts.models import User
+from qiao.engines.translate.base import base_language
+from qiao.notes.models import Note
+from qiao.translation.models import NoteVersion
+from qiao.translation.services import (
+    Rendered,
+    detect,
+    needs_translation,
+    reader_languages,
+    stored_versions,
+    target_for,
+)
+
+#: Language names inside sentences ("Translated from Chinese", "添加英文版本").
+LANGUAGE_IN_TEXT = {
+    "zh": pgettext_lazy("language name in a sentence", "Chinese"),
+    "en": pgettext_lazy("language name in a sentence", "English"),
+    "ja": pgettext_lazy("language name in a sentence", "Japanese"),
+    "ko": pgettext_lazy("language name in a sentence", "Korean"),
+    "fr": pgettext_lazy("language name in a sentence", "French"),
+    "de": pgettext_lazy("language name in a sentence", "German"),
+    "es": pgettext_lazy("language name in a sentence", "Spanish"),
+}
+
+
+def language_in_text(code: str | None) -> str:
+    base = (code or "").split("-")[0].lower()
+    return str(LANGUAGE_IN_TEXT.get(base, base or "?"))
+
+
+def translated_label(source: str | None, target: str | None, is_machine: bool = True) -> str:
+    """ "Translated from Chinese", or "Author's English version" for a human version."""
+    if not is_machine:
+        return _("Author's %(lang)s version") % {"lang": language_in_text(target)}
+    return _("Translated from %(lang)s") % {"lang": language_in_text(source)}
+
+
+def lookup_language(viewer: User | None, language: str | None) -> str:
+    """ "zh" or "en" when the reader may want to look words of this text up (it is not in
+    their first language); "" otherwise (no markup added)."""
+    base = (language or "").split("-")[0].lower()
+    if base not in ("zh", "en") or base == reader_languages(viewer)[0]:
+        return ""
+    return base
+
+
+def card_titles(notes: list[Note], viewer: User | None) -> dict[int, Rendered]:
+    """Titles in the reader's language for notes in languages they do not read: the author's
+    version always, a machine one with auto-translate on. Only translations already stored
+    (one query, never an engine call: this renders lists)."""
+    foreign = [n for n in notes if n.is_published and needs_translation(viewer, n.language)]
+    if not foreign:
+        return {}
+    auto = bool(viewer and viewer.auto_translate)
+    stored = stored_versions(foreign, target_for(viewer))
+    return {pk: r for pk, r in stored.items() if auto or not r.is_machine}
+
+
+@dataclass
+class NoteText:
+    """What a note's title-and-text block shows."""
+
+    offer_translation: bool  # a "Translate" button (the note is in a language not read)
+    tr_block_id: str
+    rendered: Rendered | None  # the reader's version, shown first
+    tr_label: str
+    tr_auto: bool  # fetch a translation as soon as the block shows (auto-translate on)
+    tr_unavailable: bool  # the reader asked and no engine could translate
+    lookup_lang: str
+
+
+def note_text(
+    note: Note, viewer: User | None, *, rendered: Rendered | None = None,
+    unavailable: bool = False,
+) -> NoteText:
+    """The original with a "Translate" button when the note is in a language the reader does
+    not read, or the reader's version first (the author's own always; a stored machine one
+    with auto-translate on; with auto-translate and nothing stored, the block fetches one as
+    soon as it shows)."""
+    offer = note.is_published and needs_translation(viewer, note.language)
+    auto = bool(viewer and viewer.auto_translate)
+    if offer and rendered is None and not unavailable:
+        found = stored_versions([note], target_for(viewer)).get(note.pk)
+        if found is not None and (auto or not found.is_machine):
+            rendered = found
+    return NoteText(
+        offer_translation=offer,
+        tr_block_id=f"note-text-{note.pk}",
+        rendered=rendered,
+        tr_label=translated_label(rendered.source or note.language, rendered.target,
+                                  rendered.is_machine) if rendered else "",
+        tr_auto=offer and auto and rendered is None and not unavailable,
+        tr_unavailable=unavailable,
+        lookup_lang=lookup_language(viewer, note.language),
+    )
+
+
+@dataclass
+class VersionOffer:
+    language: str
+    add_label: str
+    have_label: str
+    exists: bool
+    stale: bool = False  # the author's version predates their last edit of the original
+
+
+def author_versions(note: Note) -> list[VersionOffer]:
+    """For the author: "Add English version" / "添加中文版本" (the platform's other main
+    languages than the note's), or their version with edit and remove."""
+    language = base_language(note.language or detect(f"{note.title}\n{note.body}"))
+    if language == "und":
+        return []
+    have = dict(
+        NoteVersion.objects.filter(note=note, is_machine=False).values_list("language", "stale")
+    )
+    return [
+        VersionOffer(
+            code,
+            _("Add %(lang)s version") % {"lang": language_in_text(code)},
+            _("Your %(lang)s version") % {"lang": language_in_text(code)},
+            code in have,
+            have.get(code, False),
+        )
+        for code in settings.QIAO_CONTENT_LANGUAGES
+        if code != language
+    ]
+
+
+@dataclass
+class TextOffer:
+    """A short text's (a bio's, a comment's) translate button and look-up."""
+
+    offer: bool
+    auto: bool
+    lookup_lang: str
+
+
+def text_offer(viewer: User | None, text: str, language: str | None) -> TextOffer:
+    offer = bool(text) and needs_translation(viewer, language)
+    return TextOffer(offer=offer, auto=offer and bool(viewer and viewer.auto_translate),
+                     lookup_lang=lookup_language(viewer, language))

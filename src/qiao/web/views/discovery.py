@@ -1,0 +1,97 @@
+"""Discovery: the waterfall (For you, Following, a topic), infinite scroll, and search."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from qiao.events.services import log_impressions
+from qiao.feed import services as feed
+from qiao.notes import read as notes_read
+from qiao.notes.models import Note
+from qiao.search import services as search_services
+from qiao.social import read as social_read
+from qiao.web import ui
+from qiao.web.views._base import is_htmx, page, pages, viewer
+
+
+def _feed_page(request: HttpRequest) -> tuple[list[Note], str | None, dict[str, str]]:
+    member = viewer(request)
+    kind = request.GET.get("feed", "for_you")
+    topic = request.GET.get("topic", "").strip()
+    cursor = request.GET.get("cursor") or None
+    if topic:
+        rows, nxt = notes_read.list_notes(member, topic=topic, cursor=cursor, limit=20)
+        params = {"topic": topic}
+    elif kind == "following" and member is not None:
+        rows, nxt = feed.following(member, cursor=cursor, limit=20)
+        params = {"feed": "following"}
+    else:
+        rows, nxt = feed.for_you(member, cursor=cursor, limit=20)
+        params = {}
+    surface = "topic" if topic else ("following" if params.get("feed") else "for_you")
+    log_impressions(member.pk if member else None, rows, surface=surface)
+    return rows, nxt, params
+
+
+@require_GET
+@pages
+def home(request: HttpRequest) -> HttpResponse:
+    member = viewer(request)
+    if member is not None and not member.onboarded:
+        return redirect("web:welcome")
+    rows, nxt, params = _feed_page(request)
+    return page(request, "web/home.html", {
+        "cards": social_read.note_views(rows, member),
+        "next_url": ui.feed_url(params, nxt),
+        "feed": params.get("feed", "topic" if "topic" in params else "for_you"),
+        "topic": params.get("topic", ""),
+        "chips": notes_read.popular_topics(),
+    })
+
+
+@require_GET
+@pages
+def feed_more(request: HttpRequest) -> HttpResponse:
+    """The next page of cards (infinite scroll), with the next sentinel swapped out-of-band."""
+    rows, nxt, params = _feed_page(request)
+    return page(request, "web/_cards_page.html", {
+        "cards": social_read.note_views(rows, viewer(request)),
+        "next_url": ui.feed_url(params, nxt),
+    })
+
+
+@require_GET
+@pages
+def topic(request: HttpRequest, name: str) -> HttpResponse:
+    return redirect(f"{reverse('web:home')}?{ui.qs({'topic': name})}")
+
+
+@require_GET
+@pages
+def search(request: HttpRequest) -> HttpResponse:
+    member = viewer(request)
+    kind = request.GET.get("kind", "notes")
+    if kind not in search_services.KINDS:
+        kind = "notes"
+    result = search_services.search(member, request.GET.get("q", ""), kind,
+                                    request.GET.get("cursor") or None, 20)
+    context = {"result": result, "kind": kind, "q": result.query,
+               "cards": social_read.note_views(result.items, member) if kind == "notes" else []}
+    if kind == "notes" and result.next_cursor:
+        context["next_url"] = (f"{reverse('web:search')}?"
+                               + ui.qs({"q": result.query, "kind": kind,
+                                        "cursor": result.next_cursor}))
+    if is_htmx(request) and request.GET.get("cursor"):
+        return page(request, "web/_cards_page.html", context)
+    return page(request, "web/search.html", context)
+
+
+@require_GET
+def topic_suggest(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("topics", request.GET.get("q", "")).replace("，", ",")
+    query = query.split(",")[-1]
+    return page(request, "web/_topic_suggest.html",
+                {"topics": search_services.suggest_topics(query, viewer=viewer(request))})
