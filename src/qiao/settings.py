@@ -270,6 +270,10 @@ QIAO_LIBRETRANSLATE_API_KEY = env_str("QIAO_LIBRETRANSLATE_API_KEY", "")
 QIAO_TRANSLATE_OPENAI_URL = env_str("QIAO_TRANSLATE_OPENAI_URL", "")
 QIAO_TRANSLATE_OPENAI_MODEL = env_str("QIAO_TRANSLATE_OPENAI_MODEL", "")
 QIAO_TRANSLATE_OPENAI_API_KEY = env_str("QIAO_TRANSLATE_OPENAI_API_KEY", "")
+#: Short-text translations (comments, bios) unused this long are evicted, and the least
+#: recently used beyond the row cap.
+QIAO_TRANSLATION_CACHE_DAYS = env_int("QIAO_TRANSLATION_CACHE_DAYS", 90)
+QIAO_TRANSLATION_CACHE_MAX_ROWS = env_int("QIAO_TRANSLATION_CACHE_MAX_ROWS", 500_000)
 #: `qiao serve` installs missing translation models in the background when it can.
 QIAO_TRANSLATE_AUTO_INSTALL = env_bool("QIAO_TRANSLATE_AUTO_INSTALL", True)
 

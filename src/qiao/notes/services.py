@@ -214,16 +214,26 @@ def update_note(
         for pos, pk in enumerate(keep):
             NoteImage.objects.filter(pk=pk).update(position=pos)
         _attach_images(note, list(zip(checked, new_images, strict=True)), start=len(keep))
+        before = set(note.topics.values_list("pk", flat=True))
         if topics is not None or body is not None:
             # Without an explicit list, topics follow the #tags of the (new) body.
             topic_objs = _resolve_topics(new_body, topics if topics is not None else [])
             note.topics.set(topic_objs)
         else:
             topic_objs = list(note.topics.all())
+        after = {t.pk for t in topic_objs}
         if publishing:
             _on_published(note, topic_objs)
-        elif text_changed and note.is_published:
-            signals.note_edited.send(sender=Note, note_id=note.pk)
+        elif note.is_published:
+            if before != after:  # counts cover published notes only
+                Topic.objects.filter(pk__in=after - before).update(
+                    note_count=F("note_count") + 1)
+                Topic.objects.filter(pk__in=before - after, note_count__gt=0).update(
+                    note_count=F("note_count") - 1)
+            changed = {"text"} if text_changed else set()
+            changed |= {"topics"} if before != after else set()
+            if changed:
+                signals.note_edited.send(sender=Note, note_id=note.pk, changed=changed)
     transaction.on_commit(lambda: delete_media(media_paths_for_images(removed)))
     return note
 

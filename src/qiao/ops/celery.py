@@ -33,6 +33,7 @@ from celery.signals import setup_logging  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.utils.module_loading import import_string  # noqa: E402
 
+from qiao.ops import periodic  # noqa: E402
 from qiao.ops.broker import QUEUE, broker_url  # noqa: E402
 
 logger = logging.getLogger("qiao.tasks")
@@ -71,20 +72,8 @@ app.conf.update(
     task_default_queue=QUEUE,
     worker_send_task_events=False,
     beat_schedule={
-        "recommender-training": {
-            "task": "qiao.run_periodic",
-            "schedule": float(settings.QIAO_RECOMMEND_TRAIN_EVERY),
-            "args": [settings.QIAO_RECOMMEND_TRAIN_FUNCTION],
-        },
-        "retry-pending-translations": {
-            "task": "qiao.run_periodic",
-            "schedule": 600.0,
-            "args": ["qiao.translation.services.retry_pending"],
-        },
-        "repair-image-variants": {
-            "task": "qiao.repair_image_variants",
-            "schedule": float(settings.QIAO_REPAIR_EVERY),
-        },
+        job.name: {"task": "qiao.run_periodic", "schedule": job.every, "args": [job.function]}
+        for job in periodic.jobs()
     },
     timezone="UTC",
 )
@@ -162,33 +151,4 @@ def run_django_task(self: Any, module_path: str, args: list[Any], kwargs: dict[s
 @app.task(name="qiao.run_periodic")
 def run_periodic(function_path: str) -> None:
     """Call a periodic job by dotted path; skip quietly when it is not installed."""
-    if not function_path:
-        return
-    try:
-        func = import_string(function_path)
-    except ImportError:
-        logger.debug("periodic job %s is not available; skipped", function_path)
-        return
-    func()
-
-
-@app.task(name="qiao.repair_image_variants")
-def repair_image_variants() -> int:
-    """Re-enqueue images whose variants are missing (an enqueue lost while Redis was down)."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from qiao.notes.models import NoteImage
-    from qiao.notes.tasks import render_image_variants
-
-    cutoff = timezone.now() - timedelta(seconds=settings.QIAO_REPAIR_AFTER)
-    ids = list(
-        NoteImage.objects.filter(variants={}, note__created_at__lt=cutoff)
-        .values_list("pk", flat=True)[:500]
-    )
-    for image_id in ids:
-        render_image_variants.enqueue(image_id)
-    if ids:
-        logger.info("re-enqueued %d image variant tasks", len(ids))
-    return len(ids)
+    periodic.run(function_path)

@@ -10,17 +10,22 @@ import sys
 import threading
 import time
 
+from qiao.ops.periodic import jobs
+
 logger = logging.getLogger("qiao.scheduler")
 
 
-def start_embedded_scheduler(jobs: list[tuple[list[str], float]]) -> threading.Thread:
-    """`jobs`: (qiao arguments, every N seconds). The first run of each is after one period."""
+def start_embedded_scheduler() -> threading.Thread:
+    """Run `ops.periodic.jobs()`, each as `qiao periodic NAME`; the first run of each is
+    after one period."""
+    planned = [(["periodic", job.name], job.every) for job in jobs()]
+
     def loop() -> None:
-        due = {i: time.monotonic() + every for i, (_args, every) in enumerate(jobs)}
+        due = {i: time.monotonic() + every for i, (_args, every) in enumerate(planned)}
         while True:
             time.sleep(5)
             now = time.monotonic()
-            for i, (args, every) in enumerate(jobs):
+            for i, (args, every) in enumerate(planned):
                 if now < due[i]:
                     continue
                 due[i] = now + every

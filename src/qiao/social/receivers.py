@@ -16,7 +16,8 @@ from qiao.core.text import extract_mentions
 from qiao.notes import signals as note_signals
 from qiao.notes.models import Note
 from qiao.social import services
-from qiao.social.models import Notification
+from qiao.social.models import Comment, Notification
+from qiao.translation.services import forget_text
 
 
 @receiver(account_signals.followed, dispatch_uid="social_followed")
@@ -45,7 +46,15 @@ def _request_answered(
 
 @receiver(account_signals.account_deleting, dispatch_uid="social_account_deleting")
 def _account_deleting(sender: Any, user_id: int, **_kw: Any) -> Callable[[], None]:
-    return services.recount_after_user_removal(user_id)
+    texts = list(Comment.objects.filter(author_id=user_id).values_list("body", "language"))
+    recount = services.recount_after_user_removal(user_id)
+
+    def after() -> None:
+        recount()
+        for text, language in texts:  # their words must not outlive them in the cache
+            forget_text(text, language)
+
+    return after
 
 
 @receiver(note_signals.note_published, dispatch_uid="social_note_published")

@@ -34,6 +34,7 @@ from qiao.social.models import (
     Like,
     Notification,
 )
+from qiao.translation.services import forget_text
 
 COMMENT_MAX = 1000
 
@@ -261,9 +262,14 @@ def delete_comment(viewer: User, comment_id: int) -> None:
         if comment.parent_id:
             Comment.objects.filter(pk=comment.parent_id, reply_count__gt=0).update(
                 reply_count=F("reply_count") - 1)
+        gone = [(comment.body, comment.language)] + (
+            list(comment.replies.values_list("body", "language"))
+            if comment.parent_id is None else [])
         comment.delete()
         Note.objects.filter(pk=comment.note_id).update(
             comment_count=F("comment_count") - removed)
+    for text, language in gone:
+        forget_text(text, language)
 
 
 @rate_limited("write")

@@ -9,15 +9,20 @@ from qiao.notes.models import Note
 
 
 class CachedTranslation(models.Model):
-    """The translation cache behind the engine's `TranslationCache` protocol.
+    """Machine translations of short texts that have no row of their own — comments, bios,
+    free text from the API — behind the engine's `TranslationCache` protocol. (A note's
+    translations are stored with the note, as `NoteVersion`s, and nowhere else.)
 
     The key already covers (normalised text hash, source, target, engine, model version), so a
-    new model version never serves an old translation.
+    new model version never serves an old translation. Rows unused for a while are pruned
+    (`translation.services.prune_cache`, run by the scheduler).
     """
 
     key = models.CharField(max_length=64, primary_key=True)
     text = models.TextField()
     created_at = models.DateTimeField(default=timezone.now)
+    #: Touched at most once a day by a read, so the busy path rarely writes.
+    last_used_at = models.DateTimeField(default=timezone.now, db_index=True)
 
 
 class NoteVersion(models.Model):

@@ -24,6 +24,7 @@ from qiao.core.errors import Invalid, Unavailable
 from qiao.core.ratelimit import limit, rate_limited
 from qiao.core.text import normalize
 from qiao.engines.translate import (
+    InMemoryLRUCache,
     TranslationInputError,
     TranslationResult,
     TranslationService,
@@ -36,7 +37,7 @@ from qiao.engines.translate import (
 from qiao.engines.translate.base import base_language
 from qiao.notes.access import get_own_note
 from qiao.notes.models import BODY_MAX, TITLE_MAX, Note
-from qiao.translation.cache import DatabaseTranslationCache
+from qiao.translation.cache import DatabaseTranslationCache, prune
 from qiao.translation.models import NoteVersion, PendingTranslation
 
 logger = logging.getLogger(__name__)
@@ -69,8 +70,10 @@ def get_service() -> TranslationService:
 
 
 def reset_service() -> None:
-    """Forget the built service (after installing models or changing settings)."""
+    """Forget the built service and what it remembered in memory (after installing models or
+    changing settings)."""
     get_service.cache_clear()
+    _NOTE_TEXTS.clear()
 
 
 def status_message() -> str:
@@ -209,10 +212,15 @@ def note_for_reader(note: Note, target: str, *, translate_now: bool = True,
     return rendered_version(version)
 
 
+#: Note translations are kept with the note (`NoteVersion`); the engine's cache for them is
+#: this process-local LRU only, so no translation is stored twice.
+_NOTE_TEXTS = InMemoryLRUCache(maxsize=2_000)
+
+
 def _machine_version(note: Note, target: str) -> NoteVersion:
     source = note.language or detect(f"{note.title}\n{note.body}")
     texts = [note.title] + ([note.body] if note.body else [])
-    results = get_service().translate(texts, source, target)
+    results = get_service().translate(texts, source, target, cache=_NOTE_TEXTS)
     version, _created = NoteVersion.objects.update_or_create(
         note=note, language=target, is_machine=True,
         defaults={"title": results[0].text[:200],
@@ -340,6 +348,27 @@ def detect_bio(user_id: int) -> None:
     user = User.objects.filter(pk=user_id).first()
     if user is not None:
         accounts.set_bio_language(user_id, detect(user.bio) if user.bio else None)
+
+
+# --- keeping the stores small -----------------------------------------------------------
+
+
+def forget_text(text: str, language: str | None) -> None:
+    """Drop the stored translations of a text that is gone (a deleted comment or bio):
+    deleted words must not live on in the cache."""
+    if not text or not language or language == "und":
+        return
+    try:
+        get_service().invalidate(text, language)
+    except Exception:  # noqa: BLE001 - a deletion never fails over the cache
+        logger.warning("could not drop cached translations", exc_info=True)
+
+
+def prune_cache() -> int:
+    """Evict short-text translations unused for `QIAO_TRANSLATION_CACHE_DAYS`, and the least
+    recently used beyond `QIAO_TRANSLATION_CACHE_MAX_ROWS` (a periodic job)."""
+    return prune(unused_days=settings.QIAO_TRANSLATION_CACHE_DAYS,
+                 max_rows=settings.QIAO_TRANSLATION_CACHE_MAX_ROWS)
 
 
 # --- word look-up ---------------------------------------------------------------------

@@ -148,9 +148,17 @@ class TranslationService:
     def translate_one(self, text: str, source: str, target: str) -> TranslationResult:
         return self.translate([text], source, target)[0]
 
-    def translate(self, texts: Sequence[str], source: str, target: str) -> list[TranslationResult]:
+    def translate(
+        self, texts: Sequence[str], source: str, target: str, *,
+        cache: TranslationCache | None = None,
+    ) -> list[TranslationResult]:
         """One result per text. Raises :class:`TranslationInputError` subclasses for bad input
-        and :class:`TranslationUnavailable` when no engine could do it (show the original)."""
+        and :class:`TranslationUnavailable` when no engine could do it (show the original).
+
+        ``cache`` replaces the service's cache for this call: a caller that keeps the results
+        itself (the platform stores note translations with the note) passes one that does not
+        persist, so nothing is stored twice."""
+        cache = self.cache if cache is None else cache
         normalized = self.validate(texts, source, target)
         if source == target:
             return [TranslationResult(t, source, target, "identity", "", False) for t in normalized]
@@ -176,7 +184,7 @@ class TranslationService:
         # Cached translations first, from any engine that still has the same model.
         for job in jobs:
             for engine, version in usable:
-                hit = self.cache.get(cache_key(job.text, source, target, engine.name, version))
+                hit = cache.get(cache_key(job.text, source, target, engine.name, version))
                 if hit is not None:
                     results[job.index] = TranslationResult(
                         hit, source, target, engine.name, version, True
@@ -200,7 +208,7 @@ class TranslationService:
                 if target == CHINESE_TRADITIONAL:
                     out = to_traditional(out)
                 key = cache_key(job.text, source, target, engine.name, version)
-                self.cache.set(key, out)
+                cache.set(key, out)
                 results[job.index] = TranslationResult(out, source, target, engine.name, version)
         if any(r is None for r in results):
             raise TranslationUnavailable(source, target, reasons)

@@ -81,10 +81,7 @@ class Command(BaseCommand):
         if not settings.CELERY_BROKER_URL:
             from qiao.ops.scheduler import start_embedded_scheduler
 
-            start_embedded_scheduler([
-                (["train"], float(settings.QIAO_RECOMMEND_TRAIN_EVERY)),
-                (["translate", "retry"], 600.0),
-            ])
+            start_embedded_scheduler()
         self._warm_up_shared_tables()
         from qiao.ops.server import run_gunicorn
 
