@@ -41,7 +41,7 @@ def _timed(client: object, url: str, runs: int, **headers: str) -> tuple[list[fl
     body = ""
     for i in range(runs + 3):
         started = time.perf_counter()
-        response = client.get(url, **headers)  # type: ignore[attr-defined]
+        response = client.get(url, **headers)  # type: ignore[attr-defined] # Django test client
         elapsed = (time.perf_counter() - started) * 1000
         assert response.status_code == 200, (url, response.status_code)
         body = response.content.decode()

@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from qiao.engines.names.bench import markdown_row, run_names_benchmark  # noqa: E402
+from qiao.engines.names.bench import markdown_row, run_names_benchmark
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from qiao.engines.recommend.bench import ALL_MODELS, run_recommend_benchmark  # noqa: E402
+from qiao.engines.recommend.bench import ALL_MODELS, run_recommend_benchmark
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -140,7 +140,7 @@ def _tree(proc: subprocess.Popen[bytes]) -> Any:
         try:
             root = psutil.Process(proc.pid)
             return [root, *root.children(recursive=True)]
-        except Exception:  # noqa: BLE001
+        except Exception:  # noqa: BLE001 - process gone
             return []
 
     return find
@@ -332,7 +332,7 @@ class System:
                 try:
                     s3.create_bucket(Bucket=bucket)
                     break
-                except Exception:  # noqa: BLE001
+                except Exception:
                     if attempt == 59:
                         raise
                     time.sleep(0.5)

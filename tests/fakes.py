@@ -37,14 +37,14 @@ class _LibreHandler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server API
+    def do_GET(self) -> None:
         if self.path.startswith("/languages"):
             self._send(200, [{"code": "en", "name": "English", "targets": ["zh"]},
                              {"code": "zh", "name": "Chinese", "targets": ["en"]}])
         else:
             self._send(404, {"error": "not found"})
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length", "0"))
         data = json.loads(self.rfile.read(length) or b"{}")
         self.server.calls.append(data)
@@ -61,9 +61,9 @@ class _LibreHandler(BaseHTTPRequestHandler):
 def libretranslate_server() -> Iterator[Any]:
     """A LibreTranslate-compatible server; set `.down = True` to make it fail."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), _LibreHandler)
-    server.calls = []  # type: ignore[attr-defined]
-    server.down = False  # type: ignore[attr-defined]
-    server.url = f"http://127.0.0.1:{server.server_address[1]}"  # type: ignore[attr-defined]
+    server.calls = []  # type: ignore[attr-defined] # test-only state
+    server.down = False  # type: ignore[attr-defined] # test-only state
+    server.url = f"http://127.0.0.1:{server.server_address[1]}"  # type: ignore[attr-defined] # test-only state
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

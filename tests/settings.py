@@ -9,8 +9,8 @@ import tempfile
 os.environ.setdefault("QIAO_HOME", tempfile.mkdtemp(prefix="qiao-test-home-"))
 os.environ.setdefault("QIAO_RATE_LIMITS_ENABLED", "0")
 
-from qiao.settings import *  # noqa: E402,F403
-from qiao.settings import STORAGES  # noqa: E402
+from qiao.settings import *  # noqa: F403 - the real settings, then overrides
+from qiao.settings import STORAGES
 
 # Tasks run inline (ImmediateBackend): deterministic, and they see the test transaction.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend",

@@ -19,7 +19,7 @@ The log (all times relative to now; days=7 unless said):
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -43,7 +43,8 @@ def _note(author: Any, language: str | None, title: str, **kw: Any) -> Note:
 @pytest.fixture
 def world(make_user: Any) -> dict[str, Any]:
     now = timezone.now()
-    ago = lambda **kw: now - timedelta(**kw)  # noqa: E731
+    def ago(**kw: float) -> datetime:
+        return now - timedelta(**kw)
     author = make_user(username="creator", read_languages=["en"], ui_language="en")
     other = make_user(username="someone", read_languages=["en"])
     u1 = make_user(username="u1", read_languages=["en"], ui_language="en")

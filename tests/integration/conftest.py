@@ -302,7 +302,7 @@ def stack(request: pytest.FixtureRequest) -> Iterator[Stack]:
         try:
             s3_admin.create_bucket(Bucket=bucket)
             break
-        except Exception:  # noqa: BLE001
+        except Exception:
             if attempt == 59:
                 raise
             time.sleep(0.5)

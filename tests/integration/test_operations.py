@@ -79,7 +79,7 @@ def test_object_store_failure_is_a_503_not_a_500(rf: Any) -> None:
 
     from qiao.ops.middleware import DatabaseUnavailableMiddleware
 
-    mw = DatabaseUnavailableMiddleware(lambda r: None)  # type: ignore[arg-type,return-value]
+    mw = DatabaseUnavailableMiddleware(lambda r: None)  # type: ignore[arg-type,return-value] # never called
     request = rf.post("/api/v1/notes")
     down = EndpointConnectionError(endpoint_url="http://127.0.0.1:1")
     assert mw.process_exception(request, down).status_code == 503

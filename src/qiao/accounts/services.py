@@ -245,11 +245,10 @@ def delete_account(user: User) -> None:
     with transaction.atomic():
         related = set(Follow.objects.filter(follower=user).values_list("followee_id", flat=True))
         related |= set(Follow.objects.filter(followee=user).values_list("follower_id", flat=True))
-        after = [
-            fix
-            for _receiver, fix in signals.account_deleting.send(sender=User, user_id=user.pk)
-            if callable(fix)
-        ]
+        # Receivers may hand back a callable to run once the rows are gone.
+        responses: list[tuple[object, object]] = list(
+            signals.account_deleting.send(sender=User, user_id=user.pk))
+        after = [fix for _receiver, fix in responses if callable(fix)]
         user.delete()
         for fix in after:
             fix()
@@ -277,7 +276,8 @@ def follow(viewer: User, target: User) -> str:
         raise NotFound(_("User not found."))
     status = Follow.Status.PENDING if target.is_private else Follow.Status.ACCEPTED
     with transaction.atomic():
-        existing = Follow.objects.select_for_update().filter(follower=viewer, followee=target).first()
+        existing = (Follow.objects.select_for_update()
+                    .filter(follower=viewer, followee=target).first())
         if existing:
             return existing.status
         try:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.utils.translation import gettext as _
 
@@ -13,16 +13,24 @@ from qiao.core.errors import Forbidden, NotAuthenticated
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
+def _unused_view(request: HttpRequest) -> HttpResponse:
+    return HttpResponse()
+
+
 def _csrf_ok(request: HttpRequest) -> bool:
-    check = CsrfViewMiddleware(lambda r: None)  # type: ignore[arg-type, return-value]
-    return check.process_view(request, lambda r: None, (), {}) is None  # type: ignore[arg-type]
+    """Django's CSRF check for a session-authenticated write (the API has no form view)."""
+    check = CsrfViewMiddleware(_unused_view)
+    return check.process_view(request, _unused_view, (), {}) is None
+
+
+_NOT_YET = object()
 
 
 def current_user(request: HttpRequest) -> User | None:
     """The authenticated user or None. Raises if credentials are present but wrong."""
-    cached = getattr(request, "_qiao_user", False)
-    if cached is not False:
-        return cached  # type: ignore[no-any-return]
+    cached = getattr(request, "_qiao_user", _NOT_YET)
+    if cached is None or isinstance(cached, User):
+        return cached
     user: User | None = None
     header = request.headers.get("Authorization", "")
     if header:
@@ -32,11 +40,11 @@ def current_user(request: HttpRequest) -> User | None:
         user = user_for_token(raw.strip())
         if user is None:
             raise NotAuthenticated(_("The API token is invalid or revoked."), code="bad_token")
-    elif request.user.is_authenticated:
+    elif isinstance(request.user, User):
         if request.method not in SAFE_METHODS and not _csrf_ok(request):
             raise Forbidden(_("CSRF check failed; reload the page."), code="csrf_failed")
-        user = request.user  # type: ignore[assignment]
-    request._qiao_user = user  # type: ignore[attr-defined]
+        user = request.user
+    request.__dict__["_qiao_user"] = user  # a per-request memo, not a field
     return user
 
 

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from django.conf import settings
 from django.urls import reverse
 from ninja import Schema
-from pydantic import Field
+from pydantic import AfterValidator, Field, WithJsonSchema
 
 from qiao.accounts.access import can_see_profile_content, follow_state
 from qiao.accounts.models import User
@@ -18,9 +18,19 @@ from qiao.social.read import BoardView, CommentRow, NoteView
 
 #: A page size (`limit`): 1 to 50.
 Limit = Annotated[int, Field(ge=1, le=50, description="items per page (1–50)")]
+def _content_language(value: str) -> str:
+    if value not in settings.QIAO_CONTENT_LANGUAGES:
+        raise ValueError(f"one of {', '.join(settings.QIAO_CONTENT_LANGUAGES)}")
+    return value
+
+
 #: A content language code: one of the site's languages (`QIAO_CONTENT_LANGUAGES`), so the
 #: OpenAPI document lists exactly what the server accepts.
-Language = Literal[tuple(settings.QIAO_CONTENT_LANGUAGES)]  # type: ignore[valid-type]
+Language = Annotated[
+    str,
+    AfterValidator(_content_language),
+    WithJsonSchema({"type": "string", "enum": list(settings.QIAO_CONTENT_LANGUAGES)}),
+]
 #: A row id: a positive 64-bit integer.
 Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
@@ -64,7 +74,7 @@ class ProfileOut(UserBrief):
     joined_at: datetime
 
     @staticmethod
-    def of(user: User, viewer: User | None) -> dict[str, Any]:  # type: ignore[override]
+    def for_viewer(user: User, viewer: User | None) -> dict[str, Any]:
         data = UserBrief.of(user)
         data.update({
             "bio": user.bio, "bio_language": user.bio_language, "is_private": user.is_private,
@@ -88,7 +98,7 @@ class MeOut(ProfileOut):
 
     @staticmethod
     def me(user: User) -> dict[str, Any]:
-        data = ProfileOut.of(user, user)
+        data = ProfileOut.for_viewer(user, user)
         data.update({
             "email": user.email, "ui_language": user.ui_language,
             "read_languages": user.read_languages, "interests": user.interests,

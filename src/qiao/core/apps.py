@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 
 class CoreConfig(AppConfig):
@@ -8,11 +9,12 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.db.backends.signals import connection_created
 
-        def _sqlite_pragmas(sender: object, connection: object, **kwargs: object) -> None:
+        def _sqlite_pragmas(sender: object, connection: BaseDatabaseWrapper,
+                            **kwargs: object) -> None:
             # init_command in OPTIONS only exists for newer Django versions on SQLite; keep
             # the pragmas explicit so WAL is on for every connection whatever the version.
-            if getattr(connection, "vendor", "") == "sqlite":
-                with connection.cursor() as cursor:  # type: ignore[attr-defined]
+            if connection.vendor == "sqlite":
+                with connection.cursor() as cursor:
                     cursor.execute("PRAGMA journal_mode=WAL;")
                     cursor.execute("PRAGMA synchronous=NORMAL;")
                     cursor.execute("PRAGMA busy_timeout=20000;")

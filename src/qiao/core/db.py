@@ -42,7 +42,7 @@ def refresh_planner_stats() -> None:
                 _analyse_sqlite(cursor)
             elif connection.vendor == "postgresql":
                 cursor.execute("ANALYZE")
-    except Exception:  # noqa: BLE001 - statistics are an optimisation, never a failure
+    except Exception:
         logger.exception("could not refresh the query planner's statistics")
 
 

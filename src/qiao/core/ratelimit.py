@@ -42,7 +42,7 @@ def check_rate(scope: str, key: str) -> None:
     except ValueError:  # expired between add and incr
         cache.set(cache_key, 1, timeout=window + 1)
         count = 1
-    except Exception as exc:  # noqa: BLE001 - any cache outage
+    except Exception as exc:
         logger.warning("rate-limit cache unavailable for %s: %s", scope, exc)
         if scope in FAIL_CLOSED_SCOPES:
             raise Unavailable(_("Signing in is briefly unavailable; try again soon.")) from exc

@@ -286,7 +286,7 @@ def _summary(total: dict[str, Any], kinds: dict[str, dict[str, Any]]) -> dict[st
     def n(*names: str) -> int:
         return sum(int(kinds[k]["n"]) for k in names if k in kinds)
 
-    summary = {
+    summary: dict[str, int | float | None] = {
         "impressions": n("impression"), "opens": n("open"), "likes": n("like"),
         "unlikes": n("unlike"), "collects": n("collect"), "comments": n("comment"),
         "shares": n("share"), "follows": n("follow"), "hides": n("hide"),
@@ -296,8 +296,8 @@ def _summary(total: dict[str, Any], kinds: dict[str, dict[str, Any]]) -> dict[st
     summary["open_rate"] = _ratio(summary["opens"], summary["impressions"])
     summary["engagement_rate"] = _ratio(summary["engagements"], summary["impressions"])
     dwell_total = float(kinds["dwell"]["total"] or 0) if "dwell" in kinds else 0.0
-    summary["avg_dwell_seconds"] = (round(dwell_total / summary["dwells"], 1)
-                                    if summary["dwells"] else None)
+    dwells = n("dwell")
+    summary["avg_dwell_seconds"] = round(dwell_total / dwells, 1) if dwells else None
     cross_viewers, translated, cross_engagers = (int(total[k] or 0) for k in ("n3", "n4", "n5"))
     cross = {
         "viewers": summary["viewers"],
@@ -331,16 +331,20 @@ def _audience(rows: list[dict[str, Any]]) -> dict[str, Any]:
     pair, so the groups are disjoint and add up to the distinct totals, and Python re-adds the
     few groups by language.
     """
-    groups = [(_languages(r["s1"]), r["s2"] or "", int(r["n1"] or 0), int(r["n2"] or 0))
-              for r in rows]
+    groups: list[tuple[tuple[str, ...], str, int, int]] = [
+        (_languages(r["s1"]), r["s2"] or "", int(r["n1"] or 0), int(r["n2"] or 0))
+        for r in rows]
+
+    def count(group: tuple[tuple[str, ...], str, int, int], index: int) -> int:
+        return group[2] if index == 2 else group[3]
 
     def mix(index: int) -> dict[str, Any]:
-        total = sum(g[index] for g in groups)
+        total = sum(count(g, index) for g in groups)
         by_read: dict[str, int] = {}
         by_combo: dict[tuple[str, ...], int] = {}
         by_ui: dict[str, int] = {}
         for group in groups:
-            langs, ui, n = group[0], group[1], group[index]
+            langs, ui, n = group[0], group[1], count(group, index)
             if not n:
                 continue
             for lang in langs or ("",):
@@ -427,7 +431,7 @@ def _period_dict(p: Period) -> dict[str, Any]:
 # --- use cases ---------------------------------------------------------------------------
 
 def _require(viewer: User | None) -> User:
-    if viewer is None or not viewer.is_authenticated:
+    if viewer is None:
         raise NotAuthenticated(_("Sign in first."))
     return viewer
 

@@ -70,7 +70,7 @@ def _swap_in(version: str) -> None:
     """Load a new version in the background while the old one keeps serving."""
     try:
         rec = _load(version)
-    except Exception:  # noqa: BLE001 - keep serving the old model; retried at the next check
+    except Exception:
         logger.exception("could not load recommender %s", version)
         with _lock:
             _state["loading"] = None
@@ -88,7 +88,7 @@ def current_model() -> Recommender | None:
     now = time.monotonic()
     with _lock:
         if now - _state["checked"] < SYNC_EVERY and _state["rec"] is not None:
-            return _state["rec"]  # type: ignore[no-any-return]
+            return _state["rec"]
         _state["checked"] = now
         try:
             reg = registry()
@@ -109,14 +109,14 @@ def current_model() -> Recommender | None:
             if fresh:
                 rec.add_notes(fresh)
                 _state["synced_ts"] = max(n.created_ts for n in fresh)
-        except Exception:  # noqa: BLE001 - a broken model must not break the feed
+        except Exception:
             logger.exception("recommender model unavailable; using the fallback feed")
             _state["rec"] = None
-        return _state["rec"]  # type: ignore[no-any-return]
+        return _state["rec"]
 
 
 def user_context(viewer: User | None) -> UserContext:
-    if viewer is None or not viewer.is_authenticated:
+    if viewer is None:
         from django.utils import translation
 
         lang = (translation.get_language() or "en").split("-")[0]
@@ -126,25 +126,26 @@ def user_context(viewer: User | None) -> UserContext:
                                        note_id__isnull=False)
         .order_by("-id").values_list("note_id", flat=True)[:30]
     )
-    hidden = set(EngagementEvent.objects.filter(user_id=viewer.pk, kind="hide")
-                 .values_list("note_id", flat=True))
-    liked_or_collected = set(
-        EngagementEvent.objects.filter(user_id=viewer.pk, kind__in=("like", "collect"))
-        .values_list("note_id", flat=True))
+    hidden = {n for n in EngagementEvent.objects.filter(user_id=viewer.pk, kind="hide")
+              .values_list("note_id", flat=True) if n is not None}
+    liked_or_collected = {
+        n for n in EngagementEvent.objects.filter(user_id=viewer.pk, kind__in=("like", "collect"))
+        .values_list("note_id", flat=True) if n is not None}
     following = followed_ids(viewer)
     own = set(Note.objects.filter(author=viewer).values_list("pk", flat=True))
     # Notes shown in the last days are not shown again (an endless feed, like the apps it
     # imitates); the few hundred newest impressions are enough.
-    shown = set(EngagementEvent.objects.filter(
+    shown = {n for n in EngagementEvent.objects.filter(
         user_id=viewer.pk, kind="impression",
         created_at__gte=timezone.now() - timedelta(days=SEEN_DAYS),
-    ).order_by("-id").values_list("note_id", flat=True)[:SEEN_MAX])
+    ).order_by("-id").values_list("note_id", flat=True)[:SEEN_MAX] if n is not None}
     return UserContext(
         user_id=viewer.pk, interests=list(viewer.interests or []),
         languages=[x.split("-")[0] for x in (viewer.read_languages or [])] or ["en"],
         following=following, blocked_authors=blocked_user_ids(viewer) | {viewer.pk},
-        hidden={h for h in hidden if h}, seen=liked_or_collected | own | shown,
-        recent_positive_note_ids=list(dict.fromkeys(reversed(recent))), now=time.time(),
+        hidden=hidden, seen=liked_or_collected | own | shown,
+        recent_positive_note_ids=list(dict.fromkeys(n for n in reversed(recent) if n)),
+        now=time.time(),
     )
 
 
@@ -205,7 +206,7 @@ def recommend_page(viewer: User | None, *, cursor: str | None, limit: int
     if changed:
         try:
             cache.set(f"feed:{ctx.user_id}:{token}", (ranked, positives), LIST_TTL)
-        except Exception:  # noqa: BLE001
+        except Exception:  # noqa: BLE001 - a cache outage costs consistent paging, not the page
             logger.warning("feed cache unavailable; paging may repeat notes")
     page: list[Note] = []
     while offset < len(ranked) and len(page) < limit:

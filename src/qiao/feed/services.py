@@ -52,7 +52,7 @@ def _fallback(viewer: User | None, cursor: str | None, limit: int
     offset = int(pos[0]) if pos else 0
     since = timezone.now() - timedelta(days=30)
     recent = visible_notes(viewer).filter(published_at__gte=since)
-    if viewer is not None and viewer.is_authenticated:
+    if viewer is not None:
         recent = recent.exclude(author=viewer)
     # Rank only the newest FALLBACK_POOL notes (walked on the recent-notes index): the cost
     # stays flat however big the site grows, instead of sorting every note of the month.
@@ -73,7 +73,7 @@ def _fallback(viewer: User | None, cursor: str | None, limit: int
         qs = qs.annotate(_match=Cast(Exists(match), IntegerField()))  # PostgreSQL: no int*bool
         score = ExpressionWrapper(score + 20 * F("_match"), output_field=FloatField())
     qs = qs.annotate(_score=score)
-    rows = list(
+    rows: list[Note] = list(
         qs.select_related("author").prefetch_related("images", "topics")
         .order_by("-_score", "-published_at", "-id")[offset: offset + limit + 1]
     )

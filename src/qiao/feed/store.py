@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.db.models import Exists, FloatField, Func, OuterRef
@@ -101,7 +101,9 @@ def interaction_rows(days: int) -> Iterator[tuple[int, int, str, float, float]]:
             .annotate(ts=Epoch("created_at"))
             .values_list("user_id", "note_id", "kind", "ts", "value")
             .order_by("id"))
-    yield from rows.iterator(chunk_size=20000)
+    # Both filters above exclude NULL ids; the database computes `ts` as a float.
+    yield from cast(Iterator[tuple[int, int, str, float, float]],
+                    rows.iterator(chunk_size=20000))
 
 
 def interactions(days: int) -> InteractionLog:

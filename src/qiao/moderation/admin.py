@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from qiao.accounts.models import User
 from qiao.core.errors import ServiceError
 from qiao.moderation import services
 from qiao.moderation.models import AuditLog, Report
@@ -19,7 +20,7 @@ def _act(action: str, label: str) -> Any:
         done = 0
         for row in queryset.filter(status=Report.Status.OPEN):
             try:
-                services.resolve(request.user, row.pk, action=action)  # type: ignore[arg-type]
+                services.resolve(cast(User, request.user), row.pk, action=action)
                 done += 1
             except ServiceError as exc:
                 modeladmin.message_user(request, exc.message, messages.ERROR)
@@ -30,7 +31,7 @@ def _act(action: str, label: str) -> Any:
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(admin.ModelAdmin[Report]):
     list_display = ("created_at", "kind", "reason", "target", "reporter", "status")
     list_filter = ("status", "kind", "reason")
     search_fields = ("details", "reporter__username", "note__title", "comment__body",
@@ -60,7 +61,7 @@ class ReportAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditLog)
-class AuditLogAdmin(admin.ModelAdmin):
+class AuditLogAdmin(admin.ModelAdmin[AuditLog]):
     list_display = ("created_at", "actor", "action", "kind", "target_id", "reason")
     list_filter = ("action", "kind")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -50,9 +51,9 @@ def report(reporter: User, *, kind: str, target_id: int, reason: str, details: s
         return existing
     with transaction.atomic():
         row = Report.objects.create(reporter=reporter, kind=kind, reason=reason,
-                                    details=details, **target)  # type: ignore[arg-type]
-        if kind == Report.Kind.NOTE:
-            _maybe_auto_hide(row.note_id)  # type: ignore[arg-type]
+                                    details=details, **target)
+        if kind == Report.Kind.NOTE and row.note_id is not None:
+            _maybe_auto_hide(row.note_id)
     return row
 
 
@@ -96,9 +97,10 @@ def resolve(moderator: User, report_id: int, *, action: str, reason: str = "") -
         elif action == "restore" and row.note_id:
             Note.objects.filter(pk=row.note_id).update(is_removed=False)
         status = Report.Status.ACTIONED if action == "remove" else Report.Status.DISMISSED
-        same_target = Report.objects.filter(
-            status=Report.Status.OPEN, kind=row.kind, note_id=row.note_id,
-            comment_id=row.comment_id, account_id=row.account_id)
+        same = (Q(note_id=row.note_id) if row.note_id else
+                Q(comment_id=row.comment_id) if row.comment_id else
+                Q(account_id=row.account_id))
+        same_target = Report.objects.filter(same, status=Report.Status.OPEN, kind=row.kind)
         same_target.update(status=status, resolved_at=timezone.now(), resolved_by=moderator)
         AuditLog.objects.create(actor=moderator, action=action, kind=row.kind,
                                 target_id=row.target_id or 0, report=row, reason=reason[:300])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import threading
-from typing import Any
+from typing import Any, cast
 
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from qiao.accounts.services import update_profile
 from qiao.core.errors import Invalid
 from qiao.core.ratelimit import limit
 from qiao.engines.names import NameInputError, NameRequest, NameSuggester, check_name
+from qiao.engines.names.types import Gender, Style
 
 
 @functools.lru_cache(maxsize=1)
@@ -31,10 +32,12 @@ def suggest(viewer: User | None, *, given: str, surname: str = "", gender: str |
             qualities: str | list[str] = "", style: str = "balanced") -> dict[str, Any]:
     """Suggestions as a JSON-ready dict; bad input becomes Invalid with the field named."""
     limit("write", viewer.pk if viewer is not None else None)
-    quals = tuple(qualities) if isinstance(qualities, list) else qualities
+    quals = tuple(qualities) if isinstance(qualities, list) else (qualities,)
     try:
-        request = NameRequest(given=given, surname=surname, gender=gender or None,  # type: ignore[arg-type]
-                              qualities=quals, style=style)  # type: ignore[arg-type]
+        # NameRequest checks gender and style itself (NameInputError names the field).
+        request = NameRequest(given=given, surname=surname,
+                              gender=cast(Gender, gender or None), qualities=quals,
+                              style=cast(Style, style))
         return suggester().suggest(request).to_dict()
     except NameInputError as exc:
         raise Invalid(str(exc), code="bad_name", fields={exc.field: [str(exc)]}) from exc

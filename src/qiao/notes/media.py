@@ -49,7 +49,7 @@ def delete_media(paths: list[str]) -> None:
             continue
         try:
             default_storage.delete(path)
-        except Exception:  # noqa: BLE001
+        except Exception:  # noqa: BLE001 - a file left behind is logged, never fatal
             logger.warning("could not delete media file %s", path)
 
 

@@ -52,8 +52,11 @@ class ImageInput:
         return len(self.data) if self.data is not None else getattr(self.upload, "size", None)
 
     def read(self, max_bytes: int) -> bytes:
-        source: Upload | bytes = self.data if self.data is not None else self.upload  # type: ignore[assignment]
-        return read_upload(source, max_bytes)
+        if self.data is not None:
+            return read_upload(self.data, max_bytes)
+        if self.upload is None:
+            raise Invalid(_("A photo is missing."), fields={"images": [_("A photo is missing.")]})
+        return read_upload(self.upload, max_bytes)
 
 
 # --- Compose ----------------------------------------------------------------------------
@@ -162,30 +165,20 @@ def _on_published(note: Note, topics: list[Topic]) -> None:
     signals.note_published.send(sender=Note, note_id=note.pk)
 
 
-@rate_limited("write")
-def update_note(
-    viewer: User, note_id: int, *, title: str | None = None, body: str | None = None,
-    topics: Iterable[str] | None = None, visibility: str | None = None,
-    status: str | None = None, image_order: list[int] | None = None,
-    new_images: list[ImageInput] | None = None,
-) -> Note:
-    _check_count(len(new_images or []))
-    note = get_own_note(viewer, note_id)
-    new_title, new_body, errors = _validate_text(
-        note.title if title is None else title, note.body if body is None else body
-    )
+def _check_edit(note: Note, title: str, body: str, visibility: str | None,
+                status: str | None, keep: list[int], existing: set[int], adding: int
+                ) -> tuple[str, str]:
+    """The edit's cleaned title and body, or Invalid with every field's problem."""
+    new_title, new_body, errors = _validate_text(title, body)
     if visibility is not None and visibility not in Note.Visibility.values:
         errors["visibility"] = [_("Choose public, followers or only me.")]
     if status is not None and status not in Note.Status.values:
         errors["status"] = [_("Unknown status.")]
     if status == Note.Status.DRAFT and note.is_published:
         errors["status"] = [_("A published note cannot go back to being a draft.")]
-    existing = {img.pk: img for img in note.images.all()}
-    keep = list(existing) if image_order is None else list(dict.fromkeys(image_order))
-    if set(keep) - set(existing):
+    if set(keep) - existing:
         errors["image_order"] = [_("Unknown photo.")]
-    new_images = new_images or []
-    total = len(keep) + len(new_images)
+    total = len(keep) + adding
     if total > MAX_IMAGES:
         errors["images"] = [_("At most %(n)d photos.") % {"n": MAX_IMAGES}]
     publishing = status == Note.Status.PUBLISHED and not note.is_published
@@ -193,6 +186,53 @@ def update_note(
         errors["images"] = [_("Add at least one photo.")]
     if errors:
         raise Invalid(_("Please correct the highlighted fields."), fields=errors)
+    return new_title, new_body
+
+
+def _reorder_images(note: Note, keep: list[int], removed: list[NoteImage]) -> None:
+    for img in removed:
+        img.delete()
+    # Two passes so the unique (note, position) constraint never sees a clash.
+    for pos, pk in enumerate(keep):
+        NoteImage.objects.filter(pk=pk).update(position=1000 + pos)
+    for pos, pk in enumerate(keep):
+        NoteImage.objects.filter(pk=pk).update(position=pos)
+
+
+def _retag(note: Note, body: str, topics: Iterable[str] | None, text_edited: bool
+           ) -> tuple[list[Topic], bool]:
+    """Set the note's topics (explicit ones, else the #tags of the body when it was
+    edited); returns them and whether they changed. Counts follow for published notes."""
+    before = set(note.topics.values_list("pk", flat=True))
+    if topics is None and not text_edited:
+        return list(note.topics.all()), False
+    topic_objs = _resolve_topics(body, topics if topics is not None else [])
+    note.topics.set(topic_objs)
+    after = {t.pk for t in topic_objs}
+    if note.is_published and before != after:  # counts cover published notes only
+        Topic.objects.filter(pk__in=after - before).update(note_count=F("note_count") + 1)
+        Topic.objects.filter(pk__in=before - after, note_count__gt=0).update(
+            note_count=F("note_count") - 1)
+    return topic_objs, before != after
+
+
+@rate_limited("write")
+def update_note(
+    viewer: User, note_id: int, *, title: str | None = None, body: str | None = None,
+    topics: Iterable[str] | None = None, visibility: str | None = None,
+    status: str | None = None, image_order: list[int] | None = None,
+    new_images: list[ImageInput] | None = None,
+) -> Note:
+    """Edit the viewer's note (text, topics, visibility, photos) or publish a draft."""
+    new_images = new_images or []
+    _check_count(len(new_images))
+    note = get_own_note(viewer, note_id)
+    existing = {img.pk: img for img in note.images.all()}
+    keep = list(existing) if image_order is None else list(dict.fromkeys(image_order))
+    new_title, new_body = _check_edit(
+        note, note.title if title is None else title, note.body if body is None else body,
+        visibility, status, keep, set(existing), len(new_images))
+    publishing = status == Note.Status.PUBLISHED and not note.is_published
     checked = _check_images(new_images)
     removed = [img for pk, img in existing.items() if pk not in keep]
     with transaction.atomic():
@@ -206,34 +246,15 @@ def update_note(
             note.status = Note.Status.PUBLISHED
             note.published_at = timezone.now()
         note.save()
-        for img in removed:
-            img.delete()
-        # Two passes so the unique (note, position) constraint never sees a clash.
-        for pos, pk in enumerate(keep):
-            NoteImage.objects.filter(pk=pk).update(position=1000 + pos)
-        for pos, pk in enumerate(keep):
-            NoteImage.objects.filter(pk=pk).update(position=pos)
+        _reorder_images(note, keep, removed)
         _attach_images(note, list(zip(checked, new_images, strict=True)), start=len(keep))
-        before = set(note.topics.values_list("pk", flat=True))
-        if topics is not None or body is not None:
-            # Without an explicit list, topics follow the #tags of the (new) body.
-            topic_objs = _resolve_topics(new_body, topics if topics is not None else [])
-            note.topics.set(topic_objs)
-        else:
-            topic_objs = list(note.topics.all())
-        after = {t.pk for t in topic_objs}
+        topic_objs, retagged = _retag(note, new_body, topics, body is not None)
         if publishing:
             _on_published(note, topic_objs)
-        elif note.is_published:
-            if before != after:  # counts cover published notes only
-                Topic.objects.filter(pk__in=after - before).update(
-                    note_count=F("note_count") + 1)
-                Topic.objects.filter(pk__in=before - after, note_count__gt=0).update(
-                    note_count=F("note_count") - 1)
+        elif note.is_published and (text_changed or retagged):
             changed = {"text"} if text_changed else set()
-            changed |= {"topics"} if before != after else set()
-            if changed:
-                signals.note_edited.send(sender=Note, note_id=note.pk, changed=changed)
+            changed |= {"topics"} if retagged else set()
+            signals.note_edited.send(sender=Note, note_id=note.pk, changed=changed)
     transaction.on_commit(lambda: delete_media(media_paths_for_images(removed)))
     return note
 

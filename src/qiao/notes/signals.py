@@ -5,5 +5,6 @@ work with `enqueue_on_commit`. Notes never import the receivers."""
 from django.dispatch import Signal
 
 note_published = Signal()  # kwargs: note_id
-note_edited = Signal()  # kwargs: note_id, changed ({"text", "topics"}: what changed after publishing)
+#: kwargs: note_id, changed ({"text", "topics"}: what changed after publishing)
+note_edited = Signal()
 note_deleting = Signal()  # kwargs: note_id (its author deletes it; the rows still exist)

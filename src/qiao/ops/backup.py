@@ -101,7 +101,7 @@ def backup(output: Path, *, storage: Storage | None = None, alias: str = "defaul
         elif engine == "postgresql":
             dump = Path(tmp) / "db.pgdump"
             args, env = _pg_env(db)
-            subprocess.run([pg_tool("pg_dump"), "--format=custom", "--no-owner",  # noqa: S603
+            subprocess.run([pg_tool("pg_dump"), "--format=custom", "--no-owner",  # noqa: S603 - our own tool, fixed arguments
                             "--file", str(dump), *args], check=True, env=env)
             tar.add(dump, "db.pgdump")
         else:
@@ -151,7 +151,7 @@ def restore(archive: Path, *, storage: Storage | None = None, alias: str = "defa
             else:
                 tar.extract("db.pgdump", tmp, filter="data")
                 args, env = _pg_env(db)
-                subprocess.run([pg_tool("pg_restore"), "--clean", "--if-exists",  # noqa: S603
+                subprocess.run([pg_tool("pg_restore"), "--clean", "--if-exists",  # noqa: S603 - our own tool, fixed arguments
                                 "--no-owner", "--single-transaction", *args,
                                 str(Path(tmp) / "db.pgdump")], check=True, env=env)
         if progress:

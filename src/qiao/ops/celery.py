@@ -22,19 +22,19 @@ from typing import Any
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qiao.settings")
 
-import django  # noqa: E402
-from django.apps import apps  # noqa: E402
+import django
+from django.apps import apps
 
 if not apps.ready:  # started as `celery -A qiao.ops.celery ...` rather than `qiao worker`
     django.setup()
 
-from celery import Celery  # noqa: E402
-from celery.signals import setup_logging  # noqa: E402
-from django.conf import settings  # noqa: E402
-from django.utils.module_loading import import_string  # noqa: E402
+from celery import Celery
+from celery.signals import setup_logging
+from django.conf import settings
+from django.utils.module_loading import import_string
 
-from qiao.ops import periodic  # noqa: E402
-from qiao.ops.broker import QUEUE, broker_url  # noqa: E402
+from qiao.ops import periodic
+from qiao.ops.broker import QUEUE, broker_url
 
 logger = logging.getLogger("qiao.tasks")
 
@@ -103,8 +103,8 @@ def _tolerate_restore_failure() -> None:
             self._delivered.clear()
             return None
 
-    restore_unacked._qiao_tolerant = True  # type: ignore[attr-defined]
-    kombu_redis.QoS.restore_unacked = restore_unacked
+    restore_unacked._qiao_tolerant = True  # type: ignore[attr-defined] # marks our wrapper
+    kombu_redis.QoS.restore_unacked = restore_unacked  # type: ignore[method-assign] # the patch
 
 
 _tolerate_restore_failure()

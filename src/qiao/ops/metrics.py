@@ -12,7 +12,7 @@ import hmac
 import os
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -64,14 +64,14 @@ def mark_process_dead(pid: int) -> None:
         multiprocess.mark_process_dead(pid)
 
 
-from prometheus_client import (  # noqa: E402
+from prometheus_client import (  # noqa: E402 - after the multiprocess switch above
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
     Counter,
     Histogram,
     generate_latest,
 )
-from prometheus_client.core import GaugeMetricFamily  # noqa: E402
+from prometheus_client.core import GaugeMetricFamily  # noqa: E402 - after the multiprocess switch above
 
 _BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
 
@@ -108,7 +108,7 @@ task_finished.connect(_on_task_finished, dispatch_uid="qiao-metrics-task-finishe
 class QueueDepthCollector:
     """Tasks waiting: the Celery queue length in Redis, or the in-process queue."""
 
-    def collect(self):  # type: ignore[no-untyped-def]
+    def collect(self) -> Iterator[GaugeMetricFamily]:
         depth: int | None = None
         if settings.CELERY_BROKER_URL:
             from qiao.ops.broker import queue_depth

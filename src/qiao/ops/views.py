@@ -21,18 +21,18 @@ def readyz(request: HttpRequest) -> JsonResponse:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
         checks["database"] = "ok"
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:  # noqa: BLE001 - any failure is a failed check
         checks["database"] = f"error: {type(exc).__name__}"
     try:
         key = f"readyz:{time.time()}"
         cache.set(key, 1, 5)
         checks["cache"] = "ok" if cache.get(key) == 1 else "error: no round trip"
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:  # noqa: BLE001 - any failure is a failed check
         checks["cache"] = f"error: {type(exc).__name__}"
     try:
         default_storage.exists("readyz-probe")
         checks["storage"] = "ok"
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:  # noqa: BLE001 - any failure is a failed check
         checks["storage"] = f"error: {type(exc).__name__}"
     if settings.CELERY_BROKER_URL:
         from qiao.ops.broker import queue_depth

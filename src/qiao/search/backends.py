@@ -64,7 +64,7 @@ class PostgresSearcher:
             ) AS m
             ORDER BY orig_rank + %s * (full_rank - orig_rank) DESC, note_id DESC
             LIMIT %s"""
-        params = [query.tsquery(require_all=require_all), SCORED,
+        params: list[str | float | int] = [query.tsquery(require_all=require_all), SCORED,
                   query.originals().tsquery(require_all=require_all),
                   EXPANSION_WEIGHT, limit]
         with connection.cursor() as cur:

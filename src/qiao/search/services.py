@@ -22,8 +22,8 @@ from qiao.core.errors import Invalid
 from qiao.core.pagination import decode_cursor, encode_cursor
 from qiao.core.text import normalize, normalize_topic
 from qiao.engines.search import EXPANSION_WEIGHT, blend, build_query, text_score
-from qiao.notes.access import visible_notes
-from qiao.notes.models import Note, Topic
+from qiao.notes.access import TopicCount, topic_counts, visible_notes, visible_topic_counts
+from qiao.notes.models import Note
 
 Kind = Literal["notes", "users", "topics"]
 KINDS: tuple[str, ...] = ("notes", "users", "topics")
@@ -65,28 +65,43 @@ def search(viewer: User | None, query: str, kind: str = "notes", cursor: str | N
     if kind == "notes":
         return _search_notes(viewer, query, term, offset, limit)
     if kind == "users":
-        low = term.lower()
-        qs = User.objects.filter(is_active=True).filter(
-            Q(username__icontains=term) | Q(display_name__icontains=term)
-            | Q(chinese_name__icontains=term)
-        ).annotate(_match=Case(
-            When(Q(username__iexact=low) | Q(chinese_name=term), then=Value(0)),
-            When(Q(username__istartswith=low) | Q(display_name__istartswith=term), then=Value(1)),
-            default=Value(2), output_field=IntegerField(),
-        )).order_by("_match", "-follower_count", "username")
-        blocked = blocked_user_ids(viewer)
-        if blocked:
-            qs = qs.exclude(pk__in=blocked)
-    else:
-        name = normalize_topic(term)
-        qs = Topic.objects.filter(name__icontains=name, note_count__gt=0).annotate(
-            _match=Case(When(name=name, then=Value(0)),
-                        When(name__startswith=name, then=Value(1)),
-                        default=Value(2), output_field=IntegerField()),
-        ).order_by("_match", "-note_count", "name")
-    rows = list(qs[offset: offset + limit + 1])
+        return _search_users(viewer, query, term, offset, limit)
+    return _search_topics(viewer, query, term, offset, limit)
+
+
+def _page(kind: str, query: str, rows: list[Any], offset: int, limit: int) -> SearchPage:
     nxt = encode_cursor([offset + limit]) if len(rows) > limit else None
     return SearchPage(kind, query, rows[:limit], nxt)
+
+
+def _search_users(viewer: User | None, query: str, term: str, offset: int, limit: int
+                  ) -> SearchPage:
+    low = term.lower()
+    qs = User.objects.filter(is_active=True).filter(
+        Q(username__icontains=term) | Q(display_name__icontains=term)
+        | Q(chinese_name__icontains=term)
+    ).annotate(_match=Case(
+        When(Q(username__iexact=low) | Q(chinese_name=term), then=Value(0)),
+        When(Q(username__istartswith=low) | Q(display_name__istartswith=term), then=Value(1)),
+        default=Value(2), output_field=IntegerField(),
+    )).order_by("_match", "-follower_count", "username")
+    blocked = blocked_user_ids(viewer)
+    if blocked:
+        qs = qs.exclude(pk__in=blocked)
+    return _page("users", query, list(qs[offset: offset + limit + 1]), offset, limit)
+
+
+def _search_topics(viewer: User | None, query: str, term: str, offset: int, limit: int
+                   ) -> SearchPage:
+    """Topics by name, counted over the notes the viewer may see: a tag used only on
+    private or followers-only notes is neither listed nor counted for anyone else."""
+    name = normalize_topic(term)
+    rows = topic_counts(visible_topic_counts(viewer).filter(name__icontains=name).annotate(
+        _match=Case(When(name=name, then=Value(0)),
+                    When(name__startswith=name, then=Value(1)),
+                    default=Value(2), output_field=IntegerField()),
+    ).order_by("_match", "-visible_count", "name")[offset: offset + limit + 1])
+    return _page("topics", query, rows, offset, limit)
 
 
 def _search_notes(viewer: User | None, query: str, term: str, offset: int,
@@ -117,10 +132,12 @@ def _search_notes(viewer: User | None, query: str, term: str, offset: int,
     return SearchPage("notes", query, items, nxt, parsed.expansions())
 
 
-def suggest_topics(prefix: str, limit: int = 8, *, viewer: User | None = None) -> list[Topic]:
-    """Popular topics starting with `prefix` (all popular ones for an empty prefix)."""
-    qs = Topic.objects.filter(note_count__gt=0)
+def suggest_topics(prefix: str, limit: int = 8, *, viewer: User | None = None
+                   ) -> list[TopicCount]:
+    """Popular topics starting with `prefix` (all popular ones for an empty prefix), counted
+    over the notes the viewer may see."""
+    qs = visible_topic_counts(viewer)
     prefix = normalize_topic(prefix)
     if prefix:
         qs = qs.filter(name__startswith=prefix)
-    return list(qs.order_by("-note_count", "name")[:limit])
+    return topic_counts(qs.order_by("-visible_count", "name")[:limit])

@@ -18,7 +18,7 @@ from qiao.social.models import Board, Comment, Notification
 
 
 def _is_owner(viewer: User | None, board: Board) -> bool:
-    return signed_in(viewer) and board.owner_id == viewer.pk  # type: ignore[union-attr]
+    return signed_in(viewer) and board.owner_id == viewer.pk
 
 
 def can_see_board(viewer: User | None, board: Board) -> bool:
@@ -46,7 +46,7 @@ def own_board(viewer: User, board_id: int) -> Board:
 def visible_boards(viewer: User | None, owner: User) -> QuerySet[Board]:
     """The boards of `owner` that `viewer` may see, newest first."""
     qs = Board.objects.filter(owner=owner).select_related("owner").order_by("-created_at")
-    if signed_in(viewer) and viewer.pk == owner.pk:  # type: ignore[union-attr]
+    if signed_in(viewer) and viewer.pk == owner.pk:
         return qs
     if not can_see_profile_content(viewer, owner):
         return qs.none()

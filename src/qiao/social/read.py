@@ -278,7 +278,7 @@ class NoteDetail:
 def note_detail(note: Note, viewer: User | None) -> NoteDetail:
     first, nxt = (list_comments(viewer, note.pk, limit=10) if note.is_published else ([], None))
     in_text = set(extract_topics(note.body))
-    is_author = signed_in(viewer) and viewer.pk == note.author_id  # type: ignore[union-attr]
+    is_author = signed_in(viewer) and viewer.pk == note.author_id
     ids = [note.pk]
     return NoteDetail(
         note=note,
@@ -366,7 +366,7 @@ class ProfilePage:
 
 def profile_page(owner: User, viewer: User | None, tab: str, cursor: str | None
                  ) -> ProfilePage:
-    is_self = signed_in(viewer) and viewer.pk == owner.pk  # type: ignore[union-attr]
+    is_self = signed_in(viewer) and viewer.pk == owner.pk
     if tab not in PROFILE_TABS or (tab == "drafts" and not is_self):
         tab = "notes"
     page = ProfilePage(

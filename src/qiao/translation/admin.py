@@ -16,17 +16,19 @@ class _StatusMixin:
 
         level = messages.INFO if services.is_ready() else messages.WARNING
         messages.add_message(request, level, services.status_message())
-        return super().changelist_view(request, extra_context)  # type: ignore[misc]
+        response: HttpResponse = super().changelist_view(  # type: ignore[misc] # a mixin
+            request, extra_context)
+        return response
 
 
 @admin.register(NoteVersion)
-class NoteVersionAdmin(_StatusMixin, admin.ModelAdmin):
+class NoteVersionAdmin(_StatusMixin, admin.ModelAdmin[NoteVersion]):
     list_display = ("note", "language", "is_machine", "engine", "model_version", "updated_at")
     list_filter = ("language", "is_machine", "engine")
     raw_id_fields = ("note",)
 
 
 @admin.register(PendingTranslation)
-class PendingTranslationAdmin(_StatusMixin, admin.ModelAdmin):
+class PendingTranslationAdmin(_StatusMixin, admin.ModelAdmin[PendingTranslation]):
     list_display = ("note", "attempts", "next_attempt_at", "last_error")
     raw_id_fields = ("note",)

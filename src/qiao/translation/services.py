@@ -87,7 +87,7 @@ def is_ready_safely() -> bool:
     """`is_ready`, False rather than an error (for pages that only mention it)."""
     try:
         return is_ready()
-    except Exception:  # noqa: BLE001 - a settings page never fails over this
+    except Exception:
         logger.warning("could not tell whether translation is ready", exc_info=True)
         return False
 
@@ -106,14 +106,14 @@ def detect(text: str) -> str:
         return "und"
     try:
         return detect_language(text, settings.QIAO_CONTENT_LANGUAGES)
-    except Exception:  # noqa: BLE001 - detection must never break a save
+    except Exception:
         logger.warning("language detection failed", exc_info=True)
         return "und"
 
 
 def reader_languages(viewer: User | None) -> list[str]:
     """Languages the viewer reads, best first (profile, else the interface language)."""
-    if viewer is not None and viewer.is_authenticated and viewer.read_languages:
+    if viewer is not None and viewer.read_languages:
         return [base_language(x) for x in viewer.read_languages]
     from django.utils import translation as dj_translation
 
@@ -146,7 +146,7 @@ def translate_text(text: str, target: str, source: str | None = None, *,
                    reader: User | None = None) -> TranslationResult:
     """`text` in `target`. A reader's request counts against their translation rate limit
     (and their address's), whichever page or API call made it."""
-    limit("translate", reader.pk if reader is not None and reader.is_authenticated else None)
+    limit("translate", reader.pk if reader is not None else None)
     source = source or detect(text)
     if source == "und":
         raise Invalid(_("Could not tell which language this is."), code="unknown_language")
@@ -204,7 +204,7 @@ def note_for_reader(note: Note, target: str, *, translate_now: bool = True,
     existing = stored_versions([note], target).get(note.pk)
     if existing is not None or not translate_now:
         return existing
-    limit("translate", reader.pk if reader is not None and reader.is_authenticated else None)
+    limit("translate", reader.pk if reader is not None else None)
     try:
         version = _machine_version(note, target)
     except (TranslationUnavailable, TranslationInputError):
@@ -284,7 +284,7 @@ def original_edited(note_id: int) -> None:
     NoteVersion.objects.filter(note_id=note_id, is_machine=False).update(stale=True)
 
 
-def prefill_version(author: User, note_id: int, target: str) -> dict[str, str]:
+def prefill_version(author: User, note_id: int, target: str) -> dict[str, str | bool]:
     """A machine translation for the author to edit into their own version."""
     note = get_own_note(author, note_id)
     target = target_for(author, target)
@@ -360,7 +360,7 @@ def forget_text(text: str, language: str | None) -> None:
         return
     try:
         get_service().invalidate(text, language)
-    except Exception:  # noqa: BLE001 - a deletion never fails over the cache
+    except Exception:
         logger.warning("could not drop cached translations", exc_info=True)
 
 

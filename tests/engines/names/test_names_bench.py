@@ -28,7 +28,7 @@ def test_markdown_row_mentions_every_headline_number():
 
 
 @pytest.mark.skipif(
-    shared_data_dir() is None or not (shared_data_dir() / "names").is_dir(),  # type: ignore[operator]
+    shared_data_dir() is None or not (shared_data_dir() / "names").is_dir(),  # type: ignore[operator] # None checked first
     reason="shared data not available",
 )
 def test_suggestion_benchmark_smoke():

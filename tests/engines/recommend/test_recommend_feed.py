@@ -8,7 +8,7 @@ from qiao.engines.recommend import NoteInfo, UserContext
 
 
 def _ctx(world: World, uid: int, **kw: object) -> UserContext:
-    return UserContext(uid, now=T0 + 21 * DAY, **kw)  # type: ignore[arg-type]
+    return UserContext(uid, now=T0 + 21 * DAY, **kw)  # type: ignore[arg-type] # test keywords
 
 
 def _share(world: World, ids: list[int], topics: list[str]) -> float:

@@ -64,7 +64,7 @@ def test_hnsw_graphs_are_saved_and_loaded_not_rebuilt(world: World, tmp_path: Pa
     builds: list[int] = []
     real_add = ann._hnswlib.Index.add_items
 
-    class Spy(ann._hnswlib.Index):  # type: ignore[misc, name-defined]
+    class Spy(ann._hnswlib.Index):  # type: ignore[misc, name-defined] # untyped library
         def add_items(self, *a: object, **k: object) -> None:
             builds.append(1)
             real_add(self, *a, **k)

@@ -63,7 +63,7 @@ class FakeEngine:
 
 
 def service(*engines: Translator, **kw: object) -> TranslationService:
-    return TranslationService(engines=list(engines), **kw)  # type: ignore[arg-type]
+    return TranslationService(engines=list(engines), **kw)  # type: ignore[arg-type] # deliberately wrong
 
 
 def test_fake_engine_satisfies_the_protocol() -> None:
@@ -115,7 +115,7 @@ def test_wrong_number_of_outputs_is_a_failure() -> None:
 
     [r] = service(Broken("broken"), FakeEngine("b")).translate(["hi"], "en", "zh")
     assert r.engine == "b"
-    nones = FakeEngine("nones", lambda s: None)  # type: ignore[arg-type,return-value]
+    nones = FakeEngine("nones", lambda s: None)  # type: ignore[arg-type,return-value] # a broken engine
     [r] = service(nones, FakeEngine("b")).translate(["hi"], "en", "zh")
     assert r.engine == "b"
 
@@ -181,7 +181,7 @@ def test_input_limits_raise_clear_errors() -> None:
     with pytest.raises(UnsupportedLanguagePair, match="unknown"):
         svc.translate(["lol"], "und", "en")
     with pytest.raises(TypeError):
-        svc.translate("你好", "zh", "en")  # type: ignore[arg-type]
+        svc.translate("你好", "zh", "en")  # type: ignore[arg-type] # deliberately wrong
     # input errors are ValueErrors: an API layer maps them to 400
     assert issubclass(TextTooLong, ValueError) and issubclass(UnsupportedLanguagePair, ValueError)
 
@@ -312,7 +312,7 @@ def test_busy_service_queues_instead_of_timing_out() -> None:
     def one(i: int) -> None:
         try:
             results.append(svc.translate([f"第{i}句话很好"], "zh", "en")[0].text)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:  # noqa: BLE001 - collected for the assertion
             errors.append(exc)
 
     threads = [threading.Thread(target=one, args=(i,)) for i in range(12)]

@@ -95,7 +95,7 @@ def new_page(browser: Any, base_url: str) -> Iterator[Callable[..., Any]]:
                 "domain": urlsplit(base_url).hostname, "path": "/",
             }])
         page = context.new_page()
-        page.errors = []  # type: ignore[attr-defined]
+        page.errors = []  # type: ignore[attr-defined] # a test-only attribute
         page.on("pageerror", lambda exc: page.errors.append(str(exc)))
         return page
 

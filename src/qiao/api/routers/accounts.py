@@ -134,7 +134,7 @@ def my_blocks(request: HttpRequest) -> list[dict[str, Any]]:
 @router.get("/users/{username}", response={200: s.ProfileOut, **ERRORS}, tags=["users"])
 def user_profile(request: HttpRequest, username: str) -> dict[str, Any]:
     viewer = current_user(request)
-    return s.ProfileOut.of(access.get_user(username, viewer), viewer)
+    return s.ProfileOut.for_viewer(access.get_user(username, viewer), viewer)
 
 
 @router.get("/users/{username}/notes", response={200: s.NotePage, **ERRORS}, tags=["users"])

@@ -43,12 +43,12 @@ def list_notes(request: HttpRequest, author: str | None = None, topic: str | Non
 def create_note(
     request: HttpRequest,
     title: Form[str],
-    images: File[list[UploadedFile]] = None,  # type: ignore[assignment]
+    images: File[list[UploadedFile]] = None,  # type: ignore[assignment] # ninja: optional file
     body: Form[str] = "",
     topics: Form[str] = "",
     visibility: Form[str] = Note.Visibility.PUBLIC,
     status: Form[str] = Note.Status.PUBLISHED,
-    alt_texts: Form[list[str]] = None,  # type: ignore[assignment]
+    alt_texts: Form[list[str]] = None,  # type: ignore[assignment] # ninja: optional list
 ) -> tuple[int, dict[str, Any]]:
     """Create a note from multipart form data: 1–9 `images` (in order), `title`, `body`,
     comma-separated `topics`, `visibility` and `status` (`draft` to save a draft)."""

@@ -108,7 +108,7 @@ def inspect_image(data: bytes, policy: ImagePolicy | None = None) -> CheckedImag
             raise _fail("too_many_pixels",
                         "The image has too many pixels to process safely.") from exc
         raise _fail("not_an_image", "This file is not an image we can read.") from exc
-    except Exception as exc:  # noqa: BLE001 - any parser failure means a bad file
+    except Exception as exc:
         raise _fail("corrupt", "The image file is damaged or incomplete.") from exc
     if fmt not in ACCEPTED_FORMATS:
         raise _fail("unsupported_format", f"{fmt or 'This'} images are not accepted.")
@@ -125,7 +125,7 @@ def inspect_image(data: bytes, policy: ImagePolicy | None = None) -> CheckedImag
         had_exif = bool(opened.getexif())
         opened.load()  # decodes everything: truncated files fail here
         img: Image.Image = ImageOps.exif_transpose(opened) or opened
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         raise _fail("corrupt", "The image file is damaged or incomplete.") from exc
 
     rgb = _to_rgb(img)
@@ -169,7 +169,7 @@ def _dominant_color(small: Image.Image) -> str:
     quantized = small.quantize(colors=5, method=Image.Quantize.MEDIANCUT)
     palette = quantized.getpalette() or [0, 0, 0]
     counts = sorted(quantized.getcolors() or [(1, 0)], reverse=True)
-    index = int(counts[0][1])  # type: ignore[call-overload, unused-ignore]
+    index = int(counts[0][1])  # type: ignore[call-overload, unused-ignore] # Pillow stubs vary
     r, g, b = palette[index * 3: index * 3 + 3]
     return f"#{r:02x}{g:02x}{b:02x}"
 

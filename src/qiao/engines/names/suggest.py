@@ -122,10 +122,10 @@ class NameSuggester:
 
     def warm_up(self) -> None:
         """Load every table now (about 2 s) so that requests take milliseconds."""
-        self.hybrid  # noqa: B018
-        self.res.lookup  # noqa: B018
-        self.res.common_chars  # noqa: B018
-        self.sounds.cmu  # noqa: B018
+        self.hybrid  # noqa: B018 - touch to load
+        self.res.lookup  # noqa: B018 - touch to load
+        self.res.common_chars  # noqa: B018 - touch to load
+        self.sounds.cmu  # noqa: B018 - touch to load
         check_name("王", "安", res=self.res)
         self.suggest(NameRequest(given="Warm", surname="Up"))
 

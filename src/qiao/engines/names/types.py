@@ -33,7 +33,7 @@ class NameInputError(ValueError):
 
 class _Dict:
     def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)  # type: ignore[call-overload]
+        return dataclasses.asdict(self)  # type: ignore[call-overload] # every subclass is a dataclass
 
 
 def _clean_part(value: object, field_name: str, label: str, required: bool) -> str:

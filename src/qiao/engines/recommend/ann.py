@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 
 try:
-    import hnswlib as _hnswlib  # type: ignore[import-not-found, unused-ignore]
-except Exception:  # noqa: BLE001
+    import hnswlib as _hnswlib  # type: ignore[import-not-found, unused-ignore] # optional
+except Exception:  # noqa: BLE001 - hnswlib is optional
     _hnswlib = None
 
 

@@ -26,7 +26,7 @@ _STOP = frozenset({
 })
 
 try:  # optional: proper Chinese words
-    import jieba as _jieba  # type: ignore[import-not-found, unused-ignore]
+    import jieba as _jieba  # type: ignore[import-not-found, unused-ignore] # untyped
 
     _jieba.setLogLevel(60)
 except Exception:  # noqa: BLE001 - any import problem means "not available"

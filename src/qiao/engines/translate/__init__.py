@@ -28,15 +28,7 @@ from .base import (
 )
 from .cache import InMemoryLRUCache, NullCache, TranslationCache, cache_key, text_hash
 from .config import build_service_from_config, config_from_env, warm_up
-from .install import (
-    InstallError,
-    IntegrityError,
-    Manifest,
-    TranslationStatus,
-    install_models,
-    read_manifest,
-    translation_status,
-)
+from .install import TranslationStatus, install_models, translation_status
 from .langid import (
     DEFAULT_LANGUAGES,
     DetectedLanguage,
@@ -45,6 +37,7 @@ from .langid import (
     identify_language,
 )
 from .lookup import Equivalent, WordEntry, lookup_word, lookup_words
+from .manifest import InstallError, IntegrityError, Manifest, read_manifest
 from .service import TranslationService
 
 __all__ = [

@@ -203,7 +203,7 @@ def _download(
 def _read_text(source: str, timeout: float) -> str:
     if _is_url(source):
         try:
-            with urllib.request.urlopen(source, timeout=timeout) as resp:  # noqa: S310
+            with urllib.request.urlopen(source, timeout=timeout) as resp:  # noqa: S310 - the configured download URL
                 return str(resp.read().decode("utf-8"))
         except OSError as exc:
             raise InstallError(f"cannot read {source}: {exc}") from exc

@@ -231,7 +231,7 @@ class TranslationService:
                 if not engine.supports(src, tgt):
                     continue
                 version = engine.model_version(src, tgt)
-            except Exception:  # noqa: BLE001, S112
+            except Exception:  # noqa: BLE001, S112 - a broken engine has nothing cached
                 continue
             hit = self.cache.get(cache_key(text, source, target, engine.name, version))
             if hit is not None:
@@ -250,7 +250,7 @@ class TranslationService:
             for engine in self.engines:
                 try:
                     version = engine.model_version(src, tgt) if engine.supports(src, tgt) else None
-                except Exception:  # noqa: BLE001
+                except Exception:  # noqa: BLE001 - a broken engine has nothing to drop
                     version = None
                 if version is None:
                     continue

@@ -6,7 +6,7 @@ PERMS = [("moderation", "report", "view_report"), ("moderation", "report", "chan
          ("moderation", "report", "moderate"), ("moderation", "auditlog", "view_auditlog")]
 
 
-def create_group(apps, schema_editor):  # type: ignore[no-untyped-def]
+def create_group(apps, schema_editor):  # type: ignore[no-untyped-def] # historical models
     from django.contrib.auth.management import create_permissions
 
     for app_config in apps.get_app_configs():
@@ -23,7 +23,7 @@ def create_group(apps, schema_editor):  # type: ignore[no-untyped-def]
             group.permissions.add(perm)
 
 
-def drop_group(apps, schema_editor):  # type: ignore[no-untyped-def]
+def drop_group(apps, schema_editor):  # type: ignore[no-untyped-def] # historical models
     apps.get_model("auth", "Group").objects.filter(name="Moderators").delete()
 
 

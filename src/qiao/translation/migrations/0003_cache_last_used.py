@@ -3,7 +3,7 @@ from django.db import migrations, models
 from django.db.models import F
 
 
-def _from_created(apps, schema_editor):  # type: ignore[no-untyped-def]
+def _from_created(apps, schema_editor):  # type: ignore[no-untyped-def] # historical models
     CachedTranslation = apps.get_model("translation", "CachedTranslation")
     CachedTranslation.objects.update(last_used_at=F("created_at"))
 

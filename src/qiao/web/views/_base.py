@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, cast
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -29,7 +29,7 @@ View = Callable[..., HttpResponse]
 def viewer(request: HttpRequest) -> User | None:
     """The signed-in member, or None for a visitor."""
     user = request.user
-    return cast(User, user) if user.is_authenticated else None
+    return user if isinstance(user, User) else None
 
 
 def member(request: HttpRequest) -> User:

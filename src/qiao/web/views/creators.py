@@ -122,7 +122,7 @@ def _period_links(days: int, order: str) -> list[dict[str, Any]]:
     base = reverse("creators:dashboard")
     labels = {7: _("7 days"), 28: _("28 days"), 90: _("90 days")}
     return [{"days": d, "label": labels[d], "current": d == days,
-             "url": f"{base}?{urlencode({'days': d, 'order': order})}"}
+             "url": f"{base}?{urlencode({'days': str(d), 'order': order})}"}
             for d in services.PERIODS]
 
 
@@ -144,8 +144,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context = {
         "data": data, "s": s, "cross": cross, "days": days, "order": order,
         "periods": _period_links(days, order),
-        "order_views_url": f"{base}?{urlencode({'days': days, 'order': 'views'})}",
-        "order_engagement_url": f"{base}?{urlencode({'days': days, 'order': 'engagement'})}",
+        "order_views_url": f"{base}?{urlencode({'days': str(days), 'order': 'views'})}",
+        "order_engagement_url": f"{base}?{urlencode({'days': str(days), 'order': 'engagement'})}",
         "pct": {k: (None if v is None else round(100 * v, 1)) for k, v in {
             "open": s["open_rate"], "engagement": s["engagement_rate"],
             "cross": cross["cross_viewer_share"], "translated": cross["translated_share"],

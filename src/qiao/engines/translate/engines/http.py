@@ -40,12 +40,12 @@ def _post_json(
 def _get_json(url: str, timeout: float) -> Any:
     if not url.startswith(("http://", "https://")):
         raise EngineError(f"not an http(s) URL: {url!r}")
-    return _open_json(urllib.request.Request(url), timeout)  # noqa: S310
+    return _open_json(urllib.request.Request(url), timeout)  # noqa: S310 - the configured server URL
 
 
 def _open_json(req: urllib.request.Request, timeout: float) -> Any:
     try:
-        with urllib.request.urlopen(req, timeout=timeout) as resp:  # noqa: S310
+        with urllib.request.urlopen(req, timeout=timeout) as resp:  # noqa: S310 - the configured server URL
             return json.loads(resp.read().decode("utf-8"))
     except TimeoutError as exc:
         raise EngineTimeout(f"{req.full_url}: no answer within {timeout:g}s") from exc

@@ -24,8 +24,8 @@ class Command(BaseCommand):
             for job in known.values():
                 self.stdout.write(f"{job.name:28} every {job.every / 60:g} min  {job.function}")
             return
-        job = known.get(opts["name"])
-        if job is None:
+        chosen = known.get(opts["name"])
+        if chosen is None:
             raise CommandError(f"unknown job {opts['name']!r}; one of: {', '.join(known)}")
-        result = run(job.function)
-        self.stdout.write(f"{job.name}: {result}")
+        result = run(chosen.function)
+        self.stdout.write(f"{chosen.name}: {result}")

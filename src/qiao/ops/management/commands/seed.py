@@ -49,7 +49,7 @@ def _insert(model: Any, columns: list[str], rows: list[tuple[Any, ...]],
     names = ", ".join(qn(c) for c in columns)
     marks = ", ".join(["%s"] * len(columns))
     conflict = " ON CONFLICT DO NOTHING" if skip_existing else ""
-    sql = f"INSERT INTO {qn(model._meta.db_table)} ({names}) VALUES ({marks}){conflict}"  # noqa: S608
+    sql = f"INSERT INTO {qn(model._meta.db_table)} ({names}) VALUES ({marks}){conflict}"  # noqa: S608 - quoted names
     with connection.cursor() as cursor:
         for lo in range(0, len(rows), 10_000):
             cursor.executemany(sql, rows[lo:lo + 10_000])

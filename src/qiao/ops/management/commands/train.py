@@ -32,7 +32,7 @@ class Command(BaseCommand):
         if opts["rollback"]:
             try:
                 version = feed.rollback()
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 raise CommandError(f"cannot roll back: {exc}") from exc
             self.stdout.write(self.style.SUCCESS(f"Now serving {version}."))
             return
