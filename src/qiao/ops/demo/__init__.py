@@ -1,0 +1,1 @@
+"""The demo community: people, notes, comments, photos and an engagement plan (data + loader)."""
