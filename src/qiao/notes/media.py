@@ -13,7 +13,7 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from qiao.core.media import image_policy
-from qiao.engines.media import render_variants
+from qiao.engines.media import release_memory, render_variants
 from qiao.notes.models import Note, NoteImage
 
 logger = logging.getLogger(__name__)
@@ -54,9 +54,9 @@ def delete_media(paths: list[str]) -> None:
 
 
 def make_variants(image_id: int) -> bool:
-    """Render every configured width for one image; idempotent, safe to run twice."""
-    from PIL import Image
-
+    """Render every configured width for one image; idempotent, safe to run twice.
+    Renders from the stored original's bytes, decoded once at the size the widest variant
+    needs."""
     image = NoteImage.objects.filter(pk=image_id).first()
     if image is None:
         return False  # the note was deleted before the task ran
@@ -64,11 +64,10 @@ def make_variants(image_id: int) -> bool:
     if all(str(w) in (image.variants or {}) for w in widths):
         return True
     with default_storage.open(image.original, "rb") as fh:
-        pil = Image.open(fh)
-        pil.load()
+        original = fh.read()
     stem = image.original.rsplit(".", 1)[0]
     variants: dict[str, dict[str, str]] = {}
-    for variant in render_variants(pil.convert("RGB"), widths, image_policy()):
+    for variant in render_variants(original, widths, image_policy()):
         ext = "webp" if variant.fmt == "webp" else "jpg"
         path = f"{stem}_{variant.width}.{ext}"
         if default_storage.exists(path):
@@ -78,6 +77,7 @@ def make_variants(image_id: int) -> bool:
     updated = NoteImage.objects.filter(pk=image_id).update(variants=variants)
     if not updated:
         delete_media([p for f in variants.values() for p in f.values()])
+    release_memory()
     return True
 
 

@@ -78,6 +78,9 @@ class NoteImage(models.Model):
     dominant_color = models.CharField(max_length=7, default="#dddddd")
     phash = models.CharField(max_length=32, blank=True, db_index=True)
     alt_text = models.CharField(max_length=200, blank=True)
+    #: The author said so, or the upload's metadata declared it (IPTC digital source type,
+    #: a C2PA manifest) before the metadata was stripped.
+    ai_generated = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["position"]

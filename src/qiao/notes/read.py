@@ -84,6 +84,7 @@ class Picture:
     color: str
     shape: str  # "tall", "square" or "wide": cards crop to 3:4, 1:1 or 4:3
     variants: tuple[Variant, ...] = ()
+    ai_generated: bool = False
 
 
 def media_url(path: str) -> str:
@@ -108,7 +109,7 @@ def picture(img: NoteImage, default_alt: str = "") -> Picture:
         srcset_jpeg=", ".join(jpeg), srcset_webp=", ".join(webp), width=img.width,
         height=img.height, alt_text=img.alt_text, alt=img.alt_text or default_alt,
         blurhash=img.blurhash, color=img.dominant_color or "#eeeeee", shape=shape,
-        variants=tuple(variants),
+        variants=tuple(variants), ai_generated=img.ai_generated,
     )
 
 

@@ -6,7 +6,6 @@ import logging
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -18,11 +17,17 @@ from django.utils.translation import gettext as _
 from qiao.accounts.models import User
 from qiao.core.errors import Invalid, TooLarge
 from qiao.core.media import image_policy, rejection_message
-from qiao.core.ratelimit import rate_limited
+from qiao.core.ratelimit import rate_limited, spend
 from qiao.core.tasks import enqueue_on_commit
 from qiao.core.text import extract_topics, normalize, normalize_topic
 from qiao.core.uploads import Upload, read_upload
-from qiao.engines.media import ImageRejected, inspect_image
+from qiao.engines.media import (
+    CheckedImage,
+    ImageRejected,
+    estimate_image,
+    inspect_image,
+    release_memory,
+)
 from qiao.events.services import EventIn, log_events
 from qiao.notes import signals
 from qiao.notes.access import get_own_note
@@ -46,16 +51,21 @@ class ImageInput:
     alt_text: str = ""
     filename: str = ""
     upload: Upload | None = None
+    ai_generated: bool = False  # the author's own label
 
     @property
     def size(self) -> int | None:
         return len(self.data) if self.data is not None else getattr(self.upload, "size", None)
 
     def read(self, max_bytes: int) -> bytes:
+        """The photo's bytes (again, from the start, when called twice)."""
         if self.data is not None:
             return read_upload(self.data, max_bytes)
         if self.upload is None:
             raise Invalid(_("A photo is missing."), fields={"images": [_("A photo is missing.")]})
+        seek = getattr(self.upload, "seek", None)
+        if seek is not None:
+            seek(0)
         return read_upload(self.upload, max_bytes)
 
 
@@ -80,24 +90,42 @@ def _check_count(count: int) -> None:
         raise Invalid(message, fields={"images": [message]})
 
 
-def _check_images(images: list[ImageInput]) -> list[Any]:
-    """Check the photos one at a time: every size before any is read (a 413 for too large),
-    then each decoded and checked by content."""
+def _label(item: ImageInput, index: int) -> str:
+    return item.filename or _("Photo %(n)d") % {"n": index}
+
+
+def _check_images(author: User, images: list[ImageInput]) -> list[CheckedImage]:
+    """Check the photos, cheapest test first, so a hostile request costs little:
+    every declared size before anything is read (413); every header before anything is
+    decoded — the request's total pixels (413) and the member's hourly pixel budget (429);
+    then each photo decoded, checked and re-encoded one at a time."""
     policy = image_policy()
-    too_big = [item.filename or _("Photo %(n)d") % {"n": i}
-               for i, item in enumerate(images, start=1)
+    too_big = [_label(item, i) for i, item in enumerate(images, start=1)
                if item.size is not None and item.size > policy.max_bytes]
     if too_big:
         message = _("Each photo must be at most %(mb)d MB.") % {"mb": policy.max_bytes // 2**20}
         raise TooLarge(message, fields={"images": [f"{n}: {message}" for n in too_big]})
-    checked = []
     errors: list[str] = []
+    pixels = 0
+    for index, item in enumerate(images, start=1):
+        try:
+            pixels += estimate_image(item.read(policy.max_bytes), policy).decode_pixels
+        except ImageRejected as exc:
+            errors.append(f"{_label(item, index)}: {rejection_message(exc)}")
+    if errors:
+        raise Invalid(_("Some photos could not be used."), code="bad_image",
+                      fields={"images": errors})
+    if policy.max_request_pixels and pixels > policy.max_request_pixels:
+        message = rejection_message(ImageRejected("request_too_large", ""))
+        raise TooLarge(message, code="request_too_large", fields={"images": [message]})
+    spend("pixels", f"u{author.pk}", pixels)
+    checked = []
     for index, item in enumerate(images, start=1):
         try:
             checked.append(inspect_image(item.read(policy.max_bytes), policy))
         except ImageRejected as exc:
-            label = item.filename or _("Photo %(n)d") % {"n": index}
-            errors.append(f"{label}: {rejection_message(exc)}")
+            errors.append(f"{_label(item, index)}: {rejection_message(exc)}")
+        release_memory()
     if errors:
         raise Invalid(_("Some photos could not be used."), code="bad_image",
                       fields={"images": errors})
@@ -131,7 +159,7 @@ def create_note(
         errors["images"] = [_("Add at least one photo.")]
     if errors:
         raise Invalid(_("Please correct the highlighted fields."), fields=errors)
-    checked = _check_images(images)
+    checked = _check_images(author, images)
     now = timezone.now()
     with transaction.atomic():
         note = Note.objects.create(
@@ -146,7 +174,8 @@ def create_note(
     return note
 
 
-def _attach_images(note: Note, pairs: list[tuple[Any, ImageInput]], start: int) -> None:
+def _attach_images(note: Note, pairs: list[tuple[CheckedImage, ImageInput]], start: int
+                   ) -> None:
     for offset, (checked, item) in enumerate(pairs):
         key = uuid.uuid4().hex
         path = default_storage.save(f"notes/{note.pk}/{key}.jpg", ContentFile(checked.clean_jpeg))
@@ -155,6 +184,7 @@ def _attach_images(note: Note, pairs: list[tuple[Any, ImageInput]], start: int) 
             width=checked.width, height=checked.height, blurhash=checked.blurhash,
             dominant_color=checked.dominant_color, phash=checked.phash,
             alt_text=normalize(item.alt_text)[:200],
+            ai_generated=checked.ai_generated or item.ai_generated,
         )
         enqueue_on_commit(render_image_variants, image.pk)
 
@@ -233,7 +263,7 @@ def update_note(
         note, note.title if title is None else title, note.body if body is None else body,
         visibility, status, keep, set(existing), len(new_images))
     publishing = status == Note.Status.PUBLISHED and not note.is_published
-    checked = _check_images(new_images)
+    checked = _check_images(viewer, new_images)
     removed = [img for pk, img in existing.items() if pk not in keep]
     with transaction.atomic():
         text_changed = new_title != note.title or new_body != note.body

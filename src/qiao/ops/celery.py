@@ -67,6 +67,8 @@ app.conf.update(
     worker_prefetch_multiplier=1,
     worker_hijack_root_logger=False,
     worker_max_tasks_per_child=settings.QIAO_CELERY_MAX_TASKS_PER_CHILD,
+    # A worker process past the memory limit is replaced after its current task.
+    worker_max_memory_per_child=settings.QIAO_WORKER_MAX_MEMORY_MB * 1024 or None,
     task_time_limit=settings.QIAO_CELERY_TASK_TIME_LIMIT,
     task_soft_time_limit=max(1, settings.QIAO_CELERY_TASK_TIME_LIMIT - 30),
     task_default_queue=QUEUE,

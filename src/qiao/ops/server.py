@@ -23,6 +23,28 @@ class _App(BaseApplication):
         return application
 
 
+def resident_mb() -> float:
+    """This process's resident memory now (not its peak), in MiB; 0 where unknown."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as fh:
+            pages = int(fh.read().split()[1])
+    except (OSError, ValueError, IndexError):
+        return 0.0
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def _post_request(worker: Any, req: Any, environ: Any, resp: Any) -> None:
+    """Recycle a worker that has grown past QIAO_WORKER_MAX_MEMORY_MB: it finishes what it
+    is serving and the master starts a fresh one (freed memory is not always returned to
+    the system, so one huge request would otherwise be paid for until the next restart)."""
+    from django.conf import settings
+
+    limit = settings.QIAO_WORKER_MAX_MEMORY_MB
+    if limit and worker.alive and resident_mb() > limit:
+        worker.log.info("worker %s uses more than %s MiB; recycling it", worker.pid, limit)
+        worker.alive = False
+
+
 def _child_exit(server: Any, worker: Any) -> None:
     from qiao.ops.metrics import mark_process_dead
 
@@ -38,6 +60,7 @@ def run_gunicorn(*, bind: str, workers: int, threads: int, timeout: int) -> None
     prepare_multiprocess_dir(settings.QIAO_HOME / "prometheus" / f"web-{os.getpid()}")
     _App({
         "child_exit": _child_exit,
+        "post_request": _post_request,
         "bind": bind,
         "workers": workers,
         "threads": threads,

@@ -51,7 +51,7 @@ class _Server:
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - http.server's name
+            def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 outer.requests.append({"path": self.path, "headers": dict(self.headers),
                                        "body": body})
@@ -198,7 +198,7 @@ def test_local_backend_runs_the_model_offline(tmp_path: Path,
                          seg(start=0.9, end=1.8, text=" 世界")]), seg(language="zh")
 
     fake = types.ModuleType("faster_whisper")
-    fake.WhisperModel = FakeWhisperModel  # type: ignore[attr-defined]
+    fake.WhisperModel = FakeWhisperModel  # type: ignore[attr-defined] # a stand-in module
     monkeypatch.setitem(sys.modules, "faster_whisper", fake)
     model_dir = _fake_model_dir(tmp_path / "whisper")
     result = LocalWhisperTranscriber(model_dir).transcribe(

@@ -180,7 +180,7 @@ def _open_header(data: bytes) -> Image.Image:
                     "The image has too many pixels to process safely.") from exc
     except UnidentifiedImageError as exc:
         raise _fail("not_an_image", "This file is not an image we can read.") from exc
-    except Exception as exc:  # noqa: BLE001 - any parser failure means a bad file
+    except Exception as exc:
         raise _fail("corrupt", "The image file is damaged or incomplete.") from exc
 
 
@@ -280,7 +280,7 @@ def inspect_image(data: bytes, policy: ImagePolicy | None = None) -> CheckedImag
             opened.draft("RGB", box)  # DCT-domain downscale; no-op when not worth it
         opened.load()  # decodes everything: truncated files fail here
         img = _shrink(opened, box)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         opened.close()
         raise _fail("corrupt", "The image file is damaged or incomplete.") from exc
     if img is not opened:
@@ -354,7 +354,7 @@ def _dominant_color(small: Image.Image) -> str:
     quantized = small.quantize(colors=5, method=Image.Quantize.MEDIANCUT)
     palette = quantized.getpalette() or [0, 0, 0]
     counts = sorted(quantized.getcolors() or [(1, 0)], reverse=True)
-    index = int(counts[0][1])  # type: ignore[call-overload, unused-ignore]
+    index = int(counts[0][1])  # type: ignore[call-overload, unused-ignore] # Pillow stubs vary
     r, g, b = palette[index * 3: index * 3 + 3]
     return f"#{r:02x}{g:02x}{b:02x}"
 
@@ -430,7 +430,7 @@ def release_memory() -> None:
 
 
 @functools.lru_cache(maxsize=1)
-def _malloc_trim() -> ctypes._CFuncPtr | None:  # type: ignore[name-defined]
+def _malloc_trim() -> ctypes._CFuncPtr | None:  # type: ignore[name-defined] # private ctypes name
     try:
         trim = ctypes.CDLL(None).malloc_trim  # glibc; absent on musl and macOS
     except (OSError, AttributeError):

@@ -59,9 +59,9 @@ class OpenAITranscriber:
         if self.api_key:
             headers["Authorization"] = f"Bearer {self.api_key}"
         url = f"{self.base_url}/audio/transcriptions"
-        request = urllib.request.Request(url, data=body, headers=headers)  # noqa: S310
+        request = urllib.request.Request(url, data=body, headers=headers)  # noqa: S310 - the configured server URL
         try:
-            with urllib.request.urlopen(request, timeout=timeout) as resp:  # noqa: S310
+            with urllib.request.urlopen(request, timeout=timeout) as resp:  # noqa: S310 - the configured server URL
                 payload: Any = json.loads(resp.read(8 * 1024 * 1024).decode("utf-8"))
         except TimeoutError as exc:
             raise TranscriptionTimeout(f"{url}: no answer within {timeout:g}s") from exc

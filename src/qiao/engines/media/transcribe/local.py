@@ -86,7 +86,7 @@ class LocalWhisperTranscriber:
                 wav_path, language=(language.split("-")[0] if language and language != "und"
                                     else None), vad_filter=False, beam_size=1)
             parts = [(float(s.start), float(s.end), str(s.text)) for s in segments]
-        except Exception as exc:  # noqa: BLE001 - the model's errors are the engine's
+        except Exception as exc:
             raise TranscriptionError(f"faster-whisper failed: {exc}") from exc
         lang = language_code(getattr(info, "language", None) or language)
         track = segments_to_track(parts, wav_seconds(wav_path), lang)

@@ -62,7 +62,7 @@ def run_job(op: str, request: dict[str, Any], limits: Limits) -> tuple[dict[str,
     }
     started = time.monotonic()
     with tempfile.TemporaryFile() as stderr:
-        proc = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
+        proc = subprocess.Popen(
             [sys.executable, "-m", "qiao.engines.media.video.worker"],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr,
             env=env, start_new_session=True, close_fds=True,

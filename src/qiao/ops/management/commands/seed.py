@@ -34,7 +34,7 @@ NOTE_COLUMNS = ["id", "author_id", "title", "body", "language", "visibility", "s
                 "created_at", "updated_at", "published_at", "like_count", "collect_count",
                 "comment_count", "view_count", "is_removed"]
 IMAGE_COLUMNS = ["note_id", "position", "original", "width", "height", "variants", "blurhash",
-                 "dominant_color", "phash", "alt_text"]
+                 "dominant_color", "phash", "alt_text", "ai_generated"]
 EVENT_COLUMNS = ["user_id", "note_id", "author_id", "kind", "value", "surface", "created_at"]
 
 
@@ -146,7 +146,7 @@ class Command(BaseCommand):
                 stem = f"demo/{topic}-{i}-{rng.randrange(16**8):08x}"
                 original = default_storage.save(f"{stem}.jpg", ContentFile(checked.clean_jpeg))
                 variants: dict[str, dict[str, str]] = {}
-                for v in render_variants(checked.image, settings.QIAO_IMAGE_WIDTHS):
+                for v in render_variants(checked.clean_jpeg, settings.QIAO_IMAGE_WIDTHS):
                     ext = "webp" if v.fmt == "webp" else "jpg"
                     path = default_storage.save(f"{stem}_{v.width}.{ext}", ContentFile(v.data))
                     variants.setdefault(str(v.width), {})[v.fmt] = path
@@ -231,7 +231,7 @@ class Command(BaseCommand):
                     pic = rng.choice(pool[topic])
                     images.append((note_id, pos, pic["original"], pic["width"], pic["height"],
                                    pic["variants_json"], pic["blurhash"],
-                                   pic["dominant_color"], pic["phash"], ""))
+                                   pic["dominant_color"], pic["phash"], "", False))
                 tnames = sorted({topic, rng.choice(dc.EXTRA_TOPICS[topic])})
                 for tname in tnames:
                     tid = topic_objs[tname].pk
