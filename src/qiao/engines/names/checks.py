@@ -71,7 +71,7 @@ def _pypinyin(text: str) -> str:
 
 def name_syllables(surname: str, given: str, res: Resources | None = None) -> tuple[str, ...]:
     res = res or default_resources()
-    sur = surname_reading(surname, res) or _pypinyin(surname)
+    sur = surname_reading(surname, res) or _heritage_reading(surname) or _pypinyin(surname)
     return tuple(sur.split()) + tuple(char_pinyin(c, res) for c in given)
 
 
@@ -82,12 +82,23 @@ def _is_hanzi(text: str) -> bool:
     return bool(text) and all("\u4e00" <= c <= "\u9fff" for c in text)
 
 
+def _heritage_reading(surname: str) -> str | None:
+    """The Mandarin reading of a surname written in characters by an Asian-heritage user
+    (Korean 朴, Japanese 佐藤, 长谷川), or None when it is not one of the known surnames."""
+    from .heritage import default_heritage
+
+    h = default_heritage()
+    return h.reading(surname) if h.known(surname) else None
+
+
 def check_form(name: NameParts, res: Resources) -> list[CheckFailure]:
-    """A surname of 1-2 and a given name of 1-2 Chinese characters."""
+    """A surname of 1-2 (a Japanese one up to 3) and a given name of 1-2 Chinese characters."""
+    max_surname = 3 if len(name.surname) == 3 and _heritage_reading(name.surname) else 2
     if (
         _is_hanzi(name.surname)
         and _is_hanzi(name.given)
-        and len(name.surname) <= 2 >= len(name.given)
+        and len(name.surname) <= max_surname
+        and len(name.given) <= 2
     ):
         return []
     return [
@@ -116,6 +127,12 @@ def check_common_chars(name: NameParts, res: Resources) -> list[CheckFailure]:
 def check_surname(name: NameParts, res: Resources) -> list[CheckFailure]:
     out = []
     if name.surname not in res.surnames:
+        heritage = _heritage_reading(name.surname)
+        if heritage is not None:  # 佐藤, 南宫: a surname the user already has
+            want_syl = heritage.split()
+            got_syl = list(name.syllables[: len(want_syl)])
+            if [toneless(s) for s in got_syl] == [toneless(s) for s in want_syl]:
+                return []
         out.append(
             CheckFailure(
                 "surname",

@@ -123,6 +123,20 @@ class Resources:
         return out
 
     @cached_property
+    def name_forms(self) -> dict[str, dict[str, frozenset[str]]]:
+        """English name (lower case) -> {chinese form: flags} from CC-CEDICT; flags are
+        ``tw`` / ``hk`` (a Taiwan or Hong Kong form), ``var`` (a variant of another form) and
+        ``famous`` (the established form for a famous bearer)."""
+        out: dict[str, dict[str, frozenset[str]]] = {}
+        for r in _rows(self.data_dir / "name_forms.tsv.gz"):
+            forms: dict[str, frozenset[str]] = {}
+            for item in r[1].split("|"):
+                chinese, _, flags = item.partition(":")
+                forms[chinese] = frozenset(f for f in flags.split(",") if f)
+            out[r[0]] = forms
+        return out
+
+    @cached_property
     def translit_model(self) -> JointModel:
         """Spelling -> characters."""
         return JointModel(load_aligned(self.data_dir / "translit_aligned.txt.gz"))
