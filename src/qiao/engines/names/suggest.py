@@ -655,7 +655,7 @@ def re_split_words(text: str) -> list[str]:
 
 @lru_cache(maxsize=20000)
 def _pinyin_plain(chinese: str) -> str:
-    return text_readings(chinese)
+    return text_readings(chinese, names=True)
 
 
 def _surname_pool(res: Resources) -> list[Surname]:

@@ -16,6 +16,12 @@ from importlib import resources
 from typing import Any
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
+#: senses a modern reader rarely means (a reading with only these goes after the others)
+_HISTORICAL_SENSE = re.compile(
+    r"imperial|\((?:old|literary|archaic|classical|old usage)\)|in ancient|feudal|"
+    r"dynasty|\bold name\b",
+    re.IGNORECASE,
+)
 _EN_WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*")
 _CEDICT_LINE = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/\s*$")
 _NOISE_SENSE = re.compile(
@@ -47,6 +53,15 @@ class Equivalent:
 
 
 @dataclass(frozen=True, slots=True)
+class Reading:
+    """One reading of a word or character with its own senses (长: cháng "long",
+    zhǎng "chief; to grow")."""
+
+    pinyin: str
+    meanings: list[str]
+
+
+@dataclass(frozen=True, slots=True)
 class WordEntry:
     """One token of the looked-up text. ``start``/``end`` are offsets in that text (for the UI
     to underline the word). Chinese words have ``pinyin`` and ``meanings``; English words have
@@ -59,6 +74,8 @@ class WordEntry:
     meanings: list[str] = field(default_factory=list)
     traditional: str = ""
     equivalents: list[Equivalent] = field(default_factory=list)
+    #: every common reading, usual one first, when there are several (长, 行, 了, 得, 重)
+    readings: list[Reading] = field(default_factory=list)
 
     @property
     def found(self) -> bool:
@@ -119,6 +136,20 @@ def _toneless(pinyin: str) -> str:
     return "".join(ch for ch in decomposed if ch.isascii() and ch.isalpha())
 
 
+def _numbers_key(pinyin: str) -> str:
+    """'Zhong1 shi4' -> 'zhong1 shi4' (neutral tone 5, ü as v)."""
+    return " ".join(pinyin.lower().replace("u:", "v").replace("ü", "v").split())
+
+
+@functools.lru_cache(maxsize=20000)
+def _usual_reading(word: str) -> str:
+    """pypinyin's word-aware reading in numbers ('中式' -> 'zhong1 shi4')."""
+    from pypinyin import Style, lazy_pinyin
+
+    syls = lazy_pinyin(word, style=Style.TONE3, neutral_tone_with_five=True, errors="ignore")
+    return " ".join(s.replace("ü", "v") for s in syls)
+
+
 def pinyin_of(text: str) -> str:
     """Pinyin with tone marks for any Chinese text (pypinyin, word-aware)."""
     from pypinyin import Style, lazy_pinyin
@@ -168,16 +199,49 @@ class Cedict:
     def lookup(self, word: str) -> list[CedictEntry]:
         return self.by_word.get(word, [])
 
-    def meanings(self, word: str) -> tuple[str, list[str], str]:
-        """(pinyin, meanings, traditional) merging all readings; the most useful reading first
-        (lower-case pinyin before proper nouns, fewer "variant of" senses first)."""
-        entries = sorted(
-            self.lookup(word),
+    def ranked_entries(self, word: str) -> list[CedictEntry]:
+        """The entries of a word, the usual reading first: everyday senses before only
+        historical or literary ones, common nouns before proper nouns (中式 zhōngshì "Chinese
+        style" before zhòngshì "to pass the imperial examinations"), then the reading
+        pypinyin's word-aware phrase data gives (便宜 piányi "cheap" before biànyí), then
+        entries with more real senses (fewer "variant of")."""
+        entries = self.lookup(word)
+        usual = _usual_reading(word) if len({e.pinyin_numbers.lower() for e in entries}) > 1 else ""
+        return sorted(
+            entries,
             key=lambda e: (
+                all(_HISTORICAL_SENSE.search(s) for s in e.senses),
                 e.pinyin_numbers[:1].isupper(),
+                _numbers_key(e.pinyin_numbers) != usual,
                 -sum(1 for s in e.senses if not _NOISE_SENSE.match(s)),
             ),
         )
+
+    def readings(self, word: str) -> list[Reading]:
+        """Every common reading with its senses, usual first: a reading counts when it has
+        a real sense (not only "variant of", "used in", a surname) and is not a proper noun
+        (unless the word only has proper-noun readings)."""
+        out: dict[str, list[str]] = {}
+        entries = self.ranked_entries(word)
+        common = [
+            e for e in entries if not e.pinyin_numbers[:1].isupper() or e is entries[0]
+        ] or entries
+        for e in common:
+            real = [s for s in e.senses if not _NOISE_SENSE.match(s)]
+            if not real:
+                continue
+            key = _numbers_key(e.pinyin_numbers)
+            bucket = out.setdefault(key, [])
+            bucket.extend(s for s in real if s not in bucket)
+        pinyins = {
+            k: next(e.pinyin for e in common if _numbers_key(e.pinyin_numbers) == k) for k in out
+        }
+        return [Reading(pinyins[k], v) for k, v in out.items()]
+
+    def meanings(self, word: str) -> tuple[str, list[str], str]:
+        """(pinyin, meanings, traditional) merging all readings; the usual reading first
+        (see :meth:`ranked_entries`)."""
+        entries = self.ranked_entries(word)
         if not entries:
             return "", [], ""
         meanings: list[str] = []
@@ -339,9 +403,7 @@ def lookup_word(word: str) -> WordEntry:
     if len(entries) == 1 and entries[0].word == word:
         return entries[0]
     if _HAN.search(word):
-        cd = get_cedict()
-        pinyin, meanings, trad = cd.meanings(word)
-        return WordEntry(word, 0, len(word), pinyin or pinyin_of(word), meanings, trad)
+        return _chinese_entry(get_cedict(), word, 0, len(word))
     return WordEntry(word, 0, len(word), equivalents=get_cedict().english_equivalents(word))
 
 
@@ -354,8 +416,21 @@ def lookup_words(text: str) -> list[WordEntry]:
     out: list[WordEntry] = []
     for word, start, end in segment_words(text):
         if _HAN.search(word):
-            pinyin, meanings, trad = cd.meanings(word)
-            out.append(WordEntry(word, start, end, pinyin or pinyin_of(word), meanings, trad))
+            out.append(_chinese_entry(cd, word, start, end))
         elif _EN_WORD.fullmatch(word):
             out.append(WordEntry(word, start, end, equivalents=cd.english_equivalents(word)))
     return out
+
+
+def _chinese_entry(cd: Cedict, word: str, start: int, end: int) -> WordEntry:
+    pinyin, meanings, trad = cd.meanings(word)
+    readings = cd.readings(word)
+    return WordEntry(
+        word,
+        start,
+        end,
+        pinyin or pinyin_of(word),
+        meanings,
+        trad,
+        readings=readings if len(readings) > 1 else [],
+    )
