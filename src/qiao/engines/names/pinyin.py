@@ -29,8 +29,11 @@ for _base, _marks in _TONE_MARKS.items():
         _MARK_TO_BASE[_m] = (_base, _i + 1)
 
 # Fuzzy initials/finals that many speakers (and punsters) do not distinguish.
-_FUZZY_INITIALS: dict[str, str] = {"zh": "z", "ch": "c", "sh": "s", "n": "l"}
-_FUZZY_FINALS: tuple[tuple[str, str], ...] = (("ing", "in"), ("eng", "en"), ("ang", "an"))
+# zh/z, ch/c, sh/s and n/l are merged by many southern speakers, f/h in Fujian and Hunan.
+_FUZZY_INITIALS: dict[str, str] = {"zh": "z", "ch": "c", "sh": "s", "n": "l", "f": "h"}
+_FUZZY_FINALS: tuple[tuple[str, str], ...] = (
+    ("iang", "ian"), ("uang", "uan"), ("ing", "in"), ("eng", "en"), ("ang", "an"),
+)
 
 
 @lru_cache(maxsize=8192)

@@ -36,6 +36,7 @@ class BadWord:
     source: str  # "curated", "cc-cedict/jieba"
     freq: int = 0  # jieba frequency (how readily the word comes to mind)
     tones: str = ""  # e.g. "3 3" for 阳痿
+    category: str = ""  # curated: bodily, vulgar, insult, animal, illness, unlucky, ...
 
 
 def _rows(path: Path) -> list[list[str]]:
@@ -96,8 +97,10 @@ class Resources:
 
         out: dict[str, BadWord] = {}
         for r in _rows(self.data_dir / "puns.tsv"):
+            r += [""] * (5 - len(r))
             key = "".join(toneless(p) for p in r[1].split())
-            out.setdefault(key, BadWord(r[3] if len(r) > 3 and r[3] else r[0], r[2], "curated"))
+            tones = " ".join(p[-1] if p[-1:].isdigit() else "5" for p in r[1].split())
+            out.setdefault(key, BadWord(r[3] or r[0], r[2], "curated", 0, tones, r[4]))
         return out
 
     @cached_property

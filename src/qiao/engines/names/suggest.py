@@ -11,7 +11,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
-from .checks import check_name, gender_lean
+from .checks import check_name, gender_lean, style_notes
 from .heritage import SurnameMatch, romanized_surname
 from .pinyin import mark, marked_name, text_readings, tone_of, toneless
 from .resources import NameChar, Resources, Surname, default_resources
@@ -423,6 +423,7 @@ class NameSuggester:
                         + w_meaning * meaning
                         + tone_bonus
                         + penalty
+                        - _style_penalty(_sn.pinyin, given_chars)
                     )
                     ranked.append((score, si, gi))
             ranked.sort(reverse=True)
@@ -704,6 +705,13 @@ def _meaning_score(c: NameChar, tags: set[str], direct: set[str], res: Resources
         hits = len(tags & set(c.qualities))
         score += 0.4 * min(hits, 2)
     return min(score, 1.2)
+
+
+def _style_penalty(surname_pinyin: str, given: tuple[NameChar, ...]) -> float:
+    """Style preferences as a ranking signal (issue 13): a repeated initial or final, or
+    awkward tones, cost a little rank; they never reject a name (王芳 and 罗琳 are fine)."""
+    syl = [*surname_pinyin.split(), *(c.pinyin for c in given)]
+    return 0.03 * len(style_notes("", "", pinyin=syl))
 
 
 def _single_sound(m1: Match) -> float:
