@@ -434,3 +434,122 @@ def _chinese_entry(cd: Cedict, word: str, start: int, end: int) -> WordEntry:
         trad,
         readings=readings if len(readings) > 1 else [],
     )
+
+
+# --- romanized Chinese -> characters --------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PinyinMatch:
+    """One segment of a pinyin text (``"ni hao"``) with the words it may stand for, most
+    common first (你好 nǐhǎo "hello")."""
+
+    pinyin: str
+    candidates: list[Equivalent]
+
+
+_PINYIN_INDEX_LOCK = threading.Lock()
+_PINYIN_INDEX: dict[str, list[tuple[float, CedictEntry]]] | None = None
+
+
+def _pinyin_index() -> dict[str, list[tuple[float, CedictEntry]]]:
+    """toneless pinyin without spaces ('nihao') -> [(log frequency, entry)], best first."""
+    global _PINYIN_INDEX
+    with _PINYIN_INDEX_LOCK:
+        if _PINYIN_INDEX is None:
+            freq = _jieba_freq()
+            # a unigram language model, as jieba segments: log P(word) = log(f + 1) - log(total)
+            log_total = math.log(sum(freq.values()) or 1)
+            idx: dict[str, list[tuple[float, CedictEntry]]] = {}
+            for e in get_cedict().entries:
+                if len(e.simplified) > 4 or not all(_HAN.match(c) for c in e.simplified):
+                    continue
+                key = re.sub(r"[^a-z]", "", _numbers_key(e.pinyin_numbers).replace("v", "u"))
+                real = [s for s in e.senses if not _NOISE_SENSE.match(s)]
+                if not key or not real:
+                    continue
+                score = math.log1p(freq.get(e.simplified, 0)) - log_total
+                score -= 3.0 * e.pinyin_numbers[:1].isupper()
+                idx.setdefault(key, []).append((score, e))
+            for v in idx.values():
+                v.sort(key=lambda x: -x[0])
+            _PINYIN_INDEX = idx
+        return _PINYIN_INDEX
+
+
+def _syllables(word: str) -> list[str] | None:
+    from qiao.engines.translate.langid import _valid_syllables
+
+    valid = _valid_syllables()
+    plain = "".join(
+        ch for ch in unicodedata.normalize("NFD", word.lower()) if unicodedata.category(ch) != "Mn"
+    ).replace("ü", "v")
+    out: list[str] = []
+    for part in (p for p in re.split(r"['’\s]+", plain) if p):
+
+        @functools.cache
+        def best(i: int, part: str = part) -> tuple[str, ...] | None:
+            if i == len(part):
+                return ()
+            for n in range(min(6, len(part) - i), 0, -1):
+                if part[i : i + n] in valid:
+                    rest = best(i + n)
+                    if rest is not None:
+                        return (part[i : i + n], *rest)
+            return None
+
+        got = best(0)
+        if got is None:
+            return None
+        out.extend(got)
+    return out
+
+
+def pinyin_to_characters(text: str, limit: int = 5) -> list[PinyinMatch]:
+    """Characters for romanized Chinese (tones optional): ``"wo ai ni"`` -> 我爱你 (or
+    我 / 爱 / 你), ``"jia you"`` -> 加油.  The syllables are cut into the dictionary words
+    that explain them best (a unigram model over jieba's word counts, the way jieba
+    segments characters); a text that is not pinyin gives []."""
+    syls: list[str] = []
+    for word in text.split():
+        got = _syllables(word)
+        if got is None:
+            return []
+        syls.extend(got)
+    if not syls:
+        return []
+    idx = _pinyin_index()
+    n = len(syls)
+    # best[i] = (score, segments) for syls[:i]
+    best: list[tuple[float, list[tuple[int, int]]] | None] = [None] * (n + 1)
+    best[0] = (0.0, [])
+    for i in range(n):
+        cur = best[i]
+        if cur is None:
+            continue
+        for j in range(i + 1, min(n, i + 4) + 1):
+            hits = idx.get("".join(syls[i:j]).replace("v", "u"))
+            if not hits:
+                continue
+            score = cur[0] + hits[0][0]
+            prev = best[j]
+            if prev is None or score > prev[0]:
+                best[j] = (score, [*cur[1], (i, j)])
+    final = best[n]
+    if final is None:
+        return []
+    out: list[PinyinMatch] = []
+    for i, j in final[1]:
+        hits = idx["".join(syls[i:j]).replace("v", "u")]
+        seen: set[str] = set()
+        cands: list[Equivalent] = []
+        for _score, e in hits:
+            if e.simplified in seen:
+                continue
+            seen.add(e.simplified)
+            real = [s for s in e.senses if not _NOISE_SENSE.match(s)]
+            cands.append(Equivalent(e.simplified, e.pinyin, real[0] if real else ""))
+            if len(cands) >= limit:
+                break
+        out.append(PinyinMatch(" ".join(syls[i:j]), cands))
+    return out
