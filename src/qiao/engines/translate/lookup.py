@@ -16,6 +16,19 @@ from importlib import resources
 from typing import Any
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
+#: "Tokyo, capital of Japan", "Chongqing city (...)", "Sichuan province": the name that opens
+#: a proper noun's first sense (not "Food" of "Food and Agriculture Organization")
+_PROPER_GLOSS = re.compile(
+    r"([A-Z][\w'\-]*(?: [A-Z][\w'\-]*){0,2})"
+    r"(?=$|,| \(| (?:city|province|county|district|prefecture|town|river|mountain|lake|"
+    r"island|region|state|capital|village|island)\b)"
+)
+#: a word with such a sense is never offered as the equivalent of an innocent English word
+_RUDE_SENSE = re.compile(r"\((?:vulgar|derog\.|offensive|slang for (?:the )?(?:penis|breasts))\)")
+#: senses an English->Chinese look-up does not offer
+_HIDDEN_SENSE = re.compile(
+    r"\((?:literary|archaic|classical|old|vulgar|derog\.|offensive|dialect)\)", re.IGNORECASE
+)
 #: senses a modern reader rarely means (a reading with only these goes after the others)
 _HISTORICAL_SENSE = re.compile(
     r"imperial|\((?:old|literary|archaic|classical|old usage)\)|in ancient|feudal|"
@@ -76,6 +89,8 @@ class WordEntry:
     equivalents: list[Equivalent] = field(default_factory=list)
     #: every common reading, usual one first, when there are several (长, 行, 了, 得, 重)
     readings: list[Reading] = field(default_factory=list)
+    #: the community glossary's fixed rendering(s), shown first (种草 -> "got me wanting it")
+    glossary: list[str] = field(default_factory=list)
 
     @property
     def found(self) -> bool:
@@ -281,6 +296,46 @@ class Cedict:
                 self._english = idx
             return self._english
 
+    def _proper_index(self) -> dict[str, list[CedictEntry]]:
+        """Proper nouns (places, brands, people) by the English name that opens their first
+        sense ("Chongqing city ..." -> chongqing, "Sichuan province ..." -> sichuan) and by
+        their toneless pinyin (chongqing, chengdu)."""
+        with self._lock:
+            cached: dict[str, list[CedictEntry]] | None = self.__dict__.get("_proper")
+            if cached is None:
+                cached = {}
+                for e in self.entries:
+                    if not e.pinyin_numbers[:1].isupper() or not e.senses:
+                        continue
+                    if not all(_HAN.match(c) for c in e.simplified):
+                        continue
+                    keys = set()
+                    m = _PROPER_GLOSS.match(e.senses[0])
+                    if m:
+                        keys.add(m.group(1).lower())
+                    keys.add(re.sub(r"[^a-z]", "", e.pinyin_numbers.lower()))
+                    for k in keys:
+                        cached.setdefault(k, []).append(e)
+                self.__dict__["_proper"] = cached
+            return cached
+
+    def proper_equivalents(self, name: str, limit: int = 3) -> list[Equivalent]:
+        """Chinese names of a place or proper noun typed in English or pinyin: Chongqing ->
+        重庆, Sichuan -> 四川, Chengdu -> 成都 (most common first)."""
+        key = name.lower().strip()
+        hits = self._proper_index().get(key, []) or self._proper_index().get(
+            re.sub(r"[^a-z]", "", key), []
+        )
+        freq = _jieba_freq()
+        ranked = sorted(hits, key=lambda e: (-freq.get(e.simplified, 0), len(e.simplified)))
+        out: list[Equivalent] = []
+        for e in ranked:
+            if e.simplified not in {x.word for x in out}:
+                out.append(Equivalent(e.simplified, e.pinyin, e.senses[0]))
+            if len(out) >= limit:
+                break
+        return out
+
     def english_equivalents(self, word: str, limit: int = 5) -> list[Equivalent]:
         idx = self._english_index()
         w = word.lower().strip("'-")
@@ -310,15 +365,29 @@ class Cedict:
             usual = _toneless(pinyin_of(e.simplified))
             return not usual or _toneless(e.pinyin) == usual
 
+        def weight(h: tuple[int, CedictEntry, str]) -> float:
+            # the word's frequency is that of all its senses: a match on a later sense counts
+            # a tenth per rank (团 is common, but "dumpling" is not what it usually means)
+            usual = 1 if main_reading(h[1]) else 0.001
+            return freq.get(h[1].simplified, 0) * usual * 0.1 ** h[0]
+
+        # Rare, literary and vulgar senses are hidden: a word whose matching sense is marked
+        # so or that has a vulgar or derogatory sense at all (奶子), and a word far rarer, for
+        # this meaning, than the most common candidate (睆 "cute" next to 可爱; 低贱 "low and
+        # degenerate; cheap" next to 便宜).
+        top = max((weight(h) for h in hits), default=0.0)
+        floor = max(1.0, 0.02 * top)
+        kept = [
+            h
+            for h in hits
+            if weight(h) >= floor
+            and not _HIDDEN_SENSE.search(h[2])
+            and not any(_RUDE_SENSE.search(x) for x in h[1].senses)
+        ] or hits[:1]
         # common words first, a match on an early sense first, specific words first
         ranked = sorted(
-            hits,
-            key=lambda h: (
-                -math.log1p(freq.get(h[1].simplified, 0) * (1 if main_reading(h[1]) else 0.001))
-                + 0.5 * h[0]
-                + 0.1 * len(h[1].senses),
-                len(h[1].simplified),
-            ),
+            kept,
+            key=lambda h: (-math.log1p(weight(h)) + 0.1 * len(h[1].senses), len(h[1].simplified)),
         )
         out: list[Equivalent] = []
         seen: set[str] = set()
@@ -338,12 +407,35 @@ def get_cedict() -> Cedict:
 
 
 @functools.lru_cache(maxsize=1)
+def user_words() -> dict[str, int]:
+    """The maintained user dictionary (``data/lifestyle_words.txt``) plus every Chinese
+    term of the starter glossary: word -> frequency given to jieba."""
+    from pathlib import Path
+
+    from .glossary import default_glossary
+
+    out: dict[str, int] = {}
+    path = Path(__file__).resolve().parent / "data" / "lifestyle_words.txt"
+    for line in path.read_text("utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            word, freq, *_ = line.split()
+            out[word] = int(freq)
+    for entry in default_glossary().entries:
+        for form in entry.zh:
+            if len(form) >= 2 and all(_HAN.match(c) for c in form):
+                out.setdefault(form, 2000)
+    return out
+
+
+@functools.lru_cache(maxsize=1)
 def _jieba() -> Any:
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
     tok = jieba.Tokenizer()
     tok.initialize()
+    for word, freq in user_words().items():
+        tok.add_word(word, freq)
     return tok
 
 
@@ -370,8 +462,13 @@ def segment_words(text: str) -> list[tuple[str, int, int]]:
             out.append(tokens[i])
             i += 1
             continue
-        # longest dictionary word made of up to 4 consecutive jieba tokens
+        # longest dictionary word made of up to 4 consecutive jieba tokens (a word of the
+        # user dictionary is kept as jieba cut it)
         best = i
+        if word in user_words():
+            out.append(tokens[i])
+            i += 1
+            continue
         for j in range(min(len(tokens), i + 4) - 1, i, -1):
             cand = text[start : tokens[j][2]]
             if all(_HAN.match(ch) for ch in cand) and len(cand) <= 6 and cd.lookup(cand):
@@ -381,7 +478,7 @@ def segment_words(text: str) -> list[tuple[str, int, int]]:
             out.append((text[start : tokens[best][2]], start, tokens[best][2]))
             i = best + 1
             continue
-        if cd.lookup(word) or len(word) == 1:
+        if cd.lookup(word) or len(word) == 1 or word in user_words():
             out.append(tokens[i])
         else:
             # forward maximum matching inside a token CC-CEDICT does not know
@@ -404,7 +501,7 @@ def lookup_word(word: str) -> WordEntry:
         return entries[0]
     if _HAN.search(word):
         return _chinese_entry(get_cedict(), word, 0, len(word))
-    return WordEntry(word, 0, len(word), equivalents=get_cedict().english_equivalents(word))
+    return _english_entry(get_cedict(), word, 0, len(word))
 
 
 def lookup_words(text: str) -> list[WordEntry]:
@@ -418,13 +515,19 @@ def lookup_words(text: str) -> list[WordEntry]:
         if _HAN.search(word):
             out.append(_chinese_entry(cd, word, start, end))
         elif _EN_WORD.fullmatch(word):
-            out.append(WordEntry(word, start, end, equivalents=cd.english_equivalents(word)))
+            out.append(_english_entry(cd, word, start, end))
     return out
 
 
 def _chinese_entry(cd: Cedict, word: str, start: int, end: int) -> WordEntry:
+    from .glossary import default_glossary
+
     pinyin, meanings, trad = cd.meanings(word)
     readings = cd.readings(word)
+    glossary = default_glossary().english_for(word)
+    if not meanings and glossary:  # a lifestyle word CC-CEDICT lacks (马面裙, 绝绝子)
+        entry = default_glossary().lookup(word)
+        meanings = [glossary[0] + (f" ({entry.note})" if entry and entry.note else "")]
     return WordEntry(
         word,
         start,
@@ -433,7 +536,22 @@ def _chinese_entry(cd: Cedict, word: str, start: int, end: int) -> WordEntry:
         meanings,
         trad,
         readings=readings if len(readings) > 1 else [],
+        glossary=glossary,
     )
+
+
+def _english_entry(cd: Cedict, word: str, start: int, end: int) -> WordEntry:
+    """An English word: glossary terms first, then places and proper nouns (Sichuan ->
+    四川), then common Chinese equivalents ranked by frequency."""
+    from .glossary import default_glossary
+
+    glossary = default_glossary().chinese_for(word)
+    equivalents = cd.english_equivalents(word)
+    if word[:1].isupper() or not equivalents:
+        proper = cd.proper_equivalents(word, limit=2)
+        have = {e.word for e in proper}
+        equivalents = proper + [e for e in equivalents if e.word not in have]
+    return WordEntry(word, start, end, equivalents=equivalents[:5], glossary=glossary)
 
 
 # --- romanized Chinese -> characters --------------------------------------------------------

@@ -128,14 +128,32 @@ class Protected:
     spans: list[str]
 
 
-def protect(text: str) -> Protected:
-    """Replace protected spans with placeholders. ``restore(p.text, p.spans) == text``."""
+def protect(text: str, fixed: list[tuple[int, int, str]] | None = None) -> Protected:
+    """Replace protected spans with placeholders. ``restore(p.text, p.spans) == text``.
+
+    ``fixed`` adds spans with a fixed rendering, ``(start, end, rendering)``: glossary terms
+    (YYDS -> GOAT).  They are restored as their rendering, so the engine sees and keeps it."""
     spans: list[str] = []
     out: list[str] = []
     pos = 0
-    for m in _PROTECT.finditer(text):
-        start, end = m.span()
+    found: list[tuple[int, int, str, str | None]] = [
+        (m.start(), m.end(), m.lastgroup or "", None) for m in _PROTECT.finditer(text)
+    ]
+    for f_start, f_end, f_text in fixed or []:
+        if not any(a < f_end and f_start < b for a, b, _k, _r in found):
+            found.append((f_start, f_end, "fixed", f_text))
+    found.sort()
+    for start, end, _kind, rendering in found:
         if start < pos:
+            continue
+        if rendering is not None:
+            out.append(text[pos:start])
+            out.append(f"{PLACEHOLDER_OPEN}{len(spans)}{PLACEHOLDER_CLOSE}")
+            spans.append(rendering)
+            pos = end
+            continue
+        m = _PROTECT.match(text, start)
+        if m is None:
             continue
         span = m.group(0)
         if m.lastgroup == "url":
@@ -263,10 +281,13 @@ class Plan:
         return [p for p in self.pieces if isinstance(p, Unit)]
 
 
-def plan_text(text: str, *, sentences: bool = True) -> Plan:
+def plan_text(
+    text: str, *, sentences: bool = True, fixed: list[tuple[int, int, str]] | None = None
+) -> Plan:
     """Protect, split into lines and sentences, and isolate what must be translated.
-    ``sentences=False`` keeps whole lines (for engines that want context, such as LLMs)."""
-    prot = protect(text)
+    ``sentences=False`` keeps whole lines (for engines that want context, such as LLMs);
+    ``fixed`` are spans with a fixed rendering (glossary terms, see :func:`protect`)."""
+    prot = protect(text, fixed)
     plan = Plan(spans=prot.spans)
     for line in re.split(r"(\n)", prot.text):
         if line == "\n" or not has_words(line):
