@@ -69,3 +69,17 @@ def test_suggester_never_proposes_a_failing_name() -> None:
     for given, surname in [("Nicole", "Ross"), ("Hugh", "Lee"), ("Kathy", "Hu"), ("Joe", "Fan")]:
         for sug in s.suggest(NameRequest(given=given, surname=surname)).suggestions:
             assert check_name(sug.surname, sug.given) == [], sug.chinese
+
+
+def test_given_names_that_read_as_phrases_are_avoided() -> None:
+    assert any(f.check == "phrase" for f in style_notes("倪", "善良"))
+    s = NameSuggester.default()
+    res = s.res
+    for given, surname in [("Nicole", "Ni"), ("Sean", "Lee"), ("Kelly", "")]:
+        result = s.suggest(NameRequest(given=given, surname=surname, qualities=("kind", "happy")))
+        assert all(sug.given not in res.phrase_words for sug in result.suggestions)
+
+
+def test_famous_person_evocations_fail() -> None:
+    assert any("马克思" in f.reason_en for f in check_name("李", "克思"))
+    assert any(f.check == "homophone" for f in check_name("张", "泽东"))

@@ -439,3 +439,23 @@ def build_translit_readings(out: Path = PACKAGE_DATA) -> None:
         "# char\treading in transliterated names\tvotes\tentries (CC-CEDICT, CC BY-SA 4.0)",
     )
     print("translit readings", len(rows))
+
+
+#: jieba parts of speech that make a two-character given name read as a phrase
+PHRASE_POS = frozenset("a ad an v vd d l i c p r u y e z".split())
+
+
+def build_phrase_words(out: Path = PACKAGE_DATA) -> None:
+    """``phrase_words.tsv``: common two-character words that are adjectives, verbs, adverbs,
+    idioms or function words in jieba's dictionary (善良, 可惜, 快乐, 幸福): as a given name
+    they read as a phrase (倪善良 ≈ 你善良 "you are kind"), so the suggester avoids them."""
+    import jieba
+
+    rows = []
+    with open(Path(jieba.__file__).parent / "dict.txt", encoding="utf-8") as fh:
+        for line in fh:
+            word, freq, pos = line.split()
+            if len(word) == 2 and int(freq) >= 500 and pos in PHRASE_POS:
+                rows.append((word, freq, pos))
+    _write_tsv(out / "phrase_words.tsv", rows, "# word\tjieba freq\tpos (jieba dict.txt, MIT)")
+    print("phrase words", len(rows))

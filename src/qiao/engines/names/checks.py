@@ -384,9 +384,25 @@ CHECKS: dict[str, Callable[[NameParts, Resources], list[CheckFailure]]] = {
 
 #: Matters of taste, not of fitness: 王芳 (repeated -ang) and 罗琳 (repeated l-) are very
 #: common, well-liked names.  They lower a suggestion's rank instead of rejecting it.
+def check_phrase(name: NameParts, res: Resources) -> list[CheckFailure]:
+    """A two-character given name that is an everyday adjective, verb or idiom reads as a
+    phrase, not a name: 倪善良 sounds like 你善良 "you are kind", 张快乐 "Zhang is happy"."""
+    if len(name.given) != 2 or name.given not in res.phrase_words:
+        return []
+    return [
+        CheckFailure(
+            "phrase",
+            f"the given name {name.given} reads as the everyday word '{name.given}', "
+            "so the name sounds like a phrase",
+            f"名字“{name.given}”是常用词，连姓读像一句话",
+        )
+    ]
+
+
 STYLE_CHECKS: dict[str, Callable[[NameParts, Resources], list[CheckFailure]]] = {
     "tones": check_tones,
     "repeats": check_repeats,
+    "phrase": check_phrase,
 }
 
 

@@ -126,6 +126,11 @@ class Resources:
         return out
 
     @cached_property
+    def phrase_words(self) -> frozenset[str]:
+        """Everyday two-character adjectives, verbs and idioms (see build_phrase_words)."""
+        return frozenset(r[0] for r in _rows(self.data_dir / "phrase_words.tsv"))
+
+    @cached_property
     def name_forms(self) -> dict[str, dict[str, frozenset[str]]]:
         """English name (lower case) -> {chinese form: flags} from CC-CEDICT; flags are
         ``tw`` / ``hk`` (a Taiwan or Hong Kong form), ``var`` (a variant of another form) and

@@ -407,8 +407,8 @@ class NameSuggester:
                 # one-character given names (a small penalty: two characters are the norm)
                 given_opts.append(((c1,), _single_sound(sm1) * 0.85, mm1, -0.06))
                 for c2, _sm2, mm2 in second[:n_pool]:
-                    if c2.char == c1.char:
-                        continue
+                    if c2.char == c1.char or c1.char + c2.char in self.res.phrase_words:
+                        continue  # 善良 after 倪 reads "you are kind": not a name
                     if pool_gender is None and {c1.gender, c2.gender} == {"f", "m"}:
                         continue
                     sound = _pair_sound(sm1, _sm2)
@@ -711,7 +711,8 @@ def _style_penalty(surname_pinyin: str, given: tuple[NameChar, ...]) -> float:
     """Style preferences as a ranking signal (issue 13): a repeated initial or final, or
     awkward tones, cost a little rank; they never reject a name (王芳 and 罗琳 are fine)."""
     syl = [*surname_pinyin.split(), *(c.pinyin for c in given)]
-    return 0.03 * len(style_notes("", "", pinyin=syl))
+    notes = style_notes("", "".join(c.char for c in given), pinyin=syl)
+    return 0.03 * len(notes)
 
 
 def _single_sound(m1: Match) -> float:
