@@ -317,8 +317,10 @@ _FAMOUS_GLOSS = re.compile(
     r"([A-Z][\w'\-.]+(?: (?:[A-Z][\w'\-.]+|de|da|van|von|der|del|la|le|bin|al|ibn|du)){0,4})"
     r" \((?:born |b\. |c\. |ca\. )?\d"
 )
-_NAME_GLOSS = re.compile(r"^([A-Z][A-Za-z'\-]+) \((?:name|surname|given name|male name|female name|"
-                         r"male given name|female given name)\)")
+_NAME_GLOSS = re.compile(
+    r"^([A-Z][A-Za-z'\-]+) \((?:name|surname|given name|male name|female name|"
+    r"male given name|female given name)\)"
+)
 _TW = re.compile(
     r"\(Tw\)|Taiwan(?:ese)? (?:variant|usage|name|translation)|\bin Taiwan\b|\(Taiwan\)"
 )
@@ -442,7 +444,9 @@ def build_translit_readings(out: Path = PACKAGE_DATA) -> None:
 
 
 #: jieba parts of speech that make a two-character given name read as a phrase
-PHRASE_POS = frozenset("a ad an v vd d l i c p r u y e z".split())
+PHRASE_POS = frozenset(
+    ["a", "ad", "an", "v", "vd", "d", "l", "i", "c", "p", "r", "u", "y", "e", "z"]
+)
 
 
 def build_phrase_words(out: Path = PACKAGE_DATA) -> None:
