@@ -59,3 +59,10 @@ def test_separate_spans_unglues_the_issue_example() -> None:
     out = separate_spans(glued, ["@sam_eats", "@ana_cooks", "https://t.co/xY12"])
     assert out == "中 @sam_eats @ana_cooks 中 https://t.co/xY12 中"
     assert separate_spans("hi @amy_lee", ["@amy", "@amy_lee"]) == "hi @amy_lee"
+
+
+def test_url_ends_before_an_emoji_and_topics_do_not_swallow_mentions() -> None:
+    tokens = [(t.kind, t.text) for t in split_spans("see https://example.com/m?id=3👍🏽 ok")]
+    assert ("url", "https://example.com/m?id=3") in tokens
+    tokens = [(t.kind, t.text) for t in split_spans("新#hotpot買的@sam_eats裙子到#hotpot了")]
+    assert ("topic", "#hotpot") in tokens and ("mention", "@sam_eats") in tokens

@@ -36,7 +36,9 @@ _EMOJI = (
 _CJK_STOP = (
     "\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef"
 )
-URL_PATTERN = rf"(?:https?://|www\.)[^\s<>\"'{_CJK_STOP}]+"
+#: emoji end a URL too ("https://t.co/x👍" is the link and a thumbs-up)
+_EMOJI_STOP = "\U0001f000-\U0001faff\u2600-\u27bf\u2300-\u23ff\u2b00-\u2bff"
+URL_PATTERN = rf"(?:https?://|www\.)[^\s<>\"'{_CJK_STOP}{_EMOJI_STOP}]+"
 #: a handle written in Latin letters ends at the first character that is not one of them;
 #: a handle written in Chinese (@小明) runs to the next space or punctuation
 MENTION_PATTERN = (
@@ -44,7 +46,7 @@ MENTION_PATTERN = (
     r"|[^\W\d_A-Za-z][\w.\-]*)"
 )
 TOPIC_PATTERN = (
-    r"(?<![A-Za-z0-9_#&])#[^\s#]+#"
+    r"(?<![A-Za-z0-9_#&])#[^\s#@/]{1,30}#"
     r"|(?<![A-Za-z0-9_#&])#[A-Za-z0-9_][A-Za-z0-9_\-]*(?![A-Za-z0-9_])"
     r"|(?<![A-Za-z0-9_#&])#[^\W\d_A-Za-z][\w\-]*"
 )
