@@ -348,7 +348,7 @@ def build_name_forms(out: Path = PACKAGE_DATA) -> None:
         simp = e["simplified"]
         if not _CJK_RE.fullmatch(simp.replace("·", "")) or not e["pinyin"][:1].isupper():
             continue
-        defs = e["definitions"]
+        defs = list(e["definitions"])
         whole = "/".join(defs)
         flags = set()
         if _TW.search(whole):
@@ -359,6 +359,11 @@ def build_name_forms(out: Path = PACKAGE_DATA) -> None:
             flags.add("var")
         for d in defs:
             d = re.sub(r"^\((?:Tw|HK)\) ", "", d)
+            # "Cristóbal Colón or Christopher Columbus (1451-1506)": each name alone
+            alt = re.match(r"^([^()]+?) or ([A-Z][^()]+? \((?:born |b\. |c\. |ca\. )?\d.*)$", d)
+            if alt:
+                defs.append(alt.group(2))
+                d = alt.group(1) + " (" + alt.group(2).split(" (", 1)[1]
             m = _FAMOUS_GLOSS.match(d)
             if m:
                 name = m.group(1).rstrip(".")
