@@ -84,3 +84,9 @@ def test_ambiguous_surname_suggestions_may_use_the_alternative() -> None:
     result = s.suggest(NameRequest(given="Ken", surname="Wong", count=8))
     assert {x.surname for x in result.suggestions} <= {"黄", "王"}
     assert result.suggestions[0].surname == "黄"
+
+
+def test_vietnamese_letters_that_do_not_decompose_are_folded() -> None:
+    req = NameRequest(given="Minh", surname="Đặng")
+    assert req.surname == "Dang"
+    assert NameSuggester.default().transliterate(req.given, req.surname).chinese.endswith("·邓")
