@@ -59,9 +59,7 @@ def test_hidden_and_seen_never_appear(world: World) -> None:
     assert not ids & hidden
     assert not ids & seen
     # notes the user hid in the training log are never shown either
-    trained_hidden = {
-        e.note_id for e in world.events if e.user_id == 3 and e.kind == "hide"
-    }
+    trained_hidden = {e.note_id for e in world.events if e.user_id == 3 and e.kind == "hide"}
     assert trained_hidden
     assert not {s.note_id for s in world.rec.recommend(_ctx(world, 3), k=100)} & trained_hidden
     # nor notes the user already engaged with
@@ -127,8 +125,14 @@ def test_new_notes_get_exposure(world: World) -> None:
     rec = copy.deepcopy(world.rec)
     now = T0 + 21 * DAY
     new = [
-        NoteInfo(90_000 + k, 5000 + k, topics=[t], language="zh", created_ts=now - 3600,
-                 text=f"{t} brand new")
+        NoteInfo(
+            90_000 + k,
+            5000 + k,
+            topics=[t],
+            language="zh",
+            created_ts=now - 3600,
+            text=f"{t} brand new",
+        )
         for k, t in enumerate(["cat", "food", "travel", "fashion", "tech"] * 2)
     ]
     rec.add_notes(new)
@@ -141,8 +145,9 @@ def test_new_notes_get_exposure(world: World) -> None:
     # and they are matched by content: a cat lover's new notes are cat notes
     cat_page = rec.recommend(UserContext(world.cat_user, now=now), k=20)
     fresh = [s.note_id for s in cat_page if s.note_id in new_ids]
-    assert fresh and all(world.topic_of.get(i, "cat") == "cat" or i in {90_000, 90_005}
-                         for i in fresh)
+    assert fresh and all(
+        world.topic_of.get(i, "cat") == "cat" or i in {90_000, 90_005} for i in fresh
+    )
     rec.remove_notes(new_ids)
     again = rec.recommend(UserContext(world.cat_user, now=now), k=50)
     assert not {s.note_id for s in again} & new_ids

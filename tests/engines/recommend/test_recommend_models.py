@@ -40,8 +40,7 @@ def test_multi_target_and_topk() -> None:
 SEQS = [np.array(x) for x in ([0, 1, 2, 3], [0, 1, 2], [1, 2, 3], [4, 5], [4, 5, 0])]
 
 
-@pytest.mark.parametrize("model", [MostPopular(), ItemKNN(5), EASE(1.0), Transitions(),
-                                   PureSVD(3)])
+@pytest.mark.parametrize("model", [MostPopular(), ItemKNN(5), EASE(1.0), Transitions(), PureSVD(3)])
 def test_scorers_shape_and_signal(model: MostPopular) -> None:
     model.fit(SEQS, 6)
     sc = model.score(np.array([0, 3]), [np.array([0, 1]), np.array([4])])
@@ -63,8 +62,11 @@ def test_content_tokens_and_similarity() -> None:
     assert "kitten" in tokenize("A Kitten!")
     assert tokenize("猫咪好可爱")  # Chinese yields tokens (jieba or bigrams)
     cm = ContentModel(dims=1 << 12, embed_dims=16)
-    docs = [note_tokens(["cat"], "kitten meow"), note_tokens(["cat"], "kitten purr"),
-            note_tokens(["food"], "noodles")]
+    docs = [
+        note_tokens(["cat"], "kitten meow"),
+        note_tokens(["cat"], "kitten purr"),
+        note_tokens(["food"], "noodles"),
+    ]
     m = cm.fit(docs)
     sim = (m @ m.T).toarray()
     assert sim[0, 1] > sim[0, 2]
@@ -79,8 +81,15 @@ def test_splits_and_loader(tmp_path: Path) -> None:
     rows = []
     for u in range(3):
         for k in range(4):
-            rows.append({"reviewerID": f"u{u}", "asin": f"i{(u + k) % 5}", "overall": 5.0,
-                         "summary": "good strings", "unixReviewTime": 1000 + 10 * k + u})
+            rows.append(
+                {
+                    "reviewerID": f"u{u}",
+                    "asin": f"i{(u + k) % 5}",
+                    "overall": 5.0,
+                    "summary": "good strings",
+                    "unixReviewTime": 1000 + 10 * k + u,
+                }
+            )
     (d / "reviews_5core.json").write_text("\n".join(json.dumps(r) for r in rows))
     ds = load_dataset(d)
     assert ds.n_users == 3 and ds.n_items == 5
@@ -100,8 +109,11 @@ def test_trains_from_positives_alone_without_impressions() -> None:
 
     rng = np.random.default_rng(3)
     notes = [NoteInfo(j, j % 7, topics=[f"t{j % 4}"]) for j in range(60)]
-    events = [Interaction(u, int(j), "like", float(k))
-              for u in range(40) for k, j in enumerate(rng.choice(60, 8, replace=False))]
+    events = [
+        Interaction(u, int(j), "like", float(k))
+        for u in range(40)
+        for k, j in enumerate(rng.choice(60, 8, replace=False))
+    ]
     rec = Recommender.train(events, notes, RecommenderConfig(ranker_rounds=20))
     assert rec.report.n_positive == 320
     assert rec.report.ranker_groups > 0
@@ -124,9 +136,11 @@ def test_visual_tokens_from_the_media_pipeline() -> None:
 def test_notes_with_the_same_photo_are_content_neighbours() -> None:
     """Two notes with no word in common, one photo reposted: the content model links them
     (this is how a brand-new repost finds the audience of the original)."""
-    docs = [note_tokens([], "sunset harbour walk", [("#e07b39", "9f3a11c2")]),
-            note_tokens([], "晚霞 港口 散步", [("#e07b39", "9f3a11c2")]),
-            note_tokens([], "晚霞 港口 散步", [("#203a8f", "0000ffff")])]
+    docs = [
+        note_tokens([], "sunset harbour walk", [("#e07b39", "9f3a11c2")]),
+        note_tokens([], "晚霞 港口 散步", [("#e07b39", "9f3a11c2")]),
+        note_tokens([], "晚霞 港口 散步", [("#203a8f", "0000ffff")]),
+    ]
     m = ContentModel(dims=1 << 12, embed_dims=16).fit(docs)
     sims = (m @ m.T).toarray()
     assert sims[0, 1] > 0.1
@@ -145,11 +159,15 @@ def test_chinese_words_count_as_their_english_glosses() -> None:
     assert toks["t:猫"] == 3.0 and toks["t:cat"] == 1.5 and "w:sofa" in toks
     assert "t:cat" not in dict(note_tokens(["猫"], "我的猫在沙发上睡觉"))  # off by default
 
-    docs = [["cat"], "my cat asleep on the sofa"], [["猫"], "我的猫在沙发上睡觉"], \
-        [["火锅"], "今天吃火锅很好吃"]
+    docs = (
+        [["cat"], "my cat asleep on the sofa"],
+        [["猫"], "我的猫在沙发上睡觉"],
+        [["火锅"], "今天吃火锅很好吃"],
+    )
     for glosses, linked in ((None, False), (gloss, True)):
         m = ContentModel(dims=1 << 14, embed_dims=16).fit(
-            [note_tokens(t, x, (), glosses) for t, x in docs])
+            [note_tokens(t, x, (), glosses) for t, x in docs]
+        )
         sims = (m @ m.T).toarray()
         if linked:
             assert sims[0, 1] > 0.1 and sims[0, 1] > 5 * sims[0, 2]
@@ -168,29 +186,51 @@ def test_an_english_cat_lover_is_offered_new_chinese_cat_notes_first() -> None:
         UserContext,
     )
 
-    cat = ["my cat asleep on the sofa", "the cat chased a toy mouse", "kitten and cat nap",
-           "cat food review for my old cat"]
-    food = ["spicy noodles for lunch", "hotpot night with friends", "delicious dumplings",
-            "street food market tour"]
-    notes = [NoteInfo(j, 100 + j % 11, topics=["cat" if j % 2 == 0 else "food"], language="en",
-                      created_ts=1000.0 + j,
-                      text=(cat if j % 2 == 0 else food)[(j // 2) % 4]) for j in range(80)]
+    cat = [
+        "my cat asleep on the sofa",
+        "the cat chased a toy mouse",
+        "kitten and cat nap",
+        "cat food review for my old cat",
+    ]
+    food = [
+        "spicy noodles for lunch",
+        "hotpot night with friends",
+        "delicious dumplings",
+        "street food market tour",
+    ]
+    notes = [
+        NoteInfo(
+            j,
+            100 + j % 11,
+            topics=["cat" if j % 2 == 0 else "food"],
+            language="en",
+            created_ts=1000.0 + j,
+            text=(cat if j % 2 == 0 else food)[(j // 2) % 4],
+        )
+        for j in range(80)
+    ]
     rng = np.random.default_rng(5)
-    events = [Interaction(u, int(j), "like", 2000.0 + k)
-              for u in range(30)
-              for k, j in enumerate(rng.choice(np.arange(u % 2, 80, 2), 10, replace=False))]
-    rec = Recommender.train(events, notes, RecommenderConfig(
-        ranker_rounds=20, cross_language_content=True))
+    events = [
+        Interaction(u, int(j), "like", 2000.0 + k)
+        for u in range(30)
+        for k, j in enumerate(rng.choice(np.arange(u % 2, 80, 2), 10, replace=False))
+    ]
+    rec = Recommender.train(
+        events, notes, RecommenderConfig(ranker_rounds=20, cross_language_content=True)
+    )
     now = 10_000.0
     zh_cat = ["我的猫在沙发上睡觉", "小猫在玩玩具", "猫咪午睡", "给老猫买猫粮"]
     zh_food = ["今天吃火锅很好吃", "午饭吃辣面条", "好吃的饺子", "逛美食街"]
-    new = [NoteInfo(500 + k, 900 + k, topics=["猫"], language="zh", created_ts=now - 60,
-                    text=t) for k, t in enumerate(zh_cat)]
-    new += [NoteInfo(600 + k, 950 + k, topics=["美食"], language="zh", created_ts=now - 60,
-                     text=t) for k, t in enumerate(zh_food)]
+    new = [
+        NoteInfo(500 + k, 900 + k, topics=["猫"], language="zh", created_ts=now - 60, text=t)
+        for k, t in enumerate(zh_cat)
+    ]
+    new += [
+        NoteInfo(600 + k, 950 + k, topics=["美食"], language="zh", created_ts=now - 60, text=t)
+        for k, t in enumerate(zh_food)
+    ]
     rec.add_notes(new)
     for user in (0, 2, 4):  # cat lovers (even users like even, cat, notes)
-        ranked = [s.note_id for s in rec.rank(UserContext(user, languages=["en", "zh"],
-                                                          now=now))]
+        ranked = [s.note_id for s in rec.rank(UserContext(user, languages=["en", "zh"], now=now))]
         chinese = [i for i in ranked if i >= 500][:4]
         assert sum(i < 600 for i in chinese) >= 3, chinese

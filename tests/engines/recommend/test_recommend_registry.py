@@ -49,8 +49,9 @@ def test_registry_keeps_a_bounded_history(world: World, tmp_path: Path) -> None:
     assert not (tmp_path / "reg" / "versions" / vs[0]).exists()
 
 
-def test_hnsw_graphs_are_saved_and_loaded_not_rebuilt(world: World, tmp_path: Path,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_hnsw_graphs_are_saved_and_loaded_not_rebuilt(
+    world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import copy
 
     from qiao.engines.recommend import ann
@@ -78,6 +79,7 @@ def test_hnsw_graphs_are_saved_and_loaded_not_rebuilt(world: World, tmp_path: Pa
         assert _ids(loaded, uid) == _ids(rec, uid)
     # a graph that does not match the vectors (e.g. a hand-edited folder) is rebuilt
     (tmp_path / "m" / "content_index.hnsw").write_bytes(
-        (tmp_path / "m" / "collab_index.hnsw").read_bytes()[:0])
+        (tmp_path / "m" / "collab_index.hnsw").read_bytes()[:0]
+    )
     again = Recommender.load(tmp_path / "m")
     assert again._content_index is not None and again._content_index.approximate

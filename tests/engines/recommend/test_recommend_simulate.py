@@ -8,12 +8,22 @@ from qiao.engines.recommend.simulate import run_simulation
 
 def test_simulated_users_get_their_tastes() -> None:
     rows = run_simulation(
-        n_users=30, n_days=2, n_authors=30, seed=1, out=lambda s: None,
-        n_initial_notes=250, new_notes_per_day=25,
+        n_users=30,
+        n_days=2,
+        n_authors=30,
+        seed=1,
+        out=lambda s: None,
+        n_initial_notes=250,
+        new_notes_per_day=25,
         # fixed component settings: this test is about the loop, not the tuning
         config=RecommenderConfig(
-            ranker_max_users=200, ranker_rounds=30, ease_lambda=100.0, coengage_half_life=3.0,
-            seq_params=(5, 0.6, 2.0), embed_factors=32, embed_half_life=10.0,
+            ranker_max_users=200,
+            ranker_rounds=30,
+            ease_lambda=100.0,
+            coengage_half_life=3.0,
+            seq_params=(5, 0.6, 2.0),
+            embed_factors=32,
+            embed_half_life=10.0,
         ),
     )
     assert len(rows) == 2

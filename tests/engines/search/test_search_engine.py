@@ -26,7 +26,12 @@ def test_english_tokens_are_lower_case_singular_and_plain() -> None:
     assert tokenize("The Dumplings, Cities & Boxes!") == ["dumpling", "city", "box"]
     assert tokenize("Lily's café — don't miss it") == ["lily", "cafe", "dont", "miss"]
     assert [stem(w) for w in ("glasses", "pudding", "bus", "tomatoes", "dishes")] == [
-        "glass", "pudding", "bus", "tomatoe", "dish"]
+        "glass",
+        "pudding",
+        "bus",
+        "tomatoe",
+        "dish",
+    ]
 
 
 def test_chinese_is_segmented_folded_and_keeps_sub_words() -> None:
@@ -48,8 +53,10 @@ def test_query_expands_across_languages_with_lower_weight() -> None:
     q = build_query("dumplings", Lexicon())
     [group] = q.groups
     assert [(t.text, t.weight, t.original) for t in group.terms] == [
-        ("dumpling", 1.0, True), ("饺子", EXPANSION_WEIGHT, False),
-        ("水饺", EXPANSION_WEIGHT, False)]
+        ("dumpling", 1.0, True),
+        ("饺子", EXPANSION_WEIGHT, False),
+        ("水饺", EXPANSION_WEIGHT, False),
+    ]
     assert q.expansions() == ["饺子", "水饺"]
     zh = build_query("饺子", Lexicon())
     assert [t.tokens for t in zh.groups[0].terms] == [("饺子",), ("dumpling",), ("pot", "sticker")]
@@ -86,7 +93,8 @@ def test_ranking_blend() -> None:
     assert blend(1.0, likes=0, collects=0, comments=0, age_days=365) < base
     # a title match (≈5× a body mention) is not overturned by a few hundred likes
     assert blend(5.0, likes=0, collects=0, comments=0, age_days=30) > blend(
-        1.0, likes=300, collects=20, comments=10, age_days=0)
+        1.0, likes=300, collects=20, comments=10, age_days=0
+    )
 
 
 def test_the_dictionary_lexicon_skips_dialect_and_slang_senses() -> None:

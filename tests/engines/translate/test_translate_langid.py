@@ -53,8 +53,8 @@ SNIPPETS = [
     ("666", "und"),
     ("(≧▽≦)", "und"),
     # romanised Chinese with tones: no engine should translate it as English
-    ("xièxie nǐ", "und"),
-    ("Nǐ hǎo, wǒ jiào Lǐ Míng", "und"),
+    ("xièxie nǐ", "zh-Latn"),  # romanized Chinese: offered characters, not translated
+    ("Nǐ hǎo, wǒ jiào Lǐ Míng", "zh-Latn"),
     # more mixed and short posts
     ("佢哋好鍾意食嘢", "zh-Hant"),
     ("哈哈哈哈哈", "zh"),
@@ -80,9 +80,13 @@ def test_a_lone_kana_does_not_make_chinese_japanese() -> None:
 
 def test_detection_is_restricted_to_configured_languages() -> None:
     only = LanguageDetector(["en", "zh"])
-    assert only.identify("Bonjour tout le monde, quelle belle journée").code in {"en", "und"}
+    # a language outside the site's set is reported as itself, never as the nearest site
+    # language (issue 13): the caller sees a language it does not translate
+    assert only.identify("Bonjour tout le monde, quelle belle journée").code == "fr"
+    assert only.identify("merci beaucoup").code == "fr"
+    assert only.identify("this pizza is amazing").code == "en"
     # scripts are certain: Japanese is "ja" even when not configured (so it is not sent to a
-    # zh->en model); lingua chooses only among the configured languages
+    # zh->en model)
     assert only.identify("今日はいい天気ですね").code == "ja"
     assert only.identify("오늘 날씨 좋다").code == "ko"
 

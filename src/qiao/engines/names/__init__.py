@@ -18,7 +18,8 @@ Public interface::
 See docs/names.md for the method, data and measured numbers.
 """
 
-from .checks import check_name, surname_reading
+from .checks import check_name, style_notes, surname_reading
+from .heritage import SurnameMatch, romanized_surname
 from .suggest import NameSuggester
 from .types import (
     CharInfo,
@@ -45,6 +46,9 @@ __all__ = [
     "Suggestion",
     "Transliteration",
     "TransliterationPart",
+    "SurnameMatch",
     "check_name",
+    "romanized_surname",
+    "style_notes",
     "surname_reading",
 ]

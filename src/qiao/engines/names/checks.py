@@ -71,7 +71,7 @@ def _pypinyin(text: str) -> str:
 
 def name_syllables(surname: str, given: str, res: Resources | None = None) -> tuple[str, ...]:
     res = res or default_resources()
-    sur = surname_reading(surname, res) or _pypinyin(surname)
+    sur = surname_reading(surname, res) or _heritage_reading(surname) or _pypinyin(surname)
     return tuple(sur.split()) + tuple(char_pinyin(c, res) for c in given)
 
 
@@ -82,12 +82,23 @@ def _is_hanzi(text: str) -> bool:
     return bool(text) and all("\u4e00" <= c <= "\u9fff" for c in text)
 
 
+def _heritage_reading(surname: str) -> str | None:
+    """The Mandarin reading of a surname written in characters by an Asian-heritage user
+    (Korean 朴, Japanese 佐藤, 长谷川), or None when it is not one of the known surnames."""
+    from .heritage import default_heritage
+
+    h = default_heritage()
+    return h.reading(surname) if h.known(surname) else None
+
+
 def check_form(name: NameParts, res: Resources) -> list[CheckFailure]:
-    """A surname of 1-2 and a given name of 1-2 Chinese characters."""
+    """A surname of 1-2 (a Japanese one up to 3) and a given name of 1-2 Chinese characters."""
+    max_surname = 3 if len(name.surname) == 3 and _heritage_reading(name.surname) else 2
     if (
         _is_hanzi(name.surname)
         and _is_hanzi(name.given)
-        and len(name.surname) <= 2 >= len(name.given)
+        and len(name.surname) <= max_surname
+        and len(name.given) <= 2
     ):
         return []
     return [
@@ -116,6 +127,12 @@ def check_common_chars(name: NameParts, res: Resources) -> list[CheckFailure]:
 def check_surname(name: NameParts, res: Resources) -> list[CheckFailure]:
     out = []
     if name.surname not in res.surnames:
+        heritage = _heritage_reading(name.surname)
+        if heritage is not None:  # 佐藤, 南宫: a surname the user already has
+            want_syl = heritage.split()
+            got_syl = list(name.syllables[: len(want_syl)])
+            if [toneless(s) for s in got_syl] == [toneless(s) for s in want_syl]:
+                return []
         out.append(
             CheckFailure(
                 "surname",
@@ -197,10 +214,12 @@ def _windows(keys: Sequence[str]) -> list[tuple[int, int]]:
 
 
 def check_homophones(name: NameParts, res: Resources) -> list[CheckFailure]:
-    """Any run of 2+ syllables that sounds like a negative word (toneless, fuzzy initials)."""
+    """Any run of 2+ adjacent syllables (the whole name, the given name, the surname with the
+    first given character) that sounds like an unfortunate word (see ``_bad_hit``)."""
     out: list[CheckFailure] = []
+    n_sur = len(name.syllables) - len(name.given)
     for i, j in _windows(name.syllables):
-        hit = _bad_hit(name.syllables[i:j], res)
+        hit = _bad_hit(name.syllables[i:j], res, within_given=i >= n_sur)
         if hit is None:
             continue
         word, gloss = hit
@@ -259,21 +278,48 @@ def _split_syllables(key: str) -> list[str] | None:
     return list(got) if got is not None else None
 
 
-def _bad_hit(syllables: Sequence[str], res: Resources) -> tuple[str, str] | None:
-    """The negative word these syllables sound like, if any.
+def _tones_agree(a: str, b: str) -> bool:
+    """Tone patterns agree, a neutral tone (5) agreeing with any."""
+    ta, tb = a.split(), b.split()
+    return len(ta) == len(tb) and all(x == y or "5" in (x, y) for x, y in zip(ta, tb, strict=True))
 
-    Curated puns match by toneless pinyin with fuzzy initials/finals.  Listed negative
-    words match exactly (toneless), or fuzzily when the tones agree too or the word is
-    very common.
+
+def _tone_slips(a: str, b: str) -> int:
+    """How many syllables differ in tone (a neutral tone matching any)."""
+    pairs = zip(a.split(), b.split(), strict=False)
+    return sum(1 for x, y in pairs if x != y and "5" not in (x, y))
+
+
+def _bad_hit(
+    syllables: Sequence[str], res: Resources, *, within_given: bool = True
+) -> tuple[str, str] | None:
+    """The unfortunate word these syllables sound like, if any.
+
+    * Curated entries (``puns.tsv``: bodily, vulgar, insulting, unlucky words, notorious and
+      famous people) match by toneless pinyin: whatever the tones when the run lies inside
+      the given name or covers three syllables or more (胡丽晶 hú lì jīng = 狐狸精, 可希 =
+      可惜); with at most one tone different when it is the surname and the first given
+      character (庞光 = 膀胱, 马通 mǎ tōng = 马桶 mǎ tǒng; but 李嘉 lǐ jiā is not 例假
+      lì jià).  Runs of three syllables or more also match through the common mergers
+      (n/l, zh/z, ch/c, sh/s, f/h, -in/-ing, -en/-eng, -an/-ang).
+    * The long automatic list (CC-CEDICT/jieba negative words) needs exactly the same tones
+      (姚明 yáo míng is not 要命 yào mìng; 晓洁 xiǎo jié is not 小姐 xiǎo jie), and merged
+      matches also a very common word.
     """
     exact = "".join(toneless(s) for s in syllables)
-    bw = res.puns.get(exact) or res.bad_words.get(exact)
-    if bw is not None:
-        return bw.word, bw.gloss_en
-    fk = "".join(fuzzy_key(s) for s in syllables)
     tones = " ".join(str(tone_of(s)) for s in syllables)
+    long_run = len(syllables) >= 3
+    bw = res.puns.get(exact)
+    if bw is not None and (within_given or long_run or _tone_slips(bw.tones, tones) <= 1):
+        return bw.word, bw.gloss_en
+    bw = res.bad_words.get(exact)
+    if bw is not None and bw.tones == tones:  # a neutral tone is no wildcard here
+        return bw.word, bw.gloss_en
+    if not long_run:
+        return None
+    fk = "".join(fuzzy_key(s) for s in syllables)
     for word, gloss, wtones, freq, curated in _fuzzy_index(res).get(fk, ()):
-        if curated or wtones == tones or freq >= FUZZY_ANY_TONE_FREQ:
+        if curated or (_tones_agree(wtones, tones) and freq >= FUZZY_ANY_TONE_FREQ):
             return word, gloss
     return None
 
@@ -334,9 +380,45 @@ CHECKS: dict[str, Callable[[NameParts, Resources], list[CheckFailure]]] = {
     "gender": check_gender,
     "common_chars": check_common_chars,
     "surname": check_surname,
+}
+
+#: Matters of taste, not of fitness: 王芳 (repeated -ang) and 罗琳 (repeated l-) are very
+#: common, well-liked names.  They lower a suggestion's rank instead of rejecting it.
+def check_phrase(name: NameParts, res: Resources) -> list[CheckFailure]:
+    """A two-character given name that is an everyday adjective, verb or idiom reads as a
+    phrase, not a name: 倪善良 sounds like 你善良 "you are kind", 张快乐 "Zhang is happy"."""
+    if len(name.given) != 2 or name.given not in res.phrase_words:
+        return []
+    return [
+        CheckFailure(
+            "phrase",
+            f"the given name {name.given} reads as the everyday word '{name.given}', "
+            "so the name sounds like a phrase",
+            f"名字“{name.given}”是常用词，连姓读像一句话",
+        )
+    ]
+
+
+STYLE_CHECKS: dict[str, Callable[[NameParts, Resources], list[CheckFailure]]] = {
     "tones": check_tones,
     "repeats": check_repeats,
+    "phrase": check_phrase,
 }
+
+
+def style_notes(
+    surname: str,
+    given: str,
+    *,
+    pinyin: Sequence[str] | None = None,
+    res: Resources | None = None,
+) -> list[CheckFailure]:
+    """Style preferences a name does not meet (monotonous or awkward tones, a repeated initial
+    or final): ranking signals for the suggester, never reasons to reject a name."""
+    res = res or default_resources()
+    syl = tuple(pinyin) if pinyin is not None else name_syllables(surname, given, res)
+    name = NameParts(surname, given, syl)
+    return [f for fn in STYLE_CHECKS.values() for f in fn(name, res)]
 
 
 def check_name(

@@ -29,8 +29,11 @@ for _base, _marks in _TONE_MARKS.items():
         _MARK_TO_BASE[_m] = (_base, _i + 1)
 
 # Fuzzy initials/finals that many speakers (and punsters) do not distinguish.
-_FUZZY_INITIALS: dict[str, str] = {"zh": "z", "ch": "c", "sh": "s", "n": "l"}
-_FUZZY_FINALS: tuple[tuple[str, str], ...] = (("ing", "in"), ("eng", "en"), ("ang", "an"))
+# zh/z, ch/c, sh/s and n/l are merged by many southern speakers, f/h in Fujian and Hunan.
+_FUZZY_INITIALS: dict[str, str] = {"zh": "z", "ch": "c", "sh": "s", "n": "l", "f": "h"}
+_FUZZY_FINALS: tuple[tuple[str, str], ...] = (
+    ("iang", "ian"), ("uang", "uan"), ("ing", "in"), ("eng", "en"), ("ang", "an"),
+)
 
 
 @lru_cache(maxsize=8192)
@@ -161,6 +164,29 @@ def valid_syllables() -> frozenset[str]:
     return frozenset(out)
 
 
-def text_readings(text: str) -> str:
-    """Numbered readings of a string, space separated ('乔丹' -> 'qiao2 dan1')."""
-    return " ".join(char_reading(c) for c in text if not c.isspace() and c != "·")
+@lru_cache(maxsize=1)
+def _translit_readings() -> dict[str, str]:
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent / "data" / "translit_readings.tsv"
+    out: dict[str, str] = {}
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if line[0] != "#" and line.strip():
+                cols = line.rstrip("\n").split("\t")
+                out[cols[0]] = cols[1]
+    return out
+
+
+def name_char_reading(char: str) -> str:
+    """How a character is read inside a transliterated foreign name: 勒 le4 (泰勒), 什 shi2
+    (阿什利), 更 geng1 (狄更斯); otherwise its main reading.  The table is the majority
+    reading of each character over CC-CEDICT's transliterated names (build_data)."""
+    return _translit_readings().get(char) or char_reading(char)
+
+
+def text_readings(text: str, *, names: bool = False) -> str:
+    """Numbered readings of a string, space separated ('乔丹' -> 'qiao2 dan1'); with
+    ``names=True`` a transliterated name's readings ('泰勒' -> 'tai4 le4')."""
+    read = name_char_reading if names else char_reading
+    return " ".join(read(c) for c in text if not c.isspace() and c != "·")

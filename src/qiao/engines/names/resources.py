@@ -36,6 +36,7 @@ class BadWord:
     source: str  # "curated", "cc-cedict/jieba"
     freq: int = 0  # jieba frequency (how readily the word comes to mind)
     tones: str = ""  # e.g. "3 3" for 阳痿
+    category: str = ""  # curated: bodily, vulgar, insult, animal, illness, unlucky, ...
 
 
 def _rows(path: Path) -> list[list[str]]:
@@ -96,8 +97,10 @@ class Resources:
 
         out: dict[str, BadWord] = {}
         for r in _rows(self.data_dir / "puns.tsv"):
+            r += [""] * (5 - len(r))
             key = "".join(toneless(p) for p in r[1].split())
-            out.setdefault(key, BadWord(r[3] if len(r) > 3 and r[3] else r[0], r[2], "curated"))
+            tones = " ".join(p[-1] if p[-1:].isdigit() else "5" for p in r[1].split())
+            out.setdefault(key, BadWord(r[3] or r[0], r[2], "curated", 0, tones, r[4]))
         return out
 
     @cached_property
@@ -119,6 +122,25 @@ class Resources:
             for item in r[1].split("|"):
                 chinese, _, source = item.partition(":")
                 forms.append((chinese, source))
+            out[r[0]] = forms
+        return out
+
+    @cached_property
+    def phrase_words(self) -> frozenset[str]:
+        """Everyday two-character adjectives, verbs and idioms (see build_phrase_words)."""
+        return frozenset(r[0] for r in _rows(self.data_dir / "phrase_words.tsv"))
+
+    @cached_property
+    def name_forms(self) -> dict[str, dict[str, frozenset[str]]]:
+        """English name (lower case) -> {chinese form: flags} from CC-CEDICT; flags are
+        ``tw`` / ``hk`` (a Taiwan or Hong Kong form), ``var`` (a variant of another form) and
+        ``famous`` (the established form for a famous bearer)."""
+        out: dict[str, dict[str, frozenset[str]]] = {}
+        for r in _rows(self.data_dir / "name_forms.tsv.gz"):
+            forms: dict[str, frozenset[str]] = {}
+            for item in r[1].split("|"):
+                chinese, _, flags = item.partition(":")
+                forms[chinese] = frozenset(f for f in flags.split(",") if f)
             out[r[0]] = forms
         return out
 

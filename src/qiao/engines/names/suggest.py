@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 import threading
 import time
 from collections import Counter
@@ -10,11 +11,12 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
-from .checks import check_name, gender_lean
+from .checks import check_name, gender_lean, style_notes
+from .heritage import SurnameMatch, romanized_surname
 from .pinyin import mark, marked_name, text_readings, tone_of, toneless
 from .resources import NameChar, Resources, Surname, default_resources
 from .sound import EnglishSounds, best_match, targets_from_pinyin
-from .translit import HybridTransliterator, gender_rerank, phone_string
+from .translit import FEMALE_CHARS, HybridTransliterator, gender_rerank, phone_string
 from .types import (
     CharInfo,
     NameRequest,
@@ -149,23 +151,46 @@ class NameSuggester:
         key = word.lower()
         model = self.res.translit_model
         forms = self.res.lookup.get(key, []) if use_lookup else []
-        # Attested forms keep their source order (CC-CEDICT, then CedPane), except that forms
-        # the sound model cannot produce at all go last: Cantonese 米高, the brand 强生, and
-        # translations rather than transliterations (January -> 一月份).  If no attested form
-        # is producible, the model's best guess leads.
+        flagged = self.res.name_forms.get(key, {}) if use_lookup else {}
+        # Attested forms, in this order (issue 13): mainland forms before Taiwan / Hong Kong
+        # forms and variants (普京 before 普丁); the established form of a famous bearer
+        # (牛顿 for Newton) first; then forms the sound model can produce, in source order
+        # (CC-CEDICT, then CedPane), gender re-ranked; forms it cannot produce at all come
+        # after them: Cantonese 米高, the brand 强生, translations (January -> 一月份).  If no
+        # attested form is producible, the model's best guess leads.
+        source_of: dict[str, str] = {}
+        for chinese, source in forms:
+            source_of.setdefault(chinese, source)
+        for chinese in flagged:
+            source_of.setdefault(chinese, "cc-cedict")
+        regional: list[str] = []
+        established: list[str] = []
+        in_names: list[str] = []
         good: list[tuple[float, str]] = []
         odd: list[tuple[float, str]] = []
-        source_of: dict[str, str] = {}
-        for i, (chinese, source) in enumerate(forms):
-            source_of.setdefault(chinese, source)
-            producible = len(chinese) <= 8 and model.score(word, chinese) is not None
-            (good if producible else odd).append((-float(i), chinese))
+        for i, chinese in enumerate(source_of):
+            flags = flagged.get(chinese, frozenset())
+            if flags & {"tw", "hk", "var"}:
+                regional.append(chinese)
+            elif "famous" in flags:
+                established.append(chinese)
+            elif "inname" in flags:
+                in_names.append(chinese)
+            else:
+                producible = len(chinese) <= 8 and model.score(word, chinese) is not None
+                (good if producible else odd).append((-float(i), chinese))
         nbest = gender_rerank(self.hybrid.decode(word, nbest=8), gender)
-        if good:
-            order = [c for c, _ in gender_rerank(good_sorted(good), gender)]
-            order += [c for _, c in odd] + [c for c, _ in nbest]
+        if established or in_names or good:
+            order = established + in_names
+            order += [c for c, _ in gender_rerank(good_sorted(good), gender)]
+            order += [c for _, c in odd] + regional + [c for c, _ in nbest]
         else:
-            order = [c for c, _ in nbest[:1]] + [c for _, c in odd] + [c for c, _ in nbest[1:]]
+            # an attested CC-CEDICT name form beats a guess even if the model cannot spell it
+            # (Johann -> 约翰); CedPane-only forms of that kind may be translations
+            cedict_odd = [c for _, c in odd if source_of.get(c) == "cc-cedict"]
+            other_odd = [c for _, c in odd if source_of.get(c) != "cc-cedict"]
+            order = cedict_odd + [c for c, _ in nbest[:1]] + other_odd + regional
+            order += [c for c, _ in nbest[1:]]
         out: list[TransliterationPart] = []
         seen: set[str] = set()
         for chinese in order:
@@ -177,51 +202,161 @@ class NameSuggester:
         return out
 
     def _part(self, word: str, chinese: str, source: str) -> TransliterationPart:
-        py = _pinyin_plain(chinese)
-        return TransliterationPart(word, chinese, marked_name(py.split(), 0) if py else "", source)
+        pinyin = " · ".join(
+            marked_name(py.split(), 0) for py in map(_pinyin_plain, chinese.split("·")) if py
+        )
+        return TransliterationPart(word, chinese, pinyin, source)
+
+    def infer_gender(self, given: str) -> str | None:
+        """'female' / 'male' when the English given name clearly is one (CC-CEDICT marks
+        "(female name)" / "(male name)", or its attested transliterations use the standard's
+        female-name characters: Emily -> 埃米莉), else None."""
+        words = re_split_words(given)
+        if not words:
+            return None
+        key = words[0].lower()
+        flagged = self.res.name_forms.get(key, {})
+        votes = Counter(g for flags in flagged.values() for g in flags & {"f", "m"})
+        forms = [c for c, _ in self.res.lookup.get(key, [])] + list(flagged)
+        female_forms = sum(1 for c in forms if any(ch in FEMALE_CHARS for ch in c[1:]))
+        if forms and female_forms * 2 > len(forms):
+            votes["f"] += 1
+        if votes["f"] > votes["m"]:
+            return "female"
+        if votes["m"] > votes["f"]:
+            return "male"
+        return None
+
+    def heritage_surname(self, surname: str) -> list[SurnameMatch]:
+        """The characters of a romanized Asian surname (Zhang, Chan, Kim, Nguyen, Tanaka),
+        best first, keeping alternatives that are at least a tenth as likely as the best."""
+        if not surname or len(re_split_words(surname)) != 1:
+            return []
+        hits = romanized_surname(surname, limit=5)
+        if not hits:
+            return []
+        return [h for h in hits if h.score >= 0.1 * hits[0].score][:3]
 
     def transliterate(
         self, given: str, surname: str = "", gender: str | None = None, use_lookup: bool = True
     ) -> Transliteration:
-        """The standard form, e.g. ('Michael', 'Jordan') -> 迈克尔·乔丹."""
+        """The standard form, e.g. ('Michael', 'Jordan') -> 迈克尔·乔丹; a romanized Asian
+        surname keeps its characters: ('Amy', 'Zhang') -> 艾米·张."""
         words = [w for w in (given, surname) if w]
-        full_key = " ".join(w.lower() for w in words)
-        if use_lookup and len(words) > 1 and full_key in self.res.lookup:
-            chinese = self.res.lookup[full_key][0][0]
-            pieces = chinese.split("·")
-            parts = [
-                TransliterationPart(w, c, self._part(w, c, "").pinyin, "cc-cedict")
-                for w, c in zip(words, pieces, strict=False)
-            ]
-            return Transliteration(
-                chinese, " · ".join(p.pinyin for p in parts), "dictionary", parts, []
-            )
+        heritage = self.heritage_surname(surname)
+        full = self._full_name_forms(words) if use_lookup and not heritage else []
         ranked: list[list[TransliterationPart]] = []
         for i, w in enumerate(words):
+            if i == 1 and heritage:
+                ranked.append(
+                    [
+                        TransliterationPart(
+                            w,
+                            h.chinese,
+                            marked_name(h.pinyin.split(), 0),
+                            f"romanized-surname:{h.system}",
+                        )
+                        for h in heritage
+                    ]
+                    # the English reading, from the sound model (a dictionary form of
+                    # "Chan" may be a person's own name, 成龙)
+                    + self._multiword([w], None, False)[:1]
+                )
+                continue
             # the gendered characters belong to given names
             sub = re_split_words(w)
             ranked.append(self._multiword(sub, gender if i == 0 else None, use_lookup))
         parts = [r[0] for r in ranked]
-        chinese = "·".join(p.chinese for p in parts)
-        sources = {("dictionary" if p.source != "phonetic" else "phonetic") for p in parts}
-        source = sources.pop() if len(sources) == 1 else "mixed"
-        alts = []
+        built = "·".join(p.chinese for p in parts)
+        alts: list[str] = []
         for r_i, r in enumerate(ranked):
             for alt in r[1:3]:
                 alt_parts = [p.chinese for p in parts]
                 alt_parts[r_i] = alt.chinese
                 alts.append("·".join(alt_parts))
+        flat = [x for w in words for x in re_split_words(w)]
+        if full and len(full[0].split("·")) < len(flat):
+            # the user typed a middle name the dictionary form leaves out: keep it
+            alts = [*full, *alts]
+            full = []
+        if full:
+            best, others = full[0], full[1:]
+            pieces = best.split("·")
+            if len(pieces) == len(words):
+                full_parts = [
+                    TransliterationPart(w, c, self._part(w, c, "").pinyin, "cc-cedict")
+                    for w, c in zip(words, pieces, strict=True)
+                ]
+            else:  # a middle name inside a part
+                full_parts = [
+                    TransliterationPart(" ".join(words), best, self._pinyin(best), "cc-cedict")
+                ]
+            alts = [f for f in others if f != best] + [a for a in [built, *alts] if a != best]
+            return Transliteration(
+                best,
+                " · ".join(p.pinyin for p in full_parts),
+                "dictionary",
+                full_parts,
+                list(dict.fromkeys(alts))[:4],
+            )
+        sources = {("phonetic" if p.source == "phonetic" else "dictionary") for p in parts}
+        source = sources.pop() if len(sources) == 1 else "mixed"
         return Transliteration(
-            chinese, " · ".join(p.pinyin for p in parts), source, parts, alts[:4]
+            built,
+            " · ".join(p.pinyin for p in parts),
+            source,
+            parts,
+            list(dict.fromkeys(a for a in alts if a != built))[:4],
         )
+
+    def _pinyin(self, chinese: str) -> str:
+        return " · ".join(self._part("", c, "").pinyin for c in chinese.split("·"))
+
+    def _full_name_forms(self, words: list[str]) -> list[str]:
+        """Attested forms of a whole name (Steve Jobs -> 史蒂夫·乔布斯, 史提夫·贾伯斯), best
+        first: mainland forms before Taiwan/Hong Kong ones, no truncated part (贝·布托 for
+        Benazir Bhutto abbreviates the given name to one syllable), and forms whose parts are
+        the preferred forms of each name before others.  [] when every attested form is a
+        regional or truncated one: the name is then built from its parts, and they become
+        alternatives."""
+        if len(words) < 2:
+            return []
+        key = " ".join(w.lower() for w in words)
+        flagged = self.res.name_forms.get(key, {})
+        candidates = list(dict.fromkeys([*flagged, *(c for c, _ in self.res.lookup.get(key, []))]))
+        if not candidates:
+            return []
+        split_words = [re_split_words(w) for w in words]
+        flat = [x for ws in split_words for x in ws]
+        top_part = {w.lower(): self.transliterate_part(w)[0].chinese for w in flat}
+
+        def rank(chinese: str) -> tuple[int, int, int, int]:
+            flags = flagged.get(chinese, frozenset())
+            pieces = chinese.split("·")
+            regional = int(bool(flags & {"tw", "hk", "var"}))
+            truncated = 0
+            consistent = 0
+            if len(pieces) == len(flat):
+                for w, c in zip(flat, pieces, strict=True):
+                    syllables = len(re.findall(r"[aeiouy]+", w.lower()))
+                    if len(c) == 1 and syllables >= 2:
+                        truncated = 1
+                    consistent += int(top_part[w.lower()] == c)
+            return (regional + truncated, -consistent, 0, candidates.index(chinese))
+
+        ranked = sorted(candidates, key=rank)
+        if rank(ranked[0])[0] > 0:
+            return []  # only regional/truncated forms: build it, offer them as alternatives
+        return ranked
 
     def _multiword(
         self, words: list[str], gender: str | None, use_lookup: bool
     ) -> list[TransliterationPart]:
         if len(words) == 1:
             return self.transliterate_part(words[0], gender, use_lookup)
+        # middle names are joined with the separator dot: 希拉里·罗德姆·克林顿
         firsts = [self.transliterate_part(w, gender, use_lookup)[0] for w in words]
-        chinese = "".join(p.chinese for p in firsts)
+        chinese = "·".join(p.chinese for p in firsts)
         src = "phonetic" if any(p.source == "phonetic" for p in firsts) else firsts[0].source
         return [self._part(" ".join(words), chinese, src)]
 
@@ -232,6 +367,10 @@ class NameSuggester:
         gender = request.gender
         translit = self.transliterate(request.given, request.surname, gender)
         notes: list[str] = []
+        # gender "any": a clearly female (or male) English name still gets no name characters
+        # of the other gender (Emily is not offered 刚 or 强)
+        pool_gender = gender if gender is not None else self.infer_gender(request.given)
+        heritage = self.heritage_surname(request.surname)
 
         given_targets = self._targets(request.given, translit.parts[0])
         sur_targets = (
@@ -244,8 +383,17 @@ class NameSuggester:
             notes.append("Not understood as qualities (ignored): " + ", ".join(unknown))
         w_sound, w_meaning = _STYLE_WEIGHTS[request.style]
 
-        surnames = self._rank_surnames(sur_targets, given_targets)
-        pool = self._char_pool(gender)
+        if heritage:
+            # a romanized Asian surname is kept (Amy Zhang -> 张...): the best reading, and a
+            # close second when the spelling is ambiguous (Wong -> 黄, 王)
+            surnames = [
+                (Surname(h.chinese, h.pinyin, 0, "heritage"), 1.0 - 0.05 * i)
+                for i, h in enumerate(heritage[:2])
+                if i == 0 or h.score >= 0.3 * heritage[0].score
+            ]
+        else:
+            surnames = self._rank_surnames(sur_targets, given_targets)
+        pool = self._char_pool(pool_gender)
         first, second = self._rank_chars(
             pool, given_targets, tags, direct_chars, w_sound, w_meaning
         )
@@ -261,9 +409,9 @@ class NameSuggester:
                 # one-character given names (a small penalty: two characters are the norm)
                 given_opts.append(((c1,), _single_sound(sm1) * 0.85, mm1, -0.06))
                 for c2, _sm2, mm2 in second[:n_pool]:
-                    if c2.char == c1.char:
-                        continue
-                    if gender is None and {c1.gender, c2.gender} == {"f", "m"}:
+                    if c2.char == c1.char or c1.char + c2.char in self.res.phrase_words:
+                        continue  # 善良 after 倪 reads "you are kind": not a name
+                    if pool_gender is None and {c1.gender, c2.gender} == {"f", "m"}:
                         continue
                     sound = _pair_sound(sm1, _sm2)
                     given_opts.append(((c1, c2), sound, (mm1 + mm2) / 2, 0.0))
@@ -277,6 +425,7 @@ class NameSuggester:
                         + w_meaning * meaning
                         + tone_bonus
                         + penalty
+                        - _style_penalty(_sn.pinyin, given_chars)
                     )
                     ranked.append((score, si, gi))
             ranked.sort(reverse=True)
@@ -315,7 +464,12 @@ class NameSuggester:
         # variety limits, then widen the character pool (rare: e.g. every candidate second
         # character shares the surname's initial).
         for n_pool, max_per_surname, max_char_uses, max_single in (
-            (CHAR_POOL, max(2, math.ceil(request.count / 3)), 2, 2),
+            (
+                CHAR_POOL,
+                request.count if heritage else max(2, math.ceil(request.count / 3)),
+                2,
+                2,
+            ),
             (CHAR_POOL, request.count, 4, 3),
             (CHAR_POOL * 3, request.count, 4, 3),
         ):
@@ -335,7 +489,9 @@ class NameSuggester:
                 if len(cand.given) == 1 and single_count >= max_single:
                     continue
                 syl = [*cand.surname.pinyin.split(), *(c.pinyin for c in cand.given)]
-                failures = check_name(cand.surname.char, given, pinyin=syl, gender=gender, res=res)
+                failures = check_name(
+                    cand.surname.char, given, pinyin=syl, gender=pool_gender, res=res
+                )
                 if failures:
                     failed.add(key)
                     if len(rejected) < 24:
@@ -502,7 +658,7 @@ def re_split_words(text: str) -> list[str]:
 
 @lru_cache(maxsize=20000)
 def _pinyin_plain(chinese: str) -> str:
-    return text_readings(chinese)
+    return text_readings(chinese, names=True)
 
 
 def _surname_pool(res: Resources) -> list[Surname]:
@@ -551,6 +707,14 @@ def _meaning_score(c: NameChar, tags: set[str], direct: set[str], res: Resources
         hits = len(tags & set(c.qualities))
         score += 0.4 * min(hits, 2)
     return min(score, 1.2)
+
+
+def _style_penalty(surname_pinyin: str, given: tuple[NameChar, ...]) -> float:
+    """Style preferences as a ranking signal (issue 13): a repeated initial or final, or
+    awkward tones, cost a little rank; they never reject a name (王芳 and 罗琳 are fine)."""
+    syl = [*surname_pinyin.split(), *(c.pinyin for c in given)]
+    notes = style_notes("", "".join(c.char for c in given), pinyin=syl)
+    return 0.03 * len(notes)
 
 
 def _single_sound(m1: Match) -> float:

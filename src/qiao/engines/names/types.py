@@ -16,6 +16,23 @@ STYLES: tuple[str, ...] = ("sound-alike", "meaning-first", "balanced")
 MAX_PART_LEN = 50
 MAX_QUALITIES = 10
 
+#: Latin letters that NFD does not split into a base letter and a mark
+_UNDECOMPOSED = str.maketrans(
+    {
+        "đ": "d",
+        "Đ": "D",
+        "ø": "o",
+        "Ø": "O",
+        "ł": "l",
+        "Ł": "L",
+        "ß": "ss",
+        "æ": "ae",
+        "Æ": "Ae",
+        "œ": "oe",
+        "Œ": "Oe",
+        "ı": "i",
+    }
+)
 _NAME_RE = re.compile(r"[A-Za-z]+(?:['’\- .][A-Za-z]+)*\.?")
 
 
@@ -50,9 +67,11 @@ def _clean_part(value: object, field_name: str, label: str, required: bool) -> s
         raise NameInputError(
             field_name, f"{label} is too long ({len(text)} characters; at most {MAX_PART_LEN})."
         )
-    # accented Latin letters are fine (José -> Jose)
+    # accented Latin letters are fine (José -> Jose, Đặng -> Dang: đ, ø, ł... do not decompose)
     folded = "".join(
-        ch for ch in unicodedata.normalize("NFD", text) if unicodedata.category(ch) != "Mn"
+        ch
+        for ch in unicodedata.normalize("NFD", text.translate(_UNDECOMPOSED))
+        if unicodedata.category(ch) != "Mn"
     )
     if not _NAME_RE.fullmatch(folded):
         bad = next(

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from .text import HAN_RUN, latin_tokens, pieces
+from .text import HAN_RUN, Piece, latin_tokens, pieces
 
 #: How much an expansion counts next to a word the user typed.
 EXPANSION_WEIGHT = 0.5
@@ -58,18 +58,20 @@ class SearchQuery:
 
     def expansions(self) -> list[str]:
         """The words added by cross-language expansion, for display."""
-        return list(dict.fromkeys(
-            t.text for g in self.groups for t in g.terms if not t.original))
+        return list(dict.fromkeys(t.text for g in self.groups for t in g.terms if not t.original))
 
     def originals(self) -> SearchQuery:
         """The same query without expansions."""
-        return SearchQuery(self.text, tuple(
-            Group(g.word, tuple(t for t in g.terms if t.original)) for g in self.groups))
+        return SearchQuery(
+            self.text,
+            tuple(Group(g.word, tuple(t for t in g.terms if t.original)) for g in self.groups),
+        )
 
     # --- rendering ---------------------------------------------------------------------
 
     def fts5(self, *, require_all: bool = True) -> str:
         """An FTS5 MATCH expression: ``("dumpling" OR "饺子") AND ("beijing" OR "北京")``."""
+
         def term(t: Term) -> str:
             return '"' + " ".join(t.tokens).replace('"', '""') + '"'
 
@@ -79,6 +81,7 @@ class SearchQuery:
     def tsquery(self, *, require_all: bool = True) -> str:
         """A PostgreSQL tsquery literal (cast with ``::tsquery``, no parser involved):
         ``('dumpling' | '饺子') & ('pot' <-> 'sticker')``."""
+
         def lexeme(tok: str) -> str:
             return "'" + tok.replace("\\", "\\\\").replace("'", "''") + "'"
 
@@ -106,28 +109,42 @@ class Lexicon(Protocol):
 _PAREN = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 # Senses a reader would not mean: 猫 "(dialect) to hide oneself" is not what a search for 猫
 # is about, nor what makes a 猫 note like a "cat" note.
-_MARGINAL = re.compile(r"^\((?:dialect|old|archaic|literary|classical|coll\.|slang|"
-                       r"Internet slang|onom\.|abbr\. for [^)]*)\)", re.IGNORECASE)
+_MARGINAL = re.compile(
+    r"^\((?:dialect|old|archaic|literary|classical|coll\.|slang|"
+    r"Internet slang|onom\.|abbr\. for [^)]*)\)",
+    re.IGNORECASE,
+)
 _LEADING = re.compile(r"^(?:to|a|an|the|be) ")
 
 
 class CedictLexicon:
-    """`Lexicon` over the word look-up's CC-CEDICT (``english_equivalents``, ``meanings``)."""
+    """`Lexicon` over the word look-up's CC-CEDICT (``english_equivalents``, ``meanings``,
+    ``proper_equivalents``) and the starter glossary.  ``chinese_for`` also takes phrases
+    ("milk tea" -> 奶茶, "hot pot" -> 火锅) and place names (Chongqing -> 重庆)."""
 
     def chinese_for(self, english_word: str) -> list[str]:
+        from qiao.engines.translate.glossary import default_glossary
         from qiao.engines.translate.lookup import get_cedict
 
         cd = get_cedict()
-        out: list[str] = []
+        out: list[str] = [
+            t for t in default_glossary().chinese_for(english_word) if HAN_RUN.fullmatch(t)
+        ]
+        common: list[str] = []
         for eq in cd.english_equivalents(english_word, limit=MAX_EXPANSIONS + 3):
-            if len(eq.word) == 1:
-                # A single character is a word only when this is its main sense
-                # (猫 "cat" yes, 团 "dumpling" - first "round; group" - no).
-                _p, meanings, _t = cd.meanings(eq.word)
-                if eq.meaning not in meanings[:2]:
-                    continue
-            out.append(eq.word)
-        return out
+            # An equivalent counts only when this is one of its main senses: 猫 "cat" yes,
+            # 马脚 (an idiom whose gloss mentions a cat) or 团 "dumpling" (first "round;
+            # group") no.  Sense order is CC-CEDICT's, most frequent first.
+            _p, meanings, _t = cd.meanings(eq.word)
+            main = [m for m in meanings if not _MARGINAL.match(m)][:2]
+            if eq.meaning not in main:
+                continue
+            common.append(eq.word)
+        # a place or proper noun typed in English or pinyin (Chongqing, Sichuan): first when
+        # the word has no common equivalent, else after them ("sun" is 太阳 before 孙)
+        proper = [eq.word for eq in cd.proper_equivalents(english_word, limit=2)]
+        out += common + proper if common else proper
+        return list(dict.fromkeys(out))
 
     def english_for(self, chinese_word: str) -> list[str]:
         from qiao.engines.translate.lookup import get_cedict
@@ -143,25 +160,81 @@ class CedictLexicon:
         return out
 
 
+def _english_candidates(lex: Lexicon, piece: Piece) -> list[str]:
+    """Chinese words for an English query word: for a plural, the singular's and the
+    plural's equivalents interleaved (friends -> 朋友 before the rare 俦 glossed "friends";
+    glasses keeps 眼镜 next to 玻璃)."""
+    as_typed = lex.chinese_for(piece.surface)
+    if piece.token == piece.surface or not piece.token.isalpha():
+        return as_typed
+    singular = lex.chinese_for(piece.token)
+    merged: list[str] = []
+    for i in range(max(len(singular), len(as_typed))):
+        for source in (singular, as_typed):
+            if i < len(source) and source[i] not in merged:
+                merged.append(source[i])
+    return merged
+
+
+def _phrases(words: list[Piece], lex: Lexicon) -> dict[int, tuple[int, list[str]]]:
+    """Start position -> (number of words, Chinese words) for runs of 2-3 adjacent English
+    words that the lexicon knows as one expression (milk tea, hot pot, bubble tea)."""
+    out: dict[int, tuple[int, list[str]]] = {}
+    pos = 0
+    while pos < len(words):
+        for n in (3, 2):
+            run = words[pos : pos + n]
+            if len(run) < n or any(p.chinese for p in run):
+                continue
+            spaced = " ".join(p.surface for p in run)
+            found = [w for w in lex.chinese_for(spaced) if HAN_RUN.fullmatch(w)]
+            if not found and n == 2:  # "moon cake" is written mooncake in the dictionary
+                joined = spaced.replace(" ", "")
+                found = [w for w in lex.chinese_for(joined) if HAN_RUN.fullmatch(w)]
+            found = found[:MAX_EXPANSIONS]
+            if found:
+                out[pos] = (n, found)
+                pos += n - 1
+                break
+        pos += 1
+    return out
+
+
 def _terms_for_english(phrase: str) -> tuple[str, ...]:
     return tuple(tok for _s, tok in latin_tokens(phrase))
 
 
-def build_query(text: str, lexicon: Lexicon | None = None, *,
-                expand: bool = True) -> SearchQuery:
+def build_query(text: str, lexicon: Lexicon | None = None, *, expand: bool = True) -> SearchQuery:
     """Parse what the user typed into weighted groups, expanded across languages."""
     lex: Lexicon = lexicon if lexicon is not None else CedictLexicon()
     words = list(pieces(text))
-    if not words:  # only stop words: search for them as typed
+    only_stop = not words
+    if only_stop:  # only stop words: search for them as typed, never expanded ("the")
         words = list(pieces(text, keep_stop=True))
     groups: list[Group] = []
     seen: set[str] = set()
-    for piece in words:
+    phrases = _phrases(words, lex) if expand and not only_stop else {}
+    skip_until = -1
+    for pos, piece in enumerate(words):
+        if pos <= skip_until:
+            continue
+        if pos in phrases:
+            # "milk tea" is 奶茶, not 奶 + 茶: the phrase is one group, matched as a phrase
+            n, chinese = phrases[pos]
+            toks = tuple(p.token for p in words[pos : pos + n])
+            phrase_terms = [Term(toks, 1.0, True)]
+            phrase_terms += [Term((w,), EXPANSION_WEIGHT, False) for w in chinese]
+            groups.append(
+                Group(" ".join(p.surface for p in words[pos : pos + n]), tuple(phrase_terms))
+            )
+            seen.update(toks)
+            skip_until = pos + n - 1
+            continue
         if piece.token in seen:
             continue
         seen.add(piece.token)
         terms = [Term((piece.token,), 1.0, True)]
-        if expand and not piece.token.isdigit():
+        if expand and not only_stop and not piece.token.isdigit():
             extra: list[tuple[str, ...]] = []
             if piece.chinese:
                 for meaning in lex.english_for(piece.surface):
@@ -169,7 +242,7 @@ def build_query(text: str, lexicon: Lexicon | None = None, *,
                     if toks:
                         extra.append(toks)
             else:
-                for word in lex.chinese_for(piece.surface):
+                for word in _english_candidates(lex, piece):
                     if HAN_RUN.fullmatch(word):
                         extra.append((word,))
             have = {t.tokens for t in terms}

@@ -28,20 +28,41 @@ from .base import (
 )
 from .cache import InMemoryLRUCache, NullCache, TranslationCache, cache_key, text_hash
 from .config import build_service_from_config, config_from_env, warm_up
+from .glossary import Glossary, GlossaryEntry, GlossaryMatch, default_glossary
 from .install import TranslationStatus, install_models, translation_status
 from .langid import (
     DEFAULT_LANGUAGES,
+    ROMANIZED_CHINESE,
     DetectedLanguage,
     LanguageDetector,
     detect_language,
     identify_language,
 )
-from .lookup import Equivalent, WordEntry, lookup_word, lookup_words
+from .lookup import (
+    Equivalent,
+    PinyinMatch,
+    Reading,
+    WordEntry,
+    lookup_word,
+    lookup_words,
+    pinyin_to_characters,
+)
 from .manifest import InstallError, IntegrityError, Manifest, read_manifest
 from .service import TranslationService
+from .text import SpanToken, split_spans
 
 __all__ = [
     "DEFAULT_LANGUAGES",
+    "ROMANIZED_CHINESE",
+    "Glossary",
+    "GlossaryEntry",
+    "GlossaryMatch",
+    "PinyinMatch",
+    "Reading",
+    "SpanToken",
+    "default_glossary",
+    "pinyin_to_characters",
+    "split_spans",
     "MAX_TEXT_CHARS",
     "DetectedLanguage",
     "EmptyText",

@@ -24,6 +24,15 @@ from .base import CHINESE, CHINESE_TRADITIONAL, UNDETERMINED
 
 #: Languages the detector chooses among by default (ISO 639-1).
 DEFAULT_LANGUAGES: tuple[str, ...] = ("en", "zh", "ja", "ko", "fr", "de", "es", "it", "pt", "ru")
+#: Languages always recognised, even when the site does not use them, so that French on a
+#: zh/en site is reported as ``fr`` (not translatable here) and never as the nearest site
+#: language (issue 13).
+RECOGNISED_LANGUAGES: tuple[str, ...] = DEFAULT_LANGUAGES
+#: Romanized Chinese (pinyin with or without tones): not machine-translated; the look-up
+#: offers characters for it (``lookup.pinyin_to_characters``).
+ROMANIZED_CHINESE = "zh-Latn"
+#: an outside language must be this sure before it wins over the best site language
+OTHER_LANGUAGE_CONFIDENCE = 0.5
 
 #: Interjections and slang that say nothing about the language of a post.
 SLANG = frozenset(
@@ -107,6 +116,26 @@ SLANG = frozenset(
         "awww",
         "ew",
         "eww",
+        "ikr",
+        "rn",
+        "ily",
+        "jk",
+        "idc",
+        "ofc",
+        "istg",
+        "nvm",
+        "ttyl",
+        "hbu",
+        "wyd",
+        "lmk",
+        "tmi",
+        "xdd",
+        "nbcs",
+        "dbq",
+        "zqsg",
+        "u1s1",
+        "plmm",
+        "bdjw",
     ]
 )
 
@@ -180,6 +209,7 @@ class LanguageDetector:
         self.languages = tuple(dict.fromkeys(code.split("-")[0].lower() for code in languages))
         if not self.languages:
             raise ValueError("at least one language is needed")
+        self._candidates = tuple(dict.fromkeys(self.languages + RECOGNISED_LANGUAGES))
         self.min_confidence = min_confidence
         self._lingua: Any = None
         self._lock = threading.Lock()
@@ -190,7 +220,7 @@ class LanguageDetector:
                 from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
 
                 langs = []
-                for code in self.languages:
+                for code in self._candidates:
                     iso = getattr(IsoCode639_1, code.upper(), None)
                     if iso is None:
                         raise ValueError(f"unknown language code {code!r}")
@@ -225,12 +255,14 @@ class LanguageDetector:
             return DetectedLanguage(script, 0.95, "rule:han")
         cjk = han + kana + hangul
         if not cjk and _is_tone_marked_pinyin(latin_words):
-            return DetectedLanguage(UNDETERMINED, 0.8, "rule:pinyin")
+            return DetectedLanguage(ROMANIZED_CHINESE, 0.9, "rule:pinyin-tones")
         if not cjk:
             words = [w.lower().strip("'") for w in latin_words]
             content = [w for w in words if w and w not in SLANG and not _is_laugh(w)]
             if not content:
                 return DetectedLanguage(UNDETERMINED, 0.9, "rule:slang")
+            if is_toneless_pinyin(content):
+                return DetectedLanguage(ROMANIZED_CHINESE, 0.8, "rule:pinyin")
             if sum(len(w) for w in content) < 3:
                 return DetectedLanguage(UNDETERMINED, 0.8, "rule:too-short")
         # a long text's language is clear from its start; lingua's cost grows with length
@@ -239,7 +271,21 @@ class LanguageDetector:
             return DetectedLanguage(UNDETERMINED, 0.0, "lingua:none")
         best = values[0]
         code = best.language.iso_code_639_1.name.lower()
-        if code not in self.languages or best.value < self.min_confidence:
+        if code not in self.languages:
+            # a language the site does not use: report it when lingua is sure, else the
+            # best site language if it is plausible at all
+            site = next(
+                (v for v in values if v.language.iso_code_639_1.name.lower() in self.languages),
+                None,
+            )
+            if best.value >= OTHER_LANGUAGE_CONFIDENCE or site is None:
+                confidence = float(best.value)
+                if confidence < self.min_confidence:
+                    return DetectedLanguage(UNDETERMINED, confidence, "lingua:low-confidence")
+                return DetectedLanguage(code, confidence, "lingua:other")
+            best = site
+            code = best.language.iso_code_639_1.name.lower()
+        if best.value < self.min_confidence:
             return DetectedLanguage(UNDETERMINED, float(best.value), "lingua:low-confidence")
         if code == "zh":
             code = chinese_script(stripped)
@@ -260,17 +306,78 @@ _PINYIN_SYLLABLE = re.compile(
 _PINYIN_WORD = re.compile(rf"(?:{_PINYIN_SYLLABLE.pattern})+")
 
 
+_STRONG_PINYIN = re.compile(r"x|q|zh|ao|ou|ui|iu|ie|uo|ia")
+
+
+@functools.lru_cache(maxsize=1)
+def _valid_syllables() -> frozenset[str]:
+    """Every toneless Mandarin syllable (ü written v), from the names engine's table of
+    character readings (pypinyin's data); the regular expression above over-generates
+    (co, ri-ca)."""
+    from qiao.engines.names.pinyin import valid_syllables
+
+    return valid_syllables()
+
+
+@functools.lru_cache(maxsize=4096)
+def is_pinyin_word(word: str) -> bool:
+    """Is ``word`` (tone marks or not, ``xi'an``) a run of valid pinyin syllables?"""
+    plain = "".join(
+        ch for ch in unicodedata.normalize("NFD", word.lower()) if unicodedata.category(ch) != "Mn"
+    )
+    plain = plain.replace("ü", "v")
+    parts = [p for p in re.split(r"['’]", plain) if p]
+    if not parts or not all(p.isascii() and p.isalpha() for p in parts):
+        return False
+    valid = _valid_syllables()
+
+    def splits(text: str) -> bool:
+        if not text:
+            return True
+        return any(
+            text[:n] in valid and splits(text[n:]) for n in range(min(6, len(text)), 0, -1)
+        )
+
+    return all(splits(p) for p in parts)
+
+
+@functools.lru_cache(maxsize=1)
+def _english_pinyin_words() -> frozenset[str]:
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent / "data" / "english_pinyin_words.txt"
+    lines = path.read_text("utf-8").splitlines()
+    return frozenset(ln.strip() for ln in lines if ln.strip() and not ln.startswith("#"))
+
+
+def is_toneless_pinyin(words: list[str]) -> bool:
+    """ "ni hao", "wo ai ni", "jia you", "xie xie ni": romanized Chinese, not English.
+
+    Every word must be a run of pinyin syllables, and at least half of them must not be
+    English words as well (long, hang, can, men, she, china ... are; wo, ni, xie, jia are
+    not), so "she can hang" stays English.  A single word needs two syllables or more
+    ("nihao", "jiayou"), and not be English ("panda", "sushi")."""
+    if not words:
+        return False
+    lowered = [w.lower().strip("'’") for w in words]
+    if not all(is_pinyin_word(w) for w in lowered):
+        return False
+    english = _english_pinyin_words()
+    chinese_only = [w for w in lowered if w not in english]
+    if len(lowered) == 1:
+        # one word: two syllables or more, and a spelling English hardly has (x, q, zh, ao,
+        # ou, ui, iu, ie, uo, ia): "nihao", "jiayou", "xiexie" but not "sushi", "panda"
+        w = lowered[0]
+        syllables = len(_PINYIN_SYLLABLE.findall(w))
+        return bool(chinese_only) and syllables >= 2 and _STRONG_PINYIN.search(w) is not None
+    return len(chinese_only) * 2 >= len(lowered)
+
+
 def _is_tone_marked_pinyin(words: list[str]) -> bool:
     """ "xièxie nǐ" is romanised Chinese, not English: no engine should translate it."""
     if not words or not any(_TONE_MARKED.search(w) for w in words):
         return False
-    for w in words:
-        plain = "".join(
-            ch for ch in unicodedata.normalize("NFD", w.lower()) if unicodedata.category(ch) != "Mn"
-        ).replace("'", "")
-        if not _PINYIN_WORD.fullmatch(plain):
-            return False
-    return True
+    return all(is_pinyin_word(w) for w in words)
 
 
 def _is_laugh(word: str) -> bool:

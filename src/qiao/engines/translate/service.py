@@ -25,6 +25,7 @@ from .base import (
     base_language,
 )
 from .cache import InMemoryLRUCache, TranslationCache, cache_key
+from .glossary import Glossary
 from .langid import chinese_script, to_simplified, to_traditional
 from .text import (
     PLACEHOLDER,
@@ -85,6 +86,9 @@ class TranslationService:
     #: ``timeout`` starts, so a busy server queues instead of reporting false timeouts
     max_workers: int = 8
     queue_timeout: float = 60.0
+    #: terms every engine must render the same way (community glossary); part of the
+    #: cache key through the model version (``<model>+glossary:<version>``)
+    glossary: Glossary | None = None
 
     def __post_init__(self) -> None:
         self._pool = concurrent.futures.ThreadPoolExecutor(
@@ -178,7 +182,7 @@ class TranslationService:
                 if not engine.supports(src, tgt):
                     reasons[engine.name] = "no model for this pair"
                     continue
-                usable.append((engine, engine.model_version(src, tgt)))
+                usable.append((engine, self._version(engine, src, tgt)))
             except Exception as exc:  # noqa: BLE001 - a misconfigured engine is skipped
                 reasons[engine.name] = f"unavailable: {exc}"
         # Cached translations first, from any engine that still has the same model.
@@ -195,7 +199,9 @@ class TranslationService:
             if not misses:
                 break
             try:
-                outputs = self._run_engine(engine, [j.engine_text for j in misses], src, tgt)
+                outputs = self._run_engine(
+                    engine, [j.engine_text for j in misses], src, tgt, source_code=source
+                )
             except Exception as exc:  # noqa: BLE001 - fall through to the next engine
                 st = self.stats.setdefault(engine.name, EngineStats())
                 st.failures += 1
@@ -214,6 +220,12 @@ class TranslationService:
             raise TranslationUnavailable(source, target, reasons)
         return [r for r in results if r is not None]
 
+    def _version(self, engine: Translator, src: str, tgt: str) -> str:
+        version = engine.model_version(src, tgt)
+        if self.glossary is not None and len(self.glossary):
+            version += f"+glossary:{self.glossary.version}"
+        return version
+
     @staticmethod
     def _engine_input(text: str, source: str) -> str:
         """The models are Simplified: convert Traditional text (also when labelled ``zh``)."""
@@ -230,7 +242,7 @@ class TranslationService:
             try:
                 if not engine.supports(src, tgt):
                     continue
-                version = engine.model_version(src, tgt)
+                version = self._version(engine, src, tgt)
             except Exception:  # noqa: BLE001, S112 - a broken engine has nothing cached
                 continue
             hit = self.cache.get(cache_key(text, source, target, engine.name, version))
@@ -249,7 +261,7 @@ class TranslationService:
             tgt = base_language(target)
             for engine in self.engines:
                 try:
-                    version = engine.model_version(src, tgt) if engine.supports(src, tgt) else None
+                    version = self._version(engine, src, tgt) if engine.supports(src, tgt) else None
                 except Exception:  # noqa: BLE001 - a broken engine has nothing to drop
                     version = None
                 if version is None:
@@ -293,7 +305,9 @@ class TranslationService:
             st.sentences += len(chunk)
         return out
 
-    def _run_engine(self, engine: Translator, texts: list[str], src: str, tgt: str) -> list[str]:
+    def _run_engine(
+        self, engine: Translator, texts: list[str], src: str, tgt: str, source_code: str = ""
+    ) -> list[str]:
         """Translate sentence cores in up to three passes, keeping every protected span:
 
         1. the sentence as written (models translate "I ate 3 dumplings" best with the 3 in
@@ -305,7 +319,9 @@ class TranslationService:
         """
         # Engines that translate whole lines better (LLMs, LibreTranslate) say so.
         per_sentence = not getattr(engine, "whole_lines", False)
-        plans = [plan_text(t, sentences=per_sentence) for t in texts]
+        plans = [
+            plan_text(t, sentences=per_sentence, fixed=self._fixed(t, src, tgt)) for t in texts
+        ]
         keys = [(pi, ui) for pi, p in enumerate(plans) for ui in range(len(p.units))]
 
         def unit(key: tuple[int, int]) -> Unit:
@@ -360,6 +376,12 @@ class TranslationService:
             render(p, [fixed[(pi, ui)] for ui in range(len(p.units))], tgt)
             for pi, p in enumerate(plans)
         ]
+
+    def _fixed(self, text: str, src: str, tgt: str) -> list[tuple[int, int, str]]:
+        """Glossary terms of ``text`` with their rendering in the target language."""
+        if self.glossary is None:
+            return []
+        return [(m.start, m.end, m.entry.render(tgt)) for m in self.glossary.find(text, src)]
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)

@@ -30,15 +30,36 @@ _EMOJI = (
     f"|[0-9#*]\ufe0f?\u20e3)"
 )
 
+# Characters that end a URL, a Latin handle or a Latin topic: CJK (and kana, Hangul) and
+# full-width punctuation.  Chinese is written without spaces, so "感谢@chef_lin推荐" and
+# "看这里https://t.co/xY12很好" must not glue the Chinese onto the span (issue 13).
+_CJK_STOP = (
+    "\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef"
+)
+#: emoji end a URL too ("https://t.co/x👍" is the link and a thumbs-up)
+_EMOJI_STOP = "\U0001f000-\U0001faff\u2600-\u27bf\u2300-\u23ff\u2b00-\u2bff"
+URL_PATTERN = rf"(?:https?://|www\.)[^\s<>\"'{_CJK_STOP}{_EMOJI_STOP}]+"
+#: a handle written in Latin letters ends at the first character that is not one of them;
+#: a handle written in Chinese (@小明) runs to the next space or punctuation
+MENTION_PATTERN = (
+    r"(?<![A-Za-z0-9_@.])@(?:[A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_])?(?![A-Za-z0-9_])"
+    r"|[^\W\d_A-Za-z][\w.\-]*)"
+)
+TOPIC_PATTERN = (
+    r"(?<![A-Za-z0-9_#&])#[^\s#@/]{1,30}#"
+    r"|(?<![A-Za-z0-9_#&])#[A-Za-z0-9_][A-Za-z0-9_\-]*(?![A-Za-z0-9_])"
+    r"|(?<![A-Za-z0-9_#&])#[^\W\d_A-Za-z][\w\-]*"
+)
+
 _PROTECT = re.compile(
     "|".join(
         [
             r"(?P<fence>```[\s\S]*?```)",
             r"(?P<code>`[^`\n]+`)",
-            r"(?P<url>(?:https?://|www\.)[^\s<>\"'，。！？、；：（）【】《》「」]+)",
+            rf"(?P<url>{URL_PATTERN})",
             r"(?P<email>[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)",
-            r"(?P<mention>(?<![A-Za-z0-9_@.])@[\w.\-]+)",
-            r"(?P<topic>(?<![A-Za-z0-9_#&])#[^\s#]+#|(?<![A-Za-z0-9_#&])#[\w\-]+)",
+            rf"(?P<mention>{MENTION_PATTERN})",
+            rf"(?P<topic>{TOPIC_PATTERN})",
             f"(?P<emoji>(?:{_EMOJI})+)",
             r"(?P<number>(?<![A-Za-z0-9_.])\d+(?:[.,:/\-]\d+)*%?(?![A-Za-z0-9_]))",
         ]
@@ -109,22 +130,37 @@ class Protected:
     spans: list[str]
 
 
-def protect(text: str) -> Protected:
-    """Replace protected spans with placeholders. ``restore(p.text, p.spans) == text``."""
+def protect(text: str, fixed: list[tuple[int, int, str]] | None = None) -> Protected:
+    """Replace protected spans with placeholders. ``restore(p.text, p.spans) == text``.
+
+    ``fixed`` adds spans with a fixed rendering, ``(start, end, rendering)``: glossary terms
+    (YYDS -> GOAT).  They are restored as their rendering, so the engine sees and keeps it."""
     spans: list[str] = []
     out: list[str] = []
     pos = 0
-    for m in _PROTECT.finditer(text):
-        start, end = m.span()
+    found: list[tuple[int, int, str, str | None]] = [
+        (m.start(), m.end(), m.lastgroup or "", None) for m in _PROTECT.finditer(text)
+    ]
+    for f_start, f_end, f_text in fixed or []:
+        if not any(a < f_end and f_start < b for a, b, _k, _r in found):
+            found.append((f_start, f_end, "fixed", f_text))
+    found.sort()
+    for start, end, _kind, rendering in found:
         if start < pos:
+            continue
+        if rendering is not None:
+            out.append(text[pos:start])
+            out.append(f"{PLACEHOLDER_OPEN}{len(spans)}{PLACEHOLDER_CLOSE}")
+            spans.append(rendering)
+            pos = end
+            continue
+        m = _PROTECT.match(text, start)
+        if m is None:
             continue
         span = m.group(0)
         if m.lastgroup == "url":
-            trimmed = span.rstrip(_TRAILING_URL_PUNCT)
             # keep a closing parenthesis that belongs to the URL, e.g. wiki links
-            while span[len(trimmed) :].startswith(")") and trimmed.count("(") > trimmed.count(")"):
-                trimmed += ")"
-            span = trimmed
+            span = _trim_url(span)
             end = start + len(span)
         elif m.lastgroup == "mention":
             span = span.rstrip(".-")
@@ -247,10 +283,13 @@ class Plan:
         return [p for p in self.pieces if isinstance(p, Unit)]
 
 
-def plan_text(text: str, *, sentences: bool = True) -> Plan:
+def plan_text(
+    text: str, *, sentences: bool = True, fixed: list[tuple[int, int, str]] | None = None
+) -> Plan:
     """Protect, split into lines and sentences, and isolate what must be translated.
-    ``sentences=False`` keeps whole lines (for engines that want context, such as LLMs)."""
-    prot = protect(text)
+    ``sentences=False`` keeps whole lines (for engines that want context, such as LLMs);
+    ``fixed`` are spans with a fixed rendering (glossary terms, see :func:`protect`)."""
+    prot = protect(text, fixed)
     plan = Plan(spans=prot.spans)
     for line in re.split(r"(\n)", prot.text):
         if line == "\n" or not has_words(line):
@@ -323,4 +362,121 @@ def render(plan: Plan, translations: list[str], target: str) -> str:
             if suffix and _needs_space(core, suffix):
                 suffix = " " + suffix
         out.append(prefix + core + suffix)
-    return restore("".join(out), plan.spans)
+    return separate_spans(restore("".join(out), plan.spans), plan.spans)
+
+
+# --- protected spans as separate tokens (for every output, and for the web renderer) -------
+
+#: span kinds that link somewhere and therefore must stay separate tokens
+LINK_KINDS = ("url", "mention", "topic", "email")
+
+
+@dataclass(frozen=True, slots=True)
+class SpanToken:
+    """A piece of text: ``kind`` is ``text``, ``url``, ``mention``, ``topic`` or ``email``;
+    ``value`` is what it points at (the handle without ``@``, the topic without ``#``, the
+    URL or address as written)."""
+
+    kind: str
+    text: str
+    value: str
+
+
+_LINKS = re.compile(
+    "|".join(
+        [
+            rf"(?P<url>{URL_PATTERN})",
+            r"(?P<email>[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)",
+            rf"(?P<mention>{MENTION_PATTERN})",
+            rf"(?P<topic>{TOPIC_PATTERN})",
+        ]
+    )
+)
+
+
+def _trim_url(span: str) -> str:
+    trimmed = span.rstrip(_TRAILING_URL_PUNCT)
+    while span[len(trimmed) :].startswith(")") and trimmed.count("(") > trimmed.count(")"):
+        trimmed += ")"
+    return trimmed
+
+
+def split_spans(text: str) -> list[SpanToken]:
+    """Split text into (text | url | mention | topic | email) tokens, correctly for Chinese
+    written without spaces: ``"感谢@chef_lin推荐"`` -> text "感谢", mention "chef_lin", text
+    "推荐"; a URL ends at the first CJK character or full-width punctuation, and trailing
+    ASCII punctuation is not part of it.  ``"".join(t.text for t in tokens) == text``.
+    The web renderer should build its links from these tokens."""
+    out: list[SpanToken] = []
+    pos = 0
+    for m in _LINKS.finditer(text):
+        start, end = m.span()
+        if start < pos:
+            continue
+        kind = m.lastgroup or "text"
+        span = m.group(0)
+        if kind == "url":
+            span = _trim_url(span)
+        elif kind == "mention":
+            span = span.rstrip(".-")
+            if len(span) == 1:
+                continue
+        end = start + len(span)
+        if start > pos:
+            out.append(SpanToken("text", text[pos:start], text[pos:start]))
+        value = {"mention": span[1:], "topic": span.strip("#")}.get(kind, span)
+        out.append(SpanToken(kind, span, value))
+        pos = end
+    if pos < len(text):
+        out.append(SpanToken("text", text[pos:], text[pos:]))
+    return out
+
+
+def _span_kind(span: str) -> str:
+    tokens = split_spans(span)
+    return tokens[0].kind if len(tokens) == 1 else "text"
+
+
+_CJK_LETTERS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+_GLUE_BEFORE = re.compile(rf"[A-Za-z0-9_@.#&\-{_CJK_LETTERS}]")
+_GLUE_AFTER = re.compile(rf"[A-Za-z0-9_@#/\-{_CJK_LETTERS}]")
+_OPENERS = "（【《「『“‘([{"
+_CLOSERS = "）】》」』”’)]},.!?;:，。！？；："
+
+
+def separate_spans(text: str, spans: list[str]) -> str:
+    """Make every link-like protected span (URL, @mention, #topic, e-mail) a separate token
+    of ``text``: a space goes between it and a letter, digit, CJK character or another span
+    it touches, so ``中@sam_eats@ana_cooks中https://t.co/xY12中`` becomes
+    ``中 @sam_eats @ana_cooks 中 https://t.co/xY12 中``.  Longer spans are placed first, so
+    ``@amy`` inside ``@amy_lee`` is left alone."""
+    links = sorted({s for s in spans if s and _span_kind(s) in LINK_KINDS}, key=len, reverse=True)
+    if not links:
+        return text
+    covered: list[tuple[int, int]] = []
+    for span in links:
+        i = text.find(span)
+        while i >= 0:
+            j = i + len(span)
+            if not any(a <= i and j <= b for a, b in covered):
+                covered.append((i, j))
+            i = text.find(span, i + 1)
+    if not covered:
+        return text
+    covered.sort()
+    out: list[str] = []
+    pos = 0
+    for i, j in covered:
+        if i < pos:
+            continue
+        out.append(text[pos:i])
+        before = "".join(out)[-1:]
+        if before and before not in _OPENERS and _GLUE_BEFORE.match(before):
+            out.append(" ")
+        out.append(text[i:j])
+        nxt = text[j : j + 1]
+        if nxt and nxt not in _CLOSERS and (_GLUE_AFTER.match(nxt) or nxt in "@#"):
+            out.append(" ")
+        pos = j
+    out.append(text[pos:])
+    return re.sub(r"(?<=\S) {2,}(?=\S)", " ", "".join(out))
