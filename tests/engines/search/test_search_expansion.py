@@ -28,7 +28,7 @@ def test_hit_rate_by_category(category: str) -> None:
     hits = 0
     for r in rows:
         got = set(build_query(str(r["query"])).expansions())
-        expected = set(r["expected"])  # type: ignore[arg-type]
+        expected = set(r["expected"])  # type: ignore[arg-type] # JSON rows
         hits += (not got) if not expected else bool(got & expected)
     floor = 1.0 if category == "stopword" else 0.7
     assert hits / len(rows) >= floor, (category, hits, len(rows))
