@@ -8,12 +8,12 @@ but never opens the door to password guessing either.
 from __future__ import annotations
 
 import logging
-import time
 
 from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import gettext as _
 
+from qiao.core import clock
 from qiao.core.errors import RateLimited, Unavailable
 
 logger = logging.getLogger("qiao.ratelimit")
@@ -30,7 +30,8 @@ def check_rate(scope: str, key: str) -> None:
     if not settings.QIAO_RATE_LIMITS_ENABLED:
         return
     limit, window = _parse(settings.QIAO_RATE_LIMITS[scope])
-    bucket = int(time.time() // window)
+    now = clock.now()  # one reading: the window counted and the Retry-After agree
+    bucket = int(now // window)
     cache_key = f"rl:{scope}:{key}:{bucket}"
     try:
         added = cache.add(cache_key, 1, timeout=window + 1)
@@ -44,7 +45,7 @@ def check_rate(scope: str, key: str) -> None:
             raise Unavailable(_("Signing in is briefly unavailable; try again soon.")) from exc
         return
     if count > limit:
-        retry = window - int(time.time() % window)
+        retry = window - int(now % window)
         raise RateLimited(_("Too many requests; please slow down."), retry_after=retry)
 
 

@@ -12,7 +12,6 @@ import gc
 import logging
 import secrets
 import threading
-import time
 from datetime import timedelta
 from typing import Any
 
@@ -21,6 +20,7 @@ from django.core.cache import caches
 from django.utils import timezone
 
 from qiao.accounts.models import User
+from qiao.core import clock
 from qiao.core.errors import Invalid
 from qiao.engines.recommend import Recommender, UserContext
 from qiao.events.models import EngagementEvent
@@ -88,7 +88,7 @@ def current_model() -> Recommender | None:
     thread (seconds at a million notes) while the previous one keeps serving."""
     from qiao.feed.training import recommendable_notes, registry
 
-    now = time.monotonic()
+    now = clock.monotonic()
     with _lock:
         if now - _state["checked"] < SYNC_EVERY and _state["rec"] is not None:
             return _state["rec"]  # type: ignore[no-any-return]
@@ -123,7 +123,7 @@ def user_context(viewer: User | None) -> UserContext:
         from django.utils import translation
 
         lang = (translation.get_language() or "en").split("-")[0]
-        return UserContext(user_id=0, languages=[lang], now=time.time())
+        return UserContext(user_id=0, languages=[lang], now=clock.now())
     recent = list(
         EngagementEvent.objects.filter(user_id=viewer.pk, kind__in=POSITIVE_KINDS,
                                        note_id__isnull=False)
@@ -148,7 +148,7 @@ def user_context(viewer: User | None) -> UserContext:
         languages=[x.split("-")[0] for x in (viewer.read_languages or [])] or ["en"],
         following=following, blocked_authors=blocked_user_ids(viewer) | {viewer.pk},
         hidden={h for h in hidden if h}, seen=liked_or_collected | own | shown,
-        recent_positive_note_ids=list(dict.fromkeys(reversed(recent))), now=time.time(),
+        recent_positive_note_ids=list(dict.fromkeys(reversed(recent))), now=clock.now(),
     )
 
 
@@ -195,9 +195,11 @@ def recommend_page(viewer: User | None, *, cursor: str | None, limit: int
         # the same list, ranked once a minute — a surge of new visitors costs one ranking
         # and one cache write per language per minute, not one per visit.
         offset = 0
-        token = f"anon{(ctx.languages or ['x'])[0]}{int(time.time() // ANON_LIST_SECONDS)}"
+        # the time the list is ranked for (the context's), read once
+        minute = int((ctx.now if ctx.now is not None else clock.now()) // ANON_LIST_SECONDS)
+        token = f"anon{(ctx.languages or ['x'])[0]}{minute}"
         if not token.isalnum():
-            token = f"anon{int(time.time() // ANON_LIST_SECONDS)}"
+            token = f"anon{minute}"
         entry = _cache_get(cache, f"feed:0:{token}")
         if entry is not None:
             ranked = entry[0]
