@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib.auth import login as django_login
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import File, Form, NinjaAPI, Router
+from ninja import File, Form, NinjaAPI, Router, Status
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.files import UploadedFile
@@ -93,10 +93,10 @@ auth_router = Router(tags=["auth"])
 
 
 @auth_router.post("/signup", response={201: s.TokenOut, **ERRORS})
-def signup(request: HttpRequest, payload: s.SignUpIn) -> tuple[int, dict[str, Any]]:
+def signup(request: HttpRequest, payload: s.SignUpIn) -> Status[dict[str, Any]]:
     check_rate("signup", client_ip(request))
     user = accounts.sign_up(**payload.dict())
-    return 201, {"token": accounts.issue_token(user, "signup"), "user": me_out(user)}
+    return Status(201, {"token": accounts.issue_token(user, "signup"), "user": me_out(user)})
 
 
 @auth_router.post("/login", response={200: s.TokenOut, **ERRORS})
@@ -286,7 +286,7 @@ def create_note(
     visibility: Form[str] = Note.Visibility.PUBLIC,
     status: Form[str] = Note.Status.PUBLISHED,
     alt_texts: Form[list[str]] = None,  # type: ignore[assignment]
-) -> tuple[int, dict[str, Any]]:
+) -> Status[dict[str, Any]]:
     """Create a note from multipart form data: 1–9 `images` (in order), `title`, `body`,
     comma-separated `topics`, `visibility` and `status` (`draft` to save a draft)."""
     user = _write(request)
@@ -303,7 +303,7 @@ def create_note(
         topics=[t for t in topics.split(",") if t.strip()],
         visibility=visibility, status=status,
     )
-    return 201, notes_out([notes.get_note_for(user, note.pk)], user)[0]
+    return Status(201, notes_out([notes.get_note_for(user, note.pk)], user)[0])
 
 
 @notes_router.get("/{int:note_id}", response={200: s.NoteOut, **ERRORS})
@@ -332,10 +332,10 @@ def add_images(request: HttpRequest, note_id: int, images: File[list[UploadedFil
 
 
 @notes_router.delete("/{int:note_id}", response={204: None, **ERRORS})
-def delete_note(request: HttpRequest, note_id: int) -> tuple[int, None]:
+def delete_note(request: HttpRequest, note_id: int) -> Status[None]:
     user = _write(request)
     notes.delete_note(user, note_id)
-    return 204, None
+    return Status(204, None)
 
 
 @notes_router.post("/{int:note_id}/like", response={200: s.LikeOut, **ERRORS})
@@ -363,19 +363,19 @@ def comments(request: HttpRequest, note_id: int, parent_id: int | None = None,
 
 @notes_router.post("/{int:note_id}/comments", response={201: s.CommentOut, **ERRORS})
 def comment(request: HttpRequest, note_id: int, payload: s.CommentIn
-            ) -> tuple[int, dict[str, Any]]:
+            ) -> Status[dict[str, Any]]:
     user = _write(request)
     row = social.add_comment(user, note_id, payload.body, parent_id=payload.parent_id)
-    return 201, comments_out([row], user)[0]
+    return Status(201, comments_out([row], user)[0])
 
 
 comments_router = Router(tags=["comments"])
 
 
 @comments_router.delete("/{int:comment_id}", response={204: None, **ERRORS})
-def delete_comment(request: HttpRequest, comment_id: int) -> tuple[int, None]:
+def delete_comment(request: HttpRequest, comment_id: int) -> Status[None]:
     social.delete_comment(_write(request), comment_id)
-    return 204, None
+    return Status(204, None)
 
 
 @comments_router.post("/{int:comment_id}/like", response={200: s.CountOut, **ERRORS})
@@ -393,9 +393,9 @@ boards_router = Router(tags=["boards"])
 
 
 @boards_router.post("", response={201: s.BoardOut, **ERRORS})
-def create_board(request: HttpRequest, payload: s.BoardIn) -> tuple[int, dict[str, Any]]:
+def create_board(request: HttpRequest, payload: s.BoardIn) -> Status[dict[str, Any]]:
     board = social.create_board(_write(request), **payload.dict())
-    return 201, board_out(board)
+    return Status(201, board_out(board))
 
 
 @boards_router.get("/{int:board_id}", response={200: s.BoardOut, **ERRORS})
@@ -410,9 +410,9 @@ def update_board(request: HttpRequest, board_id: int, payload: s.BoardPatch) -> 
 
 
 @boards_router.delete("/{int:board_id}", response={204: None, **ERRORS})
-def delete_board(request: HttpRequest, board_id: int) -> tuple[int, None]:
+def delete_board(request: HttpRequest, board_id: int) -> Status[None]:
     social.delete_board(_write(request), board_id)
-    return 204, None
+    return Status(204, None)
 
 
 @boards_router.get("/{int:board_id}/notes", response={200: s.NotePage, **ERRORS})
@@ -462,7 +462,7 @@ events_router = Router(tags=["events"])
 
 
 @events_router.post("", response={202: s.CountOut, **ERRORS})
-def post_events(request: HttpRequest, payload: s.EventsIn) -> tuple[int, dict[str, Any]]:
+def post_events(request: HttpRequest, payload: s.EventsIn) -> Status[dict[str, Any]]:
     """Log impressions, opens, dwell time, shares and hides in one batch (≤ 200)."""
     user = require_user(request)
     check_rate("write", f"ev{user.pk}")
@@ -477,7 +477,7 @@ def post_events(request: HttpRequest, payload: s.EventsIn) -> tuple[int, dict[st
     if unknown:
         raise Invalid(_("Unknown or server-side event kinds: %(k)s")
                       % {"k": ", ".join(sorted(set(unknown)))})
-    return 202, {"count": log_events(user.pk, rows)}
+    return Status(202, {"count": log_events(user.pk, rows)})
 
 
 api.add_router("/auth", auth_router)
