@@ -20,11 +20,17 @@ PYTEST=(.venv/bin/pytest -q -p no:cacheprovider --durations=25)
 
 PY=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then "$PY" -m venv .venv || exit 1; fi
-# (bench: the benchmark harnesses have unit tests too.) The local mirror's "is ignored" notes
-# are noise, filtered out.
-.venv/bin/pip install -q --disable-pip-version-check -e '.[test,bench]' 2>&1 \
-  | { grep -v "is ignored: it is neither a file nor a directory" || true; }
-[ "${PIPESTATUS[0]}" = 0 ] || { echo "pip install failed"; exit 1; }
+# (bench: the benchmark harnesses have unit tests too.) The install is editable, so only a
+# changed pyproject.toml needs it again (it takes half a minute even when nothing changes).
+# The local mirror's "is ignored" notes are noise, filtered out.
+stamp=.venv/.qiao-installed
+want=$(sha256sum pyproject.toml | cut -d" " -f1)
+if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  .venv/bin/pip install -q --disable-pip-version-check -e '.[test,bench]' 2>&1 \
+    | { grep -v "is ignored: it is neither a file nor a directory" || true; }
+  [ "${PIPESTATUS[0]}" = 0 ] || { echo "pip install failed"; exit 1; }
+  echo "$want" > "$stamp"
+fi
 
 if [ "$QUICK" = 0 ]; then
   # System packages the tests drive: Chromium (+ CJK fonts), PostgreSQL, Redis.
