@@ -10,6 +10,7 @@ A documented variable is one named in the first column of a table row of the doc
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from pathlib import Path
 
@@ -96,6 +97,7 @@ other = {"QIAO_H": 1}.get("QIAO_H")
     assert variables_documented(doc) == {"QIAO_A", "QIAO_B"}
 
 
+@functools.cache  # both tests below read the same source
 def _read_by_the_code() -> dict[str, list[str]]:
     where: dict[str, list[str]] = {}
     for path in sorted(SRC.rglob("*.py")):

@@ -63,6 +63,7 @@ def test_embedded_round_trip(tmp_path: Path) -> None:
 
 
 @pytest.mark.integration
+@pytest.mark.slow
 def test_production_round_trip(stack: Stack) -> None:
     import psycopg
 

@@ -198,6 +198,7 @@ def test_switch_the_interface_to_chinese(new_page: Any, shot: Any) -> None:
     assert user.ui_language == "zh-hans"
 
 
+@pytest.mark.slow
 def test_phone_two_columns_and_carousel_swipe(new_page: Any, shot: Any) -> None:
     author = UserFactory(display_name="Yun")
     for i in range(6):
