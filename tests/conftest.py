@@ -11,6 +11,19 @@ from typing import Any
 
 import pytest
 
+from qiao.core import clock as qiao_clock
+
+
+@pytest.fixture(autouse=True)
+def clock() -> Iterator[qiao_clock.FrozenClock]:
+    """The platform clock (`qiao.core.clock`), pinned for every test: it reads the wall time
+    once, at the start, and then stands still until the test moves it
+    (`clock.advance(seconds)`, `clock.set(epoch_seconds)`). Rate-limit windows and the
+    per-minute shared feed list therefore never roll over in the middle of a test."""
+    frozen = qiao_clock.FrozenClock()
+    with qiao_clock.using(frozen):
+        yield frozen
+
 
 @pytest.fixture(autouse=True)
 def _media_root(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory

@@ -64,7 +64,8 @@ def libretranslate_server() -> Iterator[Any]:
     server.calls = []  # type: ignore[attr-defined] # test-only state
     server.down = False  # type: ignore[attr-defined] # test-only state
     server.url = f"http://127.0.0.1:{server.server_address[1]}"  # type: ignore[attr-defined] # test-only state
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # A short poll: shutdown() waits up to one poll interval (0.5 s by default, per test).
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
         yield server

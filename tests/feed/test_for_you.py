@@ -254,13 +254,19 @@ def test_notes_reach_the_engine_with_their_photos_colours_and_hashes(make_user: 
 
 def test_the_list_is_written_only_when_new_or_reranked(platform: dict[str, Any], api: Any,
                                                        api_as: Any,
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+                                                       monkeypatch: pytest.MonkeyPatch,
+                                                       clock: Any) -> None:
     """A surge of visitors must not turn every page view into a cache write: visitors who are
     not signed in share one list per language per minute, and paging an unchanged list
     writes nothing."""
     from django.core.cache import caches
 
+    from qiao.feed.adapter import ANON_LIST_SECONDS
+
     _train()
+    # The last millisecond of a minute: the pinned clock stays there until moved below.
+    next_minute = (clock.now() // ANON_LIST_SECONDS + 1) * ANON_LIST_SECONDS
+    clock.set(next_minute - 0.001)
     cache = caches["feed"]
     writes: list[str] = []
     real_set = cache.set
@@ -273,16 +279,21 @@ def test_the_list_is_written_only_when_new_or_reranked(platform: dict[str, Any],
     assert len(writes) == 1
     api.get("/feed/for-you", limit=5, cursor=first["next_cursor"])
     assert len(writes) == 1  # paging reads
+    clock.set(next_minute)  # the next minute: one new shared list, written once
+    fresh = api.get("/feed/for-you", limit=5).json()
+    assert fresh["next_cursor"].split(":")[0] != first["next_cursor"].split(":")[0]
+    assert api.get("/feed/for-you", limit=5).json()["next_cursor"] == fresh["next_cursor"]
+    assert len(writes) == 2
 
     reader = platform["users"][4]
     client = api_as(reader)
     page1 = client.get("/feed/for-you", limit=5).json()
-    assert len(writes) == 2
+    assert len(writes) == 3
     page2 = client.get("/feed/for-you", limit=5, cursor=page1["next_cursor"]).json()
-    assert len(writes) == 2  # nothing changed: no write
+    assert len(writes) == 3  # nothing changed: no write
     assert client.post(f"/notes/{page2['items'][0]['id']}/like").status_code in (200, 201)
     client.get("/feed/for-you", limit=5, cursor=page2["next_cursor"])
-    assert len(writes) == 3  # a like re-ranks the rest of the list, which is saved
+    assert len(writes) == 4  # a like re-ranks the rest of the list, which is saved
 
 
 def test_new_chinese_notes_reach_english_readers_by_meaning(platform: dict[str, Any],

@@ -44,7 +44,11 @@ def _free_port() -> int:
 
 
 def services(*args: str) -> str:
-    """Run scripts/services.sh (start/stop one service for a drill)."""
+    """Run scripts/services.sh (start/stop one service for a drill) on this run's services:
+    those in $QIAO_SERVICES_DIR, never another run's."""
+    if not os.environ.get("QIAO_SERVICES_DIR"):
+        pytest.fail("QIAO_SERVICES_DIR is unset: a drill stops and starts only the services of "
+                    "its own run; start them with: eval \"$(scripts/services.sh all)\"")
     out = subprocess.run([str(REPO / "scripts" / "services.sh"), *args], check=True,
                          capture_output=True, text=True, timeout=120)
     return out.stdout

@@ -32,6 +32,8 @@ COUNT = ("from qiao.accounts.models import User; from qiao.notes.models import N
          " sorted(Note.objects.values_list('title', flat=True)))")
 
 
+@pytest.mark.slow
+@pytest.mark.embedded
 def test_embedded_round_trip(tmp_path: Path) -> None:
     base = {k: v for k, v in os.environ.items()
             if not k.startswith(("QIAO_", "DATABASE_URL", "REDIS_URL", "CELERY_", "S3_",
@@ -61,6 +63,7 @@ def test_embedded_round_trip(tmp_path: Path) -> None:
 
 
 @pytest.mark.integration
+@pytest.mark.slow
 def test_production_round_trip(stack: Stack) -> None:
     import psycopg
 

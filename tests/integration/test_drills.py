@@ -11,7 +11,7 @@ import pytest
 
 from tests.integration.conftest import WIDTHS, Stack, photo, services
 
-pytestmark = [pytest.mark.integration]
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 
 def _complete(note: dict[str, Any]) -> int:

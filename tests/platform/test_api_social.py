@@ -265,18 +265,22 @@ def test_events_are_bulk_logged_and_validated(make_user: Any, api_as: Any,
     assert EngagementEvent.objects.filter(user_id=viewer.pk).count() == 51
 
 
-def test_rate_limit_on_login(api: Any, make_user: Any, settings: Any) -> None:
+def test_rate_limit_on_login(api: Any, make_user: Any, settings: Any, clock: Any) -> None:
     from django.core.cache import cache
 
     cache.clear()
     settings.QIAO_RATE_LIMITS_ENABLED = True
     settings.QIAO_RATE_LIMITS = {**settings.QIAO_RATE_LIMITS, "login": "3/60"}
+    clock.set(1_900_000_215)  # 15 s into a 60-s window; the pinned clock stays there
     user = make_user()
     codes = [api.post("/auth/login", {"login": user.username, "password": "nope"}).status_code
              for _ in range(5)]
     assert codes[:3] == [401, 401, 401] and codes[3:] == [429, 429]
     r = api.post("/auth/login", {"login": user.username, "password": "nope"})
-    assert r.json()["error"]["code"] == "rate_limited" and int(r["Retry-After"]) > 0
+    assert r.json()["error"]["code"] == "rate_limited" and r["Retry-After"] == "45"
+    clock.advance(45)  # the next window: the name may try again
+    r = api.post("/auth/login", {"login": user.username, "password": "nope"})
+    assert r.status_code == 401
     cache.clear()
 
 

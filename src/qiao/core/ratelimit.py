@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import time
 from collections.abc import Callable
 from contextvars import ContextVar
 from typing import ParamSpec, TypeVar
@@ -18,6 +17,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import gettext as _
 
+from qiao.core import clock
 from qiao.core.errors import RateLimited, Unavailable
 
 logger = logging.getLogger("qiao.ratelimit")
@@ -34,7 +34,8 @@ def check_rate(scope: str, key: str) -> None:
     if not settings.QIAO_RATE_LIMITS_ENABLED:
         return
     limit, window = _parse(settings.QIAO_RATE_LIMITS[scope])
-    bucket = int(time.time() // window)
+    now = clock.now()  # one reading: the window counted and the Retry-After agree
+    bucket = int(now // window)
     cache_key = f"rl:{scope}:{key}:{bucket}"
     try:
         added = cache.add(cache_key, 1, timeout=window + 1)
@@ -48,7 +49,7 @@ def check_rate(scope: str, key: str) -> None:
             raise Unavailable(_("Signing in is briefly unavailable; try again soon.")) from exc
         return
     if count > limit:
-        retry = window - int(time.time() % window)
+        retry = window - int(now % window)
         raise RateLimited(_("Too many requests; please slow down."), retry_after=retry)
 
 
@@ -58,7 +59,8 @@ def spend(scope: str, key: str, amount: int) -> None:
     if not settings.QIAO_RATE_LIMITS_ENABLED or amount <= 0:
         return
     budget, window = _parse(settings.QIAO_RATE_LIMITS[scope])
-    cache_key = f"rl:{scope}:{key}:{int(time.time() // window)}"
+    now = clock.now()
+    cache_key = f"rl:{scope}:{key}:{int(now // window)}"
     try:
         cache.add(cache_key, 0, timeout=window + 1)
         total = cache.incr(cache_key, amount)
@@ -67,7 +69,7 @@ def spend(scope: str, key: str, amount: int) -> None:
         return
     if total > budget:
         cache.decr(cache_key, amount)
-        retry = window - int(time.time() % window)
+        retry = window - int(now % window)
         raise RateLimited(_("You have uploaded a lot recently; please try again later."),
                           retry_after=retry)
 

@@ -12,7 +12,6 @@ import gc
 import logging
 import secrets
 import threading
-import time
 from datetime import timedelta
 from typing import Any
 
@@ -22,6 +21,7 @@ from django.utils import timezone
 
 from qiao.accounts.access import blocked_user_ids, followed_ids
 from qiao.accounts.models import User
+from qiao.core import clock
 from qiao.core.errors import Invalid
 from qiao.engines.recommend import Recommender, UserContext
 from qiao.events.models import EngagementEvent
@@ -85,7 +85,7 @@ def current_model() -> Recommender | None:
 
     The first model loads in the request that needs it; later versions load in a background
     thread (seconds at a million notes) while the previous one keeps serving."""
-    now = time.monotonic()
+    now = clock.monotonic()
     with _lock:
         if now - _state["checked"] < SYNC_EVERY and _state["rec"] is not None:
             return _state["rec"]
@@ -120,7 +120,7 @@ def user_context(viewer: User | None) -> UserContext:
         from django.utils import translation
 
         lang = (translation.get_language() or "en").split("-")[0]
-        return UserContext(user_id=0, languages=[lang], now=time.time())
+        return UserContext(user_id=0, languages=[lang], now=clock.now())
     recent = list(
         EngagementEvent.objects.filter(user_id=viewer.pk, kind__in=POSITIVE_KINDS,
                                        note_id__isnull=False)
@@ -145,7 +145,7 @@ def user_context(viewer: User | None) -> UserContext:
         following=following, blocked_authors=blocked_user_ids(viewer) | {viewer.pk},
         hidden=hidden, seen=liked_or_collected | own | shown,
         recent_positive_note_ids=list(dict.fromkeys(n for n in reversed(recent) if n)),
-        now=time.time(),
+        now=clock.now(),
     )
 
 
@@ -192,9 +192,11 @@ def recommend_page(viewer: User | None, *, cursor: str | None, limit: int
         # the same list, ranked once a minute — a surge of new visitors costs one ranking
         # and one cache write per language per minute, not one per visit.
         offset = 0
-        token = f"anon{(ctx.languages or ['x'])[0]}{int(time.time() // ANON_LIST_SECONDS)}"
+        # the time the list is ranked for (the context's), read once
+        minute = int((ctx.now if ctx.now is not None else clock.now()) // ANON_LIST_SECONDS)
+        token = f"anon{(ctx.languages or ['x'])[0]}{minute}"
         if not token.isalnum():
-            token = f"anon{int(time.time() // ANON_LIST_SECONDS)}"
+            token = f"anon{minute}"
         entry = _cache_get(cache, f"feed:0:{token}")
         if entry is not None:
             ranked = entry[0]

@@ -28,6 +28,7 @@ def _share(cards: list[set[str]], topic: str) -> float:
     return sum(topic in c for c in cards) / max(1, len(cards))
 
 
+@pytest.mark.slow
 def test_for_you_adapts_within_a_few_likes(new_page: Any, shot: Any, settings: Any,
                                            tmp_path: Any) -> None:
     from qiao.feed.services import train as train_and_publish

@@ -21,6 +21,7 @@ def _note(author: Any, **kw: Any) -> Any:
     return make_note(author, **kw)
 
 
+@pytest.mark.slow
 def test_sign_up_onboard_post_two_photos_and_see_it_in_the_grid(
         new_page: Any, shot: Any, photo_files: list[str]) -> None:
     _note(UserFactory(display_name="Lin"), title="Dumplings at dawn", body="#food")
@@ -57,6 +58,7 @@ def test_sign_up_onboard_post_two_photos_and_see_it_in_the_grid(
     assert not page.errors
 
 
+@pytest.mark.slow
 def test_second_user_likes_comments_replies_author_sees_notifications(
         new_page: Any, shot: Any) -> None:
     author = UserFactory(username="mei", display_name="Mei")
@@ -117,6 +119,7 @@ def test_collect_into_a_new_board_and_find_it_there(new_page: Any, shot: Any) ->
     assert social_access.visible_boards(collector, collector).get().item_count == 1
 
 
+@pytest.mark.slow
 def test_rename_a_board_take_a_note_out_and_delete_it(new_page: Any, shot: Any) -> None:
     author = UserFactory(display_name="Ana")
     keep = _note(author, title="Hidden beach in Hainan")
@@ -196,6 +199,7 @@ def test_switch_the_interface_to_chinese(new_page: Any, shot: Any) -> None:
     assert user.ui_language == "zh-hans"
 
 
+@pytest.mark.slow
 def test_phone_two_columns_and_carousel_swipe(new_page: Any, shot: Any) -> None:
     author = UserFactory(display_name="Yun")
     for i in range(6):

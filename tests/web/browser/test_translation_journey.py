@@ -98,6 +98,7 @@ def test_phone_reader_with_auto_translate_sees_the_translation_first(
     assert not page.errors
 
 
+@pytest.mark.slow
 def test_author_publishes_an_english_version_and_a_reader_sees_it_first(
         new_page: Any, shot: Any, libre: Any) -> None:
     author = UserFactory(display_name="小林", read_languages=["zh"], ui_language="zh-hans")

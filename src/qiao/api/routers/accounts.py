@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib.auth import login as django_login
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import File, Router
+from ninja import File, Router, Status
 from ninja.files import UploadedFile
 
 from qiao.accounts import access, services
@@ -27,9 +27,9 @@ router = Router(tags=["accounts"])
 
 
 @router.post("/auth/signup", response={201: s.TokenOut, **ERRORS}, tags=["auth"])
-def signup(request: HttpRequest, payload: s.SignUpIn) -> tuple[int, dict[str, Any]]:
+def signup(request: HttpRequest, payload: s.SignUpIn) -> Status[dict[str, Any]]:
     user = services.sign_up(**payload.dict())
-    return 201, {"token": services.issue_token(user, "signup"), "user": s.MeOut.me(user)}
+    return Status(201, {"token": services.issue_token(user, "signup"), "user": s.MeOut.me(user)})
 
 
 @router.post("/auth/login", response={200: s.TokenOut, **ERRORS}, tags=["auth"])

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import Field
 
 from qiao.api.auth import require_user
@@ -32,7 +32,7 @@ class ReportOut(Schema):
 
 
 @router.post("/reports", response={201: ReportOut, 400: Any, 401: Any, 404: Any, 429: Any})
-def create_report(request: HttpRequest, payload: ReportIn) -> tuple[int, dict[str, Any]]:
+def create_report(request: HttpRequest, payload: ReportIn) -> Status[dict[str, Any]]:
     row = services.report(require_user(request), **payload.dict())
-    return 201, {"id": row.pk, "kind": row.kind, "reason": row.reason, "status": row.status,
-                 "created_at": row.created_at}
+    return Status(201, {"id": row.pk, "kind": row.kind, "reason": row.reason,
+                        "status": row.status, "created_at": row.created_at})

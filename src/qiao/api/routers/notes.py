@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import File, Form, Router
+from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
 from qiao.accounts import access as accounts_access
@@ -49,7 +49,7 @@ def create_note(
     visibility: Form[str] = Note.Visibility.PUBLIC,
     status: Form[str] = Note.Status.PUBLISHED,
     alt_texts: Form[list[str]] = None,  # type: ignore[assignment] # ninja: optional list
-) -> tuple[int, dict[str, Any]]:
+) -> Status[dict[str, Any]]:
     """Create a note from multipart form data: 1–9 `images` (in order), `title`, `body`,
     comma-separated `topics`, `visibility` and `status` (`draft` to save a draft)."""
     user = require_user(request)
@@ -62,7 +62,7 @@ def create_note(
         topics=[t for t in topics.split(",") if t.strip()],
         visibility=visibility, status=status,
     )
-    return 201, _one(user, note.pk)
+    return Status(201, _one(user, note.pk))
 
 
 @router.get("/notes/{int:note_id}", response={200: s.NoteOut, **ERRORS})
@@ -90,6 +90,6 @@ def add_images(request: HttpRequest, note_id: int, images: File[list[UploadedFil
 
 
 @router.delete("/notes/{int:note_id}", response={204: None, **ERRORS})
-def delete_note(request: HttpRequest, note_id: int) -> tuple[int, None]:
+def delete_note(request: HttpRequest, note_id: int) -> Status[None]:
     services.delete_note(require_user(request), note_id)
-    return 204, None
+    return Status(204, None)

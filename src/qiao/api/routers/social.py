@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 
 from qiao.api import schemas as s
 from qiao.api.auth import current_user, require_user
@@ -48,16 +48,16 @@ def comments(request: HttpRequest, note_id: int, parent_id: s.Id | None = None,
 @router.post("/notes/{int:note_id}/comments", response={201: s.CommentOut, **ERRORS},
              tags=["comments"])
 def comment(request: HttpRequest, note_id: int, payload: s.CommentIn
-            ) -> tuple[int, dict[str, Any]]:
+            ) -> Status[dict[str, Any]]:
     user = require_user(request)
     row = services.add_comment(user, note_id, payload.body, parent_id=payload.parent_id)
-    return 201, s.CommentOut.of(read.comment_rows([row], user)[0])
+    return Status(201, s.CommentOut.of(read.comment_rows([row], user)[0]))
 
 
 @router.delete("/comments/{int:comment_id}", response={204: None, **ERRORS}, tags=["comments"])
-def delete_comment(request: HttpRequest, comment_id: int) -> tuple[int, None]:
+def delete_comment(request: HttpRequest, comment_id: int) -> Status[None]:
     services.delete_comment(require_user(request), comment_id)
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/comments/{int:comment_id}/like", response={200: s.CountOut, **ERRORS},
@@ -76,10 +76,10 @@ def unlike_comment(request: HttpRequest, comment_id: int) -> dict[str, Any]:
 
 
 @router.post("/boards", response={201: s.BoardOut, **ERRORS}, tags=["boards"])
-def create_board(request: HttpRequest, payload: s.BoardIn) -> tuple[int, dict[str, Any]]:
+def create_board(request: HttpRequest, payload: s.BoardIn) -> Status[dict[str, Any]]:
     user = require_user(request)
     board = services.create_board(user, **payload.dict())
-    return 201, s.BoardOut.of(read.board_views(user, [board])[0])
+    return Status(201, s.BoardOut.of(read.board_views(user, [board])[0]))
 
 
 @router.get("/boards/{int:board_id}", response={200: s.BoardOut, **ERRORS}, tags=["boards"])
@@ -97,9 +97,9 @@ def update_board(request: HttpRequest, board_id: int, payload: s.BoardPatch) -> 
 
 
 @router.delete("/boards/{int:board_id}", response={204: None, **ERRORS}, tags=["boards"])
-def delete_board(request: HttpRequest, board_id: int) -> tuple[int, None]:
+def delete_board(request: HttpRequest, board_id: int) -> Status[None]:
     services.delete_board(require_user(request), board_id)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/boards/{int:board_id}/notes", response={200: s.NotePage, **ERRORS},

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import Field
 
 from qiao.accounts.access import get_user
@@ -109,7 +109,7 @@ def note_translation(request: HttpRequest, note_id: int, target: str | None = No
     viewer = current_user(request)
     note = get_note_for(viewer, note_id)
     rendered = tr.note_for_reader(note, tr.target_for(viewer, target), reader=viewer)
-    return rendered.as_dict() if rendered else (204, None)
+    return rendered.as_dict() if rendered else Status(204, None)
 
 
 @router.get("/notes/{int:note_id}/versions/{lang}/prefill",
@@ -129,9 +129,9 @@ def save_version(request: HttpRequest, note_id: int, lang: str, payload: Version
 
 
 @router.delete("/notes/{int:note_id}/versions/{lang}", response={204: None, 401: Any, 404: Any})
-def delete_version(request: HttpRequest, note_id: int, lang: str) -> tuple[int, None]:
+def delete_version(request: HttpRequest, note_id: int, lang: str) -> Status[None]:
     tr.delete_author_version(require_user(request), note_id, lang)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/comments/{int:comment_id}/translation",
