@@ -155,3 +155,39 @@ def libre(settings: Any) -> Iterator[Any]:
         services.reset_service()
         yield server
     services.reset_service()
+
+
+_DEMO_PHOTOS: dict[tuple[tuple[str, ...], tuple[int, ...]], Any] = {}
+
+
+@pytest.fixture(scope="module")
+def demo_site(django_db_setup: Any, django_db_blocker: Any,
+              tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """The curated demo community, seeded once for the test module (committed, flushed at
+    the end; each test still runs in its own rolled-back transaction on top of it).
+
+    Photos get one small variant width, and the processed photos are kept for the session,
+    so a second module pays only for the rows (~3 s), not for the pipeline again."""
+    from django.core.management import call_command
+    from django.test import override_settings
+
+    from qiao.ops.demo import seed
+
+    real = seed.process_photos
+
+    def cached(photos: Any, widths: Any, **kw: Any) -> Any:
+        key = (tuple(p.id for p in photos), tuple(widths))
+        if key not in _DEMO_PHOTOS:
+            _DEMO_PHOTOS[key] = real(photos, widths, **kw)
+        return _DEMO_PHOTOS[key]
+
+    media = tmp_path_factory.mktemp("demo-media")
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=str(media),
+                                                        QIAO_IMAGE_WIDTHS=[160]):
+        seed.process_photos = cached  # type: ignore[assignment] # a test-session cache
+        try:
+            report = seed.seed_demo(workers=2)
+        finally:
+            seed.process_photos = real  # type: ignore[assignment] # restored
+        yield report
+        call_command("flush", interactive=False, verbosity=0)

@@ -16,6 +16,7 @@ import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
 from qiao.core.env import env_bool, env_int, env_list, env_str
+from qiao.core.logging import log_format
 
 BASE_DIR = Path(__file__).resolve().parent
 #: Where the embedded profile keeps its database and media (override with QIAO_HOME).
@@ -345,17 +346,20 @@ if MEDIA_STORAGE == "s3":
                      else "https://*.amazonaws.com")  # origins only: a path would narrow it
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(_media_origin)
 
-# --- Logging: one JSON object per line, with the request id.
-LOG_LEVEL = env_str("QIAO_LOG_LEVEL", "INFO")
+# --- Logging: one JSON object per line, with the request id; plain sentences at warning
+# level and above when a person reads a terminal (QIAO_LOG_FORMAT=json|plain overrides).
+QIAO_LOG_FORMAT = log_format(env_str("QIAO_LOG_FORMAT", ""))
+LOG_LEVEL = env_str("QIAO_LOG_LEVEL", "INFO" if QIAO_LOG_FORMAT == "json" else "WARNING")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"request_id": {"()": "qiao.core.logging.RequestIdFilter"}},
-    "formatters": {"json": {"()": "qiao.core.logging.JsonFormatter"}},
+    "formatters": {"json": {"()": "qiao.core.logging.JsonFormatter"},
+                   "plain": {"()": "qiao.core.logging.PlainFormatter"}},
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "formatter": "json",
+            "formatter": QIAO_LOG_FORMAT,
             "filters": ["request_id"],
         }
     },

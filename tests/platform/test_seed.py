@@ -1,4 +1,5 @@
-"""`qiao seed`: the demo data is consistent and has real tastes for the recommender to learn."""
+"""`qiao seed --users N --notes M`: a bulk site is consistent, shows the demo's real photos and
+has real tastes for the recommender to learn. (The curated community: tests/ops/.)"""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from django.core.management import call_command
 
 from qiao.accounts.models import User
 from qiao.events.models import EngagementEvent
-from qiao.notes.models import Note
+from qiao.notes.models import Note, NoteImage
+from qiao.notes.topics import interest_topics
 from qiao.search.models import NoteSearchDocument
 from qiao.search.services import search
 from qiao.social.models import Like
@@ -24,6 +26,9 @@ def test_seed_makes_a_consistent_site_with_learnable_tastes(settings: Any, tmp_p
     assert User.objects.count() == 41  # + demo
     assert Note.objects.count() == 400
     assert not Note.objects.filter(images__isnull=True).exists()
+    # the demo's photographs, processed once each and shared, with alt text
+    assert NoteImage.objects.values("original").distinct().count() == 1
+    assert not NoteImage.objects.filter(alt_text="").exists()
     events = EngagementEvent.objects.all()
     kinds = Counter(events.values_list("kind", flat=True))
     assert kinds["impression"] == 41 * 40
@@ -42,7 +47,7 @@ def test_seed_makes_a_consistent_site_with_learnable_tastes(settings: Any, tmp_p
     hits: Counter[tuple[str, bool]] = Counter()
     for uid, nid, kind in events.filter(kind__in=["impression", "like"]).values_list(
             "user_id", "note_id", "kind"):
-        match = bool(topic_of[nid] & set(interests[uid] or []))
+        match = bool(topic_of[nid] & set(interest_topics(interests[uid] or [])))
         hits[(kind, match)] += 1
     rate_match = hits[("like", True)] / hits[("impression", True)]
     rate_other = hits[("like", False)] / max(1, hits[("impression", False)])

@@ -228,8 +228,10 @@ class NotePage(Schema):
 
 
 class TopicOut(Schema):
-    name: str
+    name: str = Field(description="the topic as stored: what a topic page and a #tag use")
     note_count: int
+    label: str = Field("", description="the topic's name in the interface language "
+                                       "(#travel is 旅行 in Chinese)")
 
 
 class NoteSearchPage(Schema):

@@ -12,12 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from qiao.accounts.access import blocked_user_ids, follows_author, signed_in
 from qiao.accounts.models import User
 from qiao.core.errors import Forbidden, NotFound
 from qiao.notes.models import Note, Topic
+from qiao.notes.topics import label
 
 
 def visible_notes(viewer: User | None) -> QuerySet[Note]:
@@ -92,6 +94,7 @@ def get_own_note(viewer: User, note_id: int) -> Note:
 class TopicCount:
     name: str
     note_count: int  # of the notes the viewer may see
+    label: str = ""  # the name in the interface language (`qiao.notes.topics.label`)
 
 
 def visible_topic_counts(viewer: User | None) -> QuerySet[Topic]:
@@ -106,5 +109,8 @@ def visible_topic_counts(viewer: User | None) -> QuerySet[Topic]:
 
 
 def topic_counts(topics: QuerySet[Topic]) -> list[TopicCount]:
-    """Rows of `visible_topic_counts` as what may be shown."""
-    return [TopicCount(t.name, int(getattr(t, "visible_count", 0) or 0)) for t in topics]
+    """Rows of `visible_topic_counts` as what may be shown, labelled in the interface
+    language."""
+    language = get_language() or "en"
+    return [TopicCount(t.name, int(getattr(t, "visible_count", 0) or 0), label(t.name, language))
+            for t in topics]

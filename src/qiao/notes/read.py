@@ -6,15 +6,15 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.core.files.storage import default_storage
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from qiao.accounts.access import signed_in
 from qiao.accounts.models import User
 from qiao.core.pagination import cursor_id, cursor_time, decode_cursor, encode_cursor
-from qiao.core.text import normalize_topic
 from qiao.notes.access import visible_notes
 from qiao.notes.models import Note, NoteImage, Topic
+from qiao.notes.topics import canonical, equivalents, label
 
 
 def list_notes(
@@ -37,7 +37,11 @@ def list_notes(
     if authors is not None:
         qs = qs.filter(author_id__in=authors)
     if topic:
-        qs = qs.filter(topics__name=normalize_topic(topic))
+        # The tag and the tags that mean the same in the other language (#travel, #旅行):
+        # an EXISTS, so a note carrying both is listed once.
+        tagged = Note.topics.through.objects.filter(
+            note_id=OuterRef("pk"), topic__name__in=equivalents(topic))
+        qs = qs.filter(Exists(tagged))
     pos = decode_cursor(cursor)
     if pos:
         ts = cursor_time(pos, 0)
@@ -135,13 +139,29 @@ def cover(note: Note | None) -> Picture | None:
 
 
 def popular_topics(limit: int = 12) -> list[str]:
-    """The most used topics, for the chips above the grid (cached for a minute)."""
+    """The most used topics, one per group of equivalent tags (#travel and #旅行 are one
+    chip), named by the group's main tag; cached for a minute."""
     names: list[str] | None = cache.get("notes:popular-topics")
     if names is None:
-        names = list(
-            Topic.objects.filter(note_count__gt=0)
-            .order_by("-note_count", "name")
-            .values_list("name", flat=True)[:limit]
-        )
+        rows = (Topic.objects.filter(note_count__gt=0).order_by("-note_count", "name")
+                .values_list("name", flat=True)[: limit * 4])
+        names = list(dict.fromkeys(canonical(name) for name in rows))[:limit]
         cache.set("notes:popular-topics", names, 60)
     return names
+
+
+@dataclass(frozen=True)
+class TopicChip:
+    """A topic as a chip or a topic page's heading: `name` goes into links, `label` is
+    what the reader sees, in the interface language where the table has a translation."""
+
+    name: str
+    label: str
+
+
+def topic_chip(name: str, language: str) -> TopicChip:
+    return TopicChip(canonical(name), label(name, language))
+
+
+def topic_chips(language: str, limit: int = 12) -> list[TopicChip]:
+    return [topic_chip(name, language) for name in popular_topics(limit)]

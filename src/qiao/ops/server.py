@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import http.client
 import os
+import sys
+import threading
+import time
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
@@ -51,16 +55,63 @@ def _child_exit(server: Any, worker: Any) -> None:
     mark_process_dead(worker.pid)
 
 
-def run_gunicorn(*, bind: str, workers: int, threads: int, timeout: int) -> None:
+def _probe_host(bind: str) -> tuple[str, int]:
+    host, _sep, port = bind.rpartition(":")
+    host = host.strip("[]")
+    if host in ("", "0.0.0.0", "::"):  # noqa: S104 - where to knock, not where to bind
+        host = "127.0.0.1"
+    return host, int(port)
+
+
+def announce_when_serving(bind: str, message: str, started: float | None = None,
+                          timeout: float = 120.0) -> threading.Thread:
+    """Print `message` once, as soon as the site answers on `bind` (a worker has booted and
+    served /healthz), not when the server merely starts: the URL printed is one that works."""
+    host, port = _probe_host(bind)
+
+    def wait() -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                conn = http.client.HTTPConnection(host, port, timeout=2)
+                conn.request("GET", "/healthz")
+                ok = conn.getresponse().status == 200
+                conn.close()
+            except OSError:
+                ok = False
+            if ok:
+                took = f" (ready in {time.perf_counter() - started:.0f} s)" if started else ""
+                sys.stdout.write(f"{message}{took}\n")
+                sys.stdout.flush()
+                return
+            time.sleep(0.2)
+
+    thread = threading.Thread(target=wait, name="qiao-announce", daemon=True)
+    thread.start()
+    return thread
+
+
+def run_gunicorn(*, bind: str, workers: int, threads: int, timeout: int,
+                 ready_message: str = "", started: float | None = None,
+                 interactive: bool = False) -> None:
+    """Serve until stopped. `ready_message` is printed once the site answers. On a terminal
+    (`interactive`) gunicorn says only what needs attention and writes no access log; in
+    production every request is a JSON line."""
     from django.conf import settings
 
     from qiao.ops.metrics import prepare_multiprocess_dir
 
     # Every gunicorn worker writes its metrics here; /metrics adds them up.
     prepare_multiprocess_dir(settings.QIAO_HOME / "prometheus" / f"web-{os.getpid()}")
-    _App({
+
+    def when_ready(server: Any) -> None:
+        if ready_message:
+            announce_when_serving(bind, ready_message, started)
+
+    options: dict[str, Any] = {
         "child_exit": _child_exit,
         "post_request": _post_request,
+        "when_ready": when_ready,
         "bind": bind,
         "workers": workers,
         "threads": threads,
@@ -68,9 +119,17 @@ def run_gunicorn(*, bind: str, workers: int, threads: int, timeout: int) -> None
         "timeout": timeout,
         "graceful_timeout": 20,
         "keepalive": 5,
-        "accesslog": "-",
-        "access_log_format": ('{"access": "%(m)s %(U)s", "status": %(s)s, "ms": %(M)s, '
-                              '"request_id": "%({x-request-id}o)s"}'),
         "max_requests": 5000,
         "max_requests_jitter": 500,
-    }).run()
+        # No control socket: its default path is per user, so two sites on one machine
+        # would fight over it, and nothing here uses it.
+        "control_socket_disable": True,
+    }
+    if interactive:
+        options.update(loglevel="warning", accesslog=None)
+    else:
+        options.update(
+            accesslog="-",
+            access_log_format=('{"access": "%(m)s %(U)s", "status": %(s)s, "ms": %(M)s, '
+                               '"request_id": "%({x-request-id}o)s"}'))
+    _App(options).run()

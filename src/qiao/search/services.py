@@ -24,6 +24,7 @@ from qiao.core.text import normalize, normalize_topic
 from qiao.engines.search import EXPANSION_WEIGHT, blend, build_query, text_score
 from qiao.notes.access import TopicCount, topic_counts, visible_notes, visible_topic_counts
 from qiao.notes.models import Note
+from qiao.notes.topics import canonical, equivalents
 
 Kind = Literal["notes", "users", "topics"]
 KINDS: tuple[str, ...] = ("notes", "users", "topics")
@@ -94,14 +95,24 @@ def _search_users(viewer: User | None, query: str, term: str, offset: int, limit
 def _search_topics(viewer: User | None, query: str, term: str, offset: int, limit: int
                    ) -> SearchPage:
     """Topics by name, counted over the notes the viewer may see: a tag used only on
-    private or followers-only notes is neither listed nor counted for anyone else."""
+    private or followers-only notes is neither listed nor counted for anyone else. Tags that
+    mean the same (#travel, #旅行) are one row, named as the topic page they open."""
     name = normalize_topic(term)
-    rows = topic_counts(visible_topic_counts(viewer).filter(name__icontains=name).annotate(
-        _match=Case(When(name=name, then=Value(0)),
-                    When(name__startswith=name, then=Value(1)),
-                    default=Value(2), output_field=IntegerField()),
-    ).order_by("_match", "-visible_count", "name")[offset: offset + limit + 1])
-    return _page("topics", query, rows, offset, limit)
+    same = equivalents(name)
+    rows = topic_counts(
+        visible_topic_counts(viewer).filter(Q(name__icontains=name) | Q(name__in=same))
+        .annotate(_match=Case(When(name__in=same, then=Value(0)),
+                              When(name__startswith=name, then=Value(1)),
+                              default=Value(2), output_field=IntegerField()))
+        .order_by("_match", "-visible_count", "name")[: (offset + limit + 1) * 3])
+    grouped: dict[str, TopicCount] = {}
+    for row in rows:
+        key = canonical(row.name)
+        have = grouped.get(key)
+        grouped[key] = TopicCount(key, row.note_count + (have.note_count if have else 0),
+                                  have.label if have else row.label)
+    found = list(grouped.values())
+    return _page("topics", query, found[offset: offset + limit + 1], offset, limit)
 
 
 def _search_notes(viewer: User | None, query: str, term: str, offset: int,

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
 
 from qiao.translation.models import NoteVersion, PendingTranslation
 
@@ -32,3 +33,23 @@ class NoteVersionAdmin(_StatusMixin, admin.ModelAdmin[NoteVersion]):
 class PendingTranslationAdmin(_StatusMixin, admin.ModelAdmin[PendingTranslation]):
     list_display = ("note", "attempts", "next_attempt_at", "last_error")
     raw_id_fields = ("note",)
+
+
+def _index_with_translation_state(site: admin.AdminSite) -> None:
+    """The admin's front page says in one line when machine translation is off, with the
+    command that turns it on (the same line `qiao serve` prints)."""
+    original = site.index
+
+    def index(request: HttpRequest, extra_context: dict[str, Any] | None = None
+              ) -> TemplateResponse:
+        from qiao.translation.autoinstall import operator_line
+
+        line = operator_line()
+        if line:
+            messages.add_message(request, messages.WARNING, line)
+        return original(request, extra_context)
+
+    site.index = index  # type: ignore[method-assign] # one site, wrapped once at start-up
+
+
+_index_with_translation_state(admin.site)

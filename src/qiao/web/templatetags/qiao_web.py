@@ -6,6 +6,7 @@ import functools
 import re
 import threading
 from typing import Any
+from urllib.parse import quote
 
 from django import template
 from django.core.files.storage import default_storage
@@ -14,7 +15,7 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from qiao.core.text import MENTION_RE, TOPIC_RE, normalize_topic
+from qiao.core.text import MENTION_RE, URL_RE, topic_spans
 
 register = template.Library()
 
@@ -47,9 +48,6 @@ def avatar(user: Any, size: str = "sm") -> SafeString:
     initial = (user.display_name or user.username or "?")[:1].upper()
     return format_html('<span class="avatar avatar-{} avatar-initial" data-color="{}" '
                        'aria-hidden="true">{}</span>', size, user.avatar_color, initial)
-
-
-_TOKEN_RE = re.compile(f"(?:{TOPIC_RE.pattern})|(?:{MENTION_RE.pattern})|(https?://[^\\s<]+)")
 
 
 _HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
@@ -122,23 +120,38 @@ def _wrap_chinese(text: str) -> str:
     return "".join(out)
 
 
+def _tokens(text: str) -> list[tuple[int, int, str, str]]:
+    """(start, end, kind, value) of the links in a text, in order, never overlapping: URLs,
+    then #topics (read exactly as `extract_topics` reads them, so a tag links to a topic the
+    note has), then @mentions outside both."""
+    found = [(m.start(), m.end(), "url", m.group()) for m in URL_RE.finditer(text)]
+    found += [(a, b, "topic", name) for a, b, name in topic_spans(text)]
+    taken = sorted((a, b) for a, b, _k, _v in found)
+    for m in MENTION_RE.finditer(text):
+        if not any(a < m.end() and m.start() < b for a, b in taken):
+            found.append((m.start(), m.end(), "mention", m.group(1)))
+    return sorted(found)
+
+
 def _rich(text: str, language: str = "") -> SafeString:
+    text = text or ""
     out: list[str] = []
     pos = 0
-    for match in _TOKEN_RE.finditer(text or ""):
-        out.append(_wrap_words(text[pos:match.start()], language))
-        topic, mention, url = match.group(1), match.group(2), match.group(3)
-        if topic:
-            out.append(str(format_html('<a class="tag" href="{}?topic={}">#{}</a>',
-                                       reverse("web:home"), normalize_topic(topic), topic)))
-        elif mention:
-            out.append(str(format_html('<a class="mention" href="{}">@{}</a>',
-                                       reverse("web:profile", args=[mention]), mention)))
+    home = reverse("web:home")
+    for start, end, kind, value in _tokens(text):
+        out.append(_wrap_words(text[pos:start], language))
+        raw = text[start:end].replace("[话题]", "")
+        if kind == "topic":
+            out.append(str(format_html('<a class="tag" href="{}?topic={}">{}</a>',
+                                       home, quote(value), raw)))
+        elif kind == "mention":
+            out.append(str(format_html('<a class="mention" href="{}">{}</a>',
+                                       reverse("web:profile", args=[value]), raw)))
         else:
             out.append(str(format_html('<a href="{}" rel="nofollow noopener ugc" '
-                                       'target="_blank">{}</a>', url, url)))
-        pos = match.end()
-    out.append(_wrap_words((text or "")[pos:], language))
+                                       'target="_blank">{}</a>', value, value)))
+        pos = end
+    out.append(_wrap_words(text[pos:], language))
     return mark_safe("".join(out).replace("\n", "<br>"))  # noqa: S308 - every part escaped
 
 

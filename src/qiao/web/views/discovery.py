@@ -48,7 +48,9 @@ def home(request: HttpRequest) -> HttpResponse:
         "next_url": ui.feed_url(params, nxt),
         "feed": params.get("feed", "topic" if "topic" in params else "for_you"),
         "topic": params.get("topic", ""),
-        "chips": notes_read.popular_topics(),
+        "topic_chip": (notes_read.topic_chip(params["topic"], ui.current_language())
+                       if params.get("topic") else None),
+        "chips": notes_read.topic_chips(ui.current_language()),
     })
 
 

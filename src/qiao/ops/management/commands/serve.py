@@ -1,20 +1,135 @@
-"""`qiao serve`: prepare the database and static files, seed a demo once, run gunicorn."""
+"""`qiao serve`: prepare the database and static files, seed the demo once, run gunicorn."""
 
 from __future__ import annotations
 
 import gc
 import logging
 import os
+import sys
+import time
 from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
+
+from qiao.ops.commands import QiaoCommand, migrate_if_needed
 
 logger = logging.getLogger("qiao.serve")
 
 
-class Command(BaseCommand):
+class Command(QiaoCommand):
+    help = "Run Qiao with a production-grade server (gunicorn); seeds the demo on first run."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default=os.environ.get("QIAO_HOST", "127.0.0.1"),
+                            help="address to listen on (QIAO_HOST; 0.0.0.0 for every "
+                                 "interface)")
+        parser.add_argument("--port", type=int, default=int(os.environ.get("QIAO_PORT", "8000")),
+                            help="port to listen on (QIAO_PORT)")
+        parser.add_argument("--workers", type=int,
+                            default=int(os.environ.get("QIAO_WORKERS", "2")),
+                            help="web worker processes (QIAO_WORKERS)")
+        parser.add_argument("--threads", type=int,
+                            default=int(os.environ.get("QIAO_THREADS", "4")),
+                            help="threads per worker (QIAO_THREADS)")
+        parser.add_argument("--timeout", type=int,
+                            default=int(os.environ.get("QIAO_TIMEOUT", "30")),
+                            help="seconds before a stuck request's worker is restarted "
+                                 "(QIAO_TIMEOUT)")
+        parser.add_argument("--no-seed", action="store_true",
+                            help="do not create the demo community on an empty database")
+
+    def _say(self, text: str) -> None:
+        self.stdout.write(text)
+        self.stdout.flush()
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        started = time.perf_counter()
+        settings.QIAO_HOME.mkdir(parents=True, exist_ok=True)
+        migrate_if_needed()
+        call_command("collectstatic", interactive=False, verbosity=0)
+        from qiao.accounts.models import User
+
+        if not opts["no_seed"] and not User.objects.exists():
+            self._first_run()
+        # Notes the search index has not seen (bulk seeding can skip it; an upgrade from a
+        # version without the index): one query when there are none.
+        call_command("search", "reindex", "--missing", verbosity=0)
+        from qiao.core.db import refresh_planner_stats
+
+        refresh_planner_stats()
+        from qiao.translation.autoinstall import operator_line, start_background_install
+
+        line = operator_line()
+        if line:
+            self._say(line)
+        start_background_install()
+        if not settings.CELERY_BROKER_URL:
+            from qiao.ops.scheduler import start_embedded_scheduler
+
+            start_embedded_scheduler()
+        self._warm_up_shared_tables()
+        from qiao.ops.server import run_gunicorn
+
+        run_gunicorn(
+            bind=f"{opts['host']}:{opts['port']}", workers=opts["workers"],
+            threads=opts["threads"], timeout=opts["timeout"],
+            ready_message=self._ready_message(opts["host"], opts["port"]),
+            started=started, interactive=settings.QIAO_LOG_FORMAT == "plain",
+        )
+
+    def _first_run(self) -> None:
+        """Seed the demo community and train the first recommender on it."""
+        from qiao.ops.demo.seed import seed_demo
+
+        self._say("First start: creating the demo community (photos, people, notes)…")
+        bar = None
+        if sys.stdout.isatty():
+            from tqdm import tqdm
+
+            bar = tqdm(desc="photos", unit="photo", leave=False)
+
+        def progress(_stage: str, done: int, total: int) -> None:
+            if bar is not None:
+                bar.total = total
+                bar.update(done - bar.n)
+
+        started = time.perf_counter()
+        try:
+            report = seed_demo(progress=progress)
+        finally:
+            if bar is not None:
+                bar.close()
+        self._say(f"Created {report.summary()} in {time.perf_counter() - started:.0f} s.")
+        started = time.perf_counter()
+        from qiao.feed import services as feed
+
+        try:
+            feed.train()
+        except Exception as exc:  # noqa: BLE001 - the site works without a model
+            logger.warning("first training failed (the feed ranks by engagement until "
+                           "`qiao train` succeeds): %s", exc)
+        else:
+            self._say(f"Trained the For-you recommender in "
+                      f"{time.perf_counter() - started:.0f} s.")
+
+    def _ready_message(self, host: str, port: int) -> str:
+        shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # noqa: S104 - a display name, not a bind
+        url = f"http://{shown}:{port}/"
+        return f"Serving on {url}{self._demo_sign_in()}"
+
+    def _demo_sign_in(self) -> str:
+        """" — sign in as demo / …" while the demo account still has the documented
+        password (not after its owner changed it, nor on a site without the demo)."""
+        from qiao.accounts.models import User
+        from qiao.ops.demo.seed import DEMO_PASSWORD
+
+        demo = User.objects.filter(username="demo", is_active=True).first()
+        if demo is None or not demo.check_password(DEMO_PASSWORD):
+            return ""
+        return f" — sign in as demo / {DEMO_PASSWORD}"
+
     def _warm_up_shared_tables(self) -> None:
         """Load the read-only language tables (word look-up dictionary and segmenter,
         language detector, name tables: ~250 MB) once, here, before gunicorn forks its
@@ -34,58 +149,3 @@ class Command(BaseCommand):
         # What the parent loaded stays shared with the forked workers only if nothing writes
         # to its pages; the cyclic collector does (it updates every object's header).
         gc.freeze()
-
-    help = "Run Qiao with a production-grade server (gunicorn)."
-
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--host", default=os.environ.get("QIAO_HOST", "127.0.0.1"))
-        parser.add_argument("--port", type=int, default=int(os.environ.get("QIAO_PORT", "8000")))
-        parser.add_argument("--workers", type=int,
-                            default=int(os.environ.get("QIAO_WORKERS", "2")))
-        parser.add_argument("--threads", type=int,
-                            default=int(os.environ.get("QIAO_THREADS", "4")))
-        parser.add_argument("--timeout", type=int,
-                            default=int(os.environ.get("QIAO_TIMEOUT", "30")))
-        parser.add_argument("--no-seed", action="store_true",
-                            help="do not create the demo content on an empty database")
-        parser.add_argument("--seed-users", type=int, default=40)
-        parser.add_argument("--seed-notes", type=int, default=240)
-
-    def handle(self, *args: Any, **opts: Any) -> None:
-        settings.QIAO_HOME.mkdir(parents=True, exist_ok=True)
-        call_command("migrate", interactive=False, verbosity=0)
-        call_command("collectstatic", interactive=False, verbosity=0)
-        from qiao.accounts.models import User
-
-        if not opts["no_seed"] and not User.objects.exists():
-            self.stdout.write("First run: seeding a bilingual demo…")
-            call_command("seed", users=opts["seed_users"], notes=opts["seed_notes"], seed=1)
-            self.stdout.write("Training the For-you recommender on the demo…")
-            try:
-                call_command("train")
-            except Exception as exc:  # noqa: BLE001 - the site works without a model
-                logger.warning("first training failed: %s", exc)
-        # Notes the search index has not seen (the seed writes rows directly; an upgrade
-        # from a version without the index): one query when there are none.
-        call_command("search", "reindex", "--missing")
-        from qiao.core.db import refresh_planner_stats
-
-        refresh_planner_stats()
-        self.stdout.write(
-            f"Qiao is serving on http://{opts['host']}:{opts['port']}/ "
-            f"(demo sign-in: demo / qiao-demo-pass)"
-        )
-        from qiao.translation.autoinstall import start_background_install
-
-        start_background_install()
-        if not settings.CELERY_BROKER_URL:
-            from qiao.ops.scheduler import start_embedded_scheduler
-
-            start_embedded_scheduler()
-        self._warm_up_shared_tables()
-        from qiao.ops.server import run_gunicorn
-
-        run_gunicorn(
-            bind=f"{opts['host']}:{opts['port']}", workers=opts["workers"],
-            threads=opts["threads"], timeout=opts["timeout"],
-        )
