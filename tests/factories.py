@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import random
 from typing import Any
 
@@ -50,10 +51,16 @@ def image_bytes(w: int = 800, h: int = 600, fmt: str = "JPEG", seed: int = 0,
     return buf.getvalue()
 
 
+_PICTURES = itertools.count(1000)
+
+
 def make_note(author: User, *, n_images: int = 1, **kw: Any) -> Any:
+    """A published note; each note gets pictures of its own (feeds show only one of notes
+    with the same photo on a page, as they would two posts of one picture)."""
     from qiao.notes.services import ImageInput, create_note
 
     kw.setdefault("title", "A note")
     kw.setdefault("body", "Hello #cats")
-    images = [ImageInput(data=image_bytes(seed=i)) for i in range(n_images)]
+    first = next(_PICTURES) * 10
+    images = [ImageInput(data=image_bytes(seed=first + i)) for i in range(n_images)]
     return create_note(author, images=images, **kw)

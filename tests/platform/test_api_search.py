@@ -40,7 +40,7 @@ def test_users_and_topics(api: Any, make_user: Any, make_note: Any) -> None:
                                       "avatar_url", "avatar_color"}
     topics = api.get("/search", q="#street", kind="topics").json()
     assert topics["kind"] == "topics"
-    assert topics["items"] == [{"name": "streetfood", "note_count": 1}]
+    assert topics["items"] == [{"name": "streetfood", "note_count": 1, "label": "streetfood"}]
     assert api.get("/search", q="夜", kind="topics").json()["items"][0]["name"] == "夜市"
 
 

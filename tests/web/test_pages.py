@@ -59,8 +59,11 @@ def test_feed_more_returns_cards_and_an_out_of_band_sentinel(client: Client, mak
     assert match
     more = client.get(match.group(1).replace("&amp;", "&"), HTTP_HX_REQUEST="true")
     body = more.content.decode()
-    assert body.count("data-card") == 2
-    assert 'hx-swap-oob="true"' in body
+    # the two notes not on the first page, then "You're all caught up" and more: the feed
+    # does not end while there are notes to show
+    assert body.count("data-card") == 20 and body.count("data-divider") == 1
+    assert body.index("data-divider") > body.index("data-card")  # after the unseen two
+    assert 'hx-swap-oob="true"' in body and 'id="feed-more"' in body and "hx-get" in body
     assert "HX-Request" in more["Vary"]
 
 
@@ -68,7 +71,9 @@ def test_topic_chip_filters(client: Client, make_note: Any) -> None:
     make_note(title="Hot pot night", body="#火锅 yes")
     make_note(title="Cat nap", body="#cats")
     html = client.get("/?topic=火锅").content.decode()
-    assert "Hot pot night" in html and "Cat nap" not in html
+    # the topic's notes first; after "You're all caught up", more to discover
+    assert "Hot pot night" in html and html.index("Hot pot night") < html.index("data-divider")
+    assert html.index("data-divider") < html.index("Cat nap")
 
 
 def test_new_user_is_sent_to_onboarding(make_user: Any) -> None:
@@ -124,7 +129,7 @@ def test_user_text_is_escaped_and_topics_linked(client: Client, make_user: Any,
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
     assert "&lt;b&gt;Bold&lt;/b&gt;" in html
-    assert 'href="/?topic=火锅"' in html
+    assert 'href="/?topic=%E7%81%AB%E9%94%85"' in html  # 火锅
     assert 'href="/u/friend_1"' in html
 
 

@@ -227,6 +227,16 @@ class NotePage(Schema):
     next_cursor: str | None
 
 
+class FeedPageOut(Schema):
+    items: list[NoteOut]
+    next_cursor: str | None = Field(
+        description="the next page's cursor; a feed ends only when you may see no note")
+    caught_up_at: int | None = Field(
+        None, description="index in `items` where \"You're all caught up — here is more\" "
+                          "goes: For you's notes from there on were seen before or held "
+                          "back as look-alikes; a topic's, are not of the topic")
+
+
 class TopicOut(Schema):
     name: str = Field(description="the topic as stored: what a topic page and a #tag use")
     note_count: int

@@ -1,89 +1,59 @@
-"""The discovery feeds. `for_you` is the one function the recommender replaces."""
+"""The discovery feeds: For you and topic pages (endless: `feed.lists`), and Following."""
 
 from __future__ import annotations
 
 import math
-from datetime import timedelta
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, ExpressionWrapper, F, FloatField, IntegerField, OuterRef
-from django.db.models.functions import Cast
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qiao.accounts.access import followed_ids
 from qiao.accounts.models import User
 from qiao.core.errors import Invalid
-from qiao.core.pagination import check_id, decode_cursor, encode_cursor
+from qiao.core.pagination import check_id
 from qiao.core.ratelimit import rate_limited
+from qiao.core.text import normalize_topic
 from qiao.events.services import EventIn, log_events
-from qiao.feed import adapter, store, training
+from qiao.feed import adapter, lists, store, training
 from qiao.notes.access import visible_notes
 from qiao.notes.models import Note
 from qiao.notes.read import list_notes
 
-#: How many of the newest visible notes the untrained fallback ranks by engagement.
-FALLBACK_POOL = 1000
+
+@dataclass
+class FeedPage:
+    """A page of a feed: notes, the cursor of the next page (None only when the viewer may
+    see no note at all), and where the "You're all caught up — here is more" divider goes
+    (`items[caught_up_at:]` come after it; None: no divider on this page)."""
+
+    items: list[Note]
+    next_cursor: str | None
+    caught_up_at: int | None = None
 
 
-def for_you(viewer: User | None, *, cursor: str | None = None, limit: int = 20
-            ) -> tuple[list[Note], str | None]:
-    """Personal discovery feed. Until a recommender model is trained: recent notes ranked by
-    engagement, boosted for the viewer's interests, paged by offset into a stable ranking."""
-    ranked = adapter.recommend_page(viewer, cursor=cursor, limit=limit)
-    if ranked is not None and (cursor or len(ranked[0]) >= limit):
-        return ranked
-    if ranked is not None:
-        # The model ran out of unseen notes for this viewer: top the first page up from
-        # the engagement-ranked fallback, so the feed never looks empty.
-        rows, nxt = ranked
-        fill, _fill_next = _fallback(viewer, None, limit)
-        have = {n.pk for n in rows}
-        rows = rows + [n for n in fill if n.pk not in have][: limit - len(rows)]
-        return rows, nxt  # the model's cursor only: the two cursor formats never mix
-    return _fallback(viewer, cursor, limit)
+def _page(page: lists.Page) -> FeedPage:
+    by_id = {n.pk: n for n in Note.objects.filter(pk__in=page.ids)
+             .select_related("author").prefetch_related("images", "topics")}
+    items = [by_id[pk] for pk in page.ids if pk in by_id]
+    return FeedPage(items, page.next_cursor, page.caught_up_at)
 
 
-def _fallback(viewer: User | None, cursor: str | None, limit: int
-              ) -> tuple[list[Note], str | None]:
-    """Recent notes ranked by engagement and onboarding interests (no model needed)."""
-    limit = max(1, min(limit, 50))
-    pos = decode_cursor(cursor)
-    offset = int(pos[0]) if pos else 0
-    since = timezone.now() - timedelta(days=30)
-    recent = visible_notes(viewer).filter(published_at__gte=since)
-    if viewer is not None:
-        recent = recent.exclude(author=viewer)
-    # Rank only the newest FALLBACK_POOL notes (walked on the recent-notes index): the cost
-    # stays flat however big the site grows, instead of sorting every note of the month.
-    pool = list(recent.order_by("-published_at", "-id").values_list("pk", flat=True)
-                [:FALLBACK_POOL])
-    qs = Note.objects.filter(pk__in=pool)
-    score = ExpressionWrapper(
-        F("like_count") + 2 * F("collect_count") + 3 * F("comment_count"),
-        output_field=FloatField(),
-    )
-    interests = list(getattr(viewer, "interests", None) or [])
-    if interests:
-        # Onboarding interests are the cold-start signal: a matching topic is worth a lot.
-        # An EXISTS per row, not a COUNT over a join: no GROUP BY over every recent note,
-        # which kept the signed-in discovery page over its 50 ms budget (bench/discovery.py).
-        match = Note.topics.through.objects.filter(
-            note_id=OuterRef("pk"), topic__name__in=interests)
-        qs = qs.annotate(_match=Cast(Exists(match), IntegerField()))  # PostgreSQL: no int*bool
-        score = ExpressionWrapper(score + 20 * F("_match"), output_field=FloatField())
-    qs = qs.annotate(_score=score)
-    rows: list[Note] = list(
-        qs.select_related("author").prefetch_related("images", "topics")
-        .order_by("-_score", "-published_at", "-id")[offset: offset + limit + 1]
-    )
-    if len(rows) < limit + 1 and offset == 0 and len(rows) < limit:
-        # Young site: fill with anything recent.
-        more, _n = list_notes(viewer, limit=limit)
-        seen = {n.pk for n in rows}
-        rows += [n for n in more if n.pk not in seen]
-    nxt = encode_cursor([offset + limit]) if len(rows) > limit else None
-    return rows[:limit], nxt
+def for_you(viewer: User | None, *, cursor: str | None = None, limit: int = 20) -> FeedPage:
+    """The personal discovery feed; it never ends while the viewer may see a note (see
+    `feed.lists`): recommended unseen notes, then exploration, then every other unseen
+    note, then — after the divider — what was held back or seen before."""
+    return _page(lists.serve(viewer, cursor=cursor, limit=limit))
+
+
+def topic_feed(viewer: User | None, topic: str, *, cursor: str | None = None,
+               limit: int = 20) -> FeedPage:
+    """A topic page (the tag and its equivalents in the other language), newest first, then
+    more to discover: never a dead end."""
+    name = normalize_topic(topic)
+    if not name:
+        raise Invalid(_("No such topic."), code="invalid")
+    return _page(lists.serve(viewer, cursor=cursor, limit=limit, topic=name))
 
 
 def following(viewer: User, *, cursor: str | None = None, limit: int = 20

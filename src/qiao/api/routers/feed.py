@@ -16,15 +16,32 @@ from qiao.social import read as social_read
 router = Router(tags=["feed"])
 
 
-@router.get("/feed/for-you", response={200: s.NotePage, **ERRORS})
+@router.get("/feed/for-you", response={200: s.FeedPageOut, **ERRORS})
 def for_you(request: HttpRequest, cursor: str | None = None, limit: s.Limit = 20,
             lang: s.Language | None = None) -> dict[str, Any]:
-    """The personal discovery feed. Pass `next_cursor` back for the next page: pages of one
-    cursor never repeat a note. Likes, collects and opens shape the next page."""
+    """The personal discovery feed; it never ends while there is a note you may see. Pass
+    `next_cursor` back for the next page: pages of one cursor never repeat a note until
+    `caught_up_at` says the unseen notes ran out (what follows was held back or seen
+    before). Likes, collects and opens shape the next page."""
     viewer = current_user(request)
-    rows, nxt = feed.for_you(viewer, cursor=cursor, limit=limit)
-    return {"items": [s.NoteOut.of(v) for v in social_read.note_views(rows, viewer, lang=lang)],
-            "next_cursor": nxt}
+    found = feed.for_you(viewer, cursor=cursor, limit=limit)
+    return _feed_page(found, viewer, lang)
+
+
+@router.get("/feed/topic/{name}", response={200: s.FeedPageOut, **ERRORS})
+def topic(request: HttpRequest, name: str, cursor: str | None = None, limit: s.Limit = 20,
+          lang: s.Language | None = None) -> dict[str, Any]:
+    """A topic's notes (the tag and the tags that mean the same in the other language,
+    e.g. travel and 旅行), newest first, then more to discover after `caught_up_at`."""
+    viewer = current_user(request)
+    found = feed.topic_feed(viewer, name, cursor=cursor, limit=limit)
+    return _feed_page(found, viewer, lang)
+
+
+def _feed_page(found: feed.FeedPage, viewer: Any, lang: str | None) -> dict[str, Any]:
+    views = social_read.note_views(found.items, viewer, lang=lang)
+    return {"items": [s.NoteOut.of(v) for v in views], "next_cursor": found.next_cursor,
+            "caught_up_at": found.caught_up_at}
 
 
 @router.get("/feed/following", response={200: s.NotePage, **ERRORS})

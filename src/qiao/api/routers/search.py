@@ -37,5 +37,6 @@ def search(request: HttpRequest, q: str = "",
     elif page.kind == "users":
         out["items"] = [s.UserBrief.of(u) for u in page.items]
     else:
-        out["items"] = [{"name": t.name, "note_count": t.note_count} for t in page.items]
+        out["items"] = [{"name": t.name, "note_count": t.note_count, "label": t.label}
+                        for t in page.items]
     return out

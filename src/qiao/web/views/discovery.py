@@ -10,30 +10,30 @@ from django.views.decorators.http import require_GET
 from qiao.events.services import log_impressions
 from qiao.feed import services as feed
 from qiao.notes import read as notes_read
-from qiao.notes.models import Note
 from qiao.search import services as search_services
 from qiao.social import read as social_read
 from qiao.web import ui
 from qiao.web.views._base import is_htmx, page, pages, viewer
 
 
-def _feed_page(request: HttpRequest) -> tuple[list[Note], str | None, dict[str, str]]:
+def _feed_page(request: HttpRequest) -> tuple[feed.FeedPage, dict[str, str]]:
     member = viewer(request)
     kind = request.GET.get("feed", "for_you")
     topic = request.GET.get("topic", "").strip()
     cursor = request.GET.get("cursor") or None
     if topic:
-        rows, nxt = notes_read.list_notes(member, topic=topic, cursor=cursor, limit=20)
+        page_ = feed.topic_feed(member, topic, cursor=cursor, limit=20)
         params = {"topic": topic}
     elif kind == "following" and member is not None:
         rows, nxt = feed.following(member, cursor=cursor, limit=20)
+        page_ = feed.FeedPage(rows, nxt)
         params = {"feed": "following"}
     else:
-        rows, nxt = feed.for_you(member, cursor=cursor, limit=20)
+        page_ = feed.for_you(member, cursor=cursor, limit=20)
         params = {}
     surface = "topic" if topic else ("following" if params.get("feed") else "for_you")
-    log_impressions(member.pk if member else None, rows, surface=surface)
-    return rows, nxt, params
+    log_impressions(member.pk if member else None, page_.items, surface=surface)
+    return page_, params
 
 
 @require_GET
@@ -42,10 +42,11 @@ def home(request: HttpRequest) -> HttpResponse:
     member = viewer(request)
     if member is not None and not member.onboarded:
         return redirect("web:welcome")
-    rows, nxt, params = _feed_page(request)
+    found, params = _feed_page(request)
     return page(request, "web/home.html", {
-        "cards": social_read.note_views(rows, member),
-        "next_url": ui.feed_url(params, nxt),
+        "cards": social_read.note_views(found.items, member),
+        "caught_up_at": found.caught_up_at,
+        "next_url": ui.feed_url(params, found.next_cursor),
         "feed": params.get("feed", "topic" if "topic" in params else "for_you"),
         "topic": params.get("topic", ""),
         "topic_chip": (notes_read.topic_chip(params["topic"], ui.current_language())
@@ -58,10 +59,11 @@ def home(request: HttpRequest) -> HttpResponse:
 @pages
 def feed_more(request: HttpRequest) -> HttpResponse:
     """The next page of cards (infinite scroll), with the next sentinel swapped out-of-band."""
-    rows, nxt, params = _feed_page(request)
+    found, params = _feed_page(request)
     return page(request, "web/_cards_page.html", {
-        "cards": social_read.note_views(rows, viewer(request)),
-        "next_url": ui.feed_url(params, nxt),
+        "cards": social_read.note_views(found.items, viewer(request)),
+        "caught_up_at": found.caught_up_at,
+        "next_url": ui.feed_url(params, found.next_cursor),
     })
 
 

@@ -75,12 +75,12 @@
     var want = columnsWanted(wf);
     var cols = Array.prototype.slice.call(wf.querySelectorAll(":scope > .wf-col"));
     var counter = parseInt(wf.getAttribute("data-n") || "0", 10);
-    var loose = Array.prototype.slice.call(wf.querySelectorAll(":scope > [data-card]"));
+    var loose = Array.prototype.slice.call(wf.querySelectorAll(":scope > [data-card], :scope > [data-divider]"));
     loose.forEach(function (c) { c.setAttribute("data-i", String(counter++)); });
     wf.setAttribute("data-n", String(counter));
     var placing = loose;
     if (rebuild || cols.length !== want) {
-      placing = Array.prototype.slice.call(wf.querySelectorAll("[data-card]"));
+      placing = Array.prototype.slice.call(wf.querySelectorAll("[data-card], [data-divider]"));
       placing.sort(function (a, b) { return (+a.getAttribute("data-i")) - (+b.getAttribute("data-i")); });
       cols.forEach(function (c) { c.remove(); });
       cols = [];
