@@ -14,13 +14,14 @@ from django.core.management.base import CommandError
 from django.db.models import Count
 from django.utils import timezone
 
+from qiao.accounts.demo import DEMO_PASSWORD
 from qiao.accounts.models import Follow, User
 from qiao.core.text import topic_spans
 from qiao.events.models import EngagementEvent
 from qiao.notes import read as notes_read
 from qiao.notes.models import Note, NoteImage, Topic
 from qiao.ops.demo import content
-from qiao.ops.demo.seed import DEMO_PASSWORD, AlreadySeeded, seed_demo
+from qiao.ops.demo.seed import AlreadySeeded, seed_demo
 from qiao.search.services import search
 from qiao.social.models import Board, Collect, Comment, Like, Notification
 from qiao.translation.models import NoteVersion

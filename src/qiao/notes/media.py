@@ -60,8 +60,11 @@ def make_variants(image_id: int) -> bool:
     image = NoteImage.objects.filter(pk=image_id).first()
     if image is None:
         return False  # the note was deleted before the task ran
-    widths = list(settings.QIAO_IMAGE_WIDTHS)
-    if all(str(w) in (image.variants or {}) for w in widths):
+    have = dict(image.variants or {})
+    # The smallest width is made with the upload (`notes.services`); readers may be loading
+    # it right now, so only the missing widths are rendered.
+    widths = [w for w in settings.QIAO_IMAGE_WIDTHS if str(w) not in have]
+    if not widths:
         return True
     with default_storage.open(image.original, "rb") as fh:
         original = fh.read()
@@ -74,7 +77,7 @@ def make_variants(image_id: int) -> bool:
             default_storage.delete(path)  # a half-written file from a killed worker
         saved = default_storage.save(path, ContentFile(variant.data))
         variants.setdefault(str(variant.width), {})[variant.fmt] = saved
-    updated = NoteImage.objects.filter(pk=image_id).update(variants=variants)
+    updated = NoteImage.objects.filter(pk=image_id).update(variants={**have, **variants})
     if not updated:
         delete_media([p for f in variants.values() for p in f.values()])
     release_memory()
@@ -90,7 +93,9 @@ def repair_image_variants() -> int:
 
     cutoff = timezone.now() - timedelta(seconds=settings.QIAO_REPAIR_AFTER)
     ids = list(
-        NoteImage.objects.filter(variants={}, note__created_at__lt=cutoff)
+        # every width but the first is the worker's: the widest missing means it never ran
+        NoteImage.objects.filter(note__created_at__lt=cutoff)
+        .exclude(variants__has_key=str(max(settings.QIAO_IMAGE_WIDTHS)))
         .values_list("pk", flat=True)[:500]
     )
     for image_id in ids:

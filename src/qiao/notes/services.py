@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import DatabaseError, transaction
@@ -27,6 +28,7 @@ from qiao.engines.media import (
     estimate_image,
     inspect_image,
     release_memory,
+    render_variants,
 )
 from qiao.events.services import EventIn, log_events
 from qiao.notes import signals
@@ -181,12 +183,26 @@ def _attach_images(note: Note, pairs: list[tuple[CheckedImage, ImageInput]], sta
         path = default_storage.save(f"notes/{note.pk}/{key}.jpg", ContentFile(checked.clean_jpeg))
         image = NoteImage.objects.create(
             note=note, position=start + offset, original=path,
+            variants=_first_variant(checked, path),
             width=checked.width, height=checked.height, blurhash=checked.blurhash,
             dominant_color=checked.dominant_color, phash=checked.phash,
             alt_text=normalize(item.alt_text)[:200],
             ai_generated=checked.ai_generated or item.ai_generated,
         )
         enqueue_on_commit(render_image_variants, image.pk)
+
+
+def _first_variant(checked: CheckedImage, original: str) -> dict[str, dict[str, str]]:
+    """The smallest width, rendered now (~15 ms): the first readers of a new note load it,
+    never the full-size original, while the worker renders the other widths."""
+    width = min(settings.QIAO_IMAGE_WIDTHS)
+    stem = original.rsplit(".", 1)[0]
+    out: dict[str, dict[str, str]] = {}
+    for variant in render_variants(checked, [width], image_policy()):
+        ext = "webp" if variant.fmt == "webp" else "jpg"
+        out.setdefault(str(variant.width), {})[variant.fmt] = default_storage.save(
+            f"{stem}_{variant.width}.{ext}", ContentFile(variant.data))
+    return out
 
 
 def _on_published(note: Note, topics: list[Topic]) -> None:

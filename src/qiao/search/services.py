@@ -24,6 +24,7 @@ from qiao.core.text import normalize, normalize_topic
 from qiao.engines.search import EXPANSION_WEIGHT, blend, build_query, text_score
 from qiao.notes.access import TopicCount, topic_counts, visible_notes, visible_topic_counts
 from qiao.notes.models import Note
+from qiao.notes.similar import Deduper, admit_print, fingerprints
 from qiao.notes.topics import canonical, equivalents
 
 Kind = Literal["notes", "users", "topics"]
@@ -135,11 +136,17 @@ def _search_notes(viewer: User | None, query: str, term: str, offset: int,
                       age_days=age_days)
         ranked.append((score, note_id))
     ranked.sort(key=lambda r: (-r[0], -r[1]))
-    page_ids = [note_id for _score, note_id in ranked[offset: offset + limit]]
+    # One of each look-alike (same text or same photo: a repost, a bulk copy), the best
+    # ranked: "hot pot" lists eight posts, not one post eight times.
+    order = [note_id for _score, note_id in ranked]
+    prints = fingerprints(order)
+    dedupe = Deduper()
+    distinct = [note_id for note_id in order if admit_print(dedupe, prints.get(note_id))]
+    page_ids = distinct[offset: offset + limit]
     notes = {n.pk: n for n in Note.objects.filter(pk__in=page_ids)
              .select_related("author").prefetch_related("images", "topics")}
     items = [notes[i] for i in page_ids if i in notes]
-    nxt = encode_cursor([offset + limit]) if len(ranked) > offset + limit else None
+    nxt = encode_cursor([offset + limit]) if len(distinct) > offset + limit else None
     return SearchPage("notes", query, items, nxt, parsed.expansions())
 
 

@@ -17,6 +17,7 @@ from qiao.translation.models import NoteVersion
 from qiao.translation.services import (
     Rendered,
     detect,
+    is_ready_safely,
     needs_translation,
     reader_languages,
     stored_versions,
@@ -79,6 +80,9 @@ class NoteText:
     tr_auto: bool  # fetch a translation as soon as the block shows (auto-translate on)
     tr_unavailable: bool  # the reader asked and no engine could translate
     lookup_lang: str
+    #: The reader would expect a translation, there is no version to show and this server
+    #: has no translation engine: say so instead of offering a button that cannot work.
+    tr_not_installed: bool = False
 
 
 def note_text(
@@ -95,15 +99,17 @@ def note_text(
         found = stored_versions([note], target_for(viewer)).get(note.pk)
         if found is not None and (auto or not found.is_machine):
             rendered = found
+    not_installed = offer and rendered is None and not is_ready_safely()
     return NoteText(
         offer_translation=offer,
         tr_block_id=f"note-text-{note.pk}",
         rendered=rendered,
         tr_label=translated_label(rendered.source or note.language, rendered.target,
                                   rendered.is_machine) if rendered else "",
-        tr_auto=offer and auto and rendered is None and not unavailable,
+        tr_auto=offer and auto and rendered is None and not unavailable and not not_installed,
         tr_unavailable=unavailable,
         lookup_lang=lookup_language(viewer, note.language),
+        tr_not_installed=not_installed,
     )
 
 
@@ -148,6 +154,8 @@ class TextOffer:
 
 
 def text_offer(viewer: User | None, text: str, language: str | None) -> TextOffer:
-    offer = bool(text) and needs_translation(viewer, language)
+    """A comment's or bio's Translate button, only when an engine can answer it (without
+    one, look-up still works; the note above says translation is not installed)."""
+    offer = bool(text) and needs_translation(viewer, language) and is_ready_safely()
     return TextOffer(offer=offer, auto=offer and bool(viewer and viewer.auto_translate),
                      lookup_lang=lookup_language(viewer, language))

@@ -32,13 +32,13 @@ from django.db import connection, transaction
 from django.utils import timezone
 from tqdm import tqdm
 
+from qiao.accounts.demo import DEMO_PASSWORD
 from qiao.accounts.models import Follow, User
 from qiao.events.models import EngagementEvent
 from qiao.notes.models import Note, NoteImage, Topic
 from qiao.notes.topics import INTEREST_TOPICS, canonical
 from qiao.ops.demo import content
 from qiao.ops.demo.media import StoredPhoto, process_photos
-from qiao.ops.demo.seed import DEMO_PASSWORD
 from qiao.social.models import Comment, Like
 
 NOTE_COLUMNS = ["id", "author_id", "title", "body", "language", "visibility", "status",

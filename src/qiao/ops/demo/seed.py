@@ -32,6 +32,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
+from qiao.accounts.demo import DEMO_PASSWORD
 from qiao.accounts.models import Follow, User
 from qiao.events.models import EngagementEvent
 from qiao.notes.models import Note, NoteImage, Topic
@@ -42,7 +43,6 @@ from qiao.translation.models import NoteVersion
 
 logger = logging.getLogger(__name__)
 
-DEMO_PASSWORD = "qiao-demo-pass"  # noqa: S105 - the documented demo credential
 #: Notifications newer than this are left unread: the demo account opens on a few new ones.
 UNREAD_FOR = timedelta(days=2)
 #: The demo account's own browsing is older than the feed's no-repeat window (3 days), so

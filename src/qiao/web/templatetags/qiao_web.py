@@ -5,15 +5,19 @@ from __future__ import annotations
 import functools
 import re
 import threading
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
 from django import template
 from django.core.files.storage import default_storage
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
+from django.utils.timesince import timesince
+from django.utils.translation import get_language, pgettext
+from django.utils.translation import gettext as _
 
 from qiao.core.text import MENTION_RE, URL_RE, topic_spans
 
@@ -183,6 +187,17 @@ def html_lang(code: str | None) -> str:
     if base == "zh":
         return "zh-Hant" if (code or "").lower().endswith("hant") else "zh-Hans"
     return base
+
+
+@register.filter
+def ago(moment: datetime | None) -> str:
+    """ "just now" under a minute (never "0 minutes ago"), else the largest unit: "5 minutes
+    ago", "3 days ago" ("5 分钟前")."""
+    if moment is None:
+        return ""
+    if timezone.now() - moment < timedelta(minutes=1):
+        return str(pgettext("time", "just now"))
+    return str(_("%(time)s ago") % {"time": timesince(moment, depth=1)})
 
 
 @register.filter

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from qiao.accounts import access, services
+from qiao.accounts.demo import DEMO_PASSWORD, DEMO_USERNAME, demo_sign_in_works
 from qiao.accounts.models import User
 from qiao.core.errors import Invalid, ServiceError
 from qiao.social import read as social_read
@@ -120,7 +121,9 @@ def signup(request: HttpRequest) -> HttpResponse:
 @pages
 def login_view(request: HttpRequest) -> HttpResponse:
     next_url = safe_next(request, reverse("web:home"))
-    context: dict[str, Any] = {"next": next_url, "login": ""}
+    context: dict[str, Any] = {"next": next_url, "login": "",
+                               "demo": (DEMO_USERNAME, DEMO_PASSWORD)
+                               if demo_sign_in_works() else None}
     if request.method == "POST":
         login = request.POST.get("login", "")
         try:
@@ -166,6 +169,7 @@ def welcome(request: HttpRequest) -> HttpResponse:
             request.session["ui_language"] = user.ui_language
             return redirect("web:home")
     return page(request, "web/auth/welcome.html", {
+        "translation_ready": translation.is_ready_safely(),
         "values": values, "fields": errors, "interests": ui.INTERESTS,
         "content_languages": ui.content_languages(),
     }, status=400 if errors else 200)

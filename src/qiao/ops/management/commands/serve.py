@@ -122,13 +122,11 @@ class Command(QiaoCommand):
     def _demo_sign_in(self) -> str:
         """" — sign in as demo / …" while the demo account still has the documented
         password (not after its owner changed it, nor on a site without the demo)."""
-        from qiao.accounts.models import User
-        from qiao.ops.demo.seed import DEMO_PASSWORD
+        from qiao.accounts.demo import DEMO_PASSWORD, DEMO_USERNAME, demo_sign_in_works
 
-        demo = User.objects.filter(username="demo", is_active=True).first()
-        if demo is None or not demo.check_password(DEMO_PASSWORD):
+        if not demo_sign_in_works():
             return ""
-        return f" — sign in as demo / {DEMO_PASSWORD}"
+        return f" — sign in as {DEMO_USERNAME} / {DEMO_PASSWORD}"
 
     def _warm_up_shared_tables(self) -> None:
         """Load the read-only language tables (word look-up dictionary and segmenter,

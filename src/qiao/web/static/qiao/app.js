@@ -107,6 +107,16 @@
     }, 150);
   });
 
+  // --- file pickers: the chosen file's name beside the styled button ------------------
+  document.addEventListener("change", function (e) {
+    var input = e.target;
+    if (!input.matches || !input.matches("input[type=file][data-file-name]")) return;
+    var out = document.getElementById(input.getAttribute("data-file-name"));
+    if (!out) return;
+    var names = Array.prototype.map.call(input.files || [], function (f) { return f.name; });
+    out.textContent = names.join(", ");
+  });
+
   // --- toast ---------------------------------------------------------------------------
   var toastTimer = null;
   function toast(text) {
@@ -300,14 +310,30 @@
     if (root) root.querySelectorAll(".comments-empty, .comment-list > .form-error").forEach(function (n) { n.remove(); });
   });
 
-  // Saved to a board: the star turns on.
+  // Saved to a board: the star turns on, the panel closes (it would cover the comment box)
+  // and a toast says where the note went.
   document.addEventListener("htmx:afterSwap", function (e) {
     var panel = e.detail.target;
-    if (panel && panel.classList && panel.classList.contains("collect-panel") && panel.querySelector(".ok")) {
-      var summary = panel.parentElement.querySelector("summary");
-      if (summary) summary.classList.add("is-on");
-    }
+    var ok = panel && panel.classList && panel.classList.contains("collect-panel") && panel.querySelector(".ok");
+    if (!ok) return;
+    var menu = panel.closest("details");
+    var summary = menu && menu.querySelector("summary");
+    if (summary) { summary.classList.add("is-on"); summary.focus(); }
+    if (menu) menu.removeAttribute("open");
+    toast(ok.getAttribute("data-saved") || ok.textContent);
   });
+
+  // Escape closes an open menu (the Collect panel, the account menu) and gives the focus
+  // back to what opened it.
+  document.addEventListener("keydown", function (e) {
+    if (e.key !== "Escape") return;
+    var open = document.querySelectorAll("details.menu[open]");
+    if (!open.length) return;
+    var last = open[open.length - 1];
+    last.removeAttribute("open");
+    var s = last.querySelector("summary"); if (s) s.focus();
+    e.preventDefault(); e.stopPropagation();
+  }, true);
 
   // A like in the overlay also shows on the card underneath it.
   document.addEventListener("htmx:afterSwap", function (e) {
