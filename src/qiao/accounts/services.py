@@ -22,10 +22,10 @@ from qiao.accounts.backends import throttle_wait
 from qiao.accounts.models import ApiToken, Block, Follow, User, username_validator
 from qiao.core.errors import Invalid, NotAuthenticated, NotFound, RateLimited
 from qiao.core.media import image_policy, rejection_message
-from qiao.core.ratelimit import rate_limited
+from qiao.core.ratelimit import rate_limited, spend
 from qiao.core.text import clean, normalize_topic
 from qiao.core.uploads import Upload, read_upload
-from qiao.engines.media import ImageRejected, inspect_image
+from qiao.engines.media import ImageRejected, estimate_image, inspect_image
 
 logger = logging.getLogger(__name__)
 
@@ -213,6 +213,7 @@ def set_avatar(user: User, upload: Upload | bytes) -> User:
 
     data = read_upload(upload, settings.QIAO_MAX_UPLOAD_BYTES, field="avatar")
     try:
+        spend("pixels", f"u{user.pk}", estimate_image(data, image_policy()).decode_pixels)
         checked = inspect_image(data, image_policy())
     except ImageRejected as exc:
         message = rejection_message(exc)
