@@ -8,9 +8,10 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from qiao.notes.media import make_variants, repair_image_variants
+from qiao.notes.media import make_variants
 from qiao.notes.models import NoteImage
 from qiao.notes.services import ImageInput, create_note
+from qiao.notes.tasks import repair_image_variants
 
 pytestmark = pytest.mark.django_db
 

@@ -48,6 +48,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from qiao.accounts.models import User
 from qiao.core import clock
@@ -142,8 +143,9 @@ def parse_cursor(cursor: str | None) -> tuple[str, int] | None:
     if not cursor:
         return None
     token, _sep, off = cursor.partition(":")
-    if not off.isdigit() or not token.isalnum() or len(token) > 40 or len(off) > 9:
-        raise Invalid("Malformed cursor.", code="bad_cursor")
+    if not (off.isascii() and off.isdigit() and len(off) <= 9
+            and token.isascii() and token.isalnum() and len(token) <= 40):
+        raise Invalid(_("Malformed cursor."), code="bad_cursor")
     return token, int(off)
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from qiao.accounts.access import followed_ids
 from qiao.accounts.models import User
 from qiao.core.errors import Invalid
-from qiao.core.pagination import check_id
+from qiao.core.pagination import check_id, cursor_id, cursor_time, decode_cursor
 from qiao.core.ratelimit import rate_limited
 from qiao.core.text import normalize_topic
 from qiao.events.services import EventIn, log_events
@@ -59,6 +59,9 @@ def topic_feed(viewer: User | None, topic: str, *, cursor: str | None = None,
 def following(viewer: User, *, cursor: str | None = None, limit: int = 20
               ) -> tuple[list[Note], str | None]:
     """Notes from people the viewer follows, newest first."""
+    pos = decode_cursor(cursor)  # a malformed cursor is a 400 even when nothing follows
+    if pos:
+        cursor_time(pos, 0), cursor_id(pos, 1)
     ids = sorted(followed_ids(viewer))
     if not ids:
         return [], None
