@@ -328,6 +328,26 @@ class FeedPageOut(Schema):
                           "back as look-alikes; a topic's, are not of the topic")
 
 
+class PhotoCreditOut(Schema):
+    id: str
+    alt: str = Field(description="what is in the frame, in the requested language")
+    author: str
+    licence: str = Field(description="SPDX-style licence id, e.g. CC-BY-SA-4.0")
+    licence_name: str
+    licence_url: str
+    registry: str = Field(description="debian or pypi")
+    package: str
+    version: str
+    path: str = Field(description="the file inside the package")
+    original_url: str = Field(description="where the photographer published it, if known")
+    thumbnail: str = Field(description="this site's smallest rendering (empty when the "
+                                       "demo was not seeded)")
+
+    @staticmethod
+    def of(credit: Any) -> dict[str, Any]:
+        return {f: getattr(credit, f) for f in PhotoCreditOut.model_fields}
+
+
 class TopicOut(Schema):
     name: str = Field(description="the topic as stored: what a topic page and a #tag use")
     note_count: int

@@ -33,6 +33,7 @@ urlpatterns = [
     path("notes/<id:note_id>/edit", notes.note_edit, name="note_edit"),
     path("notes/<id:note_id>/delete", notes.note_delete, name="note_delete"),
     path("compose", notes.compose, name="compose"),
+    path("about/photos", notes.about_photos, name="about_photos"),
     # likes, comments, boards, notifications
     path("notes/<id:note_id>/like", social.note_like, name="note_like"),
     path("notes/<id:note_id>/hide", social.note_hide, name="note_hide"),

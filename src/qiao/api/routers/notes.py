@@ -19,6 +19,15 @@ from qiao.social import read as social_read
 router = Router(tags=["notes"])
 
 
+@router.get("/about/photos", response={200: list[s.PhotoCreditOut], **ERRORS})
+def about_photos(request: HttpRequest, lang: s.Language | None = None) -> list[Any]:
+    """Credits of the photographs shipped with Qiao (the demo community's): author, licence,
+    the registry package each came from, and alt text in `lang` (default: English)."""
+    from qiao.notes.credits import photo_credits
+
+    return [s.PhotoCreditOut.of(c) for c in photo_credits(lang or "en")]
+
+
 def _one(viewer: Any, note_id: int, *, lang: str | None = None,
          translate_now: bool = False) -> dict[str, Any]:
     note = access.get_note_for(viewer, note_id)

@@ -35,7 +35,11 @@ def names_data_dir(data_dir: str | os.PathLike[str] | None = None) -> Path:
                 "shared data not found: set QIAO_DATA_DIR to the directory containing names/"
             )
         base = found
-    # accept either the data dir or its names/ subdirectory
+    # accept the data dir, its names/ subdirectory, or one of that folder's files
+    if base.is_file():
+        base = base.parent
+    if not base.is_dir():
+        raise FileNotFoundError(f"no names data folder at {base}")
     if (base / "names").is_dir():
         return base / "names"
     return base

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from qiao.core.errors import Invalid
 from qiao.moderation import services as moderation
 from qiao.notes import access, services
+from qiao.notes.credits import photo_credits
 from qiao.notes.models import MAX_IMAGES
 from qiao.notes.read import pictures
 from qiao.social import read as social_read
@@ -94,3 +95,13 @@ def note_delete(request: HttpRequest, note_id: int) -> HttpResponse:
     user = member(request)
     services.delete_note(user, note_id)
     return redirect("web:profile", username=user.username)
+
+
+@require_GET
+@pages
+def about_photos(request: HttpRequest) -> HttpResponse:
+    """Who took the photographs shipped with Qiao, their licences and sources."""
+    from qiao.web import ui
+
+    return page(request, "web/about_photos.html",
+                {"credits": photo_credits(ui.current_language())})

@@ -7,10 +7,12 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
+
+from qiao.ops.commands import QiaoCommand
 
 
-class Command(BaseCommand):
+class Command(QiaoCommand):
     help = "Back up the database and all media (local disk or S3) into one tar archive."
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
+from qiao.ops.commands import QiaoCommand
 from qiao.ops.periodic import jobs, run
 
 
-class Command(BaseCommand):
+class Command(QiaoCommand):
     help = "Run one periodic job now (recommender training, translation retries, clean-ups)."
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -5,14 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
+
+from qiao.ops.commands import QiaoCommand
 
 
-class Command(BaseCommand):
+class Command(QiaoCommand):
     help = "Restore a `qiao backup` archive (replaces the database; rewrites media files)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("archive")
+        parser.add_argument("archive", help="a .tar made by `qiao backup`")
         parser.add_argument("--yes", action="store_true",
                             help="really replace the current database")
 

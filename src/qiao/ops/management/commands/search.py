@@ -5,11 +5,13 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 from tqdm import tqdm
 
+from qiao.ops.commands import QiaoCommand
 
-class Command(BaseCommand):
+
+class Command(QiaoCommand):
     help = "Build the note search index, show its state, or try a query."
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -17,11 +19,12 @@ class Command(BaseCommand):
         reindex = sub.add_parser("reindex", help="(re)index every published note, in batches")
         reindex.add_argument("--missing", action="store_true",
                              help="only notes without a document (fast when none are missing)")
-        reindex.add_argument("--batch", type=int, default=1000)
+        reindex.add_argument("--batch", type=int, default=1000,
+                             help="notes indexed per transaction")
         sub.add_parser("status", help="documents indexed and notes waiting")
         query = sub.add_parser("query", help="run a search as an anonymous visitor")
-        query.add_argument("text")
-        query.add_argument("--limit", type=int, default=10)
+        query.add_argument("text", help="what to search for")
+        query.add_argument("--limit", type=int, default=10, help="results to show")
 
     def handle(self, *args: Any, **opts: Any) -> None:
         from qiao.notes.models import Note

@@ -12,8 +12,8 @@ from qiao.ops.commands import QiaoCommand, migrate_if_needed
 
 
 class Command(QiaoCommand):
-    help = ("Create the bilingual demo community (people, notes with photos, comments, "
-            "likes, boards), or with --users/--notes a bulk site for benchmarks.")
+    help = ("Create the bilingual demo community, or with --users/--notes a bulk site for "
+            "benchmarks.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(

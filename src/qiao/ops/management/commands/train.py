@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import asdict
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from tqdm import tqdm
 
+from qiao.ops.commands import QiaoCommand
 
-class Command(BaseCommand):
+
+class Command(QiaoCommand):
     help = "Train the recommender on the engagement log and publish a new model version."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--days", type=int, default=None, help="events from the last N days")
+        parser.add_argument("--days", type=int, default=None,
+                            help="learn from the events of the last N days "
+                                 "(default: QIAO_RECOMMEND_TRAIN_DAYS)")
         parser.add_argument("--rollback", action="store_true",
                             help="serve the previous model version again")
         parser.add_argument("--status", action="store_true", help="list model versions")
@@ -50,4 +56,9 @@ class Command(BaseCommand):
             bar.close()
         self.stdout.write(self.style.SUCCESS(f"Published recommender {version}."))
         if report is not None:
-            self.stdout.write(str(report))
+            self.stdout.write(
+                f"Learned from {report.n_interactions} events ({report.n_positive} positive) "
+                f"of {report.n_users} people on {report.n_notes} notes in "
+                f"{report.seconds:.1f} s.")
+            if opts["verbosity"] > 1:  # the whole report, for whoever tunes the engine
+                self.stdout.write(json.dumps(asdict(report), default=str, indent=1))

@@ -4,19 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from tqdm import tqdm
 
 from qiao.engines.translate import InstallError, install_models, translation_status
+from qiao.ops.commands import QiaoCommand
 
 
-class Command(BaseCommand):
+class Command(QiaoCommand):
     help = "Install translation models, show their state, or retry failed note translations."
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         install = sub.add_parser("install", help="install models for a language pair, both ways")
-        install.add_argument("languages", nargs="*", default=["zh", "en"])
+        install.add_argument("languages", nargs="*", default=["zh", "en"],
+                             help="the two languages")
         install.add_argument("--from", dest="source", default=None,
                              help="URL, folder or archive to install from (air-gapped servers)")
         install.add_argument("--sha256", default=None, help="expected hash of an archive")

@@ -6,17 +6,20 @@ import os
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
+
+from qiao.ops.commands import QiaoCommand
 
 
-class Command(BaseCommand):
+class Command(QiaoCommand):
     help = "Run a Celery worker (needs CELERY_BROKER_URL)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--concurrency", type=int,
                             default=int(os.environ.get("QIAO_WORKER_CONCURRENCY", "0")) or None,
                             help="pool processes (default: the number of cores)")
-        parser.add_argument("--loglevel", default=settings.LOG_LEVEL)
+        parser.add_argument("--loglevel", default=settings.LOG_LEVEL,
+                            help="Celery log level: DEBUG, INFO, WARNING or ERROR")
         parser.add_argument("--hostname", default=None, help="node name, e.g. w1@%%h")
         parser.add_argument("--metrics-port", type=int,
                             default=int(os.environ.get("QIAO_WORKER_METRICS_PORT", "0")),
