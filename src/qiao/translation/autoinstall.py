@@ -69,8 +69,12 @@ def write_state(state: AttemptState) -> None:
 
 
 def _when(seconds: float) -> str:
-    hours = seconds / 3600
-    return f"{hours:.0f} h" if hours >= 1 else f"{max(1, round(seconds / 60))} min"
+    """ "2 h", "1 h", "45 min", "3 d"."""
+    if seconds >= 1.5 * 86400:
+        return f"{round(seconds / 86400)} d"
+    if seconds >= 3300:
+        return f"{round(seconds / 3600)} h"
+    return f"{max(1, round(seconds / 60))} min"
 
 
 def operator_line(now: float | None = None) -> str:
@@ -104,10 +108,10 @@ def _attempt() -> bool:
         install_models([("zh", "en"), ("en", "zh")], services.models_dir(), timeout=30)
     except (InstallError, OSError) as exc:
         state.failed(time.time(), str(exc))
-        write_state(state)
         logger.info("translation models could not be downloaded (%s); next try in %s. "
                     "Install by hand with `%s [--from PATH]`.", exc,
                     _when(state.next_attempt - time.time()), INSTALL_COMMAND)
+        write_state(state)
         return False
     write_state(AttemptState())
     services.reset_service()
