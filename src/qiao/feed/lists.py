@@ -470,14 +470,18 @@ def rerank(r: Reader, flist: FeedList, offset: int) -> None:
 def take_page(r: Reader, flist: FeedList, offset: int, limit: int
               ) -> tuple[list[int], int, int | None, bool]:
     """The next page from `offset`: visible notes, no two alike (a look-alike moves a page
-    further on). Returns (ids, next offset, index of the divider or None, changed)."""
+    further on). Returns (ids, next offset, index of the divider or None, changed).
+
+    A divider with nothing after it on this page (everything after it looked like the
+    page's notes) is left for the next page to open with."""
     changed = False
     page: list[int] = []
     prints: dict[int, Fingerprint] = {}
     dedupe = Deduper()
     caught_up: int | None = None
+    mark_at = -1
     pos = max(offset, flist.base)
-    postponed: list[int] = []
+    postponed: list[tuple[int, int]] = []  # (position, note id)
     for _attempt in range(50):  # bounded: a list of nothing but look-alikes ends the page
         if len(page) >= limit:
             break
@@ -491,24 +495,29 @@ def take_page(r: Reader, flist: FeedList, offset: int, limit: int
         prints.update(fingerprints([pk for pk in window if pk in allowed and pk not in prints]))
         for pk in window:
             if caught_up is None and pos in flist.marks:
-                caught_up = len(page)
+                caught_up, mark_at = len(page), pos
             pos += 1
             if pk not in allowed:
                 continue
             if not admit_print(dedupe, prints.get(pk)):
-                postponed.append(pk)
+                postponed.append((pos - 1, pk))
                 continue
             page.append(pk)
             if len(page) == limit:
                 break
+    if caught_up is not None and caught_up >= len(page):
+        caught_up = None
+        if page:
+            # Nothing after the divider made it onto this page: the next one opens with it.
+            pos = mark_at
+            postponed = [(at, pk) for at, pk in postponed if at < mark_at]
     if postponed:
         # Look-alikes go a page further on, where their twin is not beside them.
+        moved = [pk for _at, pk in postponed]
         at = min(len(flist.ids), pos - flist.base + limit)
-        flist.ids[at:at] = postponed
-        flist.marks = [m + len(postponed) if m > flist.base + at else m for m in flist.marks]
+        flist.ids[at:at] = moved
+        flist.marks = [m + len(moved) if m > flist.base + at else m for m in flist.marks]
         changed = True
-    if caught_up is not None and caught_up >= len(page):
-        caught_up = None  # nothing after the divider on this page
     return page, pos, caught_up, changed
 
 
