@@ -197,6 +197,9 @@ class BulkSeeder:
                              self.demo.photo(s.photo_id).alt(n.language)[:200]))
             shown[n.id] = pics
         category = {n.id: category_of(n) for n in self.demo.notes}
+        by_category: dict[tuple[str, str], list[content.Note]] = {}
+        for n in self.demo.notes:
+            by_category.setdefault((n.language, category[n.id]), []).append(n)
         now = timezone.now()
         adapt = connection.ops.adapt_datetimefield_value
         start_id = (Note.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
@@ -216,8 +219,7 @@ class BulkSeeder:
                 tastes = [c for c in (author.interests or []) if c in CATEGORIES]
                 pick = written[lang]
                 if tastes and rng.random() < 0.8:
-                    wanted = rng.choice(tastes)
-                    pick = [n for n in pick if category[n.id] == wanted] or pick
+                    pick = by_category.get((lang, rng.choice(tastes))) or pick
                 src = rng.choice(pick)
                 age = rng.randint(1, 60 * 24 * 60)
                 at = adapt(now - timedelta(minutes=age))
