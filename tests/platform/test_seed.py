@@ -57,14 +57,10 @@ def test_seed_makes_a_consistent_site_with_learnable_tastes(settings: Any, tmp_p
     for lang in ("en", "zh"):
         note = Note.objects.filter(language=lang).order_by("pk").first()
         assert note is not None
-        found: list[int] = []
-        cursor = None
-        while True:  # page through: seeded titles repeat, this very note must be among them
-            page = search(None, note.title, "notes", cursor=cursor, limit=50)
-            found += [n.pk for n in page.items]
-            if note.pk in found or not (cursor := page.next_cursor):
-                break
-        assert note.pk in found, (lang, note.title)
+        # bulk texts repeat by design; search lists one note of each look-alike
+        found = search(None, note.title, "notes", limit=50).items
+        assert note.title in [n.title for n in found], (lang, note.title)
+        assert len({(n.title, n.body) for n in found}) == len(found)
 
 
 def test_seed_can_leave_the_search_index_empty(settings: Any, tmp_path: Any) -> None:

@@ -59,8 +59,10 @@ def test_title_match_ranks_above_body_mention(make_note: Any) -> None:
 
 
 def test_engagement_breaks_ties(make_note: Any) -> None:
-    quiet = make_note(title="Matcha latte", body="")
-    loved = make_note(title="Matcha latte", body="")
+    # two notes the query matches equally (the same text would be one look-alike: only the
+    # best of them is listed)
+    quiet = make_note(title="Matcha latte", body="at home")
+    loved = make_note(title="Matcha latte", body="in Kyoto")
     Note.objects.filter(pk=loved.pk).update(like_count=300, collect_count=40)
     assert [n.pk for n in search(None, "matcha", "notes").items] == [loved.pk, quiet.pk]
 

@@ -151,3 +151,29 @@ def test_photo_credits_page_and_api(client: Client, api: Any) -> None:
     rows = api.get("/about/photos", lang="zh").json()
     assert len(rows) >= 150 and all(r["alt"] and r["licence"] and r["package"] for r in rows)
     assert any("猫" in r["alt"] for r in rows)
+
+
+def test_the_admin_front_page_says_translation_is_off(client: Client, make_user: Any,
+                                                      settings: Any) -> None:
+    from qiao.translation import services
+
+    settings.QIAO_TRANSLATE_ENGINES = []
+    services.reset_service()
+    try:
+        admin = make_user(is_staff=True, is_superuser=True)
+        client.force_login(admin)
+        page = client.get("/admin/").content.decode()
+        assert "Machine translation is off" in page and "qiao translate install zh en" in page
+    finally:
+        services.reset_service()
+
+
+def test_the_edit_page_labels_its_photos_and_styles_its_picker(client: Client,
+                                                                make_note: Any) -> None:
+    note = make_note(title="Two photos", n_images=2)
+    client.force_login(note.author)
+    html = client.get(f"/notes/{note.pk}/edit").content.decode()
+    labels = re.findall(r'<span class="keep-check"><input type="checkbox" name="keep"[^>]*> '
+                        r'Keep this photo</span>', html)
+    assert len(labels) == 2  # visible, beside each photo
+    assert 'class="pick-input" id="images"' in html and 'class="pick" for="images"' in html

@@ -43,7 +43,9 @@ def _block(html: str, block_id: str) -> str:
 
 
 def test_translate_shows_only_on_text_in_languages_the_reader_does_not_read(
-        make_user: Any, make_note: Any) -> None:
+        make_user: Any, make_note: Any, libre: Any) -> None:
+    # An engine is installed (`libre`); without one there is no Translate button at all
+    # (tests/web/test_first_hour.py).
     note = make_note(make_user(), title="周末吃火锅", body="火锅太好吃了")
     zh = social.add_comment(make_user(), note.pk, "我也喜欢火锅")
     en = social.add_comment(make_user(), note.pk, "Looks delicious, where is this?")
