@@ -191,26 +191,39 @@ STATIC_ROOT = Path(env_str("QIAO_STATIC_ROOT", str(QIAO_HOME / "static")))
 MEDIA_URL = env_str("QIAO_MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(env_str("QIAO_MEDIA_ROOT", str(QIAO_HOME / "media")))
 MEDIA_STORAGE = env_str("MEDIA_STORAGE", "local")
+_s3_options: dict[str, object] = {}
 if MEDIA_STORAGE == "s3":
-    _media_backend: dict[str, object] = {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
-            "bucket_name": env_str("S3_BUCKET", "qiao-media"),
-            "endpoint_url": env_str("S3_ENDPOINT_URL", "") or None,
-            "access_key": env_str("S3_ACCESS_KEY_ID", ""),
-            "secret_key": env_str("S3_SECRET_ACCESS_KEY", ""),
-            "region_name": env_str("S3_REGION", "us-east-1"),
-            "custom_domain": env_str("S3_CUSTOM_DOMAIN", "") or None,
-            "querystring_auth": env_bool("S3_QUERYSTRING_AUTH", False),
-            "default_acl": None,
-            "file_overwrite": False,
-            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
-        },
+    _s3_options = {
+        "bucket_name": env_str("S3_BUCKET", "qiao-media"),
+        "endpoint_url": env_str("S3_ENDPOINT_URL", "") or None,
+        "access_key": env_str("S3_ACCESS_KEY_ID", ""),
+        "secret_key": env_str("S3_SECRET_ACCESS_KEY", ""),
+        "region_name": env_str("S3_REGION", "us-east-1"),
+        "custom_domain": env_str("S3_CUSTOM_DOMAIN", "") or None,
+        "querystring_auth": env_bool("S3_QUERYSTRING_AUTH", False),
+        "default_acl": None,
+        "file_overwrite": False,
+        "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
     }
+    _media_backend: dict[str, object] = {"BACKEND": "storages.backends.s3.S3Storage",
+                                         "OPTIONS": _s3_options}
 else:
     _media_backend = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+#: Video uploads as received, kept until their renditions exist: never served (they still
+#: carry the phone's metadata), so not in the public media storage.
+if MEDIA_STORAGE == "s3":
+    _sources_backend: dict[str, object] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {**_s3_options, "location": "private/video-sources",
+                    "default_acl": "private", "querystring_auth": True,
+                    "custom_domain": None, "object_parameters": {}},
+    }
+else:
+    _sources_backend = {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                        "OPTIONS": {"location": str(QIAO_HOME / "video-sources")}}
 STORAGES = {
     "default": _media_backend,
+    "video_sources": _sources_backend,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
@@ -226,6 +239,38 @@ QIAO_MAX_REQUEST_PIXELS = env_int("QIAO_MAX_REQUEST_PIXELS", 240_000_000)
 #: Widths produced for every image (WebP + JPEG each).
 QIAO_IMAGE_WIDTHS = [int(w) for w in env_list("QIAO_IMAGE_WIDTHS", ["320", "640", "1080"])]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# --- Video notes (docs/media.md, "The platform's part").
+#: Longest clip accepted (seconds) and largest upload (bytes).
+QIAO_VIDEO_MAX_SECONDS = env_int("QIAO_VIDEO_MAX_SECONDS", 180)
+QIAO_VIDEO_MAX_BYTES = env_int("QIAO_VIDEO_MAX_BYTES", 1024 * 1024 * 1024)
+#: x264 preset of the renditions (speed against size; docs/media.md has the costs).
+QIAO_VIDEO_PRESET = env_str("QIAO_VIDEO_PRESET", "veryfast")
+#: Threads each transcode uses (decode and every encoder).
+QIAO_VIDEO_THREADS = env_int("QIAO_VIDEO_THREADS", 2)
+#: Where resumable uploads are assembled before a note takes them (one file system shared
+#: by the web processes that take the chunks), and where workers transcode.
+QIAO_VIDEO_UPLOAD_DIR = Path(env_str("QIAO_VIDEO_UPLOAD_DIR", str(QIAO_HOME / "uploads")))
+QIAO_VIDEO_WORK_DIR = Path(env_str("QIAO_VIDEO_WORK_DIR", str(QIAO_HOME / "transcode")))
+#: Largest chunk of a resumable upload (bytes) and the size clients are told to send.
+QIAO_VIDEO_CHUNK_BYTES = env_int("QIAO_VIDEO_CHUNK_BYTES", 16 * 1024 * 1024)
+QIAO_VIDEO_CHUNK_SUGGESTED = env_int("QIAO_VIDEO_CHUNK_SUGGESTED", 2 * 1024 * 1024)
+#: Bytes of unfinished or unused uploads one member may hold, and for how long (seconds) an
+#: upload nobody touches or uses is kept.
+QIAO_VIDEO_UPLOAD_QUOTA_BYTES = env_int("QIAO_VIDEO_UPLOAD_QUOTA_BYTES", 2 * 1024 * 1024 * 1024)
+QIAO_VIDEO_UPLOAD_EXPIRY = env_int("QIAO_VIDEO_UPLOAD_EXPIRY", 24 * 3600)
+#: Attempts at transcoding one clip (worker deaths and storage errors) before it fails.
+QIAO_VIDEO_MAX_ATTEMPTS = env_int("QIAO_VIDEO_MAX_ATTEMPTS", 5)
+#: Celery time limit of a video task (seconds); the engine's own limit for a 3-minute clip
+#: is 60 + 8 x 180 s.
+QIAO_VIDEO_TASK_TIME_LIMIT = env_int("QIAO_VIDEO_TASK_TIME_LIMIT", 1800)
+#: Automatic captions: "auto" (a local model if one is installed, else off), "local",
+#: "openai" (an OpenAI-compatible /v1/audio/transcriptions server) or "off".
+QIAO_TRANSCRIBE_ENGINE = env_str("QIAO_TRANSCRIBE_ENGINE", "auto")
+QIAO_TRANSCRIBE_URL = env_str("QIAO_TRANSCRIBE_URL", "")
+QIAO_TRANSCRIBE_MODEL = env_str("QIAO_TRANSCRIBE_MODEL", "whisper-1")
+QIAO_TRANSCRIBE_API_KEY = env_str("QIAO_TRANSCRIBE_API_KEY", "")
+QIAO_TRANSCRIBE_TIMEOUT = float(env_str("QIAO_TRANSCRIBE_TIMEOUT", "300"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- Background tasks: one interface (Django's tasks API), in-process worker by default.
@@ -310,6 +355,8 @@ QIAO_RATE_LIMITS = {
     #: Pixels of photos a member may have decoded per hour (decoding is the cost of an
     #: upload); 2,000 Mpx is ~80 phone photos an hour.
     "pixels": env_str("QIAO_RATE_PIXELS", "2000000000/3600"),
+    #: Video uploads a member may start per window (each one is a transcode).
+    "video": env_str("QIAO_RATE_VIDEO", "30/3600"),
 }
 QIAO_RATE_LIMITS_ENABLED = env_bool("QIAO_RATE_LIMITS_ENABLED", True)
 
@@ -331,6 +378,7 @@ CONTENT_SECURITY_POLICY = {
         "style-src": ["'self'"],
         "script-src": ["'self'"],
         "connect-src": ["'self'"],
+        "media-src": ["'self'", "blob:"],
         "frame-ancestors": ["'none'"],
         "form-action": ["'self'"],
         "base-uri": ["'self'"],
@@ -344,6 +392,7 @@ if MEDIA_STORAGE == "s3":
                      else "/".join(_endpoint.split("/")[:3]) if _endpoint
                      else "https://*.amazonaws.com")  # origins only: a path would narrow it
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(_media_origin)
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["media-src"].append(_media_origin)
 
 # --- Logging: one JSON object per line, with the request id.
 LOG_LEVEL = env_str("QIAO_LOG_LEVEL", "INFO")

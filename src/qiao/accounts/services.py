@@ -31,7 +31,7 @@ logger = logging.getLogger(__name__)
 UI_LANGUAGES = {code for code, _name in settings.LANGUAGES}
 PROFILE_FIELDS = {
     "display_name", "bio", "ui_language", "read_languages", "chinese_name",
-    "chinese_name_pinyin", "is_private", "auto_translate", "interests",
+    "chinese_name_pinyin", "is_private", "auto_translate", "autoplay_videos", "interests",
 }
 
 

@@ -1,20 +1,19 @@
-"""Photos of notes: the upload policy, variant rendering (run by the task worker) and media
-file clean-up. The image work itself is the media engine's."""
+"""Photos of notes: variant rendering (run by the task worker), and media file clean-up for
+photos and clips. The image work itself is the media engine's."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from datetime import timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.utils import timezone
 
 from qiao.core.media import image_policy
 from qiao.engines.media import release_memory, render_variants
-from qiao.notes.models import Note, NoteImage
+from qiao.notes.clips import clip_media_paths, sources
+from qiao.notes.models import Note, NoteClip, NoteImage
 
 logger = logging.getLogger(__name__)
 
@@ -29,8 +28,26 @@ def media_paths_for_images(images: Iterable[NoteImage]) -> list[str]:
 
 
 def media_paths_for_notes(notes: Iterable[Note]) -> list[str]:
+    """Every public media file of these notes: photos and their variants, clips' renditions
+    and posters (a clip's source, kept apart, goes with `delete_clip_sources`)."""
     ids = [n.pk for n in notes]
-    return media_paths_for_images(NoteImage.objects.filter(note_id__in=ids))
+    clips = list(NoteClip.objects.filter(note_id__in=ids))
+    return (media_paths_for_images(NoteImage.objects.filter(note_id__in=ids))
+            + clip_media_paths(clips))
+
+
+def clip_sources_for_notes(notes: Iterable[Note]) -> list[str]:
+    """Sources of these notes' clips still waiting for their transcode."""
+    return [s for s in NoteClip.objects.filter(note_id__in=[n.pk for n in notes])
+            .values_list("source", flat=True) if s]
+
+
+def delete_clip_sources(paths: list[str]) -> None:
+    for path in paths:
+        try:
+            sources().delete(path)
+        except Exception:  # noqa: BLE001 - a file left behind is logged, never fatal
+            logger.warning("could not delete video source %s", path)
 
 
 def delete_media(paths: list[str]) -> None:
@@ -79,22 +96,3 @@ def make_variants(image_id: int) -> bool:
         delete_media([p for f in variants.values() for p in f.values()])
     release_memory()
     return True
-
-
-
-
-def repair_image_variants() -> int:
-    """Re-enqueue images whose variants are missing (an enqueue lost while the broker was
-    down); a periodic job. Returns how many were re-enqueued."""
-    from qiao.notes.tasks import render_image_variants
-
-    cutoff = timezone.now() - timedelta(seconds=settings.QIAO_REPAIR_AFTER)
-    ids = list(
-        NoteImage.objects.filter(variants={}, note__created_at__lt=cutoff)
-        .values_list("pk", flat=True)[:500]
-    )
-    for image_id in ids:
-        render_image_variants.enqueue(image_id)
-    if ids:
-        logger.info("re-enqueued %d image variant tasks", len(ids))
-    return len(ids)

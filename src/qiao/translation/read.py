@@ -13,6 +13,7 @@ from django.utils.translation import pgettext_lazy
 from qiao.accounts.models import User
 from qiao.engines.translate.base import base_language
 from qiao.notes.models import Note
+from qiao.notes.read import Clip
 from qiao.translation.models import NoteVersion
 from qiao.translation.services import (
     Rendered,
@@ -151,3 +152,58 @@ def text_offer(viewer: User | None, text: str, language: str | None) -> TextOffe
     offer = bool(text) and needs_translation(viewer, language)
     return TextOffer(offer=offer, auto=offer and bool(viewer and viewer.auto_translate),
                      lookup_lang=lookup_language(viewer, language))
+
+
+# --- captions ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaptionTrack:
+    """A `<track>` of the player."""
+
+    url: str
+    language: str  # BCP 47 for `srclang` ("" when unknown)
+    label: str
+    is_original: bool
+    default: bool
+
+
+@dataclass(frozen=True)
+class ClipCaptions:
+    """The caption tracks a reader gets, the one in their language first (shown by default),
+    and whether a "Show original" switch makes sense (the default is a translation)."""
+
+    tracks: list[CaptionTrack]
+    translated: bool
+    label: str  # "Captions translated from Chinese"
+
+    @property
+    def default(self) -> CaptionTrack | None:
+        return next((t for t in self.tracks if t.default), None)
+
+    @property
+    def original(self) -> CaptionTrack | None:
+        return next((t for t in self.tracks if t.is_original), None)
+
+
+def clip_captions(clip: Clip, viewer: User | None) -> ClipCaptions:
+    """The original captions, and the reader's language version when the original is in a
+    language they do not read (a machine translation made cue by cue). No engine call."""
+    original = next((c for c in clip.captions if c.is_original), None)
+    if original is None:
+        return ClipCaptions([], False, "")
+    source = base_language(original.language) if original.language else ""
+    target = target_for(viewer)
+    version = None
+    if source and needs_translation(viewer, source):
+        version = next((c for c in clip.captions
+                        if not c.is_original and c.language == target), None)
+    name = language_in_text(source) if source else _("Captions")
+    if version is None:
+        return ClipCaptions([CaptionTrack(original.url, source, name, True, True)], False, "")
+    return ClipCaptions(
+        [CaptionTrack(version.url, target, _("%(lang)s (translated)") % {
+            "lang": language_in_text(target)}, False, True),
+         CaptionTrack(original.url, source, _("%(lang)s (original)") % {"lang": name},
+                      True, False)],
+        True, _("Captions translated from %(lang)s") % {"lang": name})

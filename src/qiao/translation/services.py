@@ -23,6 +23,7 @@ from qiao.accounts.models import User
 from qiao.core.errors import Invalid, Unavailable
 from qiao.core.ratelimit import limit, rate_limited
 from qiao.core.text import normalize
+from qiao.engines.media.captions import CaptionRejected, parse_captions
 from qiao.engines.translate import (
     InMemoryLRUCache,
     TranslationInputError,
@@ -35,8 +36,9 @@ from qiao.engines.translate import (
     translation_status,
 )
 from qiao.engines.translate.base import base_language
+from qiao.notes import clips
 from qiao.notes.access import get_own_note
-from qiao.notes.models import BODY_MAX, TITLE_MAX, Note
+from qiao.notes.models import BODY_MAX, TITLE_MAX, ClipCaption, Note, NoteClip
 from qiao.translation.cache import DatabaseTranslationCache, prune
 from qiao.translation.models import NoteVersion, PendingTranslation
 
@@ -241,22 +243,72 @@ def process_note(note_id: int) -> str:
     if language != note.language:
         Note.objects.filter(pk=note.pk).update(language=language)
         note.language = language
-    if (language == "und" or not note.is_published
-            or note.visibility != Note.Visibility.PUBLIC):
+    if not note.is_published or note.visibility != Note.Visibility.PUBLIC:
+        process_captions(note)  # (only detects the captions' language)
         return "detected"
-    targets = [t for t in settings.QIAO_CONTENT_LANGUAGES if t != base_language(language)]
+    targets = [] if language == "und" else [
+        t for t in settings.QIAO_CONTENT_LANGUAGES if t != base_language(language)]
     done = 0
-    for target in targets:
-        if NoteVersion.objects.filter(note=note, language=target, is_machine=False).exists():
-            continue
-        try:
+    try:
+        for target in targets:
+            if NoteVersion.objects.filter(note=note, language=target,
+                                          is_machine=False).exists():
+                continue
             _machine_version(note, target)
             done += 1
-        except (TranslationUnavailable, TranslationInputError) as exc:
-            _schedule_retry(note, str(exc))
-            return "pending"
+        process_captions(note)
+    except (TranslationUnavailable, TranslationInputError) as exc:
+        _schedule_retry(note, str(exc))
+        return "pending"
     PendingTranslation.objects.filter(note=note).delete()
-    return f"translated:{done}"
+    return "detected" if language == "und" else f"translated:{done}"
+
+
+#: Cues sent to the engine per call (a long clip has hundreds).
+CAPTION_BATCH = 200
+
+
+def process_captions(note: Note) -> str:
+    """The note's clip captions, like its text: detect the original track's language, then
+    translate it cue by cue (same timing) into the platform's other main languages. Raises
+    TranslationUnavailable when an engine is missing (the note is retried later)."""
+    original = (ClipCaption.objects.filter(clip__note=note, clip__state=NoteClip.State.READY)
+                .exclude(source=ClipCaption.Source.MACHINE).first())
+    if original is None:
+        return "none"
+    try:
+        track = parse_captions(original.vtt)
+    except CaptionRejected:
+        logger.warning("stored captions %s do not parse", original.pk)
+        return "none"
+    language = base_language(original.language) if original.language else detect(
+        "\n".join(track.texts())[:4000])
+    if language != original.language:
+        clips.set_caption_language(original.pk, language)
+    if language == "und" or not note.is_published or note.visibility != Note.Visibility.PUBLIC:
+        return "detected"
+    have = set(ClipCaption.objects.filter(clip_id=original.clip_id,
+                                          source=ClipCaption.Source.MACHINE)
+               .values_list("language", flat=True))
+    done = 0
+    for target in settings.QIAO_CONTENT_LANGUAGES:
+        if target == language or target in have:
+            continue
+        texts = track.texts()
+        results = []
+        for start in range(0, len(texts), CAPTION_BATCH):
+            results += get_service().translate(texts[start:start + CAPTION_BATCH], language,
+                                               target, cache=_NOTE_TEXTS)
+        translated = track.with_texts([r.text for r in results], target)
+        clips.store_machine_captions(original.clip_id, target, translated,
+                                     results[0].engine if results else "")
+        done += 1
+    return f"captions:{done}"
+
+
+def captions_edited(note_id: int) -> None:
+    """The original captions changed: their translations go (they are made again)."""
+    ClipCaption.objects.filter(clip__note_id=note_id, source=ClipCaption.Source.MACHINE).delete()
 
 
 def _schedule_retry(note: Note, error: str) -> None:

@@ -33,6 +33,9 @@ urlpatterns = [
     path("notes/<int:note_id>/edit", notes.note_edit, name="note_edit"),
     path("notes/<int:note_id>/delete", notes.note_delete, name="note_delete"),
     path("compose", notes.compose, name="compose"),
+    path("notes/<int:note_id>/captions/<int:caption_id>.vtt", notes.note_captions,
+         name="note_captions"),
+    path("notes/<int:note_id>/clip-status", notes.clip_status, name="clip_status"),
     # likes, comments, boards, notifications
     path("notes/<int:note_id>/like", social.note_like, name="note_like"),
     path("notes/<int:note_id>/hide", social.note_hide, name="note_hide"),

@@ -142,6 +142,12 @@ class NoteInfo:
     # what the media pipeline computed for each photo, in order: (dominant colour "#rrggbb",
     # perceptual hash hex); turned into visual content tokens (content.visual_tokens)
     images: list[tuple[str, str]] = field(default_factory=list)
+    # the note's clip, if it has one: its length in seconds (0.0: no clip), how many times
+    # readers started it, and the share of it they watched on average (0-1) — from the
+    # `play` and `watch` events of the platform's engagement log
+    video_seconds: float = 0.0
+    video_plays: int = 0
+    video_completion: float = 0.0
 
 
 @dataclass(slots=True)

@@ -202,3 +202,27 @@ def unread_count(context: template.Context) -> int:
         cached = count(user)
         request.__dict__["_qiao_unread"] = cached  # header and tab bar share one query
     return int(cached)
+
+
+def _saves_data(request: Any) -> bool:
+    """The browser asked for less data (`Save-Data: on`, sent by data-saver modes)."""
+    return request is not None and request.headers.get("Save-Data", "").strip().lower() == "on"
+
+
+@register.simple_tag(takes_context=True)
+def autoplay_ok(context: template.Context) -> bool:
+    """Clips may start muted when in view: the member turned it on in settings and the
+    browser does not ask to save data (the page's script also checks the connection's
+    `saveData`, `prefers-reduced-data` and `prefers-reduced-motion`)."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return bool(getattr(user, "autoplay_videos", False)) and not _saves_data(request)
+
+
+@register.simple_tag(takes_context=True)
+def clip_source(context: template.Context, clip: Any) -> Any:
+    """The rendition a player starts with: the smallest on a data-saving connection, else the
+    largest up to 720p (the script moves a large screen up to the largest one)."""
+    if clip is None:
+        return None
+    return clip.rendition(360 if _saves_data(context.get("request")) else 720)
