@@ -102,7 +102,7 @@ def caption_rejection_message(code: str, line: int | None = None) -> str:
         % {"kb": policy.max_bytes // 1024},
         "not_text": _("The caption file is not text (UTF-8)."),
         "not_webvtt": _("Captions must be a WebVTT or SRT file, or lines like "
-                        "\u201c0:05 Hello\u201d."),
+                        "“0:05 Hello”."),
         "bad_timestamp": _("A caption time is malformed (write 0:05 or 00:00:05.000)."),
         "bad_timing": _("A caption ends before it starts."),
         "too_many_cues": _("There are too many captions: at most %(n)d.")

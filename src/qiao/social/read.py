@@ -201,6 +201,12 @@ class NoteView:
     def is_draft(self) -> bool:
         return not self.note.is_published
 
+    @property
+    def ai_generated(self) -> bool:
+        """The clip or a photo is labelled AI-generated (cards show a label)."""
+        return bool(self.clip is not None and self.clip.ai_generated) or any(
+            p.ai_generated for p in self.pictures)
+
 
 def note_views(
     notes: list[Note], viewer: User | None, *, lang: str | None = None,
