@@ -13,7 +13,6 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from qiao.engines.media.video import video_support
 from qiao.notes import services
 from qiao.notes.models import ClipCaption, Note, NoteClip
 from qiao.notes.services import ClipInput
