@@ -31,7 +31,7 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage, default_storage, storages
-from django.db import close_old_connections, connection, transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -375,7 +375,6 @@ def transcribe(clip_id: int) -> str:
             logger.warning("could not transcribe clip %s: %r", clip_id, exc)
             NoteClip.objects.filter(pk=clip_id).update(transcription="failed")
             return "failed"
-    close_old_connections()
     with transaction.atomic():
         clip = NoteClip.objects.select_for_update().select_related("note").get(pk=clip_id)
         if clip.captions.exclude(source=ClipCaption.Source.MACHINE).exists():

@@ -375,6 +375,10 @@ def _apply_clip_edit(note: Note, plan: _ClipEdit, claimed: uploads.ClaimedUpload
         current.delete()
         current = None
     if claimed is not None and clip is not None:
+        if clip_ai_generated is not None:
+            clip.ai_generated = clip_ai_generated
+        if clip_alt_text is not None:
+            clip.alt_text = clip_alt_text
         _attach_clip(note, claimed, clip, plan.track)
         return gone, False
     if current is None:
