@@ -23,7 +23,7 @@ from qiao.accounts.models import User
 from qiao.core.errors import Invalid, Unavailable
 from qiao.core.ratelimit import limit, rate_limited
 from qiao.core.text import normalize
-from qiao.engines.media.captions import CaptionRejected, parse_captions
+from qiao.engines.media.captions import CaptionRejected, CaptionTrack, parse_captions
 from qiao.engines.translate import (
     InMemoryLRUCache,
     TranslationInputError,
@@ -243,8 +243,8 @@ def process_note(note_id: int) -> str:
     if language != note.language:
         Note.objects.filter(pk=note.pk).update(language=language)
         note.language = language
+    _original_captions(note)  # their language is known even when nothing can translate
     if not note.is_published or note.visibility != Note.Visibility.PUBLIC:
-        process_captions(note)  # (only detects the captions' language)
         return "detected"
     targets = [] if language == "und" else [
         t for t in settings.QIAO_CONTENT_LANGUAGES if t != base_language(language)]
@@ -268,23 +268,33 @@ def process_note(note_id: int) -> str:
 CAPTION_BATCH = 200
 
 
-def process_captions(note: Note) -> str:
-    """The note's clip captions, like its text: detect the original track's language, then
-    translate it cue by cue (same timing) into the platform's other main languages. Raises
-    TranslationUnavailable when an engine is missing (the note is retried later)."""
+def _original_captions(note: Note) -> tuple[ClipCaption, CaptionTrack, str] | None:
+    """The note's original caption track (the author's, or a transcription), with its
+    language detected and recorded when it was not known."""
     original = (ClipCaption.objects.filter(clip__note=note, clip__state=NoteClip.State.READY)
                 .exclude(source=ClipCaption.Source.MACHINE).first())
     if original is None:
-        return "none"
+        return None
     try:
         track = parse_captions(original.vtt)
     except CaptionRejected:
         logger.warning("stored captions %s do not parse", original.pk)
-        return "none"
+        return None
     language = base_language(original.language) if original.language else detect(
         "\n".join(track.texts())[:4000])
     if language != original.language:
         clips.set_caption_language(original.pk, language)
+    return original, track, language
+
+
+def process_captions(note: Note) -> str:
+    """The note's clip captions, like its text: detect the original track's language, then
+    translate it cue by cue (same timing) into the platform's other main languages. Raises
+    TranslationUnavailable when an engine is missing (the note is retried later)."""
+    found = _original_captions(note)
+    if found is None:
+        return "none"
+    original, track, language = found
     if language == "und" or not note.is_published or note.visibility != Note.Visibility.PUBLIC:
         return "detected"
     have = set(ClipCaption.objects.filter(clip_id=original.clip_id,
