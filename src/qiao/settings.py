@@ -261,6 +261,9 @@ QIAO_VIDEO_UPLOAD_QUOTA_BYTES = env_int("QIAO_VIDEO_UPLOAD_QUOTA_BYTES", 2 * 102
 QIAO_VIDEO_UPLOAD_EXPIRY = env_int("QIAO_VIDEO_UPLOAD_EXPIRY", 24 * 3600)
 #: Attempts at transcoding one clip (worker deaths and storage errors) before it fails.
 QIAO_VIDEO_MAX_ATTEMPTS = env_int("QIAO_VIDEO_MAX_ATTEMPTS", 5)
+#: A worker transcoding a clip holds it for this long and renews the hold every third of it;
+#: a second delivery of the task waits (retries) until the hold lapses (its worker died).
+QIAO_VIDEO_LEASE_SECONDS = env_int("QIAO_VIDEO_LEASE_SECONDS", 120)
 #: Celery time limit of a video task (seconds); the engine's own limit for a 3-minute clip
 #: is 60 + 8 x 180 s.
 QIAO_VIDEO_TASK_TIME_LIMIT = env_int("QIAO_VIDEO_TASK_TIME_LIMIT", 1800)

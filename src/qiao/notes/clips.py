@@ -52,9 +52,11 @@ from qiao.notes.uploads import ClaimedUpload
 
 logger = logging.getLogger(__name__)
 
-#: A worker holding a clip renews its lease this often; a lease lapses after LEASE.
-LEASE = timedelta(seconds=120)
-RENEW_EVERY = 40.0
+
+def _lease_length() -> timedelta:
+    """How long a worker's hold on a clip lasts unless renewed (`QIAO_VIDEO_LEASE_SECONDS`;
+    it renews every third of that)."""
+    return timedelta(seconds=max(3, settings.QIAO_VIDEO_LEASE_SECONDS))
 
 
 class ClipBusy(Exception):
@@ -116,7 +118,8 @@ def new_clip(note: Note, claimed: ClaimedUpload, *, ai_author: bool, alt_text: s
 def _take_lease(clip_id: int) -> bool:
     now = timezone.now()
     return bool(NoteClip.objects.filter(pk=clip_id).filter(
-        Q(lease_until__isnull=True) | Q(lease_until__lt=now)).update(lease_until=now + LEASE))
+        Q(lease_until__isnull=True) | Q(lease_until__lt=now)).update(
+            lease_until=now + _lease_length()))
 
 
 @contextmanager
@@ -126,11 +129,12 @@ def _lease(clip_id: int) -> Iterator[None]:
     if not _take_lease(clip_id):
         raise ClipBusy(f"clip {clip_id} is being processed by another worker")
     stop = threading.Event()
+    length = _lease_length()
 
     def renew() -> None:
         try:
-            while not stop.wait(RENEW_EVERY):
-                NoteClip.objects.filter(pk=clip_id).update(lease_until=timezone.now() + LEASE)
+            while not stop.wait(length.total_seconds() / 3):
+                NoteClip.objects.filter(pk=clip_id).update(lease_until=timezone.now() + length)
         except Exception:  # a missed renewal only lets the lease lapse
             logger.warning("could not renew the lease of clip %s", clip_id, exc_info=True)
         finally:
