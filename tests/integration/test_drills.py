@@ -219,3 +219,44 @@ def test_redis_down_pages_render_login_fails_closed(stack: Stack) -> None:
     busy_id = busy.json()["id"]
     stack.wait_variants(busy_id, token, timeout=60)
     assert len(stack.keys(f"notes/{busy_id}/")) == 3 * (1 + 2 * len(WIDTHS))
+
+
+def test_kill_9_worker_mid_transcode(stack: Stack, tmp_path: Any) -> None:
+    """A worker killed in the middle of a transcode: its FFmpeg child goes with it, the
+    message comes back, the clip's hold lapses, and a fresh worker finishes the clip once —
+    the note is published with one set of renditions."""
+    from tests.integration.conftest import clip
+
+    token, _user = stack.sign_up()
+    data = clip(tmp_path / "long.mov", seconds=24.0, width=1280, height=720)
+    upload = stack.http.upload_video(token, data, chunk=2 * 1024 * 1024)
+    r = stack.http.post_form(token, "/notes", {"title": "kill -9 transcode drill",
+                                               "video_upload": upload["id"]})
+    assert r.status == 201, r.body
+    note_id = r.json()["id"]
+
+    held: list[list[Any]] = []
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        held = [a for a in stack.in_flight_task_args() if a[0].endswith("process_clip")]
+        state = stack.http.api("GET", f"/notes/{note_id}", token=token).json()["video"]["state"]
+        if held and state == "processing":
+            time.sleep(1.0)  # well inside the transcode (several seconds of CPU)
+            break
+        time.sleep(0.05)
+    assert held, "never caught the worker holding the transcode"
+    stack.kill9("worker")
+    assert stack.http.api("GET", f"/notes/{note_id}",
+                          token=token).json()["video"]["state"] == "processing"
+    assert [a for a in stack.in_flight_task_args() if a[0].endswith("process_clip")], \
+        "the killed transcode's message must still be unacked"
+
+    log = stack.start_worker()
+    note = stack.wait_video(note_id, token, timeout=240)
+    assert note["video"]["state"] == "ready", note["video"]
+    assert note["status"] == "published"
+    assert '"task": "qiao.notes.tasks.process_clip"' in log.read_text()
+    keys = stack.keys(f"clips/{note_id}/")
+    labels = sorted(k.rsplit("/", 1)[1] for k in keys if k.endswith(".mp4"))
+    assert labels == ["360p.mp4", "720p.mp4"], keys  # exactly one of each, no leftovers
+    assert not stack.keys("private/video-sources/")
