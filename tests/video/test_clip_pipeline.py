@@ -282,3 +282,23 @@ def test_deleting_a_note_before_its_clip_is_processed_removes_the_source(
         services.delete_note(author, note.pk)
     assert not clips.sources().exists(source)
     assert clips.process_clip(NoteClip.objects.count() + 999) == "gone"
+
+
+def test_deleting_an_account_removes_its_clips_sources_and_uploads(
+        make_user: Any, clip_bytes: Callable[..., bytes],
+        django_capture_on_commit_callbacks: Any) -> None:
+    from qiao.accounts import services as accounts
+
+    author = make_user()
+    with django_capture_on_commit_callbacks(execute=True):
+        note = _post(author, clip_bytes())
+    files = clips.clip_media_paths([NoteClip.objects.get(note=note)])
+    with django_capture_on_commit_callbacks(execute=False):
+        waiting = _post(author, clip_bytes(), title="Waiting")
+    source = NoteClip.objects.get(note=waiting).source
+    half = uploads.start_upload(author, size=1000)
+    part = uploads.upload_path(half)
+    with django_capture_on_commit_callbacks(execute=True):
+        accounts.delete_account(author)
+    assert not any(default_storage.exists(p) for p in files)
+    assert not clips.sources().exists(source) and not part.exists()
