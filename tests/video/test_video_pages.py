@@ -227,3 +227,16 @@ def test_edit_labels_photos_and_the_clip_and_changes_captions(
     assert clip.ai_author and "Hi there" in clip.captions.get().vtt
     html = Client().get(f"/notes/{note.pk}").content.decode()
     assert html.count("AI-generated") >= 2
+
+
+def test_a_board_of_clips_shows_their_posters(
+        make_user: Any, clip_bytes: Callable[..., bytes], run_tasks: None) -> None:
+    from qiao.social import services as social
+
+    note = _clip_note(make_user(), clip_bytes())
+    owner = make_user()
+    board = social.create_board(owner, name="Clips")
+    social.collect(owner, note.pk, board.pk)
+    clip = NoteClip.objects.get(note=note)
+    html = _as(owner).get(f"/u/{owner.username}?tab=boards").content.decode()
+    assert clip.poster_variants["320"]["jpeg"] in html

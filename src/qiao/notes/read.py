@@ -130,13 +130,13 @@ def pictures(note: Note) -> list[Picture]:
     return [picture(img, default_alt(note, i, total)) for i, img in enumerate(images)]
 
 
-def cover(note: Note | None) -> Picture | None:
-    """What a card or a board shows for the note: its clip's poster, else its first photo."""
+def cover(note: Note | None, clip: Clip | None = None) -> Picture | None:
+    """What a card or a board shows for the note: its clip's poster (`clip`, from
+    `clips_of`), else its first photo."""
     if note is None:
         return None
-    clip = NoteClip.objects.filter(note=note, state=NoteClip.State.READY).first()
-    if clip is not None:
-        return poster(clip, clip_alt(note, clip))
+    if clip is not None and clip.poster is not None:
+        return clip.poster
     images = list(note.images.all())
     return picture(images[0], default_alt(note)) if images else None
 

@@ -334,7 +334,9 @@ class BoardView:
 
 def board_views(viewer: User | None, boards: list[Board]) -> list[BoardView]:
     covers = board_covers(viewer, boards)
-    return [BoardView(board=b, cover=cover(covers.get(b.pk))) for b in boards]
+    clips = clips_of(list({n.pk: n for n in covers.values()}.values()))
+    return [BoardView(board=b, cover=cover(note, clips.get(note.pk) if note else None))
+            for b in boards for note in [covers.get(b.pk)]]
 
 
 # --- notifications ----------------------------------------------------------------------
