@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "qiao.names",
     "qiao.creators",
     "qiao.feed",
+    "qiao.fixes",
     "qiao.moderation",
     "qiao.web",
     "qiao.ops",
@@ -307,6 +308,8 @@ QIAO_RATE_LIMITS = {
     "signup": env_str("QIAO_RATE_SIGNUP", "20/3600"),
     "translate": env_str("QIAO_RATE_TRANSLATE", "60/60"),
     "report": env_str("QIAO_RATE_REPORT", "20/3600"),
+    #: Suggested translation fixes a member may send (each one asks an author to review).
+    "suggest": env_str("QIAO_RATE_SUGGEST", "20/3600"),
     #: Pixels of photos a member may have decoded per hour (decoding is the cost of an
     #: upload); 2,000 Mpx is ~80 phone photos an hour.
     "pixels": env_str("QIAO_RATE_PIXELS", "2000000000/3600"),

@@ -8,10 +8,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from qiao.accounts.access import is_moderator
 from qiao.accounts.models import User
 from qiao.core.errors import Forbidden, Invalid, NotFound
 from qiao.core.ratelimit import rate_limited
 from qiao.core.text import normalize
+from qiao.fixes.access import get_fix_for
+from qiao.fixes.services import remove_fix
 from qiao.moderation.models import AuditLog, Report
 from qiao.notes.access import get_note_for
 from qiao.notes.models import Note
@@ -34,6 +37,11 @@ def report(reporter: User, *, kind: str, target_id: int, reason: str, details: s
         if note.author_id == reporter.pk:
             raise Invalid(_("You cannot report your own note."))
         target = {"note": note}
+    elif kind == Report.Kind.FIX:
+        fix = get_fix_for(reporter, target_id)  # the text's author, or any reader once accepted
+        if fix.suggester_id == reporter.pk:
+            raise Invalid(_("You cannot report your own suggestion."))
+        target = {"fix": fix}
     elif kind == Report.Kind.COMMENT:
         comment = Comment.objects.filter(pk=target_id, is_removed=False).first()
         if comment is None:
@@ -67,7 +75,7 @@ def _maybe_auto_hide(note_id: int) -> None:
 
 
 def _require_moderator(user: User) -> None:
-    if not (user.is_staff and user.has_perm("moderation.moderate")):
+    if not is_moderator(user):
         raise Forbidden(_("Only moderators can do this."))
 
 
@@ -88,7 +96,9 @@ def resolve(moderator: User, report_id: int, *, action: str, reason: str = "") -
         raise Invalid(_("Unknown action."))
     with transaction.atomic():
         if action == "remove":
-            if row.note_id:
+            if row.fix_id:
+                remove_fix(moderator, row.fix_id)
+            elif row.note_id:
                 Note.objects.filter(pk=row.note_id).update(is_removed=True)
             elif row.comment_id:
                 Comment.objects.filter(pk=row.comment_id).update(is_removed=True)
@@ -97,7 +107,8 @@ def resolve(moderator: User, report_id: int, *, action: str, reason: str = "") -
         elif action == "restore" and row.note_id:
             Note.objects.filter(pk=row.note_id).update(is_removed=False)
         status = Report.Status.ACTIONED if action == "remove" else Report.Status.DISMISSED
-        same = (Q(note_id=row.note_id) if row.note_id else
+        same = (Q(fix_id=row.fix_id) if row.fix_id else
+                Q(note_id=row.note_id) if row.note_id else
                 Q(comment_id=row.comment_id) if row.comment_id else
                 Q(account_id=row.account_id))
         same_target = Report.objects.filter(same, status=Report.Status.OPEN, kind=row.kind)

@@ -91,6 +91,8 @@ class Notification(models.Model):
         FOLLOW_REQUEST = "follow_request", _("asked to follow you")
         FOLLOW_ACCEPTED = "follow_accepted", _("accepted your follow request")
         COMMENT_LIKE = "comment_like", _("liked your comment")
+        FIX_SUGGESTED = "fix_suggested", _("suggested a better translation of your post")
+        FIX_ACCEPTED = "fix_accepted", _("accepted your translation")
 
     recipient = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="notifications")
     actor = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+")

@@ -16,7 +16,7 @@ router = Router(tags=["moderation"])
 
 
 class ReportIn(Schema):
-    kind: str = Field(description="note, comment or user")
+    kind: str = Field(description="note, comment, user or fix (a suggested translation)")
     target_id: int
     reason: str = Field(description="spam, harassment, hate, nudity, violence, "
                                     "misinformation, ip or other")

@@ -149,3 +149,148 @@ def _alternation(forms: list[str]) -> re.Pattern[str] | None:
 def default_glossary() -> Glossary:
     """The starter glossary shipped with Qiao (``data/glossary.tsv``)."""
     return Glossary.from_tsv(DATA)
+
+
+# --- candidates learned from readers' fixes ---------------------------------------------------
+
+_EN_TOKEN = re.compile(r"[A-Za-z0-9]+(?:['’\-][A-Za-z0-9]+)*")
+_GLOSS_WORD = re.compile(r"[a-z]+")
+_STOP = frozenset(
+    re.split(
+        r"\s+",
+        "a an the to of in on at for and or is are be it its this that with by as from my your "
+        "sb sth one very so",
+    )
+)
+#: the most a term may be: Chinese characters / English words
+MAX_TERM_ZH = 12
+MAX_TERM_EN = 6
+
+
+def _target_tokens(text: str, lang: str) -> list[str]:
+    if lang.split("-")[0] == "zh":
+        from .lookup import segment_words
+
+        return [w for w, _s, _e in segment_words(text) if w.strip() and not _PUNCT.fullmatch(w)]
+    return _EN_TOKEN.findall(text)
+
+
+_PUNCT = re.compile(r"[\W_]+")
+
+
+def _stem(word: str) -> str:
+    """Enough of a stemmer to tell "taxes" from "tax" is no change."""
+    for suffix in ("ing", "es", "ed", "s"):
+        if len(word) > len(suffix) + 2 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
+def _join(tokens: list[str], lang: str) -> str:
+    return ("" if lang.split("-")[0] == "zh" else " ").join(tokens).strip()
+
+
+def _fits(zh: str, en: str) -> bool:
+    return (
+        bool(_HAN.search(zh))
+        and len(zh) <= MAX_TERM_ZH
+        and 0 < len(en.split()) <= MAX_TERM_EN
+        and not _PUNCT.fullmatch(en)
+    )
+
+
+def candidate_terms(
+    source: str, machine: str, fixed: str, source_lang: str, target_lang: str, *, limit: int = 5
+) -> list[tuple[str, str]]:
+    """Glossary candidates learned from a reader's accepted fix, as (Chinese, English) pairs.
+
+    The machine translation and the fix are compared word by word; every run of words the
+    reader replaced or added is paired with the source words it translates: the source word
+    whose dictionary senses the replaced words came from (zh→en: 绝绝子 was rendered
+    "absolutely", the reader wrote "amazing"; en→zh: the English word whose Chinese
+    equivalents the machine used), else the one source word the dictionary does not know
+    (slang a model cannot translate), else — for a short text — the whole text.  A Chinese
+    side has Han characters and at most 12 of them, an English side at most 6 words; a
+    moderator reviews every candidate before it is used."""
+    from .lookup import get_cedict
+
+    src_zh = source_lang.split("-")[0] == "zh"
+    if src_zh == (target_lang.split("-")[0] == "zh"):
+        return []
+    cd = get_cedict()
+    old_tokens = _target_tokens(machine, target_lang)
+    new_tokens = _target_tokens(fixed, target_lang)
+    if not new_tokens:
+        return []
+    import difflib
+
+    matcher = difflib.SequenceMatcher(
+        None, [t.casefold() for t in old_tokens], [t.casefold() for t in new_tokens]
+    )
+    runs: list[list[int]] = []  # [i1, i2, j1, j2] of each change, neighbours merged
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op not in ("replace", "insert"):
+            continue
+        if runs and j1 - runs[-1][3] <= 1 and i1 - runs[-1][1] <= 1:
+            runs[-1][1], runs[-1][3] = i2, j2  # "snail noodles" -> "river snail rice noodles"
+        else:
+            runs.append([i1, i2, j1, j2])
+    changes = [
+        ([t.casefold() for t in old_tokens[i1:i2]], _join(new_tokens[j1:j2], target_lang))
+        for i1, i2, j1, j2 in runs
+    ]
+    if src_zh:
+        from .lookup import segment_words
+
+        words = [w for w, _s, _e in segment_words(source) if _HAN.search(w)]
+    else:
+        words = [w.casefold() for w in _EN_TOKEN.findall(source)]
+    out: list[tuple[str, str]] = []
+
+    def add(zh: str, en: str) -> None:
+        pair = (zh.strip(), en.strip())
+        if _fits(*pair) and pair not in out:
+            out.append(pair)
+
+    unknown = [w for w in words if src_zh and len(w) >= 2 and not cd.lookup(w)]
+    for old, new in changes:
+        new_words = [_stem(w) for w in _GLOSS_WORD.findall(new.lower())]
+        if src_zh and set(new_words) <= {_stem(o) for o in old} | _STOP:
+            continue  # an inflection or an article: "taxes" -> "tax", "pay" -> "paying the"
+        old_stems = {_stem(o) for o in old}
+        hits: list[int] = []
+        for i, w in enumerate(words):
+            if src_zh:
+                _p, senses, _t = cd.meanings(w)
+                glosses = {_stem(g) for s in senses for g in _GLOSS_WORD.findall(s.lower())}
+                score = len((glosses - _STOP) & old_stems)
+            elif w in _STOP:
+                continue
+            else:
+                eqs = {e.word for e in cd.english_equivalents(w, limit=10)}
+                score = sum(1 for o in old if o in eqs)
+            if score:
+                hits.append(i)
+        if hits and hits[-1] - hits[0] < 4:
+            # the source words the replaced words came from, with what lies between them
+            # ("no cap": 没有 came from "no", 帽子 from "cap")
+            span = words[hits[0] : hits[-1] + 1]
+            if src_zh:
+                add("".join(span), new)
+            else:
+                add(new, " ".join(span))
+        elif len(unknown) == 1:
+            add(unknown[0], new)
+    if not out:
+        # a short text (a slang phrase, a comment of a few words) is a term by itself
+        bare = source.replace(" ", "").strip("。！!？?.")
+        short_src = (
+            len(_HAN.findall(source)) <= 8 and not _PUNCT.search(bare)
+            if src_zh
+            else len(_EN_TOKEN.findall(source)) <= 4
+        )
+        if short_src:
+            stripped_src = source.strip().strip("。！!？?.")
+            stripped_fix = fixed.strip().strip("。！!？?.")
+            add(stripped_src, stripped_fix) if src_zh else add(stripped_fix, stripped_src)
+    return out[:limit]

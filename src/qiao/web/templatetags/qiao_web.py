@@ -6,7 +6,7 @@ import functools
 import re
 import threading
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from django import template
 from django.core.files.storage import default_storage
@@ -148,6 +148,12 @@ def _rich(text: str, language: str = "") -> SafeString:
     return mark_safe("".join(out).replace("\n", "<br>"))  # noqa: S308 - every part escaped
 
 
+@register.simple_tag
+def characters_url(*texts: str) -> str:
+    """The look-up that shows pinyin texts (a title, a body) in characters."""
+    return f"{reverse('web:characters')}?{urlencode([('text', t) for t in texts if t])}"
+
+
 @register.filter(needs_autoescape=False)
 def rich(text: str) -> SafeString:
     """Escape note or comment text, then link #topics, @mentions and URLs; keep newlines."""
@@ -174,7 +180,10 @@ def html_lang(code: str | None) -> str:
     if not base or base == "und":
         return ""
     if base == "zh":
-        return "zh-Hant" if (code or "").lower().endswith("hant") else "zh-Hans"
+        low = (code or "").lower()
+        if low.endswith("latn"):
+            return "zh-Latn"  # pinyin: Chinese in Latin letters
+        return "zh-Hant" if low.endswith("hant") else "zh-Hans"
     return base
 
 
