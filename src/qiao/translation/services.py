@@ -716,6 +716,29 @@ def glossary_terms(*, query: str = "", kind: str = "", status: str = "active",
     return rows[:limit], len(rows) > limit
 
 
+def load_starter_glossary() -> int:
+    """Add the starter terms (the engine's `data/glossary.tsv`) the instance does not have —
+    neither in use, nor a candidate, nor retired by a moderator. Migration 0005 did this on
+    install; run again after an upgrade that ships new starter terms. Returns how many."""
+    from qiao.engines.translate.glossary import default_glossary
+
+    have = set(GlossaryTerm.objects.values_list("zh", flat=True))
+    rows = []
+    for entry in default_glossary().entries:
+        zh, *zh_more = entry.zh
+        en, *en_more = entry.en
+        if zh in have:
+            continue
+        have.add(zh)
+        kind = entry.kind if entry.kind in GlossaryTerm.Kind.values else GlossaryTerm.Kind.OTHER
+        rows.append(GlossaryTerm(zh=zh[:60], zh_variants="|".join(zh_more)[:300], en=en[:100],
+                                 en_variants="|".join(en_more)[:300], kind=kind,
+                                 note=entry.note[:200], status=GlossaryTerm.Status.ACTIVE,
+                                 source=GlossaryTerm.Source.STARTER))
+    GlossaryTerm.objects.bulk_create(rows)
+    return len(rows)
+
+
 def add_candidates(pairs: list[tuple[str, str]], *, suggested_by: User | None,
                    context: str) -> int:
     """Terms learned from an accepted reader fix, for moderators to review: each
