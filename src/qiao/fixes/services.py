@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from qiao.accounts.models import User
 from qiao.core.errors import Forbidden, Invalid, NotFound
 from qiao.core.ratelimit import rate_limited
-from qiao.core.text import normalize
+from qiao.core.text import clean
 from qiao.engines.translate.base import base_language
 from qiao.engines.translate.glossary import candidate_terms
 from qiao.fixes import access
@@ -70,16 +70,9 @@ def suggest_note_fix(reader: User, note_id: int, *, language: str, title: str, b
                       code="nothing_to_fix")
     if not may_suggest_fix(reader, note.author_id, current.engine):
         raise Forbidden(_("You cannot suggest a translation of this text."))
-    title, body, reason = normalize(title), normalize(body), normalize(reason)
-    errors: dict[str, list[str]] = {}
-    if not title or len(title) > TITLE_MAX:
-        errors["title"] = [_("1–%(n)d characters.") % {"n": TITLE_MAX}]
-    if len(body) > BODY_MAX or (note.body and not body):
-        errors["body"] = [_("1–%(n)d characters.") % {"n": BODY_MAX}]
-    if len(reason) > REASON_MAX:
-        errors["reason"] = [_("At most %(n)d characters.") % {"n": REASON_MAX}]
-    if errors:
-        raise Invalid(_("Please correct the highlighted fields."), fields=errors)
+    title = clean(title, "title", max_length=TITLE_MAX, required=True)
+    body = clean(body, "body", max_length=BODY_MAX, multiline=True, required=bool(note.body))
+    reason = clean(reason, "reason", max_length=REASON_MAX)
     if title == current.title and body == current.body:
         raise Invalid(_("Change something first: this is the translation readers see now."),
                       code="unchanged")
@@ -109,14 +102,8 @@ def suggest_comment_fix(reader: User, comment_id: int, *, language: str, text: s
     current = comment_for_reader(reader, comment_id, target)
     if not may_suggest_fix(reader, comment.author_id, current["engine"]):
         raise Forbidden(_("You cannot suggest a translation of this text."))
-    text, reason = normalize(text), normalize(reason)
-    errors: dict[str, list[str]] = {}
-    if not text or len(text) > COMMENT_MAX:
-        errors["text"] = [_("1–%(n)d characters.") % {"n": COMMENT_MAX}]
-    if len(reason) > REASON_MAX:
-        errors["reason"] = [_("At most %(n)d characters.") % {"n": REASON_MAX}]
-    if errors:
-        raise Invalid(_("Please correct the highlighted fields."), fields=errors)
+    text = clean(text, "text", max_length=COMMENT_MAX, multiline=True, required=True)
+    reason = clean(reason, "reason", max_length=REASON_MAX)
     if text == current["text"]:
         raise Invalid(_("Change something first: this is the translation readers see now."),
                       code="unchanged")

@@ -27,7 +27,7 @@ from qiao.accounts.access import is_moderator
 from qiao.accounts.models import User
 from qiao.core.errors import Forbidden, Invalid, NotFound, Unavailable
 from qiao.core.ratelimit import limit, rate_limited
-from qiao.core.text import normalize
+from qiao.core.text import clean, normalize
 from qiao.engines.translate import (
     ROMANIZED_CHINESE,
     Glossary,
@@ -435,8 +435,9 @@ def save_author_version(author: User, note_id: int, language: str, *, title: str
     """Store the author's own version of a note in another language (bilingual posting)."""
     note = get_own_note(author, note_id)
     language = target_for(author, language)
-    title, body = normalize(title), normalize(body)
-    if not title or len(title) > TITLE_MAX or len(body) > BODY_MAX:
+    title = clean(title, "title", max_length=TITLE_MAX)
+    body = clean(body, "body", max_length=BODY_MAX, multiline=True)
+    if not title:
         raise Invalid(_("Please correct the highlighted fields."),
                       fields={"title": [_("1–%(n)d characters.") % {"n": TITLE_MAX}]})
     if note.language and base_language(note.language) == language:
@@ -538,11 +539,9 @@ def pinyin_characters(text: str) -> dict[str, Any]:
     most likely characters for the whole text (punctuation and words that are not pinyin
     kept as written) and, per segment, the candidates a reader can choose from. Pinyin is
     not machine-translated; this is how a reader sees what it says."""
-    text = normalize(text)
+    text = clean(text, "text", max_length=PINYIN_MAX, multiline=True)
     if not text:
         raise Invalid(_("Nothing to look up."), code="empty")
-    if len(text) > PINYIN_MAX:
-        raise Invalid(_("At most %(n)d characters.") % {"n": PINYIN_MAX}, code="too_long")
     parts: list[str] = []
     segments: list[dict[str, Any]] = []
     pos = 0
@@ -619,15 +618,14 @@ def _require_glossary_keeper(user: User) -> None:
 
 
 def _clean_term(values: dict[str, Any]) -> dict[str, str]:
-    out = {k: normalize(str(values.get(k) or "")) for k in GLOSSARY_FIELDS}
+    sizes = {"zh": 60, "zh_variants": 300, "en": 100, "en_variants": 300, "kind": 10,
+             "note": 200}
+    out = {k: clean(str(values.get(k) or ""), k, max_length=sizes[k]) for k in GLOSSARY_FIELDS}
     errors: dict[str, list[str]] = {}
-    if not out["zh"] or not _HAN.search(out["zh"]) or len(out["zh"]) > 60:
+    if not out["zh"] or not _HAN.search(out["zh"]):
         errors["zh"] = [_("A Chinese term of 1–60 characters.")]
-    if not out["en"] or len(out["en"]) > 100:
+    if not out["en"]:
         errors["en"] = [_("An English rendering of 1–100 characters.")]
-    for key, size in (("zh_variants", 300), ("en_variants", 300), ("note", 200)):
-        if len(out[key]) > size:
-            errors[key] = [_("At most %(n)d characters.") % {"n": size}]
     if out["kind"] not in GlossaryTerm.Kind.values:
         out["kind"] = GlossaryTerm.Kind.OTHER
     if errors:

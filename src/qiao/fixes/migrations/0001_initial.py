@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('notes', '0003_image_ai_generated'),
-        ('social', '0003_alter_notification_kind'),
+        ('social', '0003_moderation_notifications'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
