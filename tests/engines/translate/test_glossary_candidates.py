@@ -39,3 +39,14 @@ def test_a_candidate_is_never_longer_than_a_term() -> None:
     got = candidate_terms(source, "We ate a dinner", "We had a feast of a dinner at a very "
                           "famous old restaurant downtown today", "zh", "en")
     assert all(len(zh) <= 12 and len(en.split()) <= 6 for zh, en in got)
+
+
+def test_a_synonym_in_brackets_is_a_gloss_and_a_label_is_not() -> None:
+    """CC-CEDICT writes 辣 "hot (spicy)": the bracket says which "hot", so an English search
+    or look-up for "spicy" finds 辣; "(coll.)", "(Tw)" and the like label a sense and are
+    never glosses."""
+    from qiao.engines.translate.lookup import get_cedict
+
+    cd = get_cedict()
+    assert cd.english_equivalents("spicy")[0].word == "辣"
+    assert cd.english_equivalents("coll") == [] and cd.english_equivalents("tw") == []

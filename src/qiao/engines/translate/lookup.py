@@ -178,6 +178,19 @@ def pinyin_of(text: str) -> str:
 # --- the dictionary ----------------------------------------------------------------------
 
 
+#: a one-word gloss with a one-word synonym in brackets: "hot (spicy)"
+_SYNONYM_IN_BRACKETS = re.compile(r"^[A-Za-z]+ \(([A-Za-z]{3,})\)$")
+#: bracketed words that label a sense rather than gloss it
+_BRACKET_LABELS = frozenset(
+    re.findall(
+        r"\w+",
+        "coll colloquial slang dialect literary archaic classical old vulgar derog offensive "
+        "formal informal humble polite honorific fig figurative abbr tw hk cantonese "
+        "loanword onom onomatopoeia idiom math chemistry physics medicine biology",
+    )
+)
+
+
 def _clean_sense(sense: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"\([^)]*\)", "", sense)).strip(" ;,")
 
@@ -293,8 +306,14 @@ class Cedict:
                         for gloss in sense.split(";"):
                             key = _clean_sense(gloss).lower()
                             key = re.sub(r"^(?:to|a|an|the) ", "", key)
-                            if key and len(key.split()) <= 3:
-                                idx.setdefault(key, []).append((rank, e, sense))
+                            keys = [key] if key and len(key.split()) <= 3 else []
+                            # "hot (spicy)": the parenthesis says which "hot", so 辣 is
+                            # also "spicy" (a synonym in brackets, not a label like (coll.))
+                            m = _SYNONYM_IN_BRACKETS.match(gloss.strip())
+                            if m and m.group(1).lower() not in _BRACKET_LABELS:
+                                keys.append(m.group(1).lower())
+                            for k in dict.fromkeys(keys):
+                                idx.setdefault(k, []).append((rank, e, sense))
                         rank += 1
                 self._english = idx
             return self._english
