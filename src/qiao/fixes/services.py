@@ -4,7 +4,7 @@ author (or a moderator) accepts or declines it; a moderator may remove one after
 Accepting replaces the machine translation for every reader (a note's through
 `translation.services.save_community_version`; a comment's is read from here by
 `fixes.read`), tells the suggester, and offers the words the reader changed to the glossary
-as candidates (`engines.translate.glossary.candidate_terms` →
+as candidates (`engines.translate.glossary_candidates.candidate_terms` →
 `translation.services.add_candidates`).
 """
 
@@ -22,7 +22,7 @@ from qiao.core.errors import Forbidden, Invalid, NotFound
 from qiao.core.ratelimit import rate_limited
 from qiao.core.text import clean
 from qiao.engines.translate.base import base_language
-from qiao.engines.translate.glossary import candidate_terms
+from qiao.engines.translate.glossary_candidates import candidate_terms
 from qiao.fixes import access
 from qiao.fixes.models import SuggestedFix
 from qiao.fixes.read import comment_for_reader

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from qiao.engines.translate.glossary import candidate_terms
+from qiao.engines.translate.glossary_candidates import candidate_terms
 
 CASES = [
     ("dictionary word, zh→en", "我喜欢猫", "I like cat", "I adore cats", "zh", "en",
