@@ -13,7 +13,7 @@ from django.utils.safestring import SafeString, mark_safe
 from qiao.accounts.models import User
 from qiao.core.errors import ServiceError
 from qiao.moderation import services
-from qiao.moderation.models import AuditLog, Report
+from qiao.moderation.models import Appeal, AuditLog, Report
 from qiao.notes.models import Note, NoteClip
 from qiao.notes.read import clips_of, pictures
 
@@ -64,7 +64,7 @@ class ReportAdmin(admin.ModelAdmin[Report]):
     list_filter = ("status", "kind", "reason")
     search_fields = ("details", "reporter__username", "note__title", "comment__body",
                      "account__username")
-    raw_id_fields = ("reporter", "note", "comment", "account", "resolved_by")
+    raw_id_fields = ("reporter", "note", "comment", "account", "fix", "resolved_by")
     readonly_fields = ("created_at", "resolved_at", "resolved_by", "note_media_shown")
     actions = [_act("remove", "Remove the content / suspend the account"),
                _act("restore", "Restore an automatically hidden note"),
@@ -72,6 +72,8 @@ class ReportAdmin(admin.ModelAdmin[Report]):
 
     @admin.display(description="target")
     def target(self, obj: Report) -> str:
+        if obj.fix_id and obj.fix:
+            return f"suggested translation: {(obj.fix.title or obj.fix.text)[:60]}"
         if obj.note_id and obj.note:
             return f"note: {obj.note.title}"
         if obj.comment_id and obj.comment:
@@ -93,7 +95,7 @@ class ReportAdmin(admin.ModelAdmin[Report]):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Report]:
         return super().get_queryset(request).select_related("note", "comment", "account",
-                                                            "reporter")
+                                                            "fix", "reporter")
 
 
 @admin.register(AuditLog)
@@ -109,6 +111,31 @@ class AuditLogAdmin(admin.ModelAdmin[AuditLog]):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+def _decide(restore: bool, label: str) -> Any:
+    @admin.action(description=label, permissions=["moderate"])
+    def run(modeladmin: AppealAdmin, request: HttpRequest, queryset: QuerySet[Appeal]) -> None:
+        for row in queryset.filter(status=Appeal.Status.OPEN):
+            try:
+                services.resolve_appeal(cast(User, request.user), row.pk, restore=restore)
+            except ServiceError as exc:
+                modeladmin.message_user(request, exc.message, messages.ERROR)
+
+    run.__name__ = f"action_{'restore' if restore else 'uphold'}"
+    return run
+
+
+@admin.register(Appeal)
+class AppealAdmin(admin.ModelAdmin[Appeal]):
+    list_display = ("created_at", "note", "author", "message", "status")
+    list_filter = ("status",)
+    raw_id_fields = ("note", "author", "resolved_by")
+    readonly_fields = ("created_at", "resolved_at", "resolved_by")
+    actions = [_decide(True, "Show the note again"), _decide(False, "Keep the note hidden")]
+
+    def has_moderate_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.has_perm("moderation.moderate"))
 
 
 @admin.register(NoteClip)

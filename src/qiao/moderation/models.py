@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from qiao.fixes.models import SuggestedFix
 from qiao.notes.models import Note
 from qiao.social.models import Comment
 
@@ -18,6 +19,7 @@ class Report(models.Model):
         NOTE = "note", _("Note")
         COMMENT = "comment", _("Comment")
         USER = "user", _("Account")
+        FIX = "fix", _("Suggested translation")
 
     class Reason(models.TextChoices):
         SPAM = "spam", _("Spam or scam")
@@ -42,6 +44,8 @@ class Report(models.Model):
                                 related_name="reports")
     account = models.ForeignKey(USER, on_delete=models.CASCADE, null=True, blank=True,
                                 related_name="reports_received")
+    fix = models.ForeignKey(SuggestedFix, on_delete=models.CASCADE, null=True, blank=True,
+                            related_name="+")
     reason = models.CharField(max_length=20, choices=Reason.choices)
     details = models.CharField(max_length=500, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
@@ -59,7 +63,7 @@ class Report(models.Model):
 
     @property
     def target_id(self) -> int | None:
-        return self.note_id or self.comment_id or self.account_id
+        return self.fix_id or self.note_id or self.comment_id or self.account_id
 
 
 class AuditLog(models.Model):
@@ -75,3 +79,29 @@ class AuditLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.kind} #{self.target_id}"
+
+
+class Appeal(models.Model):
+    """An author asks a moderator to look again at their hidden note."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Waiting for a moderator")
+        UPHELD = "upheld", _("The note stays hidden")
+        RESTORED = "restored", _("The note is shown again")
+
+    note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="appeals")
+    author = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="appeals")
+    message = models.CharField(max_length=1000, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+")
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "created_at"])]
+        constraints = [models.UniqueConstraint(
+            fields=["note"], condition=models.Q(status="open"), name="one_open_appeal")]
+
+    def __str__(self) -> str:
+        return f"Appeal on note #{self.note_id}"

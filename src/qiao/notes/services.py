@@ -19,7 +19,7 @@ from qiao.core.errors import Invalid, TooLarge
 from qiao.core.media import caption_rejection_message, image_policy, rejection_message
 from qiao.core.ratelimit import rate_limited, spend
 from qiao.core.tasks import enqueue_on_commit
-from qiao.core.text import extract_topics, normalize, normalize_topic
+from qiao.core.text import clean, extract_topics, normalize, normalize_topic
 from qiao.core.uploads import Upload, read_upload
 from qiao.engines.media import (
     CheckedImage,
@@ -101,15 +101,17 @@ CHOSEN_STATUSES = (Note.Status.DRAFT, Note.Status.PUBLISHED)
 # --- Compose ----------------------------------------------------------------------------
 
 def _validate_text(title: str, body: str) -> tuple[str, str, dict[str, list[str]]]:
-    title = normalize(title)
-    body = normalize(body)
     errors: dict[str, list[str]] = {}
-    if not title:
+    try:
+        title = clean(title, "title", max_length=TITLE_MAX)
+    except Invalid as exc:
+        errors.update(exc.fields)
+    if not errors and not title:
         errors["title"] = [_("Give your note a title.")]
-    elif len(title) > TITLE_MAX:
-        errors["title"] = [_("At most %(n)d characters.") % {"n": TITLE_MAX}]
-    if len(body) > BODY_MAX:
-        errors["body"] = [_("At most %(n)d characters.") % {"n": BODY_MAX}]
+    try:
+        body = clean(body, "body", max_length=BODY_MAX, multiline=True)
+    except Invalid as exc:
+        errors.update(exc.fields)
     return title, body, errors
 
 
@@ -123,11 +125,20 @@ def _label(item: ImageInput, index: int) -> str:
     return item.filename or _("Photo %(n)d") % {"n": index}
 
 
+ALT_MAX = 200
+
+
+def _check_alt_texts(images: list[ImageInput]) -> None:
+    for item in images:
+        clean(item.alt_text, "alt_texts", max_length=ALT_MAX)
+
+
 def _check_images(author: User, images: list[ImageInput]) -> list[CheckedImage]:
     """Check the photos, cheapest test first, so a hostile request costs little:
     every declared size before anything is read (413); every header before anything is
     decoded — the request's total pixels (413) and the member's hourly pixel budget (429);
     then each photo decoded, checked and re-encoded one at a time."""
+    _check_alt_texts(images)
     policy = image_policy()
     too_big = [_label(item, i) for i, item in enumerate(images, start=1)
                if item.size is not None and item.size > policy.max_bytes]
@@ -265,7 +276,7 @@ def _attach_images(note: Note, pairs: list[tuple[CheckedImage, ImageInput]], sta
             note=note, position=start + offset, original=path,
             width=checked.width, height=checked.height, blurhash=checked.blurhash,
             dominant_color=checked.dominant_color, phash=checked.phash,
-            alt_text=normalize(item.alt_text)[:200],
+            alt_text=normalize(item.alt_text)[:ALT_MAX],
             ai_generated=checked.ai_generated or item.ai_generated,
             ai_declared=checked.ai_generated,
         )
@@ -504,6 +515,13 @@ def delete_note(viewer: User, note_id: int) -> None:
         note.delete()
     transaction.on_commit(lambda: delete_media(paths))
     transaction.on_commit(lambda: delete_clip_sources(sources))
+
+
+def set_removed(note_id: int, removed: bool) -> bool:
+    """Hide a note from everyone but its author, or show it again (moderation's decision;
+    the caller has checked the moderator). Returns whether anything changed."""
+    return bool(Note.objects.filter(pk=note_id).exclude(is_removed=removed)
+                .update(is_removed=removed))
 
 
 def record_open(viewer: User | None, note: Note, *, surface: str = "") -> None:

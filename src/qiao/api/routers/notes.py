@@ -92,7 +92,7 @@ def _captions(text: str, file: UploadedFile | None) -> bytes | str | None:
     return text or None
 
 
-@router.get("/notes/{int:note_id}", response={200: s.NoteOut, **ERRORS})
+@router.get("/notes/{id:note_id}", response={200: s.NoteOut, **ERRORS})
 def get_note(request: HttpRequest, note_id: int, lang: s.Language | None = None
              ) -> dict[str, Any]:
     """One note. With `lang`, it carries a translation into that language (made now if
@@ -100,7 +100,7 @@ def get_note(request: HttpRequest, note_id: int, lang: s.Language | None = None
     return _one(current_user(request), note_id, lang=lang, translate_now=True)
 
 
-@router.patch("/notes/{int:note_id}", response={200: s.NoteOut, **ERRORS})
+@router.patch("/notes/{id:note_id}", response={200: s.NoteOut, **ERRORS})
 def update_note(request: HttpRequest, note_id: int, payload: s.NotePatch) -> dict[str, Any]:
     """Edit a note. Besides text, topics, visibility and photo order: the photos' and the
     clip's AI-generated labels, the clip's alt text, its captions (`captions`,
@@ -122,7 +122,7 @@ def update_note(request: HttpRequest, note_id: int, payload: s.NotePatch) -> dic
     return _one(user, note.pk)
 
 
-@router.post("/notes/{int:note_id}/captions", response={200: s.NoteOut, **ERRORS})
+@router.post("/notes/{id:note_id}/captions", response={200: s.NoteOut, **ERRORS})
 def upload_captions(request: HttpRequest, note_id: int, file: File[UploadedFile]
                     ) -> dict[str, Any]:
     """Replace the clip's captions with a WebVTT or SRT file (multipart `file`)."""
@@ -131,7 +131,7 @@ def upload_captions(request: HttpRequest, note_id: int, file: File[UploadedFile]
     return _one(user, note.pk)
 
 
-@router.post("/notes/{int:note_id}/images", response={200: s.NoteOut, **ERRORS})
+@router.post("/notes/{id:note_id}/images", response={200: s.NoteOut, **ERRORS})
 def add_images(request: HttpRequest, note_id: int, images: File[list[UploadedFile]]
                ) -> dict[str, Any]:
     user = require_user(request)
@@ -140,7 +140,7 @@ def add_images(request: HttpRequest, note_id: int, images: File[list[UploadedFil
     return _one(user, note.pk)
 
 
-@router.delete("/notes/{int:note_id}", response={204: None, **ERRORS})
+@router.delete("/notes/{id:note_id}", response={204: None, **ERRORS})
 def delete_note(request: HttpRequest, note_id: int) -> Status[None]:
     services.delete_note(require_user(request), note_id)
     return Status(204, None)
