@@ -156,3 +156,11 @@ def test_openapi_documents_the_upload_protocol(api: Any) -> None:
     assert "post" in spec["paths"]["/api/v1/uploads"]
     assert "VideoOut" in spec["components"]["schemas"]
     assert "Upload-Offset" in spec["paths"]["/api/v1/uploads/{upload_id}"]["patch"]["description"]
+
+
+def test_the_autoplay_preference_through_the_api(api_as: Any, user: Any) -> None:
+    c = api_as(user)
+    assert c.get("/me").json()["autoplay_videos"] is False
+    assert c.patch("/me", {"autoplay_videos": True}).json()["autoplay_videos"] is True
+    r = c.patch("/me", {"autoplay_videos": None})
+    assert r.status_code == 400 and "autoplay_videos" in r.json()["error"]["fields"]
