@@ -22,16 +22,22 @@ def test_video_note_on_celery_and_s3(stack: Stack, tmp_path: Path) -> None:
     assert any(m in data for m in synth.LEAK_MARKERS)
     upload = stack.http.upload_video(token, data, chunk=200_000, filename="phone.mov")
     assert upload["video"]["duration"] == pytest.approx(3.0, abs=0.2)
-    r = stack.http.post_form(token, "/notes", {
-        "title": "Night market", "video_upload": upload["id"],
-        "captions": "0:00 Hello\n0:01 from the market"})
-    assert r.status == 201, r.body
-    note = r.json()
-    assert note["status"] == "processing"
-    other, _ = stack.sign_up()
-    assert stack.http.api("GET", f"/notes/{note['id']}", token=other).status == 404
-    private = stack.keys("private/video-sources/")
-    assert any(k.endswith("/source.mp4") for k in private), private
+    # With no worker running, the note waits for its clip: only its author sees it.
+    stack.stop("worker")
+    try:
+        r = stack.http.post_form(token, "/notes", {
+            "title": "Night market", "video_upload": upload["id"],
+            "captions": "0:00 Hello\n0:01 from the market"})
+        assert r.status == 201, r.body
+        note = r.json()
+        assert note["status"] == "processing"
+        other, _ = stack.sign_up()
+        assert stack.http.api("GET", f"/notes/{note['id']}", token=other).status == 404
+        private = stack.keys("private/video-sources/")
+        assert any(k.endswith("/source.mp4") for k in private), private
+        assert not stack.keys(f"clips/{note['id']}/")
+    finally:
+        stack.start_worker()
 
     note = stack.wait_video(note["id"], token)
     video = note["video"]
