@@ -14,6 +14,7 @@ from qiao.api.routers import (
     creators,
     events,
     feed,
+    messages,
     moderation,
     names,
     notes,
@@ -27,7 +28,8 @@ api = NinjaAPI(
     title="Qiao API",
     version="1",
     description=(
-        "Notes, comments, likes, boards, follows and notifications. Authenticate with "
+        "Notes, comments, likes, boards, follows, notifications, direct messages and the "
+        "live event stream. Authenticate with "
         "`Authorization: Bearer <token>` (from `POST /auth/login`) or the web session. "
         'Errors always look like `{"error": {"code", "message", "fields"}}`; lists are '
         "paginated with an opaque `cursor` (pass `next_cursor` back)."
@@ -72,5 +74,5 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 for module in (accounts, notes, social, events, feed, search, translation, names,
-               moderation, creators):
+               moderation, creators, messages):
     api.add_router("", module.router)
