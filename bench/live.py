@@ -403,6 +403,7 @@ def bench(profile: str, args: argparse.Namespace) -> dict[str, Any]:
     finally:
         system.stop()
     return {"bench": "live", "profile": profile, "transport": args.transport,
+            "load_average_1m": round(os.getloadavg()[0], 1),
             "members": args.members, "rate_per_s": args.rate, "steady_seconds": args.seconds,
             "cores": os.cpu_count(), "at": datetime.now(UTC).isoformat(timespec="seconds"),
             **result}

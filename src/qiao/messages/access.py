@@ -12,7 +12,7 @@ pages, API, the live stream, the photo view — asks here.
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from qiao.accounts.access import blocked_user_ids, follows, is_blocked
@@ -123,25 +123,26 @@ def active_member_ids(conversation_id: int) -> list[int]:
                 .values_list("user_id", flat=True))
 
 
-def receivers_of(message: Message) -> list[int]:
-    """Who is told about a message: members who may see it (not across a block)."""
+def receivers_of(message: Message, blocked: set[int] | None = None) -> list[int]:
+    """Who is told about a message: members who may see it (not across a block; pass the
+    sender's `blocked_user_ids` when already known)."""
     ids = active_member_ids(message.conversation_id)
     if message.sender_id is None:
         return ids
-    blocked = blocked_user_ids(message.sender) if message.sender is not None else set()
+    if blocked is None:
+        blocked = blocked_user_ids(message.sender) if message.sender is not None else set()
     return [u for u in ids if u not in blocked]
 
 
-def unread_totals(viewer: User) -> dict[str, int]:
+def unread_totals(viewer: User | int) -> dict[str, int]:
     """What the header shows: unread messages in unmuted accepted conversations, and how
-    many requests wait (one query each)."""
-    from django.db.models import Count, Sum
-
-    inbox = memberships(viewer, "inbox").filter(muted=False)
-    messages = inbox.aggregate(n=Sum("unread"))["n"] or 0
-    requests = memberships(viewer, "requests").filter(unread__gt=0).aggregate(
-        n=Count("id"))["n"] or 0
-    return {"messages": int(messages), "requests": int(requests)}
+    many requests have something unread (one query: the per-member counters already leave
+    out what a block hides)."""
+    user_id = viewer if isinstance(viewer, int) else viewer.pk
+    row = Member.objects.filter(user_id=user_id, hidden=False).aggregate(
+        messages=Sum("unread", filter=Q(state=Member.State.ACTIVE, muted=False)),
+        requests=Count("id", filter=Q(state=Member.State.REQUEST, unread__gt=0)))
+    return {"messages": int(row["messages"] or 0), "requests": int(row["requests"] or 0)}
 
 
 def search_messages(viewer: User, member: Member, query: str) -> QuerySet[Message]:

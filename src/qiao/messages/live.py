@@ -23,36 +23,49 @@ from qiao.messages.models import LiveEvent, Mailbox
 
 
 def _allocate(user_ids: list[int]) -> dict[int, int]:
-    """The next sequence number of each member, locked until this transaction ends."""
-    Mailbox.objects.bulk_create([Mailbox(user_id=u) for u in user_ids],
-                                ignore_conflicts=True)
+    """The next sequence number of each member, locked until this transaction ends (one
+    statement; a member without a mailbox yet gets one first)."""
     table = Mailbox._meta.db_table
-    marks = ", ".join(["%s"] * len(user_ids))
-    if connection.vendor == "postgresql":
-        # Lock in id order: two writers for overlapping groups never deadlock.
-        sql = (f"UPDATE {table} SET last_seq = last_seq + 1 WHERE user_id IN ("  # noqa: S608 - the table name is ours, values are parameters
-               f"SELECT user_id FROM {table} WHERE user_id IN ({marks}) "
-               f"ORDER BY user_id FOR UPDATE) RETURNING user_id, last_seq")
-    else:  # SQLite: one writer at a time anyway
-        sql = (f"UPDATE {table} SET last_seq = last_seq + 1 "  # noqa: S608 - the table name is ours, values are parameters
-               f"WHERE user_id IN ({marks}) RETURNING user_id, last_seq")
-    with connection.cursor() as cursor:
-        cursor.execute(sql, user_ids)
-        return {int(u): int(s) for u, s in cursor.fetchall()}
+
+    def bump(ids: list[int]) -> dict[int, int]:
+        marks = ", ".join(["%s"] * len(ids))
+        if connection.vendor == "postgresql":
+            # Lock in id order: two writers for overlapping groups never deadlock.
+            sql = (f"UPDATE {table} SET last_seq = last_seq + 1 WHERE user_id IN ("  # noqa: S608 - the table name is ours, values are parameters
+                   f"SELECT user_id FROM {table} WHERE user_id IN ({marks}) "
+                   f"ORDER BY user_id FOR UPDATE) RETURNING user_id, last_seq")
+        else:  # SQLite: one writer at a time anyway
+            sql = (f"UPDATE {table} SET last_seq = last_seq + 1 "  # noqa: S608 - the table name is ours, values are parameters
+                   f"WHERE user_id IN ({marks}) RETURNING user_id, last_seq")
+        with connection.cursor() as cursor:
+            cursor.execute(sql, ids)
+            return {int(u): int(s) for u, s in cursor.fetchall()}
+
+    seqs = bump(user_ids)
+    missing = [u for u in user_ids if u not in seqs]
+    if missing:
+        Mailbox.objects.bulk_create([Mailbox(user_id=u) for u in missing],
+                                    ignore_conflicts=True)
+        seqs.update(bump(missing))
+    return seqs
 
 
-def emit(user_ids: Iterable[int], kind: str, data: dict[str, Any]) -> None:
-    """Append `kind` to the event log of each member and publish it once committed."""
+def emit(user_ids: Iterable[int], kind: str, data: dict[str, Any],
+         extra: dict[int, dict[str, Any]] | None = None) -> None:
+    """Append `kind` to the event log of each member and publish it once committed.
+    `extra` adds fields for some members only (their own badge counts)."""
     ids = sorted({int(u) for u in user_ids})
     if not ids:
         return
+    extra = extra or {}
+    payloads = {u: {**data, **extra[u]} if u in extra else data for u in ids}
     with transaction.atomic():
         seqs = _allocate(ids)
         now = timezone.now()
         LiveEvent.objects.bulk_create([
-            LiveEvent(user_id=u, seq=seqs[u], kind=kind, data=data, created_at=now)
+            LiveEvent(user_id=u, seq=seqs[u], kind=kind, data=payloads[u], created_at=now)
             for u in ids])
-    events = [{"u": u, "id": seqs[u], "t": kind, "d": data} for u in ids]
+    events = [{"u": u, "id": seqs[u], "t": kind, "d": payloads[u]} for u in ids]
     if core_tasks.EAGER:
         live.publish(events)
     else:

@@ -159,8 +159,9 @@ def _check_sender(sender: User, member: Member) -> None:
         member.state = Member.State.ACTIVE
     other = access.other_in_pair(conv, sender.pk)
     if other is not None:
-        them = Member.objects.filter(conversation=conv, user_id=other).first()
-        if them is None or not User.objects.filter(pk=other, is_active=True).exists():
+        them = Member.objects.select_related("user").filter(conversation=conv,
+                                                            user_id=other).first()
+        if them is None or not them.user.is_active:
             raise Forbidden(_("This person can no longer receive messages."),
                             code="cannot_message")
         if them.state == Member.State.REQUEST:
@@ -223,32 +224,33 @@ def send_message(sender: User, conversation_id: int, *, body: str = "",
 
 def _delivered(message: Message, sender: User | None) -> None:
     """Bookkeeping after a message is stored: the conversation's last activity, every other
-    member's unread count and list position, the sender's read position, live events."""
+    member's unread count and list position, the sender's read position, and one live event
+    per member (carrying each recipient's new badge counts)."""
     conv_id = message.conversation_id
     Conversation.objects.filter(pk=conv_id).update(last_message_at=message.created_at,
                                                    last_message=message)
     members = Member.objects.filter(conversation_id=conv_id, state__in=access.SEEING)
-    members.update(last_activity_at=message.created_at, hidden=False)
+    blocked = blocked_user_ids(sender) if sender is not None else set()
     if sender is not None:
-        blocked = blocked_user_ids(sender)
         members.exclude(user=sender).exclude(user_id__in=blocked).update(
-            unread=F("unread") + 1)
-        members.filter(user=sender).update(last_read_id=message.pk, unread=0)
-    receivers = access.receivers_of(message)
+            unread=F("unread") + 1, last_activity_at=message.created_at, hidden=False)
+        members.filter(user=sender).update(last_read_id=message.pk, unread=0,
+                                           last_activity_at=message.created_at, hidden=False)
+        members.filter(user_id__in=blocked).update(last_activity_at=message.created_at)
+    else:
+        members.update(last_activity_at=message.created_at)
+    receivers = access.receivers_of(message, blocked)
     live.emit(receivers, "message", {
         "conversation": conv_id, "message": message.pk, "kind": message.kind,
         "sender": message.sender.username if message.sender else "",
         "body": message.body, "language": message.language or "",
-        "created_at": message.created_at.isoformat()})
-    for user_id in receivers:
-        if sender is None or user_id != sender.pk:
-            _emit_counts(user_id)
+        "created_at": message.created_at.isoformat()},
+        extra={u: {"counts": access.unread_totals(u)} for u in receivers
+               if sender is None or u != sender.pk})
 
 
 def _emit_counts(user_id: int) -> None:
-    user = User.objects.filter(pk=user_id).first()
-    if user is not None:
-        live.emit([user_id], "counts", access.unread_totals(user))
+    live.emit([user_id], "counts", access.unread_totals(user_id))
 
 
 def _system(conv: Conversation, actor: User, event: str, about: User | None = None

@@ -114,7 +114,7 @@
   function announce(el) {
     var a = document.getElementById("live-announce");
     var who = el.getAttribute("aria-label") || "";
-    if (a && document.hidden) a.textContent = (a.getAttribute("data-new-message") || "").replace("%(name)s", who);
+    if (a && document.hidden) a.textContent = (a.getAttribute("data-new-message") || "").replace("{name}", who);
   }
   var readTimer = null;
   function markRead() {
@@ -130,7 +130,7 @@
   function showTyping(name) {
     var t = document.getElementById("chat-typing");
     if (!t) return;
-    t.textContent = (chat.getAttribute("data-typing-one") || "").replace("%(name)s", name);
+    t.textContent = (chat.getAttribute("data-typing-one") || "").replace("{name}", name);
     clearTimeout(typingTimer);
     typingTimer = setTimeout(function () { t.textContent = ""; }, 5000);
   }
@@ -199,6 +199,7 @@
   function handle(type, data) {
     data = data || {};
     var here = chatId && String(data.conversation) === chatId;
+    if (data.counts) handle("counts", data.counts);
     if (type === "message") { if (here) fetchNew(); refreshInbox(); }
     else if (type === "message.changed") { if (here) replaceMessage(data.message); refreshInbox(); }
     else if (type === "typing") { if (here) showTyping(data.name || data.user); }
