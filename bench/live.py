@@ -92,6 +92,17 @@ class LiveSystem(System):
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait(timeout=20)
 
+    def cpu_seconds(self) -> float:
+        """User + system CPU time of the server's processes so far."""
+        import psutil
+
+        try:
+            root = psutil.Process(self.procs["web"].pid)
+            procs = [root, *root.children(recursive=True)]
+            return sum(sum(p.cpu_times()[:2]) for p in procs)
+        except Exception:  # noqa: BLE001 - a process exiting while counted
+            return 0.0
+
     def rss_mb(self) -> float:
         import psutil
 
@@ -336,7 +347,9 @@ async def drive(system: LiveSystem, pairs: list[dict[str, Any]], args: argparse.
     run.phase = "warmup"  # first requests load the language detector and fill caches
     await sender(run, pairs, min(args.rate, 10), 3)
     run.phase = "steady"
+    cpu0, acked0 = system.cpu_seconds(), len(run.acked)
     await sender(run, pairs, args.rate, args.seconds)
+    cpu_per_message = (system.cpu_seconds() - cpu0) / max(1, len(run.acked) - acked0)
 
     run.phase = "reconnect"
     send = asyncio.create_task(sender(run, pairs, args.rate, 10))
@@ -381,6 +394,7 @@ async def drive(system: LiveSystem, pairs: list[dict[str, Any]], args: argparse.
         "connections_held": held, "connect_seconds": round(connect_s, 1),
         "memory_per_connection_kb": round((rss_held - rss_before) * 1024 / max(1, held), 1),
         "server_rss_mb": round(rss_held, 1),
+        "server_cpu_ms_per_message": round(cpu_per_message * 1000, 1),
         "messages_stored": len(stored), "deliveries_expected": expected,
         "lost": lost, "duplicated": dup, "posts_failed": run.failed_posts,
         "reconnects": sum(m.reconnects for m in members),
@@ -418,8 +432,9 @@ def md_row(r: dict[str, Any]) -> str:
 
     return (f"| {r['at'][:10]} | {r['profile']} | {r['transport']} | {r['connections_held']} | "
             f"{r['rate_per_s']} | {cell('steady')} | {cell('reconnect')} | {cell('restart')} | "
-            f"{r['memory_per_connection_kb']} | {r['messages_stored']} | {r['lost']} | "
-            f"{r['duplicated']} |")
+            f"{r['memory_per_connection_kb']} | {r['server_cpu_ms_per_message']} | "
+            f"{r['messages_stored']} | {r['lost']} | {r['duplicated']} | "
+            f"{r['load_average_1m']} |")
 
 
 def main() -> None:

@@ -215,21 +215,23 @@ def other_languages(viewer: User, member: Member) -> list[str]:
     return out
 
 
-def message_views(viewer: User, member: Member, messages: list[Message]
-                  ) -> list[MessageView]:
+def message_views(viewer: User, member: Member, messages: list[Message], *,
+                  seen: bool = True) -> list[MessageView]:
     """Views of messages the caller took from `access.visible_messages` (a fixed number of
-    queries for any number of messages)."""
-    ids = [m.pk for m in messages]
+    queries for any number of messages; none for what the messages do not have)."""
+    ids = [m.pk for m in messages if m.kind == Message.Kind.PHOTO]
     photos: dict[int, list[MessagePhoto]] = {}
-    for p in MessagePhoto.objects.filter(message_id__in=ids).order_by("position"):
-        photos.setdefault(p.message_id, []).append(p)
+    if ids:
+        for p in MessagePhoto.objects.filter(message_id__in=ids).order_by("position"):
+            photos.setdefault(p.message_id, []).append(p)
     note_ids = {m.note_id for m in messages if m.note_id}
     visible = visible_note_ids(viewer, note_ids)
     notes = {v.note.pk: v for v in note_views(
-        [m.note for m in messages if m.note_id in visible and m.note is not None], viewer)}
+        [m.note for m in messages if m.note_id in visible and m.note is not None], viewer)
+        } if visible else {}
     reply_ids = {m.reply_to_id for m in messages if m.reply_to_id}
     replies = {r.pk: r for r in access.visible_messages(viewer, member)
-               .filter(pk__in=reply_ids).select_related("sender")}
+               .filter(pk__in=reply_ids).select_related("sender")} if reply_ids else {}
     others_langs = other_languages(viewer, member)
     window = timezone.now() - timedelta(seconds=settings.QIAO_DM_UNSEND_SECONDS)
     out = []
@@ -267,7 +269,8 @@ def message_views(viewer: User, member: Member, messages: list[Message]
                 view.reply_text = preview(reply, viewer) if not reply.body else \
                     " ".join(reply.body.split())[:120]
         out.append(view)
-    _mark_seen(viewer, member, out)
+    if seen:
+        _mark_seen(viewer, member, out)
     return out
 
 
@@ -382,6 +385,13 @@ def messages_after(viewer: User, conversation_id: int, after_id: int, limit: int
                 .select_related("sender", "event_user", "note", "note__author")
                 .prefetch_related("note__images", "note__topics").order_by("id")[:limit])
     return message_views(viewer, member, rows)
+
+
+def sent_view(sender: User, message: Message) -> MessageView:
+    """The message its sender just sent, as the sender sees it (nobody has seen it yet)."""
+    member = Member.objects.select_related("conversation").get(
+        conversation_id=message.conversation_id, user=sender)
+    return message_views(sender, member, [message], seen=False)[0]
 
 
 def message_view(viewer: User, message_id: int) -> MessageView:

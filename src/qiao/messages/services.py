@@ -236,7 +236,8 @@ def _delivered(message: Message, sender: User | None) -> None:
             unread=F("unread") + 1, last_activity_at=message.created_at, hidden=False)
         members.filter(user=sender).update(last_read_id=message.pk, unread=0,
                                            last_activity_at=message.created_at, hidden=False)
-        members.filter(user_id__in=blocked).update(last_activity_at=message.created_at)
+        if blocked:
+            members.filter(user_id__in=blocked).update(last_activity_at=message.created_at)
     else:
         members.update(last_activity_at=message.created_at)
     receivers = access.receivers_of(message, blocked)

@@ -84,7 +84,7 @@ def send(request: HttpRequest, conversation_id: int, payload: s.MessageIn
     user = require_user(request)
     message = services.send_message(user, conversation_id, body=payload.body,
                                     note_id=payload.note_id, reply_to_id=payload.reply_to_id)
-    return Status(201, s.MessageOut.of(read.message_view(user, message.pk)))
+    return Status(201, s.MessageOut.of(read.sent_view(user, message)))
 
 
 @router.post("/conversations/{int:conversation_id}/photos",
@@ -98,7 +98,7 @@ def send_photos(request: HttpRequest, conversation_id: int,
     message = services.send_message(
         user, conversation_id, body=body,
         photos=[services.PhotoIn(upload=f, filename=f.name or "") for f in photos])
-    return Status(201, s.MessageOut.of(read.message_view(user, message.pk)))
+    return Status(201, s.MessageOut.of(read.sent_view(user, message)))
 
 
 @router.post("/conversations/{int:conversation_id}/read", response={200: s.CountOut, **ERRORS})

@@ -23,6 +23,12 @@ from qiao.translation.services import is_ready_safely, target_for
 from qiao.web.views._base import int_param, is_htmx, member, members_only, page, safe_next
 
 
+def _position(raw: str | None) -> int | None:
+    """A message id the client has seen (0: none yet); None when absent or malformed."""
+    raw = (raw or "").strip()
+    return int(raw) if raw.isdigit() and len(raw) < 19 else None
+
+
 def _conversation_url(conversation_id: int) -> str:
     return reverse("web:conversation", args=[conversation_id])
 
@@ -115,7 +121,7 @@ def conversation(request: HttpRequest, conversation_id: int) -> HttpResponse:
 def after(request: HttpRequest, conversation_id: int) -> HttpResponse:
     """Messages newer than `?after=` (the live client appends them)."""
     user = member(request)
-    views = read.messages_after(user, conversation_id, int_param(request, "after") or 0)
+    views = read.messages_after(user, conversation_id, _position(request.GET.get("after")) or 0)
     return page(request, "web/messages/_messages.html", {"messages": views})
 
 
@@ -145,7 +151,7 @@ def send(request: HttpRequest, conversation_id: int) -> HttpResponse:
                     status=200)
     if not is_htmx(request):
         return redirect(_conversation_url(conversation_id))
-    after_id = int_param(request, "after")
+    after_id = _position(request.POST.get("after"))
     views = (read.messages_after(user, conversation_id, after_id) if after_id is not None
              else [read.message_view(user, message.pk)])
     return page(request, "web/messages/_messages.html", {"messages": views})
