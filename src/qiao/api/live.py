@@ -20,6 +20,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import os
 import threading
 import time
 from collections.abc import Awaitable, Callable, Iterator
@@ -57,8 +58,10 @@ def frame(event: Event) -> bytes:
 
 
 def hello(position: int) -> bytes:
+    """The first event: where the stream starts, and which server process holds it (for
+    operators, and for the tests that check fan-out across processes)."""
     return f"retry: {RETRY_MS}\n".encode() + frame(
-        {"id": None, "t": "hello", "d": {"after": position}})
+        {"id": None, "t": "hello", "d": {"after": position, "process": os.getpid()}})
 
 
 def parse_position(raw: str | None) -> int | None:
@@ -292,6 +295,7 @@ async def asgi_stream(scope: dict[str, Any], receive: Callable[[], Awaitable[dic
     stream = _AsyncStream(cursor, sub)
     bus = bus_module.bus()
     bus.subscribe(sub)  # before reading the log: nothing falls in between
+    await bus.wait_subscribed(user.pk)
     _streams.add(stream)
     closed = asyncio.Event()
 

@@ -160,6 +160,8 @@ class Bus(Protocol):
 
     def unsubscribe(self, sub: Subscriber) -> None: ...
 
+    async def wait_subscribed(self, user_id: int, timeout: float = 2.0) -> bool: ...
+
 
 class LocalBus:
     """Embedded profile: in-process fan-out."""
@@ -178,6 +180,9 @@ class LocalBus:
 
     def unsubscribe(self, sub: Subscriber) -> None:
         self.hub.remove(sub)
+
+    async def wait_subscribed(self, user_id: int, timeout: float = 2.0) -> bool:
+        return True
 
 
 class RedisBus:
@@ -203,6 +208,8 @@ class RedisBus:
         self._ready: asyncio.Event | None = None
         self._thread_pubsub: Any = None
         self._thread: threading.Thread | None = None
+        #: Members whose channel this process's event-loop connection is subscribed to.
+        self._subscribed: set[int] = set()
 
     # --- publishing (any thread) ------------------------------------------------------
     def _client(self) -> Any:
@@ -265,7 +272,9 @@ class RedisBus:
         try:
             if on:
                 await self._pubsub.subscribe(self._channel(user_id))
+                self._subscribed.add(user_id)
             elif not self.hub.subscribers(user_id):
+                self._subscribed.discard(user_id)
                 await self._pubsub.unsubscribe(self._channel(user_id))
         except Exception as exc:  # noqa: BLE001 - the reader reconnects and resubscribes
             logger.warning("live subscribe failed: %s", exc)
@@ -292,6 +301,7 @@ class RedisBus:
                 users = self.hub.users()
                 if users:
                     await self._pubsub.subscribe(*[self._channel(u) for u in users])
+                self._subscribed = set(users)
                 assert self._ready is not None
                 self._ready.set()
                 backoff = 0.2
@@ -310,10 +320,22 @@ class RedisBus:
                 raise
             except Exception as exc:  # noqa: BLE001 - Redis away: retry, streams catch up
                 logger.warning("live subscriber lost Redis (%s); reconnecting", exc)
+                self._subscribed = set()
                 if self._ready is not None:
                     self._ready.clear()
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 5.0)
+
+    async def wait_subscribed(self, user_id: int, timeout: float = 2.0) -> bool:
+        """Until Redis confirmed this process listens to the member's channel (so a stream
+        reads its missed events only once nothing new can slip past), at most `timeout`."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while user_id not in self._subscribed:
+            if loop.time() > deadline:
+                return False
+            await asyncio.sleep(0.01)
+        return True
 
     def _poke_all(self) -> None:
         for user_id in self.hub.users():

@@ -200,7 +200,10 @@
     data = data || {};
     var here = chatId && String(data.conversation) === chatId;
     if (data.counts) handle("counts", data.counts);
-    if (type === "message") { if (here) fetchNew(); refreshInbox(); }
+    if (type === "message") {
+      if (here) { fetchNew(); var t = document.getElementById("chat-typing"); if (t) t.textContent = ""; }
+      refreshInbox();
+    }
     else if (type === "message.changed") { if (here) replaceMessage(data.message); refreshInbox(); }
     else if (type === "typing") { if (here) showTyping(data.name || data.user); }
     else if (type === "read") {
