@@ -103,6 +103,15 @@ class LiveSystem(System):
         except Exception:  # noqa: BLE001 - a process exiting while counted
             return 0.0
 
+    def threads(self) -> int:
+        import psutil
+
+        try:
+            root = psutil.Process(self.procs["web"].pid)
+            return sum(p.num_threads() for p in [root, *root.children(recursive=True)])
+        except Exception:  # noqa: BLE001 - a process exiting while counted
+            return 0
+
     def rss_mb(self) -> float:
         import psutil
 
@@ -331,7 +340,7 @@ async def drive(system: LiveSystem, pairs: list[dict[str, Any]], args: argparse.
     members = [Member(uid, tok) for p in pairs for uid, tok in zip(p["members"], p["tokens"],
                                                                     strict=True)]
     await asyncio.sleep(2)
-    rss_before = system.rss_mb()
+    rss_before, threads_before = system.rss_mb(), system.threads()
     t0 = time.monotonic()
     tasks = []
     for i, m in enumerate(members):
@@ -341,7 +350,7 @@ async def drive(system: LiveSystem, pairs: list[dict[str, Any]], args: argparse.
     await asyncio.wait_for(asyncio.gather(*(m.connected.wait() for m in members)), 180)
     connect_s = time.monotonic() - t0
     await asyncio.sleep(3)
-    rss_held = system.rss_mb()
+    rss_held, threads_held = system.rss_mb(), system.threads()
     held = sum(1 for m in members if m.connected.is_set())
 
     run.phase = "warmup"  # first requests load the language detector and fill caches
@@ -394,6 +403,7 @@ async def drive(system: LiveSystem, pairs: list[dict[str, Any]], args: argparse.
         "connections_held": held, "connect_seconds": round(connect_s, 1),
         "memory_per_connection_kb": round((rss_held - rss_before) * 1024 / max(1, held), 1),
         "server_rss_mb": round(rss_held, 1),
+        "server_threads_idle_held": [threads_before, threads_held],
         "server_cpu_ms_per_message": round(cpu_per_message * 1000, 1),
         "messages_stored": len(stored), "deliveries_expected": expected,
         "lost": lost, "duplicated": dup, "posts_failed": run.failed_posts,

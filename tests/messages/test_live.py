@@ -231,3 +231,16 @@ def test_wsgi_stream_sends_hello_and_the_backlog(people: dict[str, Any], client:
     text = b"".join(response.streaming_content).decode()
     assert "event: hello" in text and "hello there" in text
     assert text.index("event: hello") < text.index("hello there")
+
+
+@pytest.mark.django_db
+def test_a_new_notification_updates_the_bell_live(people: dict[str, Any], make_note: Any,
+                                                   events: Any) -> None:
+    from qiao.social import services as social
+
+    note = make_note(people["ann"])
+    social.like_note(people["bo"], note.pk)
+    kinds = [(k, d) for k, d in events(people["ann"]) if k == "notifications"]
+    assert kinds and kinds[-1][1]["unread"] >= 1
+    social.mark_read(people["ann"])
+    assert events(people["ann"])[-1] == ("notifications", {"unread": 0})

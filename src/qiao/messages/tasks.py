@@ -10,10 +10,3 @@ from qiao.messages.media import make_photo_variants
 @task()
 def render_message_photo(photo_id: int) -> bool:
     return make_photo_variants(photo_id)
-
-
-@task()
-def prune_live_events() -> int:
-    from qiao.messages.live import prune
-
-    return prune()

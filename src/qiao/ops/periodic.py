@@ -27,6 +27,7 @@ def jobs() -> list[Job]:
         Job("prune-translation-cache", "qiao.translation.services.prune_cache", 6 * 3600.0),
         Job("repair-image-variants", "qiao.notes.media.repair_image_variants",
             float(settings.QIAO_REPAIR_EVERY)),
+        Job("prune-live-events", "qiao.messages.live.prune", 6 * 3600.0),
     ]
 
 
