@@ -103,7 +103,7 @@ class LiveSystem(System):
         except Exception:  # noqa: BLE001 - a process exiting while counted
             return 0.0
 
-    def threads(self) -> int:
+    def thread_count(self) -> int:
         import psutil
 
         try:
@@ -340,7 +340,7 @@ async def drive(system: LiveSystem, pairs: list[dict[str, Any]], args: argparse.
     members = [Member(uid, tok) for p in pairs for uid, tok in zip(p["members"], p["tokens"],
                                                                     strict=True)]
     await asyncio.sleep(2)
-    rss_before, threads_before = system.rss_mb(), system.threads()
+    rss_before, threads_before = system.rss_mb(), system.thread_count()
     t0 = time.monotonic()
     tasks = []
     for i, m in enumerate(members):
@@ -350,7 +350,7 @@ async def drive(system: LiveSystem, pairs: list[dict[str, Any]], args: argparse.
     await asyncio.wait_for(asyncio.gather(*(m.connected.wait() for m in members)), 180)
     connect_s = time.monotonic() - t0
     await asyncio.sleep(3)
-    rss_held, threads_held = system.rss_mb(), system.threads()
+    rss_held, threads_held = system.rss_mb(), system.thread_count()
     held = sum(1 for m in members if m.connected.is_set())
 
     run.phase = "warmup"  # first requests load the language detector and fill caches

@@ -59,7 +59,7 @@ def emit(user_ids: Iterable[int], kind: str, data: dict[str, Any],
         return
     extra = extra or {}
     payloads = {u: {**data, **extra[u]} if u in extra else data for u in ids}
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # inside the writer's transaction: no savepoint
         seqs = _allocate(ids)
         now = timezone.now()
         LiveEvent.objects.bulk_create([
