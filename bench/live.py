@@ -381,7 +381,11 @@ async def drive(system: LiveSystem, pairs: list[dict[str, Any]], args: argparse.
     restart_s = time.monotonic() - restart_t
     await send
 
-    # Let everything arrive, then compare with what the server stored.
+    # Let every stream come back and everything arrive, then compare with what the server
+    # stored (a stream that never came back within the bound counts its messages as lost).
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(asyncio.gather(*(m.connected.wait() for m in members)), 180)
+    back_all_s = time.monotonic() - restart_t
     await asyncio.sleep(8)
     out = system.home / "stored.json"
     await asyncio.to_thread(in_server_env, system, "_stored", str(out))
@@ -409,6 +413,7 @@ async def drive(system: LiveSystem, pairs: list[dict[str, Any]], args: argparse.
         "lost": lost, "duplicated": dup, "posts_failed": run.failed_posts,
         "reconnects": sum(m.reconnects for m in members),
         "restart_seconds": round(restart_s, 1), "reconnect_all_seconds": round(reconnect_s, 2),
+        "all_back_after_restart_seconds": round(back_all_s, 1),
         "latency_ms": {phase: {"p50": pct(v, 0.5), "p99": pct(v, 0.99), "n": len(v)}
                        for phase, v in run.latency.items()},
     }

@@ -225,6 +225,7 @@ def drain() -> None:
     worker at once) instead of holding the shutdown for the graceful timeout."""
     global _draining
     _draining = True
+    bus_module.bus().close()
     for stream in list(_streams):
         stream.sub.deliver({"u": stream.cursor.user_id, "id": None, "t": "_end", "d": {}})
 

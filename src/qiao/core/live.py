@@ -162,6 +162,8 @@ class Bus(Protocol):
 
     async def wait_subscribed(self, user_id: int, timeout: float = 2.0) -> bool: ...
 
+    def close(self) -> None: ...
+
 
 class LocalBus:
     """Embedded profile: in-process fan-out."""
@@ -183,6 +185,9 @@ class LocalBus:
 
     async def wait_subscribed(self, user_id: int, timeout: float = 2.0) -> bool:
         return True
+
+    def close(self) -> None:
+        pass
 
 
 class RedisBus:
@@ -210,6 +215,7 @@ class RedisBus:
         self._thread: threading.Thread | None = None
         #: Members whose channel this process's event-loop connection is subscribed to.
         self._subscribed: set[int] = set()
+        self._closing = False
 
     # --- publishing (any thread) ------------------------------------------------------
     def _client(self) -> Any:
@@ -256,7 +262,13 @@ class RedisBus:
             with contextlib.suppress(Exception):
                 self._thread_pubsub.subscribe(self._channel(user_id))
 
+    def close(self) -> None:
+        """The process is shutting down: no more (un)subscribing."""
+        self._closing = True
+
     def _unwant(self, user_id: int) -> None:
+        if self._closing:
+            return
         if self._loop is not None and not self._loop.is_closed():
             self._loop.call_soon_threadsafe(self._loop.create_task,
                                             self._change(False, user_id))
