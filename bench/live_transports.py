@@ -1,6 +1,6 @@
 """Three ways to serve the live stream, for `bench/live.py --transport` — the measurement
 behind the choice written up in docs/messages.md. Each is an ASGI application that serves
-`/api/v1/live/stream` its own way and every other path exactly as `qiao.asgi` does (pages on
+`/api/v1/live/stream` its own way and every other path exactly as `qiao.ops.asgi` does (pages on
 a fixed thread pool), and each delivers from the same bus and event log, so only the way a
 held connection is served differs:
 
@@ -29,10 +29,10 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse  # noqa
 from django.urls import path  # noqa: E402 - after django.setup()
 
 from qiao.api import live  # noqa: E402 - after django.setup()
-from qiao.asgi import _pages  # noqa: E402 - after django.setup()
-from qiao.asgi import application as qiao_app  # noqa: E402 - after django.setup()
 from qiao.core import live as bus_module  # noqa: E402 - after django.setup()
 from qiao.core.live import AsyncSubscriber  # noqa: E402 - after django.setup()
+from qiao.ops.asgi import _pages  # noqa: E402 - after django.setup()
+from qiao.ops.asgi import application as qiao_app  # noqa: E402 - after django.setup()
 
 __all__ = ["channels_app", "django_view_app", "qiao_app"]
 

@@ -20,3 +20,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_AUTOREFRESH = True
+
+# One test process: rate limits count in local memory (the site shares a cache across workers).
+QIAO_RATE_LIMIT_CACHE_ALIAS = "default"

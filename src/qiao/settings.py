@@ -63,6 +63,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "qiao.ops.middleware.RequestContextMiddleware",
+    "qiao.ops.middleware.ApiErrorsMiddleware",
     "qiao.ops.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -72,6 +73,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "qiao.ops.middleware.RequestSizeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -161,6 +163,8 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # --- Accounts
 AUTH_USER_MODEL = "accounts.User"
+#: Every sign-in — the site, the API and the admin — goes through the throttled backend.
+AUTHENTICATION_BACKENDS = ["qiao.accounts.backends.ThrottledModelBackend"]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -241,9 +245,17 @@ QIAO_MAX_IMAGE_PIXELS = env_int("QIAO_MAX_IMAGE_PIXELS", 50_000_000)
 #: Pixels one post may make the server decode, summed over its photos (nine 24-Mpx phone
 #: photos fit; nine 7000x7000 images do not, and are refused before any decoding).
 QIAO_MAX_REQUEST_PIXELS = env_int("QIAO_MAX_REQUEST_PIXELS", 240_000_000)
+#: Largest request body accepted from a signed-in member (nine photos at the upload limit
+#: and the form), refused before it is read; the proxy in front should say the same
+#: (nginx `client_max_body_size`, docs/deploy.md).
+QIAO_MAX_REQUEST_BYTES = env_int("QIAO_MAX_REQUEST_BYTES", 9 * 20 * 1024 * 1024 + 2 * 1024 * 1024)
+#: Largest body accepted without credentials (sign-up and log-in forms are tiny).
+QIAO_MAX_ANONYMOUS_BODY_BYTES = env_int("QIAO_MAX_ANONYMOUS_BODY_BYTES", 64 * 1024)
 #: Widths produced for every image (WebP + JPEG each).
 QIAO_IMAGE_WIDTHS = [int(w) for w in env_list("QIAO_IMAGE_WIDTHS", ["320", "640", "1080"])]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- Background tasks: one interface (Django's tasks API), in-process worker by default.
@@ -322,7 +334,12 @@ QIAO_LIVE_SWEEP_SECONDS = float(env_str("QIAO_LIVE_SWEEP_SECONDS", "5"))
 QIAO_LIVE_REDIS_URL = env_str("QIAO_LIVE_REDIS_URL", "")
 
 # --- Moderation: distinct reporters that hide a note until a moderator reviews it.
-QIAO_AUTO_HIDE_REPORTS = env_int("QIAO_AUTO_HIDE_REPORTS", 5)
+#: Reports from members with standing needed to hide a note until a moderator looks: each
+#: established account counts 1, a younger one (under a month) 0.5, a brand-new or inactive
+#: one 0, and accounts following one another count once (moderation/services.py).
+QIAO_AUTO_HIDE_WEIGHT = float(env_str("QIAO_AUTO_HIDE_WEIGHT", "3"))
+#: Accounts younger than this many days do not count towards hiding anything.
+QIAO_REPORT_MIN_AGE_DAYS = env_int("QIAO_REPORT_MIN_AGE_DAYS", 7)
 
 # --- Recommender
 #: Days of engagement events a training run learns from.
@@ -339,7 +356,11 @@ QIAO_FEED_CROSS_LANGUAGE_CONTENT = env_bool("QIAO_FEED_CROSS_LANGUAGE_CONTENT", 
 # --- Rate limits ("count/seconds"), per user and per IP.
 QIAO_RATE_LIMITS = {
     "write": env_str("QIAO_RATE_WRITE", "120/60"),
+    # Wrong passwords: per account from one address, per address, and per account from
+    # anywhere (a botnet guessing one password); a success never counts.
     "login": env_str("QIAO_RATE_LOGIN", "10/300"),
+    "login_ip": env_str("QIAO_RATE_LOGIN_IP", "30/300"),
+    "login_account": env_str("QIAO_RATE_LOGIN_ACCOUNT", "100/3600"),
     "signup": env_str("QIAO_RATE_SIGNUP", "20/3600"),
     "translate": env_str("QIAO_RATE_TRANSLATE", "60/60"),
     "report": env_str("QIAO_RATE_REPORT", "20/3600"),
@@ -351,6 +372,10 @@ QIAO_RATE_LIMITS = {
     "pixels": env_str("QIAO_RATE_PIXELS", "2000000000/3600"),
 }
 QIAO_RATE_LIMITS_ENABLED = env_bool("QIAO_RATE_LIMITS_ENABLED", True)
+#: The cache every process shares for rate limits: Redis, else the database cache table.
+QIAO_RATE_LIMIT_CACHE_ALIAS = "default" if REDIS_URL else "feed"
+#: Proxies (addresses or networks) whose X-Forwarded-For is believed, e.g. "127.0.0.1".
+QIAO_TRUSTED_PROXIES = env_list("QIAO_TRUSTED_PROXIES", [])
 
 # --- Security
 SESSION_COOKIE_HTTPONLY = True

@@ -159,7 +159,7 @@ def test_receipts_setting_and_openapi(api_as: Any, api: Any, chat: dict[str, Any
                  "/api/v1/live/stream", "/api/v1/live/events"):
         assert path in doc["paths"], path
     message_in = doc["components"]["schemas"]["MessageIn"]["properties"]["body"]
-    assert message_in["maxLength"] == 2000
+    assert message_in["x-qiao-max-characters"] == 2000
 
 
 def test_poll_events_resume_and_reset(api_as: Any, chat: dict[str, Any]) -> None:

@@ -176,7 +176,7 @@ def test_asgi_stream_resumes_from_last_event_id_without_gap_or_repeat(
     async def scenario() -> _Client:
         from asgiref.sync import sync_to_async
 
-        from qiao.asgi import application
+        from qiao.ops.asgi import application
 
         client = _Client({"Authorization": f"Bearer {token}",
                           "Last-Event-ID": str(resume_from)})
@@ -209,7 +209,7 @@ def test_asgi_stream_resumes_from_last_event_id_without_gap_or_repeat(
 @pytest.mark.django_db(transaction=True)
 def test_asgi_stream_refuses_strangers(people: dict[str, Any]) -> None:
     async def scenario() -> _Client:
-        from qiao.asgi import application
+        from qiao.ops.asgi import application
 
         client = _Client({"Authorization": "Bearer qiao_not-a-token"})
         await application(client.scope, client.receive, client.send)

@@ -38,13 +38,25 @@ def test_report_note_is_idempotent_and_validated(make_user: Any, make_note: Any,
     assert api_as(note.author).post("/reports", body).status_code == 400
 
 
+def _established(make_user: Any, make_note: Any) -> Any:
+    """A member of two months who has posted: a reporter with full standing."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    user = make_user(date_joined=timezone.now() - timedelta(days=60))
+    make_note(user)
+    user.refresh_from_db()
+    return user
+
+
 def test_enough_reporters_hide_a_note_until_reviewed(make_user: Any, make_note: Any,
                                                      settings: Any, api: Any,
                                                      moderator: Any) -> None:
-    settings.QIAO_AUTO_HIDE_REPORTS = 3
+    settings.QIAO_AUTO_HIDE_WEIGHT = 3
     note = make_note()
-    reports = [services.report(make_user(), kind="note", target_id=note.pk, reason="spam")
-               for _ in range(3)]
+    reports = [services.report(_established(make_user, make_note), kind="note",
+                               target_id=note.pk, reason="spam") for _ in range(3)]
     assert Note.objects.get(pk=note.pk).is_removed
     assert api.get(f"/notes/{note.pk}").status_code == 404
     assert AuditLog.objects.filter(action="auto_hide", target_id=note.pk).exists()

@@ -94,7 +94,7 @@ class _BrokenCache:
     def add(self, *_a: Any, **_k: Any) -> bool:
         raise ConnectionError("cache down")
 
-    incr = set = add
+    incr = set = get = add
 
 
 def test_a_cache_outage_fails_closed_for_credentials_only(limits: None,
@@ -102,7 +102,7 @@ def test_a_cache_outage_fails_closed_for_credentials_only(limits: None,
                                                           ) -> None:
     from qiao.core import ratelimit
 
-    monkeypatch.setattr(ratelimit, "cache", _BrokenCache())
+    monkeypatch.setattr(ratelimit, "_cache", _BrokenCache)
     assert _hits("write", "k", 5) == [None] * 5  # open: readers and writers carry on
     for scope in ("login", "signup"):
         with pytest.raises(Unavailable):

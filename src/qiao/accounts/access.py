@@ -79,6 +79,13 @@ def followed_ids(viewer: User | None) -> set[int]:
     )
 
 
+def accepted_follow_pairs(user_ids: list[int]) -> list[tuple[int, int]]:
+    """Accepted follows among `user_ids` (follower, followee)."""
+    return list(Follow.objects.filter(follower_id__in=user_ids, followee_id__in=user_ids,
+                                      status=Follow.Status.ACCEPTED)
+                .values_list("follower_id", "followee_id"))
+
+
 def accepted_followers(account: User) -> QuerySet[Follow]:
     """The accepted follows of `account` (for its own analytics)."""
     return Follow.objects.filter(followee=account, status=Follow.Status.ACCEPTED)

@@ -18,17 +18,22 @@ from django.utils.translation import gettext as _
 
 from qiao.accounts import signals
 from qiao.accounts.access import is_blocked
+from qiao.accounts.backends import throttle_wait
 from qiao.accounts.models import ApiToken, Block, Follow, User, username_validator
-from qiao.core.errors import Invalid, NotAuthenticated, NotFound
+from qiao.core.errors import Invalid, NotAuthenticated, NotFound, RateLimited
 from qiao.core.media import image_policy, rejection_message
-from qiao.core.ratelimit import check_rate, limit, rate_limited
-from qiao.core.text import normalize
+from qiao.core.ratelimit import rate_limited, spend
+from qiao.core.text import clean, normalize_topic
 from qiao.core.uploads import Upload, read_upload
-from qiao.engines.media import ImageRejected, inspect_image
+from qiao.engines.media import ImageRejected, estimate_image, inspect_image
 
 logger = logging.getLogger(__name__)
 
 UI_LANGUAGES = {code for code, _name in settings.LANGUAGES}
+#: Profile text fields: (most characters, may have line breaks).
+TEXT_FIELDS = {"display_name": (50, False), "bio": (300, True), "chinese_name": (12, False),
+               "chinese_name_pinyin": (60, False)}
+MAX_INTERESTS = 30
 PROFILE_FIELDS = {
     "display_name", "bio", "ui_language", "read_languages", "chinese_name",
     "chinese_name_pinyin", "is_private", "auto_translate", "interests",
@@ -67,11 +72,12 @@ def sign_up(
     if errors:
         raise Invalid(_("Please correct the highlighted fields."), fields=errors)
     langs = _clean_languages(read_languages or [])
+    display_name = clean(display_name, "display_name", max_length=TEXT_FIELDS["display_name"][0])
     try:
         with transaction.atomic():
             user = User.objects.create_user(
                 username=username, email=email, password=password,
-                display_name=normalize(display_name)[:50],
+                display_name=display_name,
                 ui_language=ui_language if ui_language in UI_LANGUAGES else "",
                 read_languages=langs,
             )
@@ -85,14 +91,11 @@ def sign_in(*, login: str, password: str) -> User:
     """The account for these credentials. Tries are limited per client address and, apart,
     per account (however the name is written), so guessing one password is slow and
     nobody can lock everyone out."""
-    login = (login or "").strip()
-    limit("login")
-    check_rate("login", f"name:{login.casefold()}")
-    username = login
-    if "@" in login:
-        found = User.objects.filter(email__iexact=login).values_list("username", flat=True).first()
-        username = found or login
-    user = authenticate(username=username, password=password)
+    wait = throttle_wait(login)
+    if wait:
+        raise RateLimited(_("Too many sign-in attempts; try again in a few minutes."),
+                          retry_after=wait)
+    user = authenticate(username=login, password=password)
     if user is None or not user.is_active:
         raise NotAuthenticated(_("Wrong username or password."), code="bad_credentials")
     assert isinstance(user, User)
@@ -114,23 +117,30 @@ def _clean_languages(langs: list[str]) -> list[str]:
 
 
 @rate_limited("write")
+def _clean_interests(raw: object) -> list[str]:
+    """Topic names for the recommender's cold start: each a short, clean word."""
+    if raw is None:
+        return []
+    if not isinstance(raw, list | tuple) or len(raw) > MAX_INTERESTS * 2:
+        raise Invalid(_("Choose at most %(n)d interests.") % {"n": MAX_INTERESTS},
+                      fields={"interests": [_("Choose at most %(n)d interests.")
+                                            % {"n": MAX_INTERESTS}]})
+    names = [normalize_topic(clean(str(t), "interests", max_length=40)) for t in raw]
+    return [t for t in dict.fromkeys(names) if t][:MAX_INTERESTS]
+
+
 def update_profile(user: User, **changes: Any) -> User:
     unknown = set(changes) - PROFILE_FIELDS
     if unknown:
         raise Invalid(_("Unknown fields: %(f)s") % {"f": ", ".join(sorted(unknown))})
     errors: dict[str, list[str]] = {}
-    if "display_name" in changes:
-        changes["display_name"] = normalize(changes["display_name"] or "")
-        if len(changes["display_name"]) > 50:
-            errors["display_name"] = [_("At most 50 characters.")]
-    if "bio" in changes:
-        changes["bio"] = normalize(changes["bio"] or "")
-        if len(changes["bio"]) > 300:
-            errors["bio"] = [_("At most 300 characters.")]
-    if "chinese_name" in changes:
-        changes["chinese_name"] = normalize(changes["chinese_name"] or "")
-        if len(changes["chinese_name"]) > 12:
-            errors["chinese_name"] = [_("At most 12 characters.")]
+    for field, (max_length, multiline) in TEXT_FIELDS.items():
+        if field in changes:
+            try:
+                changes[field] = clean(changes[field], field, max_length=max_length,
+                                       multiline=multiline)
+            except Invalid as exc:
+                errors.update(exc.fields)
     if "ui_language" in changes and changes["ui_language"] not in UI_LANGUAGES | {""}:
         errors["ui_language"] = [_("Unsupported interface language.")]
     if "read_languages" in changes:
@@ -138,11 +148,14 @@ def update_profile(user: User, **changes: Any) -> User:
             changes["read_languages"] = _clean_languages(list(changes["read_languages"] or []))
         except Invalid as exc:
             errors.update(exc.fields)
+    for flag in ("is_private", "auto_translate"):
+        if flag in changes and not isinstance(changes[flag], bool):
+            errors[flag] = [_("Choose yes or no.")]
     if "interests" in changes:
-        from qiao.core.text import normalize_topic
-
-        interests = [normalize_topic(str(t)) for t in (changes["interests"] or [])]
-        changes["interests"] = [t for t in dict.fromkeys(interests) if t][:30]
+        try:
+            changes["interests"] = _clean_interests(changes["interests"])
+        except Invalid as exc:
+            errors.update(exc.fields)
     if errors:
         raise Invalid(_("Please correct the highlighted fields."), fields=errors)
     for key, value in changes.items():
@@ -152,6 +165,18 @@ def update_profile(user: User, **changes: Any) -> User:
     user.save(update_fields=[*changes.keys(), *(["bio_language"] if "bio" in changes else [])])
     signals.profile_changed.send(sender=User, user_id=user.pk, changed=sorted(changes))
     return user
+
+
+def has_taken_part(user: User) -> bool:
+    """Whether the account has done anything a person does here: posted, commented, liked."""
+    return bool(user.note_count or user.comments.exists() or user.likes.exists())
+
+
+def set_active(user_id: int, active: bool) -> bool:
+    """Suspend an account (its content disappears with it) or lift the suspension; the
+    caller is a moderator's service."""
+    return bool(User.objects.filter(pk=user_id).exclude(is_active=active)
+                .update(is_active=active))
 
 
 def set_bio_language(user_id: int, language: str | None) -> None:
@@ -166,9 +191,7 @@ def complete_onboarding(
 
     At least three interests are required; languages are validated as in update_profile.
     """
-    from qiao.core.text import normalize_topic
-
-    chosen = [t for t in dict.fromkeys(normalize_topic(str(i)) for i in interests) if t]
+    chosen = _clean_interests(list(interests))
     errors: dict[str, list[str]] = {}
     if len(chosen) < 3:
         errors["interests"] = [_("Pick at least three interests.")]
@@ -190,6 +213,7 @@ def set_avatar(user: User, upload: Upload | bytes) -> User:
 
     data = read_upload(upload, settings.QIAO_MAX_UPLOAD_BYTES, field="avatar")
     try:
+        spend("pixels", f"u{user.pk}", estimate_image(data, image_policy()).decode_pixels)
         checked = inspect_image(data, image_policy())
     except ImageRejected as exc:
         message = rejection_message(exc)

@@ -23,6 +23,12 @@ def _csrf_ok(request: HttpRequest) -> bool:
     return check.process_view(request, _unused_view, (), {}) is None
 
 
+def require_csrf(request: HttpRequest) -> None:
+    """Refuse a cross-site request that would act with (or set) a browser session."""
+    if not _csrf_ok(request):
+        raise Forbidden(_("CSRF check failed; reload the page."), code="csrf_failed")
+
+
 _NOT_YET = object()
 
 

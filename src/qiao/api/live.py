@@ -1,7 +1,7 @@
 """The live stream, `GET /api/v1/live/stream`: server-sent events for one member — new
 messages, typing, read receipts, conversation changes and badge counts.
 
-Under ASGI (`qiao serve`) `qiao.asgi` hands this path to `asgi_stream`, a bare ASGI
+Under ASGI (`qiao serve`) `qiao.ops.asgi` hands this path to `asgi_stream`, a bare ASGI
 endpoint on the event loop: after authenticating and reading the missed events (two short
 database calls on a small thread pool) a held stream costs no thread and no database
 connection. Under a WSGI server (`qiao runserver`, the test live server) the same path is a

@@ -59,11 +59,16 @@ def _service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
 @api.exception_handler(NinjaValidationError)
 def _validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     fields: dict[str, list[str]] = {}
+    codes: set[str] = set()
     for err in exc.errors:
         loc = [str(p) for p in err.get("loc", [])
                if p not in ("body", "query", "path", "form", "payload", "file")]
         fields.setdefault(".".join(loc) or "request", []).append(str(err.get("msg", "invalid")))
-    return error_response(request, 400, "invalid", _("The request is malformed."), fields)
+        kind = str(err.get("type", ""))
+        codes.add(kind.removeprefix("qiao_") if kind.startswith("qiao_") else "invalid")
+    # One kind of problem (say, a text too long) keeps its own code; several are "invalid".
+    code = codes.pop() if len(codes) == 1 else "invalid"
+    return error_response(request, 400, code, _("The request is malformed."), fields)
 
 
 @api.exception_handler(HttpError)

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
 
 from django.conf import settings
 from django.urls import reverse
 from ninja import Schema
 from pydantic import AfterValidator, Field, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
 from qiao.accounts.access import can_see_profile_content, follow_state
 from qiao.accounts.models import User
+from qiao.core.text import TextInvalid, check_text, text_message
 from qiao.messages.read import ConversationRow, ConversationView, MessageView
 from qiao.notes.read import Picture, media_url
 from qiao.social.models import Notification
@@ -21,7 +23,9 @@ from qiao.social.read import BoardView, CommentRow, NoteView
 Limit = Annotated[int, Field(ge=1, le=50, description="items per page (1–50)")]
 def _content_language(value: str) -> str:
     if value not in settings.QIAO_CONTENT_LANGUAGES:
-        raise ValueError(f"one of {', '.join(settings.QIAO_CONTENT_LANGUAGES)}")
+        raise PydanticCustomError(
+            "qiao_unsupported_language", "one of {langs}",
+            {"langs": ", ".join(settings.QIAO_CONTENT_LANGUAGES)})
     return value
 
 
@@ -34,6 +38,94 @@ Language = Annotated[
 ]
 #: A row id: a positive 64-bit integer.
 Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+
+
+def Text(max_length: int, *, multiline: bool = False, required: bool = False,
+         description: str | None = None) -> Any:
+    """A text field checked by the one validator every service uses (`core.text`): no
+    control, bidi or lone-surrogate characters, NFC, at most `max_length` characters."""
+
+    def check(value: str) -> str:
+        try:
+            return check_text(value, max_length=max_length, multiline=multiline,
+                              required=required)
+        except TextInvalid as exc:  # the code reaches the error response (api.main)
+            raise PydanticCustomError(f"qiao_{exc.code}", text_message(exc.code, max_length)
+                                      ) from exc
+
+    rules = "no control or bidirectional-override characters"
+    if not multiline:
+        rules += ", no line breaks"
+    return Annotated[str, AfterValidator(check), Field(
+        max_length=max_length * 2,  # the exact limit is after normalisation, in characters
+        min_length=1 if required else 0,
+        description=(description + " — " if description else "")
+        + f"at most {max_length} characters; {rules}",
+        json_schema_extra={"x-qiao-max-characters": max_length},
+    )]
+
+
+UI_LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
+UiLanguage = Annotated[str, AfterValidator(lambda v: _one_of(v, ["", *UI_LANGUAGE_CODES])),
+                       WithJsonSchema({"type": "string", "enum": ["", *UI_LANGUAGE_CODES]})]
+
+
+def _one_of(value: str, allowed: list[str]) -> str:
+    if value not in allowed:
+        raise ValueError(f"one of {', '.join(a or '(empty)' for a in allowed)}")
+    return value
+
+
+# The text fields of requests. (For the type checker they are plain `str`; at run time each is
+# `str` with the shared validator and its limit, which the OpenAPI document shows.)
+if TYPE_CHECKING:
+    DisplayName: TypeAlias = str
+    Bio: TypeAlias = str
+    ChineseName: TypeAlias = str
+    Pinyin: TypeAlias = str
+    TopicName: TypeAlias = str
+    Title: TypeAlias = str
+    NoteBody: TypeAlias = str
+    CommentBody: TypeAlias = str
+    BoardName: TypeAlias = str
+    BoardDescription: TypeAlias = str
+    AltText: TypeAlias = str
+    Login: TypeAlias = str
+    Password: TypeAlias = str
+    Email: TypeAlias = str
+    Surface: TypeAlias = str
+    ReportDetails: TypeAlias = str
+    TranslateText: TypeAlias = str
+    VersionTitle: TypeAlias = str
+    SearchQuery: TypeAlias = str
+    GroupTitle: TypeAlias = str
+    MessageBody: TypeAlias = str
+else:
+    DisplayName = Text(50)
+    Bio = Text(300, multiline=True)
+    ChineseName = Text(12)
+    Pinyin = Text(60)
+    TopicName = Text(40)
+    Title = Text(100, description="the note's title")
+    NoteBody = Text(2000, multiline=True)
+    CommentBody = Text(1000, multiline=True, required=True)
+    BoardName = Text(40, required=True)
+    BoardDescription = Text(200)
+    AltText = Text(200, description="what the photo shows, for people who cannot see it")
+    Login = Text(254, required=True, description="username or email")
+    Password = Annotated[str, Field(min_length=1, max_length=128)]
+    Email = Text(254, required=True)
+    Surface = Text(20)
+    ReportDetails = Text(500, multiline=True)
+    TranslateText = Text(5000, multiline=True, required=True)
+    VersionTitle = Text(100, required=True)
+    SearchQuery = Text(200)
+    GroupTitle = Text(60, description="a group's name")
+    MessageBody = Text(2000, multiline=True)
+
+#: Password rules as the sign-up form states them (the service checks them all).
+PASSWORD_RULES = ("at least 8 characters; not entirely numeric; not a common "  # noqa: S105 - a description
+                  "password; not too similar to the username or email")
 
 
 class ErrorBody(Schema):
@@ -110,29 +202,32 @@ class MeOut(ProfileOut):
 
 
 class ProfileIn(Schema):
-    display_name: str | None = None
-    bio: str | None = None
-    ui_language: str | None = None
-    read_languages: list[str] | None = None
-    chinese_name: str | None = None
-    chinese_name_pinyin: str | None = None
+    display_name: DisplayName | None = None
+    bio: Bio | None = None
+    ui_language: UiLanguage | None = None
+    read_languages: list[Language] | None = Field(None, max_length=5)
+    chinese_name: ChineseName | None = None
+    chinese_name_pinyin: Pinyin | None = None
     is_private: bool | None = None
     auto_translate: bool | None = None
-    interests: list[str] | None = None
+    interests: list[TopicName] | None = Field(None, max_length=30)
 
 
 class SignUpIn(Schema):
-    username: str
-    email: str
-    password: str
-    display_name: str = ""
-    ui_language: str = ""
-    read_languages: list[str] = []
+    # The pattern and the password rules are documented here and checked by the service,
+    # which reports every field's problem at once.
+    username: str = Field(max_length=60, json_schema_extra={"pattern": "^[A-Za-z0-9_]{3,30}$"},
+                          description="3–30 letters, digits or underscores")
+    email: Email
+    password: Password = Field(description=PASSWORD_RULES)
+    display_name: DisplayName = ""
+    ui_language: UiLanguage = ""
+    read_languages: list[Language] = Field([], max_length=5)
 
 
 class LoginIn(Schema):
-    login: str = Field(description="username or email")
-    password: str
+    login: Login
+    password: Password
 
 
 class TokenOut(Schema):
@@ -141,7 +236,7 @@ class TokenOut(Schema):
 
 
 class DeleteAccountIn(Schema):
-    password: str
+    password: Password
 
 
 class VariantOut(Schema):
@@ -260,13 +355,18 @@ SearchOut = Annotated[NoteSearchPage | UserSearchPage | TopicSearchPage,
                       Field(discriminator="kind")]
 
 
+Visibility = Literal["public", "followers", "private"]
+NoteStatus = Literal["draft", "published"]
+
+
 class NotePatch(Schema):
-    title: str | None = None
-    body: str | None = None
-    topics: list[str] | None = None
-    visibility: str | None = None
-    status: str | None = None
-    image_order: list[int] | None = None
+    title: Title | None = None
+    body: NoteBody | None = None
+    topics: list[TopicName] | None = Field(None, max_length=20)
+    visibility: Visibility | None = None
+    status: NoteStatus | None = Field(None, description="`published` publishes a draft")
+    image_order: list[Id] | None = Field(None, max_length=9,
+                                         description="ids of the photos to keep, in order")
 
 
 class LikeOut(Schema):
@@ -275,8 +375,8 @@ class LikeOut(Schema):
 
 
 class CommentIn(Schema):
-    body: str
-    parent_id: int | None = None
+    body: CommentBody
+    parent_id: Id | None = None
 
 
 class CommentOut(Schema):
@@ -310,14 +410,14 @@ class CommentPage(Schema):
 
 
 class BoardIn(Schema):
-    name: str
-    description: str = ""
+    name: BoardName
+    description: BoardDescription = ""
     is_private: bool = False
 
 
 class BoardPatch(Schema):
-    name: str | None = None
-    description: str | None = None
+    name: BoardName | None = None
+    description: BoardDescription | None = None
     is_private: bool | None = None
 
 
@@ -347,7 +447,7 @@ class BoardOut(Schema):
 
 
 class CollectIn(Schema):
-    note_id: int
+    note_id: Id
 
 
 class NotificationOut(Schema):
@@ -376,7 +476,8 @@ class NotificationPage(Schema):
 
 
 class ReadIn(Schema):
-    ids: list[int] | None = None
+    ids: list[Id] | None = Field(None, max_length=500,
+                                 description="notifications to mark read; leave out for all")
 
 
 class FollowOut(Schema):
@@ -384,10 +485,11 @@ class FollowOut(Schema):
 
 
 class EventIn(Schema):
-    kind: str
-    note_id: int | None = None
-    value: float = 0.0
-    surface: str = ""
+    kind: Literal["impression", "open", "dwell", "share", "hide"]
+    note_id: Id | None = None
+    value: float = Field(0.0, ge=-1e9, le=1e9, allow_inf_nan=False,
+                         description="dwell seconds, or an impression's rank")
+    surface: Surface = ""
 
 
 class EventsIn(Schema):
@@ -519,11 +621,11 @@ class ConversationIn(Schema):
     to: list[Annotated[str, Field(max_length=30)]] = Field(
         min_length=1, max_length=19, description="usernames: one for a one-to-one "
                                                  "conversation, 2–19 for a group")
-    title: str = Field("", max_length=60, description="a group's name")
+    title: GroupTitle = ""
 
 
 class MessageIn(Schema):
-    body: str = Field("", max_length=2000)
+    body: MessageBody = ""
     note_id: Id | None = Field(None, description="share a note as a card")
     reply_to_id: Id | None = None
 
@@ -534,7 +636,7 @@ class ReadIn2(Schema):
 
 class ConversationPatch(Schema):
     muted: bool | None = None
-    title: str | None = Field(None, max_length=60)
+    title: GroupTitle | None = None
 
 
 class PeopleIn(Schema):
@@ -545,7 +647,7 @@ class PeopleIn(Schema):
 class MessageReportIn(Schema):
     reason: str = Field(description="spam, harassment, hate, nudity, violence, "
                                     "misinformation, ip or other")
-    details: str = Field("", max_length=500)
+    details: ReportDetails = ""
 
 
 class ReceiptsIn(Schema):

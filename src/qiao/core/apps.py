@@ -7,6 +7,9 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
+        from qiao.core import converters
+
+        converters.register()
         from django.db.backends.signals import connection_created
 
         def _sqlite_pragmas(sender: object, connection: BaseDatabaseWrapper,

@@ -69,3 +69,4 @@ class RateLimited(ServiceError):
 class Unavailable(ServiceError):
     status = 503
     code = "unavailable"
+

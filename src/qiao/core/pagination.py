@@ -65,6 +65,20 @@ def cursor_id(values: list[Any], index: int) -> int:
     return number
 
 
+def cursor_offset(values: list[Any] | None, index: int = 0, maximum: int = 10_000) -> int:
+    """A page offset at `index` of a decoded cursor (0 without a cursor): an integer from 0
+    to `maximum`, else bad_cursor."""
+    if values is None:
+        return 0
+    try:
+        raw = values[index]
+    except IndexError:
+        raise _bad() from None
+    if isinstance(raw, bool) or not isinstance(raw, int) or not 0 <= raw <= maximum:
+        raise _bad()
+    return raw
+
+
 def cursor_number(values: list[Any], index: int) -> float:
     """A finite number at `index` of a decoded cursor (a score), else bad_cursor."""
     try:

@@ -18,6 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import caches
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from qiao.accounts.access import blocked_user_ids, followed_ids
 from qiao.accounts.models import User
@@ -176,8 +177,9 @@ def recommend_page(viewer: User | None, *, cursor: str | None, limit: int
     changed = False  # write the list back only when it is new or re-ranked
     if cursor:
         token, _sep, off = cursor.partition(":")
-        if not off.isdigit() or not token.isalnum():
-            raise Invalid("Malformed cursor.", code="bad_cursor")
+        if not (off.isascii() and off.isdigit() and len(off) <= 9
+                and token.isascii() and token.isalnum() and len(token) <= 40):
+            raise Invalid(_("Malformed cursor."), code="bad_cursor")
         offset = int(off)
         entry = _cache_get(cache, f"feed:{ctx.user_id}:{token}")
         if entry is not None:

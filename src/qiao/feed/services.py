@@ -14,7 +14,14 @@ from django.utils.translation import gettext as _
 from qiao.accounts.access import followed_ids
 from qiao.accounts.models import User
 from qiao.core.errors import Invalid
-from qiao.core.pagination import check_id, decode_cursor, encode_cursor
+from qiao.core.pagination import (
+    check_id,
+    cursor_id,
+    cursor_offset,
+    cursor_time,
+    decode_cursor,
+    encode_cursor,
+)
 from qiao.core.ratelimit import rate_limited
 from qiao.events.services import EventIn, log_events
 from qiao.feed import adapter, store, training
@@ -48,8 +55,7 @@ def _fallback(viewer: User | None, cursor: str | None, limit: int
               ) -> tuple[list[Note], str | None]:
     """Recent notes ranked by engagement and onboarding interests (no model needed)."""
     limit = max(1, min(limit, 50))
-    pos = decode_cursor(cursor)
-    offset = int(pos[0]) if pos else 0
+    offset = cursor_offset(decode_cursor(cursor), 0, maximum=FALLBACK_POOL)
     since = timezone.now() - timedelta(days=30)
     recent = visible_notes(viewer).filter(published_at__gte=since)
     if viewer is not None:
@@ -89,6 +95,9 @@ def _fallback(viewer: User | None, cursor: str | None, limit: int
 def following(viewer: User, *, cursor: str | None = None, limit: int = 20
               ) -> tuple[list[Note], str | None]:
     """Notes from people the viewer follows, newest first."""
+    pos = decode_cursor(cursor)  # a malformed cursor is a 400 even when nothing follows
+    if pos:
+        cursor_time(pos, 0), cursor_id(pos, 1)
     ids = sorted(followed_ids(viewer))
     if not ids:
         return [], None

@@ -29,7 +29,7 @@ from qiao.accounts.models import User
 from qiao.core.errors import Forbidden, Invalid, NotFound
 from qiao.core.ratelimit import rate_limited
 from qiao.core.tasks import enqueue_on_commit
-from qiao.core.text import normalize
+from qiao.core.text import clean, normalize
 from qiao.messages import access, live, tasks
 from qiao.messages.models import (
     BODY_MAX,
@@ -124,7 +124,7 @@ def start_conversation(starter: User, usernames: Sequence[str], *, title: str = 
             Member.objects.get_or_create(conversation=conv, user=starter,
                                          defaults={"joined_at": now, "last_activity_at": now})
         return conv
-    title = normalize(title)[:TITLE_MAX]
+    title = clean(title, "title", max_length=TITLE_MAX)
     with transaction.atomic():
         conv = Conversation.objects.create(kind=Conversation.Kind.GROUP, title=title,
                                            created_by=starter, created_at=now,
@@ -178,10 +178,7 @@ def send_message(sender: User, conversation_id: int, *, body: str = "",
                  reply_to_id: int | None = None) -> Message:
     """Send text (with emoji), photos, or a note shared as a card — optionally as a reply."""
     member = access.membership(sender, conversation_id)
-    body = normalize(body)
-    if len(body) > BODY_MAX:
-        error = _("At most %(n)d characters.") % {"n": BODY_MAX}
-        raise Invalid(error, fields={"body": [error]})
+    body = clean(body, "body", max_length=BODY_MAX, multiline=True)
     if len(photos) > PHOTOS_MAX:
         error = _("At most %(n)d photos in one message.") % {"n": PHOTOS_MAX}
         raise Invalid(error, fields={"photos": [error]})
@@ -216,7 +213,8 @@ def send_message(sender: User, conversation_id: int, *, body: str = "",
             photo = MessagePhoto.objects.create(
                 message=message, position=position, original=path, width=image.width,
                 height=image.height, blurhash=image.blurhash,
-                dominant_color=image.dominant_color, alt_text=normalize(given.alt_text)[:200])
+                dominant_color=image.dominant_color,
+                alt_text=clean(given.alt_text, "alt_text", max_length=200))
             enqueue_on_commit(tasks.render_message_photo, photo.pk)
         _delivered(message, sender)
     return message
@@ -514,7 +512,7 @@ def rename(viewer: User, conversation_id: int, title: str) -> None:
     member = access.membership(viewer, conversation_id)
     if member.conversation.kind != Conversation.Kind.GROUP or member.state != Member.State.ACTIVE:
         raise Invalid(_("Only groups have a name."))
-    title = normalize(title)[:TITLE_MAX]
+    title = clean(title, "title", max_length=TITLE_MAX)
     with transaction.atomic():
         Conversation.objects.filter(pk=conversation_id).update(title=title)
         _system(member.conversation, viewer, "renamed")

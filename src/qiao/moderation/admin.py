@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from qiao.accounts.models import User
 from qiao.core.errors import ServiceError
 from qiao.moderation import services
-from qiao.moderation.models import AuditLog, Report
+from qiao.moderation.models import Appeal, AuditLog, Report
 
 
 def _act(action: str, label: str) -> Any:
@@ -78,3 +78,28 @@ class AuditLogAdmin(admin.ModelAdmin[AuditLog]):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+def _decide(restore: bool, label: str) -> Any:
+    @admin.action(description=label, permissions=["moderate"])
+    def run(modeladmin: AppealAdmin, request: HttpRequest, queryset: QuerySet[Appeal]) -> None:
+        for row in queryset.filter(status=Appeal.Status.OPEN):
+            try:
+                services.resolve_appeal(cast(User, request.user), row.pk, restore=restore)
+            except ServiceError as exc:
+                modeladmin.message_user(request, exc.message, messages.ERROR)
+
+    run.__name__ = f"action_{'restore' if restore else 'uphold'}"
+    return run
+
+
+@admin.register(Appeal)
+class AppealAdmin(admin.ModelAdmin[Appeal]):
+    list_display = ("created_at", "note", "author", "message", "status")
+    list_filter = ("status",)
+    raw_id_fields = ("note", "author", "resolved_by")
+    readonly_fields = ("created_at", "resolved_at", "resolved_by")
+    actions = [_decide(True, "Show the note again"), _decide(False, "Keep the note hidden")]
+
+    def has_moderate_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.has_perm("moderation.moderate"))

@@ -86,3 +86,29 @@ class AuditLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.kind} #{self.target_id}"
+
+
+class Appeal(models.Model):
+    """An author asks a moderator to look again at their hidden note."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Waiting for a moderator")
+        UPHELD = "upheld", _("The note stays hidden")
+        RESTORED = "restored", _("The note is shown again")
+
+    note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="appeals")
+    author = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="appeals")
+    message = models.CharField(max_length=1000, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+")
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "created_at"])]
+        constraints = [models.UniqueConstraint(
+            fields=["note"], condition=models.Q(status="open"), name="one_open_appeal")]
+
+    def __str__(self) -> str:
+        return f"Appeal on note #{self.note_id}"

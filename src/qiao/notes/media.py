@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from datetime import timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.utils import timezone
 
 from qiao.core.media import image_policy
 from qiao.engines.media import release_memory, render_variants
@@ -79,22 +77,3 @@ def make_variants(image_id: int) -> bool:
         delete_media([p for f in variants.values() for p in f.values()])
     release_memory()
     return True
-
-
-
-
-def repair_image_variants() -> int:
-    """Re-enqueue images whose variants are missing (an enqueue lost while the broker was
-    down); a periodic job. Returns how many were re-enqueued."""
-    from qiao.notes.tasks import render_image_variants
-
-    cutoff = timezone.now() - timedelta(seconds=settings.QIAO_REPAIR_AFTER)
-    ids = list(
-        NoteImage.objects.filter(variants={}, note__created_at__lt=cutoff)
-        .values_list("pk", flat=True)[:500]
-    )
-    for image_id in ids:
-        render_image_variants.enqueue(image_id)
-    if ids:
-        logger.info("re-enqueued %d image variant tasks", len(ids))
-    return len(ids)

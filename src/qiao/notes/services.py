@@ -19,7 +19,7 @@ from qiao.core.errors import Invalid, TooLarge
 from qiao.core.media import image_policy, rejection_message
 from qiao.core.ratelimit import rate_limited, spend
 from qiao.core.tasks import enqueue_on_commit
-from qiao.core.text import extract_topics, normalize, normalize_topic
+from qiao.core.text import clean, extract_topics, normalize, normalize_topic
 from qiao.core.uploads import Upload, read_upload
 from qiao.engines.media import (
     CheckedImage,
@@ -72,15 +72,17 @@ class ImageInput:
 # --- Compose ----------------------------------------------------------------------------
 
 def _validate_text(title: str, body: str) -> tuple[str, str, dict[str, list[str]]]:
-    title = normalize(title)
-    body = normalize(body)
     errors: dict[str, list[str]] = {}
-    if not title:
+    try:
+        title = clean(title, "title", max_length=TITLE_MAX)
+    except Invalid as exc:
+        errors.update(exc.fields)
+    if not errors and not title:
         errors["title"] = [_("Give your note a title.")]
-    elif len(title) > TITLE_MAX:
-        errors["title"] = [_("At most %(n)d characters.") % {"n": TITLE_MAX}]
-    if len(body) > BODY_MAX:
-        errors["body"] = [_("At most %(n)d characters.") % {"n": BODY_MAX}]
+    try:
+        body = clean(body, "body", max_length=BODY_MAX, multiline=True)
+    except Invalid as exc:
+        errors.update(exc.fields)
     return title, body, errors
 
 
@@ -94,11 +96,20 @@ def _label(item: ImageInput, index: int) -> str:
     return item.filename or _("Photo %(n)d") % {"n": index}
 
 
+ALT_MAX = 200
+
+
+def _check_alt_texts(images: list[ImageInput]) -> None:
+    for item in images:
+        clean(item.alt_text, "alt_texts", max_length=ALT_MAX)
+
+
 def _check_images(author: User, images: list[ImageInput]) -> list[CheckedImage]:
     """Check the photos, cheapest test first, so a hostile request costs little:
     every declared size before anything is read (413); every header before anything is
     decoded — the request's total pixels (413) and the member's hourly pixel budget (429);
     then each photo decoded, checked and re-encoded one at a time."""
+    _check_alt_texts(images)
     policy = image_policy()
     too_big = [_label(item, i) for i, item in enumerate(images, start=1)
                if item.size is not None and item.size > policy.max_bytes]
@@ -190,7 +201,7 @@ def _attach_images(note: Note, pairs: list[tuple[CheckedImage, ImageInput]], sta
             note=note, position=start + offset, original=path,
             width=checked.width, height=checked.height, blurhash=checked.blurhash,
             dominant_color=checked.dominant_color, phash=checked.phash,
-            alt_text=normalize(item.alt_text)[:200],
+            alt_text=normalize(item.alt_text)[:ALT_MAX],
             ai_generated=checked.ai_generated or item.ai_generated,
         )
         enqueue_on_commit(render_image_variants, image.pk)
@@ -309,6 +320,13 @@ def delete_note(viewer: User, note_id: int) -> None:
         signals.note_deleting.send(sender=Note, note_id=note.pk)
         note.delete()
     transaction.on_commit(lambda: delete_media(paths))
+
+
+def set_removed(note_id: int, removed: bool) -> bool:
+    """Hide a note from everyone but its author, or show it again (moderation's decision;
+    the caller has checked the moderator). Returns whether anything changed."""
+    return bool(Note.objects.filter(pk=note_id).exclude(is_removed=removed)
+                .update(is_removed=removed))
 
 
 def record_open(viewer: User | None, note: Note, *, surface: str = "") -> None:

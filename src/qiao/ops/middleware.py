@@ -10,6 +10,8 @@ from django.core.signals import request_finished
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import translation
+from django.utils.html import escape
+from django.utils.translation import gettext as _
 
 from qiao.core.logging import request_id_var
 from qiao.core.ratelimit import client_ip, client_ip_var
@@ -61,6 +63,86 @@ class UserLanguageMiddleware:
         if lang and translation.check_for_language(lang):
             request.COOKIES[settings.LANGUAGE_COOKIE_NAME] = lang
         return self.get_response(request)
+
+
+def error_response(request: HttpRequest, status: int, code: str, message: str) -> HttpResponse:
+    """The documented JSON error for /api/ paths, a short page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"error": {"code": code, "message": message, "fields": {}}},
+                            status=status)
+    return HttpResponse(f"<!doctype html><title>Qiao</title><p>{escape(message)}</p>",
+                        status=status)
+
+
+#: What an error status means, for API responses that Django or ninja made as HTML/text.
+STATUS_CODES = {400: "invalid", 401: "not_authenticated", 403: "forbidden", 404: "not_found",
+                405: "method_not_allowed", 413: "too_large", 429: "rate_limited",
+                500: "server_error", 503: "unavailable"}
+
+
+class ApiErrorsMiddleware:
+    """Every error under /api/ is the documented JSON error, whoever made it (an unknown
+    path, a wrong method, a CSRF failure, a server error page)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (request.path.startswith("/api/") and response.status_code >= 400
+                and "json" not in response.get("Content-Type", "")):
+            code = STATUS_CODES.get(response.status_code, "error")
+            message = {404: _("Not found."), 405: _("This method is not allowed here."),
+                       403: _("Forbidden.")}.get(response.status_code, _("The request failed."))
+            replacement = JsonResponse({"error": {"code": code, "message": str(message),
+                                                  "fields": {}}},
+                                       status=response.status_code)
+            for header in ("Allow", "Retry-After"):
+                if header in response:
+                    replacement[header] = response[header]
+            return replacement
+        return response
+
+
+class RequestSizeMiddleware:
+    """Refuse a body that is too big before anything reads it (Django would spool it to disk
+    first): more than QIAO_MAX_REQUEST_BYTES from anyone (413), or more than
+    QIAO_MAX_ANONYMOUS_BODY_BYTES without valid credentials (401 for the API, 413 for pages).
+    Runs after the session and authentication middleware, which read no body."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.conf import settings
+
+        raw = request.META.get("CONTENT_LENGTH") or "0"
+        if not raw.isdigit() or len(raw) > 15:
+            return error_response(request, 400, "invalid", _("Bad Content-Length."))
+        size = int(raw)
+        if size > settings.QIAO_MAX_REQUEST_BYTES:
+            response = error_response(request, 413, "too_large", _("The request is too large."))
+            response["Connection"] = "close"
+            return response
+        if size > settings.QIAO_MAX_ANONYMOUS_BODY_BYTES and not _has_credentials(request):
+            status = 401 if request.path.startswith("/api/") else 413
+            response = error_response(request, status, "not_authenticated",
+                                      _("Sign in first."))
+            response["Connection"] = "close"
+            return response
+        return self.get_response(request)
+
+
+def _has_credentials(request: HttpRequest) -> bool:
+    """A signed-in session or a valid bearer token (a cheap lookup; no body is read)."""
+    if getattr(request, "user", None) is not None and request.user.is_authenticated:
+        return True
+    scheme, _sep, raw = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and raw.strip():
+        from qiao.accounts.services import user_for_token
+
+        return user_for_token(raw.strip()) is not None
+    return False
 
 
 class DatabaseUnavailableMiddleware:

@@ -25,7 +25,7 @@ def jobs() -> list[Job]:
             float(settings.QIAO_RECOMMEND_TRAIN_EVERY)),
         Job("retry-translations", "qiao.translation.services.retry_pending", 600.0),
         Job("prune-translation-cache", "qiao.translation.services.prune_cache", 6 * 3600.0),
-        Job("repair-image-variants", "qiao.notes.media.repair_image_variants",
+        Job("repair-image-variants", "qiao.notes.tasks.repair_image_variants",
             float(settings.QIAO_REPAIR_EVERY)),
         Job("prune-live-events", "qiao.messages.live.prune", 6 * 3600.0),
     ]

@@ -1,5 +1,5 @@
 """Run Qiao under gunicorn from inside the `qiao` process: the ASGI application
-(`qiao.asgi`) on gunicorn's asyncio worker, so live streams are held on the event loop while
+(`qiao.ops.asgi`) on gunicorn's asyncio worker, so live streams are held on the event loop while
 pages run on a fixed pool of threads per worker (docs/messages.md)."""
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ class _App(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self) -> Any:
-        from qiao.asgi import application
+        from qiao.ops.asgi import application
 
         return application
 
@@ -76,7 +76,7 @@ def _child_exit(server: Any, worker: Any) -> None:
 def run_gunicorn(*, bind: str, workers: int, threads: int, timeout: int) -> None:
     from django.conf import settings
 
-    os.environ["QIAO_THREADS"] = str(threads)  # read by qiao.asgi in each worker
+    os.environ["QIAO_THREADS"] = str(threads)  # read by qiao.ops.asgi in each worker
     _raise_open_files_limit()
     from qiao.ops.metrics import prepare_multiprocess_dir
 
@@ -88,7 +88,7 @@ def run_gunicorn(*, bind: str, workers: int, threads: int, timeout: int) -> None
         "post_worker_init": _post_worker_init,
         "bind": bind,
         "workers": workers,
-        # Pages keep `threads` threads per worker (qiao.asgi); streams need no thread.
+        # Pages keep `threads` threads per worker (qiao.ops.asgi); streams need no thread.
         "worker_class": "asgi",
         "worker_connections": 10_000,
         "asgi_lifespan": "on",

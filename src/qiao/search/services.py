@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from qiao.accounts.access import blocked_user_ids
 from qiao.accounts.models import User
 from qiao.core.errors import Invalid
-from qiao.core.pagination import decode_cursor, encode_cursor
+from qiao.core.pagination import cursor_offset, decode_cursor, encode_cursor
 from qiao.core.text import normalize, normalize_topic
 from qiao.engines.search import EXPANSION_WEIGHT, blend, build_query, text_score
 from qiao.notes.access import TopicCount, topic_counts, visible_notes, visible_topic_counts
@@ -54,11 +54,7 @@ def search(viewer: User | None, query: str, kind: str = "notes", cursor: str | N
         raise Invalid(_("Search notes, users or topics."), fields={"kind": [kind]})
     query = normalize(query)[:QUERY_MAX]
     limit = max(1, min(limit, 50))
-    pos = decode_cursor(cursor)
-    try:
-        offset = max(0, int(pos[0])) if pos else 0
-    except (TypeError, ValueError) as exc:  # a well-formed cursor that is not ours
-        raise Invalid(_("Malformed cursor."), code="bad_cursor") from exc
+    offset = cursor_offset(decode_cursor(cursor), 0, maximum=CANDIDATES)
     if not query:
         return SearchPage(kind, query, [], None)
     term = query.lstrip("#@").strip() or query

@@ -91,6 +91,10 @@ class Notification(models.Model):
         FOLLOW_REQUEST = "follow_request", _("asked to follow you")
         FOLLOW_ACCEPTED = "follow_accepted", _("accepted your follow request")
         COMMENT_LIKE = "comment_like", _("liked your comment")
+        #: To moderators: a note by `actor` was hidden after reports and waits for review.
+        REVIEW = "review", _("has a note hidden after reports, waiting for review")
+        #: To moderators: `actor` appealed against their note being hidden.
+        APPEAL = "appeal", _("appealed against a hidden note")
 
     recipient = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="notifications")
     actor = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+")

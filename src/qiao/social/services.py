@@ -20,7 +20,7 @@ from qiao.accounts.models import User
 from qiao.core.errors import Forbidden, Invalid, NotFound
 from qiao.core.ratelimit import rate_limited
 from qiao.core.tasks import enqueue_on_commit
-from qiao.core.text import extract_mentions, normalize
+from qiao.core.text import clean, extract_mentions
 from qiao.events.services import log_event
 from qiao.notes.access import can_see_note, get_note_for
 from qiao.notes.models import Note
@@ -121,20 +121,34 @@ def unlike_note(viewer: User, note_id: int) -> tuple[bool, int]:
 
 # --- Boards and collects ----------------------------------------------------------------
 
+BOARD_NAME_MAX, BOARD_DESCRIPTION_MAX = 40, 200
+
+
+def _board_name(raw: str) -> str:
+    try:
+        name = clean(raw, "name", max_length=BOARD_NAME_MAX)
+    except Invalid as exc:
+        if exc.code != "too_long":
+            raise
+        name = ""
+    if not name:
+        raise Invalid(_("Board names have 1–40 characters."),
+                      fields={"name": [_("Board names have 1–40 characters.")]})
+    return name
+
+
 @rate_limited("write")
 def create_board(owner: User, *, name: str, description: str = "",
                  is_private: bool = False) -> Board:
-    name = normalize(name)
-    if not name or len(name) > 40:
-        raise Invalid(_("Board names have 1–40 characters."),
-                      fields={"name": [_("Board names have 1–40 characters.")]})
+    name = _board_name(name)
+    description = clean(description, "description", max_length=BOARD_DESCRIPTION_MAX)
     if Board.objects.filter(owner=owner, name=name).exists():
         raise Invalid(_("You already have a board with that name."),
                       fields={"name": [_("You already have a board with that name.")]})
     if Board.objects.filter(owner=owner).count() >= 200:
         raise Invalid(_("You have reached the limit of 200 boards."))
     board = Board.objects.create(owner=owner, name=name,
-                                 description=normalize(description)[:200],
+                                 description=description,
                                  is_private=is_private)
     enqueue_on_commit(tasks.detect_board_language, board.pk)
     return board
@@ -144,17 +158,15 @@ def create_board(owner: User, *, name: str, description: str = "",
 def update_board(viewer: User, board_id: int, **changes: Any) -> Board:
     board = own_board(viewer, board_id)
     if "name" in changes:
-        name = normalize(changes["name"])
-        if not name or len(name) > 40:
-            raise Invalid(_("Board names have 1–40 characters."),
-                          fields={"name": [_("Board names have 1–40 characters.")]})
+        name = _board_name(changes["name"])
         if Board.objects.filter(owner=viewer, name=name).exclude(pk=board.pk).exists():
             raise Invalid(_("You already have a board with that name."),
                           fields={"name": [_("You already have a board with that name.")]})
         board.name = name
         enqueue_on_commit(tasks.detect_board_language, board.pk)
     if "description" in changes:
-        board.description = normalize(changes["description"])[:200]
+        board.description = clean(changes["description"], "description",
+                                  max_length=BOARD_DESCRIPTION_MAX)
     if "is_private" in changes:
         board.is_private = bool(changes["is_private"])
     board.save()
@@ -222,12 +234,9 @@ def add_comment(viewer: User, note_id: int, body: str, *, parent_id: int | None 
     note = get_note_for(viewer, note_id)
     if not note.is_published:
         raise Invalid(_("Drafts cannot be commented on."))
-    body = normalize(body)
+    body = clean(body, "body", max_length=COMMENT_MAX, multiline=True)
     if not body:
         raise Invalid(_("Write something first."), fields={"body": [_("Write something first.")]})
-    if len(body) > COMMENT_MAX:
-        raise Invalid(_("At most %(n)d characters.") % {"n": COMMENT_MAX},
-                      fields={"body": [_("At most %(n)d characters.") % {"n": COMMENT_MAX}]})
     parent = None
     if parent_id is not None:
         parent = get_comment_for(viewer, parent_id)
@@ -308,6 +317,12 @@ def unlike_comment(viewer: User, comment_id: int) -> int:
 
 
 # --- Keeping counters right when rows disappear ----------------------------------------
+
+def set_comment_removed(comment_id: int, removed: bool) -> bool:
+    """Hide a comment (moderation's decision) or show it again."""
+    return bool(Comment.objects.filter(pk=comment_id).exclude(is_removed=removed)
+                .update(is_removed=removed))
+
 
 def recount_before_note_removal(note_id: int) -> None:
     """Boards lose an item when a collected note is deleted."""

@@ -22,7 +22,7 @@ from qiao.accounts import services as accounts
 from qiao.accounts.models import User
 from qiao.core.errors import Invalid, Unavailable
 from qiao.core.ratelimit import limit, rate_limited
-from qiao.core.text import normalize
+from qiao.core.text import clean
 from qiao.engines.translate import (
     InMemoryLRUCache,
     TranslationInputError,
@@ -306,8 +306,9 @@ def save_author_version(author: User, note_id: int, language: str, *, title: str
     """Store the author's own version of a note in another language (bilingual posting)."""
     note = get_own_note(author, note_id)
     language = target_for(author, language)
-    title, body = normalize(title), normalize(body)
-    if not title or len(title) > TITLE_MAX or len(body) > BODY_MAX:
+    title = clean(title, "title", max_length=TITLE_MAX)
+    body = clean(body, "body", max_length=BODY_MAX, multiline=True)
+    if not title:
         raise Invalid(_("Please correct the highlighted fields."),
                       fields={"title": [_("1–%(n)d characters.") % {"n": TITLE_MAX}]})
     if note.language and base_language(note.language) == language:

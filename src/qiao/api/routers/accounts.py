@@ -13,7 +13,7 @@ from ninja.files import UploadedFile
 
 from qiao.accounts import access, services
 from qiao.api import schemas as s
-from qiao.api.auth import bearer_token, current_user, require_user
+from qiao.api.auth import bearer_token, current_user, require_csrf, require_user
 from qiao.api.errors import ERRORS
 from qiao.core.errors import Invalid
 from qiao.notes import read as notes_read
@@ -40,9 +40,11 @@ def login(request: HttpRequest, payload: s.LoginIn) -> dict[str, Any]:
 
 @router.post("/auth/session", response={200: s.MeOut, **ERRORS}, tags=["auth"])
 def session_login(request: HttpRequest, payload: s.LoginIn) -> dict[str, Any]:
-    """Sign in with a cookie session (for browser clients)."""
+    """Sign in with a cookie session (for browser clients; send the CSRF token, as for every
+    session write, so another site cannot sign a browser into an account of its choosing)."""
+    require_csrf(request)
     user = services.sign_in(login=payload.login, password=payload.password)
-    django_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    django_login(request, user, backend="qiao.accounts.backends.ThrottledModelBackend")
     return s.MeOut.me(user)
 
 

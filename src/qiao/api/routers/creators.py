@@ -169,7 +169,7 @@ def my_analytics(request: HttpRequest, days: int = services.DEFAULT_DAYS,
     return services.account_analytics(require_user(request), days=days, order=order, top=top)
 
 
-@router.get("/notes/{int:note_id}/analytics", response={200: NoteAnalyticsOut, **ERRORS})
+@router.get("/notes/{id:note_id}/analytics", response={200: NoteAnalyticsOut, **ERRORS})
 def note_analytics(request: HttpRequest, note_id: int,
                    days: int = services.DEFAULT_DAYS) -> dict[str, Any]:
     """One of my notes over the last `days` days. 403 for someone else's note I can see,

@@ -41,14 +41,14 @@ def start(request: HttpRequest, payload: s.ConversationIn) -> Status[dict[str, A
     return Status(201, s.ConversationDetail.of(read.conversation_view(user, conv.pk)))
 
 
-@router.get("/conversations/{int:conversation_id}", response={200: s.ConversationDetail,
+@router.get("/conversations/{id:conversation_id}", response={200: s.ConversationDetail,
                                                                 **ERRORS})
 def conversation(request: HttpRequest, conversation_id: int) -> dict[str, Any]:
     return s.ConversationDetail.of(read.conversation_view(require_user(request),
                                                           conversation_id))
 
 
-@router.patch("/conversations/{int:conversation_id}", response={200: s.OkOut, **ERRORS})
+@router.patch("/conversations/{id:conversation_id}", response={200: s.OkOut, **ERRORS})
 def change(request: HttpRequest, conversation_id: int, payload: s.ConversationPatch
            ) -> dict[str, Any]:
     """Mute or unmute; rename a group."""
@@ -60,7 +60,7 @@ def change(request: HttpRequest, conversation_id: int, payload: s.ConversationPa
     return {"ok": True}
 
 
-@router.get("/conversations/{int:conversation_id}/messages",
+@router.get("/conversations/{id:conversation_id}/messages",
             response={200: s.MessagePage, **ERRORS})
 def messages(request: HttpRequest, conversation_id: int, before: str | None = None,
              after: s.Id | None = None, limit: s.Limit = 30) -> dict[str, Any]:
@@ -75,7 +75,7 @@ def messages(request: HttpRequest, conversation_id: int, before: str | None = No
             "older_cursor": view.older_cursor}
 
 
-@router.post("/conversations/{int:conversation_id}/messages",
+@router.post("/conversations/{id:conversation_id}/messages",
              response={201: s.MessageOut, **ERRORS})
 def send(request: HttpRequest, conversation_id: int, payload: s.MessageIn
          ) -> Status[dict[str, Any]]:
@@ -87,7 +87,7 @@ def send(request: HttpRequest, conversation_id: int, payload: s.MessageIn
     return Status(201, s.MessageOut.of(read.sent_view(user, message)))
 
 
-@router.post("/conversations/{int:conversation_id}/photos",
+@router.post("/conversations/{id:conversation_id}/photos",
              response={201: s.MessageOut, **ERRORS})
 def send_photos(request: HttpRequest, conversation_id: int,
                 photos: File[list[UploadedFile]],
@@ -101,7 +101,7 @@ def send_photos(request: HttpRequest, conversation_id: int,
     return Status(201, s.MessageOut.of(read.sent_view(user, message)))
 
 
-@router.post("/conversations/{int:conversation_id}/read", response={200: s.CountOut, **ERRORS})
+@router.post("/conversations/{id:conversation_id}/read", response={200: s.CountOut, **ERRORS})
 def mark_read(request: HttpRequest, conversation_id: int, payload: s.ReadIn2
               ) -> dict[str, Any]:
     """Read up to a message (default: all). Returns the read position."""
@@ -109,55 +109,55 @@ def mark_read(request: HttpRequest, conversation_id: int, payload: s.ReadIn2
                                         payload.up_to)}
 
 
-@router.post("/conversations/{int:conversation_id}/typing", response={204: None, **ERRORS})
+@router.post("/conversations/{id:conversation_id}/typing", response={204: None, **ERRORS})
 def typing(request: HttpRequest, conversation_id: int) -> Status[None]:
     """ "Typing…" for the others, now (send at most every few seconds while typing)."""
     services.typing(require_user(request), conversation_id)
     return Status(204, None)
 
 
-@router.post("/conversations/{int:conversation_id}/accept", response={200: s.OkOut, **ERRORS})
+@router.post("/conversations/{id:conversation_id}/accept", response={200: s.OkOut, **ERRORS})
 def accept(request: HttpRequest, conversation_id: int) -> dict[str, Any]:
     services.accept_request(require_user(request), conversation_id)
     return {"ok": True}
 
 
-@router.post("/conversations/{int:conversation_id}/decline", response={204: None, **ERRORS})
+@router.post("/conversations/{id:conversation_id}/decline", response={204: None, **ERRORS})
 def decline(request: HttpRequest, conversation_id: int) -> Status[None]:
     """Delete a message request (the sender is not told)."""
     services.decline_request(require_user(request), conversation_id)
     return Status(204, None)
 
 
-@router.post("/conversations/{int:conversation_id}/leave", response={204: None, **ERRORS})
+@router.post("/conversations/{id:conversation_id}/leave", response={204: None, **ERRORS})
 def leave(request: HttpRequest, conversation_id: int) -> Status[None]:
     """Leave a group; for a one-to-one conversation, delete it from your lists."""
     services.leave(require_user(request), conversation_id)
     return Status(204, None)
 
 
-@router.post("/conversations/{int:conversation_id}/clear", response={204: None, **ERRORS})
+@router.post("/conversations/{id:conversation_id}/clear", response={204: None, **ERRORS})
 def clear(request: HttpRequest, conversation_id: int) -> Status[None]:
     """Delete the chat for yourself (the others keep it)."""
     services.clear_conversation(require_user(request), conversation_id)
     return Status(204, None)
 
 
-@router.post("/conversations/{int:conversation_id}/block", response={204: None, **ERRORS})
+@router.post("/conversations/{id:conversation_id}/block", response={204: None, **ERRORS})
 def block(request: HttpRequest, conversation_id: int) -> Status[None]:
     """Block the other person of a one-to-one conversation (it disappears for both)."""
     services.block_from_conversation(require_user(request), conversation_id)
     return Status(204, None)
 
 
-@router.post("/conversations/{int:conversation_id}/members", response={200: s.OkOut, **ERRORS})
+@router.post("/conversations/{id:conversation_id}/members", response={200: s.OkOut, **ERRORS})
 def add_members(request: HttpRequest, conversation_id: int, payload: s.PeopleIn
                 ) -> dict[str, Any]:
     services.add_members(require_user(request), conversation_id, payload.usernames)
     return {"ok": True}
 
 
-@router.delete("/conversations/{int:conversation_id}/members/{username}",
+@router.delete("/conversations/{id:conversation_id}/members/{username}",
                response={204: None, **ERRORS})
 def remove_member(request: HttpRequest, conversation_id: int, username: str) -> Status[None]:
     """An admin removes someone from a group."""
@@ -165,7 +165,7 @@ def remove_member(request: HttpRequest, conversation_id: int, username: str) -> 
     return Status(204, None)
 
 
-@router.get("/conversations/{int:conversation_id}/search", response={200: s.MessagePage,
+@router.get("/conversations/{id:conversation_id}/search", response={200: s.MessagePage,
                                                                        **ERRORS})
 def search(request: HttpRequest, conversation_id: int, q: str) -> dict[str, Any]:
     """Messages of the conversation containing `q`, newest first."""
@@ -173,7 +173,7 @@ def search(request: HttpRequest, conversation_id: int, q: str) -> dict[str, Any]
                       read.search(require_user(request), conversation_id, q)]}
 
 
-@router.post("/conversations/{int:conversation_id}/report", response={201: s.OkOut, **ERRORS})
+@router.post("/conversations/{id:conversation_id}/report", response={201: s.OkOut, **ERRORS})
 def report_conversation(request: HttpRequest, conversation_id: int,
                         payload: s.MessageReportIn) -> Status[dict[str, Any]]:
     services.report(require_user(request), conversation_id=conversation_id,
@@ -181,7 +181,7 @@ def report_conversation(request: HttpRequest, conversation_id: int,
     return Status(201, {"ok": True})
 
 
-@router.get("/messages/{int:message_id}/translation", response={200: s.TextOut, **ERRORS})
+@router.get("/messages/{id:message_id}/translation", response={200: s.TextOut, **ERRORS})
 def translation(request: HttpRequest, message_id: int, lang: s.Language | None = None
                 ) -> dict[str, Any]:
     """The message in the caller's language (or `lang`)."""
@@ -189,13 +189,13 @@ def translation(request: HttpRequest, message_id: int, lang: s.Language | None =
     return read.message_for_reader(user, message_id, target_for(user, lang))
 
 
-@router.get("/messages/{int:message_id}/rendered", response={200: list[s.TextOut], **ERRORS})
+@router.get("/messages/{id:message_id}/rendered", response={200: list[s.TextOut], **ERRORS})
 def rendered(request: HttpRequest, message_id: int) -> list[dict[str, Any]]:
     """For the sender: how the message reads for the others, in each language they read."""
     return read.rendered_for_others(require_user(request), message_id)
 
 
-@router.post("/messages/{int:message_id}/unsend", response={200: s.MessageOut, **ERRORS})
+@router.post("/messages/{id:message_id}/unsend", response={200: s.MessageOut, **ERRORS})
 def unsend(request: HttpRequest, message_id: int) -> dict[str, Any]:
     """Unsend for everyone (within `QIAO_DM_UNSEND_SECONDS` of sending)."""
     user = require_user(request)
@@ -203,14 +203,14 @@ def unsend(request: HttpRequest, message_id: int) -> dict[str, Any]:
     return s.MessageOut.of(read.message_view(user, message_id))
 
 
-@router.delete("/messages/{int:message_id}", response={204: None, **ERRORS})
+@router.delete("/messages/{id:message_id}", response={204: None, **ERRORS})
 def delete_for_me(request: HttpRequest, message_id: int) -> Status[None]:
     """Delete a message for yourself (the others keep it)."""
     services.delete_for_me(require_user(request), message_id)
     return Status(204, None)
 
 
-@router.post("/messages/{int:message_id}/report", response={201: s.OkOut, **ERRORS})
+@router.post("/messages/{id:message_id}/report", response={201: s.OkOut, **ERRORS})
 def report_message(request: HttpRequest, message_id: int, payload: s.MessageReportIn
                    ) -> Status[dict[str, Any]]:
     """Report a message to the moderators (they see it with the messages around it)."""

@@ -2,28 +2,31 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Router, Schema
+from pydantic import Field
 
+from qiao.api import schemas as s
 from qiao.api.auth import current_user, require_user
+from qiao.api.errors import ERRORS
 from qiao.names import services
 
 router = Router(tags=["names"])
 
 
 class SuggestIn(Schema):
-    given: str
-    surname: str = ""
-    gender: str | None = None
-    qualities: list[str] = []
-    style: str = "balanced"
+    given: s.DisplayName
+    surname: s.DisplayName = ""
+    gender: Literal["female", "male", "neutral"] | None = None
+    qualities: list[s.TopicName] = Field([], max_length=10)
+    style: Literal["balanced", "sound-alike", "meaning-first"] = "balanced"
 
 
 class AdoptIn(Schema):
-    chinese: str
-    pinyin: str = ""
+    chinese: s.ChineseName
+    pinyin: s.Pinyin = ""
 
 
 class AdoptOut(Schema):
@@ -31,7 +34,7 @@ class AdoptOut(Schema):
     chinese_name_pinyin: str
 
 
-@router.post("/names/suggest", response={200: dict[str, Any], 400: Any, 429: Any})
+@router.post("/names/suggest", response={200: dict[str, Any], **ERRORS})
 def suggest(request: HttpRequest, payload: SuggestIn) -> dict[str, Any]:
     """The standard transliteration of an English name plus 5–10 Chinese-style names, each
     with pinyin, character meanings and reasons in English and Chinese; `rejected` lists
@@ -39,7 +42,7 @@ def suggest(request: HttpRequest, payload: SuggestIn) -> dict[str, Any]:
     return services.suggest(current_user(request), **payload.dict())
 
 
-@router.post("/me/chinese-name", response={200: AdoptOut, 400: Any, 401: Any})
+@router.post("/me/chinese-name", response={200: AdoptOut, **ERRORS})
 def adopt(request: HttpRequest, payload: AdoptIn) -> dict[str, Any]:
     """Use a Chinese name on my profile."""
     user = services.adopt(require_user(request), chinese=payload.chinese, pinyin=payload.pinyin)

@@ -65,7 +65,7 @@ def create_note(
     return Status(201, _one(user, note.pk))
 
 
-@router.get("/notes/{int:note_id}", response={200: s.NoteOut, **ERRORS})
+@router.get("/notes/{id:note_id}", response={200: s.NoteOut, **ERRORS})
 def get_note(request: HttpRequest, note_id: int, lang: s.Language | None = None
              ) -> dict[str, Any]:
     """One note. With `lang`, it carries a translation into that language (made now if
@@ -73,14 +73,14 @@ def get_note(request: HttpRequest, note_id: int, lang: s.Language | None = None
     return _one(current_user(request), note_id, lang=lang, translate_now=True)
 
 
-@router.patch("/notes/{int:note_id}", response={200: s.NoteOut, **ERRORS})
+@router.patch("/notes/{id:note_id}", response={200: s.NoteOut, **ERRORS})
 def update_note(request: HttpRequest, note_id: int, payload: s.NotePatch) -> dict[str, Any]:
     user = require_user(request)
     note = services.update_note(user, note_id, **payload.dict(exclude_unset=True))
     return _one(user, note.pk)
 
 
-@router.post("/notes/{int:note_id}/images", response={200: s.NoteOut, **ERRORS})
+@router.post("/notes/{id:note_id}/images", response={200: s.NoteOut, **ERRORS})
 def add_images(request: HttpRequest, note_id: int, images: File[list[UploadedFile]]
                ) -> dict[str, Any]:
     user = require_user(request)
@@ -89,7 +89,7 @@ def add_images(request: HttpRequest, note_id: int, images: File[list[UploadedFil
     return _one(user, note.pk)
 
 
-@router.delete("/notes/{int:note_id}", response={204: None, **ERRORS})
+@router.delete("/notes/{id:note_id}", response={204: None, **ERRORS})
 def delete_note(request: HttpRequest, note_id: int) -> Status[None]:
     services.delete_note(require_user(request), note_id)
     return Status(204, None)

@@ -18,13 +18,13 @@ router = Router(tags=["social"])
 # --- likes ------------------------------------------------------------------------------
 
 
-@router.post("/notes/{int:note_id}/like", response={200: s.LikeOut, **ERRORS}, tags=["notes"])
+@router.post("/notes/{id:note_id}/like", response={200: s.LikeOut, **ERRORS}, tags=["notes"])
 def like(request: HttpRequest, note_id: int) -> dict[str, Any]:
     liked, count = services.like_note(require_user(request), note_id)
     return {"liked": liked, "like_count": count}
 
 
-@router.delete("/notes/{int:note_id}/like", response={200: s.LikeOut, **ERRORS},
+@router.delete("/notes/{id:note_id}/like", response={200: s.LikeOut, **ERRORS},
                tags=["notes"])
 def unlike(request: HttpRequest, note_id: int) -> dict[str, Any]:
     liked, count = services.unlike_note(require_user(request), note_id)
@@ -34,7 +34,7 @@ def unlike(request: HttpRequest, note_id: int) -> dict[str, Any]:
 # --- comments ---------------------------------------------------------------------------
 
 
-@router.get("/notes/{int:note_id}/comments", response={200: s.CommentPage, **ERRORS},
+@router.get("/notes/{id:note_id}/comments", response={200: s.CommentPage, **ERRORS},
             tags=["comments"])
 def comments(request: HttpRequest, note_id: int, parent_id: s.Id | None = None,
              cursor: str | None = None, limit: s.Limit = 20) -> dict[str, Any]:
@@ -45,7 +45,7 @@ def comments(request: HttpRequest, note_id: int, parent_id: s.Id | None = None,
             "next_cursor": nxt}
 
 
-@router.post("/notes/{int:note_id}/comments", response={201: s.CommentOut, **ERRORS},
+@router.post("/notes/{id:note_id}/comments", response={201: s.CommentOut, **ERRORS},
              tags=["comments"])
 def comment(request: HttpRequest, note_id: int, payload: s.CommentIn
             ) -> Status[dict[str, Any]]:
@@ -54,19 +54,19 @@ def comment(request: HttpRequest, note_id: int, payload: s.CommentIn
     return Status(201, s.CommentOut.of(read.comment_rows([row], user)[0]))
 
 
-@router.delete("/comments/{int:comment_id}", response={204: None, **ERRORS}, tags=["comments"])
+@router.delete("/comments/{id:comment_id}", response={204: None, **ERRORS}, tags=["comments"])
 def delete_comment(request: HttpRequest, comment_id: int) -> Status[None]:
     services.delete_comment(require_user(request), comment_id)
     return Status(204, None)
 
 
-@router.post("/comments/{int:comment_id}/like", response={200: s.CountOut, **ERRORS},
+@router.post("/comments/{id:comment_id}/like", response={200: s.CountOut, **ERRORS},
              tags=["comments"])
 def like_comment(request: HttpRequest, comment_id: int) -> dict[str, Any]:
     return {"count": services.like_comment(require_user(request), comment_id)}
 
 
-@router.delete("/comments/{int:comment_id}/like", response={200: s.CountOut, **ERRORS},
+@router.delete("/comments/{id:comment_id}/like", response={200: s.CountOut, **ERRORS},
                tags=["comments"])
 def unlike_comment(request: HttpRequest, comment_id: int) -> dict[str, Any]:
     return {"count": services.unlike_comment(require_user(request), comment_id)}
@@ -82,27 +82,27 @@ def create_board(request: HttpRequest, payload: s.BoardIn) -> Status[dict[str, A
     return Status(201, s.BoardOut.of(read.board_views(user, [board])[0]))
 
 
-@router.get("/boards/{int:board_id}", response={200: s.BoardOut, **ERRORS}, tags=["boards"])
+@router.get("/boards/{id:board_id}", response={200: s.BoardOut, **ERRORS}, tags=["boards"])
 def get_board(request: HttpRequest, board_id: int) -> dict[str, Any]:
     viewer = current_user(request)
     board = access.get_board_for(viewer, board_id)
     return s.BoardOut.of(read.board_views(viewer, [board])[0])
 
 
-@router.patch("/boards/{int:board_id}", response={200: s.BoardOut, **ERRORS}, tags=["boards"])
+@router.patch("/boards/{id:board_id}", response={200: s.BoardOut, **ERRORS}, tags=["boards"])
 def update_board(request: HttpRequest, board_id: int, payload: s.BoardPatch) -> dict[str, Any]:
     user = require_user(request)
     board = services.update_board(user, board_id, **payload.dict(exclude_unset=True))
     return s.BoardOut.of(read.board_views(user, [board])[0])
 
 
-@router.delete("/boards/{int:board_id}", response={204: None, **ERRORS}, tags=["boards"])
+@router.delete("/boards/{id:board_id}", response={204: None, **ERRORS}, tags=["boards"])
 def delete_board(request: HttpRequest, board_id: int) -> Status[None]:
     services.delete_board(require_user(request), board_id)
     return Status(204, None)
 
 
-@router.get("/boards/{int:board_id}/notes", response={200: s.NotePage, **ERRORS},
+@router.get("/boards/{id:board_id}/notes", response={200: s.NotePage, **ERRORS},
             tags=["boards"])
 def board_notes(request: HttpRequest, board_id: int) -> dict[str, Any]:
     viewer = current_user(request)
@@ -112,14 +112,14 @@ def board_notes(request: HttpRequest, board_id: int) -> dict[str, Any]:
             "next_cursor": None}
 
 
-@router.post("/boards/{int:board_id}/notes", response={200: s.OkOut, **ERRORS},
+@router.post("/boards/{id:board_id}/notes", response={200: s.OkOut, **ERRORS},
              tags=["boards"])
 def collect(request: HttpRequest, board_id: int, payload: s.CollectIn) -> dict[str, Any]:
     services.collect(require_user(request), payload.note_id, board_id)
     return {"ok": True}
 
 
-@router.delete("/boards/{int:board_id}/notes/{int:note_id}", response={200: s.OkOut, **ERRORS},
+@router.delete("/boards/{id:board_id}/notes/{id:note_id}", response={200: s.OkOut, **ERRORS},
                tags=["boards"])
 def uncollect(request: HttpRequest, board_id: int, note_id: int) -> dict[str, Any]:
     services.uncollect(require_user(request), note_id, board_id)

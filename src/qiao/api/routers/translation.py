@@ -10,7 +10,9 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from qiao.accounts.access import get_user
+from qiao.api import schemas as s
 from qiao.api.auth import current_user, require_user
+from qiao.api.errors import ERRORS
 from qiao.api.schemas import NoteTranslation as NoteTranslationOut
 from qiao.core.errors import Invalid, NotFound
 from qiao.notes.access import get_note_for
@@ -22,9 +24,9 @@ MAX_TRANSLATE_CHARS = 5000
 
 
 class TranslateIn(Schema):
-    text: str
-    target: str
-    source: str | None = None
+    text: s.TranslateText
+    target: s.Language
+    source: s.Language | None = None
 
 
 class TranslateOut(Schema):
@@ -45,8 +47,8 @@ class TextTranslationOut(Schema):
 
 
 class VersionIn(Schema):
-    title: str = Field(max_length=200)
-    body: str = ""
+    title: s.VersionTitle
+    body: s.NoteBody = ""
 
 
 class PrefillOut(Schema):
@@ -78,7 +80,7 @@ class StatusOut(Schema):
     message: str
 
 
-@router.post("/translate", response={200: TranslateOut, 400: Any, 401: Any, 429: Any, 503: Any})
+@router.post("/translate", response={200: TranslateOut, **ERRORS})
 def translate(request: HttpRequest, payload: TranslateIn) -> dict[str, Any]:
     """Translate free text (≤ 5,000 characters) into `target` (`zh` or `en`)."""
     user = require_user(request)
@@ -102,8 +104,8 @@ def status(request: HttpRequest) -> dict[str, Any]:
     return {"ready": tr.is_ready(), "message": tr.status_message()}
 
 
-@router.get("/notes/{int:note_id}/translation",
-            response={200: NoteTranslationOut, 204: None, 400: Any, 404: Any})
+@router.get("/notes/{id:note_id}/translation",
+            response={200: NoteTranslationOut, 204: None, **ERRORS})
 def note_translation(request: HttpRequest, note_id: int, target: str | None = None) -> Any:
     """The note in the reader's language (204 when it already is, or nothing can translate)."""
     viewer = current_user(request)
@@ -112,15 +114,15 @@ def note_translation(request: HttpRequest, note_id: int, target: str | None = No
     return rendered.as_dict() if rendered else Status(204, None)
 
 
-@router.get("/notes/{int:note_id}/versions/{lang}/prefill",
-            response={200: PrefillOut, 400: Any, 401: Any, 404: Any})
+@router.get("/notes/{id:note_id}/versions/{lang}/prefill",
+            response={200: PrefillOut, **ERRORS})
 def prefill(request: HttpRequest, note_id: int, lang: str) -> dict[str, Any]:
     """A machine draft for the author's own version in `lang` ("Add English version")."""
     return tr.prefill_version(require_user(request), note_id, lang)
 
 
-@router.put("/notes/{int:note_id}/versions/{lang}",
-            response={200: NoteTranslationOut, 400: Any, 401: Any, 403: Any, 404: Any})
+@router.put("/notes/{id:note_id}/versions/{lang}",
+            response={200: NoteTranslationOut, **ERRORS})
 def save_version(request: HttpRequest, note_id: int, lang: str, payload: VersionIn
                  ) -> dict[str, Any]:
     version = tr.save_author_version(require_user(request), note_id, lang,
@@ -128,14 +130,14 @@ def save_version(request: HttpRequest, note_id: int, lang: str, payload: Version
     return tr.rendered_version(version).as_dict()
 
 
-@router.delete("/notes/{int:note_id}/versions/{lang}", response={204: None, 401: Any, 404: Any})
+@router.delete("/notes/{id:note_id}/versions/{lang}", response={204: None, **ERRORS})
 def delete_version(request: HttpRequest, note_id: int, lang: str) -> Status[None]:
     tr.delete_author_version(require_user(request), note_id, lang)
     return Status(204, None)
 
 
-@router.get("/comments/{int:comment_id}/translation",
-            response={200: TextTranslationOut, 400: Any, 404: Any, 429: Any, 503: Any})
+@router.get("/comments/{id:comment_id}/translation",
+            response={200: TextTranslationOut, **ERRORS})
 def comment_translation(request: HttpRequest, comment_id: int, target: str | None = None
                         ) -> dict[str, Any]:
     viewer = current_user(request)
@@ -143,7 +145,7 @@ def comment_translation(request: HttpRequest, comment_id: int, target: str | Non
 
 
 @router.get("/users/{username}/bio/translation",
-            response={200: TextTranslationOut, 400: Any, 404: Any, 429: Any, 503: Any})
+            response={200: TextTranslationOut, **ERRORS})
 def bio_translation(request: HttpRequest, username: str, target: str | None = None
                     ) -> dict[str, Any]:
     viewer = current_user(request)
@@ -154,7 +156,7 @@ def bio_translation(request: HttpRequest, username: str, target: str | None = No
                               reader=viewer)
 
 
-@router.get("/lookup", response={200: list[WordOut], 400: Any})
+@router.get("/lookup", response={200: list[WordOut], **ERRORS})
 def lookup(request: HttpRequest, text: str) -> list[dict[str, Any]]:
     """Word look-up for learners: pinyin and meanings of Chinese words, Chinese equivalents
     of English ones. Works with no translation model installed."""

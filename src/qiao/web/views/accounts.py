@@ -89,7 +89,7 @@ def follow_request(request: HttpRequest, username: str) -> HttpResponse:
 
 
 def _start_session(request: HttpRequest, user: User) -> None:
-    django_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    django_login(request, user, backend="qiao.accounts.backends.ThrottledModelBackend")
     if user.ui_language:
         request.session["ui_language"] = user.ui_language
 

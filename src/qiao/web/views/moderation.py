@@ -4,14 +4,26 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
 
 from qiao.core.errors import Invalid
 from qiao.moderation import services
 from qiao.moderation.models import Report
 from qiao.web.views._base import member, members_only, page, safe_next
+
+
+@require_POST
+@members_only
+def appeal(request: HttpRequest, note_id: int) -> HttpResponse:
+    """The author asks the moderators to look again at their hidden note."""
+    services.appeal(member(request), note_id, request.POST.get("message", ""))
+    messages.success(request, _("Thank you. A moderator will look at your note again."))
+    return redirect("web:note", note_id=note_id)
 
 
 @require_http_methods(["GET", "POST"])

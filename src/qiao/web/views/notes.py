@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from qiao.core.errors import Invalid
+from qiao.moderation import services as moderation
 from qiao.notes import access, services
 from qiao.notes.models import MAX_IMAGES
 from qiao.notes.read import pictures
@@ -33,6 +34,8 @@ def note_detail(request: HttpRequest, note_id: int) -> HttpResponse:
     note = access.get_note_for(reader, note_id)
     services.record_open(reader, note, surface="overlay" if is_htmx(request) else "page")
     context = detail_context(social_read.note_detail(note, reader))
+    if reader is not None and note.is_removed and note.author_id == reader.pk:
+        context["appeal"] = moderation.open_appeal(reader, note.pk)
     if is_htmx(request):
         return page(request, "web/note/_detail.html", {**context, "in_overlay": True})
     return page(request, "web/note/page.html", context)

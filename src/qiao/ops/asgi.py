@@ -1,4 +1,5 @@
-"""The ASGI application `qiao serve` runs (gunicorn's asyncio worker).
+"""The ASGI application `qiao serve` runs (gunicorn's asyncio worker), in `ops` because it
+wires the edges together (the floors: docs/architecture.md).
 
 Two kinds of request, two ways of serving them:
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('moderation', '0002_moderators_group'),
+        ('moderation', '0003_appeals'),
     ]
 
     operations = [
