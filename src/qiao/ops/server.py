@@ -45,6 +45,9 @@ def _post_request(worker: Any, req: Any, environ: Any, resp: Any) -> None:
     if limit and worker.alive and resident_mb() > limit:
         worker.log.info("worker %s uses more than %s MiB; recycling it", worker.pid, limit)
         worker.alive = False
+        from qiao.api.live import drain
+
+        drain()  # its live streams resume on another worker now, not after the timeout
 
 
 def _post_worker_init(worker: Any) -> None:
