@@ -209,7 +209,10 @@ def _db_pool() -> ThreadPoolExecutor:
 async def run_db(fn: Callable[..., _T], *args: Any) -> _T:
     def call() -> _T:
         close_old_connections()
-        return fn(*args)
+        try:
+            return fn(*args)
+        finally:
+            connection.close()  # a pool thread keeps no connection between calls
 
     return await asyncio.get_running_loop().run_in_executor(_db_pool(), call)
 
