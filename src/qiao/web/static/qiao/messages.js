@@ -32,7 +32,8 @@
   // --- badges -----------------------------------------------------------------------------
   function setBadge(name, n) {
     document.querySelectorAll("[data-badge='" + name + "']").forEach(function (b) {
-      b.textContent = String(n); b.hidden = !n;
+      // (an empty slot is not a .badge, so pages count only badges that show something)
+      b.textContent = String(n); b.hidden = !n; b.className = n ? "badge" : "badge-slot";
     });
   }
   var counts = { messages: 0, requests: 0, notifications: 0 };
