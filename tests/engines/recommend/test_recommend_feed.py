@@ -182,8 +182,8 @@ def test_large_catalogue_path_ann_and_sparse_agrees(world: World) -> None:
 
     rec = copy.deepcopy(world.rec)
     rec.config.ann_min_items = 10  # force hnswlib indices and sparse source rows
-    rec._build_indices()
-    assert rec._collab_index is not None and rec._collab_index.approximate
+    rec.build_indices()
+    assert rec.collab_index is not None and rec.collab_index.approximate
     big = [s.note_id for s in rec.recommend(_ctx(world, world.cat_user), k=20)]
     small = [s.note_id for s in world.rec.recommend(_ctx(world, world.cat_user), k=20)]
     assert _share(world, big, ["cat"]) >= 0.6

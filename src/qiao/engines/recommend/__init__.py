@@ -42,6 +42,10 @@ followed authors; fresh notes; trending) -> LightGBM LambdaRank over 20 features
 re-ranking for author/topic diversity, cross-language share and exploration slots. See
 docs/recommender.md for the design and the measured evaluation
 (``qiao.engines.recommend.bench.run_recommend_benchmark``, ``...simulate.run_simulation``).
+
+Modules, by stage: history (log -> positives), catalogue (per-note arrays), content,
+components (collaborative models and their tuning), candidates, features, ranking, rerank,
+serving (paging), persistence; engine.Recommender ties them together.
 """
 
 from .engine import FEATURES, SOURCES, Recommender

@@ -371,7 +371,7 @@ def run_serving_benchmark(
     arr = np.asarray(lat)
     row = {
         "bench": "recommend-serving", "notes": n_notes, "users": n_users, "events": n_events,
-        "ann": bool(rec._collab_index is not None and rec._collab_index.approximate),
+        "ann": bool(rec.collab_index is not None and rec.collab_index.approximate),
         "p50_ms": round(float(np.percentile(arr, 50)), 2),
         "p95_ms": round(float(np.percentile(arr, 95)), 2),
         "p99_ms": round(float(np.percentile(arr, 99)), 2),

@@ -72,7 +72,7 @@ class MostPopular:
         return np.tile(self.pop, (len(hist), 1))
 
 
-def _topk_sparse(dense: np.ndarray, k: int) -> sp.csr_matrix:
+def topk_sparse(dense: np.ndarray, k: int) -> sp.csr_matrix:
     """Keep the k largest entries of each row of a dense square matrix."""
     n = dense.shape[0]
     k = min(k, n - 1) if n > 1 else 1
