@@ -2,11 +2,19 @@
 
 Protocol (see docs/recommender.md): implicit feedback; per-user chronological leave-last-out
 (last item = test, second-to-last = validation; users with < 3 interactions are not
-evaluated); full ranking over every item, the user's earlier items removed; ties counted at
-their expected value. Baseline hyper-parameters are picked on validation NDCG@10 and the
-model is refitted on train+validation; the engine picks its own on the same validation item
-inside ``Recommender.train``. A global time split (train before the 90% time quantile, test
-on each user's items after it) is reported too where the set has timestamps.
+evaluated); full ranking over every item for the baselines, the user's earlier items
+removed, ties counted at their expected value; the engine is scored on the first page it
+actually serves (20 notes, after re-ranking, through the same pager the platform uses).
+Baseline hyper-parameters are picked on validation NDCG@10 and the model is refitted on
+train+validation; the engine picks its own on its own hold-out inside
+``Recommender.train``.
+
+Robustness: every model runs over ``tie_orders`` orders of equal timestamps (order 0 is the
+file's, the reference; order k shuffles ties with seed k) and, when it has randomness (ALS,
+the engine), over ``seeds``; the summary gives the mean ± sd over all runs. The
+development protocol (``protocol="validation"``) drops every user's test item first, so the
+whole run (tuning included) sees no test item: design work uses it; the test protocol is
+for the record.
 """
 
 from __future__ import annotations
@@ -29,18 +37,35 @@ from .evaldata import (
     SeqDataset,
     Split,
     default_data_dir,
-    find_dataset_dirs,
+    drop_last,
+    find_datasets,
     global_time_split,
+    item_texts,
     leave_last_out,
     load_dataset,
 )
 from .metrics import multi_target_metrics, single_target_metrics, topk
-from .models import EASE, ImplicitALS, ItemKNN, ItemScorer, MostPopular
-from .types import Interaction, NoteInfo, RecommenderConfig
+from .models import EASE, ImplicitALS, ItemKNN, ItemScorer, MissingExtra, MostPopular
+from .types import Interaction, NoteInfo, RecommenderConfig, UserContext
 
 ScoreFn = Callable[[np.ndarray, list[np.ndarray]], Iterator[np.ndarray]]
 VAL_MAX_USERS = 5000  # validation (hyper-parameter choice) on a fixed sample of users
 ALL_MODELS = ("most-popular", "item-knn", "implicit-als", "ease", "qiao")
+SEEDED = {"implicit-als", "qiao"}  # the others are deterministic: one run per tie order
+EASE_FULL_MAX_ITEMS = 20000  # above: EASE on the EASE_TOPK_ITEMS most popular items
+EASE_TOPK_ITEMS = 10000
+PAGE = 20  # the engine is scored on the first page it serves
+#: NDCG@10 (test, reference order) of the independent implementation of this protocol in
+#: ../shared/data/recsys/README.md; its SASRec is a baseline the engine must clear too
+REFERENCE_NDCG10: dict[str, dict[str, float]] = {
+    "ml-100k": {"most-popular": 0.0444, "item-knn": 0.0642, "implicit-als": 0.0709,
+                "ease": 0.0723, "sasrec": 0.1041},
+    "amazon-musical-instruments": {"most-popular": 0.0437, "item-knn": 0.0523,
+                                   "implicit-als": 0.0433, "ease": 0.0642, "sasrec": 0.0541},
+    "amazon-beauty": {"most-popular": 0.0038, "item-knn": 0.0166, "implicit-als": 0.0235,
+                      "ease": 0.0290, "sasrec": 0.0256},
+}
+METRICS = ("ndcg@10", "recall@10", "ndcg@20", "recall@20", "coverage@10")
 
 
 class PeakRSS:
@@ -89,14 +114,20 @@ def _scorer_fn(model: ItemScorer, batch: int = 512) -> ScoreFn:
     return fn
 
 
-def evaluate(score: ScoreFn, split: Split, n_items: int, multi: bool = False,
-             max_users: int | None = None, seed: int = 0) -> dict[str, float]:
-    users = split.users
-    targets = split.targets
+def _sample(split: Split, max_users: int | None, seed: int) -> tuple[np.ndarray,
+                                                                    list[np.ndarray]]:
+    users, targets = split.users, split.targets
     if max_users is not None and len(users) > max_users:
         pick = np.sort(np.random.default_rng(seed).choice(len(users), max_users, replace=False))
         users = users[pick]
         targets = [targets[i] for i in pick]
+    return users, targets
+
+
+def evaluate(score: ScoreFn, split: Split, n_items: int, multi: bool = False,
+             max_users: int | None = None, seed: int = 0) -> dict[str, float]:
+    """Full ranking of every item (the user's training items removed)."""
+    users, targets = _sample(split, max_users, seed)
     hists = [split.train[u] for u in users]
     acc: dict[str, list[np.ndarray]] = {}
     covered = np.zeros(n_items, dtype=bool)
@@ -123,33 +154,46 @@ def evaluate(score: ScoreFn, split: Split, n_items: int, multi: bool = False,
     return out
 
 
-def _to_engine_input(ds: SeqDataset, split: Split) -> tuple[list[Interaction], list[NoteInfo]]:
+def served_lists(rec: Recommender, users: np.ndarray, batch: int = 256) -> np.ndarray:
+    """The first page each user is served (note ids, -1 past the end): ranked in batches
+    by `rank_many` (the same code as `rank`), then paged by `recommend_page`."""
+    top = np.full((len(users), PAGE), -1, dtype=np.int64)
+    for start in range(0, len(users), batch):
+        contexts = [UserContext(int(u), now=rec.t_ref) for u in users[start : start + batch]]
+        for row, (ctx, ranked) in enumerate(zip(contexts, rec.rank_many(contexts),
+                                                strict=True)):
+            page = rec.recommend_page(ctx, None, PAGE, ranked=ranked)
+            ids = [s.note_id for s in page.items]
+            top[start + row, : len(ids)] = ids
+        rec.forget_lists()  # the benchmark never pages further
+    return top
+
+
+def evaluate_served(rec: Recommender, split: Split, n_items: int, multi: bool = False,
+                    max_users: int | None = None, seed: int = 0) -> dict[str, float]:
+    """Metrics of the served first page (note id == item id in the benchmark)."""
+    users, targets = _sample(split, max_users, seed)
+    top = served_lists(rec, users)
+    metrics = multi_target_metrics(top, targets)
+    out = {k: float(v.mean()) for k, v in metrics.items()}
+    shown = top[:, :10].ravel()
+    out["coverage@10"] = float(len(np.unique(shown[shown >= 0])) / max(1, n_items))
+    out["users"] = float(len(users))
+    return out
+
+
+def engine_input(ds: SeqDataset, split: Split) -> tuple[list[Interaction], list[NoteInfo]]:
+    """The split's training interactions as likes at their times (item j is note j, user u
+    is user u); item text from the catalogue and the training reviews only."""
     inter = [
         Interaction(u, int(i), "like", float(t))
         for u, (s, ts) in enumerate(zip(split.train, split.train_times, strict=True))
         for i, t in zip(s.tolist(), ts.tolist(), strict=True)
     ]
-    notes = [
-        NoteInfo(
-            j, -1,
-            topics=ds.item_topics[j] if ds.item_topics else [],
-            text=ds.item_text[j] if ds.item_text else "",
-        )
-        for j in range(ds.n_items)
-    ]
+    texts = item_texts(ds, split)
+    notes = [NoteInfo(j, -1, topics=ds.item_topics[j] if ds.item_topics else [],
+                      text=texts[j]) for j in range(ds.n_items)]
     return inter, notes
-
-
-def _engine_fn(rec: Recommender) -> ScoreFn:
-    def fn(users: np.ndarray, hists: list[np.ndarray]) -> Iterator[np.ndarray]:
-        # note ids == item ids; map to the engine's internal indices
-        idx = np.asarray([rec.note_index[int(x)] for x in range(len(rec.note_ids))])
-        identity = bool(np.array_equal(idx, np.arange(len(idx))))
-        mapped = [idx[h] for h in hists]
-        for sc in rec.score_histories(mapped):
-            yield sc if identity else sc[:, idx]
-
-    return fn
 
 
 @dataclass
@@ -159,7 +203,7 @@ class _Cand:
     params: dict[str, Any]
 
 
-def _grid(name: str, n_items: int) -> list[_Cand]:
+def _grid(name: str, n_items: int, seed: int = 0) -> list[_Cand]:
     if name == "most-popular":
         return [_Cand(name, MostPopular, {})]
     if name == "item-knn":
@@ -169,110 +213,154 @@ def _grid(name: str, n_items: int) -> list[_Cand]:
         for f in (64, 128):
             for reg, alpha in ((0.01, 1.0), (0.1, 5.0), (1.0, 20.0)):
                 out.append(_Cand(
-                    name, partial(ImplicitALS, f, reg, alpha, 15),
+                    name, partial(ImplicitALS, f, reg, alpha, 15, seed),
                     {"factors": f, "regularization": reg, "alpha": alpha}))
         return out
     if name == "ease":
-        if n_items > 20000:
-            return []
-        return [_Cand(name, partial(EASE, lam), {"lambda": lam})
+        cap = EASE_TOPK_ITEMS if n_items > EASE_FULL_MAX_ITEMS else None
+        params: dict[str, Any] = {} if cap is None else {"top_items": cap}
+        return [_Cand(name, partial(EASE, lam, max_items=cap), {"lambda": lam, **params})
                 for lam in (20.0, 100.0, 400.0, 1500.0)]
     raise ValueError(name)
+
+
+def _missing_extra(name: str) -> str | None:
+    if name == "implicit-als":
+        import importlib.util
+
+        if importlib.util.find_spec("implicit") is None:
+            return str(MissingExtra("implicit", "bench"))
+    return None
 
 
 def run_recommend_benchmark(
     data: str | Path | None = None,
     models: tuple[str, ...] = ALL_MODELS,
-    time_split: bool = True,
+    time_split: bool = False,
     out: Callable[[str], None] = print,
     append_md: str | Path | None = None,
     engine_config: RecommenderConfig | None = None,
+    seeds: tuple[int, ...] = (0, 1, 2),
+    tie_orders: int = 3,
+    protocol: str = "test",
+    max_users: int | None = None,
 ) -> list[dict[str, Any]]:
-    """Run every model on every data set found under `data` (a data root, its `recsys/`
-    folder or one data set folder; default: $QIAO_DATA_DIR or <repo>/../shared/data).
-    Prints one JSON line per (data set, protocol, model) and returns the rows."""
+    """Run every model on every data set found under `data` (see evaldata.find_datasets;
+    default: $QIAO_DATA_DIR or <repo>/../shared/data) over seeds and tie orders. Prints one
+    JSON line per run and one summary line per (data set, protocol, model); returns all.
+
+    protocol: "test" (leave-last-out, the record) or "validation" (the second-to-last item
+    is the target and the test item is never loaded: for design work)."""
+    if protocol not in ("test", "validation"):
+        raise ValueError(f"unknown protocol {protocol!r}")
     root = Path(data) if data is not None else default_data_dir()
     if root is None:
         raise FileNotFoundError("no data: pass --dataset DIR or set QIAO_DATA_DIR")
-    dirs = find_dataset_dirs(root)
-    if not dirs:
+    sets = find_datasets(root)
+    if not sets:
         raise FileNotFoundError(f"no recommender data sets under {root}")
+    runnable = []
+    for name in models:
+        problem = _missing_extra(name)
+        if problem is None:
+            runnable.append(name)
+        else:
+            out(json.dumps({"skipped": name, "reason": problem}))
     rows: list[dict[str, Any]] = []
-    for d in dirs:
-        ds = load_dataset(d)
-        val = leave_last_out(ds, 2)
-        test = leave_last_out(ds, 1)
-        tsplit = global_time_split(ds) if time_split else None
-        for name in models:
-            row: dict[str, Any]
-            if name == "qiao":
-                with PeakRSS() as mem:
-                    t0 = time.perf_counter()
-                    inter, notes = _to_engine_input(ds, test)
-                    rec = Recommender.train(inter, notes, engine_config)
-                    train_s = time.perf_counter() - t0
-                    res = evaluate(_engine_fn(rec), test, ds.n_items)
-                params = dict(rec.report.chosen)
-                params.update({k: round(v, 5) for k, v in rec.report.validation.items()})
-                row = _row(ds, "leave-last-out", name, res, train_s, mem, params)
-                _emit(row, rows, out)
-                if tsplit is not None:
-                    with PeakRSS() as mem:
-                        t0 = time.perf_counter()
-                        inter, notes = _to_engine_input(ds, tsplit)
-                        rec = Recommender.train(inter, notes, engine_config)
-                        train_s = time.perf_counter() - t0
-                        res = evaluate(_engine_fn(rec), tsplit, ds.n_items, multi=True)
-                    _emit(_row(ds, "global-time", name, res, train_s, mem,
-                               dict(rec.report.chosen)), rows, out)
-                continue
-            grid = _grid(name, ds.n_items)
-            if not grid:
+    summaries: list[dict[str, Any]] = []
+    for path in sets:
+        reference = load_dataset(path)
+        orders = range(tie_orders if reference.has_ties else 1)
+        runs: list[dict[str, Any]] = []
+        for order in orders:
+            ds = reference if order == 0 else load_dataset(path, tie_seed=order)
+            if protocol == "validation":
+                ds = drop_last(ds)
+            for name in runnable:
+                for seed in (seeds if name in SEEDED else seeds[:1]):
+                    for row in _run_model(name, ds, order, seed, time_split, engine_config,
+                                          max_users, protocol):
+                        row["dataset"] = reference.name
+                        _emit(row, runs, out)
+        rows += runs
+        summary = summarise(runs, protocol)
+        for row in summary:
+            out(json.dumps(row, default=float))
+        summaries += summary
+    out(markdown_table(summaries))
+    if append_md is not None:
+        append_markdown(summaries, Path(append_md))
+    return rows + summaries
+
+
+def _run_model(name: str, ds: SeqDataset, order: int, seed: int, time_split: bool,
+               engine_config: RecommenderConfig | None, max_users: int | None,
+               protocol: str) -> Iterator[dict[str, Any]]:
+    val = leave_last_out(ds, 2)
+    test = leave_last_out(ds, 1)
+    tsplit = global_time_split(ds) if time_split else None
+    label = "leave-last-out" if protocol == "test" else "validation"
+    base = {"tie_order": order, "seed": seed}
+    if name == "qiao":
+        config = RecommenderConfig(**{**(engine_config or RecommenderConfig()).to_dict(),
+                                      "seed": seed})
+        if config.seq_params is not None:
+            config.seq_params = tuple(config.seq_params)  # type: ignore[assignment]
+        for protocol_name, split in ((label, test), ("global-time", tsplit)):
+            if split is None:
                 continue
             with PeakRSS() as mem:
-                t0 = time.perf_counter()
-                best: tuple[float, _Cand] | None = None
-                if len(grid) > 1:
-                    for c in grid:
-                        m = c.make()
-                        m.fit(val.train, ds.n_items)
-                        v = evaluate(_scorer_fn(m), val, ds.n_items,
-                                     max_users=VAL_MAX_USERS)["ndcg@10"]
-                        if best is None or v > best[0]:
-                            best = (v, c)
-                else:
-                    best = (float("nan"), grid[0])
-                assert best is not None
-                model = best[1].make()
-                model.fit(test.train, ds.n_items)
-                train_s = time.perf_counter() - t0
-                res = evaluate(_scorer_fn(model), test, ds.n_items)
-            params = dict(best[1].params)
-            params["val_ndcg@10"] = round(best[0], 5)
-            _emit(_row(ds, "leave-last-out", name, res, train_s, mem, params), rows, out)
-            if tsplit is not None:
-                with PeakRSS() as mem:
-                    t0 = time.perf_counter()
-                    model = best[1].make()
-                    model.fit(tsplit.train, ds.n_items)
-                    train_s = time.perf_counter() - t0
-                    res = evaluate(_scorer_fn(model), tsplit, ds.n_items, multi=True)
-                _emit(_row(ds, "global-time", name, res, train_s, mem, best[1].params), rows,
-                      out)
-    if append_md is not None:
-        append_markdown(rows, Path(append_md))
-    return rows
+                started = time.perf_counter()
+                inter, notes = engine_input(ds, split)
+                rec = Recommender.train(inter, notes, config)
+                train_s = time.perf_counter() - started
+                res = evaluate_served(rec, split, ds.n_items, multi=split is tsplit,
+                                      max_users=max_users, seed=seed)
+            params = dict(rec.report.chosen)
+            params.update({k: round(v, 5) for k, v in rec.report.validation.items()})
+            yield {**_row(protocol_name, name, res, train_s, mem, params), **base}
+        return
+    grid = _grid(name, ds.n_items, seed)
+    with PeakRSS() as mem:
+        started = time.perf_counter()
+        best: tuple[float, _Cand] | None = None
+        if len(grid) > 1:
+            for cand in grid:
+                model = cand.make()
+                model.fit(val.train, ds.n_items)
+                score = evaluate(_scorer_fn(model), val, ds.n_items,
+                                 max_users=VAL_MAX_USERS)["ndcg@10"]
+                if best is None or score > best[0]:
+                    best = (score, cand)
+                del model
+        else:
+            best = (float("nan"), grid[0])
+        assert best is not None
+        model = best[1].make()
+        model.fit(test.train, ds.n_items)
+        train_s = time.perf_counter() - started
+        res = evaluate(_scorer_fn(model), test, ds.n_items, max_users=max_users, seed=seed)
+    params = dict(best[1].params)
+    params["val_ndcg@10"] = round(best[0], 5)
+    yield {**_row(label, name, res, train_s, mem, params), **base}
+    if tsplit is not None:
+        with PeakRSS() as mem:
+            started = time.perf_counter()
+            model = best[1].make()
+            model.fit(tsplit.train, ds.n_items)
+            train_s = time.perf_counter() - started
+            res = evaluate(_scorer_fn(model), tsplit, ds.n_items, multi=True,
+                           max_users=max_users, seed=seed)
+        yield {**_row("global-time", name, res, train_s, mem, best[1].params), **base}
 
 
-def _row(ds: SeqDataset, protocol: str, model: str, res: dict[str, float], train_s: float,
+def _row(protocol: str, model: str, res: dict[str, float], train_s: float,
          mem: PeakRSS, params: dict[str, Any]) -> dict[str, Any]:
     return {
-        "dataset": ds.name, "protocol": protocol, "model": model,
-        "recall@10": round(res["recall@10"], 4), "recall@20": round(res["recall@20"], 4),
-        "ndcg@10": round(res["ndcg@10"], 4), "ndcg@20": round(res["ndcg@20"], 4),
-        "coverage@10": round(res["coverage@10"], 4), "users": int(res["users"]),
-        "train_s": round(train_s, 1), "peak_mem_mb": round(mem.peak / 2**20, 1),
-        "params": params,
+        "protocol": protocol, "model": model,
+        **{k: round(res[k], 4) for k in METRICS},
+        "users": int(res["users"]), "train_s": round(train_s, 1),
+        "peak_mem_mb": round(mem.peak / 2**20, 1), "params": params,
     }
 
 
@@ -281,25 +369,67 @@ def _emit(row: dict[str, Any], rows: list[dict[str, Any]], out: Callable[[str], 
     out(json.dumps(row, default=float))
 
 
-def append_markdown(rows: list[dict[str, Any]], path: Path) -> None:
+def summarise(runs: list[dict[str, Any]], protocol: str = "test") -> list[dict[str, Any]]:
+    """Mean ± sd of each metric per (data set, protocol, model) over its runs; for the
+    engine, the margin over the best baseline of the same data set and protocol (on the
+    test protocol the reference implementation's SASRec counts as a baseline too)."""
+    groups: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+    for run in runs:
+        groups.setdefault((run["dataset"], run["protocol"], run["model"]), []).append(run)
+    out: list[dict[str, Any]] = []
+    for (dataset, proto, model), members in groups.items():
+        row: dict[str, Any] = {"summary": True, "dataset": dataset, "protocol": proto,
+                               "model": model, "runs": len(members),
+                               "tie_orders": len({m["tie_order"] for m in members}),
+                               "seeds": len({m["seed"] for m in members})}
+        for metric in METRICS:
+            values = np.asarray([m[metric] for m in members], dtype=np.float64)
+            row[metric] = round(float(values.mean()), 4)
+            row[metric + "_sd"] = round(float(values.std(ddof=1)) if len(values) > 1 else 0.0,
+                                        4)
+        row["train_s"] = round(float(np.mean([m["train_s"] for m in members])), 1)
+        out.append(row)
+    for row in out:
+        if row["model"] != "qiao":
+            continue
+        baselines = {r["model"]: r["ndcg@10"] for r in out if r["dataset"] == row["dataset"]
+                     and r["protocol"] == row["protocol"] and r["model"] != "qiao"}
+        if protocol == "test" and row["protocol"] == "leave-last-out":
+            reference = REFERENCE_NDCG10.get(row["dataset"], {})
+            if "sasrec" in reference:
+                baselines["sasrec (reference)"] = reference["sasrec"]
+        if baselines:
+            best = max(baselines, key=lambda k: baselines[k])
+            row["best_baseline"] = best
+            row["best_baseline_ndcg@10"] = baselines[best]
+            row["ratio_vs_best"] = round(row["ndcg@10"] / max(baselines[best], 1e-12), 3)
+    return out
+
+
+def markdown_table(summaries: list[dict[str, Any]]) -> str:
     lines = [
-        "",
-        f"## Recommender ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
-        f"{platform.machine()}, {os.cpu_count()} CPUs)",
-        "",
-        "| data set | protocol | model | R@10 | R@20 | NDCG@10 | NDCG@20 | cov@10 | train s "
-        "| peak MB |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| data set | protocol | model | runs | NDCG@10 | ± sd | R@10 | NDCG@20 | R@20 "
+        "| cov@10 | vs best baseline | train s |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
-    for r in rows:
+    for r in summaries:
+        margin = ""
+        if "ratio_vs_best" in r:
+            margin = f"{r['ratio_vs_best']:.3f}× {r['best_baseline']}"
         lines.append(
-            f"| {r['dataset']} | {r['protocol']} | {r['model']} | {r['recall@10']:.4f} | "
-            f"{r['recall@20']:.4f} | {r['ndcg@10']:.4f} | {r['ndcg@20']:.4f} | "
-            f"{r['coverage@10']:.3f} | {r['train_s']} | {r['peak_mem_mb']} |"
-        )
+            f"| {r['dataset']} | {r['protocol']} | {r['model']} | {r['runs']} | "
+            f"{r['ndcg@10']:.4f} | {r['ndcg@10_sd']:.4f} | {r['recall@10']:.4f} | "
+            f"{r['ndcg@20']:.4f} | {r['recall@20']:.4f} | {r['coverage@10']:.3f} | "
+            f"{margin} | {r['train_s']} |")
+    return "\n".join(lines)
+
+
+def append_markdown(summaries: list[dict[str, Any]], path: Path) -> None:
+    head = (f"\n## Recommender ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
+            f"{platform.machine()}, {os.cpu_count()} CPUs)\n\n")
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "a", encoding="utf-8") as f:
-        f.write("\n".join(lines) + "\n")
+        f.write(head + markdown_table(summaries) + "\n")
 
 
 def synthetic_platform(

@@ -28,7 +28,7 @@ from .catalogue import Catalogue
 from .components import TUNED_KEYS, Collaborative, fit_components
 from .content import ContentModel, Glosser, default_glosser, note_tokens
 from .features import FEATURES, SOURCES
-from .history import digest
+from .history import Engagement, digest, trend_scores
 from .rerank import rerank
 from .serving import LocalListStore, Pager
 from .types import (
@@ -67,7 +67,7 @@ class Recommender:
         self.content = ContentModel(self.config.content_dims, self.config.content_embed_dims)
         self.content_matrix = sp.csr_matrix((0, self.config.content_dims), dtype=np.float32)
         self.content_vectors = np.zeros((0, self.config.content_embed_dims), dtype=np.float32)
-        self.ranker: Any = None  # a LightGBM booster, or None (hand-set blend)
+        self.ranker: ranking.RankerEnsemble | None = None  # None: the hand-set blend
         self.t_ref = 0.0  # newest event or note time seen in training
         self.n_trained_items = 0
         self.version: str | None = None  # set by the registry
@@ -180,13 +180,21 @@ class Recommender:
                 stage_start = time.perf_counter()
                 self.collab = prefix_collab
                 self.n_trained_items = n
-                self.build_indices(ann=False)  # exact search is cheaper for one batch pass
                 ranker_rows = rng.permutation(held_out)[: cfg.ranker_max_users]
-                full_popularity = catalogue.popularity
-                # popularity as of the prefixes
+                # the ranker learns from the held-out positives: every statistic it sees
+                # (popularity, trend, the trending list, like counts) leaves them out
+                full_stats = (catalogue.popularity, catalogue.trend, catalogue.likes)
+                held_items = np.asarray([seqs[i][-1] for i in held_out], dtype=np.int64)
                 catalogue.popularity = np.bincount(
                     np.concatenate(prefixes) if prefixes else np.zeros(0, np.int64),
                     minlength=n).astype(np.float32)
+                catalogue.trend = self._trend_without(engagement, [users[i] for i in held_out],
+                                                      held_items)
+                strong = np.asarray([engagement.positive_strengths[users[i]][-1] >= 1.0
+                                     for i in held_out], dtype=bool)
+                catalogue.likes = np.maximum(0.0, catalogue.likes - np.bincount(
+                    held_items[strong], minlength=n)).astype(np.float32)
+                self.build_indices(ann=False)  # exact search is cheaper for one batch pass
                 assert engagement.impressions is not None
                 self.ranker = ranking.train_ranker(
                     self,
@@ -199,7 +207,7 @@ class Recommender:
                     np.asarray([engagement.positive_times[users[i]][-1]
                                 for i in ranker_rows], np.float64),
                 )
-                catalogue.popularity = full_popularity
+                catalogue.popularity, catalogue.trend, catalogue.likes = full_stats
                 report.stages["ranker"] = time.perf_counter() - stage_start
         stage("fit", 0.8)
         stage_start = time.perf_counter()
@@ -214,6 +222,18 @@ class Recommender:
         report.seconds = time.perf_counter() - started
         stage("done", 1.0)
         return self
+
+    def _trend_without(self, engagement: Engagement, users: list[int],
+                       items: np.ndarray) -> np.ndarray:
+        """The trend statistic with the (user, item) positives given left out."""
+        assert engagement.positive_log is not None
+        log_users, log_items, log_times = engagement.positive_log
+        n = len(self.catalogue)
+        stride = max(n, 1)
+        left_out = np.asarray(users, dtype=np.int64) * stride + items
+        keep = ~np.isin(log_users * stride + log_items, left_out)
+        return trend_scores(log_items[keep], log_times[keep], n, self.t_ref,
+                            self.config.trending_half_life_days)
 
     def glosser(self) -> Glosser | None:
         return default_glosser() if self.config.cross_language_content else None
@@ -371,21 +391,9 @@ class Recommender:
             lambda c, ex: self.rank(c, ex), ctx, cursor, page_size, exclude,
             lambda note: self.servable(note, ctx), ranked=ranked)
 
-    def score_histories(self, histories: list[np.ndarray], batch: int = 256
-                        ) -> Iterable[np.ndarray]:
-        """For offline evaluation: per batch of users given as note-index histories, a dense
-        (batch, n_notes) score matrix (candidates ranked by the ranker, the rest -inf)."""
-        n = len(self.catalogue)
-        for start in range(0, len(histories), batch):
-            chunk = histories[start : start + batch]
-            res = candidate_stage.generate(self, chunk, [None] * len(chunk), None, self.t_ref,
-                                           [set() for _ in chunk])
-            out = np.full((len(chunk), n), -np.inf, dtype=np.float32)
-            for row, cands in enumerate(res):
-                if len(cands.items):
-                    out[row, cands.items] = ranking.score(self.ranker, cands.features,
-                                                          cold=len(chunk[row]) == 0)
-            yield out
+    def forget_lists(self) -> None:
+        """Drop the ranked lists kept for cursor paging (their cursors start fresh lists)."""
+        self._lists.clear()
 
     # ------------------------------------------------------------------ updates
     def add_notes(self, notes: Iterable[NoteInfo]) -> None:

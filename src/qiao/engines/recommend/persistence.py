@@ -13,6 +13,7 @@ import scipy.sparse as sp
 from .ann import AnnIndex
 from .components import Collaborative
 from .models import Transitions
+from .ranking import RankerEnsemble
 from .types import RecommenderConfig, TrainReport
 
 if TYPE_CHECKING:
@@ -65,9 +66,10 @@ def save(model: Recommender, directory: str | Path) -> None:
     }
     (folder / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
     if model.ranker is not None:
-        model.ranker.save_model(str(folder / "ranker.txt"))
-    elif (folder / "ranker.txt").exists():
-        (folder / "ranker.txt").unlink()
+        model.ranker.save(folder)
+    else:
+        for old in folder.glob("ranker*.txt"):
+            old.unlink()
     for name, filename in INDEX_FILES.items():
         index: AnnIndex | None = getattr(model, name)
         path = folder / filename
@@ -125,10 +127,7 @@ def load(cls: type[Recommender], directory: str | Path) -> Recommender:
     for k, v in meta.get("report", {}).items():
         setattr(report, k, v)
     model.report = report
-    if (folder / "ranker.txt").exists():
-        import lightgbm as lgb
-
-        model.ranker = lgb.Booster(model_file=str(folder / "ranker.txt"))
+    model.ranker = RankerEnsemble.load(folder)
     model.build_indices(saved=folder)
     model.glosser()  # the dictionary loads here, not in the first request that needs it
     return model

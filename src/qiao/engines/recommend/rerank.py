@@ -4,6 +4,8 @@ Greedy: at each position, the best remaining note whose author has fewer than
 ``max_per_author_in_10`` notes among the previous 9 (hard) and whose first topic has fewer
 than ``max_per_topic_in_10`` (soft: used only when nothing else fits), preferring a fresh
 note / a note in the user's other reading language while their shares are below target.
+Exploration slots go to fresh-source notes with fewer than ``exploration_max_exposure``
+impressions and positives: notes an audience has not judged yet.
 """
 
 from __future__ import annotations
@@ -28,7 +30,10 @@ def rerank(catalogue: Catalogue, items: np.ndarray, sources: np.ndarray, scores:
     other_languages = set(ctx.languages[1:])
     is_other = [bool(other_languages) and catalogue.languages[j] in other_languages
                 for j in ranked]
-    is_fresh = [s == SOURCE_CODE["fresh"] for s in ranked_sources]
+    # exploration: fresh-source notes that have not been judged by an audience yet
+    exposure = catalogue.shows[items[order]] + catalogue.popularity[items[order]]
+    is_fresh = [s == SOURCE_CODE["fresh"] and e < cfg.exploration_max_exposure
+                for s, e in zip(ranked_sources, exposure.tolist(), strict=True)]
     other_left = sum(is_other)
     fresh_left = sum(is_fresh)
     remaining = list(range(len(ranked)))

@@ -195,6 +195,8 @@ class RecommenderConfig:
     max_per_topic_in_10: int = 7
     cross_language_share: float = 0.2  # share of a page in the user's *other* reading languages
     exploration_share: float = 0.1  # share of a page reserved for fresh notes (cold-start notes)
+    exploration_max_exposure: int = 10  # a fresh note with more impressions + positives
+    #                                     competes on its score alone
     cache_size: int = 256 * 1024  # ranked lists kept for cursor paging (by user)
     ranked_list_len: int = 200
     # components (None = tuned on the validation split)
@@ -216,7 +218,11 @@ class RecommenderConfig:
     # ranker
     use_ranker: bool = True
     ranker_max_users: int = 6000
-    ranker_rounds: int = 300
+    ranker_rounds: int = 300  # at most
+    ranker_min_rounds: int = 50  # a ranker is never cut shorter than this
+    ranker_patience: int = 40  # stop after this many rounds without a better fold mean
+    ranker_folds: int = 3  # boosters averaged, each validated on a different third
+    ranker_min_groups: int = 50  # below this many training groups: the hand-set blend
     ranker_leaves: int = 31
     ranker_learning_rate: float = 0.05
     train_candidates_per_source: int | None = None  # None: the serving quotas
