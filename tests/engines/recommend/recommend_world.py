@@ -83,4 +83,5 @@ def small_config() -> RecommenderConfig:
     return RecommenderConfig(
         quota_collab=60, quota_coengage=60, quota_sequence=40, quota_content=40,
         ranker_rounds=60, tune_max_users=200, ranker_max_users=400,
+        neural_dim=32, neural_max_epochs=8,  # a few seconds: these tests are about serving
     )

@@ -432,6 +432,37 @@ def append_markdown(summaries: list[dict[str, Any]], path: Path) -> None:
         f.write(head + markdown_table(summaries) + "\n")
 
 
+def run_language_mix_benchmark(
+    mixes: tuple[float, ...] = (0.5, 0.75, 1.0), n_days: int = 4, seed: int = 0,
+    out: Callable[[str], None] = print, config: RecommenderConfig | None = None,
+) -> dict[str, Any]:
+    """The language-mix setting on simulated users: the same world run twice, once with
+    every user on the site default and once with users given the settings in `mixes` in
+    turn. Reports, per setting, the realised share of first-page notes in the user's main
+    language (mean over days, and the share of pages within ±5 points), and the simulated
+    like rate (precision) of both runs."""
+    from .simulate import run_simulation
+
+    quiet: Callable[[str], None] = lambda line: None  # noqa: E731
+    default = run_simulation(n_days=n_days, seed=seed, out=quiet, config=config)
+    mixed = run_simulation(n_days=n_days, seed=seed, out=quiet, config=config,
+                           language_mixes=tuple(mixes))
+    row: dict[str, Any] = {"bench": "language-mix", "days": n_days, "seed": seed}
+    for name, rows in (("default", default), ("with_mix", mixed)):
+        row[f"precision_{name}"] = round(float(np.mean([r["precision"] for r in rows])), 4)
+    row["like_rate_change"] = round(row["precision_with_mix"] / row["precision_default"] - 1.0,
+                                    4)
+    for setting in (str(m) for m in mixes):
+        days = [r["language_share"][setting] for r in mixed if setting in r["language_share"]]
+        row[f"share_at_{setting}"] = round(float(np.mean([d["mean"] for d in days])), 4)
+        row[f"within_5_points_at_{setting}"] = round(float(np.mean(
+            [d["within_5_points"] for d in days])), 3)
+    row["default_main_share"] = round(float(np.mean(
+        [r["language_share"]["None"]["mean"] for r in default])), 4)
+    out(json.dumps(row))
+    return row
+
+
 def synthetic_platform(
     n_notes: int, n_users: int, n_events: int, n_topics: int = 200, seed: int = 0,
 ) -> tuple[list[Interaction], list[NoteInfo]]:

@@ -2,10 +2,11 @@
 quota; the union (first proposer wins) gets the ranker's features.
 
 Sources (codes in ``features.SOURCES``): co-engagement and sequence rows scored from the
-history; collaborative embeddings and content profiles matched exactly (small catalogues) or
-in an HNSW index (``ann_min_items`` and up); notes of followed authors; fresh notes ranked by
-content match; trending notes. Notes in the history, excluded, removed or by blocked authors
-never become candidates.
+history; the neural sequential model's next-note scores (exact, or an HNSW index over the
+notes it models); collaborative embeddings and content profiles matched exactly (small
+catalogues) or in an HNSW index (``ann_min_items`` and up); notes of followed authors;
+fresh notes ranked by content match; trending notes. Notes in the history, excluded,
+removed or by blocked authors never become candidates.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ def source_quotas(cfg: RecommenderConfig, per_source: int | None) -> dict[str, i
     following, fresh and trending quotas are never raised by it)."""
     quotas = {
         "coengage": cfg.quota_coengage, "sequence": cfg.quota_sequence,
-        "collab": cfg.quota_collab, "content": cfg.quota_content,
+        "neural": cfg.quota_neural, "collab": cfg.quota_collab, "content": cfg.quota_content,
         "follow": cfg.quota_follow, "fresh": cfg.quota_fresh, "trending": cfg.quota_trending,
     }
     if per_source is not None:
@@ -95,6 +96,19 @@ def pad_columns(matrix: np.ndarray, n: int) -> np.ndarray:
                                        dtype=matrix.dtype)])
 
 
+def neural_scores(model: Recommender, state: np.ndarray, items: np.ndarray) -> np.ndarray:
+    """The sequential model's score of `items` after a history (its state); NaN for notes
+    it does not model (new or rarely engaged notes) and when there is no model."""
+    out = np.full(len(items), np.nan, dtype=np.float32)
+    vectors = model.neural_vectors
+    if model.neural is None or len(vectors) == 0:
+        return out
+    known = items < len(vectors)
+    known[known] = model.neural.token_of[items[known]] > 0
+    out[known] = vectors[items[known]] @ state
+    return out
+
+
 def content_profiles(model: Recommender, histories: list[np.ndarray],
                      contexts: Sequence[UserContext | None]) -> sp.csr_matrix:
     """L2-normalised content profile per user: the recency-weighted sum of their notes'
@@ -141,6 +155,11 @@ def generate(
         coengage_rows.sort_indices()
         sequence_rows.sort_indices()
     user_vectors = collab.user_vectors(list(histories))
+    states = model.neural_states(histories)
+    neural_dense: np.ndarray | None = None
+    neural_neighbours: np.ndarray | None = None
+    if model.neural is not None and dense:
+        neural_dense = pad_columns(states @ model.neural_vectors.T, n)
     profiles = content_profiles(model, histories, contexts)
     content_scores = (np.asarray((profiles @ model.content_matrix.T).todense(),
                                  dtype=np.float32) if dense else None)
@@ -153,6 +172,9 @@ def generate(
         collab_neighbours, _ = model.collab_index.query(user_vectors, quotas["collab"] + spare)
         content_neighbours, _ = model.content_index.query(
             model.content.project(profiles), quotas["content"] + spare)
+        if model.neural_index is not None:
+            found, _ = model.neural_index.query(states, quotas["neural"] + spare)
+            neural_neighbours = model.neural_items[found]
     fresh_pool, fresh_rows = model.fresh_pool(now)
     out: list[Candidates] = []
     for row, history in enumerate(histories):
@@ -164,6 +186,11 @@ def generate(
             (SOURCE_CODE["coengage"], top_of_row(coengage, row, quotas["coengage"], spare)),
             (SOURCE_CODE["sequence"], top_of_row(sequence, row, quotas["sequence"], spare)),
         ]
+        if len(history) and neural_dense is not None:
+            proposals.append((SOURCE_CODE["neural"],
+                              top_of_vector(neural_dense[row], quotas["neural"], spare)))
+        elif len(history) and neural_neighbours is not None:
+            proposals.append((SOURCE_CODE["neural"], neural_neighbours[row]))
         if len(history) and collab_scores is not None:
             proposals.append((SOURCE_CODE["collab"],
                               top_of_vector(collab_scores[row], quotas["collab"], spare)))
@@ -214,7 +241,8 @@ def generate(
             content_for_items = np.asarray(
                 (model.content_matrix[items] @ profiles[row].T).todense()).ravel()
         scores = SourceScores(row_values(coengage, row, items), row_values(sequence, row, items),
-                              collab_for_items, content_for_items)
+                              neural_scores(model, states[row], items), collab_for_items,
+                              content_for_items)
         features = feature_matrix(catalogue, items, sources, history, ctx, now, scores)
         out.append(Candidates(items, sources, features))
     return out

@@ -29,7 +29,9 @@ from .components import TUNED_KEYS, Collaborative, fit_components
 from .content import ContentModel, Glosser, default_glosser, note_tokens
 from .features import FEATURES, SOURCES
 from .history import Engagement, digest, trend_scores
+from .reasons import Served, explain
 from .rerank import rerank
+from .sequential import SASRec, SASRecConfig
 from .serving import LocalListStore, Pager
 from .types import (
     FeedPage,
@@ -68,6 +70,10 @@ class Recommender:
         self.content_matrix = sp.csr_matrix((0, self.config.content_dims), dtype=np.float32)
         self.content_vectors = np.zeros((0, self.config.content_embed_dims), dtype=np.float32)
         self.ranker: ranking.RankerEnsemble | None = None  # None: the hand-set blend
+        self.neural: SASRec | None = None  # the neural sequential model (None: off)
+        self.neural_vectors = np.zeros((0, self.config.neural_dim), np.float32)  # by item
+        self.neural_items = np.zeros(0, dtype=np.int64)  # the items it models, by token - 1
+        self.neural_index: AnnIndex | None = None
         self.t_ref = 0.0  # newest event or note time seen in training
         self.n_trained_items = 0
         self.version: str | None = None  # set by the registry
@@ -157,10 +163,14 @@ class Recommender:
 
         users = list(self.user_history)
         seqs = [self.user_history[u] for u in users]
-        # validation: hold out each user's last positive, tune + train the ranker
+        # validation: hold out each user's last `depth` positives; the components are
+        # tuned on the first of them, the ranker learns from all of them
         rng = np.random.default_rng(cfg.seed)
-        held_out = [i for i, s in enumerate(seqs) if len(s) >= 3]
-        prefixes = [s[:-1] if len(s) >= 3 else s for s in seqs]
+        depth = cfg.holdout_depth or (2 if sum(len(s) >= 4 for s in seqs) < 3000 else 1)
+        report.chosen["holdout_depth"] = depth
+        held_out = [i for i, s in enumerate(seqs) if len(s) >= depth + 2]
+        held = set(held_out)
+        prefixes = [s[:-depth] if i in held else s for i, s in enumerate(seqs)]
         chosen: dict[str, Any] = {}
         if held_out:
             stage("tune", 0.2)
@@ -168,44 +178,53 @@ class Recommender:
             # full-catalogue scoring costs O(n) per user: fewer tuning users on huge catalogues
             n_tune = min(cfg.tune_max_users, max(300, int(3e8 // max(1, n))))
             tune_rows = rng.permutation(held_out)[:n_tune]
-            prefix_collab = fit_components(
-                prefixes, n, cfg,
-                [prefixes[i] for i in tune_rows],
-                np.asarray([seqs[i][-1] for i in tune_rows], dtype=np.int64),
-            )
+            tune_targets = np.asarray([seqs[i][-depth] for i in tune_rows], dtype=np.int64)
+            prefix_collab = fit_components(prefixes, n, cfg, [prefixes[i] for i in tune_rows],
+                                           tune_targets)
             chosen = dict(prefix_collab.chosen)
             report.stages["tune"] = time.perf_counter() - stage_start
+            if cfg.neural:
+                stage("neural", 0.35)
+                stage_start = time.perf_counter()
+                # trained on the prefixes: its scores are fair features for the ranker,
+                # which learns on the held-out positives; it then serves as it is
+                self._fit_neural(prefixes, [prefixes[i] for i in tune_rows], tune_targets)
+                report.stages["neural"] = time.perf_counter() - stage_start
             if cfg.use_ranker:
                 stage("ranker", 0.5)
                 stage_start = time.perf_counter()
                 self.collab = prefix_collab
                 self.n_trained_items = n
                 ranker_rows = rng.permutation(held_out)[: cfg.ranker_max_users]
+                # one group per held-out positive: history before it -> it
+                groups = [(i, d) for i in ranker_rows.tolist() for d in range(1, depth + 1)]
                 # the ranker learns from the held-out positives: every statistic it sees
                 # (popularity, trend, the trending list, like counts) leaves them out
                 full_stats = (catalogue.popularity, catalogue.trend, catalogue.likes)
-                held_items = np.asarray([seqs[i][-1] for i in held_out], dtype=np.int64)
+                held_users = [users[i] for i in held_out for _ in range(depth)]
+                held_items = np.asarray([seqs[i][-d] for i in held_out
+                                         for d in range(1, depth + 1)], dtype=np.int64)
                 catalogue.popularity = np.bincount(
                     np.concatenate(prefixes) if prefixes else np.zeros(0, np.int64),
                     minlength=n).astype(np.float32)
-                catalogue.trend = self._trend_without(engagement, [users[i] for i in held_out],
-                                                      held_items)
-                strong = np.asarray([engagement.positive_strengths[users[i]][-1] >= 1.0
-                                     for i in held_out], dtype=bool)
+                catalogue.trend = self._trend_without(engagement, held_users, held_items)
+                strong = np.asarray([engagement.positive_strengths[users[i]][-d] >= 1.0
+                                     for i in held_out for d in range(1, depth + 1)],
+                                    dtype=bool)
                 catalogue.likes = np.maximum(0.0, catalogue.likes - np.bincount(
                     held_items[strong], minlength=n)).astype(np.float32)
                 self.build_indices(ann=False)  # exact search is cheaper for one batch pass
                 assert engagement.impressions is not None
                 self.ranker = ranking.train_ranker(
                     self,
-                    [prefixes[i] for i in ranker_rows],
-                    np.asarray([seqs[i][-1] for i in ranker_rows], dtype=np.int64),
-                    [users[i] for i in ranker_rows],
+                    [seqs[i][:-d] for i, d in groups],
+                    np.asarray([seqs[i][-d] for i, d in groups], dtype=np.int64),
+                    [users[i] for i, _d in groups],
                     engagement.impressions,
-                    np.asarray([engagement.positive_strengths[users[i]][-1]
-                                for i in ranker_rows], np.float64),
-                    np.asarray([engagement.positive_times[users[i]][-1]
-                                for i in ranker_rows], np.float64),
+                    np.asarray([engagement.positive_strengths[users[i]][-d]
+                                for i, d in groups], np.float64),
+                    np.asarray([engagement.positive_times[users[i]][-d]
+                                for i, d in groups], np.float64),
                 )
                 catalogue.popularity, catalogue.trend, catalogue.likes = full_stats
                 report.stages["ranker"] = time.perf_counter() - stage_start
@@ -215,7 +234,8 @@ class Recommender:
         self.collab = fit_components(seqs if seqs else [np.zeros(0, np.int32)], n, cfg,
                                      fixed=fixed)
         self.collab.chosen.update({k: v for k, v in chosen.items() if k.startswith("val_")})
-        report.chosen = self.collab.chosen
+        report.chosen = {**self.collab.chosen, **{k: v for k, v in report.chosen.items()
+                                                  if k not in self.collab.chosen}}
         report.stages["fit"] = time.perf_counter() - stage_start
         self.n_trained_items = n
         self.build_indices()
@@ -234,6 +254,37 @@ class Recommender:
         keep = ~np.isin(log_users * stride + log_items, left_out)
         return trend_scores(log_items[keep], log_times[keep], n, self.t_ref,
                             self.config.trending_half_life_days)
+
+    def _fit_neural(self, sequences: list[np.ndarray], valid_histories: list[np.ndarray],
+                    valid_targets: np.ndarray) -> None:
+        cfg = self.config
+        lengths = np.asarray([len(s) for s in sequences])
+        max_len = cfg.neural_max_len or int(np.clip(np.percentile(lengths, 90), 10, 200))
+        n_modelled = min(cfg.neural_max_items,
+                         int((np.bincount(np.concatenate(sequences).astype(np.int64),
+                                          minlength=1) > 0).sum()))
+        model_config = SASRecConfig(
+            dim=cfg.neural_dim, blocks=cfg.neural_blocks, heads=cfg.neural_heads,
+            max_len=max_len, dropout=cfg.neural_dropout,
+            learning_rate=cfg.neural_learning_rate, batch_size=cfg.neural_batch_size,
+            max_epochs=cfg.neural_max_epochs, time_budget_s=cfg.neural_time_budget_s,
+            negatives=(None if n_modelled <= cfg.neural_full_softmax_items
+                       else cfg.neural_negatives), seed=cfg.seed)
+        neural = SASRec.train(sequences, len(self.catalogue), model_config,
+                              validation=(valid_histories, valid_targets),
+                              max_items=cfg.neural_max_items)
+        self.report.chosen["neural"] = {k: v for k, v in neural.report.items()
+                                        if k != "curve"}
+        self.report.validation["val_neural"] = round(float(neural.report["val_ndcg@10"]), 5)
+        self.neural = neural
+        self.neural_vectors = neural.item_vectors()
+        self.neural_items = np.flatnonzero(neural.token_of > 0)
+
+    def neural_states(self, histories: list[np.ndarray]) -> np.ndarray:
+        """The sequential model's state after each history (zeros without a model)."""
+        if self.neural is None:
+            return np.zeros((len(histories), self.config.neural_dim), np.float32)
+        return self.neural.user_states(histories)
 
     def glosser(self) -> Glosser | None:
         return default_glosser() if self.config.cross_language_content else None
@@ -266,6 +317,14 @@ class Recommender:
             if big and path is not None and not index.load_hnsw(path):
                 index = AnnIndex(index_vectors, use_hnsw=True)
             setattr(self, name, index)
+        self.neural_index = None
+        if (self.neural is not None and ann
+                and len(self.neural_items) >= self.config.neural_ann_min_items):
+            path = saved / persistence.INDEX_FILES["neural_index"] if saved is not None else None
+            modelled = self.neural_vectors[self.neural_items]
+            self.neural_index = AnnIndex(modelled, use_hnsw=path is None)
+            if path is not None and not self.neural_index.load_hnsw(path):
+                self.neural_index = AnnIndex(modelled, use_hnsw=True)
         self.author_notes = self.catalogue.notes_by_author()
         self.trending = np.argsort(
             -(self.catalogue.trend + 1e-3 * np.log1p(self.catalogue.likes)))[:2000]
@@ -346,8 +405,16 @@ class Recommender:
                     continue
                 scores = ranking.score(self.ranker, cands.features,
                                        cold=len(histories[row]) == 0)
-                out.append(rerank(self.catalogue, cands.items, cands.sources, scores,
-                                  contexts[row], self.config))
+                order = rerank(self.catalogue, cands.items, scores, contexts[row], nows[row],
+                               self.config)
+                served = Served(cands.items[order], cands.sources[order],
+                                cands.features[order])
+                reasons = explain(self, contexts[row], histories[row], served, nows[row])
+                note_ids = self.catalogue.note_ids[served.items].tolist()
+                out.append([ScoredNote(note_id, float(scores[k]), SOURCES[source], reason)
+                            for note_id, k, source, reason in zip(
+                                note_ids, order, served.sources.tolist(), reasons,
+                                strict=True)])
             return out
 
     def _generate(self, histories: list[np.ndarray], contexts: list[UserContext],

@@ -12,17 +12,17 @@ from .catalogue import Catalogue
 from .types import UserContext
 
 #: candidate sources, in the order they propose (the code of a source is its position)
-SOURCES = ("coengage", "sequence", "collab", "content", "follow", "fresh", "trending")
+SOURCES = ("coengage", "sequence", "neural", "collab", "content", "follow", "fresh", "trending")
 SOURCE_CODE = {name: code for code, name in enumerate(SOURCES)}
 FEATURES = (
-    "s_coengage", "s_sequence", "s_collab", "s_content",
-    "r_coengage", "r_sequence", "r_collab", "r_content",
+    "s_coengage", "s_sequence", "s_neural", "s_collab", "s_content",
+    "r_coengage", "r_sequence", "r_neural", "r_collab", "r_content",
     "log_pop", "trend", "log_age_days", "author_affinity", "follows_author", "language_match",
     "log_likes", "hide_rate", "log_hist_len", "topic_overlap", "src_fresh", "src_follow",
 )
 F = {name: column for column, name in enumerate(FEATURES)}
 #: the sources whose score for every candidate is a feature (s_*), with its rank (r_*)
-SCORED_SOURCES = ("coengage", "sequence", "collab", "content")
+SCORED_SOURCES = ("coengage", "sequence", "neural", "collab", "content")
 
 
 @dataclass
@@ -31,15 +31,16 @@ class SourceScores:
 
     coengage: np.ndarray
     sequence: np.ndarray
+    neural: np.ndarray  # NaN for notes the sequential model does not know (or no model)
     collab: np.ndarray
     content: np.ndarray
 
 
 def rank_within(scores: np.ndarray) -> np.ndarray:
     """1 for the best positive score, falling linearly towards 0 for the worst positive one;
-    0 where the score is not positive."""
+    0 where the score is not positive (or missing)."""
     out = np.zeros(len(scores), dtype=np.float32)
-    positive = scores > 0
+    positive = np.nan_to_num(scores, nan=0.0) > 0
     if positive.any():
         order = np.argsort(-scores[positive])
         ranks = np.empty(int(positive.sum()), dtype=np.float32)

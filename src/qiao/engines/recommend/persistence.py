@@ -4,6 +4,7 @@ JSON metadata and the HNSW graphs (no pickle). ``ModelRegistry`` versions these 
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,13 +15,15 @@ from .ann import AnnIndex
 from .components import Collaborative
 from .models import Transitions
 from .ranking import RankerEnsemble
+from .sequential import SASRec, SASRecConfig
 from .types import RecommenderConfig, TrainReport
 
 if TYPE_CHECKING:
     from .engine import Recommender
 
-FORMAT_VERSION = 1
-INDEX_FILES = {"collab_index": "collab_index.hnsw", "content_index": "content_index.hnsw"}
+FORMAT_VERSION = 2  # 2: the neural sequential model and its two ranker features
+INDEX_FILES = {"collab_index": "collab_index.hnsw", "content_index": "content_index.hnsw",
+               "neural_index": "neural_index.hnsw"}
 
 
 def save(model: Recommender, directory: str | Path) -> None:
@@ -63,7 +66,16 @@ def save(model: Recommender, directory: str | Path) -> None:
         "lang": catalogue.languages,
         "topics": catalogue.topics,
         "report": {k: getattr(report, k) for k in report.__dataclass_fields__},
+        "neural": None if model.neural is None else {
+            "config": asdict(model.neural.config), "vocab": model.neural.vocab,
+            "report": {k: v for k, v in model.neural.report.items() if k != "curve"}},
     }
+    if model.neural is not None:
+        arrays: dict[str, np.ndarray] = {f"param:{k}": v for k, v in model.neural.params.items()}
+        arrays["token_of"] = model.neural.token_of
+        np.savez(folder / "neural.npz", **arrays)  # type: ignore[arg-type]
+    elif (folder / "neural.npz").exists():
+        (folder / "neural.npz").unlink()
     (folder / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
     if model.ranker is not None:
         model.ranker.save(folder)
@@ -128,6 +140,16 @@ def load(cls: type[Recommender], directory: str | Path) -> Recommender:
         setattr(report, k, v)
     model.report = report
     model.ranker = RankerEnsemble.load(folder)
+    if meta.get("neural"):
+        neural = SASRec(int(meta["neural"]["vocab"]), SASRecConfig(**meta["neural"]["config"]))
+        weights = np.load(folder / "neural.npz", allow_pickle=False)
+        neural.token_of = weights["token_of"]
+        neural.params = {k.split(":", 1)[1]: weights[k] for k in weights.files
+                         if k.startswith("param:")}
+        neural.report = dict(meta["neural"]["report"])
+        model.neural = neural
+        model.neural_vectors = neural.item_vectors()
+        model.neural_items = np.flatnonzero(neural.token_of > 0)
     model.build_indices(saved=folder)
     model.glosser()  # the dictionary loads here, not in the first request that needs it
     return model

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .candidates import content_profiles, generate, pad_columns
+from .candidates import content_profiles, generate, neural_scores, pad_columns
 from .catalogue import runs
 from .features import FEATURES, SOURCE_CODE, F, SourceScores, feature_matrix
 from .history import Impressions
@@ -36,7 +36,8 @@ def fallback_scores(features: np.ndarray, cold: bool) -> np.ndarray:
                  + 0.4 * trend_share + 0.3 * language + 0.2 * features[:, F["src_fresh"]])
     else:
         blend = (features[:, F["r_coengage"]] + features[:, F["r_sequence"]]
-                 + features[:, F["r_collab"]] + 0.7 * features[:, F["r_content"]]
+                 + features[:, F["r_neural"]] + features[:, F["r_collab"]]
+                 + 0.7 * features[:, F["r_content"]]
                  + 0.5 * features[:, F["topic_overlap"]] + 0.3 * trend_share
                  + 0.5 * features[:, F["follows_author"]] + 0.3 * language
                  - 2.0 * features[:, F["hide_rate"]])
@@ -77,7 +78,8 @@ def impression_groups(model: Recommender, histories: list[np.ndarray], targets: 
                       users: list[int], impressions: Impressions, target_strength: np.ndarray,
                       target_times: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
     """(b): for each held-out user, the notes shown on the day of the held-out positive
-    (up to its time) with their outcomes; arrays are aligned with `users`."""
+    (up to its time) with their outcomes; arrays are aligned with `users`. A user with
+    several groups gets impression groups for the first of them only (their newest)."""
     collab = model.collab
     assert collab is not None
     n = len(model.catalogue)
@@ -117,7 +119,8 @@ def impression_groups(model: Recommender, histories: list[np.ndarray], targets: 
         user_vector = collab.user_vectors([history])[0]
         profile = content_profiles(model, [history], [None])
         content = np.asarray((model.content_matrix[items] @ profile[0].T).todense()).ravel()
-        scores = SourceScores(coengage[items], sequence[items],
+        neural = neural_scores(model, model.neural_states([history])[0], items)
+        scores = SourceScores(coengage[items], sequence[items], neural,
                               collab.item_vectors[items] @ user_vector, content)
         features.append(feature_matrix(model.catalogue, items,
                                        np.full(len(items), SOURCE_CODE["trending"]),
@@ -128,8 +131,9 @@ def impression_groups(model: Recommender, histories: list[np.ndarray], targets: 
 
 #: features the score may only grow with (a candidate every source likes more, all else
 #: equal, never ranks lower) and only fall with; the rest are unconstrained
-INCREASING = ("s_coengage", "s_sequence", "s_collab", "s_content", "r_coengage", "r_sequence",
-              "r_collab", "r_content", "follows_author", "topic_overlap")
+INCREASING = ("s_coengage", "s_sequence", "s_neural", "s_collab", "s_content", "r_coengage",
+              "r_sequence", "r_neural", "r_collab", "r_content", "follows_author",
+              "topic_overlap")
 DECREASING = ("hide_rate",)
 
 
