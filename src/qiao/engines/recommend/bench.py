@@ -46,7 +46,7 @@ from .evaldata import (
 )
 from .metrics import multi_target_metrics, single_target_metrics, topk
 from .models import EASE, ImplicitALS, ItemKNN, ItemScorer, MissingExtra, MostPopular
-from .types import Interaction, NoteInfo, RecommenderConfig, UserContext
+from .types import KIND_CODES, Interaction, InteractionLog, NoteInfo, RecommenderConfig, UserContext
 
 ScoreFn = Callable[[np.ndarray, list[np.ndarray]], Iterator[np.ndarray]]
 VAL_MAX_USERS = 5000  # validation (hyper-parameter choice) on a fixed sample of users
@@ -465,10 +465,11 @@ def run_language_mix_benchmark(
 
 def synthetic_platform(
     n_notes: int, n_users: int, n_events: int, n_topics: int = 200, seed: int = 0,
-) -> tuple[list[Interaction], list[NoteInfo]]:
+) -> tuple[InteractionLog, list[NoteInfo]]:
     """A large synthetic log for the serving benchmark: users with 1-3 favourite topics,
-    notes on one topic each, likes drawn mostly from the favourite topics (Zipf-ish note
-    popularity within a topic)."""
+    notes on one topic each, likes and opens drawn mostly from the favourite topics (Zipf-ish
+    note popularity within a topic). The log comes as columns (10M events as objects would
+    take gigabytes)."""
     rng = np.random.default_rng(seed)
     topic = rng.integers(0, n_topics, size=n_notes)
     author = rng.integers(0, max(1, n_notes // 20), size=n_notes)
@@ -489,56 +490,78 @@ def synthetic_platform(
     explore = rng.random(n_events) < 0.2
     pick_t[explore] = rng.integers(0, n_topics, size=int(explore.sum()))
     r = rng.random(n_events) ** 2  # skew towards the first notes of a topic
-    note = np.fromiter(
-        (by_topic[t][int(x * len(by_topic[t]))] if len(by_topic[t]) else 0
-         for t, x in zip(pick_t.tolist(), r.tolist(), strict=True)),
-        dtype=np.int64, count=n_events,
-    )
+    sizes = np.asarray([len(b) for b in by_topic])
+    offsets = np.r_[0, np.cumsum(sizes)[:-1]]
+    flat = np.concatenate(by_topic) if by_topic else np.zeros(0, np.int64)
+    note = flat[offsets[pick_t] + np.minimum((r * sizes[pick_t]).astype(np.int64),
+                                             np.maximum(sizes[pick_t] - 1, 0))]
     ts = np.maximum(created[note], t0) + rng.uniform(0, 5, size=n_events) * day
-    kinds = np.where(rng.random(n_events) < 0.7, "like", "open")
-    events = [Interaction(int(u), int(j), str(k), float(t)) for u, j, k, t in
-              zip(user.tolist(), note.tolist(), kinds.tolist(), ts.tolist(), strict=True)]
-    return events, notes
+    kinds = np.where(rng.random(n_events) < 0.7, KIND_CODES.index("like"),
+                     KIND_CODES.index("open")).astype(np.uint8)
+    log = InteractionLog(user.astype(np.int64), note.astype(np.int64), kinds, ts,
+                         np.zeros(n_events, np.float32))
+    return log, notes
+
+
+def _time_pages(rec: Recommender, users: np.ndarray, now: float) -> np.ndarray:
+    lat: list[float] = []
+    for q, uid in enumerate(users.tolist()):
+        ctx = UserContext(int(uid), interests=["topic1"], languages=["zh", "en"], now=now)
+        started = time.perf_counter()
+        page = rec.recommend_page(ctx, None, 20)
+        if q >= 20:  # warm-up
+            lat.append((time.perf_counter() - started) * 1000.0)
+        assert len(page.items) == 20
+    rec.forget_lists()
+    return np.asarray(lat)
 
 
 def run_serving_benchmark(
     n_notes: int = 1_000_000, n_users: int = 100_000, n_events: int = 2_000_000,
     requests: int = 300, out: Callable[[str], None] = print, seed: int = 0,
+    config: RecommenderConfig | None = None,
 ) -> dict[str, Any]:
-    """Train on a synthetic log, then time `recommend_page` (a page of 20) for random users
-    (single thread, warm model). Prints and returns one JSON row."""
-    from .types import UserContext
-
-    t0 = time.perf_counter()
-    events, notes = synthetic_platform(n_notes, n_users, n_events, seed=seed)
-    gen_s = time.perf_counter() - t0
+    """Train on a synthetic log, then time `recommend_page` (a fresh list and its first page
+    of 20) for random users (single thread, warm model): as served, without the ranker's
+    reason attributions (reason_depth 0), and without the neural sequential model (its
+    per-page cost). Prints and returns one JSON row."""
+    started = time.perf_counter()
+    log, notes = synthetic_platform(n_notes, n_users, n_events, seed=seed)
+    gen_s = time.perf_counter() - started
     with PeakRSS() as mem:
-        t0 = time.perf_counter()
-        rec = Recommender.train(events, notes, RecommenderConfig(ranker_max_users=3000))
-        train_s = time.perf_counter() - t0
-    del events
-    rng = np.random.default_rng(seed + 1)
+        started = time.perf_counter()
+        rec = Recommender.train(log, notes, config or RecommenderConfig(ranker_max_users=3000))
+        train_s = time.perf_counter() - started
+    del log
+    users = np.random.default_rng(seed + 1).integers(0, n_users, size=requests + 20)
     now = float(rec.t_ref)
-    lat: list[float] = []
-    for q in range(requests + 20):
-        uid = int(rng.integers(0, n_users))
-        ctx = UserContext(uid, interests=["topic1"], languages=["zh", "en"], now=now)
-        s0 = time.perf_counter()
-        page = rec.recommend_page(ctx, None, 20)
-        dt = time.perf_counter() - s0
-        if q >= 20:  # warm-up
-            lat.append(dt * 1000.0)
-        assert len(page.items) == 20
-    arr = np.asarray(lat)
+    served = _time_pages(rec, users, now)
+    depth = rec.config.reason_depth
+    rec.config.reason_depth = 0
+    no_attribution = _time_pages(rec, users, now)
+    rec.config.reason_depth = depth
+    neural, neural_index = rec.neural, rec.neural_index
+    rec.neural, rec.neural_index = None, None
+    no_neural = _time_pages(rec, users, now)
+    rec.neural, rec.neural_index = neural, neural_index
+
+    def pct(arr: np.ndarray, q: float) -> float:
+        return round(float(np.percentile(arr, q)), 2)
+
+    neural_report = rec.report.chosen.get("neural", {})
     row = {
         "bench": "recommend-serving", "notes": n_notes, "users": n_users, "events": n_events,
         "ann": bool(rec.collab_index is not None and rec.collab_index.approximate),
-        "p50_ms": round(float(np.percentile(arr, 50)), 2),
-        "p95_ms": round(float(np.percentile(arr, 95)), 2),
-        "p99_ms": round(float(np.percentile(arr, 99)), 2),
+        "p50_ms": pct(served, 50), "p95_ms": pct(served, 95), "p99_ms": pct(served, 99),
+        "no_attribution_p50_ms": pct(no_attribution, 50),
+        "no_attribution_p99_ms": pct(no_attribution, 99),
+        "no_neural_p50_ms": pct(no_neural, 50), "no_neural_p99_ms": pct(no_neural, 99),
+        "neural_index": rec.neural_index is not None,
+        "neural": neural_report,
         "generate_s": round(gen_s, 1), "train_s": round(train_s, 1),
         "train_stages_s": {k: round(v, 1) for k, v in rec.report.stages.items()},
+        "positives": rec.report.n_positive,
         "peak_mem_mb": round(mem.peak / 2**20, 1),
     }
-    out(json.dumps(row))
+    out(json.dumps(row, default=float))
     return row

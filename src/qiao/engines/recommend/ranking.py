@@ -158,14 +158,22 @@ class RankerEnsemble:
                                      num_threads=num_threads)
         return total / max(1, len(self.boosters))
 
-    def contributions(self, features: np.ndarray) -> np.ndarray:
-        """Per-feature contributions to the score (TreeSHAP, averaged over the boosters):
-        (n, len(FEATURES) + 1), the last column the expected value."""
-        total = np.zeros((len(features), features.shape[1] + 1), dtype=np.float64)
-        for booster in self.boosters:
-            total += booster.predict(features, num_iteration=self.rounds, pred_contrib=True,
-                                     num_threads=1)
-        return total / max(1, len(self.boosters))
+    def group_effects(self, features: np.ndarray, groups: list[list[int]]) -> np.ndarray:
+        """How much each group of feature columns raises each row's score: the score minus
+        the score with that group set to its median over the rows (occlusion). (n, groups).
+        One predict call for all groups; TreeSHAP gave the same ordering at 10x the cost."""
+        if len(features) == 0:
+            return np.zeros((0, len(groups)))
+        typical = np.full(features.shape[1], np.nan, dtype=features.dtype)
+        known = ~np.isnan(features).all(axis=0)
+        typical[known] = np.nanmedian(features[:, known], axis=0)
+        variants = [features]
+        for columns in groups:
+            occluded = features.copy()
+            occluded[:, columns] = typical[columns]
+            variants.append(occluded)
+        scores = self.predict(np.vstack(variants)).reshape(len(groups) + 1, len(features))
+        return (scores[0][None, :] - scores[1:]).T
 
     def save(self, folder: Path) -> None:
         for old in folder.glob("ranker*.txt"):
