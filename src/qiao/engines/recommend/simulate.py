@@ -64,7 +64,7 @@ def run_simulation(
 ) -> list[dict[str, Any]]:
     rng = np.random.default_rng(seed)
     cfg = config or RecommenderConfig(tune_max_users=500, ranker_max_users=1000,
-                                      ranker_rounds=100)
+                                      ranker_rounds=100, neural_time_budget_s=60.0)
     author_topics = [list(rng.choice(len(TOPICS), size=int(rng.integers(1, 3)), replace=False))
                      for _ in range(n_authors)]
     author_lang = ["zh" if rng.random() < 0.6 else "en" for _ in range(n_authors)]
