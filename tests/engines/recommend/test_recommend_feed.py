@@ -21,7 +21,9 @@ def test_ranker_was_trained_from_impressions_and_holdout(world: World) -> None:
     assert world.rec.ranker is not None
     assert rep.ranker_groups >= 20
     assert rep.n_hidden > 0
-    assert set(rep.chosen) >= {"coengage", "seq_params", "embed_factors"}
+    assert set(rep.chosen) >= {"coengage", "seq_params", "embed_factors", "neural"}
+    assert rep.chosen["holdout_depth"] == 2  # a small site: two held-out positives a user
+    assert world.rec.neural is not None and "neural" in rep.stages
 
 
 def test_cat_lover_gets_mostly_cat_notes(world: World) -> None:
