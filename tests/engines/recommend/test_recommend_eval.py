@@ -196,6 +196,9 @@ def test_benchmark_reports_mean_and_spread_over_seeds_and_tie_orders(
     summary = {r["model"]: r for r in rows if r.get("summary")}
     assert summary["qiao"]["runs"] == 4 and "ndcg@10_sd" in summary["qiao"]
     assert summary["qiao"]["best_baseline"] == "most-popular"
+    assert summary["qiao"]["best_baseline_random_ties"] == "most-popular"  # order 1 alone
+    shuffled = [r["ndcg@10"] for r in runs if r["model"] == "qiao" and r["tie_order"] == 1]
+    assert summary["qiao"]["ndcg@10_random_ties"] == pytest.approx(np.mean(shuffled), abs=1e-4)
     assert all(r["protocol"] == "validation" for r in runs)
     assert any(line.startswith("| data set |") for line in lines)
 

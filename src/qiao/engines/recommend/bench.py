@@ -388,6 +388,11 @@ def summarise(runs: list[dict[str, Any]], protocol: str = "test") -> list[dict[s
             row[metric + "_sd"] = round(float(values.std(ddof=1)) if len(values) > 1 else 0.0,
                                         4)
         row["train_s"] = round(float(np.mean([m["train_s"] for m in members])), 1)
+        shuffled = [m["ndcg@10"] for m in members if m["tie_order"] > 0]
+        if shuffled:  # the random orders of equal timestamps alone
+            row["ndcg@10_random_ties"] = round(float(np.mean(shuffled)), 4)
+            row["ndcg@10_random_ties_sd"] = round(
+                float(np.std(shuffled, ddof=1)) if len(shuffled) > 1 else 0.0, 4)
         out.append(row)
     for row in out:
         if row["model"] != "qiao":
@@ -403,6 +408,15 @@ def summarise(runs: list[dict[str, Any]], protocol: str = "test") -> list[dict[s
             row["best_baseline"] = best
             row["best_baseline_ndcg@10"] = baselines[best]
             row["ratio_vs_best"] = round(row["ndcg@10"] / max(baselines[best], 1e-12), 3)
+        shuffled_baselines = {r["model"]: r["ndcg@10_random_ties"] for r in out
+                              if r["dataset"] == row["dataset"] and r["model"] != "qiao"
+                              and r["protocol"] == row["protocol"]
+                              and "ndcg@10_random_ties" in r}
+        if shuffled_baselines and "ndcg@10_random_ties" in row:
+            best = max(shuffled_baselines, key=lambda k: shuffled_baselines[k])
+            row["best_baseline_random_ties"] = best
+            row["ratio_vs_best_random_ties"] = round(
+                row["ndcg@10_random_ties"] / max(shuffled_baselines[best], 1e-12), 3)
     return out
 
 
@@ -416,6 +430,9 @@ def markdown_table(summaries: list[dict[str, Any]]) -> str:
         margin = ""
         if "ratio_vs_best" in r:
             margin = f"{r['ratio_vs_best']:.3f}× {r['best_baseline']}"
+        if "ratio_vs_best_random_ties" in r:
+            margin += (f"; random ties {r['ndcg@10_random_ties']:.4f}: "
+                       f"{r['ratio_vs_best_random_ties']:.3f}× {r['best_baseline_random_ties']}")
         lines.append(
             f"| {r['dataset']} | {r['protocol']} | {r['model']} | {r['runs']} | "
             f"{r['ndcg@10']:.4f} | {r['ndcg@10_sd']:.4f} | {r['recall@10']:.4f} | "
