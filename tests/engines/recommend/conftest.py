@@ -8,8 +8,8 @@ import os
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
-import pytest  # noqa: E402
-from recommend_world import World, make_world  # noqa: E402
+import pytest
+from recommend_world import World, make_world
 
 
 @pytest.fixture(scope="session")

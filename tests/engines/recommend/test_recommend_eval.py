@@ -66,7 +66,7 @@ def test_random_tie_orders_shuffle_only_equal_times(tmp_path: Path) -> None:
     reference = load_dataset(path)
     assert reference.has_ties
     def names(ds: object) -> list[str]:
-        return [ds.item_names[j] for j in ds.seqs[0].tolist()]  # type: ignore[attr-defined]
+        return [ds.item_names[j] for j in ds.seqs[0].tolist()]  # type: ignore[attr-defined] # test dataset
 
     assert names(reference) == [f"p{k}" for k in range(10)]  # the file order breaks ties
     orders = set()
@@ -123,7 +123,7 @@ def test_the_ranker_never_sees_statistics_of_its_held_out_positives(
                     pop=float(model.catalogue.popularity[j]),
                     likes=float(model.catalogue.likes[j]),
                     trending=float(j in set(model.trending[:30].tolist())))
-        return real(model, *args, **kwargs)  # type: ignore[arg-type]
+        return real(model, *args, **kwargs)  # type: ignore[arg-type] # a spy
 
     monkeypatch.setattr(ranking, "train_ranker", spy)
     rec = Recommender.train(events, notes, RecommenderConfig(ranker_rounds=5))

@@ -305,7 +305,7 @@ def _run_model(name: str, ds: SeqDataset, order: int, seed: int, time_split: boo
         config = RecommenderConfig(**{**(engine_config or RecommenderConfig()).to_dict(),
                                       "seed": seed})
         if config.seq_params is not None:
-            config.seq_params = tuple(config.seq_params)  # type: ignore[assignment]
+            config.seq_params = tuple(config.seq_params)  # type: ignore[assignment] # JSON lists back to tuples
         for protocol_name, split in ((label, test), ("global-time", tsplit)):
             if split is None:
                 continue
@@ -460,7 +460,7 @@ def run_language_mix_benchmark(
     like rate (precision) of both runs."""
     from .simulate import run_simulation
 
-    quiet: Callable[[str], None] = lambda line: None  # noqa: E731
+    quiet: Callable[[str], None] = lambda line: None  # noqa: E731 - a one-line default
     default = run_simulation(n_days=n_days, seed=seed, out=quiet, config=config)
     mixed = run_simulation(n_days=n_days, seed=seed, out=quiet, config=config,
                            language_mixes=tuple(mixes))

@@ -73,7 +73,7 @@ def save(model: Recommender, directory: str | Path) -> None:
     if model.neural is not None:
         arrays: dict[str, np.ndarray] = {f"param:{k}": v for k, v in model.neural.params.items()}
         arrays["token_of"] = model.neural.token_of
-        np.savez(folder / "neural.npz", **arrays)  # type: ignore[arg-type]
+        np.savez(folder / "neural.npz", **arrays)  # type: ignore[arg-type] # numpy stubs
     elif (folder / "neural.npz").exists():
         (folder / "neural.npz").unlink()
     (folder / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
