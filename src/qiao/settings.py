@@ -275,6 +275,10 @@ QIAO_WORKER_MAX_MEMORY_MB = env_int("QIAO_WORKER_MAX_MEMORY_MB", 1024)
 QIAO_RECOMMEND_TRAIN_FUNCTION = env_str("QIAO_RECOMMEND_TRAIN_FUNCTION",
                                         "qiao.feed.training.train_periodic")
 QIAO_RECOMMEND_TRAIN_EVERY = env_int("QIAO_RECOMMEND_TRAIN_EVERY", 6 * 3600)
+#: The neural sequential model (a NumPy SASRec) is trained with the rest, stopping after this
+#: many seconds with its best weights; 0 or QIAO_RECOMMEND_NEURAL=0 leaves it out.
+QIAO_RECOMMEND_NEURAL = env_bool("QIAO_RECOMMEND_NEURAL", True)
+QIAO_RECOMMEND_NEURAL_SECONDS = env_int("QIAO_RECOMMEND_NEURAL_SECONDS", 120)
 QIAO_REPAIR_EVERY = env_int("QIAO_REPAIR_EVERY", 300)
 QIAO_REPAIR_AFTER = env_int("QIAO_REPAIR_AFTER", 120)
 #: /metrics answers 127.0.0.1, or anyone with `Authorization: Bearer <this token>`.
