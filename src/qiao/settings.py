@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "qiao.names",
     "qiao.creators",
     "qiao.feed",
+    "qiao.fixes",
     "qiao.moderation",
     "qiao.messages",
     "qiao.web",
@@ -292,6 +293,10 @@ QIAO_WORKER_MAX_MEMORY_MB = env_int("QIAO_WORKER_MAX_MEMORY_MB", 1024)
 QIAO_RECOMMEND_TRAIN_FUNCTION = env_str("QIAO_RECOMMEND_TRAIN_FUNCTION",
                                         "qiao.feed.training.train_periodic")
 QIAO_RECOMMEND_TRAIN_EVERY = env_int("QIAO_RECOMMEND_TRAIN_EVERY", 6 * 3600)
+#: The neural sequential model (a NumPy SASRec) is trained with the rest, stopping after this
+#: many seconds with its best weights; 0 or QIAO_RECOMMEND_NEURAL=0 leaves it out.
+QIAO_RECOMMEND_NEURAL = env_bool("QIAO_RECOMMEND_NEURAL", True)
+QIAO_RECOMMEND_NEURAL_SECONDS = env_int("QIAO_RECOMMEND_NEURAL_SECONDS", 120)
 QIAO_REPAIR_EVERY = env_int("QIAO_REPAIR_EVERY", 300)
 QIAO_REPAIR_AFTER = env_int("QIAO_REPAIR_AFTER", 120)
 #: /metrics answers 127.0.0.1, or anyone with `Authorization: Bearer <this token>`.
@@ -367,6 +372,8 @@ QIAO_RATE_LIMITS = {
     #: Direct messages: new conversations a member starts, and messages they send.
     "dm_new": env_str("QIAO_RATE_DM_NEW", "30/3600"),
     "dm_send": env_str("QIAO_RATE_DM_SEND", "60/60"),
+    #: Suggested translation fixes a member may send (each one asks an author to review).
+    "suggest": env_str("QIAO_RATE_SUGGEST", "20/3600"),
     #: Pixels of photos a member may have decoded per hour (decoding is the cost of an
     #: upload); 2,000 Mpx is ~80 phone photos an hour.
     "pixels": env_str("QIAO_RATE_PIXELS", "2000000000/3600"),

@@ -13,8 +13,8 @@ FLOORS = {
     "__init__": 1, "wsgi": 1, "asgi": 1, "cli": 1, "__main__": 1,  # entry points, no imports
     "engines": 1, "core": 2, "settings": 2,
     "accounts": 3, "events": 4, "notes": 5, "translation": 6, "social": 7,
-    "moderation": 8, "search": 8, "feed": 8, "creators": 8, "names": 8, "glossary": 8,
-    "messages": 9,
+    "fixes": 8, "search": 8, "feed": 8, "creators": 8, "names": 8, "glossary": 8,
+    "moderation": 9, "messages": 9,
     "api": 10, "web": 10,
     "ops": 11, "urls": 12,
 }

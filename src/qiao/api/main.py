@@ -14,6 +14,7 @@ from qiao.api.routers import (
     creators,
     events,
     feed,
+    fixes,
     messages,
     moderation,
     names,
@@ -78,6 +79,6 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return error_response(request, exc.status_code, code, str(exc))
 
 
-for module in (accounts, notes, social, events, feed, search, translation, names,
+for module in (accounts, notes, social, events, feed, search, translation, fixes, names,
                moderation, creators, messages):
     api.add_router("", module.router)

@@ -276,7 +276,11 @@ class NoteTranslation(Schema):
     source_name: str
     target: str
     machine: bool
-    engine: str
+    engine: str = Field(description="the engine; `author` for the author's own version, "
+                                    "`community` for a reader's fix the author accepted")
+    community: bool = Field(False, description="a reader's accepted fix (\"Improved by the "
+                                               "community\")")
+    suggested_by: str | None = Field(None, description="who suggested it (username)")
 
 
 class NoteOut(Schema):

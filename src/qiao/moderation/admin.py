@@ -36,7 +36,7 @@ class ReportAdmin(admin.ModelAdmin[Report]):
     list_filter = ("status", "kind", "reason")
     search_fields = ("details", "reporter__username", "note__title", "comment__body",
                      "account__username")
-    raw_id_fields = ("reporter", "note", "comment", "account", "resolved_by")
+    raw_id_fields = ("reporter", "note", "comment", "account", "fix", "resolved_by")
     readonly_fields = ("created_at", "resolved_at", "resolved_by", "object_id", "context")
     actions = [_act("remove", "Remove the content / suspend the account"),
                _act("restore", "Restore an automatically hidden note"),
@@ -44,6 +44,8 @@ class ReportAdmin(admin.ModelAdmin[Report]):
 
     @admin.display(description="target")
     def target(self, obj: Report) -> str:
+        if obj.fix_id and obj.fix:
+            return f"suggested translation: {(obj.fix.title or obj.fix.text)[:60]}"
         if obj.note_id and obj.note:
             return f"note: {obj.note.title}"
         if obj.comment_id and obj.comment:
@@ -62,7 +64,7 @@ class ReportAdmin(admin.ModelAdmin[Report]):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Report]:
         return super().get_queryset(request).select_related("note", "comment", "account",
-                                                            "reporter")
+                                                            "fix", "reporter")
 
 
 @admin.register(AuditLog)

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from qiao.fixes.models import SuggestedFix
 from qiao.notes.models import Note
 from qiao.social.models import Comment
 
@@ -20,6 +21,7 @@ class Report(models.Model):
         USER = "user", _("Account")
         MESSAGE = "message", _("Direct message")
         CONVERSATION = "conversation", _("Conversation")
+        FIX = "fix", _("Suggested translation")
 
     class Reason(models.TextChoices):
         SPAM = "spam", _("Spam or scam")
@@ -51,6 +53,8 @@ class Report(models.Model):
     #: it ({"id", "sender", "body", "created_at", "reported"} each), so moderators judge
     #: the context even after an unsend.
     context = models.JSONField(default=list, blank=True)
+    fix = models.ForeignKey(SuggestedFix, on_delete=models.CASCADE, null=True, blank=True,
+                            related_name="+")
     reason = models.CharField(max_length=20, choices=Reason.choices)
     details = models.CharField(max_length=500, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
@@ -70,7 +74,7 @@ class Report(models.Model):
     def target_id(self) -> int | None:
         if self.kind in (self.Kind.MESSAGE, self.Kind.CONVERSATION):
             return self.object_id
-        return self.note_id or self.comment_id or self.account_id
+        return self.fix_id or self.note_id or self.comment_id or self.account_id
 
 
 class AuditLog(models.Model):

@@ -18,11 +18,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qiao.accounts import services as accounts
-from qiao.accounts.access import accepted_follow_pairs
+from qiao.accounts.access import accepted_follow_pairs, is_moderator
 from qiao.accounts.models import User
 from qiao.core.errors import Forbidden, Invalid, NotFound
 from qiao.core.ratelimit import rate_limited
 from qiao.core.text import clean
+from qiao.fixes.access import get_fix_for
+from qiao.fixes.services import remove_fix
 from qiao.moderation import signals
 from qiao.moderation.models import Appeal, AuditLog, Report
 from qiao.notes import services as notes
@@ -37,7 +39,7 @@ def report(reporter: User, *, kind: str, target_id: int, reason: str, details: s
            ) -> Report:
     """File a report (one open report per reporter and target). Enough distinct reporters
     hide a note until a moderator looks at it."""
-    if kind not in (Report.Kind.NOTE, Report.Kind.COMMENT, Report.Kind.USER):
+    if kind not in (Report.Kind.NOTE, Report.Kind.COMMENT, Report.Kind.USER, Report.Kind.FIX):
         raise Invalid(_("Unknown kind of report."), fields={"kind": [_("Unknown.")]})
     _check_reason(reason)
     details = clean(details, "details", max_length=500, multiline=True)
@@ -47,6 +49,11 @@ def report(reporter: User, *, kind: str, target_id: int, reason: str, details: s
         if note.author_id == reporter.pk:
             raise Invalid(_("You cannot report your own note."))
         target = {"note": note}
+    elif kind == Report.Kind.FIX:
+        fix = get_fix_for(reporter, target_id)  # the text's author, or any reader once accepted
+        if fix.suggester_id == reporter.pk:
+            raise Invalid(_("You cannot report your own suggestion."))
+        target = {"fix": fix}
     elif kind == Report.Kind.COMMENT:
         target = {"comment": get_comment_for(reporter, target_id)}
     else:
@@ -171,7 +178,7 @@ def open_appeal(author: User, note_id: int) -> Appeal | None:
 
 
 def _require_moderator(user: User) -> None:
-    if not (user.is_staff and user.has_perm("moderation.moderate")):
+    if not is_moderator(user):
         raise Forbidden(_("Only moderators can do this."))
 
 
@@ -199,7 +206,9 @@ def resolve(moderator: User, report_id: int, *, action: str, reason: str = "") -
             signals.content_removed.send(sender=Report, kind=row.kind,
                                          object_id=row.object_id)
         elif action == "remove":
-            if row.note_id:
+            if row.fix_id:
+                remove_fix(moderator, row.fix_id)
+            elif row.note_id:
                 notes.set_removed(row.note_id, True)
             elif row.comment_id:
                 social.set_comment_removed(row.comment_id, True)
@@ -213,6 +222,7 @@ def resolve(moderator: User, report_id: int, *, action: str, reason: str = "") -
                 resolved_at=timezone.now(), resolved_by=moderator)
         status = Report.Status.ACTIONED if action == "remove" else Report.Status.DISMISSED
         same = (Q(object_id=row.object_id) if private else
+                Q(fix_id=row.fix_id) if row.fix_id else
                 Q(note_id=row.note_id) if row.note_id else
                 Q(comment_id=row.comment_id) if row.comment_id else
                 Q(account_id=row.account_id))

@@ -237,6 +237,8 @@ class CommentRow:
     offer_translation: bool = False
     auto_translate: bool = False  # fetch the translation as soon as the comment shows
     lookup_lang: str = ""
+    not_translated: str = ""  # "Written in French — translation not available", or pinyin
+    pinyin: bool = False
 
     @property
     def block_id(self) -> str:
@@ -253,7 +255,8 @@ def comment_rows(rows: list[Comment], viewer: User | None, note_author_id: int |
         offer = text_offer(viewer, c.body, c.language)
         out.append(CommentRow(comment=c, liked=c.pk in liked, can_delete=can_delete,
                               offer_translation=offer.offer, auto_translate=offer.auto,
-                              lookup_lang=offer.lookup_lang))
+                              lookup_lang=offer.lookup_lang,
+                              not_translated=offer.not_translated, pinyin=offer.pinyin))
     return out
 
 

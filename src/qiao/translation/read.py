@@ -8,50 +8,52 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext_lazy
 
 from qiao.accounts.models import User
 from qiao.engines.translate.base import base_language
 from qiao.notes.models import Note
+from qiao.translation.access import may_suggest_fix
 from qiao.translation.models import NoteVersion
 from qiao.translation.services import (
+    LANGUAGE_IN_TEXT,
     Rendered,
     detect,
+    is_pinyin,
+    language_in_text,
     needs_translation,
+    not_translated_message,
     reader_languages,
     stored_versions,
     target_for,
 )
 
-#: Language names inside sentences ("Translated from Chinese", "添加英文版本").
-LANGUAGE_IN_TEXT = {
-    "zh": pgettext_lazy("language name in a sentence", "Chinese"),
-    "en": pgettext_lazy("language name in a sentence", "English"),
-    "ja": pgettext_lazy("language name in a sentence", "Japanese"),
-    "ko": pgettext_lazy("language name in a sentence", "Korean"),
-    "fr": pgettext_lazy("language name in a sentence", "French"),
-    "de": pgettext_lazy("language name in a sentence", "German"),
-    "es": pgettext_lazy("language name in a sentence", "Spanish"),
-}
+__all__ = ["LANGUAGE_IN_TEXT", "language_in_text"]
 
 
-def language_in_text(code: str | None) -> str:
-    base = (code or "").split("-")[0].lower()
-    return str(LANGUAGE_IN_TEXT.get(base, base or "?"))
-
-
-def translated_label(source: str | None, target: str | None, is_machine: bool = True) -> str:
-    """ "Translated from Chinese", or "Author's English version" for a human version."""
+def translated_label(source: str | None, target: str | None, is_machine: bool = True,
+                     engine: str = "", suggested_by: str = "") -> str:
+    """ "Translated from Chinese", "Author's English version", or "Improved by the
+    community · suggested by Amy" for a reader's accepted fix."""
+    if engine == "community":
+        if suggested_by:
+            return _("Improved by the community · suggested by %(name)s") % {
+                "name": suggested_by}
+        return _("Improved by the community")
     if not is_machine:
         return _("Author's %(lang)s version") % {"lang": language_in_text(target)}
     return _("Translated from %(lang)s") % {"lang": language_in_text(source)}
+
+
+def rendered_label(rendered: Rendered) -> str:
+    return translated_label(rendered.source, rendered.target, rendered.is_machine,
+                            rendered.engine, rendered.suggested_by)
 
 
 def lookup_language(viewer: User | None, language: str | None) -> str:
     """ "zh" or "en" when the reader may want to look words of this text up (it is not in
     their first language); "" otherwise (no markup added)."""
     base = (language or "").split("-")[0].lower()
-    if base not in ("zh", "en") or base == reader_languages(viewer)[0]:
+    if is_pinyin(language) or base not in ("zh", "en") or base == reader_languages(viewer)[0]:
         return ""
     return base
 
@@ -79,6 +81,12 @@ class NoteText:
     tr_auto: bool  # fetch a translation as soon as the block shows (auto-translate on)
     tr_unavailable: bool  # the reader asked and no engine could translate
     lookup_lang: str
+    #: instead of "Translate": "Written in French — translation not available", or that
+    #: the text is pinyin (then `pinyin` offers it in characters)
+    not_translated: str = ""
+    pinyin: bool = False
+    #: "Suggest a better translation" (a member reading someone else's machine translation)
+    offer_fix: bool = False
 
 
 def note_text(
@@ -100,11 +108,25 @@ def note_text(
         tr_block_id=f"note-text-{note.pk}",
         rendered=rendered,
         tr_label=translated_label(rendered.source or note.language, rendered.target,
-                                  rendered.is_machine) if rendered else "",
+                                  rendered.is_machine, rendered.engine,
+                                  rendered.suggested_by) if rendered else "",
         tr_auto=offer and auto and rendered is None and not unavailable,
         tr_unavailable=unavailable,
         lookup_lang=lookup_language(viewer, note.language),
+        not_translated=_foreign_note(viewer, note.language) if note.is_published else "",
+        pinyin=note.is_published and is_pinyin(note.language),
+        offer_fix=bool(rendered and note.is_published
+                       and may_suggest_fix(viewer, note.author_id, rendered.engine)),
     )
+
+
+def _foreign_note(viewer: User | None, language: str | None) -> str:
+    """The "not translated" line, for readers who do not read the text's language."""
+    message = not_translated_message(language)
+    if message and not is_pinyin(language) and base_language(language or "") in \
+            reader_languages(viewer):
+        return ""
+    return message
 
 
 @dataclass
@@ -145,9 +167,13 @@ class TextOffer:
     offer: bool
     auto: bool
     lookup_lang: str
+    not_translated: str = ""  # as `NoteText.not_translated`
+    pinyin: bool = False
 
 
 def text_offer(viewer: User | None, text: str, language: str | None) -> TextOffer:
     offer = bool(text) and needs_translation(viewer, language)
     return TextOffer(offer=offer, auto=offer and bool(viewer and viewer.auto_translate),
-                     lookup_lang=lookup_language(viewer, language))
+                     lookup_lang=lookup_language(viewer, language),
+                     not_translated=_foreign_note(viewer, language) if text else "",
+                     pinyin=bool(text) and is_pinyin(language))

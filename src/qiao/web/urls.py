@@ -4,6 +4,7 @@ from qiao.web.views import (
     accounts,
     creators,
     discovery,
+    fixes,
     messages,
     moderation,
     names,
@@ -59,6 +60,15 @@ urlpatterns = [
     path("u/<str:username>/bio/translation", translation.bio_translation,
          name="bio_translation"),
     path("lookup", translation.lookup, name="lookup"),
+    path("characters", translation.characters, name="characters"),
+    path("glossary", translation.glossary, name="glossary"),
+    path("glossary/<int:term_id>", translation.glossary_term, name="glossary_term"),
+    # readers' translation fixes
+    path("notes/<int:note_id>/suggest", fixes.suggest_note, name="suggest_note_fix"),
+    path("comments/<int:comment_id>/suggest", fixes.suggest_comment,
+         name="suggest_comment_fix"),
+    path("fixes", fixes.review, name="fixes"),
+    path("fixes/<int:fix_id>", fixes.decide, name="fix_decide"),
     # people and accounts
     path("u/<str:username>", accounts.profile, name="profile"),
     path("u/<str:username>/follow", accounts.follow, name="follow"),

@@ -6,6 +6,7 @@ import functools
 import re
 import threading
 from typing import Any
+from urllib.parse import quote, urlencode
 
 from django import template
 from django.core.files.storage import default_storage
@@ -14,7 +15,7 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from qiao.core.text import MENTION_RE, TOPIC_RE, normalize_topic
+from qiao.core.text import link_tokens, normalize_topic
 
 register = template.Library()
 
@@ -47,9 +48,6 @@ def avatar(user: Any, size: str = "sm") -> SafeString:
     initial = (user.display_name or user.username or "?")[:1].upper()
     return format_html('<span class="avatar avatar-{} avatar-initial" data-color="{}" '
                        'aria-hidden="true">{}</span>', size, user.avatar_color, initial)
-
-
-_TOKEN_RE = re.compile(f"(?:{TOPIC_RE.pattern})|(?:{MENTION_RE.pattern})|(https?://[^\\s<]+)")
 
 
 _HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
@@ -122,24 +120,38 @@ def _wrap_chinese(text: str) -> str:
     return "".join(out)
 
 
+def _topic_query(topic: str) -> str:
+    """A topic for a query string: ASCII delimiters escaped, Chinese kept readable."""
+    return "".join(ch if ord(ch) > 127 else quote(ch, safe="") for ch in topic)
+
+
 def _rich(text: str, language: str = "") -> SafeString:
+    """Escape `text`; link its #topics, @mentions and URLs as `core.text.link_tokens` cuts
+    them (the cut extraction and translation use, so "感谢@chef_lin推荐" links chef_lin and
+    leaves 推荐 a word); wrap the words between for look-up."""
     out: list[str] = []
-    pos = 0
-    for match in _TOKEN_RE.finditer(text or ""):
-        out.append(_wrap_words(text[pos:match.start()], language))
-        topic, mention, url = match.group(1), match.group(2), match.group(3)
-        if topic:
-            out.append(str(format_html('<a class="tag" href="{}?topic={}">#{}</a>',
-                                       reverse("web:home"), normalize_topic(topic), topic)))
-        elif mention:
-            out.append(str(format_html('<a class="mention" href="{}">@{}</a>',
-                                       reverse("web:profile", args=[mention]), mention)))
-        else:
+    for token in link_tokens(text or ""):
+        if token.kind == "topic":
+            out.append(str(format_html('<a class="tag" href="{}?topic={}">{}</a>',
+                                       reverse("web:home"),
+                                       _topic_query(normalize_topic(token.value)), token.text)))
+        elif token.kind == "mention":
+            out.append(str(format_html('<a class="mention" href="{}">{}</a>',
+                                       reverse("web:profile", args=[token.value]), token.text)))
+        elif token.kind == "url":
+            href = token.value if "://" in token.value else f"https://{token.value}"
             out.append(str(format_html('<a href="{}" rel="nofollow noopener ugc" '
-                                       'target="_blank">{}</a>', url, url)))
-        pos = match.end()
-    out.append(_wrap_words((text or "")[pos:], language))
+                                       'target="_blank">{}</a>', href, token.text)))
+        else:  # text, and e-mail addresses (shown, not linked)
+            out.append(_wrap_words(token.text, language) if token.kind == "text"
+                       else str(conditional_escape(token.text)))
     return mark_safe("".join(out).replace("\n", "<br>"))  # noqa: S308 - every part escaped
+
+
+@register.simple_tag
+def characters_url(*texts: str) -> str:
+    """The look-up that shows pinyin texts (a title, a body) in characters."""
+    return f"{reverse('web:characters')}?{urlencode([('text', t) for t in texts if t])}"
 
 
 @register.filter(needs_autoescape=False)
@@ -168,7 +180,10 @@ def html_lang(code: str | None) -> str:
     if not base or base == "und":
         return ""
     if base == "zh":
-        return "zh-Hant" if (code or "").lower().endswith("hant") else "zh-Hans"
+        low = (code or "").lower()
+        if low.endswith("latn"):
+            return "zh-Latn"  # pinyin: Chinese in Latin letters
+        return "zh-Hant" if low.endswith("hant") else "zh-Hans"
     return base
 
 

@@ -1,7 +1,8 @@
 """`qiao bench NAME [ARGS...]`: run one of the benchmark scripts in bench/.
 
 Each script prints JSON lines and appends to docs/BENCHMARKS.md only with --append-md.
-Names: names, recommend, translate, discovery, surge (see `ls bench/`)."""
+Names: names, recommend, translate, bridge (issue 13's language-bridge table), search,
+discovery, surge, images, video (see `ls bench/`)."""
 
 from __future__ import annotations
 

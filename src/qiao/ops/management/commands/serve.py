@@ -68,8 +68,10 @@ class Command(BaseCommand):
             except Exception as exc:  # noqa: BLE001 - the site works without a model
                 logger.warning("first training failed: %s", exc)
         # Notes the search index has not seen (the seed writes rows directly; an upgrade
-        # from a version without the index): one query when there are none.
-        call_command("search", "reindex", "--missing")
+        # from a version without the index) or cut with older word lists (an upgrade that
+        # changed jieba's user dictionary or the starter glossary, issue 13): one query
+        # when there are none.
+        call_command("search", "reindex", "--stale")
         from qiao.core.db import refresh_planner_stats
 
         refresh_planner_stats()

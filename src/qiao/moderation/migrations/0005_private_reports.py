@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('moderation', '0003_appeals'),
+        ('moderation', '0004_report_fix_alter_report_kind'),
     ]
 
     operations = [
@@ -28,6 +28,6 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='report',
             name='kind',
-            field=models.CharField(choices=[('note', 'Note'), ('comment', 'Comment'), ('user', 'Account'), ('message', 'Direct message'), ('conversation', 'Conversation')], max_length=12),
+            field=models.CharField(choices=[('note', 'Note'), ('comment', 'Comment'), ('user', 'Account'), ('message', 'Direct message'), ('conversation', 'Conversation'), ('fix', 'Suggested translation')], max_length=12),
         ),
     ]
