@@ -76,8 +76,11 @@ class Http:
         try:
             conn.request(method, path, body=body, headers=headers or {})
             resp = conn.getresponse()
-            return Response(resp.status, {k.lower(): v for k, v in resp.getheaders()},
-                            resp.read())
+            headers_out: dict[str, str] = {}
+            for k, v in resp.getheaders():  # repeated headers (Set-Cookie) joined by ", "
+                key = k.lower()
+                headers_out[key] = f"{headers_out[key]}, {v}" if key in headers_out else v
+            return Response(resp.status, headers_out, resp.read())
         finally:
             conn.close()
 

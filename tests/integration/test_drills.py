@@ -3,6 +3,7 @@ under load, Redis going away. Each drill leaves the services running again."""
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from typing import Any
@@ -159,6 +160,12 @@ def test_postgres_restart_under_load(stack: Stack) -> None:
     assert acknowledged and set(acknowledged) <= stored
 
 
+def _cookies(set_cookie: str) -> str:
+    """The name=value pairs of a (comma-joined) Set-Cookie header, as a Cookie header."""
+    return "; ".join(c.split(";", 1)[0].strip() for c in set_cookie.split(", ")
+                     if "=" in c.split(";", 1)[0])
+
+
 def test_redis_down_pages_render_login_fails_closed(stack: Stack) -> None:
     token, user = stack.sign_up()
     r = stack.http.post_note(token, "redis drill", [photo(4)])
@@ -166,10 +173,17 @@ def test_redis_down_pages_render_login_fails_closed(stack: Stack) -> None:
     note_id = r.json()["id"]
     stack.wait_variants(note_id, token)
     login = {"login": user["username"], "password": "a-long-test-passphrase-9"}
-    r = stack.http.api("POST", "/auth/session", login)
+    # A session sign-in is CSRF-checked like every session write: take the token from the
+    # sign-in page first, as a browser does.
+    page = stack.http.request("GET", "/login")
+    csrf = _cookies(page.headers.get("set-cookie", ""))
+    assert "csrftoken=" in csrf
+    token_value = csrf.split("csrftoken=", 1)[1].split(";", 1)[0]
+    r = stack.http.request("POST", "/api/v1/auth/session", body=json.dumps(login).encode(),
+                           headers={"Content-Type": "application/json", "Cookie": csrf,
+                                    "X-CSRFToken": token_value})
     assert r.status == 200, r.body
-    cookie = "; ".join(c.split(";", 1)[0] for c in
-                       r.headers.get("set-cookie", "").split(", ") if "=" in c)
+    cookie = _cookies(r.headers.get("set-cookie", ""))
     assert "sessionid=" in cookie
 
     # Stop Redis while the worker has image work in hand.

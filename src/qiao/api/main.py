@@ -15,6 +15,7 @@ from qiao.api.routers import (
     events,
     feed,
     fixes,
+    messages,
     moderation,
     names,
     notes,
@@ -29,7 +30,8 @@ api = NinjaAPI(
     title="Qiao API",
     version="1",
     description=(
-        "Notes, comments, likes, boards, follows and notifications. Authenticate with "
+        "Notes, comments, likes, boards, follows, notifications, direct messages and the "
+        "live event stream. Authenticate with "
         "`Authorization: Bearer <token>` (from `POST /auth/login`) or the web session. "
         'Errors always look like `{"error": {"code", "message", "fields"}}`; lists are '
         "paginated with an opaque `cursor` (pass `next_cursor` back)."
@@ -79,5 +81,5 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 for module in (accounts, notes, uploads, social, events, feed, search, translation, fixes,
-               names, moderation, creators):
+               names, moderation, creators, messages):
     api.add_router("", module.router)

@@ -15,6 +15,7 @@ from qiao.accounts.access import can_see_profile_content, follow_state
 from qiao.accounts.models import User
 from qiao.core.media import video_rejection_message
 from qiao.core.text import TextInvalid, check_text, text_message
+from qiao.messages.read import ConversationRow, ConversationView, MessageView
 from qiao.notes.models import VideoUpload
 from qiao.notes.read import Clip, Picture, media_url
 from qiao.social.models import Notification
@@ -101,6 +102,8 @@ if TYPE_CHECKING:
     TranslateText: TypeAlias = str
     VersionTitle: TypeAlias = str
     SearchQuery: TypeAlias = str
+    GroupTitle: TypeAlias = str
+    MessageBody: TypeAlias = str
 else:
     DisplayName = Text(50)
     Bio = Text(300, multiline=True)
@@ -121,6 +124,8 @@ else:
     TranslateText = Text(5000, multiline=True, required=True)
     VersionTitle = Text(100, required=True)
     SearchQuery = Text(200)
+    GroupTitle = Text(60, description="a group's name")
+    MessageBody = Text(2000, multiline=True)
 
 #: Password rules as the sign-up form states them (the service checks them all).
 PASSWORD_RULES = ("at least 8 characters; not entirely numeric; not a common "  # noqa: S105 - a description
@@ -621,3 +626,184 @@ class CountOut(Schema):
 
 class OkOut(Schema):
     ok: bool = True
+
+
+# --- direct messages ---------------------------------------------------------------------
+
+class MessagePhotoOut(Schema):
+    id: int
+    small_url: str
+    large_url: str
+    width: int
+    height: int
+    alt: str
+    blurhash: str
+    color: str
+
+
+class MessageOut(Schema):
+    id: int
+    conversation_id: int
+    kind: str = Field(description="text, photo, note (a shared note) or system")
+    sender: UserBrief | None = Field(description="null once the sender's account is deleted")
+    mine: bool
+    body: str = Field(description="empty for an unsent, removed or deleted-account message")
+    language: str | None
+    tombstone: str = Field(description="why the message is empty, in the reader's language")
+    system: str = Field(description="what happened (system messages), in the reader's "
+                                    "language")
+    photos: list[MessagePhotoOut]
+    note: NoteOut | None = Field(None, description="the shared note, when the reader may "
+                                                   "see it")
+    note_unavailable: bool
+    reply_to_id: int | None
+    reply_preview: str
+    translation_offered: bool = Field(description="the reader does not read its language: "
+                                                  "GET /messages/{id}/translation")
+    seen: str = Field(description="“Seen” under the reader's latest message, when receipts "
+                                  "allow")
+    can_unsend: bool
+    created_at: datetime
+    unsent_at: datetime | None
+
+    @staticmethod
+    def of(view: MessageView) -> dict[str, Any]:
+        m = view.message
+        return {
+            "id": m.pk, "conversation_id": m.conversation_id, "kind": m.kind,
+            "sender": UserBrief.of(view.sender) if view.sender is not None else None,
+            "mine": view.mine, "body": view.text, "language": m.language,
+            "tombstone": view.tombstone, "system": view.system,
+            "photos": [{"id": p.id, "small_url": p.small, "large_url": p.large,
+                        "width": p.width, "height": p.height, "alt": p.alt,
+                        "blurhash": p.blurhash, "color": p.color} for p in view.photos],
+            "note": NoteOut.of(view.note) if view.note is not None else None,
+            "note_unavailable": view.note_unavailable, "reply_to_id": view.reply_id,
+            "reply_preview": view.reply_text, "translation_offered": view.offer_translation,
+            "seen": view.seen, "can_unsend": view.can_unsend, "created_at": m.created_at,
+            "unsent_at": m.unsent_at,
+        }
+
+
+class ConversationOut(Schema):
+    id: int
+    kind: str = Field(description="direct or group")
+    title: str
+    people: list[UserBrief] = Field(description="the others in it")
+    state: str = Field(description="the caller's place: active, or request (not accepted)")
+    unread: int
+    muted: bool
+    preview: str
+    last_message_at: datetime
+
+    @staticmethod
+    def of(row: ConversationRow) -> dict[str, Any]:
+        c = row.conversation
+        return {"id": c.pk, "kind": c.kind, "title": row.title,
+                "people": [UserBrief.of(u) for u in row.people], "state": row.member.state,
+                "unread": row.unread, "muted": row.muted, "preview": row.preview,
+                "last_message_at": c.last_message_at}
+
+
+class ConversationPage(Schema):
+    items: list[ConversationOut]
+    next_cursor: str | None
+
+
+class ConversationDetail(Schema):
+    id: int
+    kind: str
+    title: str
+    people: list[UserBrief]
+    state: str
+    waiting: bool = Field(description="the other person has not accepted the caller's "
+                                      "request yet")
+    muted: bool
+    is_admin: bool
+    composer_hint: str
+    messages: list[MessageOut] = Field(description="the newest page, oldest first")
+    older_cursor: str | None
+    live_after: int = Field(description="open the live stream with ?after= this")
+
+    @staticmethod
+    def of(view: ConversationView) -> dict[str, Any]:
+        return {"id": view.conversation.pk, "kind": view.conversation.kind,
+                "title": view.title, "people": [UserBrief.of(u) for u in view.others],
+                "state": view.member.state, "waiting": view.waiting,
+                "muted": view.member.muted, "is_admin": view.member.is_admin,
+                "composer_hint": view.hint,
+                "messages": [MessageOut.of(m) for m in view.messages],
+                "older_cursor": view.older_cursor, "live_after": view.live_after}
+
+
+class MessagePage(Schema):
+    items: list[MessageOut]
+    older_cursor: str | None = None
+
+
+class ConversationIn(Schema):
+    to: list[Annotated[str, Field(max_length=30)]] = Field(
+        min_length=1, max_length=19, description="usernames: one for a one-to-one "
+                                                 "conversation, 2–19 for a group")
+    title: GroupTitle = ""
+
+
+class MessageIn(Schema):
+    body: MessageBody = ""
+    note_id: Id | None = Field(None, description="share a note as a card")
+    reply_to_id: Id | None = None
+
+
+class ReadIn2(Schema):
+    up_to: Id | None = Field(None, description="the last message read (default: all)")
+
+
+class ConversationPatch(Schema):
+    muted: bool | None = None
+    title: GroupTitle | None = None
+
+
+class PeopleIn(Schema):
+    usernames: list[Annotated[str, Field(max_length=30)]] = Field(min_length=1,
+                                                                  max_length=19)
+
+
+class MessageReportIn(Schema):
+    reason: str = Field(description="spam, harassment, hate, nudity, violence, "
+                                    "misinformation, ip or other")
+    details: ReportDetails = ""
+
+
+class ReceiptsIn(Schema):
+    read_receipts: bool
+
+
+class MessagingSettingsOut(Schema):
+    read_receipts: bool
+
+
+class UnreadOut(Schema):
+    messages: int = Field(description="unread messages in accepted, unmuted conversations")
+    requests: int = Field(description="message requests with something unread")
+    notifications: int
+
+
+class TextOut(Schema):
+    text: str
+    source: str
+    target: str
+    engine: str
+    source_name: str
+
+
+class LiveEventOut(Schema):
+    id: int | None = Field(description="the per-member sequence number (null: ephemeral)")
+    type: str = Field(description="message, message.changed, read, read.self, typing, "
+                                  "conversation, counts, notifications, reset")
+    data: dict[str, Any]
+
+
+class LiveEventsOut(Schema):
+    events: list[LiveEventOut]
+    last: int = Field(description="pass as ?after= next time")
+    reset: bool = Field(description="events were pruned since ?after=: reload")

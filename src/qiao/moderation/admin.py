@@ -65,7 +65,8 @@ class ReportAdmin(admin.ModelAdmin[Report]):
     search_fields = ("details", "reporter__username", "note__title", "comment__body",
                      "account__username")
     raw_id_fields = ("reporter", "note", "comment", "account", "fix", "resolved_by")
-    readonly_fields = ("created_at", "resolved_at", "resolved_by", "note_media_shown")
+    readonly_fields = ("created_at", "resolved_at", "resolved_by", "note_media_shown",
+                       "object_id", "context")
     actions = [_act("remove", "Remove the content / suspend the account"),
                _act("restore", "Restore an automatically hidden note"),
                _act("dismiss", "Dismiss")]
@@ -78,6 +79,11 @@ class ReportAdmin(admin.ModelAdmin[Report]):
             return f"note: {obj.note.title}"
         if obj.comment_id and obj.comment:
             return f"comment: {obj.comment.body[:60]}"
+        if obj.kind in (Report.Kind.MESSAGE, Report.Kind.CONVERSATION):
+            reported = [m for m in obj.context if isinstance(m, dict) and m.get("reported")]
+            body = str(reported[0].get("body", "")) if reported else ""
+            who = f"@{obj.account.username}: " if obj.account_id and obj.account else ""
+            return f"{obj.kind} #{obj.object_id}: {who}{body[:60]}"
         if obj.account_id and obj.account:
             return f"@{obj.account.username}"
         return "—"

@@ -172,6 +172,13 @@ def _check_images(author: User, images: list[ImageInput]) -> list[CheckedImage]:
     return checked
 
 
+def check_images(author: User, images: list[ImageInput]) -> list[CheckedImage]:
+    """The photo checks every photo upload goes through, notes and direct messages alike:
+    sizes, headers, the request's pixels and the member's hourly budget, then decoding
+    (EXIF and GPS stripped in the clean JPEG). Raises TooLarge, Invalid or RateLimited."""
+    return _check_images(author, images)
+
+
 def _resolve_topics(body: str, chosen: Iterable[str]) -> list[Topic]:
     names = list(dict.fromkeys(
         [t for t in (normalize_topic(c) for c in chosen) if t] + extract_topics(body)

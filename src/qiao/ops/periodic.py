@@ -29,6 +29,7 @@ def jobs() -> list[Job]:
             float(settings.QIAO_REPAIR_EVERY)),
         Job("repair-clips", "qiao.notes.tasks.repair_clips", float(settings.QIAO_REPAIR_EVERY)),
         Job("expire-video-uploads", "qiao.notes.uploads.expire_uploads", 3600.0),
+        Job("prune-live-events", "qiao.messages.live.prune", 6 * 3600.0),
     ]
 
 

@@ -25,7 +25,7 @@ class CachedTranslation(models.Model):
     (`translation.services.prune_cache`, run by the scheduler).
     """
 
-    key = models.CharField(max_length=64, primary_key=True)
+    key = models.CharField(max_length=100, primary_key=True)
     text = models.TextField()
     created_at = models.DateTimeField(default=timezone.now)
     #: Touched at most once a day by a read, so the busy path rarely writes.

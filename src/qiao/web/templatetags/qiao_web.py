@@ -241,3 +241,21 @@ def clip_source(context: template.Context, clip: Any) -> Any:
     if clip is None:
         return None
     return clip.rendition(360 if _saves_data(context.get("request")) else 720)
+
+
+@register.simple_tag(takes_context=True)
+def messaging_unread(context: template.Context) -> dict[str, int]:
+    """Unread direct messages and waiting requests, for the header (once per request)."""
+    from qiao.accounts.models import User
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if request is None or not isinstance(user, User):
+        return {"messages": 0, "requests": 0}
+    cached = getattr(request, "_qiao_dm_unread", None)
+    if cached is None:
+        from qiao.messages.access import unread_totals
+
+        cached = unread_totals(user)
+        request.__dict__["_qiao_dm_unread"] = cached
+    return dict(cached)

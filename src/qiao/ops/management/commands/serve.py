@@ -40,10 +40,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default=os.environ.get("QIAO_HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("QIAO_PORT", "8000")))
-        parser.add_argument("--workers", type=int,
-                            default=int(os.environ.get("QIAO_WORKERS", "2")))
-        parser.add_argument("--threads", type=int,
-                            default=int(os.environ.get("QIAO_THREADS", "4")))
+        # Embedded (no REDIS_URL): one process, so live events fan out in memory; pages get
+        # more threads instead. With Redis, events cross processes and nodes.
+        parser.add_argument("--workers", type=int, default=int(os.environ.get(
+            "QIAO_WORKERS", "2" if settings.REDIS_URL else "1")))
+        parser.add_argument("--threads", type=int, default=int(os.environ.get(
+            "QIAO_THREADS", "4" if settings.REDIS_URL else "8")))
         parser.add_argument("--timeout", type=int,
                             default=int(os.environ.get("QIAO_TIMEOUT", "30")))
         parser.add_argument("--no-seed", action="store_true",
@@ -84,6 +86,11 @@ class Command(BaseCommand):
             from qiao.ops.scheduler import start_embedded_scheduler
 
             start_embedded_scheduler()
+        if opts["workers"] > 1 and not (settings.REDIS_URL or settings.QIAO_LIVE_REDIS_URL):
+            logger.warning(
+                "%d worker processes without REDIS_URL: live events reach a member on another "
+                "process within QIAO_LIVE_SWEEP_SECONDS, and typing indicators only within "
+                "one process; set REDIS_URL (or serve with --workers 1)", opts["workers"])
         self._warm_up_shared_tables()
         from qiao.ops.server import run_gunicorn
 

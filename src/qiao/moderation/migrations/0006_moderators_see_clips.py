@@ -31,7 +31,7 @@ def revoke(apps, schema_editor):  # type: ignore[no-untyped-def] # historical mo
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("moderation", "0004_report_fix_alter_report_kind"),
+        ("moderation", "0005_private_reports"),
         ("notes", "0004_video_notes"),
     ]
     operations = [migrations.RunPython(grant, revoke)]
