@@ -72,3 +72,43 @@ def libretranslate_server() -> Iterator[Any]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+class _TranscribeHandler(BaseHTTPRequestHandler):
+    server: Any
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length", "0"))
+        body = self.rfile.read(length)
+        self.server.calls.append({"path": self.path, "bytes": len(body),
+                                  "has_wav": b"RIFF" in body})
+        payload = json.dumps({"language": self.server.language, "duration": 2.0,
+                              "text": " ".join(t for _s, _e, t in self.server.segments),
+                              "segments": [{"start": s, "end": e, "text": t}
+                                           for s, e, t in self.server.segments]}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+
+@contextmanager
+def transcription_server(segments: list[tuple[float, float, str]],
+                         language: str = "chinese") -> Iterator[Any]:
+    """An OpenAI-compatible /v1/audio/transcriptions server that hears `segments`."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _TranscribeHandler)
+    server.calls = []  # type: ignore[attr-defined] # test-only state
+    server.segments = segments  # type: ignore[attr-defined] # test-only state
+    server.language = language  # type: ignore[attr-defined] # test-only state
+    server.url = f"http://127.0.0.1:{server.server_address[1]}/v1"  # type: ignore[attr-defined] # test-only state
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -56,7 +56,9 @@ INSTALLED_APPS = [
     "qiao.names",
     "qiao.creators",
     "qiao.feed",
+    "qiao.fixes",
     "qiao.moderation",
+    "qiao.messages",
     "qiao.web",
     "qiao.ops",
 ]
@@ -196,26 +198,54 @@ STATIC_ROOT = Path(env_str("QIAO_STATIC_ROOT", str(QIAO_HOME / "static")))
 MEDIA_URL = env_str("QIAO_MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(env_str("QIAO_MEDIA_ROOT", str(QIAO_HOME / "media")))
 MEDIA_STORAGE = env_str("MEDIA_STORAGE", "local")
+_s3_options: dict[str, object] = {
+    "bucket_name": env_str("S3_BUCKET", "qiao-media"),
+    "endpoint_url": env_str("S3_ENDPOINT_URL", "") or None,
+    "access_key": env_str("S3_ACCESS_KEY_ID", ""),
+    "secret_key": env_str("S3_SECRET_ACCESS_KEY", ""),
+    "region_name": env_str("S3_REGION", "us-east-1"),
+    "default_acl": None,
+    "file_overwrite": False,
+}
 if MEDIA_STORAGE == "s3":
     _media_backend: dict[str, object] = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
-            "bucket_name": env_str("S3_BUCKET", "qiao-media"),
-            "endpoint_url": env_str("S3_ENDPOINT_URL", "") or None,
-            "access_key": env_str("S3_ACCESS_KEY_ID", ""),
-            "secret_key": env_str("S3_SECRET_ACCESS_KEY", ""),
-            "region_name": env_str("S3_REGION", "us-east-1"),
+            **_s3_options,
             "custom_domain": env_str("S3_CUSTOM_DOMAIN", "") or None,
             "querystring_auth": env_bool("S3_QUERYSTRING_AUTH", False),
-            "default_acl": None,
-            "file_overwrite": False,
             "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
         },
     }
+    #: Photos sent in direct messages are never at a public URL: on S3 they live under
+    #: "private/" in the same bucket and are handed out as short-lived signed URLs ...
+    _private_backend: dict[str, object] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {**_s3_options, "location": "private", "custom_domain": None,
+                    "querystring_auth": True, "querystring_expire": 300,
+                    "object_parameters": {"CacheControl": "private, max-age=300"}},
+    }
+    #: Video uploads as received, kept until their renditions exist: never served (they
+    #: still carry the phone's metadata), so not in the public media storage.
+    _sources_backend: dict[str, object] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {**_s3_options, "location": "private/video-sources",
+                    "default_acl": "private", "querystring_auth": True,
+                    "custom_domain": None, "object_parameters": {}},
+    }
 else:
     _media_backend = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    # ... and on the local disk outside MEDIA_ROOT, served only by the permission-checked
+    # view (the embedded profile serves MEDIA_ROOT to anyone).
+    _private_backend = {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                        "OPTIONS": {"location": str(QIAO_HOME / "private-media"),
+                                    "base_url": "/private-media-is-not-served/"}}
+    _sources_backend = {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                        "OPTIONS": {"location": str(QIAO_HOME / "video-sources")}}
 STORAGES = {
     "default": _media_backend,
+    "private": _private_backend,
+    "video_sources": _sources_backend,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
@@ -239,6 +269,41 @@ QIAO_IMAGE_WIDTHS = [int(w) for w in env_list("QIAO_IMAGE_WIDTHS", ["320", "640"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FILES = 20
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
+
+# --- Video notes (docs/media.md, "The platform's part").
+#: Longest clip accepted (seconds) and largest upload (bytes).
+QIAO_VIDEO_MAX_SECONDS = env_int("QIAO_VIDEO_MAX_SECONDS", 180)
+QIAO_VIDEO_MAX_BYTES = env_int("QIAO_VIDEO_MAX_BYTES", 1024 * 1024 * 1024)
+#: x264 preset of the renditions (speed against size; docs/media.md has the costs).
+QIAO_VIDEO_PRESET = env_str("QIAO_VIDEO_PRESET", "veryfast")
+#: Threads each transcode uses (decode and every encoder).
+QIAO_VIDEO_THREADS = env_int("QIAO_VIDEO_THREADS", 2)
+#: Where resumable uploads are assembled before a note takes them (one file system shared
+#: by the web processes that take the chunks), and where workers transcode.
+QIAO_VIDEO_UPLOAD_DIR = Path(env_str("QIAO_VIDEO_UPLOAD_DIR", str(QIAO_HOME / "uploads")))
+QIAO_VIDEO_WORK_DIR = Path(env_str("QIAO_VIDEO_WORK_DIR", str(QIAO_HOME / "transcode")))
+#: Largest chunk of a resumable upload (bytes) and the size clients are told to send.
+QIAO_VIDEO_CHUNK_BYTES = env_int("QIAO_VIDEO_CHUNK_BYTES", 16 * 1024 * 1024)
+QIAO_VIDEO_CHUNK_SUGGESTED = env_int("QIAO_VIDEO_CHUNK_SUGGESTED", 2 * 1024 * 1024)
+#: Bytes of unfinished or unused uploads one member may hold, and for how long (seconds) an
+#: upload nobody touches or uses is kept.
+QIAO_VIDEO_UPLOAD_QUOTA_BYTES = env_int("QIAO_VIDEO_UPLOAD_QUOTA_BYTES", 2 * 1024 * 1024 * 1024)
+QIAO_VIDEO_UPLOAD_EXPIRY = env_int("QIAO_VIDEO_UPLOAD_EXPIRY", 24 * 3600)
+#: Attempts at transcoding one clip (worker deaths and storage errors) before it fails.
+QIAO_VIDEO_MAX_ATTEMPTS = env_int("QIAO_VIDEO_MAX_ATTEMPTS", 5)
+#: A worker transcoding a clip holds it for this long and renews the hold every third of it;
+#: a second delivery of the task waits (retries) until the hold lapses (its worker died).
+QIAO_VIDEO_LEASE_SECONDS = env_int("QIAO_VIDEO_LEASE_SECONDS", 120)
+#: Celery time limit of a video task (seconds); the engine's own limit for a 3-minute clip
+#: is 60 + 8 x 180 s.
+QIAO_VIDEO_TASK_TIME_LIMIT = env_int("QIAO_VIDEO_TASK_TIME_LIMIT", 1800)
+#: Automatic captions: "auto" (a local model if one is installed, else off), "local",
+#: "openai" (an OpenAI-compatible /v1/audio/transcriptions server) or "off".
+QIAO_TRANSCRIBE_ENGINE = env_str("QIAO_TRANSCRIBE_ENGINE", "auto")
+QIAO_TRANSCRIBE_URL = env_str("QIAO_TRANSCRIBE_URL", "")
+QIAO_TRANSCRIBE_MODEL = env_str("QIAO_TRANSCRIBE_MODEL", "whisper-1")
+QIAO_TRANSCRIBE_API_KEY = env_str("QIAO_TRANSCRIBE_API_KEY", "")
+QIAO_TRANSCRIBE_TIMEOUT = float(env_str("QIAO_TRANSCRIBE_TIMEOUT", "300"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- Background tasks: one interface (Django's tasks API), in-process worker by default.
@@ -275,6 +340,10 @@ QIAO_WORKER_MAX_MEMORY_MB = env_int("QIAO_WORKER_MAX_MEMORY_MB", 1024)
 QIAO_RECOMMEND_TRAIN_FUNCTION = env_str("QIAO_RECOMMEND_TRAIN_FUNCTION",
                                         "qiao.feed.training.train_periodic")
 QIAO_RECOMMEND_TRAIN_EVERY = env_int("QIAO_RECOMMEND_TRAIN_EVERY", 6 * 3600)
+#: The neural sequential model (a NumPy SASRec) is trained with the rest, stopping after this
+#: many seconds with its best weights; 0 or QIAO_RECOMMEND_NEURAL=0 leaves it out.
+QIAO_RECOMMEND_NEURAL = env_bool("QIAO_RECOMMEND_NEURAL", True)
+QIAO_RECOMMEND_NEURAL_SECONDS = env_int("QIAO_RECOMMEND_NEURAL_SECONDS", 120)
 QIAO_REPAIR_EVERY = env_int("QIAO_REPAIR_EVERY", 300)
 QIAO_REPAIR_AFTER = env_int("QIAO_REPAIR_AFTER", 120)
 #: /metrics answers 127.0.0.1, or anyone with `Authorization: Bearer <this token>`.
@@ -297,6 +366,24 @@ QIAO_TRANSLATION_CACHE_DAYS = env_int("QIAO_TRANSLATION_CACHE_DAYS", 90)
 QIAO_TRANSLATION_CACHE_MAX_ROWS = env_int("QIAO_TRANSLATION_CACHE_MAX_ROWS", 500_000)
 #: `qiao serve` installs missing translation models in the background when it can.
 QIAO_TRANSLATE_AUTO_INSTALL = env_bool("QIAO_TRANSLATE_AUTO_INSTALL", True)
+
+# --- Direct messages and live delivery (docs/messages.md)
+#: Seconds after sending during which a message can be unsent for everyone.
+QIAO_DM_UNSEND_SECONDS = env_int("QIAO_DM_UNSEND_SECONDS", 600)
+#: Messages someone may send before the recipient accepts their message request.
+QIAO_DM_REQUEST_MESSAGES = env_int("QIAO_DM_REQUEST_MESSAGES", 5)
+#: Days the per-member live event log is kept (a client away longer reloads).
+QIAO_LIVE_EVENT_DAYS = env_int("QIAO_LIVE_EVENT_DAYS", 7)
+#: Seconds between keep-alive comments on an open stream (proxies close idle connections).
+QIAO_LIVE_HEARTBEAT = env_int("QIAO_LIVE_HEARTBEAT", 15)
+#: Seconds a stream stays open before the server ends it (the client resumes at once);
+#: bounds how long a draining worker waits.
+QIAO_LIVE_MAX_SECONDS = env_int("QIAO_LIVE_MAX_SECONDS", 300)
+#: Seconds between checks of the open streams' event logs, which deliver anything whose
+#: publish was lost (Redis down for a moment, or several embedded worker processes).
+QIAO_LIVE_SWEEP_SECONDS = float(env_str("QIAO_LIVE_SWEEP_SECONDS", "5"))
+#: Redis for the live bus (default: REDIS_URL; empty: in-process).
+QIAO_LIVE_REDIS_URL = env_str("QIAO_LIVE_REDIS_URL", "")
 
 # --- Moderation: distinct reporters that hide a note until a moderator reviews it.
 #: Reports from members with standing needed to hide a note until a moderator looks: each
@@ -329,9 +416,16 @@ QIAO_RATE_LIMITS = {
     "signup": env_str("QIAO_RATE_SIGNUP", "20/3600"),
     "translate": env_str("QIAO_RATE_TRANSLATE", "60/60"),
     "report": env_str("QIAO_RATE_REPORT", "20/3600"),
+    #: Direct messages: new conversations a member starts, and messages they send.
+    "dm_new": env_str("QIAO_RATE_DM_NEW", "30/3600"),
+    "dm_send": env_str("QIAO_RATE_DM_SEND", "60/60"),
+    #: Suggested translation fixes a member may send (each one asks an author to review).
+    "suggest": env_str("QIAO_RATE_SUGGEST", "20/3600"),
     #: Pixels of photos a member may have decoded per hour (decoding is the cost of an
     #: upload); 2,000 Mpx is ~80 phone photos an hour.
     "pixels": env_str("QIAO_RATE_PIXELS", "2000000000/3600"),
+    #: Video uploads a member may start per window (each one is a transcode).
+    "video": env_str("QIAO_RATE_VIDEO", "30/3600"),
 }
 QIAO_RATE_LIMITS_ENABLED = env_bool("QIAO_RATE_LIMITS_ENABLED", True)
 #: The cache every process shares for rate limits: Redis, else the database cache table.
@@ -357,6 +451,7 @@ CONTENT_SECURITY_POLICY = {
         "style-src": ["'self'"],
         "script-src": ["'self'"],
         "connect-src": ["'self'"],
+        "media-src": ["'self'", "blob:"],
         "frame-ancestors": ["'none'"],
         "form-action": ["'self'"],
         "base-uri": ["'self'"],
@@ -370,6 +465,7 @@ if MEDIA_STORAGE == "s3":
                      else "/".join(_endpoint.split("/")[:3]) if _endpoint
                      else "https://*.amazonaws.com")  # origins only: a path would narrow it
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(_media_origin)
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["media-src"].append(_media_origin)
 
 # --- Logging: one JSON object per line, with the request id; plain sentences at warning
 # level and above when a person reads a terminal (QIAO_LOG_FORMAT=json|plain overrides).

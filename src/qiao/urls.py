@@ -1,10 +1,10 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.static import serve
 
 from qiao.api.main import api
 from qiao.ops import views as ops_views
+from qiao.ops.media_views import serve_media
 from qiao.ops.metrics import metrics_view
 from qiao.web.urls import creators_patterns, names_patterns
 
@@ -23,7 +23,6 @@ urlpatterns = [
 ]
 
 if settings.MEDIA_STORAGE == "local":
-    # The embedded profile serves media itself; behind nginx or S3 this is not used.
-    urlpatterns += [
-        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
-    ]
+    # The embedded profile serves media itself, with range requests for video seeking;
+    # behind nginx or S3 this is not used.
+    urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve_media)]

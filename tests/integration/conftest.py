@@ -76,8 +76,11 @@ class Http:
         try:
             conn.request(method, path, body=body, headers=headers or {})
             resp = conn.getresponse()
-            return Response(resp.status, {k.lower(): v for k, v in resp.getheaders()},
-                            resp.read())
+            headers_out: dict[str, str] = {}
+            for k, v in resp.getheaders():  # repeated headers (Set-Cookie) joined by ", "
+                key = k.lower()
+                headers_out[key] = f"{headers_out[key]}, {v}" if key in headers_out else v
+            return Response(resp.status, headers_out, resp.read())
         finally:
             conn.close()
 
@@ -112,6 +115,49 @@ class Http:
             "Authorization": f"Bearer {token}",
             "Content-Type": f"multipart/form-data; boundary={boundary}",
         }, timeout=timeout)
+
+
+    def upload_video(self, token: str, data: bytes, chunk: int = 1024 * 1024,
+                     filename: str = "clip.mp4") -> dict[str, Any]:
+        """Send a clip through the resumable upload API, chunk by chunk."""
+        auth = {"Authorization": f"Bearer {token}"}
+        r = self.api("POST", "/uploads", {"size": len(data), "filename": filename},
+                     token=token)
+        assert r.status == 201, r.body
+        upload = r.json()
+        offset = 0
+        while offset < len(data):
+            piece = data[offset: offset + chunk]
+            r = self.request("PATCH", f"/api/v1/uploads/{upload['id']}", body=piece, headers={
+                **auth, "Upload-Offset": str(offset),
+                "Content-Type": "application/offset+octet-stream"}, timeout=60)
+            assert r.status == 200, r.body
+            upload = r.json()
+            offset = upload["offset"]
+        assert upload["state"] == "complete", upload
+        return upload
+
+    def post_form(self, token: str, path: str, fields: dict[str, str],
+                  timeout: float = 60.0) -> Response:
+        boundary = uuid.uuid4().hex
+        parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"'
+                 f"\r\n\r\n{value}\r\n".encode() for name, value in fields.items()]
+        parts.append(f"--{boundary}--\r\n".encode())
+        return self.request("POST", "/api/v1" + path, body=b"".join(parts), headers={
+            "Authorization": f"Bearer {token}",
+            "Content-Type": f"multipart/form-data; boundary={boundary}",
+        }, timeout=timeout)
+
+
+def clip(path: Path, seconds: float = 3.0, width: int = 640, height: int = 360,
+         **options: Any) -> bytes:
+    """A synthetic phone clip (colour bars, a tone, GPS and device metadata written in)."""
+    from qiao.engines.media.video import synth
+
+    synth.make_clip(path, width=width, height=height, fps=24, seconds=seconds,
+                    container="mov", metadata=synth.PHONE_METADATA,
+                    options={"movflags": "use_metadata_tags"}, **options)
+    return path.read_bytes()
 
 
 def photo(seed: int, size: tuple[int, int] = (1600, 1200)) -> bytes:
@@ -230,6 +276,22 @@ class Stack:
         data = r.json()
         return data["token"], data["user"]
 
+    def wait_video(self, note_id: int, token: str, timeout: float = 180) -> dict[str, Any]:
+        """Poll the note until its clip is ready (or failed)."""
+        deadline = time.monotonic() + timeout
+        note: dict[str, Any] = {}
+        while time.monotonic() < deadline:
+            r = self.http.api("GET", f"/notes/{note_id}", token=token)
+            if r.status == 200:
+                note = r.json()
+                if note["video"] and note["video"]["state"] in ("ready", "failed"):
+                    return note
+            time.sleep(0.5)
+        log = self.logs.get("worker")
+        tail = log.read_text()[-3000:] if log else ""
+        raise AssertionError(f"the clip of note {note_id} never finished: {note}\n"
+                             f"worker log tail:\n{tail}")
+
     def wait_variants(self, note_id: int, token: str, timeout: float = 60) -> dict[str, Any]:
         deadline = time.monotonic() + timeout
         note: dict[str, Any] = {}
@@ -293,6 +355,8 @@ def stack(request: pytest.FixtureRequest) -> Iterator[Stack]:
         # Short so the kill -9 drill does not wait 15 minutes for the message to return.
         "QIAO_CELERY_VISIBILITY_TIMEOUT": "6",
         "QIAO_CELERY_TASK_TIME_LIMIT": "60",
+        # A transcode's hold on its clip lapses soon after its worker is killed.
+        "QIAO_VIDEO_LEASE_SECONDS": "6",
         "QIAO_LOG_LEVEL": "INFO",
         "PYTHONUNBUFFERED": "1",
         "PYTHONPATH": str(REPO / "src"),

@@ -3,6 +3,7 @@ under load, Redis going away. Each drill leaves the services running again."""
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from typing import Any
@@ -159,6 +160,12 @@ def test_postgres_restart_under_load(stack: Stack) -> None:
     assert acknowledged and set(acknowledged) <= stored
 
 
+def _cookies(set_cookie: str) -> str:
+    """The name=value pairs of a (comma-joined) Set-Cookie header, as a Cookie header."""
+    return "; ".join(c.split(";", 1)[0].strip() for c in set_cookie.split(", ")
+                     if "=" in c.split(";", 1)[0])
+
+
 def test_redis_down_pages_render_login_fails_closed(stack: Stack) -> None:
     token, user = stack.sign_up()
     r = stack.http.post_note(token, "redis drill", [photo(4)])
@@ -166,10 +173,17 @@ def test_redis_down_pages_render_login_fails_closed(stack: Stack) -> None:
     note_id = r.json()["id"]
     stack.wait_variants(note_id, token)
     login = {"login": user["username"], "password": "a-long-test-passphrase-9"}
-    r = stack.http.api("POST", "/auth/session", login)
+    # A session sign-in is CSRF-checked like every session write: take the token from the
+    # sign-in page first, as a browser does.
+    page = stack.http.request("GET", "/login")
+    csrf = _cookies(page.headers.get("set-cookie", ""))
+    assert "csrftoken=" in csrf
+    token_value = csrf.split("csrftoken=", 1)[1].split(";", 1)[0]
+    r = stack.http.request("POST", "/api/v1/auth/session", body=json.dumps(login).encode(),
+                           headers={"Content-Type": "application/json", "Cookie": csrf,
+                                    "X-CSRFToken": token_value})
     assert r.status == 200, r.body
-    cookie = "; ".join(c.split(";", 1)[0] for c in
-                       r.headers.get("set-cookie", "").split(", ") if "=" in c)
+    cookie = _cookies(r.headers.get("set-cookie", ""))
     assert "sessionid=" in cookie
 
     # Stop Redis while the worker has image work in hand.
@@ -219,3 +233,44 @@ def test_redis_down_pages_render_login_fails_closed(stack: Stack) -> None:
     busy_id = busy.json()["id"]
     stack.wait_variants(busy_id, token, timeout=60)
     assert len(stack.keys(f"notes/{busy_id}/")) == 3 * (1 + 2 * len(WIDTHS))
+
+
+def test_kill_9_worker_mid_transcode(stack: Stack, tmp_path: Any) -> None:
+    """A worker killed in the middle of a transcode: its FFmpeg child goes with it, the
+    message comes back, the clip's hold lapses, and a fresh worker finishes the clip once —
+    the note is published with one set of renditions."""
+    from tests.integration.conftest import clip
+
+    token, _user = stack.sign_up()
+    data = clip(tmp_path / "long.mov", seconds=24.0, width=1280, height=720)
+    upload = stack.http.upload_video(token, data, chunk=2 * 1024 * 1024)
+    r = stack.http.post_form(token, "/notes", {"title": "kill -9 transcode drill",
+                                               "video_upload": upload["id"]})
+    assert r.status == 201, r.body
+    note_id = r.json()["id"]
+
+    held: list[list[Any]] = []
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        held = [a for a in stack.in_flight_task_args() if a[0].endswith("process_clip")]
+        state = stack.http.api("GET", f"/notes/{note_id}", token=token).json()["video"]["state"]
+        if held and state == "processing":
+            time.sleep(1.0)  # well inside the transcode (several seconds of CPU)
+            break
+        time.sleep(0.05)
+    assert held, "never caught the worker holding the transcode"
+    stack.kill9("worker")
+    assert stack.http.api("GET", f"/notes/{note_id}",
+                          token=token).json()["video"]["state"] == "processing"
+    assert [a for a in stack.in_flight_task_args() if a[0].endswith("process_clip")], \
+        "the killed transcode's message must still be unacked"
+
+    log = stack.start_worker()
+    note = stack.wait_video(note_id, token, timeout=240)
+    assert note["video"]["state"] == "ready", note["video"]
+    assert note["status"] == "published"
+    assert '"task": "qiao.notes.tasks.process_clip"' in log.read_text()
+    keys = stack.keys(f"clips/{note_id}/")
+    labels = sorted(k.rsplit("/", 1)[1] for k in keys if k.endswith(".mp4"))
+    assert labels == ["360p.mp4", "720p.mp4"], keys  # exactly one of each, no leftovers
+    assert not stack.keys("private/video-sources/")

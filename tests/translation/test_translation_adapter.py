@@ -170,7 +170,8 @@ def test_comment_and_bio_translation_respect_permissions(make_user: Any, make_no
     follower = make_user(read_languages=["en"])
     api_as(follower).post(f"/users/{author.username}/follow")
     r = api_as(follower).get(f"/comments/{comment.pk}/translation")
-    assert r.status_code == 200 and r.json()["text"] == "[en] hot pot delicious"
+    # 火锅 is a glossary term ("hot pot"): the engine sees the rest of the sentence
+    assert r.status_code == 200 and r.json()["text"] == "hot pot [en] delicious"
     r = api.get(f"/users/{author.username}/bio/translation", target="en")
     assert r.status_code == 200 and "cat" in r.json()["text"]
 

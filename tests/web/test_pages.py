@@ -601,7 +601,7 @@ def test_edit_and_publish_a_draft(make_user: Any) -> None:
     assert as_user(make_user()).get(f"/notes/{note.pk}/edit").status_code == 404
     response = client.post(f"/notes/{note.pk}/edit", {"title": "Now", "status": "published"})
     assert response.status_code == 400  # a published note needs a photo
-    assert "Add at least one photo." in response.content.decode()
+    assert "Add at least one photo or a video." in response.content.decode()
     client.post(f"/notes/{note.pk}/edit", {"title": "Renamed draft"})
     note.refresh_from_db()
     assert note.title == "Renamed draft" and note.status == Note.Status.DRAFT

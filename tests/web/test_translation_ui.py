@@ -228,7 +228,7 @@ def test_an_english_note_offers_a_chinese_version_and_the_form_works_without_an_
     assert not version.is_machine and version.title == "火锅之夜"
 
 
-def test_word_lookup_fragment(client: Client) -> None:
+def test_word_lookup_fragment(client: Client, db: Any) -> None:
     html = _html(client, "/lookup?text=火锅")
     assert "huǒguō" in html and "hotpot" in html.replace(" ", "")
     html = _html(client, "/lookup?text=喜欢")

@@ -20,6 +20,14 @@ def signed_in(viewer: User | None) -> TypeGuard[User]:
     return viewer is not None
 
 
+def is_moderator(user: User | None) -> TypeGuard[User]:
+    """A member of the moderation team: an active staff account with the moderation
+    permission (the "Moderators" group gives it; superusers have every permission). The
+    domains that moderators keep (reports, the glossary, readers' fixes) ask here."""
+    return (user is not None and user.is_active and user.is_staff
+            and user.has_perm("moderation.moderate"))
+
+
 def blocked_user_ids(user: User | None) -> set[int]:
     """Everyone `user` blocked or was blocked by (blocks hide both ways)."""
     if user is None:

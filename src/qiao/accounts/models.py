@@ -35,6 +35,9 @@ class User(AbstractUser):
     chinese_name_pinyin = models.CharField(max_length=60, blank=True)
     is_private = models.BooleanField(_("private account"), default=False)
     auto_translate = models.BooleanField(_("translate automatically"), default=False)
+    #: Clips in the feed play muted while in view (never on a data-saving connection).
+    autoplay_videos = models.BooleanField(_("play videos automatically"), default=False,
+                                          db_default=False)
     interests = models.JSONField(default=list, blank=True)
     onboarded = models.BooleanField(default=False)
     follower_count = models.PositiveIntegerField(default=0)

@@ -36,7 +36,7 @@ TEXT_FIELDS = {"display_name": (50, False), "bio": (300, True), "chinese_name": 
 MAX_INTERESTS = 30
 PROFILE_FIELDS = {
     "display_name", "bio", "ui_language", "read_languages", "chinese_name",
-    "chinese_name_pinyin", "is_private", "auto_translate", "interests",
+    "chinese_name_pinyin", "is_private", "auto_translate", "autoplay_videos", "interests",
 }
 
 
@@ -148,7 +148,7 @@ def update_profile(user: User, **changes: Any) -> User:
             changes["read_languages"] = _clean_languages(list(changes["read_languages"] or []))
         except Invalid as exc:
             errors.update(exc.fields)
-    for flag in ("is_private", "auto_translate"):
+    for flag in ("is_private", "auto_translate", "autoplay_videos"):
         if flag in changes and not isinstance(changes[flag], bool):
             errors[flag] = [_("Choose yes or no.")]
     if "interests" in changes:

@@ -14,12 +14,15 @@ from qiao.api.routers import (
     creators,
     events,
     feed,
+    fixes,
+    messages,
     moderation,
     names,
     notes,
     search,
     social,
     translation,
+    uploads,
 )
 from qiao.core.errors import RateLimited, ServiceError
 
@@ -27,7 +30,8 @@ api = NinjaAPI(
     title="Qiao API",
     version="1",
     description=(
-        "Notes, comments, likes, boards, follows and notifications. Authenticate with "
+        "Notes, comments, likes, boards, follows, notifications, direct messages and the "
+        "live event stream. Authenticate with "
         "`Authorization: Bearer <token>` (from `POST /auth/login`) or the web session. "
         'Errors always look like `{"error": {"code", "message", "fields"}}`; lists are '
         "paginated with an opaque `cursor` (pass `next_cursor` back)."
@@ -76,6 +80,6 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return error_response(request, exc.status_code, code, str(exc))
 
 
-for module in (accounts, notes, social, events, feed, search, translation, names,
-               moderation, creators):
+for module in (accounts, notes, uploads, social, events, feed, search, translation, fixes,
+               names, moderation, creators, messages):
     api.add_router("", module.router)

@@ -1,11 +1,18 @@
 """Text helpers shared by every floor: the one validator for user-supplied text, and
-#topics and @mentions.
+the #topics, @mentions and links of a text.
 
 Every text a member sends — through a page or the API — passes `check_text` (directly, or
 through `clean` in a service and the `Text` types of the API schemas): lone surrogates, NUL
 and other control characters, and bidirectional overrides are refused with a clear error,
 not stored (a lone surrogate stored in a profile made every later page of that member a
 500); the text is NFC-normalised and its length checked in characters.
+
+Topics, mentions and links are found by one tokenizer, the translation engine's
+`split_spans` (through `link_tokens`), so the page that renders a note, the services that
+extract its mentions (notifications) and #tags (topics), and the translation pipeline that
+protects them all cut the text the same way — including Chinese written without spaces
+("感谢@chef_lin推荐", "看这里https://t.co/xY12很好", "#hotpot好吃"), where a regular
+expression of word characters glued the Chinese onto the span (issue 13).
 """
 
 from __future__ import annotations
@@ -16,18 +23,16 @@ import unicodedata
 from django.utils.translation import gettext as _
 
 from qiao.core.errors import Invalid
+from qiao.engines.translate.text import SpanToken, split_spans
 
-# A topic is "#" (or the full-width "＃" of Chinese keyboards) followed by letters, digits or
-# underscores in any script (#火锅, #cat_life, #OOTD), ended by whitespace, punctuation, emoji
-# or another "#". Weibo/Xiaohongshu style "#火锅#" and the app's own "#火锅[话题]#" work too: the
-# closing "#" belongs to the tag unless a Latin letter or digit follows at once ("#火锅#真香"
-# is one tag and text, "#cats#dogs" two tags). A tag of digits only ("#1", "day #3") is not
-# a topic, nor is the "#anchor" of a URL. Extraction (`extract_topics`) and the
-# links drawn in a note's text (`topic_spans`) share this one reading, so every #tag a reader
-# can tap is a topic of the note it sits in.
-TOPIC_RE = re.compile(r"[#＃](?![0-9]+(?!\w))(\w{1,30})(?:\[话题\])?(?:[#＃](?![A-Za-z0-9]))?")
-URL_RE = re.compile(r"https?://[^\s<]+")
-MENTION_RE = re.compile(r"(?<![\w@])@([A-Za-z0-9_]{3,30})")
+#: A username (the same rule as `accounts.models.username_validator`).
+HANDLE_RE = re.compile(r"[A-Za-z0-9_]{3,30}")
+_HANDLE_PREFIX = re.compile(r"([A-Za-z0-9_]{3,30})(?=[.\-])")
+#: Full-width forms typed on Chinese keyboards, read as their ASCII selves (one character
+#: for one, so offsets in the folded text are offsets in the original).
+_FULL_WIDTH = str.maketrans({"＃": "#", "＠": "@"})
+#: What the app appends to a tag it copies ("#火锅[话题]#").
+_APP_SUFFIX = "[话题]"
 
 #: Bidirectional embeddings, overrides and isolates: they reorder what a reader sees
 #: (a classic way to disguise a link or a name) and have no place in zh/en text.
@@ -116,24 +121,111 @@ def normalize_topic(raw: str) -> str:
     return unicodedata.normalize("NFC", text.strip("#＃").lower())[:40]
 
 
+def link_tokens(text: str) -> list[SpanToken]:
+    """`text` cut into `SpanToken`s of kind ``text``, ``url``, ``mention``, ``topic`` or
+    ``email`` — the pieces the pages link and the services extract.
+
+    On top of the engine's tokenizer: a mention is kept only when it can be a username
+    (``@amy.lee`` is the mention ``@amy`` then the text ``.lee``; ``@小明`` and ``@ab`` are
+    text), a topic only when something is left of it once normalised, and ＃/＠ count as
+    #/@. ``"".join(t.text for t in link_tokens(s)) == s``."""
+    text = text or ""
+    folded = text.translate(_FULL_WIDTH)
+    out: list[SpanToken] = []
+    pos = 0
+
+    def add_text(piece: str) -> None:
+        if not piece:
+            return
+        if out and out[-1].kind == "text":
+            merged = out[-1].text + piece
+            out[-1] = SpanToken("text", merged, merged)
+        else:
+            out.append(SpanToken("text", piece, piece))
+
+    tokens = split_spans(folded)
+    while tokens:
+        token = tokens.pop(0)
+        original = text[pos : pos + len(token.text)]
+        if (token.kind == "text" and out and out[-1].kind in ("mention", "topic")
+                and token.text[:1] in "@#" and len(token.text) > 1):
+            # "@sam_eats@ana_cooks": a second span glued to the first one is its own span
+            # (the engine's tokenizer, by itself, reads "s@a" as inside a word)
+            again = split_spans(" " + token.text)
+            if len(again) > 1 or again[0].kind != "text":
+                first = again[0]
+                rest = [SpanToken(first.kind, first.text[1:], first.value[1:])] if first.text[1:] \
+                    else []
+                tokens = [*rest, *again[1:], *tokens]
+                continue
+        pos += len(token.text)
+        if token.kind == "mention":
+            handle = token.value
+            if not HANDLE_RE.fullmatch(handle):
+                prefix = _HANDLE_PREFIX.match(handle)
+                if prefix is None:
+                    add_text(original)
+                    continue
+                handle = prefix.group(1)
+                out.append(SpanToken("mention", original[: len(handle) + 1], handle))
+                add_text(original[len(handle) + 1 :])
+                continue
+            out.append(SpanToken("mention", original, handle))
+        elif token.kind == "topic":
+            if (original[-1:] in "#＃" and len(original) > 2 and tokens
+                    and tokens[0].kind == "text" and tokens[0].text[:1].isascii()
+                    and tokens[0].text[:1].isalnum()):
+                # "#cats#dogs": a closing "#" glued to Latin letters opens the next tag
+                pos -= 1
+                original = original[:-1]
+                tokens = [*split_spans("#" + tokens[0].text), *tokens[1:]]
+            elif tokens and tokens[0].kind == "text" and tokens[0].text.startswith(_APP_SUFFIX):
+                # "#火锅[话题]#", as the app copies a tag: the suffix and its "#" are the tag's
+                after = tokens.pop(0).text
+                suffix = len(_APP_SUFFIX) + (1 if after[len(_APP_SUFFIX):][:1] == "#" else 0)
+                original = text[pos - len(token.text) : pos + suffix]
+                pos += suffix
+                if after[suffix:]:
+                    tokens.insert(0, SpanToken("text", after[suffix:], after[suffix:]))
+            name = normalize_topic(token.value)
+            if not name or name.isdigit():  # "day #3" is not a topic
+                add_text(original)
+                continue
+            out.append(SpanToken("topic", original, token.value))
+        elif token.kind == "text":
+            add_text(original)
+        else:
+            out.append(SpanToken(token.kind, original, token.value))
+    return out
+
+
 def topic_spans(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, topic name) of every #tag in `text`, in order."""
-    urls = [m.span() for m in URL_RE.finditer(text or "")]
-    spans = []
-    for match in TOPIC_RE.finditer(text or ""):
-        topic = normalize_topic(match.group(1))
-        if topic and not any(a <= match.start() < b for a, b in urls):
-            spans.append((match.start(), match.end(), topic))
+    """(start, end, topic name) of every #tag in `text`, in order: the same cut as the links
+    drawn in a note's text, so every #tag a reader can tap is a topic of its note."""
+    spans: list[tuple[int, int, str]] = []
+    pos = 0
+    for token in link_tokens(text):
+        if token.kind == "topic":
+            spans.append((pos, pos + len(token.text), normalize_topic(token.value)))
+        pos += len(token.text)
     return spans
 
 
 def extract_topics(text: str) -> list[str]:
-    """The distinct topics of `text`, in order of first use."""
-    return list(dict.fromkeys(name for _start, _end, name in topic_spans(text)))
+    """The topics a text tags, normalised, in order, once each: ``#火锅``, ``#火锅#``,
+    ``＃火锅``, ``#hotpot好吃`` (the topic is "hotpot")."""
+    seen: dict[str, None] = {}
+    for token in link_tokens(text):
+        if token.kind == "topic":
+            seen.setdefault(normalize_topic(token.value), None)
+    return list(seen)
 
 
 def extract_mentions(text: str) -> list[str]:
+    """The usernames a text mentions, lower-cased, in order, once each
+    (``感谢@chef_lin推荐`` mentions chef_lin)."""
     seen: dict[str, None] = {}
-    for match in MENTION_RE.finditer(text or ""):
-        seen.setdefault(match.group(1).lower(), None)
+    for token in link_tokens(text):
+        if token.kind == "mention":
+            seen.setdefault(token.value.lower(), None)
     return list(seen)

@@ -298,6 +298,13 @@ def _summary(total: dict[str, Any], kinds: dict[str, dict[str, Any]]) -> dict[st
     dwell_total = float(kinds["dwell"]["total"] or 0) if "dwell" in kinds else 0.0
     dwells = n("dwell")
     summary["avg_dwell_seconds"] = round(dwell_total / dwells, 1) if dwells else None
+    # Clips: how often one started, and seconds watched per start (a reader who watches
+    # twice counts twice; the player reports each opening's watch time once).
+    plays = n("play")
+    watched = float(kinds["watch"]["total"] or 0) if "watch" in kinds else 0.0
+    summary["plays"] = plays
+    summary["watch_seconds"] = round(watched, 1)
+    summary["avg_watch_seconds"] = round(watched / plays, 1) if plays else None
     cross_viewers, translated, cross_engagers = (int(total[k] or 0) for k in ("n3", "n4", "n5"))
     cross = {
         "viewers": summary["viewers"],

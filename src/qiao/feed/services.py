@@ -86,7 +86,11 @@ def rollback() -> str:
 
 
 #: Event kinds a client may report; likes, follows and the rest are logged by the server.
-CLIENT_EVENT_KINDS = frozenset({"impression", "open", "dwell", "share", "hide"})
+#: `play` (a clip started) and `watch` (seconds of a clip watched) come from the player.
+CLIENT_EVENT_KINDS = frozenset({"impression", "open", "dwell", "share", "hide", "play",
+                                "watch"})
+#: The most seconds one `watch` or `dwell` event may claim (longer values are capped).
+MAX_EVENT_SECONDS = 3600.0
 
 
 @rate_limited("write")
@@ -94,8 +98,9 @@ def record_client_events(
     viewer: User, events: list[tuple[str, int | None, float, str]]
 ) -> int:
     """Log a client's batch of (kind, note id, value, surface): impressions, opens, dwell
-    time, shares, hides. Events about notes the viewer may not see are dropped; server-side
-    kinds are refused. Returns the number logged."""
+    time, shares, hides, clip plays and watch time. Events about notes the viewer may not
+    see are dropped; server-side kinds are refused; seconds are capped. Returns the number
+    logged."""
     unknown = sorted({kind for kind, *_rest in events if kind not in CLIENT_EVENT_KINDS})
     if unknown:
         raise Invalid(_("Unknown or server-side event kinds: %(k)s") % {"k": ", ".join(unknown)})
@@ -109,7 +114,8 @@ def record_client_events(
         visible_notes(viewer).filter(pk__in=note_ids).values_list("pk", "author_id")
     )
     rows = [EventIn(kind=kind, note_id=note_id, author_id=authors.get(note_id or 0),
-                    value=value, surface=surface)
+                    value=(min(max(value, 0.0), MAX_EVENT_SECONDS)
+                           if kind in ("watch", "dwell") else value), surface=surface)
             for kind, note_id, value, surface in events
             if note_id is None or note_id in authors]
     return log_events(viewer.pk, rows)

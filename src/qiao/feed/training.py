@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from threadpoolctl import threadpool_limits
 
 from qiao.core.db import refresh_planner_stats
 from qiao.engines.recommend import Recommender, RecommenderConfig, TrainReport
@@ -28,6 +29,8 @@ def platform_config(**overrides: Any) -> RecommenderConfig:
         "max_per_topic_in_10": settings.QIAO_FEED_MAX_PER_TOPIC,
         "cross_language_share": settings.QIAO_FEED_CROSS_LANGUAGE_SHARE,
         "cross_language_content": settings.QIAO_FEED_CROSS_LANGUAGE_CONTENT,
+        "neural": settings.QIAO_RECOMMEND_NEURAL,
+        "neural_time_budget_s": float(settings.QIAO_RECOMMEND_NEURAL_SECONDS),
         **overrides,
     })
 
@@ -50,8 +53,11 @@ def train_and_publish(*, days: int | None = None, progress: Progress | None = No
     def engine_progress(stage: str, fraction: float) -> None:  # reading was the first 10%
         report(stage, 0.1 + 0.9 * fraction)
 
-    rec = Recommender.train(events, notes, config or platform_config(),
-                            progress=engine_progress)
+    # One BLAS thread: the neural model's small matrix products only lose to thread hand-offs
+    # (two threads made training ~9x slower on 2 cores; docs/recommender.md).
+    with threadpool_limits(limits=1, user_api="blas"):
+        rec = Recommender.train(events, notes, config or platform_config(),
+                                progress=engine_progress)
     rec.report.stages["read"] = read_s
     version = registry().publish(rec)
     refresh_planner_stats()  # the site grew since the last run; runs every few hours

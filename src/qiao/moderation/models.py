@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from qiao.fixes.models import SuggestedFix
 from qiao.notes.models import Note
 from qiao.social.models import Comment
 
@@ -18,6 +19,9 @@ class Report(models.Model):
         NOTE = "note", _("Note")
         COMMENT = "comment", _("Comment")
         USER = "user", _("Account")
+        MESSAGE = "message", _("Direct message")
+        CONVERSATION = "conversation", _("Conversation")
+        FIX = "fix", _("Suggested translation")
 
     class Reason(models.TextChoices):
         SPAM = "spam", _("Spam or scam")
@@ -35,13 +39,22 @@ class Report(models.Model):
         DISMISSED = "dismissed", _("Dismissed")
 
     reporter = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="reports_made")
-    kind = models.CharField(max_length=10, choices=Kind.choices)
+    kind = models.CharField(max_length=12, choices=Kind.choices)
     note = models.ForeignKey(Note, on_delete=models.CASCADE, null=True, blank=True,
                              related_name="reports")
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, null=True, blank=True,
                                 related_name="reports")
     account = models.ForeignKey(USER, on_delete=models.CASCADE, null=True, blank=True,
                                 related_name="reports_received")
+    #: The reported message or conversation (private content has no foreign key here: the
+    #: messages domain sits above moderation and hands over what moderators need).
+    object_id = models.BigIntegerField(null=True, blank=True)
+    #: What the reporter saw, frozen when reported: the reported message and a few around
+    #: it ({"id", "sender", "body", "created_at", "reported"} each), so moderators judge
+    #: the context even after an unsend.
+    context = models.JSONField(default=list, blank=True)
+    fix = models.ForeignKey(SuggestedFix, on_delete=models.CASCADE, null=True, blank=True,
+                            related_name="+")
     reason = models.CharField(max_length=20, choices=Reason.choices)
     details = models.CharField(max_length=500, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
@@ -59,7 +72,9 @@ class Report(models.Model):
 
     @property
     def target_id(self) -> int | None:
-        return self.note_id or self.comment_id or self.account_id
+        if self.kind in (self.Kind.MESSAGE, self.Kind.CONVERSATION):
+            return self.object_id
+        return self.fix_id or self.note_id or self.comment_id or self.account_id
 
 
 class AuditLog(models.Model):
@@ -67,7 +82,7 @@ class AuditLog(models.Model):
 
     actor = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
     action = models.CharField(max_length=30)
-    kind = models.CharField(max_length=10)
+    kind = models.CharField(max_length=12)
     target_id = models.BigIntegerField()
     report = models.ForeignKey(Report, on_delete=models.SET_NULL, null=True, blank=True)
     reason = models.CharField(max_length=300, blank=True)

@@ -18,11 +18,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qiao.accounts import services as accounts
-from qiao.accounts.access import accepted_follow_pairs
+from qiao.accounts.access import accepted_follow_pairs, is_moderator
 from qiao.accounts.models import User
 from qiao.core.errors import Forbidden, Invalid, NotFound
 from qiao.core.ratelimit import rate_limited
 from qiao.core.text import clean
+from qiao.fixes.access import get_fix_for
+from qiao.fixes.services import remove_fix
+from qiao.moderation import signals
 from qiao.moderation.models import Appeal, AuditLog, Report
 from qiao.notes import services as notes
 from qiao.notes.access import get_note_for, get_own_note
@@ -36,10 +39,9 @@ def report(reporter: User, *, kind: str, target_id: int, reason: str, details: s
            ) -> Report:
     """File a report (one open report per reporter and target). Enough distinct reporters
     hide a note until a moderator looks at it."""
-    if kind not in Report.Kind.values:
+    if kind not in (Report.Kind.NOTE, Report.Kind.COMMENT, Report.Kind.USER, Report.Kind.FIX):
         raise Invalid(_("Unknown kind of report."), fields={"kind": [_("Unknown.")]})
-    if reason not in Report.Reason.values:
-        raise Invalid(_("Choose a reason."), fields={"reason": [_("Choose a reason.")]})
+    _check_reason(reason)
     details = clean(details, "details", max_length=500, multiline=True)
     target: dict[str, object] = {}
     if kind == Report.Kind.NOTE:
@@ -47,6 +49,11 @@ def report(reporter: User, *, kind: str, target_id: int, reason: str, details: s
         if note.author_id == reporter.pk:
             raise Invalid(_("You cannot report your own note."))
         target = {"note": note}
+    elif kind == Report.Kind.FIX:
+        fix = get_fix_for(reporter, target_id)  # the text's author, or any reader once accepted
+        if fix.suggester_id == reporter.pk:
+            raise Invalid(_("You cannot report your own suggestion."))
+        target = {"fix": fix}
     elif kind == Report.Kind.COMMENT:
         target = {"comment": get_comment_for(reporter, target_id)}
     else:
@@ -64,6 +71,31 @@ def report(reporter: User, *, kind: str, target_id: int, reason: str, details: s
         if kind == Report.Kind.NOTE and row.note_id is not None:
             _maybe_auto_hide(row.note_id)
     return row
+
+
+def _check_reason(reason: str) -> None:
+    if reason not in Report.Reason.values:
+        raise Invalid(_("Choose a reason."), fields={"reason": [_("Choose a reason.")]})
+
+
+@rate_limited("report")
+def report_private(reporter: User, *, kind: str, object_id: int, account_id: int | None,
+                   reason: str, details: str = "", context: list[dict[str, object]]
+                   ) -> Report:
+    """File a report on private content (a direct message or a conversation). The caller —
+    the domain that owns the content — has checked that the reporter may see it, and hands
+    over the account responsible and what the reporter saw (`context`, kept as is)."""
+    if kind not in (Report.Kind.MESSAGE, Report.Kind.CONVERSATION):
+        raise Invalid(_("Unknown kind of report."), fields={"kind": [_("Unknown.")]})
+    _check_reason(reason)
+    existing = Report.objects.filter(reporter=reporter, status=Report.Status.OPEN, kind=kind,
+                                     object_id=object_id).first()
+    if existing is not None:
+        return existing
+    return Report.objects.create(
+        reporter=reporter, kind=kind, object_id=object_id, account_id=account_id,
+        reason=reason, details=clean(details, "details", max_length=500, multiline=True),
+        context=context[:50])
 
 
 def reporter_weight(user: User) -> float:
@@ -146,7 +178,7 @@ def open_appeal(author: User, note_id: int) -> Appeal | None:
 
 
 def _require_moderator(user: User) -> None:
-    if not (user.is_staff and user.has_perm("moderation.moderate")):
+    if not is_moderator(user):
         raise Forbidden(_("Only moderators can do this."))
 
 
@@ -165,9 +197,18 @@ def resolve(moderator: User, report_id: int, *, action: str, reason: str = "") -
         raise NotFound(_("Report not found."))
     if action not in {"remove", "restore", "dismiss"}:
         raise Invalid(_("Unknown action."))
+    private = row.kind in (Report.Kind.MESSAGE, Report.Kind.CONVERSATION)
     with transaction.atomic():
-        if action == "remove":
-            if row.note_id:
+        if action == "remove" and private:
+            # The owner of the content removes it; a conversation report removes the
+            # reported account's standing (suspension) only when a moderator does that
+            # through a user report.
+            signals.content_removed.send(sender=Report, kind=row.kind,
+                                         object_id=row.object_id)
+        elif action == "remove":
+            if row.fix_id:
+                remove_fix(moderator, row.fix_id)
+            elif row.note_id:
                 notes.set_removed(row.note_id, True)
             elif row.comment_id:
                 social.set_comment_removed(row.comment_id, True)
@@ -180,7 +221,9 @@ def resolve(moderator: User, report_id: int, *, action: str, reason: str = "") -
                 status=Appeal.Status.RESTORED if action == "restore" else Appeal.Status.UPHELD,
                 resolved_at=timezone.now(), resolved_by=moderator)
         status = Report.Status.ACTIONED if action == "remove" else Report.Status.DISMISSED
-        same = (Q(note_id=row.note_id) if row.note_id else
+        same = (Q(object_id=row.object_id) if private else
+                Q(fix_id=row.fix_id) if row.fix_id else
+                Q(note_id=row.note_id) if row.note_id else
                 Q(comment_id=row.comment_id) if row.comment_id else
                 Q(account_id=row.account_id))
         same_target = Report.objects.filter(same, status=Report.Status.OPEN, kind=row.kind)

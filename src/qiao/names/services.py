@@ -6,7 +6,7 @@ import functools
 import threading
 from typing import Any, cast
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext as _
 
 from qiao.accounts.models import User
@@ -38,9 +38,48 @@ def suggest(viewer: User | None, *, given: str, surname: str = "", gender: str |
         request = NameRequest(given=given, surname=surname,
                               gender=cast(Gender, gender or None), qualities=quals,
                               style=cast(Style, style))
-        return suggester().suggest(request).to_dict()
+        result = suggester().suggest(request).to_dict()
     except NameInputError as exc:
         raise Invalid(str(exc), code="bad_name", fields={exc.field: [str(exc)]}) from exc
+    _explain(result["transliteration"])
+    return result
+
+
+#: The romanization a surname was recognised in (`TransliterationPart.source`
+#: "romanized-surname:<system>"), as the page says it.
+SYSTEMS = {
+    "pinyin": pgettext_lazy("romanization", "pinyin"),
+    "wade-giles": pgettext_lazy("romanization", "Taiwanese (Wade–Giles) spelling"),
+    "cantonese": pgettext_lazy("romanization", "Hong Kong (Cantonese) spelling"),
+    "korean": pgettext_lazy("romanization", "Korean spelling"),
+    "vietnamese": pgettext_lazy("romanization", "Vietnamese spelling"),
+    "japanese": pgettext_lazy("romanization", "Japanese spelling"),
+}
+REGIONS = {
+    "tw": pgettext_lazy("where a name form is used", "Taiwan"),
+    "hk": pgettext_lazy("where a name form is used", "Hong Kong"),
+    "variant": pgettext_lazy("where a name form is used", "variant"),
+}
+
+
+def _explain(translit: dict[str, Any]) -> None:
+    """Add what the page and API clients show in words: the romanized surname that kept its
+    characters ("Your surname Zhang is 张 in Chinese"), and each alternative's region."""
+    translit["heritage"] = None
+    for part in translit.get("parts", []):
+        source = str(part.get("source", ""))
+        if source.startswith("romanized-surname:"):
+            system = source.split(":", 1)[1]
+            translit["heritage"] = {
+                "surname": part["english"], "chinese": part["chinese"], "system": system,
+                "message": _("Your surname %(surname)s is %(chinese)s in Chinese "
+                             "(recognised as %(system)s).") % {
+                    "surname": part["english"], "chinese": part["chinese"],
+                    "system": SYSTEMS.get(system, system)},
+            }
+            break
+    for alt in translit.get("alternative_forms", []):
+        alt["region_label"] = str(REGIONS.get(alt.get("region", ""), ""))
 
 
 def adopt(user: User, *, chinese: str, pinyin: str = "") -> User:

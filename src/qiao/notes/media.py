@@ -1,5 +1,5 @@
-"""Photos of notes: the upload policy, variant rendering (run by the task worker) and media
-file clean-up. The image work itself is the media engine's."""
+"""Photos of notes: variant rendering (run by the task worker), and media file clean-up for
+photos and clips. The image work itself is the media engine's."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from django.core.files.storage import default_storage
 
 from qiao.core.media import image_policy
 from qiao.engines.media import release_memory, render_variants
-from qiao.notes.models import Note, NoteImage
+from qiao.notes.clips import clip_media_paths, sources
+from qiao.notes.models import Note, NoteClip, NoteImage
 
 logger = logging.getLogger(__name__)
 
@@ -27,8 +28,26 @@ def media_paths_for_images(images: Iterable[NoteImage]) -> list[str]:
 
 
 def media_paths_for_notes(notes: Iterable[Note]) -> list[str]:
+    """Every public media file of these notes: photos and their variants, clips' renditions
+    and posters (a clip's source, kept apart, goes with `delete_clip_sources`)."""
     ids = [n.pk for n in notes]
-    return media_paths_for_images(NoteImage.objects.filter(note_id__in=ids))
+    clips = list(NoteClip.objects.filter(note_id__in=ids))
+    return (media_paths_for_images(NoteImage.objects.filter(note_id__in=ids))
+            + clip_media_paths(clips))
+
+
+def clip_sources_for_notes(notes: Iterable[Note]) -> list[str]:
+    """Sources of these notes' clips still waiting for their transcode."""
+    return [s for s in NoteClip.objects.filter(note_id__in=[n.pk for n in notes])
+            .values_list("source", flat=True) if s]
+
+
+def delete_clip_sources(paths: list[str]) -> None:
+    for path in paths:
+        try:
+            sources().delete(path)
+        except Exception:  # noqa: BLE001 - a file left behind is logged, never fatal
+            logger.warning("could not delete video source %s", path)
 
 
 def delete_media(paths: list[str]) -> None:

@@ -1,4 +1,4 @@
-"""Per-viewer reads of notes: lists (a member's notes, a topic's, drafts) and pictures."""
+"""Per-viewer reads of notes: lists (a member's notes, a topic's, drafts), pictures and clips."""
 
 from __future__ import annotations
 
@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from qiao.accounts.access import signed_in
 from qiao.accounts.models import User
 from qiao.core.pagination import cursor_id, cursor_time, decode_cursor, encode_cursor
 from qiao.notes.access import visible_notes
-from qiao.notes.models import Note, NoteImage, Topic
+from qiao.notes.models import ClipCaption, Note, NoteClip, NoteImage, Topic
 from qiao.notes.topics import canonical, equivalents, label
 
 
@@ -22,12 +23,14 @@ def list_notes(
     cursor: str | None = None, limit: int = 20, drafts: bool = False,
     authors: list[int] | None = None,
 ) -> tuple[list[Note], str | None]:
-    """Newest first, keyset-paginated on (published_at, id)."""
+    """Newest first, keyset-paginated on (published_at, id). `drafts`: the viewer's drafts and
+    notes waiting for their video, newest first."""
     limit = max(1, min(limit, 50))
     if drafts:
         if not signed_in(viewer):
             return [], None
-        qs = Note.objects.filter(author=viewer, status=Note.Status.DRAFT)
+        qs = Note.objects.filter(author=viewer,
+                                 status__in=[Note.Status.DRAFT, Note.Status.PROCESSING])
         order_field = "created_at"
     else:
         qs = visible_notes(viewer)
@@ -131,11 +134,128 @@ def pictures(note: Note) -> list[Picture]:
     return [picture(img, default_alt(note, i, total)) for i, img in enumerate(images)]
 
 
-def cover(note: Note | None) -> Picture | None:
+def cover(note: Note | None, clip: Clip | None = None) -> Picture | None:
+    """What a card or a board shows for the note: its clip's poster (`clip`, from
+    `clips_of`), else its first photo."""
     if note is None:
         return None
+    if clip is not None and clip.poster is not None:
+        return clip.poster
     images = list(note.images.all())
     return picture(images[0], default_alt(note)) if images else None
+
+
+# --- clips ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rendition:
+    label: str  # "360p", "720p", "1080p" (or "source" for a clip smaller than 360p)
+    url: str
+    width: int
+    height: int
+    bitrate_kbps: int
+    size_bytes: int
+
+
+@dataclass(frozen=True)
+class CaptionFile:
+    """One caption track of a clip (its WebVTT is served at `url`)."""
+
+    id: int
+    language: str
+    source: str  # "author", "transcription" or "machine"
+    url: str
+
+    @property
+    def is_original(self) -> bool:
+        return self.source != ClipCaption.Source.MACHINE
+
+
+@dataclass(frozen=True)
+class Clip:
+    """A note's video as pages and API clients show it. Renditions are smallest first."""
+
+    id: int
+    state: str
+    duration: float
+    width: int
+    height: int
+    has_audio: bool
+    ai_generated: bool
+    alt_text: str  # what the author wrote
+    alt: str  # what a screen reader hears
+    poster: Picture | None
+    renditions: tuple[Rendition, ...] = ()
+    captions: tuple[CaptionFile, ...] = ()
+    error_code: str = ""
+
+    @property
+    def is_ready(self) -> bool:
+        return self.state == NoteClip.State.READY
+
+    @property
+    def duration_label(self) -> str:
+        """ "0:42", "2:05" (what a card shows beside the play badge)."""
+        total = int(round(self.duration))
+        return f"{total // 60}:{total % 60:02d}"
+
+    @property
+    def shape(self) -> str:
+        return self.poster.shape if self.poster is not None else "wide"
+
+    def rendition(self, most: int) -> Rendition | None:
+        """The largest rendition whose short side is at most `most` pixels (the smallest when
+        none is that small)."""
+        fitting = [r for r in self.renditions if min(r.width, r.height) <= most]
+        return fitting[-1] if fitting else (self.renditions[0] if self.renditions else None)
+
+
+def poster(clip: NoteClip, alt: str = "") -> Picture | None:
+    if not clip.poster:
+        return None
+    image = NoteImage(pk=clip.pk, position=0, original=clip.poster, width=clip.poster_width,
+                      height=clip.poster_height, variants=clip.poster_variants,
+                      blurhash=clip.blurhash, dominant_color=clip.dominant_color,
+                      alt_text=alt, ai_generated=clip.ai_generated)
+    return picture(image, alt)
+
+
+def clip_alt(note: Note, clip: NoteClip) -> str:
+    return clip.alt_text or _("Video: %(title)s") % {"title": note.title}
+
+
+def clip_view(note: Note, clip: NoteClip, captions: list[ClipCaption] | None = None) -> Clip:
+    """`captions` only where they are shown (the note page, the API's single note)."""
+    return Clip(
+        id=clip.pk, state=clip.state, duration=clip.duration, width=clip.width,
+        height=clip.height, has_audio=clip.has_audio, ai_generated=clip.ai_generated,
+        alt_text=clip.alt_text, alt=clip_alt(note, clip),
+        poster=poster(clip, clip_alt(note, clip)) if clip.is_ready else None,
+        renditions=tuple(
+            Rendition(str(r["label"]), media_url(str(r["path"])), int(r["width"]),
+                      int(r["height"]), int(r.get("bitrate_kbps") or 0),
+                      int(r.get("size_bytes") or 0))
+            for r in (clip.renditions or [])) if clip.is_ready else (),
+        captions=tuple(
+            CaptionFile(c.pk, c.language, c.source,
+                        reverse("web:note_captions", args=[note.pk, c.pk]))
+            for c in sorted(captions or [], key=lambda c: (c.source == "machine", c.language))),
+        error_code=clip.error_code,
+    )
+
+
+def clips_of(notes: list[Note], *, with_captions: bool = False) -> dict[int, Clip]:
+    """The clips of these notes by note id (one query; two with captions)."""
+    if not notes:
+        return {}
+    by_id = {n.pk: n for n in notes}
+    rows = list(NoteClip.objects.filter(note_id__in=list(by_id)))
+    captions: dict[int, list[ClipCaption]] = {}
+    if with_captions and rows:
+        for c in ClipCaption.objects.filter(clip__in=rows).order_by("pk"):
+            captions.setdefault(c.clip_id, []).append(c)
+    return {c.note_id: clip_view(by_id[c.note_id], c, captions.get(c.pk)) for c in rows}
 
 
 def popular_topics(limit: int = 12) -> list[str]:

@@ -1,20 +1,45 @@
-"""Background work for notes (run by the task backend: in-process thread or Celery)."""
+"""Background work for notes (run by the task backend: in-process thread or Celery), and the
+periodic jobs that re-enqueue work a lost message left undone."""
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 from django.conf import settings
 from django.utils import timezone
 from django_tasks import task
 
-from qiao.notes.media import logger, make_variants
-from qiao.notes.models import NoteImage
+from qiao.core.tasks import enqueue_on_commit
+from qiao.notes import clips
+from qiao.notes.media import make_variants
+from qiao.notes.models import NoteClip, NoteImage
+
+logger = logging.getLogger(__name__)
+
+#: The Celery queue of video work (a transcode takes minutes of CPU): workers that run
+#: `qiao worker --queues video` take it; the default worker takes both queues.
+VIDEO_QUEUE = "video"
 
 
 @task()
 def render_image_variants(image_id: int) -> bool:
     return make_variants(image_id)
+
+
+@task(queue_name=VIDEO_QUEUE)
+def process_clip(clip_id: int) -> str:
+    """Transcode a clip; then ask for automatic captions. A clip the engine refuses fails
+    without a retry; anything else raises and is retried (`clips.ClipBusy` included)."""
+    state = clips.process_clip(clip_id)
+    if state == NoteClip.State.READY:
+        enqueue_on_commit(transcribe_clip, clip_id)
+    return str(state)
+
+
+@task(queue_name=VIDEO_QUEUE)
+def transcribe_clip(clip_id: int) -> str:
+    return clips.transcribe(clip_id)
 
 
 def repair_image_variants() -> int:
@@ -32,4 +57,15 @@ def repair_image_variants() -> int:
         render_image_variants.enqueue(image_id)
     if ids:
         logger.info("re-enqueued %d image variant tasks", len(ids))
+    return len(ids)
+
+
+def repair_clips() -> int:
+    """Re-enqueue clips whose processing stopped (a lost message, or a worker that died
+    after its last retry); a periodic job. Returns how many were re-enqueued."""
+    ids = clips.clips_to_repair()
+    for clip_id in ids:
+        process_clip.enqueue(clip_id)
+    if ids:
+        logger.info("re-enqueued %d clip tasks", len(ids))
     return len(ids)

@@ -6,6 +6,8 @@
       db.pgdump          PostgreSQL: `pg_dump --format=custom`
       media/<path>       every file in the media storage (local disk or S3), read through
                          Django's storage API so both profiles back up the same way
+      private/<path>     every file in the private storage (photos sent in direct
+                         messages; the messages themselves are tables of the database)
 
 Restore loads the database (pg_restore --clean, or SQLite's backup API into the database
 file) and writes every media file back through the storage API under its original name.
@@ -32,6 +34,16 @@ from django.core.files.storage import Storage, default_storage
 from django.db import connections
 
 MEDIA_PREFIX = "media/"
+PRIVATE_PREFIX = "private/"
+
+
+def _private_storage() -> Storage | None:
+    from django.core.files.storage import InvalidStorageError, storages
+
+    try:
+        return storages["private"]
+    except InvalidStorageError:
+        return None
 
 
 def pg_tool(name: str) -> str:
@@ -76,15 +88,17 @@ def _add_bytes(tar: tarfile.TarFile, name: str, data: bytes) -> None:
 
 
 def backup(output: Path, *, storage: Storage | None = None, alias: str = "default",
-           progress: Callable[[str], None] | None = None) -> dict[str, Any]:
+           progress: Callable[[str], None] | None = None,
+           private: Storage | None = None) -> dict[str, Any]:
     storage = storage or default_storage
+    private = private or _private_storage()
     db = connections[alias].settings_dict
     engine = db["ENGINE"].rsplit(".", 1)[-1]
     output.parent.mkdir(parents=True, exist_ok=True)
     partial = output.with_name(output.name + ".partial")
     manifest: dict[str, Any] = {
         "format": 1, "created_at": datetime.now(UTC).isoformat(), "engine": engine,
-        "media_files": 0, "media_bytes": 0,
+        "media_files": 0, "media_bytes": 0, "private_files": 0,
     }
     with tempfile.TemporaryDirectory(prefix="qiao-backup-") as tmp, \
             tarfile.open(partial, "w") as tar:
@@ -116,14 +130,31 @@ def backup(output: Path, *, storage: Storage | None = None, alias: str = "defaul
             manifest["media_bytes"] += len(data)
             if progress and manifest["media_files"] % 100 == 0:
                 progress(f"{manifest['media_files']} media files")
+        for path in _walk_existing(private):
+            assert private is not None
+            with private.open(path, "rb") as fh:
+                _add_bytes(tar, PRIVATE_PREFIX + path, fh.read())
+            manifest["private_files"] += 1
         _add_bytes(tar, "manifest.json", json.dumps(manifest, indent=2).encode())
     partial.replace(output)  # never leave a half-written archive under the real name
     return manifest
 
 
+def _walk_existing(storage: Storage | None) -> Iterator[str]:
+    """Files of a storage that may not exist yet (a local folder nobody wrote to)."""
+    if storage is None:
+        return
+    try:
+        yield from walk_storage(storage)
+    except FileNotFoundError:
+        return
+
+
 def restore(archive: Path, *, storage: Storage | None = None, alias: str = "default",
-            progress: Callable[[str], None] | None = None) -> dict[str, Any]:
+            progress: Callable[[str], None] | None = None,
+            private: Storage | None = None) -> dict[str, Any]:
     storage = storage or default_storage
+    private = private or _private_storage()
     db = connections[alias].settings_dict
     engine = db["ENGINE"].rsplit(".", 1)[-1]
     with tarfile.open(archive, "r") as tar:
@@ -158,15 +189,18 @@ def restore(archive: Path, *, storage: Storage | None = None, alias: str = "defa
             progress("database done")
         restored = 0
         for name in names:
-            if not name.startswith(MEDIA_PREFIX):
+            if name.startswith(MEDIA_PREFIX):
+                target, path = storage, name[len(MEDIA_PREFIX):]
+            elif name.startswith(PRIVATE_PREFIX) and private is not None:
+                target, path = private, name[len(PRIVATE_PREFIX):]
+            else:
                 continue
-            path = name[len(MEDIA_PREFIX):]
             fh = tar.extractfile(name)
             if fh is None:
                 continue
-            if storage.exists(path):
-                storage.delete(path)
-            saved = storage.save(path, ContentFile(fh.read()))
+            if target.exists(path):
+                target.delete(path)
+            saved = target.save(path, ContentFile(fh.read()))
             if saved != path:
                 raise RuntimeError(f"media file {path} was stored as {saved}")
             restored += 1

@@ -123,6 +123,15 @@ class QueueDepthCollector:
         if depth is not None:
             gauge.add_metric([], depth)
         yield gauge
+        if settings.CELERY_BROKER_URL:
+            from qiao.ops.broker import VIDEO_QUEUE, queue_depth
+
+            video = queue_depth(VIDEO_QUEUE)
+            videos = GaugeMetricFamily("qiao_video_queue_depth",
+                                       "Video tasks (transcodes, captions) waiting to run.")
+            if video is not None:
+                videos.add_metric([], video)
+            yield videos
 
 
 def _route(request: HttpRequest) -> str:

@@ -1,4 +1,6 @@
-"""Run the WSGI app under gunicorn from inside the `qiao` process."""
+"""Run Qiao under gunicorn from inside the `qiao` process: the ASGI application
+(`qiao.ops.asgi`) on gunicorn's asyncio worker, so live streams are held on the event loop while
+pages run on a fixed pool of threads per worker (docs/messages.md)."""
 
 from __future__ import annotations
 
@@ -22,7 +24,7 @@ class _App(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self) -> Any:
-        from qiao.wsgi import application
+        from qiao.ops.asgi import application
 
         return application
 
@@ -47,6 +49,29 @@ def _post_request(worker: Any, req: Any, environ: Any, resp: Any) -> None:
     if limit and worker.alive and resident_mb() > limit:
         worker.log.info("worker %s uses more than %s MiB; recycling it", worker.pid, limit)
         worker.alive = False
+        from qiao.api.live import drain
+
+        drain()  # its live streams resume on another worker now, not after the timeout
+
+
+def _post_worker_init(worker: Any) -> None:
+    """On SIGTERM (shutdown, or max_requests/memory recycling) end the worker's live streams
+    at once, so clients resume on another worker instead of waiting out the graceful
+    timeout; then gunicorn's own handler."""
+    import signal
+
+    loop = getattr(worker, "loop", None)
+    if loop is None:
+        return
+    original = worker.handle_exit_signal
+
+    def on_term() -> None:
+        from qiao.api.live import drain
+
+        drain()
+        original()
+
+    loop.add_signal_handler(signal.SIGTERM, on_term)
 
 
 def _child_exit(server: Any, worker: Any) -> None:
@@ -99,6 +124,8 @@ def run_gunicorn(*, bind: str, workers: int, threads: int, timeout: int,
     production every request is a JSON line."""
     from django.conf import settings
 
+    os.environ["QIAO_THREADS"] = str(threads)  # read by qiao.ops.asgi in each worker
+    _raise_open_files_limit()
     from qiao.ops.metrics import prepare_multiprocess_dir
 
     # Every gunicorn worker writes its metrics here; /metrics adds them up.
@@ -112,10 +139,13 @@ def run_gunicorn(*, bind: str, workers: int, threads: int, timeout: int,
         "child_exit": _child_exit,
         "post_request": _post_request,
         "when_ready": when_ready,
+        "post_worker_init": _post_worker_init,
         "bind": bind,
         "workers": workers,
-        "threads": threads,
-        "worker_class": "gthread",
+        # Pages keep `threads` threads per worker (qiao.ops.asgi); streams need no thread.
+        "worker_class": "asgi",
+        "worker_connections": 10_000,
+        "asgi_lifespan": "on",
         "timeout": timeout,
         "graceful_timeout": 20,
         "keepalive": 5,
@@ -133,3 +163,15 @@ def run_gunicorn(*, bind: str, workers: int, threads: int, timeout: int,
             access_log_format=('{"access": "%(m)s %(U)s", "status": %(s)s, "ms": %(M)s, '
                                '"request_id": "%({x-request-id}o)s"}'))
     _App(options).run()
+
+
+def _raise_open_files_limit() -> None:
+    """Each held stream is an open socket: allow as many as the hard limit does."""
+    try:
+        import resource
+
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        if soft < hard:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    except (ImportError, ValueError, OSError):
+        pass

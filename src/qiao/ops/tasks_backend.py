@@ -14,9 +14,12 @@ import threading
 import time
 from typing import Any
 
+from django.conf import settings
 from django.db import close_old_connections
 from django_tasks.backends.immediate import ImmediateBackend
 from django_tasks.base import Task, TaskResult, TaskResultStatus
+
+from qiao.ops.broker import VIDEO_QUEUE
 
 logger = logging.getLogger("qiao.tasks")
 
@@ -109,7 +112,14 @@ class CeleryBackend(ImmediateBackend):
             enqueued_at=None, started_at=None, last_attempted_at=None, finished_at=None,
             args=args, kwargs=kwargs, backend=self.alias, errors=[], worker_ids=[],
         )
+        options: dict[str, Any] = {}
+        if task.queue_name == VIDEO_QUEUE:
+            # Transcoding has its own queue (workers started with `--queues video` take only
+            # that) and a time limit that covers the longest clip.
+            limit = settings.QIAO_VIDEO_TASK_TIME_LIMIT
+            options = {"queue": VIDEO_QUEUE, "time_limit": limit,
+                       "soft_time_limit": max(1, limit - 30)}
         run_django_task.apply_async(
-            args=[task.module_path, list(args), dict(kwargs)], task_id=result.id
+            args=[task.module_path, list(args), dict(kwargs)], task_id=result.id, **options
         )
         return result

@@ -13,9 +13,10 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 
 from django.db import connection, transaction
+from django.db.models import Q, QuerySet
 
 from qiao.core.db import refresh_planner_stats
-from qiao.engines.search import IndexedText, index_text
+from qiao.engines.search import IndexedText, index_text, segmenter_version
 from qiao.notes.models import Note
 from qiao.search.models import NoteSearchDocument
 
@@ -35,13 +36,14 @@ def _documents(ids: list[int], seen: dict[tuple[str, str, tuple[str, ...]], Inde
                           .values_list("note_id", "topic__name")):
         topics[note_id].append(name)
     docs = []
+    version = segmenter_version()
     for note_id, title, body in rows:
         key = (title, body, tuple(topics.get(note_id, ())))
         doc = seen.get(key)
         if doc is None:
             doc = seen[key] = index_text(title, body, key[2])
         docs.append(NoteSearchDocument(note_id=note_id, title=doc.title, body=doc.body,
-                                       topics=doc.topics))
+                                       topics=doc.topics, segmenter=version))
     found = {r[0] for r in rows}
     return docs, [i for i in ids if i not in found]
 
@@ -61,7 +63,7 @@ def index_notes(note_ids: Iterable[int]) -> int:
             if docs:
                 NoteSearchDocument.objects.bulk_create(
                     docs, batch_size=500, update_conflicts=True, unique_fields=["note"],
-                    update_fields=["title", "body", "topics"])
+                    update_fields=["title", "body", "topics", "segmenter"])
         written += len(docs)
     return written
 
@@ -70,14 +72,24 @@ def index_note(note_id: int) -> bool:
     return index_notes([note_id]) > 0
 
 
-def reindex(*, missing_only: bool = False, batch: int = BATCH,
+def _stale(qs: QuerySet[Note]) -> QuerySet[Note]:
+    """Notes without a document, or with one cut by another segmenter version."""
+    return qs.filter(Q(search_document__isnull=True)
+                     | ~Q(search_document__segmenter=segmenter_version())
+                     | Q(search_document__segmenter__isnull=True))
+
+
+def reindex(*, missing_only: bool = False, stale_only: bool = False, batch: int = BATCH,
             progress: Callable[[int], None] | None = None) -> int:
-    """Index every published note (or only those without a document), in id order and
-    batches, each batch its own transaction (so a long run can be stopped and resumed
-    with ``missing_only``)."""
+    """Index every published note (or only those without a document; or, `stale_only`,
+    also those cut by another version of the word lists), in id order and batches, each
+    batch its own transaction (so a long run can be stopped and resumed with
+    ``missing_only``/``stale_only``)."""
     refresh_planner_stats()  # drops statistics an older version kept for FTS5's own tables
     qs = Note.objects.filter(status=Note.Status.PUBLISHED)
-    if missing_only:
+    if stale_only:
+        qs = _stale(qs)
+    elif missing_only:
         qs = qs.filter(search_document__isnull=True)
     last = 0
     total = 0
@@ -89,7 +101,7 @@ def reindex(*, missing_only: bool = False, batch: int = BATCH,
         last = ids[-1]
         if progress:
             progress(len(ids))
-    if not missing_only:
+    if not (missing_only or stale_only):
         # Documents of notes that are no longer published (none in normal operation).
         NoteSearchDocument.objects.exclude(note__status=Note.Status.PUBLISHED).delete()
     optimize()
@@ -110,3 +122,9 @@ def count_pending() -> int:
     """Published notes without a document."""
     return Note.objects.filter(status=Note.Status.PUBLISHED,
                                search_document__isnull=True).count()
+
+
+def count_stale() -> int:
+    """Published notes without a document or cut by another segmenter version (after an
+    upgrade that changed the user dictionary or the starter glossary)."""
+    return _stale(Note.objects.filter(status=Note.Status.PUBLISHED)).count()

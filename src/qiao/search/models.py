@@ -21,6 +21,11 @@ class NoteSearchDocument(models.Model):
     title = models.TextField(blank=True)  # space-separated tokens (qiao.engines.search)
     body = models.TextField(blank=True)
     topics = models.TextField(blank=True)
+    #: `engines.search.segmenter_version()` when it was cut: a document cut by another
+    #: version of the word lists (jieba's user dictionary, the starter glossary) is stale and
+    #: re-indexed (`qiao search reindex --stale`, run by `qiao serve` at start). Nullable, so
+    #: adding it is a plain ALTER TABLE (rebuilding the table would drop the FTS5 triggers).
+    segmenter = models.CharField(max_length=16, null=True, blank=True, db_index=True)
 
     def __str__(self) -> str:
         return f"search document of note {self.note_id}"

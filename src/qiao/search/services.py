@@ -22,10 +22,12 @@ from qiao.core.errors import Invalid
 from qiao.core.pagination import cursor_offset, decode_cursor, encode_cursor
 from qiao.core.text import normalize, normalize_topic
 from qiao.engines.search import EXPANSION_WEIGHT, blend, build_query, text_score
+from qiao.engines.search.query import CedictLexicon
 from qiao.notes.access import TopicCount, topic_counts, visible_notes, visible_topic_counts
 from qiao.notes.models import Note
 from qiao.notes.similar import Deduper, admit_print, fingerprints
 from qiao.notes.topics import canonical, equivalents
+from qiao.translation.services import instance_glossary
 
 Kind = Literal["notes", "users", "topics"]
 KINDS: tuple[str, ...] = ("notes", "users", "topics")
@@ -116,7 +118,7 @@ def _search_notes(viewer: User | None, query: str, term: str, offset: int,
                   limit: int) -> SearchPage:
     from qiao.search.backends import searcher
 
-    parsed = build_query(term)
+    parsed = build_query(term, CedictLexicon(glossary=instance_glossary()))
     engine = searcher()
     found = engine.candidates(parsed, CANDIDATES)
     if not found and len(parsed.groups) > 1:

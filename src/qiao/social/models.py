@@ -95,6 +95,8 @@ class Notification(models.Model):
         REVIEW = "review", _("has a note hidden after reports, waiting for review")
         #: To moderators: `actor` appealed against their note being hidden.
         APPEAL = "appeal", _("appealed against a hidden note")
+        FIX_SUGGESTED = "fix_suggested", _("suggested a better translation of your post")
+        FIX_ACCEPTED = "fix_accepted", _("accepted your translation")
 
     recipient = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="notifications")
     actor = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+")

@@ -16,7 +16,7 @@ from qiao.core.pagination import cursor_id, cursor_time, decode_cursor, encode_c
 from qiao.core.text import extract_topics
 from qiao.notes.access import get_note_for, visible_notes
 from qiao.notes.models import Note
-from qiao.notes.read import Picture, cover, list_notes, pictures
+from qiao.notes.read import Clip, Picture, clips_of, cover, list_notes, pictures
 from qiao.social.access import (
     get_comment_for,
     visible_boards,
@@ -25,11 +25,13 @@ from qiao.social.access import (
 )
 from qiao.social.models import Board, Collect, Comment, CommentLike, Like, Notification
 from qiao.translation.read import (
+    ClipCaptions,
     NoteText,
     TextOffer,
     VersionOffer,
     author_versions,
     card_titles,
+    clip_captions,
     note_text,
     text_offer,
 )
@@ -182,27 +184,43 @@ class NoteView:
     title: str  # what a card shows: the note's title or the reader's version of it
     title_lang: str  # set when `title` is a translation
     translation: Rendered | None = None
+    clip: Clip | None = None
 
     @property
     def cover(self) -> Picture | None:
+        """The clip's poster when the note has a ready clip, else the first photo."""
+        if self.clip is not None and self.clip.poster is not None:
+            return self.clip.poster
         return self.pictures[0] if self.pictures else None
+
+    @property
+    def is_processing(self) -> bool:
+        return self.note.status == Note.Status.PROCESSING
 
     @property
     def is_draft(self) -> bool:
         return not self.note.is_published
 
+    @property
+    def ai_generated(self) -> bool:
+        """The clip or a photo is labelled AI-generated (cards show a label)."""
+        return bool(self.clip is not None and self.clip.ai_generated) or any(
+            p.ai_generated for p in self.pictures)
+
 
 def note_views(
     notes: list[Note], viewer: User | None, *, lang: str | None = None,
-    translate_now: bool = False,
+    translate_now: bool = False, captions: bool = False,
 ) -> list[NoteView]:
     """Views of notes the caller already checked the viewer may see (a fixed number of
     queries for any number of notes). With `lang`, each carries its stored translation into
-    that language (or, with `translate_now` — single notes only — one made now)."""
+    that language (or, with `translate_now` — single notes only — one made now); with
+    `captions`, their clips list their caption tracks."""
     ids = [n.pk for n in notes]
     liked = liked_note_ids(viewer, ids)
     collected = collected_note_ids(viewer, ids)
     titles = card_titles(notes, viewer)
+    clips = clips_of(notes, with_captions=captions)
     translations: dict[int, Rendered] = {}
     if lang:
         target = target_for(viewer, lang)
@@ -221,7 +239,7 @@ def note_views(
             collected=note.pk in collected,
             title=version.title if version else note.title,
             title_lang=version.target if version else "",
-            translation=translations.get(note.pk),
+            translation=translations.get(note.pk), clip=clips.get(note.pk),
         ))
     return out
 
@@ -237,6 +255,8 @@ class CommentRow:
     offer_translation: bool = False
     auto_translate: bool = False  # fetch the translation as soon as the comment shows
     lookup_lang: str = ""
+    not_translated: str = ""  # "Written in French — translation not available", or pinyin
+    pinyin: bool = False
 
     @property
     def block_id(self) -> str:
@@ -253,7 +273,8 @@ def comment_rows(rows: list[Comment], viewer: User | None, note_author_id: int |
         offer = text_offer(viewer, c.body, c.language)
         out.append(CommentRow(comment=c, liked=c.pk in liked, can_delete=can_delete,
                               offer_translation=offer.offer, auto_translate=offer.auto,
-                              lookup_lang=offer.lookup_lang))
+                              lookup_lang=offer.lookup_lang,
+                              not_translated=offer.not_translated, pinyin=offer.pinyin))
     return out
 
 
@@ -273,6 +294,12 @@ class NoteDetail:
     is_author: bool
     text: NoteText
     versions: list[VersionOffer] = field(default_factory=list)
+    clip: Clip | None = None
+    captions: ClipCaptions | None = None
+
+    @property
+    def is_processing(self) -> bool:
+        return self.note.status == Note.Status.PROCESSING
 
 
 def note_detail(note: Note, viewer: User | None) -> NoteDetail:
@@ -280,6 +307,7 @@ def note_detail(note: Note, viewer: User | None) -> NoteDetail:
     in_text = set(extract_topics(note.body))
     is_author = signed_in(viewer) and viewer.pk == note.author_id
     ids = [note.pk]
+    clip = clips_of([note], with_captions=True).get(note.pk)
     return NoteDetail(
         note=note,
         slides=pictures(note),
@@ -293,6 +321,8 @@ def note_detail(note: Note, viewer: User | None) -> NoteDetail:
         is_author=is_author,
         text=note_text(note, viewer),
         versions=author_versions(note) if is_author else [],
+        clip=clip,
+        captions=clip_captions(clip, viewer) if clip is not None else None,
     )
 
 
@@ -307,7 +337,9 @@ class BoardView:
 
 def board_views(viewer: User | None, boards: list[Board]) -> list[BoardView]:
     covers = board_covers(viewer, boards)
-    return [BoardView(board=b, cover=cover(covers.get(b.pk))) for b in boards]
+    clips = clips_of(list({n.pk: n for n in covers.values()}.values()))
+    return [BoardView(board=b, cover=cover(note, clips.get(note.pk) if note else None))
+            for b in boards for note in [covers.get(b.pk)]]
 
 
 # --- notifications ----------------------------------------------------------------------

@@ -24,7 +24,7 @@ from qiao.core.text import clean, extract_mentions
 from qiao.events.services import log_event
 from qiao.notes.access import can_see_note, get_note_for
 from qiao.notes.models import Note
-from qiao.social import tasks
+from qiao.social import signals, tasks
 from qiao.social.access import get_comment_for, own_board
 from qiao.social.models import (
     Board,
@@ -48,8 +48,10 @@ def notify(recipient: User | int, actor: User | int, kind: str, *, note: Note | 
     actor_id = actor if isinstance(actor, int) else actor.pk
     if recipient_id == actor_id or is_blocked(recipient_id, actor_id):
         return
-    Notification.objects.create(
+    row = Notification.objects.create(
         recipient_id=recipient_id, actor_id=actor_id, kind=kind, note=note, comment=comment)
+    signals.notified.send(sender=Notification, recipient_id=recipient_id,
+                          notification_id=row.pk)
 
 
 def notify_mentions(actor: User, usernames: list[str], *, note: Note | None = None,
@@ -69,7 +71,10 @@ def mark_read(user: User, ids: list[int] | None = None) -> int:
     qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if ids is not None:
         qs = qs.filter(pk__in=ids)
-    return qs.update(read_at=timezone.now())
+    count = qs.update(read_at=timezone.now())
+    if count:
+        signals.notified.send(sender=Notification, recipient_id=user.pk, notification_id=None)
+    return count
 
 
 # --- Likes ------------------------------------------------------------------------------

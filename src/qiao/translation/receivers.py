@@ -23,6 +23,9 @@ def _note_published(sender: Any, note_id: int, **kwargs: Any) -> None:
 def _note_edited(sender: Any, note_id: int, changed: set[str], **kwargs: Any) -> None:
     if "text" in changed:
         services.original_edited(note_id)
+    if "captions" in changed:
+        services.captions_edited(note_id)
+    if changed & {"text", "captions"}:
         enqueue_on_commit(tasks.translate_note, note_id)
 
 

@@ -9,7 +9,13 @@ make, model, software, creation date) and stream tags.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import av
@@ -262,3 +268,51 @@ def test_sandbox_caps_memory() -> None:
 
 def test_policy_travels_as_json() -> None:
     assert json.loads(json.dumps(VideoPolicy().to_json()))["max_duration"] == 180.0
+
+
+def _children(pid: int) -> list[int]:
+    out: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        with contextlib.suppress(OSError):
+            out += [int(x) for x in (task / "children").read_text().split()]
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state not in ("Z", "X")
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc")
+def test_a_sandboxed_run_dies_with_the_process_that_started_it() -> None:
+    # A worker killed with SIGKILL must not leave its FFmpeg child running unwatched.
+    parent = subprocess.Popen([sys.executable, "-c", (
+        "from qiao.engines.media.video.sandbox import Limits, run_job\n"
+        "run_job('selftest_spin', {}, Limits(wall_seconds=120, cpu_seconds=120, "
+        "memory_mb=512, file_size_mb=1))\n")])
+    child = None
+    try:
+        for _ in range(400):  # until the child has started (a few seconds at most)
+            found = _children(parent.pid)
+            if found:
+                child = found[0]
+                break
+            time.sleep(0.05)
+        assert child is not None, "the sandbox never started its child"
+        # Killed before the child asked for PR_SET_PDEATHSIG, it sees its parent changed and
+        # exits; killed after, the kernel kills it: either way it must go.
+        parent.kill()
+        parent.wait()
+        for _ in range(200):
+            if not _alive(child):
+                break
+            time.sleep(0.05)
+        assert not _alive(child), "the child outlived its parent"
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+        if child is not None and _alive(child):
+            os.kill(child, signal.SIGKILL)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from recommend_world import DAY, T0, World
 
 from qiao.engines.recommend import NoteInfo, UserContext
@@ -20,7 +21,9 @@ def test_ranker_was_trained_from_impressions_and_holdout(world: World) -> None:
     assert world.rec.ranker is not None
     assert rep.ranker_groups >= 20
     assert rep.n_hidden > 0
-    assert set(rep.chosen) >= {"coengage", "seq_params", "embed_factors"}
+    assert set(rep.chosen) >= {"coengage", "seq_params", "embed_factors", "neural"}
+    assert rep.chosen["holdout_depth"] == 2  # a small site: two held-out positives a user
+    assert world.rec.neural is not None and "neural" in rep.stages
 
 
 def test_cat_lover_gets_mostly_cat_notes(world: World) -> None:
@@ -187,11 +190,83 @@ def test_large_catalogue_path_ann_and_sparse_agrees(world: World) -> None:
 
     rec = copy.deepcopy(world.rec)
     rec.config.ann_min_items = 10  # force hnswlib indices and sparse source rows
-    rec._build_indices()
-    assert rec._collab_index is not None and rec._collab_index.approximate
+    rec.build_indices()
+    assert rec.collab_index is not None and rec.collab_index.approximate
     big = [s.note_id for s in rec.recommend(_ctx(world, world.cat_user), k=20)]
     small = [s.note_id for s in world.rec.recommend(_ctx(world, world.cat_user), k=20)]
     assert _share(world, big, ["cat"]) >= 0.6
     assert len(set(big) & set(small)) >= 10
     cold = rec.recommend(UserContext(77_777, interests=["food"], now=T0 + 21 * DAY), k=20)
     assert _share(world, [s.note_id for s in cold], ["food"]) >= 0.6
+
+
+def test_every_served_note_carries_a_reason(world: World) -> None:
+    from qiao.engines.recommend.reasons import REASON_CODES
+
+    liked = {e.note_id for e in world.events if e.user_id == world.cat_user
+             and e.kind in ("like", "open")}
+    author = world.author_of[world.notes[7].note_id]
+    ranked = world.rec.rank(_ctx(world, world.cat_user, following={author},
+                                 languages=["zh", "en"]))
+    assert ranked and all(s.reason is not None and s.reason.code in REASON_CODES
+                          for s in ranked)
+    codes = {s.reason.code for s in ranked if s.reason is not None}
+    assert "liked_similar" in codes
+    for s in ranked:
+        assert s.reason is not None
+        if s.reason.code == "liked_similar":  # the anchor is one of the reader's positives
+            assert s.reason.note_id in liked
+        if world.author_of[s.note_id] == author:
+            assert s.reason.code == "followed_author" and s.reason.author_id == author
+        if s.reason.code == "popular_in_language":
+            assert s.reason.language in ("zh", "en")
+    # a cat lover's cat notes are explained by the cat notes they liked
+    cat_anchors = [s.reason.note_id for s in ranked[:20] if s.reason is not None
+                   and s.reason.code == "liked_similar" and world.topic_of[s.note_id] == "cat"]
+    assert cat_anchors and sum(world.topic_of[n] == "cat" for n in cat_anchors
+                               if n is not None) >= 0.8 * len(cat_anchors)
+
+
+def test_cold_start_and_new_notes_have_their_own_reasons(world: World) -> None:
+    import copy
+
+    cold = world.rec.rank(UserContext(55_555, interests=["food"], now=T0 + 21 * DAY))[:20]
+    assert {s.reason.code for s in cold if s.reason is not None} <= {
+        "interest_topic", "popular_in_language", "new_creator"}
+    assert any(s.reason is not None and s.reason.code == "interest_topic"
+               and s.reason.topic == "food" for s in cold)
+    rec = copy.deepcopy(world.rec)
+    now = T0 + 21 * DAY
+    new = [NoteInfo(91_000 + k, 6000 + k, topics=["cat"], language="zh", created_ts=now - 60,
+                    text="cat kitten brand new") for k in range(3)]
+    rec.add_notes(new)
+    ranked = rec.rank(UserContext(world.cat_user, now=now))
+    # brand-new notes nobody has judged are there as exploration: because they are new
+    explored = [s for s in ranked if s.note_id >= 91_000]
+    assert explored and all(s.reason is not None and s.reason.code == "new_creator"
+                            and s.reason.author_id == 6000 + s.note_id - 91_000
+                            for s in explored)
+
+
+@pytest.mark.parametrize("mix", [0.5, 0.7, 0.85, 1.0])
+def test_language_mix_is_met_on_every_page(world: World, mix: float) -> None:
+    """The member's language mix holds within 5 points on each page of 20 (while notes of
+    both kinds remain), for a reader of one language and of two."""
+    langs = {n.note_id: n.language for n in world.notes}
+    for uid, languages in ((6, ["zh", "en"]), (7, ["en"])):
+        ctx = _ctx(world, uid, languages=languages, language_mix=mix)
+        cursor = None
+        for _ in range(3):
+            page = world.rec.recommend_page(ctx, cursor, page_size=20)
+            own = sum(langs[s.note_id] == languages[0] for s in page.items)
+            assert abs(own / len(page.items) - mix) <= 0.05 + 1e-9, (uid, own, mix)
+            cursor = page.next_cursor
+
+
+def test_without_a_mix_the_site_share_is_a_floor_only(world: World) -> None:
+    langs = {n.note_id: n.language for n in world.notes}
+    ranked = world.rec.rank(_ctx(world, 6, languages=["zh", "en"]))[:20]
+    en = sum(langs[s.note_id] == "en" for s in ranked)
+    assert en >= 3
+    only_zh = world.rec.rank(_ctx(world, 6, languages=["zh"]))[:20]
+    assert sum(langs[s.note_id] == "zh" for s in only_zh) >= 1  # no quota, no crash

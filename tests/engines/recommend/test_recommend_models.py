@@ -51,6 +51,19 @@ def test_scorers_shape_and_signal(model: MostPopular) -> None:
         assert sc[1, 5] > sc[1, 3]  # after 4 comes 5
 
 
+def test_ease_on_the_most_popular_items_only() -> None:
+    """How the benchmark includes EASE on large catalogues: the rest of the items score 0."""
+    full = EASE(1.0)
+    full.fit(SEQS, 6)
+    capped = EASE(1.0, max_items=4)
+    capped.fit(SEQS, 6)
+    assert capped.items is not None and len(capped.items) == 4
+    left_out = sorted(set(range(6)) - set(capped.items.tolist()))
+    sc = capped.score(np.array([0]), [np.array([0, 1])])
+    assert sc.shape == (1, 6) and (sc[0, left_out] == 0).all()
+    assert 3 in left_out or 5 in left_out  # the least popular items go
+
+
 def test_transitions_follow_order() -> None:
     tr = Transitions(window=1, step_decay=1.0, half_life=1.0)
     tr.fit([np.array([0, 1, 2])] * 3, 3)

@@ -58,7 +58,7 @@ def test_hnsw_graphs_are_saved_and_loaded_not_rebuilt(
 
     rec = copy.deepcopy(world.rec)
     rec.config.ann_min_items = 10  # a "large" catalogue: HNSW indices
-    rec._build_indices()
+    rec.build_indices()
     rec.save(tmp_path / "m")
     assert (tmp_path / "m" / "collab_index.hnsw").exists()
     assert (tmp_path / "m" / "content_index.hnsw").exists()
@@ -73,8 +73,8 @@ def test_hnsw_graphs_are_saved_and_loaded_not_rebuilt(
     monkeypatch.setattr(ann._hnswlib, "Index", Spy)
     loaded = Recommender.load(tmp_path / "m")
     assert not builds  # loaded from disk
-    assert loaded._collab_index is not None and loaded._collab_index.approximate
-    assert loaded._content_index is not None and loaded._content_index.approximate
+    assert loaded.collab_index is not None and loaded.collab_index.approximate
+    assert loaded.content_index is not None and loaded.content_index.approximate
     for uid in (1, 2, 3):
         assert _ids(loaded, uid) == _ids(rec, uid)
     # a graph that does not match the vectors (e.g. a hand-edited folder) is rebuilt
@@ -82,4 +82,4 @@ def test_hnsw_graphs_are_saved_and_loaded_not_rebuilt(
         (tmp_path / "m" / "collab_index.hnsw").read_bytes()[:0]
     )
     again = Recommender.load(tmp_path / "m")
-    assert again._content_index is not None and again._content_index.approximate
+    assert again.content_index is not None and again.content_index.approximate

@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
+from pydantic import Field
 
 from qiao.api import schemas as s
 from qiao.api.auth import require_user
@@ -17,7 +18,8 @@ router = Router(tags=["moderation"])
 
 
 class ReportIn(Schema):
-    kind: Literal["note", "comment", "user"]
+    kind: Literal["note", "comment", "user", "fix"] = Field(
+        description="note, comment, user or fix (a suggested translation)")
     target_id: s.Id
     reason: Literal["spam", "harassment", "hate", "nudity", "violence", "misinformation",
                     "ip", "other"]

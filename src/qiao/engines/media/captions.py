@@ -211,6 +211,95 @@ def parse_captions(
     return build_track(cues, policy, duration, language=language, notes=notes)
 
 
+#: A typed caption line: a start time, optionally an end time, then the text.
+#: "0:05 Hello", "1:02.5-1:04 Hi", "00:00:05.000 --> 00:00:07.000 Hi". A time has a colon,
+#: so a continuation line that starts with a number ("100 people came") stays text.
+_TYPED_TIME = r"(?:\d{1,2}:)?\d{1,3}:\d{2}(?:[.,]\d{1,3})?"
+_TYPED_LINE = re.compile(
+    rf"^\s*(?:\[)?(?P<start>{_TYPED_TIME})(?:\s*(?:-->|–|—|-|~)\s*(?P<end>{_TYPED_TIME}))?"
+    rf"(?:\])?(?:\s*[|:]\s+|\s+)(?P<text>\S.*)$"
+)
+#: How long a typed caption with no end time stays up when no caption follows it.
+TYPED_DEFAULT_SECONDS = 4.0
+
+
+def parse_typed_time(text: str) -> float:
+    """A time an author typed: m:ss or h:mm:ss, with optional fractions ("1:02.5");
+    raises CaptionRejected("bad_timestamp")."""
+    value = text.strip().replace(",", ".")
+    parts = value.split(":")
+    try:
+        if len(parts) > 3 or any(not p for p in parts):
+            raise ValueError(value)
+        numbers = [float(p) if i == len(parts) - 1 else int(p) for i, p in enumerate(parts)]
+    except ValueError as exc:
+        raise CaptionRejected("bad_timestamp", f"{text!r} is not a time (0:05).") from exc
+    if len(parts) > 1 and not all(0 <= n < 60 for n in numbers[1:]):
+        raise CaptionRejected("bad_timestamp", f"{text!r} is not a time (0:05).")
+    seconds = 0.0
+    for n in numbers:
+        seconds = seconds * 60 + n
+    return seconds
+
+
+def parse_typed_cues(
+    text: str, policy: CaptionPolicy | None = None, duration: float | None = None
+) -> CaptionTrack:
+    """Captions typed by an author, one per line: ``0:05 Hello`` or ``0:05-0:08 Hello``. A
+    caption without an end lasts until the next one starts (the last one
+    :data:`TYPED_DEFAULT_SECONDS`); a line without a time continues the caption above it.
+    Validated and sanitised like a file (:func:`build_track`)."""
+    policy = policy or CaptionPolicy()
+    body = _decode(text, policy)
+    rows: list[tuple[float, float | None, list[str]]] = []
+    for number, line in enumerate(body.split("\n"), start=1):
+        if not line.strip():
+            continue
+        m = _TYPED_LINE.match(line)
+        if m is None:
+            if not rows:
+                raise CaptionRejected("bad_timestamp", "A caption line must start with its "
+                                      "time (0:05 Hello).", number)
+            rows[-1][2].append(line)
+            continue
+        try:
+            start = parse_typed_time(m.group("start"))
+            end = parse_typed_time(m.group("end")) if m.group("end") else None
+        except CaptionRejected as exc:
+            raise CaptionRejected(exc.code, exc.message, number) from exc
+        if end is not None and end <= start:
+            raise CaptionRejected("bad_timing", "A caption ends before it starts.", number)
+        rows.append((start, end, [m.group("text")]))
+        if len(rows) > policy.max_cues:
+            raise CaptionRejected("too_many_cues", f"More than {policy.max_cues} captions.",
+                                  number)
+    if not rows:
+        raise CaptionRejected("no_cues", "There are no captions here.")
+    rows.sort(key=lambda r: r[0])
+    cues = []
+    for i, (start, end, lines) in enumerate(rows):
+        if end is None:
+            following = next((r[0] for r in rows[i + 1:] if r[0] > start), None)
+            end = following if following is not None else start + TYPED_DEFAULT_SECONDS
+            if duration is not None and following is None and start < duration:
+                end = max(min(end, duration), min(start + 0.5, duration + policy.end_tolerance))
+        cues.append(Cue(start, end, "\n".join(lines)))
+    return build_track(cues, policy, duration)
+
+
+def parse_any_captions(
+    data: bytes | str, policy: CaptionPolicy | None = None, duration: float | None = None
+) -> CaptionTrack:
+    """A WebVTT or SRT file, or captions typed one per line (:func:`parse_typed_cues`)."""
+    policy = policy or CaptionPolicy()
+    text = _decode(data, policy)
+    lines = text.split("\n")
+    first = lines[0].strip() if lines else ""
+    if first.startswith("WEBVTT") or _looks_like_srt(lines):
+        return parse_captions(text, policy, duration)
+    return parse_typed_cues(text, policy, duration)
+
+
 def _looks_like_srt(lines: list[str]) -> bool:
     for i, line in enumerate(lines[:5]):
         if "-->" in line:

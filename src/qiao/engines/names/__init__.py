@@ -22,6 +22,7 @@ from .checks import check_name, style_notes, surname_reading
 from .heritage import SurnameMatch, romanized_surname
 from .suggest import NameSuggester
 from .types import (
+    AlternativeForm,
     CharInfo,
     CheckFailure,
     NameInputError,
@@ -44,6 +45,7 @@ __all__ = [
     "NameSuggestions",
     "Rejection",
     "Suggestion",
+    "AlternativeForm",
     "Transliteration",
     "TransliterationPart",
     "SurnameMatch",

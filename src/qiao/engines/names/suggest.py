@@ -18,6 +18,7 @@ from .resources import NameChar, Resources, Surname, default_resources
 from .sound import EnglishSounds, best_match, targets_from_pinyin
 from .translit import FEMALE_CHARS, HybridTransliterator, gender_rerank, phone_string
 from .types import (
+    AlternativeForm,
     CharInfo,
     NameRequest,
     NameSuggestions,
@@ -292,22 +293,46 @@ class NameSuggester:
                     TransliterationPart(" ".join(words), best, self._pinyin(best), "cc-cedict")
                 ]
             alts = [f for f in others if f != best] + [a for a in [built, *alts] if a != best]
+            chosen = self._mainland_first(words, list(dict.fromkeys(alts)))[:4]
             return Transliteration(
                 best,
                 " · ".join(p.pinyin for p in full_parts),
                 "dictionary",
                 full_parts,
-                list(dict.fromkeys(alts))[:4],
+                [a.chinese for a in chosen],
+                chosen,
             )
         sources = {("phonetic" if p.source == "phonetic" else "dictionary") for p in parts}
         source = sources.pop() if len(sources) == 1 else "mixed"
+        chosen = self._mainland_first(words, list(dict.fromkeys(a for a in alts if a != built)))
         return Transliteration(
             built,
             " · ".join(p.pinyin for p in parts),
             source,
             parts,
-            list(dict.fromkeys(a for a in alts if a != built))[:4],
+            [a.chinese for a in chosen[:4]],
+            chosen[:4],
         )
+
+    def region(self, words: list[str], chinese: str) -> str:
+        """Where a form of the name is used, by CC-CEDICT's marks: "tw", "hk", "variant"
+        (of the whole name, else of any part), "" otherwise."""
+        order = {"tw": "tw", "hk": "hk", "var": "variant"}
+        flags = self.res.name_forms.get(" ".join(w.lower() for w in words), {}).get(chinese)
+        if not flags:
+            flat = [x for w in words for x in re_split_words(w)]
+            pieces = chinese.split("·")
+            flags = frozenset()
+            if len(pieces) == len(flat):
+                for w, c in zip(flat, pieces, strict=True):
+                    flags |= self.res.name_forms.get(w.lower(), {}).get(c, frozenset())
+        return next((label for key, label in order.items() if key in flags), "")
+
+    def _mainland_first(self, words: list[str], forms: list[str]) -> list[AlternativeForm]:
+        """The alternatives with pinyin and region; unmarked (mainland) forms first, each
+        group in the order given."""
+        out = [AlternativeForm(c, self._pinyin(c), self.region(words, c)) for c in forms if c]
+        return sorted(out, key=lambda a: a.region != "")
 
     def _pinyin(self, chinese: str) -> str:
         return " · ".join(self._part("", c, "").pinyin for c in chinese.split("·"))

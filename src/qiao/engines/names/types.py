@@ -136,6 +136,17 @@ class CharInfo(_Dict):
 
 
 @dataclass(frozen=True)
+class AlternativeForm(_Dict):
+    """Another attested or possible form of the name, with where it is used: ``region`` is
+    "" (mainland / no mark), "tw" (Taiwan), "hk" (Hong Kong) or "variant" (a variant
+    spelling), from CC-CEDICT's marks on the whole name or on one of its parts."""
+
+    chinese: str
+    pinyin: str
+    region: str = ""
+
+
+@dataclass(frozen=True)
 class Transliteration(_Dict):
     """The standard form Chinese media would use, e.g. 埃米莉·约翰逊."""
 
@@ -144,6 +155,8 @@ class Transliteration(_Dict):
     source: str  # "dictionary" (every part attested), "phonetic" (every part generated), "mixed"
     parts: list[TransliterationPart] = field(default_factory=list)
     alternatives: list[str] = field(default_factory=list)
+    #: the alternatives with their pinyin and region, mainland forms first
+    alternative_forms: list[AlternativeForm] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,8 @@ Interface for the platform adapter::
                       recent_positive_note_ids=[...],   # newest last: the session update
                       now=time.time())
     page = rec.recommend_page(ctx, cursor=None, page_size=20, exclude=())  # FeedPage
-    page.items -> list[ScoredNote(note_id, score, source)]; page.next_cursor -> str | None
+    page.items -> list[ScoredNote(note_id, score, source, reason)]; page.next_cursor
+    UserContext(..., language_mix=0.75)            # the member's share of their language
     rec.recommend(ctx, k=20)                       # one list, no paging state
     rec.add_notes([NoteInfo(...)])                 # new notes: scored from content now
     rec.remove_notes([note_id, ...])               # deleted / moderated: never shown
@@ -35,13 +36,18 @@ Guarantees of every served list: no note of a blocked author, no hidden or seen 
 any id in ``exclude``), no note twice across the pages of one cursor, at most
 ``max_per_author_in_10`` (2) notes of one author in any 10 consecutive notes.
 
-Pipeline: candidates from seven sources with quotas (co-engagement item-item model: EASE^R
-or cosine neighbours, recency-weighted; sequential transitions from the newest positives;
-collaborative embeddings by PureSVD in an ANN index; content similarity of hashed TF-IDF;
-followed authors; fresh notes; trending) -> LightGBM LambdaRank over 20 features -> greedy
-re-ranking for author/topic diversity, cross-language share and exploration slots. See
+Pipeline: candidates from eight sources with quotas (co-engagement item-item model: EASE^R
+or cosine neighbours, recency-weighted; sequential transitions; a NumPy SASRec over the
+newest positives; collaborative embeddings by PureSVD in an ANN index; content similarity
+of hashed TF-IDF; followed authors; fresh notes; trending) -> an ensemble of three LightGBM
+LambdaRank boosters over 22 features -> greedy re-ranking for author/topic diversity, the
+member's language mix and exploration slots -> a reason per note (ScoredNote.reason). See
 docs/recommender.md for the design and the measured evaluation
 (``qiao.engines.recommend.bench.run_recommend_benchmark``, ``...simulate.run_simulation``).
+
+Modules, by stage: history (log -> positives), catalogue (per-note arrays), content,
+components (collaborative models and their tuning), candidates, features, ranking, rerank,
+serving (paging), persistence; engine.Recommender ties them together.
 """
 
 from .engine import FEATURES, SOURCES, Recommender

@@ -1,8 +1,26 @@
 """Loaders and splits for the public interaction data sets used by the offline evaluation.
 
 Every data set is reduced to the same shape: per user a chronological sequence of item
-indices (implicit feedback: every rating is an interaction), their timestamps (or the
-position when the set has none), and optional item text used by the content source.
+indices (implicit feedback: every rating is an interaction; a repeated (user, item) pair
+keeps the first), their timestamps (or the line position when the set has none), and item
+text for the content source.
+
+Formats (a file, or a folder holding one; ``find_datasets`` accepts a root of such folders):
+
+- RecBole atomic files: ``<name>.inter`` with a header of ``field:type`` columns
+  (``user_id``, ``item_id``, optional ``timestamp``); an optional ``<name>.item`` beside it
+  gives item text (``token_seq`` fields) and topics (``class``/``genre``/``categories``);
+- sequence lines (``*.txt``): ``user item [item ...]`` per line, in time order per user
+  (the BERT4Rec/SASRec preprocessed sets); no timestamps;
+- Amazon reviews JSON lines (``*.json``/``*.jsonl``): ``reviewerID``, ``asin``,
+  ``unixReviewTime``, and ``summary`` as the review's text. Review text is user-generated
+  content written at the time of the interaction: an item's text is built only from the
+  reviews inside the training part of a split (``item_texts``), never from held-out ones.
+
+Equal timestamps: the file order breaks ties (the *reference order*), or, with
+``tie_seed``, a random order — on Musical Instruments the file lists a user's same-day
+reviews by product id, so the reference order makes the held-out item the highest-id
+product of the user's last day.
 """
 
 from __future__ import annotations
@@ -14,7 +32,9 @@ from pathlib import Path
 
 import numpy as np
 
-DATASETS = ("ml-100k", "amazon-musical-instruments", "amazon-beauty")
+KNOWN_ORDER = ("ml-100k", "amazon-musical-instruments", "amazon-beauty")
+TOPIC_FIELDS = ("class", "genre", "genres", "categories")
+Row = tuple[str, str, float, str]  # user, item, time, review text
 
 
 @dataclass
@@ -26,8 +46,12 @@ class SeqDataset:
     seqs: list[np.ndarray]
     times: list[np.ndarray]
     has_time: bool
-    item_text: list[str] = field(default_factory=list)
+    item_text: list[str] = field(default_factory=list)  # catalogue text (titles)
     item_topics: list[list[str]] = field(default_factory=list)
+    # per user, per position: the text the user wrote with that interaction (reviews)
+    review_text: list[list[str]] = field(default_factory=list)
+    has_ties: bool = False  # some user has two interactions at the same time
+    item_names: list[str] = field(default_factory=list)  # the file's id of each item
 
     @property
     def n_users(self) -> int:
@@ -51,106 +75,170 @@ def default_data_dir() -> Path | None:
     return None
 
 
-def find_dataset_dirs(root: Path) -> list[Path]:
-    """Given a data root, the `recsys/` folder, or one data set folder: the data set folders."""
+def _data_file(folder: Path) -> Path | None:
+    """The interaction file of a data set folder (.inter, then JSON lines, then .txt)."""
+    for pattern in ("*.inter", "*.json", "*.jsonl", "*.txt"):
+        found = sorted(p for p in folder.glob(pattern) if p.is_file())
+        if pattern == "*.txt":
+            found = [p for p in found if p.name.lower() not in {"readme.txt", "license.txt"}]
+        if found:
+            return found[0]
+    return None
+
+
+def find_datasets(root: Path) -> list[Path]:
+    """Given a data file, a data set folder, a folder of data set folders, or a data root
+    with a `recsys/` folder: the data sets to run (files or folders)."""
     root = Path(root)
+    if root.is_file():
+        return [root]
+    if not root.is_dir():
+        raise FileNotFoundError(f"no such data file or folder: {root}")
     if (root / "recsys").is_dir():
         root = root / "recsys"
-    if root.name in DATASETS:
+    if _data_file(root) is not None:
         return [root]
-    return [root / n for n in DATASETS if (root / n).is_dir()]
+    subs = [d for d in sorted(root.iterdir()) if d.is_dir() and _data_file(d) is not None]
+    rank = {name: k for k, name in enumerate(KNOWN_ORDER)}
+    return sorted(subs, key=lambda d: (rank.get(d.name, len(rank)), d.name))
 
 
-def _build(
-    name: str,
-    rows: list[tuple[str, str, float]],
-    has_time: bool,
-    item_text: dict[str, str] | None = None,
-    item_topics: dict[str, list[str]] | None = None,
-) -> SeqDataset:
-    # stable sort by (user, time); file order breaks ties
-    users: dict[str, list[tuple[float, int, str]]] = {}
-    for pos, (u, i, t) in enumerate(rows):
-        users.setdefault(u, []).append((t, pos, i))
+find_dataset_dirs = find_datasets  # the name before any file was accepted
+
+
+def _build(name: str, rows: list[Row], has_time: bool, item_text: dict[str, str] | None,
+           item_topics: dict[str, list[str]] | None, tie_seed: int | None) -> SeqDataset:
+    """Sort each user's rows by time; the file order (or a random order) breaks ties."""
+    tiebreak = (np.arange(len(rows)) if tie_seed is None
+                else np.random.default_rng(tie_seed).permutation(len(rows)))
+    users: dict[str, list[tuple[float, int, str, str]]] = {}
+    for pos, (user, item, t, text) in enumerate(rows):
+        users.setdefault(user, []).append((t, int(tiebreak[pos]), item, text))
     item_index: dict[str, int] = {}
     seqs: list[np.ndarray] = []
     times: list[np.ndarray] = []
-    for u in users:
-        evs = sorted(users[u])
+    reviews: list[list[str]] = []
+    has_ties = False
+    for user in users:
+        events = sorted(users[user])
         seen: set[str] = set()
-        s: list[int] = []
+        seq: list[int] = []
         ts: list[float] = []
-        for t, _pos, i in evs:
-            if i in seen:  # implicit feedback: keep the first interaction with an item
+        texts: list[str] = []
+        for t, _tie, item, text in events:
+            if item in seen:  # implicit feedback: keep the first interaction with an item
                 continue
-            seen.add(i)
-            s.append(item_index.setdefault(i, len(item_index)))
+            seen.add(item)
+            seq.append(item_index.setdefault(item, len(item_index)))
             ts.append(t)
-        seqs.append(np.asarray(s, dtype=np.int32))
+            texts.append(text)
+        seqs.append(np.asarray(seq, dtype=np.int32))
         times.append(np.asarray(ts, dtype=np.float64))
-    inv = [""] * len(item_index)
-    for k, v in item_index.items():
-        inv[v] = k
-    texts = [item_text.get(k, "") for k in inv] if item_text else []
-    topics = [item_topics.get(k, []) for k in inv] if item_topics else []
-    return SeqDataset(name, len(item_index), seqs, times, has_time, texts, topics)
+        reviews.append(texts)
+        has_ties = has_ties or (has_time and len(set(ts)) < len(ts))
+    inverse = [""] * len(item_index)
+    for key, value in item_index.items():
+        inverse[value] = key
+    texts_out = [item_text.get(k, "") for k in inverse] if item_text else []
+    topics_out = [item_topics.get(k, []) for k in inverse] if item_topics else []
+    any_review = any(t for r in reviews for t in r)
+    return SeqDataset(name, len(item_index), seqs, times, has_time, texts_out, topics_out,
+                      reviews if any_review else [], has_ties, inverse)
 
 
-def load_ml100k(d: Path) -> SeqDataset:
-    rows: list[tuple[str, str, float]] = []
-    with open(d / "ml-100k.inter", encoding="utf-8") as f:
-        next(f)
-        for line in f:
-            u, i, _r, t = line.rstrip("\n").split("\t")
-            rows.append((u, i, float(t)))
+def _read_recbole(path: Path) -> tuple[list[Row], bool, dict[str, str], dict[str, list[str]]]:
+    with open(path, encoding="utf-8", errors="replace") as f:
+        header = [h.split(":")[0] for h in next(f).rstrip("\n").split("\t")]
+        try:
+            user_col, item_col = header.index("user_id"), header.index("item_id")
+        except ValueError as err:
+            raise ValueError(f"{path}: a RecBole .inter file needs user_id and item_id "
+                             f"columns (found {header})") from err
+        time_col = header.index("timestamp") if "timestamp" in header else None
+        rows: list[Row] = []
+        for pos, line in enumerate(f):
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) <= max(user_col, item_col):
+                continue
+            t = float(parts[time_col]) if time_col is not None else float(pos)
+            rows.append((parts[user_col], parts[item_col], t, ""))
     text: dict[str, str] = {}
     topics: dict[str, list[str]] = {}
-    item_file = d / "ml-100k.item"
+    item_file = path.with_suffix(".item")
     if item_file.exists():
         with open(item_file, encoding="utf-8", errors="replace") as f:
-            next(f)
+            fields = next(f).rstrip("\n").split("\t")
+            names = [x.split(":")[0] for x in fields]
+            kinds = [x.split(":")[1] if ":" in x else "token" for x in fields]
+            id_col = names.index("item_id") if "item_id" in names else 0
             for line in f:
                 parts = line.rstrip("\n").split("\t")
-                if len(parts) < 4:
+                if len(parts) != len(names):
                     continue
-                text[parts[0]] = parts[1]
-                topics[parts[0]] = parts[3].split()
-    return _build("ml-100k", rows, True, text, topics)
+                item = parts[id_col]
+                topics[item] = [w for k, name in enumerate(names) if name in TOPIC_FIELDS
+                                for w in parts[k].split()]
+                text[item] = " ".join(parts[k] for k, name in enumerate(names)
+                                      if kinds[k] == "token_seq" and name not in TOPIC_FIELDS)
+    return rows, time_col is not None, text, topics
 
 
-def load_beauty(d: Path) -> SeqDataset:
-    rows: list[tuple[str, str, float]] = []
-    with open(d / "sequences.txt", encoding="utf-8") as f:
-        for pos, line in enumerate(f):
+def _read_sequences(path: Path) -> list[Row]:
+    rows: list[Row] = []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
             parts = line.split()
-            if len(parts) >= 2:
-                rows.append((parts[0], parts[1], float(pos)))
-    return _build("amazon-beauty", rows, False)
+            for item in parts[1:]:
+                rows.append((parts[0], item, float(len(rows)), ""))
+    return rows
 
 
-def load_musical(d: Path) -> SeqDataset:
-    rows: list[tuple[str, str, float]] = []
-    text: dict[str, list[str]] = {}
-    with open(d / "reviews_5core.json", encoding="utf-8") as f:
+def _read_amazon(path: Path) -> tuple[list[Row], bool]:
+    rows: list[Row] = []
+    has_time = True
+    with open(path, encoding="utf-8") as f:
         for line in f:
             if not line.strip():
                 continue
-            o = json.loads(line)
-            rows.append((o["reviewerID"], o["asin"], float(o["unixReviewTime"])))
-            text.setdefault(o["asin"], []).append(o.get("summary", ""))
-    joined = {k: " ".join(v)[:2000] for k, v in text.items()}
-    return _build("amazon-musical-instruments", rows, True, joined)
+            review = json.loads(line)
+            t = review.get("unixReviewTime")
+            if t is None:
+                has_time = False
+                t = len(rows)
+            rows.append((str(review["reviewerID"]), str(review["asin"]), float(t),
+                         str(review.get("summary", "") or "")))
+    return rows, has_time
 
 
-def load_dataset(d: Path) -> SeqDataset:
-    d = Path(d)
-    if (d / "ml-100k.inter").exists():
-        return load_ml100k(d)
-    if (d / "sequences.txt").exists():
-        return load_beauty(d)
-    if (d / "reviews_5core.json").exists():
-        return load_musical(d)
-    raise FileNotFoundError(f"no known recommender data set in {d}")
+def load_dataset(location: Path, tie_seed: int | None = None) -> SeqDataset:
+    """A data set from a file or a folder holding one (see the module docstring)."""
+    location = Path(location)
+    path = location if location.is_file() else _data_file(location)
+    if path is None:
+        raise FileNotFoundError(f"no recommender data set in {location}")
+    name = location.name if location.is_dir() else path.stem
+    suffix = path.suffix.lower()
+    if suffix == ".inter":
+        rows, has_time, text, topics = _read_recbole(path)
+        return _build(name, rows, has_time, text, topics, tie_seed)
+    with open(path, encoding="utf-8") as f:
+        first = next((line for line in f if line.strip()), "")
+    if suffix in (".json", ".jsonl") or first.lstrip().startswith("{"):
+        rows, has_time = _read_amazon(path)
+        return _build(name, rows, has_time, None, None, tie_seed)
+    return _build(name, _read_sequences(path), False, None, None, tie_seed)
+
+
+def drop_last(ds: SeqDataset) -> SeqDataset:
+    """The development data set: every user with >= 3 interactions loses the last one (the
+    test item), so the "last item" of this set is the validation item of the original and
+    nothing downstream can see a test item."""
+    keep = [len(s) - 1 if len(s) >= 3 else len(s) for s in ds.seqs]
+    return SeqDataset(
+        ds.name, ds.n_items, [s[:k] for s, k in zip(ds.seqs, keep, strict=True)],
+        [t[:k] for t, k in zip(ds.times, keep, strict=True)], ds.has_time, ds.item_text,
+        ds.item_topics, [r[:k] for r, k in zip(ds.review_text, keep, strict=True)]
+        if ds.review_text else [], ds.has_ties, ds.item_names)
 
 
 @dataclass
@@ -203,3 +291,19 @@ def global_time_split(ds: SeqDataset, quantile: float = 0.9) -> Split | None:
             users.append(u)
             targets.append(s[~m])
     return Split(train, ttimes, np.asarray(users, dtype=np.int64), targets)
+
+
+def item_texts(ds: SeqDataset, split: Split, max_chars: int = 2000) -> list[str]:
+    """Each item's text for a model trained on `split`: its catalogue text plus the reviews
+    written with the split's *training* interactions only (held-out reviews would tell the
+    model which item a user picked next)."""
+    catalogue = ds.item_text if ds.item_text else [""] * ds.n_items
+    if not ds.review_text:
+        return list(catalogue)
+    parts: list[list[str]] = [[t] if t else [] for t in catalogue]
+    for user, train in enumerate(split.train):
+        reviews = ds.review_text[user]
+        for pos, item in enumerate(train.tolist()):
+            if reviews[pos]:
+                parts[item].append(reviews[pos])
+    return [" ".join(p)[:max_chars] for p in parts]

@@ -49,6 +49,16 @@ def history_matrix(
     return interaction_matrix(hist, n_items, ws)
 
 
+class MissingExtra(ImportError):
+    """An optional dependency is not installed; the message says which extra brings it."""
+
+    def __init__(self, package: str, extra: str) -> None:
+        super().__init__(f"the optional dependency {package!r} is not installed: "
+                         f"pip install -e '.[{extra}]'")
+        self.package = package
+        self.extra = extra
+
+
 class ItemScorer(Protocol):
     name: str
 
@@ -72,7 +82,7 @@ class MostPopular:
         return np.tile(self.pop, (len(hist), 1))
 
 
-def _topk_sparse(dense: np.ndarray, k: int) -> sp.csr_matrix:
+def topk_sparse(dense: np.ndarray, k: int) -> sp.csr_matrix:
     """Keep the k largest entries of each row of a dense square matrix."""
     n = dense.shape[0]
     k = min(k, n - 1) if n > 1 else 1
@@ -146,36 +156,52 @@ class EASE:
     """EASE^R (Steck 2019): closed-form item-item model, B = I - P/diag(P), P=(X'X+λI)^-1.
 
     The input history can be recency-weighted (half_life in items), which turns the static
-    item model into a cheap sequence-aware one. Fit cost O(n_items^3); keep n_items modest
-    (the engine falls back to sparse cosine neighbours above ``max_items``).
+    item model into a cheap sequence-aware one. Fit cost O(n_items^3): with ``max_items``
+    the model is fitted on the ``max_items`` most popular items only (the rest score 0),
+    in float32 above 5,000 items — how the benchmark includes EASE on large catalogues.
     """
 
     name = "ease"
 
-    def __init__(self, lam: float = 200.0, half_life: float = 0.0, floor: float = 0.0) -> None:
+    def __init__(self, lam: float = 200.0, half_life: float = 0.0, floor: float = 0.0,
+                 max_items: int | None = None) -> None:
         self.lam = lam
         self.half_life = half_life
         self.floor = floor
+        self.max_items = max_items
         self.n_items = 0
+        self.items: np.ndarray | None = None  # the modelled items (None: all of them)
         self.b = np.zeros((0, 0), dtype=np.float32)
 
     def fit(self, seqs: list[np.ndarray], n_items: int) -> None:
-        self.n_items = n_items
         x = interaction_matrix(seqs, n_items)
-        self.fit_gram(np.asarray((x.T @ x).todense(), dtype=np.float64))
+        self.items = None
+        if self.max_items is not None and n_items > self.max_items:
+            popularity = np.asarray(x.sum(axis=0)).ravel()
+            self.items = np.sort(np.argsort(-popularity, kind="stable")[: self.max_items])
+            x = x[:, self.items]
+        dtype = np.float64 if x.shape[1] <= 5000 else np.float32
+        self.fit_gram(np.asarray((x.T @ x).todense(), dtype=dtype))
+        self.n_items = n_items
 
     def fit_gram(self, gram: np.ndarray) -> None:
         g = gram.copy()
         g[np.diag_indices_from(g)] += self.lam
         p = np.linalg.inv(g)
+        del g
         b = p / (-np.diag(p))[None, :]
+        del p
         b[np.diag_indices_from(b)] = 0.0
         self.b = b.astype(np.float32)
-        self.n_items = g.shape[0]
+        self.n_items = self.b.shape[0]
 
     def score(self, users: np.ndarray, hist: list[np.ndarray]) -> np.ndarray:
         h = history_matrix(hist, self.n_items, self.half_life, self.floor)
-        return np.asarray(h @ self.b, dtype=np.float32)
+        if self.items is None:
+            return np.asarray(h @ self.b, dtype=np.float32)
+        out = np.zeros((len(hist), self.n_items), dtype=np.float32)
+        out[:, self.items] = np.asarray(h[:, self.items] @ self.b, dtype=np.float32)
+        return out
 
 
 class Transitions:
@@ -271,22 +297,26 @@ class ImplicitALS:
 
     def __init__(
         self, factors: int = 64, regularization: float = 0.05, alpha: float = 1.0,
-        iterations: int = 15,
+        iterations: int = 15, seed: int = 0,
     ) -> None:
         self.factors = factors
         self.regularization = regularization
         self.alpha = alpha
         self.iterations = iterations
+        self.seed = seed
         self.user_factors = np.zeros((0, 0), dtype=np.float32)
         self.item_factors = np.zeros((0, 0), dtype=np.float32)
 
     def fit(self, seqs: list[np.ndarray], n_items: int) -> None:
-        from implicit.cpu.als import AlternatingLeastSquares
+        try:
+            from implicit.cpu.als import AlternatingLeastSquares
+        except ImportError as err:
+            raise MissingExtra("implicit", "bench") from err
 
         x = interaction_matrix(seqs, n_items)
         model = AlternatingLeastSquares(
             factors=self.factors, regularization=self.regularization, alpha=self.alpha,
-            iterations=self.iterations, random_state=0, num_threads=2,
+            iterations=self.iterations, random_state=self.seed, num_threads=2,
             calculate_training_loss=False,
         )
         model.fit(x, show_progress=False)

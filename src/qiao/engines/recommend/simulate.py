@@ -13,7 +13,10 @@ notes. The engine retrains every night on the whole log. Reported per day:
 - ``topics_per_page`` / ``authors_per_page``: diversity of a page of 20;
 - ``cold_precision``: precision of the first page of users who joined that day with only
   their onboarding interests (vs ``cold_precision_popular``);
-- ``new_note_exposure``: share of the day's new notes shown to at least one user.
+- ``new_note_exposure``: share of the day's new notes shown to at least one user;
+- ``language_share``: per language-mix setting (users are given the settings in
+  ``language_mixes`` in turn; None = the site default), the realised share of first-page
+  notes in the user's main language and the share of pages within ±5 points of the setting.
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ class SimUser:
     languages: list[str]
     interests: list[str]
     joined: int
+    language_mix: float | None = None
 
 
 def _make_note(rng: np.random.Generator, nid: int, author: int, atopics: list[int],
@@ -56,10 +60,11 @@ def run_simulation(
     n_users: int = 200, n_days: int = 5, n_authors: int = 80, seed: int = 0,
     config: RecommenderConfig | None = None, out: Callable[[str], None] = print,
     n_initial_notes: int = 1500, new_notes_per_day: int = 80,
+    language_mixes: tuple[float | None, ...] = (None,),
 ) -> list[dict[str, Any]]:
     rng = np.random.default_rng(seed)
     cfg = config or RecommenderConfig(tune_max_users=500, ranker_max_users=1000,
-                                      ranker_rounds=100)
+                                      ranker_rounds=100, neural_time_budget_s=60.0)
     author_topics = [list(rng.choice(len(TOPICS), size=int(rng.integers(1, 3)), replace=False))
                      for _ in range(n_authors)]
     author_lang = ["zh" if rng.random() < 0.6 else "en" for _ in range(n_authors)]
@@ -67,6 +72,7 @@ def run_simulation(
     topic_of: dict[int, int] = {}
     quality: dict[int, float] = {}
     author_of: dict[int, int] = {}
+    language_of: dict[int, str | None] = {}
     nid = 1
     for _ in range(n_initial_notes):  # two weeks of history before day 0
         a = int(rng.integers(n_authors))
@@ -75,6 +81,7 @@ def run_simulation(
         notes.append(n)
         topic_of[nid], quality[nid] = t, q
         author_of[nid] = a
+        language_of[nid] = n.language
         nid += 1
 
     def new_user(uid: int, day: int) -> SimUser:
@@ -85,7 +92,8 @@ def run_simulation(
         langs = ["zh", "en"] if rng.random() < 0.4 else [str(rng.choice(["zh", "en"]))]
         # onboarding: the user names most of their favourite topics
         named = [TOPICS[int(t)] for t in fav if rng.random() < 0.8] or [TOPICS[int(fav[0])]]
-        return SimUser(uid, taste, langs, named, day)
+        return SimUser(uid, taste, langs, named, day,
+                       language_mixes[uid % len(language_mixes)])
 
     users = [new_user(u + 1, 0) for u in range(n_users)]
     events: list[Interaction] = []
@@ -106,6 +114,7 @@ def run_simulation(
             todays.append(n)
             topic_of[nid], quality[nid] = t, q
             author_of[nid] = a
+            language_of[nid] = n.language
             nid += 1
         notes.extend(todays)
         rec.add_notes(todays)
@@ -123,14 +132,19 @@ def run_simulation(
         cold: list[float] = []
         cold_pop: list[float] = []
         topics_pp: list[int] = []
+        shares: dict[str, list[float]] = {}
         authors_pp: list[int] = []
         trending = [s.note_id for s in rec.recommend(UserContext(-1, now=now), k=200)]
         all_ids = np.asarray([n.note_id for n in notes])
         for u in users:
             ctx = UserContext(u.uid, interests=u.interests, languages=u.languages,
-                              seen=set(seen.get(u.uid, set())), now=now)
+                              seen=set(seen.get(u.uid, set())), now=now,
+                              language_mix=u.language_mix)
             page = rec.recommend_page(ctx, None, 20)
             ids = [s.note_id for s in page.items]
+            if ids:
+                main = sum(language_of[x] == u.languages[0] for x in ids)
+                shares.setdefault(str(u.language_mix), []).append(main / len(ids))
             pos: list[int] = []
             for k, x in enumerate(ids):
                 ts = now + k
@@ -183,6 +197,12 @@ def run_simulation(
             "cold_precision": round(float(np.mean(cold)), 4) if cold else None,
             "cold_precision_popular": round(float(np.mean(cold_pop)), 4) if cold_pop else None,
             "new_note_exposure": round(len(shown_new) / max(1, len(today_ids)), 3),
+            "language_share": {
+                setting: {"mean": round(float(np.mean(v)), 4),
+                          "within_5_points": round(float(np.mean(
+                              [abs(x - float(setting)) <= 0.05 + 1e-9 for x in v])), 3)
+                          if setting != "None" else None, "pages": len(v)}
+                for setting, v in sorted(shares.items())},
             "ranker": rec.ranker is not None,
         }
         rows.append(row)

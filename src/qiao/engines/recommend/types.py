@@ -142,6 +142,12 @@ class NoteInfo:
     # what the media pipeline computed for each photo, in order: (dominant colour "#rrggbb",
     # perceptual hash hex); turned into visual content tokens (content.visual_tokens)
     images: list[tuple[str, str]] = field(default_factory=list)
+    # the note's clip, if it has one: its length in seconds (0.0: no clip), how many times
+    # readers started it, and the share of it they watched on average (0-1) — from the
+    # `play` and `watch` events of the platform's engagement log
+    video_seconds: float = 0.0
+    video_plays: int = 0
+    video_completion: float = 0.0
 
 
 @dataclass(slots=True)
@@ -161,6 +167,21 @@ class UserContext:
     seen: set[int] = field(default_factory=set)
     recent_positive_note_ids: list[int] = field(default_factory=list)
     now: float | None = None  # unix time of the request (defaults to the newest note's time)
+    # the member's language mix: the share of served notes (of known language) in their main
+    # language, languages[0], from 0.5 ("half and half") to 1.0 ("only my language"); None:
+    # the site default (RecommenderConfig.cross_language_share of other reading languages)
+    language_mix: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """Why a note is served (see reasons.py): a code and the data to render it."""
+
+    code: str  # one of reasons.REASON_CODES
+    note_id: int | None = None  # liked_similar: the reader's positive it is closest to
+    author_id: int | None = None  # followed_author, new_creator
+    language: str | None = None  # popular_in_language (None: popular overall)
+    topic: str | None = None  # interest_topic: the onboarding interest it matches
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +190,7 @@ class ScoredNote:
     score: float
     # the candidate source that proposed it first, one of engine.SOURCES
     source: str
+    reason: Reason | None = None
 
 
 @dataclass(slots=True)
@@ -186,6 +208,7 @@ class RecommenderConfig:
     quota_collab: int = 100
     quota_coengage: int = 100
     quota_sequence: int = 60
+    quota_neural: int = 100
     quota_content: int = 60
     quota_follow: int = 40
     quota_fresh: int = 30
@@ -195,8 +218,11 @@ class RecommenderConfig:
     max_per_topic_in_10: int = 7
     cross_language_share: float = 0.2  # share of a page in the user's *other* reading languages
     exploration_share: float = 0.1  # share of a page reserved for fresh notes (cold-start notes)
+    exploration_max_exposure: int = 10  # a fresh note with more impressions + positives
+    #                                     competes on its score alone
     cache_size: int = 256 * 1024  # ranked lists kept for cursor paging (by user)
     ranked_list_len: int = 200
+    reason_depth: int = 40  # the first notes of a list explained by the ranker (~0.1 ms each)
     # components (None = tuned on the validation split)
     ease_max_items: int = 20000  # EASE is O(n^3); above this use sparse cosine neighbours
     ease_lambda: float | None = None
@@ -213,10 +239,33 @@ class RecommenderConfig:
     trending_half_life_days: float = 3.0
     fresh_days: float = 2.0
     positive_threshold: float = 0.5
+    # the neural sequential model (sequential.SASRec, NumPy): candidate source + feature
+    neural: bool = True
+    neural_dim: int = 64
+    neural_blocks: int = 2
+    neural_heads: int = 1
+    neural_max_len: int | None = None  # None: the 90th percentile history, 10..200
+    neural_dropout: float = 0.2
+    neural_learning_rate: float = 2e-3
+    neural_batch_size: int = 32
+    neural_max_epochs: int = 200
+    neural_max_items: int = 200_000  # the most engaged notes it models (vocabulary)
+    neural_full_softmax_items: int = 20_000  # above: a sampled softmax
+    neural_negatives: int = 2048  # uniform negatives per batch of the sampled softmax
+    neural_time_budget_s: float | None = 240.0  # training stops (best weights kept)
+    neural_ann_min_items: int = 50_000  # modelled notes from which an HNSW index serves it
     # ranker
     use_ranker: bool = True
+    # held-out positives per user for tuning and the ranker's training groups (None: 2 when
+    # fewer than 3,000 users have 4+ positives, a small site, else 1); the models that
+    # produce the ranker's features are fitted without them
+    holdout_depth: int | None = None
     ranker_max_users: int = 6000
-    ranker_rounds: int = 300
+    ranker_rounds: int = 300  # at most
+    ranker_min_rounds: int = 50  # a ranker is never cut shorter than this
+    ranker_patience: int = 40  # stop after this many rounds without a better fold mean
+    ranker_folds: int = 3  # boosters averaged, each validated on a different third
+    ranker_min_groups: int = 50  # below this many training groups: the hand-set blend
     ranker_leaves: int = 31
     ranker_learning_rate: float = 0.05
     train_candidates_per_source: int | None = None  # None: the serving quotas

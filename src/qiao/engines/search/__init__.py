@@ -25,7 +25,7 @@ from .query import (
     build_query,
 )
 from .rank import Candidate, blend, text_score
-from .text import IndexedText, fold, index_text, stem, tokenize, warm_up
+from .text import IndexedText, fold, index_text, segmenter_version, stem, tokenize, warm_up
 
 
 class Searcher(Protocol):
@@ -52,6 +52,7 @@ __all__ = [
     "build_query",
     "fold",
     "index_text",
+    "segmenter_version",
     "stem",
     "text_score",
     "tokenize",

@@ -13,9 +13,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from .text import HAN_RUN, Piece, latin_tokens, pieces
+from .text import HAN_RUN, Piece, chinese_words, latin_tokens, pieces
+
+if TYPE_CHECKING:
+    from qiao.engines.translate.glossary import Glossary
 
 #: How much an expansion counts next to a word the user typed.
 EXPANSION_WEIGHT = 0.5
@@ -35,6 +38,8 @@ class Term:
 
     @property
     def text(self) -> str:
+        if len(self.tokens) > 1 and all(HAN_RUN.fullmatch(t) for t in self.tokens):
+            return "".join(self.tokens)  # a Chinese word the index holds in pieces
         return " ".join(self.tokens)
 
 
@@ -119,16 +124,25 @@ _LEADING = re.compile(r"^(?:to|a|an|the|be) ")
 
 class CedictLexicon:
     """`Lexicon` over the word look-up's CC-CEDICT (``english_equivalents``, ``meanings``,
-    ``proper_equivalents``) and the starter glossary.  ``chinese_for`` also takes phrases
-    ("milk tea" -> 奶茶, "hot pot" -> 火锅) and place names (Chongqing -> 重庆)."""
+    ``proper_equivalents``) and the community glossary (``glossary``: the instance's terms;
+    the starter set by default).  ``chinese_for`` also takes phrases ("milk tea" -> 奶茶,
+    "hot pot" -> 火锅, "cat tax" -> 猫税) and place names (Chongqing -> 重庆)."""
+
+    def __init__(self, glossary: Glossary | None = None) -> None:
+        self._glossary = glossary
+
+    @property
+    def glossary(self) -> Glossary:
+        from qiao.engines.translate.glossary import default_glossary
+
+        return self._glossary if self._glossary is not None else default_glossary()
 
     def chinese_for(self, english_word: str) -> list[str]:
-        from qiao.engines.translate.glossary import default_glossary
         from qiao.engines.translate.lookup import get_cedict
 
         cd = get_cedict()
         out: list[str] = [
-            t for t in default_glossary().chinese_for(english_word) if HAN_RUN.fullmatch(t)
+            t for t in self.glossary.chinese_for(english_word) if HAN_RUN.fullmatch(t)
         ]
         common: list[str] = []
         for eq in cd.english_equivalents(english_word, limit=MAX_EXPANSIONS + 3):
@@ -150,7 +164,7 @@ class CedictLexicon:
         from qiao.engines.translate.lookup import get_cedict
 
         _pinyin, meanings, _trad = get_cedict().meanings(chinese_word)
-        out: list[str] = []
+        out: list[str] = [t.casefold() for t in self.glossary.english_for(chinese_word)]
         for sense in [m for m in meanings if not _MARGINAL.match(m)][:2]:
             for gloss in sense.split(";"):
                 gloss = _PAREN.sub("", gloss).split(",")[0].strip().lower()
@@ -200,6 +214,13 @@ def _phrases(words: list[Piece], lex: Lexicon) -> dict[int, tuple[int, list[str]
     return out
 
 
+def _as_indexed(chinese: str) -> tuple[str, ...]:
+    """A Chinese expansion as the index cut it: one token for a word the segmenter knows
+    (奶茶), a phrase of tokens for a glossary term it does not (a moderator's 电子榨菜 is
+    indexed 电子 榨菜), so the expansion matches the notes that contain it."""
+    return tuple(chinese_words(chinese)) or (chinese,)
+
+
 def _terms_for_english(phrase: str) -> tuple[str, ...]:
     return tuple(tok for _s, tok in latin_tokens(phrase))
 
@@ -223,7 +244,7 @@ def build_query(text: str, lexicon: Lexicon | None = None, *, expand: bool = Tru
             n, chinese = phrases[pos]
             toks = tuple(p.token for p in words[pos : pos + n])
             phrase_terms = [Term(toks, 1.0, True)]
-            phrase_terms += [Term((w,), EXPANSION_WEIGHT, False) for w in chinese]
+            phrase_terms += [Term(_as_indexed(w), EXPANSION_WEIGHT, False) for w in chinese]
             groups.append(
                 Group(" ".join(p.surface for p in words[pos : pos + n]), tuple(phrase_terms))
             )
@@ -244,7 +265,7 @@ def build_query(text: str, lexicon: Lexicon | None = None, *, expand: bool = Tru
             else:
                 for word in _english_candidates(lex, piece):
                     if HAN_RUN.fullmatch(word):
-                        extra.append((word,))
+                        extra.append(_as_indexed(word))
             have = {t.tokens for t in terms}
             for toks in extra:
                 if toks not in have and len(have) <= MAX_EXPANSIONS:

@@ -170,6 +170,27 @@ def index_text(title: str, body: str, topics: Iterable[str] = ()) -> IndexedText
         " ".join(tokenize(title)), " ".join(tokenize(body)), " ".join(topic_tokens))
 
 
+#: Bump when the tokenizer's own rules change (stop words, stemming, sub-words).
+TOKENIZER_REVISION = "1"
+
+
+@functools.lru_cache(maxsize=1)
+def segmenter_version() -> str:
+    """A short hash of what decides how a text is cut into index tokens: the tokenizer's
+    revision and the words jieba is given on top of its dictionary (the maintained
+    lifestyle user dictionary and the starter glossary's Chinese terms). A document indexed
+    under another version may not match the queries cut now (马面裙 was 马面 + 裙), so the
+    platform re-indexes it."""
+    import hashlib
+
+    from qiao.engines.translate.lookup import user_words
+
+    digest = hashlib.sha256(TOKENIZER_REVISION.encode())
+    for word, freq in sorted(user_words().items()):
+        digest.update(f"{word}\t{freq}\n".encode())
+    return digest.hexdigest()[:12]
+
+
 def warm_up() -> None:
     """Load the segmenter, the dictionary (with its English index) and OpenCC now (a few
     seconds, once per process), instead of in the first search or indexing task."""

@@ -9,6 +9,7 @@ from typing import Any
 
 from .base import Translator
 from .cache import InMemoryLRUCache, TranslationCache
+from .glossary import Glossary
 from .service import DEFAULT_LANGUAGES, TranslationService
 
 ENGINE_NAMES = ("bergamot", "ctranslate2", "libretranslate", "openai", "dictionary-gloss")
@@ -30,12 +31,15 @@ def build_service_from_config(
     openai_base_url: str | None = None,
     openai_model: str | None = None,
     openai_api_key: str | None = None,
+    glossary: Glossary | None = None,
 ) -> TranslationService:
     """Engines are tried in the order given. Engines that need a setting that is missing (an
     HTTP engine without its URL) are left out, with the reason in ``service.notes``; engines
     with no model are kept and skipped per request, so installing models needs no restart.
 
-    ``models_dir`` holds ``bergamot/`` and ``ctranslate2/`` (see :mod:`.install`).
+    ``models_dir`` holds ``bergamot/`` and ``ctranslate2/`` (see :mod:`.install`);
+    ``glossary`` holds the terms every engine renders the same way (the instance glossary:
+    ``service.glossary`` may be replaced later, when the terms change).
     """
     root = Path(models_dir)
     built: list[Translator] = []
@@ -83,6 +87,7 @@ def build_service_from_config(
         timeout=timeout,
         batch_size=batch_size,
         notes=notes,
+        glossary=glossary,
     )
 
 

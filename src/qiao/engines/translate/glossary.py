@@ -149,3 +149,6 @@ def _alternation(forms: list[str]) -> re.Pattern[str] | None:
 def default_glossary() -> Glossary:
     """The starter glossary shipped with Qiao (``data/glossary.tsv``)."""
     return Glossary.from_tsv(DATA)
+
+
+# --- candidates learned from readers' fixes ---------------------------------------------------

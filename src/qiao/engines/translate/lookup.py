@@ -13,7 +13,10 @@ import threading
 import unicodedata
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .glossary import Glossary
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
 #: "Tokyo, capital of Japan", "Chongqing city (...)", "Sichuan province": the name that opens
@@ -175,6 +178,19 @@ def pinyin_of(text: str) -> str:
 # --- the dictionary ----------------------------------------------------------------------
 
 
+#: a one-word gloss with a one-word synonym in brackets: "hot (spicy)"
+_SYNONYM_IN_BRACKETS = re.compile(r"^[A-Za-z]+ \(([A-Za-z]{3,})\)$")
+#: bracketed words that label a sense rather than gloss it
+_BRACKET_LABELS = frozenset(
+    re.findall(
+        r"\w+",
+        "coll colloquial slang dialect literary archaic classical old vulgar derog offensive "
+        "formal informal humble polite honorific fig figurative abbr tw hk cantonese "
+        "loanword onom onomatopoeia idiom math chemistry physics medicine biology",
+    )
+)
+
+
 def _clean_sense(sense: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"\([^)]*\)", "", sense)).strip(" ;,")
 
@@ -290,8 +306,14 @@ class Cedict:
                         for gloss in sense.split(";"):
                             key = _clean_sense(gloss).lower()
                             key = re.sub(r"^(?:to|a|an|the) ", "", key)
-                            if key and len(key.split()) <= 3:
-                                idx.setdefault(key, []).append((rank, e, sense))
+                            keys = [key] if key and len(key.split()) <= 3 else []
+                            # "hot (spicy)": the parenthesis says which "hot", so 辣 is
+                            # also "spicy" (a synonym in brackets, not a label like (coll.))
+                            m = _SYNONYM_IN_BRACKETS.match(gloss.strip())
+                            if m and m.group(1).lower() not in _BRACKET_LABELS:
+                                keys.append(m.group(1).lower())
+                            for k in dict.fromkeys(keys):
+                                idx.setdefault(k, []).append((rank, e, sense))
                         rank += 1
                 self._english = idx
             return self._english
@@ -493,40 +515,79 @@ def segment_words(text: str) -> list[tuple[str, int, int]]:
     return out
 
 
-def lookup_word(word: str) -> WordEntry:
+def lookup_word(word: str, glossary: Glossary | None = None) -> WordEntry:
     """Look up one word (Chinese or English) the reader tapped."""
     word = unicodedata.normalize("NFC", word.strip())
-    entries = lookup_words(word)
+    entries = lookup_words(word, glossary=glossary)
     if len(entries) == 1 and entries[0].word == word:
         return entries[0]
     if _HAN.search(word):
-        return _chinese_entry(get_cedict(), word, 0, len(word))
-    return _english_entry(get_cedict(), word, 0, len(word))
+        return _chinese_entry(get_cedict(), word, 0, len(word), glossary)
+    return _english_entry(get_cedict(), word, 0, len(word), glossary)
 
 
-def lookup_words(text: str) -> list[WordEntry]:
-    """Every Chinese or English word of ``text`` with pinyin and meanings (or, for English,
-    Chinese equivalents). ``lookup_words("我喜欢吃火锅")`` gives 我, 喜欢 (xǐhuan, "to like"),
-    吃 and 火锅 (huǒguō, "hot pot")."""
-    text = unicodedata.normalize("NFC", text)
-    cd = get_cedict()
-    out: list[WordEntry] = []
-    for word, start, end in segment_words(text):
-        if _HAN.search(word):
-            out.append(_chinese_entry(cd, word, start, end))
-        elif _EN_WORD.fullmatch(word):
-            out.append(_english_entry(cd, word, start, end))
+def _glossary_cut(
+    text: str, tokens: list[tuple[str, int, int]], glossary: Glossary
+) -> list[tuple[str, int, int]]:
+    """Tokens with every glossary term of the text made one token when the segmenter cut it
+    in pieces on its own boundaries (a moderator's term jieba does not know: 电子榨菜; an
+    English term of several words: "cat tax")."""
+    starts = {s: i for i, (_w, s, _e) in enumerate(tokens)}
+    ends = {e: i for i, (_w, _s, e) in enumerate(tokens)}
+    merged: dict[int, tuple[int, int]] = {}
+    source = "zh" if _HAN.search(text) else "en"
+    for m in glossary.find(text, source):
+        i, j = starts.get(m.start), ends.get(m.end)
+        if i is not None and j is not None and j > i:
+            merged[i] = (j, m.end)
+    if not merged:
+        return tokens
+    out: list[tuple[str, int, int]] = []
+    i = 0
+    while i < len(tokens):
+        if i in merged:
+            j, end = merged[i]
+            start = tokens[i][1]
+            out.append((text[start:end], start, end))
+            i = j + 1
+        else:
+            out.append(tokens[i])
+            i += 1
     return out
 
 
-def _chinese_entry(cd: Cedict, word: str, start: int, end: int) -> WordEntry:
+def lookup_words(text: str, glossary: Glossary | None = None) -> list[WordEntry]:
+    """Every Chinese or English word of ``text`` with pinyin and meanings (or, for English,
+    Chinese equivalents). ``lookup_words("我喜欢吃火锅")`` gives 我, 喜欢 (xǐhuan, "to like"),
+    吃 and 火锅 (huǒguō, "hot pot").  ``glossary`` is the community glossary (the starter
+    set by default): its terms stay whole and their renderings come first."""
     from .glossary import default_glossary
 
+    text = unicodedata.normalize("NFC", text)
+    glossary = glossary if glossary is not None else default_glossary()
+    cd = get_cedict()
+    out: list[WordEntry] = []
+    for word, start, end in _glossary_cut(text, segment_words(text), glossary):
+        if _HAN.search(word):
+            out.append(_chinese_entry(cd, word, start, end, glossary))
+        elif _EN_WORD.fullmatch(word) or (
+            " " in word and all(_EN_WORD.fullmatch(w) for w in word.split())
+        ):
+            out.append(_english_entry(cd, word, start, end, glossary))
+    return out
+
+
+def _chinese_entry(
+    cd: Cedict, word: str, start: int, end: int, glossary_: Glossary | None = None
+) -> WordEntry:
+    from .glossary import default_glossary
+
+    terms = glossary_ if glossary_ is not None else default_glossary()
     pinyin, meanings, trad = cd.meanings(word)
     readings = cd.readings(word)
-    glossary = default_glossary().english_for(word)
+    glossary = terms.english_for(word)
     if not meanings and glossary:  # a lifestyle word CC-CEDICT lacks (马面裙, 绝绝子)
-        entry = default_glossary().lookup(word)
+        entry = terms.lookup(word)
         meanings = [glossary[0] + (f" ({entry.note})" if entry and entry.note else "")]
     return WordEntry(
         word,
@@ -540,12 +601,14 @@ def _chinese_entry(cd: Cedict, word: str, start: int, end: int) -> WordEntry:
     )
 
 
-def _english_entry(cd: Cedict, word: str, start: int, end: int) -> WordEntry:
+def _english_entry(
+    cd: Cedict, word: str, start: int, end: int, glossary_: Glossary | None = None
+) -> WordEntry:
     """An English word: glossary terms first, then places and proper nouns (Sichuan ->
     四川), then common Chinese equivalents ranked by frequency."""
     from .glossary import default_glossary
 
-    glossary = default_glossary().chinese_for(word)
+    glossary = (glossary_ if glossary_ is not None else default_glossary()).chinese_for(word)
     equivalents = cd.english_equivalents(word)
     if word[:1].isupper() or not equivalents:
         proper = cd.proper_equivalents(word, limit=2)

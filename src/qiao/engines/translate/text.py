@@ -45,8 +45,15 @@ MENTION_PATTERN = (
     r"(?<![A-Za-z0-9_@.])@(?:[A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_])?(?![A-Za-z0-9_])"
     r"|[^\W\d_A-Za-z][\w.\-]*)"
 )
+#: what a closed topic ``#…#`` cannot hold: spaces, #, @, /, and sentence punctuation —
+#: CJK and full-width (。，！？（）「」…) and ASCII — so "#hotpot。）#dogs" is the topic
+#: hotpot, then text, then the topic dogs (issue 13)
+_TOPIC_STOP = (
+    "\\s#@/\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65"
+    "\u2018-\u201f\u2026,!?;:()\\[\\]{}\"'<>"
+)
 TOPIC_PATTERN = (
-    r"(?<![A-Za-z0-9_#&])#[^\s#@/]{1,30}#"
+    rf"(?<![A-Za-z0-9_#&])#[^{_TOPIC_STOP}]{{1,30}}#"
     r"|(?<![A-Za-z0-9_#&])#[A-Za-z0-9_][A-Za-z0-9_\-]*(?![A-Za-z0-9_])"
     r"|(?<![A-Za-z0-9_#&])#[^\W\d_A-Za-z][\w\-]*"
 )

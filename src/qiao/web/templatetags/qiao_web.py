@@ -7,7 +7,7 @@ import re
 import threading
 from datetime import datetime, timedelta
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from django import template
 from django.core.files.storage import default_storage
@@ -19,7 +19,7 @@ from django.utils.timesince import timesince
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
-from qiao.core.text import MENTION_RE, URL_RE, topic_spans
+from qiao.core.text import link_tokens, normalize_topic
 
 register = template.Library()
 
@@ -124,39 +124,38 @@ def _wrap_chinese(text: str) -> str:
     return "".join(out)
 
 
-def _tokens(text: str) -> list[tuple[int, int, str, str]]:
-    """(start, end, kind, value) of the links in a text, in order, never overlapping: URLs,
-    then #topics (read exactly as `extract_topics` reads them, so a tag links to a topic the
-    note has), then @mentions outside both."""
-    found = [(m.start(), m.end(), "url", m.group()) for m in URL_RE.finditer(text)]
-    found += [(a, b, "topic", name) for a, b, name in topic_spans(text)]
-    taken = sorted((a, b) for a, b, _k, _v in found)
-    for m in MENTION_RE.finditer(text):
-        if not any(a < m.end() and m.start() < b for a, b in taken):
-            found.append((m.start(), m.end(), "mention", m.group(1)))
-    return sorted(found)
+def _topic_query(topic: str) -> str:
+    """A topic for a query string: ASCII delimiters escaped, Chinese kept readable."""
+    return "".join(ch if ord(ch) > 127 else quote(ch, safe="") for ch in topic)
 
 
 def _rich(text: str, language: str = "") -> SafeString:
-    text = text or ""
+    """Escape `text`; link its #topics, @mentions and URLs as `core.text.link_tokens` cuts
+    them (the cut extraction and translation use, so "感谢@chef_lin推荐" links chef_lin and
+    leaves 推荐 a word); wrap the words between for look-up."""
     out: list[str] = []
-    pos = 0
-    home = reverse("web:home")
-    for start, end, kind, value in _tokens(text):
-        out.append(_wrap_words(text[pos:start], language))
-        raw = text[start:end].replace("[话题]", "")
-        if kind == "topic":
+    for token in link_tokens(text or ""):
+        if token.kind == "topic":
             out.append(str(format_html('<a class="tag" href="{}?topic={}">{}</a>',
-                                       home, quote(value), raw)))
-        elif kind == "mention":
+                                       reverse("web:home"),
+                                       _topic_query(normalize_topic(token.value)), token.text)))
+        elif token.kind == "mention":
             out.append(str(format_html('<a class="mention" href="{}">{}</a>',
-                                       reverse("web:profile", args=[value]), raw)))
-        else:
+                                       reverse("web:profile", args=[token.value]), token.text)))
+        elif token.kind == "url":
+            href = token.value if "://" in token.value else f"https://{token.value}"
             out.append(str(format_html('<a href="{}" rel="nofollow noopener ugc" '
-                                       'target="_blank">{}</a>', value, value)))
-        pos = end
-    out.append(_wrap_words(text[pos:], language))
+                                       'target="_blank">{}</a>', href, token.text)))
+        else:  # text, and e-mail addresses (shown, not linked)
+            out.append(_wrap_words(token.text, language) if token.kind == "text"
+                       else str(conditional_escape(token.text)))
     return mark_safe("".join(out).replace("\n", "<br>"))  # noqa: S308 - every part escaped
+
+
+@register.simple_tag
+def characters_url(*texts: str) -> str:
+    """The look-up that shows pinyin texts (a title, a body) in characters."""
+    return f"{reverse('web:characters')}?{urlencode([('text', t) for t in texts if t])}"
 
 
 @register.filter(needs_autoescape=False)
@@ -185,7 +184,10 @@ def html_lang(code: str | None) -> str:
     if not base or base == "und":
         return ""
     if base == "zh":
-        return "zh-Hant" if (code or "").lower().endswith("hant") else "zh-Hans"
+        low = (code or "").lower()
+        if low.endswith("latn"):
+            return "zh-Latn"  # pinyin: Chinese in Latin letters
+        return "zh-Hant" if low.endswith("hant") else "zh-Hans"
     return base
 
 
@@ -230,3 +232,45 @@ def unread_count(context: template.Context) -> int:
         cached = count(user)
         request.__dict__["_qiao_unread"] = cached  # header and tab bar share one query
     return int(cached)
+
+
+def _saves_data(request: Any) -> bool:
+    """The browser asked for less data (`Save-Data: on`, sent by data-saver modes)."""
+    return request is not None and request.headers.get("Save-Data", "").strip().lower() == "on"
+
+
+@register.simple_tag(takes_context=True)
+def autoplay_ok(context: template.Context) -> bool:
+    """Clips may start muted when in view: the member turned it on in settings and the
+    browser does not ask to save data (the page's script also checks the connection's
+    `saveData`, `prefers-reduced-data` and `prefers-reduced-motion`)."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return bool(getattr(user, "autoplay_videos", False)) and not _saves_data(request)
+
+
+@register.simple_tag(takes_context=True)
+def clip_source(context: template.Context, clip: Any) -> Any:
+    """The rendition a player starts with: the smallest on a data-saving connection, else the
+    largest up to 720p (the script moves a large screen up to the largest one)."""
+    if clip is None:
+        return None
+    return clip.rendition(360 if _saves_data(context.get("request")) else 720)
+
+
+@register.simple_tag(takes_context=True)
+def messaging_unread(context: template.Context) -> dict[str, int]:
+    """Unread direct messages and waiting requests, for the header (once per request)."""
+    from qiao.accounts.models import User
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if request is None or not isinstance(user, User):
+        return {"messages": 0, "requests": 0}
+    cached = getattr(request, "_qiao_dm_unread", None)
+    if cached is None:
+        from qiao.messages.access import unread_totals
+
+        cached = unread_totals(user)
+        request.__dict__["_qiao_dm_unread"] = cached
+    return dict(cached)

@@ -237,6 +237,7 @@ def settings_preferences(request: HttpRequest) -> HttpResponse:
             read_languages=request.POST.getlist("read_languages"),
             is_private=request.POST.get("is_private") == "on",
             auto_translate=request.POST.get("auto_translate") == "on",
+            autoplay_videos=request.POST.get("autoplay_videos") == "on",
         )
         request.session["ui_language"] = user.ui_language
 

@@ -11,8 +11,10 @@ own limits with ``setrlimit`` (so no ``preexec_fn`` runs in a threaded parent):
 * ``RLIMIT_FSIZE`` — the largest file it may write (outputs and its stderr log);
 * ``RLIMIT_CORE`` = 0.
 
-The parent adds a wall-time limit: past it the child's whole process group is killed. The
-job's request and its result travel as JSON on stdin/stdout; stderr goes to a capped file.
+The parent adds a wall-time limit: past it the child's whole process group is killed; and
+the child dies with its parent (``PR_SET_PDEATHSIG``), so a worker killed with SIGKILL leaves
+no transcode running. The job's request and its result travel as JSON on stdin/stdout;
+stderr goes to a capped file.
 """
 
 from __future__ import annotations
@@ -48,7 +50,7 @@ def run_job(op: str, request: dict[str, Any], limits: Limits) -> tuple[dict[str,
     Raises VideoRejected (the file's fault, or limits exceeded) or VideoUnavailable (the
     child could not start FFmpeg at all).
     """
-    payload = json.dumps({"op": op, "request": request, "limits": {
+    payload = json.dumps({"op": op, "request": request, "parent": os.getpid(), "limits": {
         "cpu_seconds": limits.cpu_seconds, "memory_mb": limits.memory_mb,
         "file_size_mb": limits.file_size_mb,
     }}).encode("utf-8")

@@ -18,6 +18,7 @@ import json
 import math
 import os
 import resource
+import signal
 import sys
 from fractions import Fraction
 from typing import Any
@@ -41,6 +42,22 @@ def _set_limits(limits: dict[str, Any]) -> None:
     size = int(limits["file_size_mb"]) * mb
     resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+def _die_with_parent(parent: int | None) -> None:
+    """Ask the kernel to kill this child when the process that started it dies (a worker
+    killed with SIGKILL would otherwise leave its transcode running, unwatched, until the
+    CPU limit); exit at once when that already happened. Linux only; elsewhere a no-op."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        return
+    if parent is not None and os.getppid() != parent:
+        os._exit(1)
 
 
 def _usage() -> dict[str, float]:
@@ -474,6 +491,7 @@ def _short(exc: BaseException) -> str:
 
 def main() -> int:
     message = json.loads(sys.stdin.buffer.read().decode("utf-8"))
+    _die_with_parent(message.get("parent"))
     _set_limits(message["limits"])
     op = message["op"]
     try:

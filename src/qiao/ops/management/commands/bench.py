@@ -1,7 +1,9 @@
 """`qiao bench NAME [ARGS...]`: run one of the benchmark scripts in bench/.
 
 Each script prints JSON lines and appends to docs/BENCHMARKS.md only with --append-md.
-`qiao bench NAME --help` shows a benchmark's own options."""
+Names: names, recommend, translate, bridge (issue 13's language-bridge table), search,
+discovery, surge, images, video, live (see `ls bench/`); `qiao bench NAME --help` shows a
+benchmark's own options."""
 
 from __future__ import annotations
 

@@ -19,6 +19,9 @@ class Command(QiaoCommand):
         reindex = sub.add_parser("reindex", help="(re)index every published note, in batches")
         reindex.add_argument("--missing", action="store_true",
                              help="only notes without a document (fast when none are missing)")
+        reindex.add_argument("--stale", action="store_true",
+                             help="notes without a document or cut by an older version of "
+                                  "the word lists (after an upgrade; fast when none are)")
         reindex.add_argument("--batch", type=int, default=1000,
                              help="notes indexed per transaction")
         sub.add_parser("status", help="documents indexed and notes waiting")
@@ -34,7 +37,8 @@ class Command(QiaoCommand):
         action = opts["action"]
         if action == "status":
             self.stdout.write(f"{NoteSearchDocument.objects.count()} notes indexed, "
-                              f"{index.count_pending()} published notes waiting")
+                              f"{index.count_pending()} published notes waiting, "
+                              f"{index.count_stale() - index.count_pending()} to re-cut")
             return
         if action == "query":
             from qiao.search.services import search
@@ -50,7 +54,11 @@ class Command(QiaoCommand):
             return
         from qiao.engines.search import warm_up
 
-        if opts["missing"]:
+        if opts["stale"]:
+            total = index.count_stale()
+            if not total:
+                return
+        elif opts["missing"]:
             total = index.count_pending()
             if not total:
                 return
@@ -60,8 +68,8 @@ class Command(QiaoCommand):
         started = time.perf_counter()
         with tqdm(total=total, desc="indexing notes", unit="note",
                   disable=total < 5000) as bar:
-            done = index.reindex(missing_only=opts["missing"], batch=max(1, opts["batch"]),
-                                 progress=bar.update)
+            done = index.reindex(missing_only=opts["missing"], stale_only=opts["stale"],
+                                 batch=max(1, opts["batch"]), progress=bar.update)
         took = time.perf_counter() - started
         self.stdout.write(f"Indexed {done} notes in {took:.1f} s "
                           f"({done / max(took, 1e-9):.0f} notes/s).")

@@ -27,12 +27,15 @@ class Command(QiaoCommand):
                                  "interface)")
         parser.add_argument("--port", type=int, default=int(os.environ.get("QIAO_PORT", "8000")),
                             help="port to listen on (QIAO_PORT)")
-        parser.add_argument("--workers", type=int,
-                            default=int(os.environ.get("QIAO_WORKERS", "2")),
-                            help="web worker processes (QIAO_WORKERS)")
-        parser.add_argument("--threads", type=int,
-                            default=int(os.environ.get("QIAO_THREADS", "4")),
-                            help="threads per worker (QIAO_THREADS)")
+        # Embedded (no REDIS_URL): one process, so live events fan out in memory; pages get
+        # more threads instead. With Redis, events cross processes and nodes.
+        parser.add_argument("--workers", type=int, default=int(os.environ.get(
+            "QIAO_WORKERS", "2" if settings.REDIS_URL else "1")),
+                            help="web worker processes (QIAO_WORKERS; 1 without Redis, else 2)")
+        parser.add_argument("--threads", type=int, default=int(os.environ.get(
+            "QIAO_THREADS", "4" if settings.REDIS_URL else "8")),
+                            help="threads for pages per worker (QIAO_THREADS; 8 without "
+                                 "Redis, else 4)")
         parser.add_argument("--timeout", type=int,
                             default=int(os.environ.get("QIAO_TIMEOUT", "30")),
                             help="seconds before a stuck request's worker is restarted "
@@ -54,8 +57,9 @@ class Command(QiaoCommand):
         if not opts["no_seed"] and not User.objects.exists():
             self._first_run()
         # Notes the search index has not seen (bulk seeding can skip it; an upgrade from a
-        # version without the index): one query when there are none.
-        call_command("search", "reindex", "--missing", verbosity=0)
+        # version without the index) or cut with older word lists (an upgrade that changed
+        # jieba's user dictionary or the starter glossary): one query when there are none.
+        call_command("search", "reindex", "--stale", verbosity=0)
         from qiao.core.db import refresh_planner_stats
 
         refresh_planner_stats()
@@ -69,6 +73,11 @@ class Command(QiaoCommand):
             from qiao.ops.scheduler import start_embedded_scheduler
 
             start_embedded_scheduler()
+        if opts["workers"] > 1 and not (settings.REDIS_URL or settings.QIAO_LIVE_REDIS_URL):
+            logger.warning(
+                "%d worker processes without REDIS_URL: live events reach a member on another "
+                "process within QIAO_LIVE_SWEEP_SECONDS, and typing indicators only within "
+                "one process; set REDIS_URL (or serve with --workers 1)", opts["workers"])
         self._warm_up_shared_tables()
         from qiao.ops.server import run_gunicorn
 

@@ -21,6 +21,9 @@ class Command(QiaoCommand):
         parser.add_argument("--loglevel", default=settings.LOG_LEVEL,
                             help="Celery log level: DEBUG, INFO, WARNING or ERROR")
         parser.add_argument("--hostname", default=None, help="node name, e.g. w1@%%h")
+        parser.add_argument("--queues", default=os.environ.get("QIAO_WORKER_QUEUES", ""),
+                            help="comma-separated queues to take: qiao (everything but "
+                                 "video), video (transcoding); default both")
         parser.add_argument("--metrics-port", type=int,
                             default=int(os.environ.get("QIAO_WORKER_METRICS_PORT", "0")),
                             help="serve Prometheus metrics on 127.0.0.1:PORT (0: off)")
@@ -37,10 +40,12 @@ class Command(QiaoCommand):
             from qiao.ops.metrics import start_worker_metrics_server
 
             start_worker_metrics_server(opts["metrics_port"])
+        from qiao.ops.broker import VIDEO_QUEUE
         from qiao.ops.celery import app
 
+        queues = opts["queues"] or f"{app.conf.task_default_queue},{VIDEO_QUEUE}"
         argv = ["worker", "--loglevel", opts["loglevel"], "--without-gossip",
-                "--without-mingle", "--queues", app.conf.task_default_queue]
+                "--without-mingle", "--queues", queues]
         if opts["concurrency"]:
             argv += ["--concurrency", str(opts["concurrency"])]
         if opts["hostname"]:

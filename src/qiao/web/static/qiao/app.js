@@ -1,4 +1,5 @@
-/* Qiao's one script: placeholders, waterfall, note overlay, carousel, share, compose.
+/* Qiao's one script: placeholders, waterfall, note overlay, carousel, share, compose,
+   resumable video upload, the video player and muted autoplay in the waterfall.
    The Content-Security-Policy allows no inline script or style, so everything is wired
    here from data- attributes, and colours are set as CSS custom properties. */
 (function () {
@@ -141,6 +142,7 @@
       cancelAnimationFrame(raf);
       raf = requestAnimationFrame(function () {
         var k = current();
+        if (String(k) !== c.getAttribute("data-index")) pauseAll(c);
         c.setAttribute("data-index", String(k));
         dots.forEach(function (d, i) {
           d.classList.toggle("is-active", i === k);
@@ -159,6 +161,7 @@
     if (e.key !== "ArrowLeft" && e.key !== "ArrowRight") return;
     var t = e.target;
     if (t && t.classList && t.classList.contains("w")) return;  // word look-up moves instead
+    if (t && t.closest && t.closest("[data-player]")) return;  // the player seeks instead
     if (t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.tagName === "SELECT" || t.isContentEditable)) return;
     var dlg = document.getElementById("overlay");
     var scope = dlg && dlg.open ? dlg : document;
@@ -205,6 +208,12 @@
         alt.setAttribute("aria-label", L("alt") + " " + (i + 1));
         alt.addEventListener("input", function () { it.alt = alt.value; });
         li.appendChild(alt);
+        var aiLabel = document.createElement("label"); aiLabel.className = "preview-ai";
+        var ai = document.createElement("input");
+        ai.type = "checkbox"; ai.name = "ai_images"; ai.value = String(i); ai.checked = !!it.ai;
+        ai.addEventListener("change", function () { it.ai = ai.checked; });
+        aiLabel.appendChild(ai); aiLabel.appendChild(document.createTextNode(" " + L("ai")));
+        li.appendChild(aiLabel);
         list.appendChild(li);
         if (i === focusIndex) {
           var f = focusWhich === "left" ? left : focusWhich === "right" ? right : rm;
@@ -223,10 +232,250 @@
       picked.forEach(function (f) {
         if (known.indexOf(f) !== -1) return;
         if (items.length >= max) { toast(L("too-many")); return; }
-        items.push({ file: f, url: URL.createObjectURL(f), alt: "" });
+        items.push({ file: f, url: URL.createObjectURL(f), alt: "", ai: false });
       });
       sync(); render(-1);
     });
+  }
+
+  // --- video upload: resumable, in chunks, with a progress bar --------------------------
+  // The file goes to /api/v1/uploads in pieces; a dropped connection resumes from the
+  // offset the server has. The form then carries only the upload's id.
+  function csrfToken() {
+    try { return JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRFToken"] || ""; }
+    catch (e) { return ""; }
+  }
+  function initVideoPicker(box) {
+    if (box.getAttribute("data-ready")) return;
+    box.setAttribute("data-ready", "1");
+    var input = box.querySelector("input[type=file][name=video]");
+    var hidden = box.querySelector("[data-video-id]"), chosen = box.querySelector("[data-video-chosen]");
+    var bar = box.querySelector("[data-video-progress]"), status = box.querySelector("[data-video-status]");
+    var nameEl = box.querySelector("[data-video-name]"), preview = box.querySelector("[data-video-preview]");
+    var pick = box.querySelector("[data-video-pick]"), remove = box.querySelector("[data-video-remove]");
+    var endpoint = box.getAttribute("data-endpoint"), form = box.closest("form");
+    var L = function (k) { return box.getAttribute("data-label-" + k) || ""; };
+    var job = null;  // { id, file, offset, size, chunk, tries, xhr, done }
+    if (!input || typeof XMLHttpRequest === "undefined" || !window.fetch || !window.File) return;
+    input.removeAttribute("name");  // with the script, the form sends the upload's id instead
+
+    function say(text, bad) { status.textContent = text; status.classList.toggle("field-error", !!bad); }
+    function showChosen(on) { chosen.hidden = !on; if (pick) pick.hidden = on; }
+    function fail(message) {
+      if (job) job.failed = true;
+      say(message || L("failed"), true);
+      hidden.value = "";
+      if (bar) bar.value = 0;
+    }
+    function apiError(xhrOrBody) {
+      try {
+        var body = typeof xhrOrBody === "string" ? JSON.parse(xhrOrBody) : xhrOrBody;
+        return body.error;
+      } catch (e) { return null; }
+    }
+    function progress(sent) {
+      if (!job) return;
+      var pct = Math.floor(100 * sent / Math.max(1, job.size));
+      bar.value = pct;
+      say(L("uploading").replace("{percent}", pct + "%"));
+    }
+    function later(fn) {
+      job.tries += 1;
+      var wait = Math.min(30000, 1000 * Math.pow(2, Math.min(job.tries, 5)));
+      say(L("retrying"));
+      var mine = job;
+      var go = function () { window.removeEventListener("online", go); if (job === mine && !mine.failed) fn(); };
+      window.addEventListener("online", go);
+      setTimeout(go, wait);
+    }
+    function resume() {  // ask the server where it stands, then carry on
+      var mine = job;
+      fetch(endpoint + "/" + mine.id, { credentials: "same-origin" })
+        .then(function (r) { return r.json().then(function (b) { return { ok: r.ok, body: b }; }); })
+        .then(function (res) {
+          if (job !== mine) return;
+          if (!res.ok) { fail((apiError(res.body) || {}).message); return; }
+          mine.offset = res.body.offset; mine.tries = 0; send();
+        })
+        .catch(function () { if (job === mine) later(resume); });
+    }
+    function finished(body) {
+      job.done = true;
+      bar.value = 100;
+      hidden.value = job.id;
+      var v = body.video || {};
+      var extra = v.ai_generated ? " " + L("ai-declared") : "";
+      say(L("ready") + extra);
+      if (v.ai_generated) { var ai = box.querySelector("input[name=video_ai_generated]"); if (ai) ai.checked = true; }
+    }
+    function send() {
+      var mine = job;
+      if (mine.offset >= mine.size) return;
+      var end = Math.min(mine.size, mine.offset + mine.chunk);
+      var xhr = new XMLHttpRequest();
+      mine.xhr = xhr;
+      xhr.open("PATCH", endpoint + "/" + mine.id);
+      xhr.setRequestHeader("Upload-Offset", String(mine.offset));
+      xhr.setRequestHeader("Content-Type", "application/offset+octet-stream");
+      xhr.setRequestHeader("X-CSRFToken", csrfToken());
+      xhr.setRequestHeader("Accept", "application/json");
+      xhr.upload.onprogress = function (e) { if (job === mine) progress(mine.offset + e.loaded); };
+      if (end === mine.size) xhr.upload.onload = function () { if (job === mine) say(L("checking")); };
+      xhr.onload = function () {
+        if (job !== mine) return;
+        var body = null;
+        try { body = JSON.parse(xhr.responseText); } catch (e) { body = null; }
+        if (xhr.status === 200 && body) {
+          mine.offset = body.offset; mine.tries = 0;
+          if (body.state === "complete") finished(body);
+          else { progress(mine.offset); send(); }
+        } else if (xhr.status === 409) {
+          resume();
+        } else if (xhr.status >= 500 || xhr.status === 0 || xhr.status === 429) {
+          later(resume);
+        } else {
+          fail((apiError(body || {}) || {}).message);
+        }
+      };
+      xhr.onerror = function () { if (job === mine) later(resume); };
+      xhr.send(mine.file.slice(mine.offset, end));
+    }
+    function cancel() {
+      if (!job) return;
+      var old = job; job = null; old.failed = true;
+      if (old.xhr) old.xhr.abort();
+      if (old.id && !old.done) {
+        fetch(endpoint + "/" + old.id, { method: "DELETE", credentials: "same-origin",
+                                         headers: { "X-CSRFToken": csrfToken() } }).catch(function () {});
+      }
+    }
+    function start(file) {
+      cancel();
+      hidden.value = "";
+      showChosen(true);
+      nameEl.textContent = file.name;
+      if (preview) { preview.src = URL.createObjectURL(file); }
+      bar.value = 0; say(L("uploading").replace("{percent}", "0%"));
+      var mine = job = { id: null, file: file, offset: 0, size: file.size, chunk: 2097152, tries: 0 };
+      fetch(endpoint, {
+        method: "POST", credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken(), "Accept": "application/json" },
+        body: JSON.stringify({ filename: file.name, size: file.size })
+      }).then(function (r) { return r.json().then(function (b) { return { ok: r.ok, body: b }; }); })
+        .then(function (res) {
+          if (job !== mine) return;
+          if (!res.ok) { fail((apiError(res.body) || {}).message); return; }
+          mine.id = res.body.id; mine.chunk = res.body.chunk_size || mine.chunk;
+          send();
+        })
+        .catch(function () { if (job === mine) fail(document.body.getAttribute("data-offline-text")); });
+    }
+    input.addEventListener("change", function () {
+      var file = input.files && input.files[0];
+      if (file) start(file);
+      input.value = "";
+    });
+    if (remove) remove.addEventListener("click", function () {
+      cancel(); hidden.value = ""; showChosen(false); say("");
+      if (preview) { preview.removeAttribute("src"); preview.load(); }
+      input.focus();
+    });
+    if (form) form.addEventListener("submit", function (e) {
+      if (job && !job.done && !job.failed) { e.preventDefault(); toast(L("wait")); say(L("wait")); }
+    }, true);
+    document.addEventListener("htmx:confirm", function (e) {
+      if (form && e.target === form && job && !job.done && !job.failed) { e.preventDefault(); toast(L("wait")); }
+    });
+  }
+
+  // --- video player: keyboard, captions in the reader's language, data-friendly ----------
+  var mq = function (q) { return window.matchMedia && window.matchMedia(q).matches; };
+  function savesData() {
+    var c = navigator.connection;
+    return !!(c && c.saveData) || mq("(prefers-reduced-data: reduce)");
+  }
+  function calm() { return mq("(prefers-reduced-motion: reduce)"); }
+  function showTrack(video, original) {
+    var tracks = video.querySelectorAll("track");
+    for (var i = 0; i < video.textTracks.length; i++) {
+      var el = tracks[i], isOriginal = el && el.hasAttribute("data-original");
+      video.textTracks[i].mode = (isOriginal === original) ? "showing" : "disabled";
+    }
+  }
+  function initPlayer(fig) {
+    if (fig.getAttribute("data-ready")) return;
+    fig.setAttribute("data-ready", "1");
+    var video = fig.querySelector("video");
+    if (!video) return;
+    var hd = fig.getAttribute("data-hd");
+    // A big screen gets the sharpest rendition, unless the connection saves data.
+    if (hd && !savesData() && video.clientWidth * (window.devicePixelRatio || 1) > 1400) {
+      var source = video.querySelector("source");
+      if (source) { source.src = hd; video.load(); }
+    }
+    video.addEventListener("keydown", function (e) {
+      if (e.altKey || e.ctrlKey || e.metaKey) return;
+      var k = e.key, handled = true;
+      if (k === " " || k === "k" || k === "K") { if (video.paused) video.play(); else video.pause(); }
+      else if (k === "ArrowLeft" || k === "j" || k === "J") video.currentTime = Math.max(0, video.currentTime - 5);
+      else if (k === "ArrowRight" || k === "l" || k === "L") video.currentTime = Math.min(video.duration || 0, video.currentTime + 5);
+      else if (k === "m" || k === "M") video.muted = !video.muted;
+      else if (k === "c" || k === "C") {
+        var on = false;
+        for (var i = 0; i < video.textTracks.length; i++) if (video.textTracks[i].mode === "showing") on = true;
+        if (on) for (var j = 0; j < video.textTracks.length; j++) video.textTracks[j].mode = "disabled";
+        else showTrack(video, false);
+      }
+      else if ((k === "f" || k === "F") && video.requestFullscreen) {
+        if (document.fullscreenElement) document.exitFullscreen(); else video.requestFullscreen();
+      }
+      else handled = false;
+      if (handled) { e.preventDefault(); e.stopPropagation(); }
+    });
+    if (video.hasAttribute("data-autoplay") && !savesData() && !calm()) {
+      video.muted = true;
+      var p = video.play(); if (p && p.catch) p.catch(function () {});
+    }
+  }
+  // "Show original" under a clip with translated captions swaps the showing track.
+  document.addEventListener("click", function (e) {
+    var btn = e.target.closest && e.target.closest("[data-captions-toggle]");
+    if (!btn) return;
+    var slide = btn.closest(".slide-video"), video = slide && slide.querySelector("video");
+    if (!video) return;
+    var original = btn.getAttribute("aria-pressed") !== "true";
+    showTrack(video, original);
+    btn.setAttribute("aria-pressed", original ? "true" : "false");
+    btn.textContent = btn.getAttribute(original ? "data-translation" : "data-original");
+  });
+  // A clip stops when its slide scrolls away or the overlay closes.
+  function pauseAll(root) { root.querySelectorAll("video").forEach(function (v) { if (!v.paused) v.pause(); }); }
+
+  // --- autoplay in the waterfall: muted, only in view, only when allowed ------------------
+  var cardObserver = null;
+  function initCardAutoplay(box) {
+    if (box.getAttribute("data-ready") || savesData() || calm() || !("IntersectionObserver" in window)) return;
+    box.setAttribute("data-ready", "1");
+    if (!cardObserver) {
+      cardObserver = new IntersectionObserver(function (entries) {
+        entries.forEach(function (entry) {
+          var holder = entry.target, v = holder.querySelector("video.card-video");
+          if (entry.isIntersecting && entry.intersectionRatio >= 0.6) {
+            if (!v) {
+              v = document.createElement("video");
+              v.className = "card-video"; v.muted = true; v.loop = true; v.playsInline = true;
+              v.setAttribute("muted", ""); v.setAttribute("playsinline", ""); v.setAttribute("aria-hidden", "true");
+              v.preload = "auto"; v.src = holder.getAttribute("data-autoplay");
+              holder.appendChild(v);
+            }
+            var p = v.play(); if (p && p.catch) p.catch(function () {});
+          } else if (v) {
+            v.pause();
+          }
+        });
+      }, { threshold: [0, 0.6] });
+    }
+    cardObserver.observe(box);
   }
 
   // --- overlay: a note opened from the grid, with its own URL --------------------------
@@ -250,6 +499,7 @@
   }
   function closeOverlay() {
     var dlg = overlay(); if (!dlg || !dlg.open) return;
+    pauseAll(dlg);
     dlg.close();
     document.getElementById("overlay-body").textContent = "";
     if (lastFocus && document.contains(lastFocus)) lastFocus.focus({ preventScroll: true });
@@ -496,6 +746,9 @@
     initWords(root);
     root.querySelectorAll("[data-carousel]").forEach(initCarousel);
     root.querySelectorAll("[data-compose]").forEach(initCompose);
+    root.querySelectorAll("[data-video]").forEach(initVideoPicker);
+    root.querySelectorAll("[data-player]").forEach(initPlayer);
+    root.querySelectorAll("[data-autoplay]:not(video)").forEach(initCardAutoplay);
     var wfs = root.matches && root.matches("[data-waterfall]") ? [root] : [];
     root.querySelectorAll("[data-waterfall]").forEach(function (w) { wfs.push(w); });
     var parentWf = root.closest && root.closest("[data-waterfall]");
