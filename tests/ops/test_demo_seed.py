@@ -105,6 +105,16 @@ def test_the_demo_account_has_a_life(demo_site: Any) -> None:
     unread = Notification.objects.filter(recipient=demo, read_at__isnull=True).count()
     assert 0 < unread < Notification.objects.filter(recipient=demo).count()
     assert demo.follower_count > 0 and demo.following_count > 0
+    # A chat history in both languages, in the inbox (not requests), some of it unread.
+    from qiao.messages.access import unread_totals
+    from qiao.messages.models import Member, Message
+
+    chats = Member.objects.filter(user=demo)
+    assert chats.count() >= 2 and not chats.exclude(state=Member.State.ACTIVE).exists()
+    langs = set(Message.objects.filter(conversation__members__user=demo)
+                .values_list("language", flat=True))
+    assert {"zh", "en"} <= langs
+    assert unread_totals(demo)["messages"] > 0
 
 
 def test_every_hashtag_opens_a_topic_page_holding_its_note(demo_site: Any) -> None:

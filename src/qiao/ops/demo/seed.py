@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -376,25 +375,16 @@ class _Writer:
 
 
 def store_conversations(community: content.DemoCommunity, user_pk: dict[str, int]) -> int:
-    """The demo account's direct-message history, when the platform has direct messages.
+    """The demo account's direct-message history, stored through the messages domain
+    (`import_conversation`: everyone in the inbox, unread counted after each member's own
+    last message). Returns how many conversations were stored."""
+    from qiao.messages.services import import_conversation
 
-    The hook for the messages app (issue 17): when `qiao.messages` is installed and its
-    services offer `seed_conversation(participant_ids, messages)` taking
-    `[(sender_id, body, language, created_at), ...]`, each conversation of the plan is
-    stored through it. Until then nothing is stored and 0 is returned."""
-    if not apps.is_installed("qiao.messages"):
-        return 0
-    try:
-        from qiao.messages import services as messages  # type: ignore[import-not-found,unused-ignore] # the app may not exist yet
-    except ImportError:
-        return 0
-    seed: Any = getattr(messages, "seed_conversation", None)
-    if seed is None:
-        logger.info("messages app has no seed_conversation(); demo conversations skipped")
-        return 0
+    people = User.objects.in_bulk(list(user_pk.values()))
     for conv in community.conversations:
-        seed([user_pk[u] for u in conv.participants],
-             [(user_pk[m.sender], m.body, m.language, m.created_at) for m in conv.messages])
+        import_conversation(
+            [people[user_pk[u]] for u in conv.participants],
+            [(people[user_pk[m.sender]], m.body, m.created_at) for m in conv.messages])
     return len(community.conversations)
 
 
