@@ -181,13 +181,19 @@ def demo_site(django_db_setup: Any, django_db_blocker: Any,
             _DEMO_PHOTOS[key] = real(photos, widths, **kw)
         return _DEMO_PHOTOS[key]
 
+    from django.db import connection
+
     media = tmp_path_factory.mktemp("demo-media")
     with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=str(media),
                                                         QIAO_IMAGE_WIDTHS=[160]):
+        # What the migrations put in (the Moderators group, the starter glossary…), to put
+        # back after the flush: later modules rely on it.
+        before = connection.creation.serialize_db_to_string()
         seed.process_photos = cached  # type: ignore[assignment] # a test-session cache
         try:
             report = seed.seed_demo(workers=2)
         finally:
             seed.process_photos = real  # type: ignore[assignment] # restored
         yield report
-        call_command("flush", interactive=False, verbosity=0)
+        call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
+        connection.creation.deserialize_db_from_string(before)
