@@ -224,7 +224,7 @@ class ProfileIn(Schema):
     autoplay_videos: bool | None = None
     interests: list[TopicName] | None = Field(None, max_length=30)
     language_mix: float | None = Field(
-        None, ge=0.5, le=1.0,
+        None, ge=0.5, le=1.0, strict=True,
         description="share of For you in your first reading language: 0.9 mostly mine, 0.7 "
                     "some of both, 0.5 half and half (any value from 0.5 to 1); null: the "
                     "site default")
