@@ -120,6 +120,7 @@ def test_reasons_and_the_language_mix(new_page: Any, shot: Any, settings: Any,
         choice = page.get_by_role("radio", name="Mostly my language" if ui == "en"
                                   else "以我的语言为主")
         expect(choice).to_be_checked()
+        page.locator(".mix-field").scroll_into_view_if_needed()
         shot(page, f"16-settings-mix-{tag}-{width}")
         assert not page.errors
 
