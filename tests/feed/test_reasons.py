@@ -251,3 +251,14 @@ def test_engine_reasons_survive_paging(feed_world: dict[str, Any], api_as: Any,
         assert {i["reason"]["code"] for i in page} & engine_codes
     liked = [i["reason"] for p in pages for i in p if i["reason"]["code"] == "liked_similar"]
     assert all(r["note_id"] is None or r["note_title"] for r in liked)
+
+
+def test_api_reasons_speak_the_callers_language(feed_world: dict[str, Any], api_as: Any
+                                                ) -> None:
+    client = api_as(feed_world["reader"])
+    zh = client.client.get("/api/v1/feed/for-you", HTTP_ACCEPT_LANGUAGE="zh-Hans",
+                           **client._headers()).json()["items"]
+    assert zh[0]["reason"] == {"code": "interest_topic", "text": "因为你对 #美食 感兴趣",
+                               "note_id": None, "note_title": None, "author": None,
+                               "language": None, "topic": "美食"}
+    assert all(CJK.search(i["reason"]["text"]) for i in zh)
