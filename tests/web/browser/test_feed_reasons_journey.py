@@ -33,19 +33,19 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def _seed(mine: str) -> None:
-    """60 notes a language (each page load marks the 20 shown as seen for three days)."""
+    """100 notes a language (each page load marks the 20 shown as seen for three days)."""
     other = "zh" if mine == "en" else "en"
     authors = {lang: [UserFactory(read_languages=[lang]) for _ in range(6)]
                for lang in ("en", "zh")}
     food = Topic.objects.get_or_create(name="food")[0]
     now = timezone.now()
     for lang, base in ((mine, 1000), (other, 10)):
-        for i in range(60):
+        for i in range(100):
             title = f"{TITLES[lang][i % 6]} {i + 1}"
             note = Note.objects.create(
                 author=authors[lang][i % 6], title=title, body=title, language=lang,
-                like_count=base + 60 - i,
-                published_at=now - timedelta(hours=i + (0 if lang == mine else 70)))
+                like_count=base + 100 - i,
+                published_at=now - timedelta(hours=i + (0 if lang == mine else 110)))
             if i % 3 == 0:
                 note.topics.add(food)
 
