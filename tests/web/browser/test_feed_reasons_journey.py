@@ -32,8 +32,9 @@ TITLES = {
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-def _seed(mine: str) -> None:
-    """100 notes a language (each page load marks the 20 shown as seen for three days)."""
+def _seed(make_note: Any, mine: str) -> None:
+    """100 notes a language (each page load marks the 20 shown as seen for three days); the
+    first 12 of each have real photos (the screenshots show cards as they look)."""
     other = "zh" if mine == "en" else "en"
     authors = {lang: [UserFactory(read_languages=[lang]) for _ in range(6)]
                for lang in ("en", "zh")}
@@ -42,9 +43,13 @@ def _seed(mine: str) -> None:
     for lang, base in ((mine, 1000), (other, 10)):
         for i in range(100):
             title = f"{TITLES[lang][i % 6]} {i + 1}"
-            note = Note.objects.create(
-                author=authors[lang][i % 6], title=title, body=title, language=lang,
-                like_count=base + 100 - i,
+            author = authors[lang][i % 6]
+            if i < 12:
+                note = make_note(author, title=title, body=title)
+            else:
+                note = Note.objects.create(author=author, title=title, body=title)
+            Note.objects.filter(pk=note.pk).update(
+                language=lang, like_count=base + 100 - i,
                 published_at=now - timedelta(hours=i + (0 if lang == mine else 110)))
             if i % 3 == 0:
                 note.topics.add(food)
@@ -70,14 +75,14 @@ def _choose(page: Any, value: str) -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("ui", ["en", "zh-hans"])
 def test_reasons_and_the_language_mix(new_page: Any, shot: Any, settings: Any,
-                                      tmp_path: Any, ui: str) -> None:
+                                      tmp_path: Any, make_note: Any, ui: str) -> None:
     from qiao.feed import adapter
 
     settings.QIAO_MODELS_DIR = tmp_path / "models"
     adapter.forget_model()
     mine = "en" if ui == "en" else "zh"
     other = "zh" if mine == "en" else "en"
-    _seed(mine)
+    _seed(make_note, mine)
     reader = UserFactory(username=f"reader_{mine}", ui_language=ui, read_languages=[mine],
                          interests=["food"])
     tag = "en" if ui == "en" else "zh"
@@ -104,6 +109,18 @@ def test_reasons_and_the_language_mix(new_page: Any, shot: Any, settings: Any,
         shot(page, f"16-feed-reasons-{tag}-{width}")
         if phone:
             continue
+
+        # the note overlay repeats the card's reason: "Why am I seeing this?"
+        first_reason = cards.first.locator(
+            ".card-reason a, .card-reason span:not(.visually-hidden)").inner_text().strip()
+        cards.first.locator("a.card-link").click()
+        why = page.locator("#overlay .overlay-why")
+        expect(why).to_be_visible()
+        expect(why).to_contain_text("Why am I seeing this?" if ui == "en" else "为什么推荐给我？")
+        expect(why).to_contain_text(first_reason)
+        shot(page, f"16-overlay-why-{tag}-{width}")
+        page.keyboard.press("Escape")
+        expect(page.locator("#overlay")).not_to_be_visible()
 
         # the site default: a reader of one language sees only it
         assert _languages_on_page(page).count(other) == 0
