@@ -147,3 +147,14 @@ def test_reasons_and_the_language_mix(new_page: Any, shot: Any, settings: Any,
     expect(page.locator("#mix-select")).to_have_value("0.9")
     shot(page, f"16-feed-mix-control-{tag}-390")
     assert not page.errors
+
+    # onboarding explains the choice (a new member, on a phone)
+    newcomer = UserFactory(onboarded=False, ui_language=ui, read_languages=[mine])
+    page = new_page(newcomer, phone=True, locale="en-US" if ui == "en" else "zh-CN")
+    page.goto("/welcome")
+    mix = page.locator(".mix-field")
+    mix.scroll_into_view_if_needed()
+    expect(mix.get_by_role("radio", name="Site default" if ui == "en" else "网站默认")
+           ).to_be_checked()
+    shot(page, f"16-onboarding-mix-{tag}-390")
+    assert not page.errors
