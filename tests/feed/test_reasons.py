@@ -262,3 +262,23 @@ def test_api_reasons_speak_the_callers_language(feed_world: dict[str, Any], api_
                                "note_id": None, "note_title": None, "author": None,
                                "language": None, "topic": "美食"}
     assert all(CJK.search(i["reason"]["text"]) for i in zh)
+
+
+def test_web_cards_say_why_on_the_first_and_the_scrolled_pages(feed_world: dict[str, Any],
+                                                                client: Any) -> None:
+    import html as html_lib
+
+    reader = feed_world["reader"]
+    reader.ui_language = "zh-hans"
+    reader.save()
+    client.force_login(reader)
+    session = client.session
+    session["ui_language"] = "zh-hans"
+    session.save()
+    home = client.get("/").content.decode()
+    assert home.count('class="card-reason"') == home.count("data-card>") == 20
+    assert "因为你对 #美食 感兴趣" in home and "推荐理由：" in home
+    more = re.search(r'hx-get="(/feed\?cursor=[^"]+)"', home)
+    assert more is not None
+    page2 = client.get(html_lib.unescape(more.group(1)), HTTP_HX_REQUEST="true").content.decode()
+    assert page2.count('class="card-reason"') == page2.count("data-card>") == 20
