@@ -15,8 +15,10 @@ See docs/recommender.md for the protocol.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
@@ -25,6 +27,30 @@ from qiao.engines.recommend.bench import ALL_MODELS, run_recommend_benchmark
 
 def _ints(text: str) -> tuple[int, ...]:
     return tuple(int(x) for x in text.split(",") if x.strip())
+
+
+def _floats(text: str) -> tuple[float, ...]:
+    return tuple(float(x) for x in text.split(",") if x.strip())
+
+
+def language_mix_summary(rows: list[dict[str, Any]], steps: tuple[float, ...]
+                         ) -> dict[str, Any]:
+    """Mean ± sd over seeds of each step's realised share, and of the like-rate change."""
+    import numpy as np
+
+    def stat(key: str) -> list[float]:
+        values = np.array([r[key] for r in rows], dtype=float)
+        return [round(float(values.mean()), 4), round(float(values.std(ddof=1)), 4)
+                if len(values) > 1 else 0.0]
+
+    out: dict[str, Any] = {"bench": "language-mix-summary",
+                           "seeds": [r["seed"] for r in rows]}
+    for step in steps:
+        out[f"share_at_{step}"] = stat(f"share_at_{step}")
+        out[f"within_5_points_at_{step}"] = stat(f"within_5_points_at_{step}")
+    out["like_rate_change"] = stat("like_rate_change")
+    out["default_main_share"] = stat("default_main_share")
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -48,7 +74,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--simulate", action="store_true",
                     help="also run the simulated-users evaluation")
     ap.add_argument("--language-mix", action="store_true",
-                    help="also measure the language-mix setting on simulated users")
+                    help="also measure the language-mix setting on simulated users, once "
+                         "per seed, and print mean ± sd over the seeds")
+    ap.add_argument("--mix-steps", type=_floats, default=(0.5, 0.7, 0.9),
+                    help="language-mix settings to measure (default: the platform's steps, "
+                         "accounts.services.LANGUAGE_MIX_STEPS)")
     ap.add_argument("--serving-notes", type=int, default=0,
                     help="also time serving on a synthetic catalogue of this many notes")
     ap.add_argument("--serving-events", type=int, default=0,
@@ -75,7 +105,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.language_mix:
         from qiao.engines.recommend.bench import run_language_mix_benchmark
 
-        run_language_mix_benchmark(out=lambda s: print(s, flush=True))
+        rows = [run_language_mix_benchmark(mixes=args.mix_steps, seed=seed,
+                                           out=lambda s: print(s, flush=True))
+                for seed in args.seeds]
+        print(json.dumps(language_mix_summary(rows, args.mix_steps)), flush=True)
     if args.simulate:
         from qiao.engines.recommend.simulate import run_simulation
 

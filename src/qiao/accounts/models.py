@@ -39,6 +39,9 @@ class User(AbstractUser):
     autoplay_videos = models.BooleanField(_("play videos automatically"), default=False,
                                           db_default=False)
     interests = models.JSONField(default=list, blank=True)
+    #: Share of For you in the member's first reading language (0.5–1.0; the rest in other
+    #: languages); null: the site default (QIAO_FEED_CROSS_LANGUAGE_SHARE).
+    language_mix = models.FloatField(_("language mix"), null=True, blank=True, default=None)
     onboarded = models.BooleanField(default=False)
     follower_count = models.PositiveIntegerField(default=0)
     following_count = models.PositiveIntegerField(default=0)

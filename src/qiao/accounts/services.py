@@ -26,6 +26,7 @@ from qiao.core.ratelimit import rate_limited, spend
 from qiao.core.text import clean, normalize_topic
 from qiao.core.uploads import Upload, read_upload
 from qiao.engines.media import ImageRejected, estimate_image, inspect_image
+from qiao.engines.recommend.rerank import MIN_LANGUAGE_MIX
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +38,32 @@ MAX_INTERESTS = 30
 PROFILE_FIELDS = {
     "display_name", "bio", "ui_language", "read_languages", "chinese_name",
     "chinese_name_pinyin", "is_private", "auto_translate", "autoplay_videos", "interests",
+    "language_mix",
 }
+#: The language-mix steps members choose from (share of For you in their first reading
+#: language): mostly mine, some of both, half and half. The engine serves any share from
+#: MIN_LANGUAGE_MIX to 1; 20 points apart, each step is still told apart from its neighbour
+#: on a page of 20 when the realised share misses by the ±5 points allowed.
+LANGUAGE_MIX_STEPS = (0.9, 0.7, 0.5)
+
+
+def clean_language_mix(raw: object) -> float | None:
+    """A language mix: None (the site default) or a share from MIN_LANGUAGE_MIX to 1."""
+    if raw is None:
+        return None
+    if isinstance(raw, bool) or not isinstance(raw, int | float | str):
+        raise Invalid(_("Choose how much of your feed is in your language."),
+                      fields={"language_mix": [_("Choose a share from %(lo)s to 1.")
+                                               % {"lo": MIN_LANGUAGE_MIX}]})
+    try:
+        value = float(raw)
+    except ValueError:
+        value = float("nan")
+    if not (MIN_LANGUAGE_MIX <= value <= 1.0):  # also refuses NaN
+        raise Invalid(_("Choose how much of your feed is in your language."),
+                      fields={"language_mix": [_("Choose a share from %(lo)s to 1.")
+                                               % {"lo": MIN_LANGUAGE_MIX}]})
+    return round(value, 2)
 
 
 def _field_errors(exc: ValidationError) -> list[str]:
@@ -156,6 +182,11 @@ def update_profile(user: User, **changes: Any) -> User:
             changes["interests"] = _clean_interests(changes["interests"])
         except Invalid as exc:
             errors.update(exc.fields)
+    if "language_mix" in changes:
+        try:
+            changes["language_mix"] = clean_language_mix(changes["language_mix"])
+        except Invalid as exc:
+            errors.update(exc.fields)
     if errors:
         raise Invalid(_("Please correct the highlighted fields."), fields=errors)
     for key, value in changes.items():
@@ -165,6 +196,12 @@ def update_profile(user: User, **changes: Any) -> User:
     user.save(update_fields=[*changes.keys(), *(["bio_language"] if "bio" in changes else [])])
     signals.profile_changed.send(sender=User, user_id=user.pk, changed=sorted(changes))
     return user
+
+
+@rate_limited("write")
+def set_language_mix(user: User, value: object) -> User:
+    """The control above For you: a share (see LANGUAGE_MIX_STEPS) or None, the default."""
+    return update_profile(user, language_mix=value)
 
 
 def has_taken_part(user: User) -> bool:
@@ -186,6 +223,7 @@ def set_bio_language(user_id: int, language: str | None) -> None:
 
 def complete_onboarding(
     user: User, *, ui_language: str, read_languages: list[str], interests: list[str],
+    language_mix: object = None,
 ) -> User:
     """Store the first-run choices (the recommender's cold start) and mark the user onboarded.
 
@@ -200,7 +238,7 @@ def complete_onboarding(
     if errors:
         raise Invalid(_("Please correct the highlighted fields."), fields=errors)
     update_profile(user, ui_language=ui_language, read_languages=read_languages,
-                   interests=chosen)
+                   interests=chosen, language_mix=language_mix or None)
     user.onboarded = True
     user.save(update_fields=["onboarded"])
     return user

@@ -15,6 +15,7 @@ from qiao.accounts.access import can_see_profile_content, follow_state
 from qiao.accounts.models import User
 from qiao.core.media import video_rejection_message
 from qiao.core.text import TextInvalid, check_text, text_message
+from qiao.feed.read import FeedReason
 from qiao.messages.read import ConversationRow, ConversationView, MessageView
 from qiao.notes.models import VideoUpload
 from qiao.notes.read import Clip, Picture, media_url
@@ -193,6 +194,9 @@ class MeOut(ProfileOut):
     autoplay_videos: bool = Field(description="clips in the feed play muted while in view")
     onboarded: bool
     chinese_name_pinyin: str
+    language_mix: float | None = Field(
+        None, description="share of For you in your first reading language (0.5 to 1; the "
+                          "rest in other languages); null: the site default")
 
     @staticmethod
     def me(user: User) -> dict[str, Any]:
@@ -203,6 +207,7 @@ class MeOut(ProfileOut):
             "auto_translate": user.auto_translate, "onboarded": user.onboarded,
             "autoplay_videos": user.autoplay_videos,
             "chinese_name_pinyin": user.chinese_name_pinyin,
+            "language_mix": user.language_mix,
         })
         return data
 
@@ -218,6 +223,11 @@ class ProfileIn(Schema):
     auto_translate: bool | None = None
     autoplay_videos: bool | None = None
     interests: list[TopicName] | None = Field(None, max_length=30)
+    language_mix: float | None = Field(
+        None, ge=0.5, le=1.0, strict=True,
+        description="share of For you in your first reading language: 0.9 mostly mine, 0.7 "
+                    "some of both, 0.5 half and half (any value from 0.5 to 1); null: the "
+                    "site default")
 
 
 class SignUpIn(Schema):
@@ -391,8 +401,43 @@ class NotePage(Schema):
     next_cursor: str | None
 
 
+class ReasonOut(Schema):
+    code: str = Field(description=(
+        "why the note is in For you: liked_similar (like a note you liked, saved or read), "
+        "followed_author, new_creator (a creator you might like; also new notes no one has "
+        "judged yet), popular_in_language, interest_topic (one of your onboarding "
+        "interests), trending, fresh, discover (more to explore after the recommendations), "
+        "caught_up (after the divider: seen before or held back)"))
+    text: str = Field(description="the reason in your interface language")
+    note_id: int | None = Field(None, description="liked_similar: the note it is like")
+    note_title: str | None = Field(None, description="liked_similar: that note's title")
+    author: UserBrief | None = Field(None, description="followed_author, new_creator")
+    language: str | None = Field(None, description="popular_in_language: e.g. zh")
+    topic: str | None = Field(None, description="interest_topic: the topic, as your chips "
+                                                "name it")
+
+    @staticmethod
+    def of(reason: FeedReason) -> dict[str, Any]:
+        return {"code": reason.code, "text": reason.text, "note_id": reason.note_id,
+                "note_title": reason.note_title or None,
+                "author": UserBrief.of(reason.author) if reason.author is not None else None,
+                "language": reason.language, "topic": reason.topic}
+
+
+class FeedNoteOut(NoteOut):
+    reason: ReasonOut | None = Field(
+        None, description="For you: why this note is here (null on other feeds)")
+
+    @staticmethod
+    def of(view: NoteView) -> dict[str, Any]:
+        data = NoteOut.of(view)
+        reason = getattr(view, "reason", None)
+        data["reason"] = ReasonOut.of(reason) if reason is not None else None
+        return data
+
+
 class FeedPageOut(Schema):
-    items: list[NoteOut]
+    items: list[FeedNoteOut]
     next_cursor: str | None = Field(
         description="the next page's cursor; a feed ends only when you may see no note")
     caught_up_at: int | None = Field(

@@ -144,4 +144,6 @@ def user_context(viewer: User | None) -> UserContext:
         hidden=hidden, seen=liked_or_collected | own | shown,
         recent_positive_note_ids=list(dict.fromkeys(n for n in reversed(recent) if n)),
         now=clock.now(),
+        # the member's language mix; None: the site default (cross_language_share)
+        language_mix=viewer.language_mix,
     )

@@ -20,6 +20,12 @@ liked, collected or written by them (`adapter.user_context`). A look-alike (same
 text or same photo: `qiao.notes.similar`) of a note already in the list or seen before is
 held back for the recycled part; a page never shows two look-alikes.
 
+Every note in a For-you list keeps why it is there (`reasons`: the engine's reason for a
+ranked note — `engines.recommend.reasons` — or the stage that added it: ``trending`` and
+``fresh`` for exploration, ``discover`` for the archive, ``caught_up`` after the divider),
+so page 2 and later, and a list read back from the cache, explain their cards too;
+`feed.read` turns them into text the reader may see.
+
 Lists live in the feed cache under a random token (signed-out visitors share one list per
 language per minute): the cursor is `<token>:<position>`, so every worker process pages the
 same list. A list is written back only when it changed (new, extended or re-ranked).
@@ -54,6 +60,8 @@ from qiao.accounts.models import User
 from qiao.core import clock
 from qiao.core.errors import Invalid
 from qiao.engines.recommend import Recommender, UserContext
+from qiao.engines.recommend.rerank import MIN_LANGUAGE_MIX, LanguageQuota
+from qiao.engines.recommend.types import Reason, RecommenderConfig
 from qiao.events.models import EngagementEvent
 from qiao.feed import adapter
 from qiao.notes.access import visible_notes
@@ -73,6 +81,21 @@ RECENT_POOL = 1000
 KEEP_BEHIND = 200
 MAX_LIST = 4000
 STAGES = ("first", "explore", "archive", "recycle")
+#: Reason codes the list adds itself (the engine's are `engines.recommend.REASON_CODES`).
+STAGE_REASONS = ("trending", "fresh", "discover", "caught_up")
+
+#: A reason as stored in a list: [code, note id, author id, language, topic] (JSON-able).
+StoredReason = list[Any]
+
+
+def stored_reason(reason: Reason) -> StoredReason:
+    return [reason.code, reason.note_id, reason.author_id, reason.language, reason.topic]
+
+
+def reason_of(stored: StoredReason) -> Reason:
+    code, note_id, author_id, language, topic = (list(stored) + [None] * 5)[:5]
+    return Reason(str(code), note_id=note_id, author_id=author_id, language=language,
+                  topic=topic)
 
 
 @dataclass
@@ -90,6 +113,7 @@ class FeedList:
     photos: list[int] = field(default_factory=list)
     positives: list[int] = field(default_factory=list)  # the viewer's newest positives
     topic: str = ""
+    reasons: dict[str, StoredReason] = field(default_factory=dict)  # note id -> reason
 
     @property
     def end(self) -> int:
@@ -107,6 +131,7 @@ class Page:
     ids: list[int]
     next_cursor: str | None
     caught_up_at: int | None  # index in `ids` where the divider goes
+    reasons: dict[int, Reason] = field(default_factory=dict)  # For you: why each is there
 
 
 # --- the cache -------------------------------------------------------------------------
@@ -188,12 +213,18 @@ def _score() -> ExpressionWrapper:
                              output_field=FloatField())
 
 
-def _ranked_first(r: Reader, exclude: set[int]) -> list[int]:
-    """The recommender's ranking of unseen notes; before any model, recent notes ranked by
-    engagement with a strong boost for the viewer's interests (cold start)."""
+Ranked = tuple[list[int], dict[int, StoredReason]]
+
+
+def _ranked_first(r: Reader, exclude: set[int]) -> Ranked:
+    """The recommender's ranking of unseen notes (with the engine's reasons); before any
+    model, recent notes ranked by engagement with a strong boost for the viewer's interests
+    (cold start: "interest_topic" or "trending"), in the member's language mix if set."""
     if r.rec is not None:
         try:
-            return [s.note_id for s in r.rec.rank(r.ctx, exclude)]
+            scored = r.rec.rank(r.ctx, exclude)
+            return ([s.note_id for s in scored],
+                    {s.note_id: stored_reason(s.reason) for s in scored if s.reason})
         except Exception:
             logger.exception("recommender failed; ranking by engagement")
     since = timezone.now() - timedelta(days=30)
@@ -210,8 +241,42 @@ def _ranked_first(r: Reader, exclude: set[int]) -> list[int]:
                                                    topic__name__in=r.interests)
         qs = qs.annotate(_match=Cast(Exists(match), IntegerField()))
         score = ExpressionWrapper(score + 20 * F("_match"), output_field=FloatField())
-    return list(qs.annotate(_score=score).order_by("-_score", "-published_at", "-id")
-                .values_list("pk", flat=True)[:BATCH])
+    ids = list(qs.annotate(_score=score).order_by("-_score", "-published_at", "-id")
+               .values_list("pk", flat=True)[:BATCH])
+    reasons: dict[int, StoredReason] = {pk: ["trending", None, None, None, None] for pk in ids}
+    if r.interests:
+        wanted = set(r.interests)
+        for pk, name in (Note.topics.through.objects.filter(note_id__in=ids)
+                         .order_by("id").values_list("note_id", "topic__name")):
+            if name in wanted and reasons[pk][0] == "trending":
+                reasons[pk] = ["interest_topic", None, None, None, name]
+    return _in_language_mix(r, ids), reasons
+
+
+def _in_language_mix(r: Reader, ids: list[int]) -> list[int]:
+    """Reorder the cold-start ranking so every prefix keeps the member's language mix (the
+    engine's `LanguageQuota`, as its re-ranking does for a trained model's list)."""
+    mix = r.ctx.language_mix
+    if mix is None or not r.languages or not ids:
+        return ids
+    main = r.languages[0]
+    langs = dict(Note.objects.filter(pk__in=ids).values_list("pk", "language"))
+    kinds = {pk: (0 if not langs.get(pk) else 1 if str(langs[pk])[:2] == main else -1)
+             for pk in ids}
+    quota = LanguageQuota(r.ctx, RecommenderConfig(), [kinds[pk] for pk in ids])
+    assert quota.mix is None or quota.mix >= MIN_LANGUAGE_MIX
+    left = list(ids)
+    out: list[int] = []
+    while left:
+        want = quota.wanted(len(out))
+        pick = next((i for i, pk in enumerate(left) if want is not None and kinds[pk] == want),
+                    None)
+        if pick is None:
+            pick = next((i for i, pk in enumerate(left) if quota.allowed(kinds[pk])), 0)
+        pk = left.pop(pick)
+        quota.take(kinds[pk])
+        out.append(pk)
+    return out
 
 
 def _topic_batch(r: Reader, flist: FeedList) -> list[int]:
@@ -236,7 +301,7 @@ def _walk(qs: QuerySet[Note], flist: FeedList) -> list[int]:
     return [pk for pk, _at in rows]
 
 
-def _explore(r: Reader, exclude: set[int]) -> list[int]:
+def _explore(r: Reader, exclude: set[int]) -> Ranked:
     """Unseen fresh and trending notes, interleaved so that topics and languages take
     turns: the viewer's interests do not crowd out other topics and the other language."""
     skip = exclude | r.unseen_excluded
@@ -251,7 +316,9 @@ def _explore(r: Reader, exclude: set[int]) -> list[int]:
     trending = [pk for pk in Note.objects.filter(pk__in=recent).annotate(_s=_score())
                 .order_by("-_s", "-id").values_list("pk", flat=True)[:BATCH] if pk not in skip]
     merged = list(dict.fromkeys(x for pair in _zip_longest(trending, fresh) for x in pair))
-    return _spread(merged)
+    popular = set(trending)
+    return _spread(merged), {pk: ["trending" if pk in popular else "fresh", None, None, None,
+                                  None] for pk in merged}
 
 
 def _zip_longest(a: list[int], b: list[int]) -> Iterable[tuple[int, ...]]:
@@ -342,6 +409,20 @@ def _remembered(flist: FeedList) -> Deduper:
     return Deduper(flist.texts, flist.photos)
 
 
+def _note_reasons(flist: FeedList, reasons: dict[int, StoredReason], *,
+                  replace: bool = False) -> None:
+    """Remember why notes are in a For-you list (topic pages show no reasons)."""
+    if flist.topic:
+        return
+    for pk, reason in reasons.items():
+        if replace or str(pk) not in flist.reasons:
+            flist.reasons[str(pk)] = reason
+
+
+def _stage_reasons(ids: list[int], code: str) -> dict[int, StoredReason]:
+    return {pk: [code, None, None, None, None] for pk in ids}
+
+
 def _append_unseen(flist: FeedList, ids: list[int]) -> int:
     """Append new ids, holding back look-alikes of what the list already has."""
     have = flist.contains() | set(flist.deferred)
@@ -380,16 +461,20 @@ def _step(r: Reader, flist: FeedList) -> bool:
             _divider(flist)
         return True
     if flist.stage == "first":
-        ranked = _ranked_first(r, flist.contains())
+        ranked, reasons = _ranked_first(r, flist.contains())
+        _note_reasons(flist, reasons)
         _append_unseen(flist, [pk for pk in ranked if pk not in unseen_skip])
         flist.stage, flist.walk = "explore", []
         return True
     if flist.stage == "explore":
-        _append_unseen(flist, _explore(r, flist.contains()))
+        explored, reasons = _explore(r, flist.contains())
+        _note_reasons(flist, reasons)
+        _append_unseen(flist, explored)
         flist.stage, flist.walk = "archive", []
         return True
     if flist.stage == "archive":
         batch = _archive(r, flist)
+        _note_reasons(flist, _stage_reasons(batch, "discover"))
         _append_unseen(flist, [pk for pk in batch if pk not in unseen_skip])
         if len(batch) < BATCH:
             # Nothing unseen is left: the divider, then the recycled part.
@@ -400,6 +485,8 @@ def _step(r: Reader, flist: FeedList) -> bool:
     in_round = set(flist.ids[max(0, flist.round_start - flist.base):])
     new = [pk for pk in dict.fromkeys(_recycle(r, flist)) if pk not in in_round]
     if new:
+        # after the divider: seen before or held back, whatever first brought it
+        _note_reasons(flist, _stage_reasons(new, "caught_up"), replace=True)
         flist.ids.extend(new)
         return True
     if flist.round_start >= flist.end:
@@ -430,6 +517,9 @@ def _trim(flist: FeedList) -> None:
         flist.texts = flist.texts[-MAX_LIST:]
     if len(flist.photos) > MAX_LIST:
         flist.photos = flist.photos[-MAX_LIST:]
+    if len(flist.reasons) > MAX_LIST + len(flist.deferred):
+        keep = {str(pk) for pk in (*flist.ids, *flist.deferred)}
+        flist.reasons = {k: v for k, v in flist.reasons.items() if k in keep}
 
 
 def _seen_prints(r: Reader, flist: FeedList) -> None:
@@ -455,7 +545,9 @@ def rerank(r: Reader, flist: FeedList, offset: int) -> None:
         return
     cut = max(0, offset - flist.base)
     served, rest = flist.ids[:cut], flist.ids[cut:]
-    ranked = [pk for pk in _ranked_first(r, set(served)) if pk not in r.unseen_excluded]
+    ranked_ids, reasons = _ranked_first(r, set(served))
+    ranked = [pk for pk in ranked_ids if pk not in r.unseen_excluded]
+    _note_reasons(flist, reasons, replace=True)
     flist.ids = served
     flist.texts, flist.photos = [], []
     _seen_prints(r, flist)
@@ -564,7 +656,8 @@ def serve(viewer: User | None, *, cursor: str | None, limit: int, topic: str = "
         changed |= extend(r, flist, limit)
     if changed:
         _save(r.user_id, token, flist)
-    return Page(ids, f"{token}:{nxt}" if nxt < flist.end else None, caught_up)
+    reasons = {pk: reason_of(flist.reasons[str(pk)]) for pk in ids if str(pk) in flist.reasons}
+    return Page(ids, f"{token}:{nxt}" if nxt < flist.end else None, caught_up, reasons)
 
 
 def _topic_token(topic: str) -> str:

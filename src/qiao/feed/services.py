@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from qiao.core.errors import Invalid
 from qiao.core.pagination import check_id, cursor_id, cursor_time, decode_cursor
 from qiao.core.ratelimit import rate_limited
 from qiao.core.text import normalize_topic
+from qiao.engines.recommend.types import Reason
 from qiao.events.services import EventIn, log_events
 from qiao.feed import adapter, lists, store, training
 from qiao.notes.access import visible_notes
@@ -25,18 +26,21 @@ from qiao.notes.read import list_notes
 class FeedPage:
     """A page of a feed: notes, the cursor of the next page (None only when the viewer may
     see no note at all), and where the "You're all caught up — here is more" divider goes
-    (`items[caught_up_at:]` come after it; None: no divider on this page)."""
+    (`items[caught_up_at:]` come after it; None: no divider on this page), and, for For
+    you, why each note is there (by note id; `feed.read.explain` writes the sentences)."""
 
     items: list[Note]
     next_cursor: str | None
     caught_up_at: int | None = None
+    reasons: dict[int, Reason] = field(default_factory=dict)
 
 
 def _page(page: lists.Page) -> FeedPage:
     by_id = {n.pk: n for n in Note.objects.filter(pk__in=page.ids)
              .select_related("author").prefetch_related("images", "topics")}
     items = [by_id[pk] for pk in page.ids if pk in by_id]
-    return FeedPage(items, page.next_cursor, page.caught_up_at)
+    return FeedPage(items, page.next_cursor, page.caught_up_at,
+                    {pk: r for pk, r in page.reasons.items() if pk in by_id})
 
 
 def for_you(viewer: User | None, *, cursor: str | None = None, limit: int = 20) -> FeedPage:

@@ -32,6 +32,24 @@ CONTENT_LANGUAGE_NAMES = {
 }
 
 
+#: The language-mix steps (accounts.services.LANGUAGE_MIX_STEPS) as the pages name them;
+#: "" is the site default.
+LANGUAGE_MIX_LABELS = {
+    "": gettext_lazy("Site default"),
+    "0.9": gettext_lazy("Mostly my language"),
+    "0.7": gettext_lazy("Some of both"),
+    "0.5": gettext_lazy("Half and half"),
+}
+
+
+def language_mix_choices(current: float | None) -> list[tuple[str, Any, bool]]:
+    """(value, label, selected) for the language-mix control; a value set through the API
+    between the steps selects the nearest step."""
+    values = [v for v in LANGUAGE_MIX_LABELS if v]
+    chosen = "" if current is None else min(values, key=lambda v: abs(float(v) - current))
+    return [(v, label, v == chosen) for v, label in LANGUAGE_MIX_LABELS.items()]
+
+
 def content_languages() -> list[tuple[str, Any]]:
     return [(code, CONTENT_LANGUAGE_NAMES.get(code, code))
             for code in settings.QIAO_CONTENT_LANGUAGES]

@@ -27,6 +27,7 @@ urlpatterns = [
     # discovery
     path("", discovery.home, name="home"),
     path("feed", discovery.feed_more, name="feed_more"),
+    path("feed/language-mix", discovery.feed_language_mix, name="feed_language_mix"),
     path("t/<str:name>", discovery.topic, name="topic"),
     path("search", discovery.search, name="search"),
     path("topics/suggest", discovery.topic_suggest, name="topic_suggest"),

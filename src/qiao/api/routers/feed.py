@@ -10,6 +10,7 @@ from ninja import Router
 from qiao.api import schemas as s
 from qiao.api.auth import current_user, require_user
 from qiao.api.errors import ERRORS
+from qiao.feed import read as feed_read
 from qiao.feed import services as feed
 from qiao.social import read as social_read
 
@@ -22,7 +23,9 @@ def for_you(request: HttpRequest, cursor: str | None = None, limit: s.Limit = 20
     """The personal discovery feed; it never ends while there is a note you may see. Pass
     `next_cursor` back for the next page: pages of one cursor never repeat a note until
     `caught_up_at` says the unseen notes ran out (what follows was held back or seen
-    before). Likes, collects and opens shape the next page."""
+    before). Likes, collects and opens shape the next page. Every item carries `reason`:
+    why it is there, as a code and a sentence in your interface language (names only what
+    you may see). Your `language_mix` (`PATCH /me`) sets the share in your language."""
     viewer = current_user(request)
     found = feed.for_you(viewer, cursor=cursor, limit=limit)
     return _feed_page(found, viewer, lang)
@@ -39,8 +42,8 @@ def topic(request: HttpRequest, name: str, cursor: str | None = None, limit: s.L
 
 
 def _feed_page(found: feed.FeedPage, viewer: Any, lang: str | None) -> dict[str, Any]:
-    views = social_read.note_views(found.items, viewer, lang=lang)
-    return {"items": [s.NoteOut.of(v) for v in views], "next_cursor": found.next_cursor,
+    cards = feed_read.feed_cards(found, viewer, lang=lang)
+    return {"items": [s.FeedNoteOut.of(c) for c in cards], "next_cursor": found.next_cursor,
             "caught_up_at": found.caught_up_at}
 
 

@@ -153,6 +153,7 @@ def welcome(request: HttpRequest) -> HttpResponse:
         "ui_language": user.ui_language or ui.current_language(),
         "read_languages": user.read_languages or ui.default_read_languages(),
         "interests": user.interests,
+        "language_mix": user.language_mix,
     }
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
@@ -160,6 +161,7 @@ def welcome(request: HttpRequest) -> HttpResponse:
             "ui_language": request.POST.get("ui_language", ""),
             "read_languages": request.POST.getlist("read_languages"),
             "interests": request.POST.getlist("interests"),
+            "language_mix": request.POST.get("language_mix") or None,
         }
         try:
             services.complete_onboarding(user, **values)
@@ -172,7 +174,15 @@ def welcome(request: HttpRequest) -> HttpResponse:
         "translation_ready": translation.is_ready_safely(),
         "values": values, "fields": errors, "interests": ui.INTERESTS,
         "content_languages": ui.content_languages(),
+        "mix_choices": ui.language_mix_choices(_mix_or_none(values["language_mix"])),
     }, status=400 if errors else 200)
+
+
+def _mix_or_none(raw: object) -> float | None:
+    try:
+        return None if raw in (None, "") else float(str(raw))
+    except ValueError:
+        return None
 
 
 # --- settings -----------------------------------------------------------------------------
@@ -183,6 +193,7 @@ def _settings_context(user: User, **extra: Any) -> dict[str, Any]:
         "content_languages": ui.content_languages(),
         "blocked": access.blocked_users(user),
         "translation_ready": translation.is_ready_safely(),
+        "mix_choices": ui.language_mix_choices(user.language_mix),
         "fields": {}, **extra,
     }
 
@@ -238,6 +249,8 @@ def settings_preferences(request: HttpRequest) -> HttpResponse:
             is_private=request.POST.get("is_private") == "on",
             auto_translate=request.POST.get("auto_translate") == "on",
             autoplay_videos=request.POST.get("autoplay_videos") == "on",
+            **({"language_mix": request.POST.get("language_mix") or None}
+               if "language_mix" in request.POST else {}),
         )
         request.session["ui_language"] = user.ui_language
 

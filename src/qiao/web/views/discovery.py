@@ -5,15 +5,18 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
+from qiao.accounts import services as accounts
+from qiao.core.errors import Invalid
 from qiao.events.services import log_impressions
+from qiao.feed import read as feed_read
 from qiao.feed import services as feed
 from qiao.notes import read as notes_read
 from qiao.search import services as search_services
 from qiao.social import read as social_read
 from qiao.web import ui
-from qiao.web.views._base import is_htmx, page, pages, viewer
+from qiao.web.views._base import is_htmx, member, members_only, page, pages, viewer
 
 
 def _feed_page(request: HttpRequest) -> tuple[feed.FeedPage, dict[str, str]]:
@@ -42,9 +45,16 @@ def home(request: HttpRequest) -> HttpResponse:
     member = viewer(request)
     if member is not None and not member.onboarded:
         return redirect("web:welcome")
+    return page(request, "web/home.html", _home_context(request))
+
+
+def _home_context(request: HttpRequest, **extra: object) -> dict[str, object]:
+    member = viewer(request)
     found, params = _feed_page(request)
-    return page(request, "web/home.html", {
-        "cards": social_read.note_views(found.items, member),
+    return {
+        **extra,
+        "mix_choices": ui.language_mix_choices(member.language_mix) if member else [],
+        "cards": feed_read.feed_cards(found, member),
         "caught_up_at": found.caught_up_at,
         "next_url": ui.feed_url(params, found.next_cursor),
         "feed": params.get("feed", "topic" if "topic" in params else "for_you"),
@@ -52,7 +62,23 @@ def home(request: HttpRequest) -> HttpResponse:
         "topic_chip": (notes_read.topic_chip(params["topic"], ui.current_language())
                        if params.get("topic") else None),
         "chips": notes_read.topic_chips(ui.current_language()),
-    })
+    }
+
+
+@require_POST
+@members_only
+def feed_language_mix(request: HttpRequest) -> HttpResponse:
+    """The language-mix control above For you: store the choice and reload the feed (a
+    fresh list in the new mix)."""
+    error = ""
+    try:
+        accounts.set_language_mix(member(request), request.POST.get("language_mix") or None)
+    except Invalid as exc:
+        error = exc.message
+    if not is_htmx(request):
+        return redirect("web:home")
+    return page(request, "web/_feed_area.html", _home_context(request, mix_error=error),
+                status=400 if error else 200)
 
 
 @require_GET
@@ -61,7 +87,7 @@ def feed_more(request: HttpRequest) -> HttpResponse:
     """The next page of cards (infinite scroll), with the next sentinel swapped out-of-band."""
     found, params = _feed_page(request)
     return page(request, "web/_cards_page.html", {
-        "cards": social_read.note_views(found.items, viewer(request)),
+        "cards": feed_read.feed_cards(found, viewer(request)),
         "caught_up_at": found.caught_up_at,
         "next_url": ui.feed_url(params, found.next_cursor),
     })

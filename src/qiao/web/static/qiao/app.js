@@ -488,6 +488,7 @@
       .then(function (html) {
         var body = document.getElementById("overlay-body");
         body.innerHTML = html;
+        if (push) addWhy(body, lastFocus);
         if (window.htmx) window.htmx.process(body);
         init(body);
         if (!dlg.open) dlg.showModal();
@@ -496,6 +497,22 @@
         var car = body.querySelector("[data-carousel]"); if (car) car.focus({ preventScroll: true });
       })
       .catch(function () { window.location.href = url; });
+  }
+  // "Why am I seeing this?": a For-you card's reason, repeated at the top of its note.
+  function addWhy(body, link) {
+    var card = link && link.closest && link.closest("[data-card]");
+    var why = card && card.querySelector(".card-reason");
+    var side = body.querySelector(".note-scroll");
+    if (!why || !side) return;
+    var box = document.createElement("p");
+    box.className = "overlay-why";
+    var q = document.createElement("span");
+    q.className = "overlay-why-q";
+    q.textContent = why.getAttribute("data-why-title") + " ";
+    box.appendChild(q);
+    var said = why.querySelector("a, span:not(.visually-hidden)");
+    if (said) box.appendChild(said.cloneNode(true));
+    side.insertBefore(box, side.firstChild);
   }
   function closeOverlay() {
     var dlg = overlay(); if (!dlg || !dlg.open) return;
