@@ -43,6 +43,7 @@ from .types import (
     TrainReport,
     UserContext,
 )
+from .watched import WatchedClips, fit_watched
 
 __all__ = ["FEATURES", "SOURCES", "Recommender"]
 
@@ -81,6 +82,7 @@ class Recommender:
         self.content_index: AnnIndex | None = None
         self.author_notes: dict[int, np.ndarray] = {}  # author -> notes, newest first
         self.trending = np.zeros(0, dtype=np.int64)  # the 2000 most trending notes
+        self.watched = WatchedClips()  # clips watched to the end, for the `watched` source
         self._fresh_cache: tuple[tuple[int, int], np.ndarray, sp.csr_matrix] | None = None
         self._lists = LocalListStore(self.config.cache_size)
         self.pager = Pager(self._lists)
@@ -146,7 +148,7 @@ class Recommender:
         self.t_ref = max(float(log.ts.max()) if len(log) else 0.0,
                          float(self.catalogue.created.max()) if n else 0.0)
         engagement = digest(log, items, n, self.t_ref, cfg.positive_threshold,
-                            cfg.trending_half_life_days)
+                            cfg.trending_half_life_days, self.catalogue.video_seconds)
         catalogue = self.catalogue
         catalogue.shows, catalogue.hides = engagement.shows, engagement.hides
         catalogue.trend, catalogue.popularity = engagement.trend, engagement.popularity
@@ -213,6 +215,14 @@ class Recommender:
                                     dtype=bool)
                 catalogue.likes = np.maximum(0.0, catalogue.likes - np.bincount(
                     held_items[strong], minlength=n)).astype(np.float32)
+                # clips watched to the end, without the held-out positives' completions
+                done_users, done_items = engagement.completed
+                stride = max(n, 1)
+                held_pairs = np.asarray(held_users, dtype=np.int64) * stride + held_items
+                kept = ~np.isin(done_users * stride + done_items, held_pairs)
+                self.watched = fit_watched(
+                    prefix_collab, catalogue, dict(zip(users, prefixes, strict=True)),
+                    (done_users[kept], done_items[kept]), cfg.watched_max_clips)
                 self.build_indices(ann=False)  # exact search is cheaper for one batch pass
                 assert engagement.impressions is not None
                 self.ranker = ranking.train_ranker(
@@ -234,6 +244,9 @@ class Recommender:
         self.collab = fit_components(seqs if seqs else [np.zeros(0, np.int32)], n, cfg,
                                      fixed=fixed)
         self.collab.chosen.update({k: v for k, v in chosen.items() if k.startswith("val_")})
+        self.watched = fit_watched(self.collab, catalogue, self.user_history,
+                                   engagement.completed, cfg.watched_max_clips)
+        report.chosen["watched_clips"] = len(self.watched)
         report.chosen = {**self.collab.chosen, **{k: v for k, v in report.chosen.items()
                                                   if k not in self.collab.chosen}}
         report.stages["fit"] = time.perf_counter() - stage_start

@@ -43,6 +43,10 @@ class Engagement:
     # every positive as (user, note, time of crossing the threshold), for statistics that
     # must be recomputed without some of them (the trend without held-out positives)
     positive_log: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+    # clips watched to the end (a `watch` covering WATCH_POSITIVE_SHARE of the clip), one
+    # (user, note) pair each, notes the user hid left out: what the `watched` source uses
+    completed: tuple[np.ndarray, np.ndarray] = field(
+        default_factory=lambda: (np.zeros(0, np.int64), np.zeros(0, np.int64)))
 
 
 def trend_scores(items: np.ndarray, times: np.ndarray, n_items: int, now: float,
@@ -55,9 +59,13 @@ def trend_scores(items: np.ndarray, times: np.ndarray, n_items: int, now: float,
 
 
 def digest(log: InteractionLog, items: np.ndarray, n_items: int, now: float,
-           positive_threshold: float, trend_half_life_days: float) -> Engagement:
-    """`items`: the internal note index of every event of `log`."""
+           positive_threshold: float, trend_half_life_days: float,
+           clip_seconds: np.ndarray | None = None) -> Engagement:
+    """`items`: the internal note index of every event of `log`; `clip_seconds`: the length
+    of each note's clip by internal index (0: no clip), for `watch` events."""
     out = Engagement()
+    event_clip = clip_seconds[items] if clip_seconds is not None else None
+    all_strengths = log.strengths(event_clip)
     is_impression = log.is_kind("impression")
     out.shows = np.bincount(items[is_impression], minlength=n_items).astype(np.float32)
     is_hide = log.is_kind("hide")
@@ -76,7 +84,7 @@ def digest(log: InteractionLog, items: np.ndarray, n_items: int, now: float,
     pair = user_pos.astype(np.int64) * stride + items[events]
     by_pair = np.argsort(pair, kind="stable")  # time order kept inside each pair
     pair = pair[by_pair]
-    strength = log.strengths()[events][by_pair].astype(np.float64)
+    strength = all_strengths[events][by_pair].astype(np.float64)
     times = log.ts[events][by_pair]
     hidden_pairs = pair[is_hide[events][by_pair]]
     new_pair = np.r_[True, pair[1:] != pair[:-1]] if len(pair) else np.zeros(0, bool)
@@ -107,4 +115,13 @@ def digest(log: InteractionLog, items: np.ndarray, n_items: int, now: float,
     crossed_users = event_users[pair[first_cross] // stride]
     out.positive_log = (crossed_users, (pair[first_cross] % stride).astype(np.int64),
                         times[first_cross])
+    is_watch = log.is_kind("watch")
+    complete = np.flatnonzero(is_watch & (all_strengths > 0))
+    if len(complete):
+        user_ids = log.user_ids[complete]
+        done = np.unique(np.stack([user_ids, items[complete].astype(np.int64)]), axis=1)
+        hid = {(u, j) for u, j in zip(log.user_ids[is_hide].tolist(),
+                                      items[is_hide].tolist(), strict=True)}
+        keep_done = np.asarray([(u, j) not in hid for u, j in done.T.tolist()], dtype=bool)
+        out.completed = (done[0][keep_done], done[1][keep_done])
     return out
