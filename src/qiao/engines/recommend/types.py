@@ -11,10 +11,13 @@ import numpy as np
 #: Engagement kinds the engine understands, and how strongly each one says "I like this".
 #: "impression" is neutral (it marks that the note was shown); "hide" is negative feedback.
 #: Clips: "play" (a reader started the clip, after the "open" that already counted) is
-#: neutral; "watch" (value = seconds of the clip actually watched in one opening) counts 0.5,
-#: like a long dwell, when it covers WATCH_POSITIVE_SHARE of the clip (NoteInfo.video_seconds;
-#: for a clip of unknown length, from DWELL_POSITIVE_SECONDS on). New kinds go at the end:
-#: a kind's code is its position.
+#: neutral; "watch" (value = seconds of the clip actually watched) counts 0.5, like a long
+#: dwell, when it covers WATCH_POSITIVE_SHARE of the clip (NoteInfo.video_seconds; for a
+#: clip of unknown length, from DWELL_POSITIVE_SECONDS on), and -0.25 when the reader left
+#: within the first WATCH_ABANDON_SHARE of it — so an open followed by an abandoned clip is no
+#: longer a positive (0.25 < 0.5), while a like or a long dwell beside it still is. Training
+#: judges a (reader, note) pair's watch events on their total (history.digest).
+#: New kinds go at the end: a kind's code is its position.
 KIND_WEIGHTS: dict[str, float] = {
     "impression": 0.0,
     "open": 0.5,
@@ -30,14 +33,20 @@ KIND_WEIGHTS: dict[str, float] = {
 KINDS = frozenset(KIND_WEIGHTS)
 DWELL_POSITIVE_SECONDS = 10.0
 WATCH_POSITIVE_SHARE = 0.8  # "watched to the end": the share of a clip a watch must cover
+WATCH_ABANDON_SHARE = 0.25  # a clip left before this share of it was abandoned
+WATCH_ABANDONED = -0.25  # the strength of an abandoned clip
 
 
 def watch_strength(seconds: np.ndarray, clip_seconds: np.ndarray) -> np.ndarray:
-    """The strength of `watch` events: 0.5 when they cover WATCH_POSITIVE_SHARE of their
-    clip (clip length 0, unknown: DWELL_POSITIVE_SECONDS of watching), else 0."""
-    complete = np.where(clip_seconds > 0, seconds >= WATCH_POSITIVE_SHARE * clip_seconds,
+    """The strength of watching `seconds` of clips `clip_seconds` long: 0.5 from
+    WATCH_POSITIVE_SHARE of the clip on, WATCH_ABANDONED below WATCH_ABANDON_SHARE (but
+    more than nothing), else 0; for a clip of unknown length (0), 0.5 from
+    DWELL_POSITIVE_SECONDS on, else 0."""
+    known = clip_seconds > 0
+    complete = np.where(known, seconds >= WATCH_POSITIVE_SHARE * clip_seconds,
                         seconds >= DWELL_POSITIVE_SECONDS)
-    return np.where(complete, 0.5, 0.0).astype(np.float32)
+    abandoned = known & (seconds > 0) & (seconds < WATCH_ABANDON_SHARE * clip_seconds)
+    return np.select([complete, abandoned], [0.5, WATCH_ABANDONED], 0.0).astype(np.float32)
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +139,8 @@ class InteractionLog:
 
     def strengths(self, clip_seconds: np.ndarray | None = None) -> np.ndarray:
         """How strongly each event says "I like this" (see KIND_WEIGHTS). `clip_seconds`:
-        per event, the length of its note's clip (0: none or unknown), for "watch" events."""
+        per event, the length of its note's clip (0: none or unknown), for "watch" events,
+        each judged alone (history.digest judges a pair's watching on its total)."""
         w = np.asarray([KIND_WEIGHTS[k] for k in KIND_CODES], dtype=np.float32)
         out = w[self.kinds]
         dwell = self.kinds == _KIND_CODE["dwell"]
@@ -141,6 +151,12 @@ class InteractionLog:
                        else clip_seconds[watch])
             out[watch] = watch_strength(self.values[watch], lengths)
         return out
+
+    def without_kinds(self, kinds: Iterable[str]) -> InteractionLog:
+        """The log without the events of these kinds."""
+        keep = ~np.isin(self.kinds, [_KIND_CODE[k] for k in kinds])
+        return InteractionLog(self.user_ids[keep], self.note_ids[keep], self.kinds[keep],
+                              self.ts[keep], self.values[keep])
 
     def is_kind(self, kind: str) -> np.ndarray:
         return self.kinds == _KIND_CODE[kind]
@@ -240,6 +256,9 @@ class RecommenderConfig:
     quota_fresh: int = 30
     quota_trending: int = 30
     quota_watched: int = 30  # clips watched to the end by readers like this one
+    # clips: `play`/`watch` events, the clip features and the `watched` source; False
+    # ignores them all (the engine before clips; for comparisons)
+    video: bool = True
     watched_max_clips: int = 50_000  # the clips with the most completions it can propose
     # re-ranking
     max_per_author_in_10: int = 2
