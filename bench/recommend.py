@@ -79,13 +79,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--mix-steps", type=_floats, default=(0.5, 0.7, 0.9),
                     help="language-mix settings to measure (default: the platform's steps, "
                          "accounts.services.LANGUAGE_MIX_STEPS)")
+    ap.add_argument("--video", action="store_true",
+                    help="also measure the clip signals on the synthetic video world")
     ap.add_argument("--serving-notes", type=int, default=0,
                     help="also time serving on a synthetic catalogue of this many notes")
     ap.add_argument("--serving-events", type=int, default=0,
                     help="events of that synthetic log (default: 2 per note)")
     ap.add_argument("--only-serving", action="store_true",
                     help="skip the public-data runs (with --serving-notes, --simulate, "
-                         "--language-mix)")
+                         "--language-mix, --video)")
     args = ap.parse_args(argv)
     models = tuple(m for m in args.models.split(",") if m)
     unknown = set(models) - set(ALL_MODELS)
@@ -109,6 +111,10 @@ def main(argv: list[str] | None = None) -> int:
                                            out=lambda s: print(s, flush=True))
                 for seed in args.seeds]
         print(json.dumps(language_mix_summary(rows, args.mix_steps)), flush=True)
+    if args.video:
+        from qiao.engines.recommend.bench import run_video_benchmark
+
+        run_video_benchmark(seeds=args.seeds, out=lambda s: print(s, flush=True))
     if args.simulate:
         from qiao.engines.recommend.simulate import run_simulation
 

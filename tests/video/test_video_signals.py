@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 import pytest
 from django.test import Client
 
@@ -91,6 +92,25 @@ def test_the_recommender_gets_length_plays_and_completion(
     assert video.video_plays == 2
     assert video.video_completion == pytest.approx(3.0 / clip.duration, abs=0.01)
     assert (infos[photo.pk].video_seconds, infos[photo.pk].video_plays) == (0.0, 0)
+
+
+def test_the_recommender_learns_from_play_and_watch_events(
+        make_user: Any, video_note: Any) -> None:
+    reader = make_user()
+    clip = NoteClip.objects.get(note=video_note)
+    EngagementEvent.objects.bulk_create([
+        EngagementEvent(user_id=reader.pk, note_id=video_note.pk, kind="open"),
+        EngagementEvent(user_id=reader.pk, note_id=video_note.pk, kind="play"),
+        EngagementEvent(user_id=reader.pk, note_id=video_note.pk, kind="watch",
+                        value=clip.duration),
+    ])
+    log = store.interactions(days=7)
+    from qiao.engines.recommend.types import KIND_CODES
+
+    assert [KIND_CODES[k] for k in log.kinds.tolist()] == ["open", "play", "watch"]
+    # watched to the end: the watch counts like a long dwell on top of the open
+    strengths = log.strengths(np.full(len(log), clip.duration, dtype=np.float32))
+    assert strengths.tolist() == [0.5, 0.0, 0.5]
 
 
 def test_moderators_see_the_poster_and_can_play_the_clip(

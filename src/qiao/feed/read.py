@@ -131,6 +131,7 @@ TEXTS: dict[str, Callable[[Reason, _Seen], FeedReason]] = {
     "fresh": _fixed(lambda: _("Just posted")),
     "discover": _fixed(lambda: _("Something new to discover")),
     "caught_up": _fixed(lambda: _("You’re caught up: one from before")),
+    "watched": _fixed(lambda: _("Watched to the end by people with tastes like yours")),
 }
 
 

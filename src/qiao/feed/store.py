@@ -14,11 +14,15 @@ from django.db.models import Count, Exists, FloatField, Func, OuterRef, Q, Sum
 from django.utils import timezone
 
 from qiao.accounts.models import User
-from qiao.engines.recommend import InteractionLog, ModelRegistry, NoteInfo
+from qiao.engines.recommend import KINDS, InteractionLog, ModelRegistry, NoteInfo
 from qiao.events.models import EngagementEvent
 from qiao.notes.models import Note, NoteClip, NoteImage
 
-ENGINE_KINDS = {"impression", "open", "dwell", "like", "collect", "comment", "share", "hide"}
+#: The event kinds the engine learns from, with the platform's meaning unchanged: clip
+#: `play` (neutral: the `open` of the same visit already counted) and `watch` (seconds
+#: watched; the engine counts one covering 80% of the clip like a long dwell, and uses such
+#: completions for its `watched` source) included.
+ENGINE_KINDS = set(KINDS)
 
 
 def registry() -> ModelRegistry:

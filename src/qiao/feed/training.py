@@ -20,7 +20,6 @@ from qiao.feed.store import interactions, recommendable_notes, registry
 
 logger = logging.getLogger("qiao.feed")
 Progress = Callable[[str, float], None]
-ENGINE_KINDS = {"impression", "open", "dwell", "like", "collect", "comment", "share", "hide"}
 
 
 def platform_config(**overrides: Any) -> RecommenderConfig:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from qiao.engines.recommend import Interaction, NoteInfo, Recommender, RecommenderConfig
+from qiao.engines.recommend.videoworld import make_video_world
 
 TOPICS = ["cat", "food", "travel", "fashion", "tech"]
 WORDS = {
@@ -85,3 +86,8 @@ def small_config() -> RecommenderConfig:
         ranker_rounds=60, tune_max_users=200, ranker_max_users=400,
         neural_dim=32, neural_max_epochs=8,  # a few seconds: these tests are about serving
     )
+
+
+
+# the world with clips lives in the engine (the benchmark measures on it too)
+__all__ = ["DAY", "T0", "TOPICS", "World", "make_video_world", "make_world", "small_config"]

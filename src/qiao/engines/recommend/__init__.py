@@ -36,11 +36,12 @@ Guarantees of every served list: no note of a blocked author, no hidden or seen 
 any id in ``exclude``), no note twice across the pages of one cursor, at most
 ``max_per_author_in_10`` (2) notes of one author in any 10 consecutive notes.
 
-Pipeline: candidates from eight sources with quotas (co-engagement item-item model: EASE^R
+Pipeline: candidates from nine sources with quotas (co-engagement item-item model: EASE^R
 or cosine neighbours, recency-weighted; sequential transitions; a NumPy SASRec over the
 newest positives; collaborative embeddings by PureSVD in an ANN index; content similarity
-of hashed TF-IDF; followed authors; fresh notes; trending) -> an ensemble of three LightGBM
-LambdaRank boosters over 22 features -> greedy re-ranking for author/topic diversity, the
+of hashed TF-IDF; followed authors; fresh notes; trending; clips watched to the end by
+readers with similar tastes) -> an ensemble of three LightGBM
+LambdaRank boosters over 28 features -> greedy re-ranking for author/topic diversity, the
 member's language mix and exploration slots -> a reason per note (ScoredNote.reason). See
 docs/recommender.md for the design and the measured evaluation
 (``qiao.engines.recommend.bench.run_recommend_benchmark``, ``...simulate.run_simulation``).

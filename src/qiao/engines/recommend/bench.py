@@ -449,6 +449,45 @@ def append_markdown(summaries: list[dict[str, Any]], path: Path) -> None:
         f.write(head + markdown_table(summaries) + "\n")
 
 
+def run_video_benchmark(
+    seeds: tuple[int, ...] = (0, 1, 2), out: Callable[[str], None] = print,
+    config: RecommenderConfig | None = None,
+) -> list[dict[str, Any]]:
+    """The clip signals on the synthetic video world (videoworld.py): per seed, the engine
+    trained with them (`config.video` True) and without (False) on the same world; one JSON
+    line per (seed, video) with ``videoworld.clip_ranking``'s measures, then the mean and sd
+    over seeds of each measure per setting."""
+    from dataclasses import replace
+
+    from .videoworld import clip_ranking, make_video_world
+
+    base = config or RecommenderConfig(neural_max_epochs=8, neural_dim=32)
+    rows: list[dict[str, Any]] = []
+    for seed in seeds:
+        world = make_video_world(seed)
+        for video in (True, False):
+            started = time.perf_counter()
+            rec = Recommender.train(world.events, world.notes,
+                                    replace(base, video=video, seed=seed))
+            row: dict[str, Any] = {"bench": "video-world", "seed": seed, "video": video,
+                                   "train_s": round(time.perf_counter() - started, 1)}
+            row.update({k: round(v, 4) for k, v in clip_ranking(rec, world).items()})
+            out(json.dumps(row))
+            rows.append(row)
+    for video in (True, False):
+        mine = [r for r in rows if r["video"] is video]
+        summary: dict[str, Any] = {"bench": "video-world", "summary": True, "video": video,
+                                   "seeds": len(mine)}
+        for key in mine[0]:
+            if key not in summary and key not in ("seed", "bench", "video", "train_s"):
+                values = [r[key] for r in mine]
+                summary[key] = round(float(np.mean(values)), 4)
+                summary[key + "_sd"] = round(float(np.std(values)), 4)
+        out(json.dumps(summary))
+        rows.append(summary)
+    return rows
+
+
 def run_language_mix_benchmark(
     mixes: tuple[float, ...] = (0.5, 0.75, 1.0), n_days: int = 4, seed: int = 0,
     out: Callable[[str], None] = print, config: RecommenderConfig | None = None,

@@ -5,7 +5,8 @@ Sources (codes in ``features.SOURCES``): co-engagement and sequence rows scored 
 history; the neural sequential model's next-note scores (exact, or an HNSW index over the
 notes it models); collaborative embeddings and content profiles matched exactly (small
 catalogues) or in an HNSW index (``ann_min_items`` and up); notes of followed authors;
-fresh notes ranked by content match; trending notes. Notes in the history, excluded,
+fresh notes ranked by content match; trending notes; clips watched to the end by readers
+with similar tastes (watched.py). Notes in the history, excluded,
 removed or by blocked authors never become candidates.
 """
 
@@ -46,9 +47,11 @@ def source_quotas(cfg: RecommenderConfig, per_source: int | None) -> dict[str, i
         "coengage": cfg.quota_coengage, "sequence": cfg.quota_sequence,
         "neural": cfg.quota_neural, "collab": cfg.quota_collab, "content": cfg.quota_content,
         "follow": cfg.quota_follow, "fresh": cfg.quota_fresh, "trending": cfg.quota_trending,
+        "watched": cfg.quota_watched,
     }
     if per_source is not None:
-        quotas = {name: min(quota, per_source) if name in ("follow", "fresh", "trending")
+        quotas = {name: min(quota, per_source)
+                  if name in ("follow", "fresh", "trending", "watched")
                   else per_source for name, quota in quotas.items()}
     return quotas
 
@@ -176,6 +179,8 @@ def generate(
             found, _ = model.neural_index.query(states, quotas["neural"] + spare)
             neural_neighbours = model.neural_items[found]
     fresh_pool, fresh_rows = model.fresh_pool(now)
+    watched = model.watched
+    watched_scores = watched.scores(user_vectors) if len(watched) else None
     out: list[Candidates] = []
     for row, history in enumerate(histories):
         ctx = contexts[row]
@@ -214,6 +219,9 @@ def generate(
                               fresh_pool[np.argsort(-match)[: quotas["fresh"]]]))
         proposals.append((SOURCE_CODE["trending"],
                           model.trending[: quotas["trending"] + spare]))
+        if len(history) and watched_scores is not None and quotas["watched"] > 0:
+            proposals.append((SOURCE_CODE["watched"], watched.items[
+                top_of_vector(watched_scores[row], quotas["watched"], spare)]))
         proposer: dict[int, int] = {}  # candidate -> first proposing source
         for source, proposed in proposals:
             quota = quotas[SOURCES[source]]
@@ -242,7 +250,9 @@ def generate(
                 (model.content_matrix[items] @ profiles[row].T).todense()).ravel()
         scores = SourceScores(row_values(coengage, row, items), row_values(sequence, row, items),
                               neural_scores(model, states[row], items), collab_for_items,
-                              content_for_items)
+                              content_for_items,
+                              watched.scores_for(user_vectors[row], items, n)
+                              if len(history) and len(watched) else None)
         features = feature_matrix(catalogue, items, sources, history, ctx, now, scores)
         out.append(Candidates(items, sources, features))
     return out

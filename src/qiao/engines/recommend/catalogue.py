@@ -17,6 +17,9 @@ from .types import NoteInfo
 
 #: per-note float32 statistics that grow with the catalogue (filled in by training)
 STAT_ARRAYS = ("popularity", "trend", "hides", "shows")
+#: how many plays (impressions) of the catalogue's mean a clip's completion rate (plays per
+#: impression) is shrunk with: 10 plays weigh as much as the prior
+VIDEO_PRIOR_PLAYS = 10.0
 
 
 def runs(sorted_keys: np.ndarray) -> list[tuple[int, int]]:
@@ -42,6 +45,13 @@ class Catalogue:
         self.texts: list[str] = []
         self.images: list[Sequence[tuple[str, str]]] = []
         self.removed = np.zeros(0, dtype=bool)
+        # clips (0 for photo notes): length in seconds, plays and mean share watched, as the
+        # platform counted them over the training window (NoteInfo.video_*)
+        self.video_seconds = np.zeros(0, dtype=np.float32)
+        self.video_plays = np.zeros(0, dtype=np.float32)
+        self.video_completion = np.zeros(0, dtype=np.float32)
+        self._video_cache: tuple[tuple[int, int, int], tuple[np.ndarray, np.ndarray]] | None \
+            = None
         # engagement statistics (training fills them; new notes start at zero)
         self.popularity = np.zeros(0, dtype=np.float32)  # positives per note
         self.trend = np.zeros(0, dtype=np.float32)  # positives decayed by age
@@ -64,6 +74,13 @@ class Catalogue:
         self.created = np.concatenate([self.created, [x.created_ts for x in fresh]])
         self.likes = np.concatenate(
             [self.likes, [x.like_count + x.collect_count for x in fresh]]).astype(np.float32)
+        self.video_seconds = np.concatenate(
+            [self.video_seconds, [max(0.0, x.video_seconds) for x in fresh]]).astype(np.float32)
+        self.video_plays = np.concatenate(
+            [self.video_plays, [max(0, x.video_plays) for x in fresh]]).astype(np.float32)
+        self.video_completion = np.concatenate(
+            [self.video_completion, [min(1.0, max(0.0, x.video_completion)) for x in fresh]]
+        ).astype(np.float32)
         self.languages.extend(x.language for x in fresh)
         self.topics.extend([t.lower().lstrip("#") for t in x.topics] for x in fresh)
         self.texts.extend(x.text for x in fresh)
@@ -96,6 +113,35 @@ class Catalogue:
             self.append([NoteInfo(int(x), -1) for x in np.unique(note_ids[~found])])
             found_at, found = lookup()
         return found_at.astype(np.int64)
+
+    def video_rates(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per note: the clip's completion rate and plays per impression, each shrunk
+        towards the catalogue's mean over clips by VIDEO_PRIOR_PLAYS pseudo-plays
+        (pseudo-impressions), so a clip with one play is not "100% watched"; 0 for photo
+        notes. Cached until the catalogue or its impression counts change."""
+        key = (len(self), id(self.shows), id(self.video_plays))
+        if self._video_cache is not None and self._video_cache[0] == key:
+            return self._video_cache[1]
+        clip = self.video_seconds > 0
+        plays = self.video_plays
+        completion = np.zeros(len(self), dtype=np.float32)
+        play_rate = np.zeros(len(self), dtype=np.float32)
+        if clip.any():
+            total_plays = float(plays[clip].sum())
+            mean_completion = (float((plays[clip] * self.video_completion[clip]).sum())
+                               / total_plays if total_plays > 0 else 0.0)
+            completion[clip] = ((plays[clip] * self.video_completion[clip]
+                                 + VIDEO_PRIOR_PLAYS * mean_completion)
+                                / (plays[clip] + VIDEO_PRIOR_PLAYS))
+            shows = (self.shows[clip] if len(self.shows) == len(self)
+                     else np.zeros(int(clip.sum()), np.float32))
+            total_shows = float(shows.sum())
+            mean_rate = min(1.0, total_plays / total_shows) if total_shows > 0 else 0.0
+            play_rate[clip] = np.minimum(
+                1.0, (plays[clip] + VIDEO_PRIOR_PLAYS * mean_rate)
+                / (shows + VIDEO_PRIOR_PLAYS))
+        self._video_cache = (key, (completion, play_rate))
+        return completion, play_rate
 
     def notes_by_author(self) -> dict[int, np.ndarray]:
         """Author id -> their notes' internal indices, newest first."""

@@ -43,6 +43,7 @@ from .types import (
     TrainReport,
     UserContext,
 )
+from .watched import WatchedClips, fit_watched
 
 __all__ = ["FEATURES", "SOURCES", "Recommender"]
 
@@ -81,6 +82,7 @@ class Recommender:
         self.content_index: AnnIndex | None = None
         self.author_notes: dict[int, np.ndarray] = {}  # author -> notes, newest first
         self.trending = np.zeros(0, dtype=np.int64)  # the 2000 most trending notes
+        self.watched = WatchedClips()  # clips watched to the end, for the `watched` source
         self._fresh_cache: tuple[tuple[int, int], np.ndarray, sp.csr_matrix] | None = None
         self._lists = LocalListStore(self.config.cache_size)
         self.pager = Pager(self._lists)
@@ -139,6 +141,9 @@ class Recommender:
         self.catalogue.append(list(notes))
         log = (interactions if isinstance(interactions, InteractionLog)
                else InteractionLog.from_interactions(interactions))
+        if not cfg.video:
+            log = log.without_kinds(("play", "watch"))
+            self._forget_clips()
         items = self.catalogue.positions(log.note_ids)
         n = len(self.catalogue)
         report.n_notes = n
@@ -146,7 +151,7 @@ class Recommender:
         self.t_ref = max(float(log.ts.max()) if len(log) else 0.0,
                          float(self.catalogue.created.max()) if n else 0.0)
         engagement = digest(log, items, n, self.t_ref, cfg.positive_threshold,
-                            cfg.trending_half_life_days)
+                            cfg.trending_half_life_days, self.catalogue.video_seconds)
         catalogue = self.catalogue
         catalogue.shows, catalogue.hides = engagement.shows, engagement.hides
         catalogue.trend, catalogue.popularity = engagement.trend, engagement.popularity
@@ -213,6 +218,16 @@ class Recommender:
                                     dtype=bool)
                 catalogue.likes = np.maximum(0.0, catalogue.likes - np.bincount(
                     held_items[strong], minlength=n)).astype(np.float32)
+                clip_stats = (catalogue.video_plays, catalogue.video_completion)
+                self._clip_stats_without(engagement, held_users, held_items)
+                # clips watched to the end, without the held-out positives' completions
+                done_users, done_items = engagement.completed
+                stride = max(n, 1)
+                held_pairs = np.asarray(held_users, dtype=np.int64) * stride + held_items
+                kept = ~np.isin(done_users * stride + done_items, held_pairs)
+                self.watched = fit_watched(
+                    prefix_collab, catalogue, dict(zip(users, prefixes, strict=True)),
+                    (done_users[kept], done_items[kept]), cfg.watched_max_clips)
                 self.build_indices(ann=False)  # exact search is cheaper for one batch pass
                 assert engagement.impressions is not None
                 self.ranker = ranking.train_ranker(
@@ -227,6 +242,7 @@ class Recommender:
                                 for i, d in groups], np.float64),
                 )
                 catalogue.popularity, catalogue.trend, catalogue.likes = full_stats
+                catalogue.video_plays, catalogue.video_completion = clip_stats
                 report.stages["ranker"] = time.perf_counter() - stage_start
         stage("fit", 0.8)
         stage_start = time.perf_counter()
@@ -234,6 +250,9 @@ class Recommender:
         self.collab = fit_components(seqs if seqs else [np.zeros(0, np.int32)], n, cfg,
                                      fixed=fixed)
         self.collab.chosen.update({k: v for k, v in chosen.items() if k.startswith("val_")})
+        self.watched = fit_watched(self.collab, catalogue, self.user_history,
+                                   engagement.completed, cfg.watched_max_clips)
+        report.chosen["watched_clips"] = len(self.watched)
         report.chosen = {**self.collab.chosen, **{k: v for k, v in report.chosen.items()
                                                   if k not in self.collab.chosen}}
         report.stages["fit"] = time.perf_counter() - stage_start
@@ -242,6 +261,37 @@ class Recommender:
         report.seconds = time.perf_counter() - started
         stage("done", 1.0)
         return self
+
+    def _clip_stats_without(self, engagement: Engagement, users: list[int],
+                            items: np.ndarray) -> None:
+        """The clips' plays and completion with the plays and watching of the (user, item)
+        pairs given left out (the ranker learns from those pairs)."""
+        if engagement.clip_pairs is None or not len(items):
+            return
+        catalogue = self.catalogue
+        pair_users, pair_items, plays, seconds = engagement.clip_pairs
+        stride = max(len(catalogue), 1)
+        out = np.isin(pair_users * stride + pair_items,
+                      np.asarray(users, dtype=np.int64) * stride + items)
+        n = len(catalogue)
+        lengths = catalogue.video_seconds
+        total_plays = catalogue.video_plays.astype(np.float64)
+        total_watched = total_plays * catalogue.video_completion * lengths
+        left_plays = np.maximum(0.0, total_plays - np.bincount(
+            pair_items[out], weights=plays[out], minlength=n))
+        left_watched = np.maximum(0.0, total_watched - np.bincount(
+            pair_items[out], weights=seconds[out], minlength=n))
+        completion = np.where((left_plays > 0) & (lengths > 0),
+                              left_watched / np.maximum(left_plays, 1.0)
+                              / np.maximum(lengths, 1e-9), 0.0)
+        catalogue.video_plays = left_plays.astype(np.float32)
+        catalogue.video_completion = np.minimum(1.0, completion).astype(np.float32)
+
+    def _forget_clips(self) -> None:
+        """config.video off: the catalogue knows no clips (every clip feature is 0)."""
+        catalogue = self.catalogue
+        for name in ("video_seconds", "video_plays", "video_completion"):
+            setattr(catalogue, name, np.zeros(len(catalogue), dtype=np.float32))
 
     def _trend_without(self, engagement: Engagement, users: list[int],
                        items: np.ndarray) -> np.ndarray:
@@ -473,6 +523,8 @@ class Recommender:
         new_items = self.catalogue.append(notes)
         if not new_items:
             return
+        if not self.config.video:
+            self._forget_clips()
         glosser = self.glosser()
         catalogue = self.catalogue
         docs = [note_tokens(catalogue.topics[j], catalogue.texts[j], catalogue.images[j],

@@ -17,11 +17,14 @@ from .models import Transitions
 from .ranking import RankerEnsemble
 from .sequential import SASRec, SASRecConfig
 from .types import RecommenderConfig, TrainReport
+from .watched import WatchedClips
 
 if TYPE_CHECKING:
     from .engine import Recommender
 
-FORMAT_VERSION = 2  # 2: the neural sequential model and its two ranker features
+#: 2: the neural sequential model and its two ranker features; 3: the clip features and the
+#: `watched` source (28 ranker features: a format-2 ranker cannot score them)
+FORMAT_VERSION = 3
 INDEX_FILES = {"collab_index": "collab_index.hnsw", "content_index": "content_index.hnsw",
                "neural_index": "neural_index.hnsw"}
 
@@ -47,7 +50,9 @@ def save(model: Recommender, directory: str | Path) -> None:
         hides=catalogue.hides, shows=catalogue.shows, removed=catalogue.removed, users=users,
         lens=lengths, flat=flat, hid_u=hidden_users, hid_j=hidden_items,
         item_vecs=collab.item_vectors, col_scale=collab.column_scale, idf=model.content.idf,
-        c_emb=model.content_vectors,
+        c_emb=model.content_vectors, v_sec=catalogue.video_seconds,
+        v_plays=catalogue.video_plays, v_done=catalogue.video_completion,
+        w_items=model.watched.items, w_vecs=model.watched.vectors,
     )
     sp.save_npz(folder / "co.npz", collab.coengagement)
     sp.save_npz(folder / "seq.npz", collab.transitions.t)
@@ -110,6 +115,9 @@ def load(cls: type[Recommender], directory: str | Path) -> Recommender:
     catalogue.popularity, catalogue.trend = arrays["pop"], arrays["trend"]
     catalogue.hides, catalogue.shows = arrays["hides"], arrays["shows"]
     catalogue.removed = arrays["removed"]
+    catalogue.video_seconds, catalogue.video_plays = arrays["v_sec"], arrays["v_plays"]
+    catalogue.video_completion = arrays["v_done"]
+    model.watched = WatchedClips(arrays["w_items"], arrays["w_vecs"])
     catalogue.languages = meta["lang"]
     catalogue.topics = meta["topics"]
     # only needed to fit content (saved as the content matrix), never served

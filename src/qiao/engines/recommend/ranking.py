@@ -120,8 +120,10 @@ def impression_groups(model: Recommender, histories: list[np.ndarray], targets: 
         profile = content_profiles(model, [history], [None])
         content = np.asarray((model.content_matrix[items] @ profile[0].T).todense()).ravel()
         neural = neural_scores(model, model.neural_states([history])[0], items)
+        watched = (model.watched.scores_for(user_vector, items, n)
+                   if len(model.watched) and len(history) else None)
         scores = SourceScores(coengage[items], sequence[items], neural,
-                              collab.item_vectors[items] @ user_vector, content)
+                              collab.item_vectors[items] @ user_vector, content, watched)
         features.append(feature_matrix(model.catalogue, items,
                                        np.full(len(items), SOURCE_CODE["trending"]),
                                        history, None, first_shown, scores))
@@ -133,7 +135,7 @@ def impression_groups(model: Recommender, histories: list[np.ndarray], targets: 
 #: equal, never ranks lower) and only fall with; the rest are unconstrained
 INCREASING = ("s_coengage", "s_sequence", "s_neural", "s_collab", "s_content", "r_coengage",
               "r_sequence", "r_neural", "r_collab", "r_content", "follows_author",
-              "topic_overlap")
+              "topic_overlap", "s_watched")
 DECREASING = ("hide_rate",)
 
 

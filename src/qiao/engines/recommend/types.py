@@ -10,6 +10,14 @@ import numpy as np
 
 #: Engagement kinds the engine understands, and how strongly each one says "I like this".
 #: "impression" is neutral (it marks that the note was shown); "hide" is negative feedback.
+#: Clips: "play" (a reader started the clip, after the "open" that already counted) is
+#: neutral; "watch" (value = seconds of the clip actually watched) counts 0.5, like a long
+#: dwell, when it covers WATCH_POSITIVE_SHARE of the clip (NoteInfo.video_seconds; for a
+#: clip of unknown length, from DWELL_POSITIVE_SECONDS on), and -0.25 when the reader left
+#: within the first WATCH_ABANDON_SHARE of it — so an open followed by an abandoned clip is no
+#: longer a positive (0.25 < 0.5), while a like or a long dwell beside it still is. Training
+#: judges a (reader, note) pair's watch events on their total (history.digest).
+#: New kinds go at the end: a kind's code is its position.
 KIND_WEIGHTS: dict[str, float] = {
     "impression": 0.0,
     "open": 0.5,
@@ -19,9 +27,26 @@ KIND_WEIGHTS: dict[str, float] = {
     "comment": 1.0,
     "share": 1.5,
     "hide": -3.0,
+    "play": 0.0,
+    "watch": 0.0,  # value = seconds; counts 0.5 from WATCH_POSITIVE_SHARE of the clip on
 }
 KINDS = frozenset(KIND_WEIGHTS)
 DWELL_POSITIVE_SECONDS = 10.0
+WATCH_POSITIVE_SHARE = 0.8  # "watched to the end": the share of a clip a watch must cover
+WATCH_ABANDON_SHARE = 0.25  # a clip left before this share of it was abandoned
+WATCH_ABANDONED = -0.25  # the strength of an abandoned clip
+
+
+def watch_strength(seconds: np.ndarray, clip_seconds: np.ndarray) -> np.ndarray:
+    """The strength of watching `seconds` of clips `clip_seconds` long: 0.5 from
+    WATCH_POSITIVE_SHARE of the clip on, WATCH_ABANDONED below WATCH_ABANDON_SHARE (but
+    more than nothing), else 0; for a clip of unknown length (0), 0.5 from
+    DWELL_POSITIVE_SECONDS on, else 0."""
+    known = clip_seconds > 0
+    complete = np.where(known, seconds >= WATCH_POSITIVE_SHARE * clip_seconds,
+                        seconds >= DWELL_POSITIVE_SECONDS)
+    abandoned = known & (seconds > 0) & (seconds < WATCH_ABANDON_SHARE * clip_seconds)
+    return np.select([complete, abandoned], [0.5, WATCH_ABANDONED], 0.0).astype(np.float32)
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,11 +57,15 @@ class Interaction:
     note_id: int
     kind: str
     ts: float
-    value: float = 0.0  # dwell seconds for kind="dwell"; otherwise unused
+    value: float = 0.0  # seconds for kind="dwell" and kind="watch"; otherwise unused
 
-    def strength(self) -> float:
+    def strength(self, clip_seconds: float = 0.0) -> float:
+        """`clip_seconds`: the length of the note's clip (for "watch" events)."""
         if self.kind == "dwell":
             return 0.5 if self.value >= DWELL_POSITIVE_SECONDS else 0.0
+        if self.kind == "watch":
+            return float(watch_strength(np.asarray([self.value]),
+                                        np.asarray([clip_seconds]))[0])
         return KIND_WEIGHTS.get(self.kind, 0.0)
 
 
@@ -108,13 +137,26 @@ class InteractionLog:
         return cls(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.uint8),
                    np.zeros(0, np.float64), np.zeros(0, np.float32))
 
-    def strengths(self) -> np.ndarray:
-        """How strongly each event says "I like this" (see KIND_WEIGHTS)."""
+    def strengths(self, clip_seconds: np.ndarray | None = None) -> np.ndarray:
+        """How strongly each event says "I like this" (see KIND_WEIGHTS). `clip_seconds`:
+        per event, the length of its note's clip (0: none or unknown), for "watch" events,
+        each judged alone (history.digest judges a pair's watching on its total)."""
         w = np.asarray([KIND_WEIGHTS[k] for k in KIND_CODES], dtype=np.float32)
         out = w[self.kinds]
         dwell = self.kinds == _KIND_CODE["dwell"]
         out[dwell] = np.where(self.values[dwell] >= DWELL_POSITIVE_SECONDS, 0.5, 0.0)
+        watch = self.kinds == _KIND_CODE["watch"]
+        if watch.any():
+            lengths = (np.zeros(int(watch.sum()), np.float32) if clip_seconds is None
+                       else clip_seconds[watch])
+            out[watch] = watch_strength(self.values[watch], lengths)
         return out
+
+    def without_kinds(self, kinds: Iterable[str]) -> InteractionLog:
+        """The log without the events of these kinds."""
+        keep = ~np.isin(self.kinds, [_KIND_CODE[k] for k in kinds])
+        return InteractionLog(self.user_ids[keep], self.note_ids[keep], self.kinds[keep],
+                              self.ts[keep], self.values[keep])
 
     def is_kind(self, kind: str) -> np.ndarray:
         return self.kinds == _KIND_CODE[kind]
@@ -213,6 +255,11 @@ class RecommenderConfig:
     quota_follow: int = 40
     quota_fresh: int = 30
     quota_trending: int = 30
+    quota_watched: int = 30  # clips watched to the end by readers like this one
+    # clips: `play`/`watch` events, the clip features and the `watched` source; False
+    # ignores them all (the engine before clips; for comparisons)
+    video: bool = True
+    watched_max_clips: int = 50_000  # the clips with the most completions it can propose
     # re-ranking
     max_per_author_in_10: int = 2
     max_per_topic_in_10: int = 7
