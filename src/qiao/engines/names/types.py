@@ -50,7 +50,8 @@ class NameInputError(ValueError):
 
 class _Dict:
     def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)  # type: ignore[call-overload] # every subclass is a dataclass
+        out: dict[str, Any] = dataclasses.asdict(self)  # type: ignore[call-overload] # every subclass is a dataclass
+        return out
 
 
 def _clean_part(value: object, field_name: str, label: str, required: bool) -> str:

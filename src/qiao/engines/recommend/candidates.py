@@ -74,13 +74,13 @@ def top_of_row(matrix: Scores, row: int, k: int, spare: int) -> np.ndarray:
         return top_of_vector(matrix[row], k, spare)
     lo, hi = matrix.indptr[row], matrix.indptr[row + 1]
     columns, values = matrix.indices[lo:hi], matrix.data[lo:hi]
-    return columns[top_of_vector(values, k, spare)].astype(np.int64)
+    return np.asarray(columns[top_of_vector(values, k, spare)], dtype=np.int64)
 
 
 def row_values(matrix: Scores, row: int, columns: np.ndarray) -> np.ndarray:
     """matrix[row, columns] (0 where a sparse row has no entry)."""
     if isinstance(matrix, np.ndarray):
-        return matrix[row, columns]
+        return np.asarray(matrix[row, columns])
     lo, hi = matrix.indptr[row], matrix.indptr[row + 1]
     stored, values = matrix.indices[lo:hi], matrix.data[lo:hi]
     out = np.zeros(len(columns), dtype=np.float32)

@@ -92,7 +92,7 @@ def transitions_scorer(transitions: Transitions) -> HistoryScorer:
 
 def embedding_scorer(collab: Collaborative) -> HistoryScorer:
     def score(chunk: list[np.ndarray]) -> np.ndarray:
-        return collab.user_vectors(chunk) @ collab.item_vectors.T
+        return np.asarray(collab.user_vectors(chunk) @ collab.item_vectors.T)
 
     return score
 

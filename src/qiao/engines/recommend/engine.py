@@ -397,7 +397,7 @@ class Recommender:
         trained = self.collab.item_vectors[:n_trained]
         out = ((trained[neighbours] * weights[:, :, None]).sum(axis=1)
                / (weights.sum(axis=1, keepdims=True) + 1e-9))
-        return out.astype(np.float32)
+        return np.asarray(out, dtype=np.float32)
 
     def fresh_pool(self, now: float) -> tuple[np.ndarray, sp.csr_matrix]:
         """Notes of the last `fresh_days` (newest 5000) and their content rows; cached for

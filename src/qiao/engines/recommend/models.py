@@ -39,7 +39,7 @@ def recency_weights(length: int, half_life: float, floor: float = 0.0) -> np.nda
         return np.ones(length, dtype=np.float32)
     age = np.arange(length - 1, -1, -1, dtype=np.float64)
     w = np.power(0.5, age / half_life)
-    return np.maximum(w, floor).astype(np.float32)
+    return np.asarray(np.maximum(w, floor), dtype=np.float32)
 
 
 def history_matrix(

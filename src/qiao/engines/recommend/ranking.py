@@ -41,7 +41,7 @@ def fallback_scores(features: np.ndarray, cold: bool) -> np.ndarray:
                  + 0.5 * features[:, F["topic_overlap"]] + 0.3 * trend_share
                  + 0.5 * features[:, F["follows_author"]] + 0.3 * language
                  - 2.0 * features[:, F["hide_rate"]])
-    return blend.astype(np.float32)
+    return np.asarray(blend, dtype=np.float32)
 
 
 def score(ranker: Any, features: np.ndarray, cold: bool) -> np.ndarray:
@@ -175,7 +175,7 @@ class RankerEnsemble:
             occluded[:, columns] = typical[columns]
             variants.append(occluded)
         scores = self.predict(np.vstack(variants)).reshape(len(groups) + 1, len(features))
-        return (scores[0][None, :] - scores[1:]).T
+        return np.asarray((scores[0][None, :] - scores[1:]).T)
 
     def save(self, folder: Path) -> None:
         for old in folder.glob("ranker*.txt"):

@@ -74,8 +74,8 @@ def unjudged_fresh(catalogue: Catalogue, items: np.ndarray, now: float,
                    cfg: RecommenderConfig) -> np.ndarray:
     """Which notes are exploration material: recent, and barely shown or engaged with."""
     exposure = catalogue.shows[items] + catalogue.popularity[items]
-    return ((catalogue.created[items] >= now - cfg.fresh_days * 86400.0)
-            & (exposure < cfg.exploration_max_exposure))
+    return np.asarray((catalogue.created[items] >= now - cfg.fresh_days * 86400.0)
+                      & (exposure < cfg.exploration_max_exposure))
 
 
 def language_kinds(catalogue: Catalogue, items: list[int], ctx: UserContext,

@@ -159,7 +159,7 @@ class InteractionLog:
                               self.ts[keep], self.values[keep])
 
     def is_kind(self, kind: str) -> np.ndarray:
-        return self.kinds == _KIND_CODE[kind]
+        return np.asarray(self.kinds == _KIND_CODE[kind])
 
     def __iter__(self) -> Iterator[Interaction]:
         for u, nid, k, t, v in zip(self.user_ids.tolist(), self.note_ids.tolist(),

@@ -39,4 +39,4 @@ def text_score(full: float, original: float, expansion_weight: float) -> float:
 def blend(text: float, *, likes: int, collects: int, comments: int, age_days: float) -> float:
     engagement = 1.0 + ENGAGEMENT * math.log1p(max(0, likes + 2 * collects + comments))
     fresh = 1.0 - RECENCY + RECENCY * 0.5 ** (max(age_days, 0.0) / HALF_LIFE_DAYS)
-    return text * engagement * fresh
+    return float(text * engagement * fresh)

@@ -290,7 +290,7 @@ class TranslationService:
                 fut.cancel()
                 raise EngineTimeout(f"waited {self.queue_timeout:g}s for a free translation slot")
             try:
-                got = fut.result(timeout=self.timeout)
+                got: object = fut.result(timeout=self.timeout)  # a plug-in may break its contract
             except concurrent.futures.TimeoutError as exc:
                 fut.cancel()
                 raise EngineTimeout(f"no answer within {self.timeout:g}s") from exc

@@ -178,7 +178,7 @@ def probe(req: dict[str, Any]) -> dict[str, Any]:
                     first_ts = t if first_ts is None else min(first_ts, t)
                     end = t + float((packet.duration or 0) * tb)
                     last_end = max(last_end, end)
-                    if first_ts is not None and last_end - first_ts > limit + 0.5:
+                    if last_end - first_ts > limit + 0.5:
                         raise _too_long(last_end - first_ts, policy)
                 if first is None:
                     for frame in ctx.decode(packet):
