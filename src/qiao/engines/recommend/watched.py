@@ -22,7 +22,7 @@ from .components import Collaborative
 
 def _unit(vectors: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    return (vectors / np.maximum(norms, 1e-9)).astype(np.float32)
+    return np.asarray(vectors / np.maximum(norms, 1e-9), dtype=np.float32)
 
 
 @dataclass
@@ -49,7 +49,7 @@ class WatchedClips:
         """(users, clips): each reader's score for each clip."""
         if len(self.items) == 0:
             return np.zeros((len(user_vectors), 0), np.float32)
-        return _unit(user_vectors) @ self.vectors.T
+        return np.asarray(_unit(user_vectors) @ self.vectors.T)
 
     def scores_for(self, user_vector: np.ndarray, items: np.ndarray, n: int) -> np.ndarray:
         """One reader's scores for `items` (0 for notes that are not watched clips)."""
