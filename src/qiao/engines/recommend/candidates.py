@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypeAlias
+from typing import TypeAlias
 
 import numpy as np
 import scipy.sparse as sp
@@ -22,10 +22,8 @@ import scipy.sparse as sp
 from .content import note_tokens
 from .features import SOURCE_CODE, SOURCES, SourceScores, feature_matrix
 from .models import history_matrix
+from .trained import Model
 from .types import RecommenderConfig, UserContext
-
-if TYPE_CHECKING:
-    from .engine import Recommender
 
 Scores: TypeAlias = np.ndarray | sp.csr_matrix  # a row per user; sparse on big catalogues
 
@@ -99,7 +97,7 @@ def pad_columns(matrix: np.ndarray, n: int) -> np.ndarray:
                                        dtype=matrix.dtype)])
 
 
-def neural_scores(model: Recommender, state: np.ndarray, items: np.ndarray) -> np.ndarray:
+def neural_scores(model: Model, state: np.ndarray, items: np.ndarray) -> np.ndarray:
     """The sequential model's score of `items` after a history (its state); NaN for notes
     it does not model (new or rarely engaged notes) and when there is no model."""
     out = np.full(len(items), np.nan, dtype=np.float32)
@@ -112,7 +110,7 @@ def neural_scores(model: Recommender, state: np.ndarray, items: np.ndarray) -> n
     return out
 
 
-def content_profiles(model: Recommender, histories: list[np.ndarray],
+def content_profiles(model: Model, histories: list[np.ndarray],
                      contexts: Sequence[UserContext | None]) -> sp.csr_matrix:
     """L2-normalised content profile per user: the recency-weighted sum of their notes'
     content rows plus their onboarding interests."""
@@ -129,7 +127,7 @@ def content_profiles(model: Recommender, histories: list[np.ndarray],
 
 
 def generate(
-    model: Recommender,
+    model: Model,
     histories: list[np.ndarray],
     contexts: Sequence[UserContext | None],
     per_source: int | None,

@@ -27,6 +27,7 @@ from .ann import AnnIndex
 from .catalogue import Catalogue
 from .components import TUNED_KEYS, Collaborative, fit_components
 from .content import ContentModel, Glosser, default_glosser, note_tokens
+from .ensemble import RankerEnsemble
 from .features import FEATURES, SOURCES
 from .history import Engagement, digest, trend_scores
 from .reasons import Served, explain
@@ -70,7 +71,7 @@ class Recommender:
         self.content = ContentModel(self.config.content_dims, self.config.content_embed_dims)
         self.content_matrix = sp.csr_matrix((0, self.config.content_dims), dtype=np.float32)
         self.content_vectors = np.zeros((0, self.config.content_embed_dims), dtype=np.float32)
-        self.ranker: ranking.RankerEnsemble | None = None  # None: the hand-set blend
+        self.ranker: RankerEnsemble | None = None  # None: the hand-set blend
         self.neural: SASRec | None = None  # the neural sequential model (None: off)
         self.neural_vectors = np.zeros((0, self.config.neural_dim), np.float32)  # by item
         self.neural_items = np.zeros(0, dtype=np.int64)  # the items it models, by token - 1

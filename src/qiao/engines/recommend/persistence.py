@@ -6,21 +6,22 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TypeVar
 
 import numpy as np
 import scipy.sparse as sp
 
 from .ann import AnnIndex
 from .components import Collaborative
+from .ensemble import RankerEnsemble
 from .models import Transitions
-from .ranking import RankerEnsemble
 from .sequential import SASRec, SASRecConfig
+from .trained import Model
 from .types import RecommenderConfig, TrainReport
 from .watched import WatchedClips
 
-if TYPE_CHECKING:
-    from .engine import Recommender
+M = TypeVar("M", bound=Model)
+
 
 #: 2: the neural sequential model and its two ranker features; 3: the clip features and the
 #: `watched` source (28 ranker features: a format-2 ranker cannot score them)
@@ -29,7 +30,7 @@ INDEX_FILES = {"collab_index": "collab_index.hnsw", "content_index": "content_in
                "neural_index": "neural_index.hnsw"}
 
 
-def save(model: Recommender, directory: str | Path) -> None:
+def save(model: Model, directory: str | Path) -> None:
     folder = Path(directory)
     folder.mkdir(parents=True, exist_ok=True)
     collab = model.collab
@@ -96,7 +97,7 @@ def save(model: Recommender, directory: str | Path) -> None:
             path.unlink()
 
 
-def load(cls: type[Recommender], directory: str | Path) -> Recommender:
+def load(cls: type[M], directory: str | Path) -> M:
     folder = Path(directory)
     meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
     if meta.get("format") != FORMAT_VERSION:

@@ -10,20 +10,18 @@ Training groups (features from models fitted without the held-out positive):
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from .candidates import content_profiles, generate, neural_scores, pad_columns
 from .catalogue import runs
+from .ensemble import RankerEnsemble
 from .features import FEATURES, SOURCE_CODE, F, SourceScores, feature_matrix
 from .history import Impressions
 from .models import history_matrix
+from .trained import Model
 from .types import RecommenderConfig, TrainReport
-
-if TYPE_CHECKING:
-    from .engine import Recommender
 
 
 def fallback_scores(features: np.ndarray, cold: bool) -> np.ndarray:
@@ -55,7 +53,7 @@ def outcome_label(strength: np.ndarray) -> np.ndarray:
     return np.select([strength >= 1.5, strength >= 1.0, strength >= 0.5], [3.0, 2.0, 1.0], 0.0)
 
 
-def heldout_groups(model: Recommender, histories: list[np.ndarray], targets: np.ndarray
+def heldout_groups(model: Model, histories: list[np.ndarray], targets: np.ndarray
                    ) -> tuple[list[np.ndarray], list[np.ndarray]]:
     """(a): per user, the candidates from the history with label 1 on the held-out target."""
     cfg = model.config
@@ -74,7 +72,7 @@ def heldout_groups(model: Recommender, histories: list[np.ndarray], targets: np.
     return features, labels
 
 
-def impression_groups(model: Recommender, histories: list[np.ndarray], targets: np.ndarray,
+def impression_groups(model: Model, histories: list[np.ndarray], targets: np.ndarray,
                       users: list[int], impressions: Impressions, target_strength: np.ndarray,
                       target_times: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
     """(b): for each held-out user, the notes shown on the day of the held-out positive
@@ -143,59 +141,6 @@ def monotone_constraints(features: tuple[str, ...] = FEATURES) -> list[int]:
     return [1 if f in INCREASING else -1 if f in DECREASING else 0 for f in features]
 
 
-class RankerEnsemble:
-    """K LambdaRank boosters, each trained with a different fold of the groups held out,
-    all cut at the same number of rounds (chosen on the mean held-out NDCG@10 of the folds,
-    never below ``min_rounds``); the score is their mean. Averaging the folds removes most
-    of the seed-to-seed spread a single early-stopped booster has."""
-
-    def __init__(self, boosters: list[Any], rounds: int) -> None:
-        self.boosters = boosters
-        self.rounds = rounds
-
-    def predict(self, features: np.ndarray, num_threads: int = 1) -> np.ndarray:
-        total = np.zeros(len(features), dtype=np.float64)
-        for booster in self.boosters:
-            total += booster.predict(features, num_iteration=self.rounds,
-                                     num_threads=num_threads)
-        return total / max(1, len(self.boosters))
-
-    def group_effects(self, features: np.ndarray, groups: list[list[int]]) -> np.ndarray:
-        """How much each group of feature columns raises each row's score: the score minus
-        the score with that group set to its median over the rows (occlusion). (n, groups).
-        One predict call for all groups; TreeSHAP gave the same ordering at 10x the cost."""
-        if len(features) == 0:
-            return np.zeros((0, len(groups)))
-        typical = np.full(features.shape[1], np.nan, dtype=features.dtype)
-        known = ~np.isnan(features).all(axis=0)
-        typical[known] = np.nanmedian(features[:, known], axis=0)
-        variants = [features]
-        for columns in groups:
-            occluded = features.copy()
-            occluded[:, columns] = typical[columns]
-            variants.append(occluded)
-        scores = self.predict(np.vstack(variants)).reshape(len(groups) + 1, len(features))
-        return np.asarray((scores[0][None, :] - scores[1:]).T)
-
-    def save(self, folder: Path) -> None:
-        for old in folder.glob("ranker*.txt"):
-            old.unlink()
-        for k, booster in enumerate(self.boosters):
-            booster.save_model(str(folder / f"ranker-{k}.txt"), num_iteration=self.rounds)
-
-    @classmethod
-    def load(cls, folder: Path) -> RankerEnsemble | None:
-        import lightgbm as lgb
-
-        files = sorted(folder.glob("ranker-*.txt"), key=lambda p: int(p.stem.split("-")[1]))
-        if not files and (folder / "ranker.txt").exists():  # a single booster (format 1)
-            files = [folder / "ranker.txt"]
-        if not files:
-            return None
-        boosters = [lgb.Booster(model_file=str(f)) for f in files]
-        return cls(boosters, min(b.num_trees() for b in boosters))
-
-
 def fit_ensemble(features: np.ndarray, labels: np.ndarray, groups: list[int],
                  cfg: RecommenderConfig, report: TrainReport) -> RankerEnsemble:
     """Train `cfg.ranker_folds` boosters in lockstep, fold k validating on every k-th group
@@ -250,7 +195,7 @@ def fit_ensemble(features: np.ndarray, labels: np.ndarray, groups: list[int],
     return RankerEnsemble(boosters, best_round)
 
 
-def train_ranker(model: Recommender, histories: list[np.ndarray], targets: np.ndarray,
+def train_ranker(model: Model, histories: list[np.ndarray], targets: np.ndarray,
                  users: list[int], impressions: Impressions, target_strength: np.ndarray,
                  target_times: np.ndarray) -> RankerEnsemble | None:
     """The ranker (None when there are fewer than `ranker_min_groups` groups: the hand-set

@@ -33,17 +33,14 @@ closest collaborative vector, else content.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .features import FEATURES, SOURCES, VIDEO_FEATURES, F
 from .models import recency_weights
 from .rerank import unjudged_fresh
+from .trained import Model
 from .types import Reason, UserContext
-
-if TYPE_CHECKING:
-    from .engine import Recommender
 
 REASON_CODES = ("liked_similar", "followed_author", "popular_in_language", "new_creator",
                 "interest_topic", "watched")
@@ -78,7 +75,7 @@ def families_from_effects(effects: np.ndarray) -> list[str]:
     return [names[b] if effects[r, b] > 0 else "" for r, b in enumerate(best)]
 
 
-def explain(model: Recommender, ctx: UserContext, history: np.ndarray, served: Served,
+def explain(model: Model, ctx: UserContext, history: np.ndarray, served: Served,
             now: float) -> list[Reason]:
     catalogue = model.catalogue
     n = len(served.items)
@@ -118,7 +115,7 @@ def explain(model: Recommender, ctx: UserContext, history: np.ndarray, served: S
     return out
 
 
-def anchor_notes(model: Recommender, history: np.ndarray, items: np.ndarray
+def anchor_notes(model: Model, history: np.ndarray, items: np.ndarray
                  ) -> dict[int, int]:
     """Position in `items` -> the note id of the history positive it is most linked to
     (positions with no link at all are left out)."""
