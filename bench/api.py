@@ -53,10 +53,11 @@ def main(argv: list[str] | None = None) -> int:
     headers = {"HTTP_AUTHORIZATION": f"Bearer {issue_token(user, 'bench')}"}
     client = Client()
     # "For you" readers: distinct users, so every first page ranks a fresh list
-    user_ids = list(User.objects.order_by("?").values_list("id", flat=True)[
-        : args.requests + 1])
-    readers = [{"HTTP_AUTHORIZATION": f"Bearer {issue_token(u, 'bench')}"}
-               for u in User.objects.filter(pk__in=user_ids)]
+    user_ids = list(User.objects.order_by("?").values_list("id", flat=True)[: args.requests + 1])
+    readers = [
+        {"HTTP_AUTHORIZATION": f"Bearer {issue_token(u, 'bench')}"}
+        for u in User.objects.filter(pk__in=user_ids)
+    ]
     turn = {"i": 0, "next": {}}
 
     def for_you() -> tuple[str, dict[str, str]]:
@@ -78,13 +79,19 @@ def main(argv: list[str] | None = None) -> int:
     }
     cursor_path = "/api/v1/notes?limit=20"
     for _ in range(4):
-        cursor_path = "/api/v1/notes?limit=20&cursor=" + client.get(
-            cursor_path, **headers).json()["next_cursor"]
+        cursor_path = (
+            "/api/v1/notes?limit=20&cursor="
+            + client.get(cursor_path, **headers).json()["next_cursor"]
+        )
     endpoints["note_list_page5"] = lambda: cursor_path
-    result: dict[str, Any] = {"bench": "api", "notes": n_notes, "users": User.objects.count(),
-                              "events": EngagementEvent.objects.count(),
-                              "requests": args.requests,
-                              "for_you_model": adapter.current_model() is not None}
+    result: dict[str, Any] = {
+        "bench": "api",
+        "notes": n_notes,
+        "users": User.objects.count(),
+        "events": EngagementEvent.objects.count(),
+        "requests": args.requests,
+        "for_you_model": adapter.current_model() is not None,
+    }
     for name, make in endpoints.items():
         turn["i"] = 0  # for_you_next asks the same readers, in the same order, as for_you
 
@@ -108,14 +115,17 @@ def main(argv: list[str] | None = None) -> int:
     if args.append_md:
         r = result
         served = "trained model" if r["for_you_model"] else "untrained fallback"
-        append_row(ROOT / "docs" / "BENCHMARKS.md", "Platform: seeding and API latency",
-                   f"| {dt.datetime.now(dt.UTC).date()} | {n_notes} notes, {r['users']} users,"
-                   f" {r['events']} events | — "
-                   f"| {r['note_list_p50_ms']} / {r['note_list_p99_ms']} ms "
-                   f"| {r['note_list_page5_p50_ms']} / {r['note_list_page5_p99_ms']} ms "
-                   f"| {r['note_detail_p50_ms']} / {r['note_detail_p99_ms']} ms "
-                   f"| {served}: fresh list {r['for_you_p50_ms']} / {r['for_you_p99_ms']} ms,"
-                   f" next page {r['for_you_next_p50_ms']} / {r['for_you_next_p99_ms']} ms |")
+        append_row(
+            ROOT / "docs" / "BENCHMARKS.md",
+            "Platform: seeding and API latency",
+            f"| {dt.datetime.now(dt.UTC).date()} | {n_notes} notes, {r['users']} users,"
+            f" {r['events']} events | — "
+            f"| {r['note_list_p50_ms']} / {r['note_list_p99_ms']} ms "
+            f"| {r['note_list_page5_p50_ms']} / {r['note_list_page5_p99_ms']} ms "
+            f"| {r['note_detail_p50_ms']} / {r['note_detail_p99_ms']} ms "
+            f"| {served}: fresh list {r['for_you_p50_ms']} / {r['for_you_p99_ms']} ms,"
+            f" next page {r['for_you_next_p50_ms']} / {r['for_you_next_p99_ms']} ms |",
+        )
     return 0
 
 

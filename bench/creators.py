@@ -35,8 +35,16 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
-KIND_MIX = [("open", 0.30), ("dwell", 0.25), ("like", 0.06), ("collect", 0.025),
-            ("comment", 0.01), ("share", 0.01), ("unlike", 0.005), ("hide", 0.005)]
+KIND_MIX = [
+    ("open", 0.30),
+    ("dwell", 0.25),
+    ("like", 0.06),
+    ("collect", 0.025),
+    ("comment", 0.01),
+    ("share", 0.01),
+    ("unlike", 0.005),
+    ("hide", 0.005),
+]
 
 
 def _qiao(*args: str) -> None:
@@ -53,8 +61,11 @@ def _measure(fn: Callable[[], Any], repeats: int) -> dict[str, float]:
         fn()
         wall.append((time.perf_counter() - w0) * 1000)
         cpu.append((time.process_time() - c0) * 1000)
-    return {"p50_ms": round(statistics.median(wall), 1), "max_ms": round(max(wall), 1),
-            "cpu_p50_ms": round(statistics.median(cpu), 1)}
+    return {
+        "p50_ms": round(statistics.median(wall), 1),
+        "max_ms": round(max(wall), 1),
+        "cpu_p50_ms": round(statistics.median(cpu), 1),
+    }
 
 
 def _top_up(account_id: int, target: int, rng: random.Random) -> int:
@@ -80,32 +91,58 @@ def _top_up(account_id: int, target: int, rng: random.Random) -> int:
         nid, _lang = rng.choices(notes, weights=weights)[0]
         uid = rng.choice(readers)
         at = now - dt.timedelta(seconds=rng.randrange(90 * 86400))
-        rows.append(EngagementEvent(user_id=uid, note_id=nid, author_id=account_id,
-                                    kind="impression", surface="bench", created_at=at))
+        rows.append(
+            EngagementEvent(
+                user_id=uid,
+                note_id=nid,
+                author_id=account_id,
+                kind="impression",
+                surface="bench",
+                created_at=at,
+            )
+        )
         for kind, p in KIND_MIX:
             if rng.random() < p:
                 value = round(rng.uniform(2, 90), 1) if kind == "dwell" else 0.0
-                rows.append(EngagementEvent(user_id=uid, note_id=nid, author_id=account_id,
-                                            kind=kind, value=value, surface="bench",
-                                            created_at=at))
+                rows.append(
+                    EngagementEvent(
+                        user_id=uid,
+                        note_id=nid,
+                        author_id=account_id,
+                        kind=kind,
+                        value=value,
+                        surface="bench",
+                        created_at=at,
+                    )
+                )
         if rng.random() < 0.004:
-            rows.append(EngagementEvent(user_id=uid, author_id=account_id, kind="follow",
-                                        surface="bench", created_at=at))
+            rows.append(
+                EngagementEvent(
+                    user_id=uid, author_id=account_id, kind="follow", surface="bench", created_at=at
+                )
+            )
     with transaction.atomic():
         EngagementEvent.objects.bulk_create(rows[: target - have], batch_size=2000)
         versions = []
         for i, (nid, lang) in enumerate(notes[::2]):
             other = "en" if lang == "zh" else "zh"
-            versions.append(NoteVersion(note_id=nid, language=other, title="v",
-                                        is_machine=i % 4 != 0,
-                                        created_at=now - dt.timedelta(days=rng.randrange(120))))
+            versions.append(
+                NoteVersion(
+                    note_id=nid,
+                    language=other,
+                    title="v",
+                    is_machine=i % 4 != 0,
+                    created_at=now - dt.timedelta(days=rng.randrange(120)),
+                )
+            )
         NoteVersion.objects.bulk_create(versions, ignore_conflicts=True)
     return EngagementEvent.objects.filter(author_id=account_id, created_at__gte=since).count()
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--users", type=int, default=2000)
     parser.add_argument("--notes", type=int, default=20000)
     parser.add_argument("--events-per-user", type=int, default=50)
@@ -120,8 +157,16 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("QIAO_RATE_LIMITS_ENABLED", "0")
     if not args.no_seed:
         _qiao("migrate", "-v", "0")
-        _qiao("seed", "--users", str(args.users), "--notes", str(args.notes),
-              "--events-per-user", str(args.events_per_user), "--quiet")
+        _qiao(
+            "seed",
+            "--users",
+            str(args.users),
+            "--notes",
+            str(args.notes),
+            "--events-per-user",
+            str(args.events_per_user),
+            "--quiet",
+        )
     import django
 
     django.setup()
@@ -136,10 +181,17 @@ def main(argv: list[str] | None = None) -> int:
 
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     # No collectstatic manifest in a bench home: plain static URLs, as in the tests.
-    settings.STORAGES = {**settings.STORAGES, "staticfiles": {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
-    busiest = (EngagementEvent.objects.exclude(author_id=None).values("author_id")
-               .annotate(n=Count("id")).order_by("-n").first())
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    busiest = (
+        EngagementEvent.objects.exclude(author_id=None)
+        .values("author_id")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+        .first()
+    )
     if busiest is None:
         print("no events: seed this QIAO_HOME first", file=sys.stderr)
         return 2
@@ -155,11 +207,13 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, Any] = {}
     for days in services.PERIODS:
         results[f"account_{days}d"] = _measure(
-            lambda d=days: services.account_analytics(account, days=d), args.repeats)
+            lambda d=days: services.account_analytics(account, days=d), args.repeats
+        )
     data = services.account_analytics(account, days=90)
     top_note = data["top_notes"][0]["id"]
     results["note_90d"] = _measure(
-        lambda: services.note_analytics(account, top_note, days=90), args.repeats)
+        lambda: services.note_analytics(account, top_note, days=90), args.repeats
+    )
     client = Client()
     client.force_login(account)
 
@@ -168,22 +222,31 @@ def main(argv: list[str] | None = None) -> int:
         assert r.status_code == 200, r.status_code
 
     results["page_28d"] = _measure(page, args.repeats)
-    print(json.dumps({
-        "bench": "creators",
-        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "db": connection.vendor,
-        "seed": {"users": User.objects.count(), "events": EngagementEvent.objects.count()},
-        "account": {"id": account.pk, "events_90d": n_events,
+    print(
+        json.dumps(
+            {
+                "bench": "creators",
+                "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "db": connection.vendor,
+                "seed": {"users": User.objects.count(), "events": EngagementEvent.objects.count()},
+                "account": {
+                    "id": account.pk,
+                    "events_90d": n_events,
                     "impressions_90d": data["summary"]["impressions"],
                     "viewers_90d": data["summary"]["viewers"],
-                    "notes_with_events": len(services.account_analytics(
-                        account, days=90, top=50)["top_notes"])},
-        "top_up_s": top_up_s,
-        "repeats": args.repeats,
-        "load_avg_1m": round(os.getloadavg()[0], 2),
-        "cpu_count": os.cpu_count(),
-        **results,
-    }, ensure_ascii=False))
+                    "notes_with_events": len(
+                        services.account_analytics(account, days=90, top=50)["top_notes"]
+                    ),
+                },
+                "top_up_s": top_up_s,
+                "repeats": args.repeats,
+                "load_avg_1m": round(os.getloadavg()[0], 2),
+                "cpu_count": os.cpu_count(),
+                **results,
+            },
+            ensure_ascii=False,
+        )
+    )
     return 0
 
 

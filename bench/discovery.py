@@ -31,8 +31,11 @@ def _seed(home: Path, users: int, notes: int) -> None:
     qiao = [sys.executable, "-m", "qiao"]
     subprocess.run([*qiao, "migrate", "--verbosity", "0"], check=True, env=env)
     started = time.perf_counter()
-    subprocess.run([*qiao, "seed", "--users", str(users), "--notes", str(notes), "--quiet"],
-                   check=True, env=env)
+    subprocess.run(
+        [*qiao, "seed", "--users", str(users), "--notes", str(notes), "--quiet"],
+        check=True,
+        env=env,
+    )
     print(f"seeded {users} users / {notes} notes in {time.perf_counter() - started:.0f}s")
 
 
@@ -76,7 +79,8 @@ def main() -> None:
 
     settings.ALLOWED_HOSTS = ["*"]
     settings.STORAGES["staticfiles"] = {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+    }
     print(f"{Note.objects.count()} notes, {User.objects.count()} users")
 
     anon = Client()
@@ -90,8 +94,9 @@ def main() -> None:
     times, _ = _timed(member, "/", args.runs)
     rows.append(("discovery, signed in", times))
     if more:
-        times, _ = _timed(anon, more.group(1).replace("&amp;", "&"), args.runs,
-                          HTTP_HX_REQUEST="true")
+        times, _ = _timed(
+            anon, more.group(1).replace("&amp;", "&"), args.runs, HTTP_HX_REQUEST="true"
+        )
         rows.append(("next page (infinite scroll)", times))
     times, _ = _timed(anon, "/?topic=food", args.runs)
     rows.append(("topic chip #food", times))

@@ -142,11 +142,19 @@ print(json.dumps({
 
 
 def run(mode: str, n: int, side: int, baseline_file: str) -> dict[str, Any]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "OMP_NUM_THREADS": "1",
-           "PYTHONWARNINGS": "ignore"}
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT / "src"),
+        "OMP_NUM_THREADS": "1",
+        "PYTHONWARNINGS": "ignore",
+    }
     out = subprocess.run(
         [sys.executable, "-c", CHILD, mode, str(n), str(side), baseline_file],
-        capture_output=True, text=True, env=env, check=False, timeout=900,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=900,
     )
     if out.returncode != 0:
         raise SystemExit(f"{mode} run failed:\n{out.stderr[-3000:]}")
@@ -157,24 +165,38 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--images", type=int, default=9)
     parser.add_argument("--side", type=int, default=7000)
-    parser.add_argument("--baseline-rev", default=DEFAULT_BASELINE,
-                        help="git revision whose engines/media/pipeline.py is the baseline")
-    parser.add_argument("--admitted", type=int, default=4,
-                        help="images in the largest request the default budget admits")
+    parser.add_argument(
+        "--baseline-rev",
+        default=DEFAULT_BASELINE,
+        help="git revision whose engines/media/pipeline.py is the baseline",
+    )
+    parser.add_argument(
+        "--admitted",
+        type=int,
+        default=4,
+        help="images in the largest request the default budget admits",
+    )
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--append-md", action="store_true")
     args = parser.parse_args(argv)
 
     result: dict[str, Any] = {
-        "bench": "images", "date": dt.datetime.now(dt.UTC).date().isoformat(),
-        "images": args.images, "side": args.side, "cores": os.cpu_count(),
+        "bench": "images",
+        "date": dt.datetime.now(dt.UTC).date().isoformat(),
+        "images": args.images,
+        "side": args.side,
+        "cores": os.cpu_count(),
     }
     with tempfile.TemporaryDirectory() as tmp:
         baseline_file = str(Path(tmp) / "old_pipeline.py")
         if not args.no_baseline:
             source = subprocess.run(
                 ["git", "show", f"{args.baseline_rev}:src/qiao/engines/media/pipeline.py"],
-                cwd=ROOT, capture_output=True, text=True, check=True).stdout
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
             Path(baseline_file).write_text(source, encoding="utf-8")
             result["baseline"] = run("baseline", args.images, args.side, baseline_file)
             result["baseline"]["rev"] = args.baseline_rev
@@ -191,10 +213,14 @@ def main(argv: list[str] | None = None) -> int:
             r = result[name]
             n = r.get("images", args.images)
             refused = r["request"].get("budget_check", {}).get("refused")
-            decision = f"refused ({refused}) in {r['request']['budget_check']['cpu_s']} s" \
-                if refused else ("admitted" if name != "baseline" else "no budget")
+            decision = (
+                f"refused ({refused}) in {r['request']['budget_check']['cpu_s']} s"
+                if refused
+                else ("admitted" if name != "baseline" else "no budget")
+            )
             append_row(
-                ROOT / "docs" / "BENCHMARKS.md", "Media: hostile photo request",
+                ROOT / "docs" / "BENCHMARKS.md",
+                "Media: hostile photo request",
                 f"| {result['date']} | {name} | {n}×{args.side}² PNG "
                 f"({r['upload_bytes'] / 2**20:.1f} MB) | {decision} | {r['request']['cpu_s']} | "
                 f"{r['request']['extra_mb']} | {r['variants']['cpu_s']} | "

@@ -60,19 +60,45 @@ class LiveSystem(System):
 
     def start_server(self) -> None:
         if self.transport == "qiao":
-            self.spawn("web", "serve", "--no-seed", "--host", "127.0.0.1", "--port",
-                       str(self.port), "--workers", str(self.workers), "--threads",
-                       str(self.threads))
+            self.spawn(
+                "web",
+                "serve",
+                "--no-seed",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--workers",
+                str(self.workers),
+                "--threads",
+                str(self.threads),
+            )
         else:
             app = {"django-view": "django_view_app", "channels": "channels_app"}[self.transport]
             log = open(self.home / "web.log", "ab")  # noqa: SIM115 - lives with the child
             self.procs["web"] = subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "--worker-class", "asgi", "--workers",
-                 str(self.workers), "--worker-connections", "10000", "--bind",
-                 f"127.0.0.1:{self.port}", "--asgi-lifespan", "off",
-                 f"live_transports:{app}"],
-                env={**self.env, "QIAO_THREADS": str(self.threads)}, cwd=self.home,
-                stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "--worker-class",
+                    "asgi",
+                    "--workers",
+                    str(self.workers),
+                    "--worker-connections",
+                    "10000",
+                    "--bind",
+                    f"127.0.0.1:{self.port}",
+                    "--asgi-lifespan",
+                    "off",
+                    f"live_transports:{app}",
+                ],
+                env={**self.env, "QIAO_THREADS": str(self.threads)},
+                cwd=self.home,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         deadline = time.monotonic() + 120
         import http.client
 
@@ -125,6 +151,7 @@ class LiveSystem(System):
 
 # --- set-up inside the server's environment (Django) -----------------------------------------
 
+
 def setup_members(members: int, out: str) -> None:
     """Runs in a subprocess with the server's settings: members in following pairs, one
     conversation per pair, a token each."""
@@ -138,21 +165,36 @@ def setup_members(members: int, out: str) -> None:
     from qiao.messages.services import import_conversation
 
     unusable = make_password(None)  # streams use tokens; nobody signs in
-    User.objects.bulk_create([
-        User(username=f"live{i}", email=f"live{i}@example.org", password=unusable,
-             read_languages=["en"]) for i in range(members)])
+    User.objects.bulk_create(
+        [
+            User(
+                username=f"live{i}",
+                email=f"live{i}@example.org",
+                password=unusable,
+                read_languages=["en"],
+            )
+            for i in range(members)
+        ]
+    )
     users = list(User.objects.filter(username__startswith="live").order_by("id"))
     follows = []
     for a, b in zip(users[0::2], users[1::2], strict=False):
-        follows += [Follow(follower=a, followee=b, status="accepted"),
-                    Follow(follower=b, followee=a, status="accepted")]
+        follows += [
+            Follow(follower=a, followee=b, status="accepted"),
+            Follow(follower=b, followee=a, status="accepted"),
+        ]
     Follow.objects.bulk_create(follows)
     pairs = []
     tokens = {u.pk: ApiToken.issue(u, "bench")[1] for u in users}
     for a, b in zip(users[0::2], users[1::2], strict=False):
         conv = import_conversation([a, b], [])
-        pairs.append({"conversation": conv.pk, "members": [a.pk, b.pk],
-                      "tokens": [tokens[a.pk], tokens[b.pk]]})
+        pairs.append(
+            {
+                "conversation": conv.pk,
+                "members": [a.pk, b.pk],
+                "tokens": [tokens[a.pk], tokens[b.pk]],
+            }
+        )
     Path(out).write_text(json.dumps(pairs))
 
 
@@ -163,17 +205,18 @@ def stored_messages(out: str) -> None:
     django.setup()
     from qiao.messages.models import Message
 
-    rows = Message.objects.filter(body__startswith="bench ").values_list("pk",
-                                                                         "conversation_id")
+    rows = Message.objects.filter(body__startswith="bench ").values_list("pk", "conversation_id")
     Path(out).write_text(json.dumps([list(r) for r in rows]))
 
 
 def in_server_env(system: LiveSystem, *args: str) -> None:
-    subprocess.run([sys.executable, __file__, *args], env=system.env, cwd=system.home,
-                   check=True, timeout=900)
+    subprocess.run(
+        [sys.executable, __file__, *args], env=system.env, cwd=system.home, check=True, timeout=900
+    )
 
 
 # --- clients -------------------------------------------------------------------------------
+
 
 class Member:
     def __init__(self, user_id: int, token: str) -> None:
@@ -207,9 +250,13 @@ async def stream(run: Run, m: Member) -> None:
             continue
         m.writer = writer
         resume = f"Last-Event-ID: {m.last_id}\r\n" if m.last_id is not None else ""
-        writer.write((f"GET /api/v1/live/stream HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                      f"Authorization: Bearer {m.token}\r\nAccept: text/event-stream\r\n"
-                      f"{resume}\r\n").encode())
+        writer.write(
+            (
+                f"GET /api/v1/live/stream HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                f"Authorization: Bearer {m.token}\r\nAccept: text/event-stream\r\n"
+                f"{resume}\r\n"
+            ).encode()
+        )
         try:
             await writer.drain()
             status = await reader.readline()
@@ -258,8 +305,7 @@ def _on_event(run: Run, m: Member, event: dict[str, str]) -> None:
             run.latency[run.phase].append((time.time() - sent) * 1000)
 
 
-async def post(run: Run, pool: asyncio.Queue[Any], conv: int, token: str, body: str
-               ) -> int | None:
+async def post(run: Run, pool: asyncio.Queue[Any], conv: int, token: str, body: str) -> int | None:
     """POST one message on a kept-alive connection; the stored id, or None."""
     conn = await pool.get()
     try:
@@ -267,9 +313,14 @@ async def post(run: Run, pool: asyncio.Queue[Any], conv: int, token: str, body: 
             conn = await asyncio.wait_for(asyncio.open_connection("127.0.0.1", run.port), 5)
         reader, writer = conn
         payload = json.dumps({"body": body}).encode()
-        writer.write((f"POST /api/v1/conversations/{conv}/messages HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                      f"Authorization: Bearer {token}\r\nContent-Type: application/json\r\n"
-                      f"Content-Length: {len(payload)}\r\n\r\n").encode() + payload)
+        writer.write(
+            (
+                f"POST /api/v1/conversations/{conv}/messages HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                f"Authorization: Bearer {token}\r\nContent-Type: application/json\r\n"
+                f"Content-Length: {len(payload)}\r\n\r\n"
+            ).encode()
+            + payload
+        )
         await writer.drain()
         status = await asyncio.wait_for(reader.readline(), 10)
         length = 0
@@ -334,11 +385,13 @@ def pct(values: list[float], q: float) -> float | None:
     return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))], 1)
 
 
-async def drive(system: LiveSystem, pairs: list[dict[str, Any]], args: argparse.Namespace
-                ) -> dict[str, Any]:
+async def drive(
+    system: LiveSystem, pairs: list[dict[str, Any]], args: argparse.Namespace
+) -> dict[str, Any]:
     run = Run(system.port)
-    members = [Member(uid, tok) for p in pairs for uid, tok in zip(p["members"], p["tokens"],
-                                                                    strict=True)]
+    members = [
+        Member(uid, tok) for p in pairs for uid, tok in zip(p["members"], p["tokens"], strict=True)
+    ]
     await asyncio.sleep(2)
     rss_before, threads_before = system.rss_mb(), system.thread_count()
     t0 = time.monotonic()
@@ -404,26 +457,35 @@ async def drive(system: LiveSystem, pairs: list[dict[str, Any]], args: argparse.
         t.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
     return {
-        "connections_held": held, "connect_seconds": round(connect_s, 1),
+        "connections_held": held,
+        "connect_seconds": round(connect_s, 1),
         "memory_per_connection_kb": round((rss_held - rss_before) * 1024 / max(1, held), 1),
         "server_rss_mb": round(rss_held, 1),
         "server_threads_idle_held": [threads_before, threads_held],
         "server_cpu_ms_per_message": round(cpu_per_message * 1000, 1),
-        "messages_stored": len(stored), "deliveries_expected": expected,
-        "lost": lost, "duplicated": dup, "posts_failed": run.failed_posts,
+        "messages_stored": len(stored),
+        "deliveries_expected": expected,
+        "lost": lost,
+        "duplicated": dup,
+        "posts_failed": run.failed_posts,
         "reconnects": sum(m.reconnects for m in members),
-        "restart_seconds": round(restart_s, 1), "reconnect_all_seconds": round(reconnect_s, 2),
+        "restart_seconds": round(restart_s, 1),
+        "reconnect_all_seconds": round(reconnect_s, 2),
         "all_back_after_restart_seconds": round(back_all_s, 1),
-        "latency_ms": {phase: {"p50": pct(v, 0.5), "p99": pct(v, 0.99), "n": len(v)}
-                       for phase, v in run.latency.items()},
+        "latency_ms": {
+            phase: {"p50": pct(v, 0.5), "p99": pct(v, 0.99), "n": len(v)}
+            for phase, v in run.latency.items()
+        },
     }
 
 
 def bench(profile: str, args: argparse.Namespace) -> dict[str, Any]:
     system = LiveSystem(profile, args.transport)
     try:
-        print(f"[{profile}/{args.transport}] migrate, {args.members} members, serve "
-              f"in {system.home}", flush=True)
+        print(
+            f"[{profile}/{args.transport}] migrate, {args.members} members, serve in {system.home}",
+            flush=True,
+        )
         system.qiao("migrate", "--verbosity", "0")
         in_server_env(system, "_setup", str(args.members), str(system.home / "pairs.json"))
         pairs = json.loads((system.home / "pairs.json").read_text())
@@ -431,11 +493,18 @@ def bench(profile: str, args: argparse.Namespace) -> dict[str, Any]:
         result = asyncio.run(drive(system, pairs, args))
     finally:
         system.stop()
-    return {"bench": "live", "profile": profile, "transport": args.transport,
-            "load_average_1m": round(os.getloadavg()[0], 1),
-            "members": args.members, "rate_per_s": args.rate, "steady_seconds": args.seconds,
-            "cores": os.cpu_count(), "at": datetime.now(UTC).isoformat(timespec="seconds"),
-            **result}
+    return {
+        "bench": "live",
+        "profile": profile,
+        "transport": args.transport,
+        "load_average_1m": round(os.getloadavg()[0], 1),
+        "members": args.members,
+        "rate_per_s": args.rate,
+        "steady_seconds": args.seconds,
+        "cores": os.cpu_count(),
+        "at": datetime.now(UTC).isoformat(timespec="seconds"),
+        **result,
+    }
 
 
 def md_row(r: dict[str, Any]) -> str:
@@ -445,11 +514,13 @@ def md_row(r: dict[str, Any]) -> str:
         v = lat.get(phase, {})
         return f"{v.get('p50')} / {v.get('p99')}" if v else "—"
 
-    return (f"| {r['at'][:10]} | {r['profile']} | {r['transport']} | {r['connections_held']} | "
-            f"{r['rate_per_s']} | {cell('steady')} | {cell('reconnect')} | {cell('restart')} | "
-            f"{r['memory_per_connection_kb']} | {r['server_cpu_ms_per_message']} | "
-            f"{r['messages_stored']} | {r['lost']} | {r['duplicated']} | "
-            f"{r['load_average_1m']} |")
+    return (
+        f"| {r['at'][:10]} | {r['profile']} | {r['transport']} | {r['connections_held']} | "
+        f"{r['rate_per_s']} | {cell('steady')} | {cell('reconnect')} | {cell('restart')} | "
+        f"{r['memory_per_connection_kb']} | {r['server_cpu_ms_per_message']} | "
+        f"{r['messages_stored']} | {r['lost']} | {r['duplicated']} | "
+        f"{r['load_average_1m']} |"
+    )
 
 
 def main() -> None:

@@ -63,15 +63,19 @@ async def _events(user_id: int, position: int) -> AsyncIterator[bytes]:
 
 # --- a plain Django async view, through Django's ASGI handler -----------------------------
 
+
 async def stream_view(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
-    user = await live.run_db(live.authenticate, request.headers.get("Cookie", ""),
-                             request.headers.get("Authorization", ""))
+    user = await live.run_db(
+        live.authenticate,
+        request.headers.get("Cookie", ""),
+        request.headers.get("Authorization", ""),
+    )
     if user is None:
         return HttpResponse(status=401)
-    position = await live.run_db(live.start_position, user.pk,
-                                 request.headers.get("Last-Event-ID"), request.GET.get("after"))
-    response = StreamingHttpResponse(_events(user.pk, position),
-                                     content_type="text/event-stream")
+    position = await live.run_db(
+        live.start_position, user.pk, request.headers.get("Last-Event-ID"), request.GET.get("after")
+    )
+    response = StreamingHttpResponse(_events(user.pk, position), content_type="text/event-stream")
     response["Cache-Control"] = "no-cache"
     return response
 
@@ -103,23 +107,30 @@ async def django_view_app(scope: dict[str, Any], receive: Any, send: Any) -> Non
 
 # --- Django Channels ----------------------------------------------------------------------
 
+
 def _channels_consumer() -> Any:
     from channels.generic.http import AsyncHttpConsumer
 
     class LiveConsumer(AsyncHttpConsumer):  # type: ignore[misc] # channels is untyped
         async def handle(self, body: bytes) -> None:
             headers = {k.decode().lower(): v.decode() for k, v in self.scope["headers"]}
-            user = await live.run_db(live.authenticate, headers.get("cookie", ""),
-                                     headers.get("authorization", ""))
+            user = await live.run_db(
+                live.authenticate, headers.get("cookie", ""), headers.get("authorization", "")
+            )
             if user is None:
                 await self.send_response(401, b"")
                 return
-            query = dict(p.partition("=")[::2] for p in
-                         self.scope.get("query_string", b"").decode().split("&") if p)
-            position = await live.run_db(live.start_position, user.pk,
-                                         headers.get("last-event-id"), query.get("after"))
-            await self.send_headers(headers=[(b"content-type", b"text/event-stream"),
-                                             (b"cache-control", b"no-cache")])
+            query = dict(
+                p.partition("=")[::2]
+                for p in self.scope.get("query_string", b"").decode().split("&")
+                if p
+            )
+            position = await live.run_db(
+                live.start_position, user.pk, headers.get("last-event-id"), query.get("after")
+            )
+            await self.send_headers(
+                headers=[(b"content-type", b"text/event-stream"), (b"cache-control", b"no-cache")]
+            )
             async for chunk in _events(user.pk, position):
                 await self.send_body(chunk, more_body=True)
 

@@ -27,8 +27,22 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 QUERIES = [
-    "dumplings", "hot pot", "cat", "coffee", "ramen", "sunday pancakes", "travel",
-    "火锅", "饺子", "猫", "成都美食", "奶茶", "咖啡", "早餐", "#food", "zzzunknownword",
+    "dumplings",
+    "hot pot",
+    "cat",
+    "coffee",
+    "ramen",
+    "sunday pancakes",
+    "travel",
+    "火锅",
+    "饺子",
+    "猫",
+    "成都美食",
+    "奶茶",
+    "咖啡",
+    "早餐",
+    "#food",
+    "zzzunknownword",
 ]
 
 
@@ -66,20 +80,32 @@ def main(argv: list[str] | None = None) -> int:
 
     def old(viewer: Any, term: str) -> int:
         term = term.lstrip("#@").strip() or term
-        qs = (visible_notes(viewer)
-              .filter(Q(title__icontains=term) | Q(body__icontains=term)
-                      | Q(topics__name=normalize_topic(term)))
-              .distinct().select_related("author").prefetch_related("images", "topics")
-              .order_by("-like_count", "-published_at", "-id"))
+        qs = (
+            visible_notes(viewer)
+            .filter(
+                Q(title__icontains=term)
+                | Q(body__icontains=term)
+                | Q(topics__name=normalize_topic(term))
+            )
+            .distinct()
+            .select_related("author")
+            .prefetch_related("images", "topics")
+            .order_by("-like_count", "-published_at", "-id")
+        )
         return len(list(qs[:21]))
 
     def new(viewer: Any, term: str) -> int:
         return len(search(viewer, term, "notes", None, 20).items)
 
-    result: dict[str, Any] = {"bench": "search", "vendor": connection.vendor,
-                              "notes": n_notes, "indexed_now": pending,
-                              "index_notes_per_s": index_rate, "queries": len(QUERIES),
-                              "runs": args.runs}
+    result: dict[str, Any] = {
+        "bench": "search",
+        "vendor": connection.vendor,
+        "notes": n_notes,
+        "indexed_now": pending,
+        "index_notes_per_s": index_rate,
+        "queries": len(QUERIES),
+        "runs": args.runs,
+    }
     hits: dict[str, list[int]] = {}
     for name, fn in (("old", old), ("new", new)):
         for who, viewer in (("anon", None), ("member", member)):
@@ -98,12 +124,15 @@ def main(argv: list[str] | None = None) -> int:
     result["page_hits_old_new"] = hits
     print(json.dumps(result, ensure_ascii=False))
     if args.append_md:
-        append_row(ROOT / "docs" / "BENCHMARKS.md", "Search (bench/search.py)",
-                   f"| {dt.datetime.now(dt.UTC).date()} | {connection.vendor} | {n_notes} notes "
-                   f"| {result['old_anon_p50_ms']} / {result['old_anon_p99_ms']} ms "
-                   f"| {result['new_anon_p50_ms']} / {result['new_anon_p99_ms']} ms "
-                   f"| {result['new_member_p50_ms']} / {result['new_member_p99_ms']} ms "
-                   f"| {index_rate or '—'} |")
+        append_row(
+            ROOT / "docs" / "BENCHMARKS.md",
+            "Search (bench/search.py)",
+            f"| {dt.datetime.now(dt.UTC).date()} | {connection.vendor} | {n_notes} notes "
+            f"| {result['old_anon_p50_ms']} / {result['old_anon_p99_ms']} ms "
+            f"| {result['new_anon_p50_ms']} / {result['new_anon_p99_ms']} ms "
+            f"| {result['new_member_p50_ms']} / {result['new_member_p99_ms']} ms "
+            f"| {index_rate or '—'} |",
+        )
     return 0
 
 

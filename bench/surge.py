@@ -52,6 +52,7 @@ INTERESTS = ["travel", "food", "photography", "tea", "hiking", "books", "cats", 
 
 # --- measuring -----------------------------------------------------------------------------
 
+
 def argon2_hash_seconds(samples: int = 6) -> tuple[float, float]:
     """(wall, CPU) seconds of one hash with the app's own hasher and parameters."""
     from django.contrib.auth.hashers import Argon2PasswordHasher
@@ -148,6 +149,7 @@ def _tree(proc: subprocess.Popen[bytes]) -> Any:
 
 # --- HTTP ----------------------------------------------------------------------------------
 
+
 @dataclass
 class Recorder:
     rows: list[tuple[str, int, float]] = field(default_factory=list)
@@ -164,8 +166,14 @@ class Client:
         self.port, self.rec, self.budget = port, rec, budget
         self.conn: http.client.HTTPConnection | None = None
 
-    def call(self, name: str, method: str, path: str, body: bytes | None = None,
-             headers: dict[str, str] | None = None) -> tuple[int, Any]:
+    def call(
+        self,
+        name: str,
+        method: str,
+        path: str,
+        body: bytes | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> tuple[int, Any]:
         if not self.budget():
             raise TimeoutError
         started = time.perf_counter()
@@ -193,8 +201,9 @@ class Client:
         except ValueError:
             return status, None
 
-    def json(self, name: str, method: str, path: str, payload: Any = None,
-             token: str | None = None) -> tuple[int, Any]:
+    def json(
+        self, name: str, method: str, path: str, payload: Any = None, token: str | None = None
+    ) -> tuple[int, Any]:
         headers = {"Accept": "application/json"}
         if token:
             headers["Authorization"] = f"Bearer {token}"
@@ -206,16 +215,27 @@ class Client:
 
     def note(self, token: str, title: str, photo: bytes, topics: str) -> tuple[int, Any]:
         b = uuid.uuid4().hex
-        parts = [f'--{b}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
-                 for k, v in (("title", title), ("body", f"{title} #{topics}"),
-                              ("topics", topics))]
-        parts.append(f'--{b}\r\nContent-Disposition: form-data; name="images"; '
-                     f'filename="p.jpg"\r\nContent-Type: image/jpeg\r\n\r\n'.encode()
-                     + photo + b"\r\n")
+        parts = [
+            f'--{b}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
+            for k, v in (("title", title), ("body", f"{title} #{topics}"), ("topics", topics))
+        ]
+        parts.append(
+            f'--{b}\r\nContent-Disposition: form-data; name="images"; '
+            f'filename="p.jpg"\r\nContent-Type: image/jpeg\r\n\r\n'.encode()
+            + photo
+            + b"\r\n"
+        )
         parts.append(f"--{b}--\r\n".encode())
-        return self.call("post_note", "POST", "/notes", b"".join(parts), {
-            "Authorization": f"Bearer {token}",
-            "Content-Type": f"multipart/form-data; boundary={b}"})
+        return self.call(
+            "post_note",
+            "POST",
+            "/notes",
+            b"".join(parts),
+            {
+                "Authorization": f"Bearer {token}",
+                "Content-Type": f"multipart/form-data; boundary={b}",
+            },
+        )
 
 
 def make_photo(seed: int) -> bytes:
@@ -226,8 +246,10 @@ def make_photo(seed: int) -> bytes:
     rnd = random.Random(seed)
     for _ in range(10):
         x, y = rnd.randrange(1100), rnd.randrange(800)
-        draw.ellipse([x, y, x + 150, y + 120], fill=(rnd.randrange(256), rnd.randrange(256),
-                                                       rnd.randrange(256)))
+        draw.ellipse(
+            [x, y, x + 150, y + 120],
+            fill=(rnd.randrange(256), rnd.randrange(256), rnd.randrange(256)),
+        )
     buf = io.BytesIO()
     img.save(buf, "JPEG", quality=85)
     return buf.getvalue()
@@ -235,17 +257,29 @@ def make_photo(seed: int) -> bytes:
 
 def wave_user(c: Client, rnd: random.Random, photo: bytes) -> None:
     name = "w" + uuid.uuid4().hex[:12]
-    status, data = c.json("signup", "POST", "/auth/signup", {
-        "username": name, "email": f"{name}@example.org", "password": PASSWORD,
-        "read_languages": ["zh", "en"]})
+    status, data = c.json(
+        "signup",
+        "POST",
+        "/auth/signup",
+        {
+            "username": name,
+            "email": f"{name}@example.org",
+            "password": PASSWORD,
+            "read_languages": ["zh", "en"],
+        },
+    )
     if status != 201:
         return
     with c.rec.lock:
         c.rec.signups += 1
     token = data["token"]
-    c.json("onboarding", "PATCH", "/me", {"interests": rnd.sample(INTERESTS, 3),
-                                          "ui_language": rnd.choice(["en", "zh-hans"])},
-           token=token)
+    c.json(
+        "onboarding",
+        "PATCH",
+        "/me",
+        {"interests": rnd.sample(INTERESTS, 3), "ui_language": rnd.choice(["en", "zh-hans"])},
+        token=token,
+    )
     c.note(token, f"My first note {name}", photo, rnd.choice(INTERESTS))
     browse(c, rnd, token)
 
@@ -253,8 +287,9 @@ def wave_user(c: Client, rnd: random.Random, photo: bytes) -> None:
 def browse(c: Client, rnd: random.Random, token: str) -> None:
     _s, page = c.json("for_you", "GET", "/feed/for-you?limit=20", token=token)
     _s, newest = c.json("discovery", "GET", "/notes?limit=20", token=token)
-    items = [n["id"] for n in ((page or {}).get("items") or []) + ((newest or {}).get("items")
-                                                                   or [])]
+    items = [
+        n["id"] for n in ((page or {}).get("items") or []) + ((newest or {}).get("items") or [])
+    ]
     for note_id in rnd.sample(items, min(2, len(items))):
         c.json("note_detail", "GET", f"/notes/{note_id}", token=token)
     if items:
@@ -268,6 +303,7 @@ def reader(c: Client, rnd: random.Random, token: str) -> None:
 
 # --- the system under test -----------------------------------------------------------------
 
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -279,12 +315,17 @@ def services_env() -> tuple[dict[str, str], bool]:
     names = ("QIAO_TEST_PG_URL", "QIAO_TEST_REDIS_URL", "QIAO_TEST_S3_ENDPOINT_URL")
     if all(os.environ.get(n) for n in names):
         return {k: v for k, v in os.environ.items() if k.startswith("QIAO_TEST_")}, False
-    out = subprocess.run([str(REPO / "scripts" / "services.sh"), "all"], check=True,
-                         capture_output=True, text=True, timeout=180).stdout
+    out = subprocess.run(
+        [str(REPO / "scripts" / "services.sh"), "all"],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    ).stdout
     env = {}
     for line in out.splitlines():
         if line.startswith("export "):
-            key, _eq, value = line[len("export "):].partition("=")
+            key, _eq, value = line[len("export ") :].partition("=")
             env[key] = shlex.split(value)[0] if value else ""
     return env, True
 
@@ -297,12 +338,32 @@ class System:
         self.procs: dict[str, subprocess.Popen[bytes]] = {}
         self.started_services = False
         self.cleanup: list[Any] = []
-        base = {k: v for k, v in os.environ.items()
-                if not k.startswith(("QIAO_", "DATABASE_URL", "REDIS_URL", "CELERY_", "S3_",
-                                     "MEDIA_STORAGE", "DJANGO_", "PROMETHEUS_"))}
-        base.update({"QIAO_HOME": str(self.home), "QIAO_SECRET_KEY": "surge-" + "x" * 50,
-                     "QIAO_RATE_LIMITS_ENABLED": "0", "QIAO_LOG_LEVEL": "WARNING",
-                     "PYTHONPATH": str(REPO / "src"), "PYTHONUNBUFFERED": "1"})
+        base = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(
+                (
+                    "QIAO_",
+                    "DATABASE_URL",
+                    "REDIS_URL",
+                    "CELERY_",
+                    "S3_",
+                    "MEDIA_STORAGE",
+                    "DJANGO_",
+                    "PROMETHEUS_",
+                )
+            )
+        }
+        base.update(
+            {
+                "QIAO_HOME": str(self.home),
+                "QIAO_SECRET_KEY": "surge-" + "x" * 50,
+                "QIAO_RATE_LIMITS_ENABLED": "0",
+                "QIAO_LOG_LEVEL": "WARNING",
+                "PYTHONPATH": str(REPO / "src"),
+                "PYTHONUNBUFFERED": "1",
+            }
+        )
         if profile == "production":
             svc, self.started_services = services_env()
             tag = uuid.uuid4().hex[:8]
@@ -316,18 +377,25 @@ class System:
             parts = urlsplit(admin)
             redis_base = svc["QIAO_TEST_REDIS_URL"].rsplit("/", 1)[0]
             bucket = f"qiao-surge-{tag}"
-            base.update({
-                "DATABASE_URL": urlunsplit((parts.scheme, parts.netloc, "/" + db, "", "")),
-                "REDIS_URL": f"{redis_base}/4", "CELERY_BROKER_URL": f"{redis_base}/5",
-                "MEDIA_STORAGE": "s3", "S3_ENDPOINT_URL": svc["QIAO_TEST_S3_ENDPOINT_URL"],
-                "S3_ACCESS_KEY_ID": svc.get("QIAO_TEST_S3_ACCESS_KEY_ID", ""),
-                "S3_SECRET_ACCESS_KEY": svc.get("QIAO_TEST_S3_SECRET_ACCESS_KEY", ""),
-                "S3_BUCKET": bucket,
-            })
-            s3 = boto3.client("s3", endpoint_url=base["S3_ENDPOINT_URL"],
-                              region_name="us-east-1",
-                              aws_access_key_id=base["S3_ACCESS_KEY_ID"],
-                              aws_secret_access_key=base["S3_SECRET_ACCESS_KEY"])
+            base.update(
+                {
+                    "DATABASE_URL": urlunsplit((parts.scheme, parts.netloc, "/" + db, "", "")),
+                    "REDIS_URL": f"{redis_base}/4",
+                    "CELERY_BROKER_URL": f"{redis_base}/5",
+                    "MEDIA_STORAGE": "s3",
+                    "S3_ENDPOINT_URL": svc["QIAO_TEST_S3_ENDPOINT_URL"],
+                    "S3_ACCESS_KEY_ID": svc.get("QIAO_TEST_S3_ACCESS_KEY_ID", ""),
+                    "S3_SECRET_ACCESS_KEY": svc.get("QIAO_TEST_S3_SECRET_ACCESS_KEY", ""),
+                    "S3_BUCKET": bucket,
+                }
+            )
+            s3 = boto3.client(
+                "s3",
+                endpoint_url=base["S3_ENDPOINT_URL"],
+                region_name="us-east-1",
+                aws_access_key_id=base["S3_ACCESS_KEY_ID"],
+                aws_secret_access_key=base["S3_SECRET_ACCESS_KEY"],
+            )
             for attempt in range(60):
                 try:
                     s3.create_bucket(Bucket=bucket)
@@ -355,24 +423,53 @@ class System:
         self.workers, self.threads = workers, threads
 
     def qiao(self, *args: str) -> None:
-        subprocess.run([sys.executable, "-m", "qiao", *args], env=self.env, cwd=self.home,
-                       check=True, timeout=900, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [sys.executable, "-m", "qiao", *args],
+            env=self.env,
+            cwd=self.home,
+            check=True,
+            timeout=900,
+            stdout=subprocess.DEVNULL,
+        )
 
     def spawn(self, name: str, *args: str) -> None:
         log = open(self.home / f"{name}.log", "ab")  # noqa: SIM115 - lives with the child
         self.procs[name] = subprocess.Popen(
-            [sys.executable, "-m", "qiao", *args], env=self.env, cwd=self.home,
-            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+            [sys.executable, "-m", "qiao", *args],
+            env=self.env,
+            cwd=self.home,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
 
     def start(self, seed_users: int, seed_notes: int) -> None:
         self.qiao("migrate", "--verbosity", "0")
         if self.profile == "production":
             self.spawn("worker", "worker", "--concurrency", "1")
-        self.qiao("seed", "--users", str(seed_users), "--notes", str(seed_notes),
-                  "--images", "4", "--quiet")
-        self.spawn("web", "serve", "--no-seed", "--host", "127.0.0.1", "--port",
-                   str(self.port), "--workers", str(self.workers), "--threads",
-                   str(self.threads))
+        self.qiao(
+            "seed",
+            "--users",
+            str(seed_users),
+            "--notes",
+            str(seed_notes),
+            "--images",
+            "4",
+            "--quiet",
+        )
+        self.spawn(
+            "web",
+            "serve",
+            "--no-seed",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--workers",
+            str(self.workers),
+            "--threads",
+            str(self.threads),
+        )
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             try:
@@ -400,11 +497,13 @@ class System:
             except Exception as exc:  # noqa: BLE001 - cleanup only
                 print("cleanup:", exc, file=sys.stderr)
         if self.started_services:
-            subprocess.run([str(REPO / "scripts" / "services.sh"), "stop"], check=False,
-                           timeout=120)
+            subprocess.run(
+                [str(REPO / "scripts" / "services.sh"), "stop"], check=False, timeout=120
+            )
 
 
 # --- one run -------------------------------------------------------------------------------
+
 
 def run(profile: str, args: argparse.Namespace, hash_cpu: float) -> dict[str, Any]:
     system = System(profile, args.workers, args.threads)
@@ -417,8 +516,12 @@ def run(profile: str, args: argparse.Namespace, hash_cpu: float) -> dict[str, An
         setup = Client(system.port, rec, lambda: True)
         for i in range(args.readers):
             name = f"r{i}{uuid.uuid4().hex[:6]}"
-            status, data = setup.json("setup", "POST", "/auth/signup", {
-                "username": name, "email": f"{name}@example.org", "password": PASSWORD})
+            status, data = setup.json(
+                "setup",
+                "POST",
+                "/auth/signup",
+                {"username": name, "email": f"{name}@example.org", "password": PASSWORD},
+            )
             if status == 201:
                 readers.append(data["token"])
         rec.rows.clear()
@@ -460,8 +563,11 @@ def run(profile: str, args: argparse.Namespace, hash_cpu: float) -> dict[str, An
             except TimeoutError:
                 return
 
-        print(f"[{profile}] surge: {args.concurrency} clients for up to {args.duration}s / "
-              f"{args.max_requests} requests", flush=True)
+        print(
+            f"[{profile}] surge: {args.concurrency} clients for up to {args.duration}s / "
+            f"{args.max_requests} requests",
+            flush=True,
+        )
         meter.start()
         t0 = time.monotonic()
         threads = [threading.Thread(target=loop, args=(i,)) for i in range(args.concurrency)]
@@ -482,9 +588,13 @@ def run(profile: str, args: argparse.Namespace, hash_cpu: float) -> dict[str, An
     cores = os.cpu_count() or 1
     limit = cores / hash_cpu
     result = {
-        "profile": profile, "cores": cores, "seconds": round(wall, 1),
-        "requests": len(rec.rows), "rps": round(len(rec.rows) / wall, 1),
-        "signups": rec.signups, "signups_per_s": round(rec.signups / wall, 2),
+        "profile": profile,
+        "cores": cores,
+        "seconds": round(wall, 1),
+        "requests": len(rec.rows),
+        "rps": round(len(rec.rows) / wall, 1),
+        "signups": rec.signups,
+        "signups_per_s": round(rec.signups / wall, 2),
         "argon2_limit_per_s": round(limit, 1),
         "argon2_share": round(rec.signups / wall / limit, 3),
         "for_you_p50_ms": round(pct(by["for_you"], 50) * 1000, 1),
@@ -499,7 +609,8 @@ def run(profile: str, args: argparse.Namespace, hash_cpu: float) -> dict[str, An
         "cpu_share": {k: round(v, 3) for k, v in shares.items()},
         # CPU the app server spent per request, whatever else ran on the machine.
         "app_cpu_ms_per_request": round(
-            shares.get("app server", 0.0) * cores * wall / max(1, len(rec.rows)) * 1000, 1),
+            shares.get("app server", 0.0) * cores * wall / max(1, len(rec.rows)) * 1000, 1
+        ),
     }
     return result
 
@@ -511,12 +622,14 @@ def bottleneck(r: dict[str, Any]) -> str:
     other = r["cpu_share"].get("other processes", 0.0)
     hashing = r["signups_per_s"] / r["argon2_limit_per_s"]
     scale = 1 / ours if ours > 0 else float("nan")
-    return (f"Qiao's processes used {ours:.0%} of the machine's CPU (other jobs {other:.0%}); "
-            f"largest consumer: {busiest} ({shares[busiest]:.0%}); Argon2 alone accounts "
-            f"for {hashing:.0%} of all cores at this sign-up rate; the app server spent "
-            f"{r['app_cpu_ms_per_request']} ms CPU per request. CPU-bound estimate with the "
-            f"whole machine for Qiao: ~{r['rps'] * scale:.0f} req/s, "
-            f"~{r['signups_per_s'] * scale:.1f} sign-ups/s")
+    return (
+        f"Qiao's processes used {ours:.0%} of the machine's CPU (other jobs {other:.0%}); "
+        f"largest consumer: {busiest} ({shares[busiest]:.0%}); Argon2 alone accounts "
+        f"for {hashing:.0%} of all cores at this sign-up rate; the app server spent "
+        f"{r['app_cpu_ms_per_request']} ms CPU per request. CPU-bound estimate with the "
+        f"whole machine for Qiao: ~{r['rps'] * scale:.0f} req/s, "
+        f"~{r['signups_per_s'] * scale:.1f} sign-ups/s"
+    )
 
 
 TABLE_HEAD = (
@@ -527,13 +640,16 @@ TABLE_HEAD = (
 )
 
 
-def append_md(results: list[dict[str, Any]], hash_wall: float, hash_cpu: float,
-              args: argparse.Namespace) -> None:
+def append_md(
+    results: list[dict[str, Any]], hash_wall: float, hash_cpu: float, args: argparse.Namespace
+) -> None:
     path = REPO / "docs" / "BENCHMARKS.md"
     text = path.read_text() if path.exists() else "# Benchmarks\n"
     header = "## Surge: a sign-up wave (bench/surge.py)"
     if header not in text:
-        text = text.rstrip() + f"""
+        text = (
+            text.rstrip()
+            + f"""
 
 {header}
 
@@ -545,6 +661,7 @@ liking. Argon2 limit = cores ÷ CPU time of one hash with Django's parameters, m
 same run. CPU shares are of the whole machine (all cores) over the surge window.
 
 {TABLE_HEAD}"""
+        )
     lines = []
     for r in results:
         cs = r["cpu_share"]
@@ -560,7 +677,8 @@ same run. CPU shares are of the whole machine (all cores) over the surge window.
             f"{r['note_p50_ms']}/{r['note_p99_ms']} | {r['5xx']} | {share('database')} | "
             f"{share('redis')} | {share('app server')} | {share('task worker')} | "
             f"{share('load generator')} | {share('other processes')} | "
-            f"{r['app_cpu_ms_per_request']} |")
+            f"{r['app_cpu_ms_per_request']} |"
+        )
     # Rows go right after the last row of this section's table (notes and other sections
     # may follow it).
     start = text.index(header)
@@ -568,11 +686,13 @@ same run. CPU shares are of the whole machine (all cores) over the surge window.
     section = text[start:] if end < 0 else text[start:end]
     rows = section.split("\n")
     last = max(i for i, line in enumerate(rows) if line.startswith("|"))
-    rows[last + 1:last + 1] = lines
+    rows[last + 1 : last + 1] = lines
     text = text[:start] + "\n".join(rows) + ("" if end < 0 else text[end:])
     path.write_text(text)
-    print(f"appended {len(lines)} row(s) to {path} (Argon2: {hash_wall * 1000:.0f} ms wall, "
-          f"{hash_cpu * 1000:.0f} ms CPU per hash)")
+    print(
+        f"appended {len(lines)} row(s) to {path} (Argon2: {hash_wall * 1000:.0f} ms wall, "
+        f"{hash_cpu * 1000:.0f} ms CPU per hash)"
+    )
 
 
 def main() -> None:
@@ -581,8 +701,12 @@ def main() -> None:
     ap.add_argument("--duration", type=float, default=60.0, help="seconds of surge (max 600)")
     ap.add_argument("--max-requests", type=int, default=20000)
     ap.add_argument("--concurrency", type=int, default=16, help="simultaneous clients")
-    ap.add_argument("--signup-share", type=float, default=0.5,
-                    help="share of client sessions that are new sign-ups")
+    ap.add_argument(
+        "--signup-share",
+        type=float,
+        default=0.5,
+        help="share of client sessions that are new sign-ups",
+    )
     ap.add_argument("--readers", type=int, default=20, help="existing users reading")
     ap.add_argument("--seed-users", type=int, default=30)
     ap.add_argument("--seed-notes", type=int, default=150)
@@ -600,9 +724,11 @@ def main() -> None:
     django.setup()
     hash_wall, hash_cpu = argon2_hash_seconds()
     cores = os.cpu_count() or 1
-    print(f"Argon2 (Django's parameters): {hash_wall * 1000:.0f} ms wall, "
-          f"{hash_cpu * 1000:.0f} ms CPU per hash -> limit {cores / hash_cpu:.1f} "
-          f"sign-ups/s on {cores} cores")
+    print(
+        f"Argon2 (Django's parameters): {hash_wall * 1000:.0f} ms wall, "
+        f"{hash_cpu * 1000:.0f} ms CPU per hash -> limit {cores / hash_cpu:.1f} "
+        f"sign-ups/s on {cores} cores"
+    )
     profiles = ["production", "embedded"] if args.profile == "both" else [args.profile]
     results = []
     for profile in profiles:

@@ -55,20 +55,50 @@ def _cli_compare(src: Path, out: Path, preset: str) -> dict[str, Any] | None:
         return None
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.monotonic()
-    args = [ffmpeg, "-v", "error", "-y", "-i", str(src), "-filter_complex",
-            "[0:v]split=3[a][b][c];[a]scale=-2:360:flags=area[o1];"
-            "[b]scale=-2:720:flags=area[o2];[c]scale=-2:1080:flags=area[o3]"]
+    args = [
+        ffmpeg,
+        "-v",
+        "error",
+        "-y",
+        "-i",
+        str(src),
+        "-filter_complex",
+        "[0:v]split=3[a][b][c];[a]scale=-2:360:flags=area[o1];"
+        "[b]scale=-2:720:flags=area[o2];[c]scale=-2:1080:flags=area[o3]",
+    ]
     for label, crf, rate in (("o1", 26, 900), ("o2", 23, 3000), ("o3", 23, 6000)):
-        args += ["-map", f"[{label}]", "-map", "0:a?", "-c:v", "libx264", "-preset", preset,
-                 "-crf", str(crf), "-maxrate", f"{rate}k", "-bufsize", f"{2 * rate}k",
-                 "-c:a", "aac", "-b:a", "128k", "-map_metadata", "-1",
-                 "-movflags", "+faststart", str(out / f"cli-{label}.mp4")]
+        args += [
+            "-map",
+            f"[{label}]",
+            "-map",
+            "0:a?",
+            "-c:v",
+            "libx264",
+            "-preset",
+            preset,
+            "-crf",
+            str(crf),
+            "-maxrate",
+            f"{rate}k",
+            "-bufsize",
+            f"{2 * rate}k",
+            "-c:a",
+            "aac",
+            "-b:a",
+            "128k",
+            "-map_metadata",
+            "-1",
+            "-movflags",
+            "+faststart",
+            str(out / f"cli-{label}.mp4"),
+        ]
     subprocess.run(args, check=True)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return {"cpu_s": round(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime,
-                           1),
-            "wall_s": round(time.monotonic() - start, 1),
-            "peak_rss_mb": round(after.ru_maxrss / 1024, 1)}
+    return {
+        "cpu_s": round(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime, 1),
+        "wall_s": round(time.monotonic() - start, 1),
+        "peak_rss_mb": round(after.ru_maxrss / 1024, 1),
+    }
 
 
 class _Site:
@@ -84,13 +114,23 @@ class _Site:
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", 0))
             self.port = int(sock.getsockname()[1])
-        keep = {k: v for k, v in os.environ.items()
-                if not k.startswith(("QIAO_", "DATABASE_URL", "REDIS_URL", "CELERY_", "S3_",
-                                     "MEDIA_STORAGE", "DJANGO_"))}
-        self.env = {**keep, "QIAO_HOME": str(home), "QIAO_SECRET_KEY": uuid.uuid4().hex,
-                    "QIAO_RATE_LIMITS_ENABLED": "0", "QIAO_TRANSLATE_AUTO_INSTALL": "0",
-                    "QIAO_TRANSCRIBE_ENGINE": "off", "QIAO_LOG_LEVEL": "INFO",
-                    "PYTHONPATH": str(ROOT / "src")}
+        keep = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(
+                ("QIAO_", "DATABASE_URL", "REDIS_URL", "CELERY_", "S3_", "MEDIA_STORAGE", "DJANGO_")
+            )
+        }
+        self.env = {
+            **keep,
+            "QIAO_HOME": str(home),
+            "QIAO_SECRET_KEY": uuid.uuid4().hex,
+            "QIAO_RATE_LIMITS_ENABLED": "0",
+            "QIAO_TRANSLATE_AUTO_INSTALL": "0",
+            "QIAO_TRANSCRIBE_ENGINE": "off",
+            "QIAO_LOG_LEVEL": "INFO",
+            "PYTHONPATH": str(ROOT / "src"),
+        }
         self.cleanup: list[Any] = []
         if profile == "production":
             self._production(uuid.uuid4().hex[:8])
@@ -102,8 +142,10 @@ class _Site:
         need = ("QIAO_TEST_PG_URL", "QIAO_TEST_REDIS_URL", "QIAO_TEST_S3_ENDPOINT_URL")
         missing = [n for n in need if not os.environ.get(n)]
         if missing:
-            raise SystemExit("production profile: start the services first "
-                             "(eval \"$(scripts/services.sh all)\"); unset: " + ", ".join(missing))
+            raise SystemExit(
+                "production profile: start the services first "
+                '(eval "$(scripts/services.sh all)"); unset: ' + ", ".join(missing)
+            )
         admin_url = os.environ["QIAO_TEST_PG_URL"]
         db = f"qiao_bench_{tag}"
         with psycopg.connect(admin_url, autocommit=True) as conn:
@@ -111,18 +153,25 @@ class _Site:
         self.cleanup.append(("db", admin_url, db))
         redis = os.environ["QIAO_TEST_REDIS_URL"].rsplit("/", 1)[0]
         bucket = f"qiao-bench-{tag}"
-        self.env.update({
-            "DATABASE_URL": admin_url.rsplit("/", 1)[0] + "/" + db,
-            "REDIS_URL": f"{redis}/3", "CELERY_BROKER_URL": f"{redis}/4",
-            "MEDIA_STORAGE": "s3", "S3_ENDPOINT_URL": os.environ["QIAO_TEST_S3_ENDPOINT_URL"],
-            "S3_ACCESS_KEY_ID": os.environ.get("QIAO_TEST_S3_ACCESS_KEY_ID", ""),
-            "S3_SECRET_ACCESS_KEY": os.environ.get("QIAO_TEST_S3_SECRET_ACCESS_KEY", ""),
-            "S3_BUCKET": bucket,
-        })
-        s3 = boto3.client("s3", endpoint_url=self.env["S3_ENDPOINT_URL"],
-                          region_name="us-east-1",
-                          aws_access_key_id=self.env["S3_ACCESS_KEY_ID"],
-                          aws_secret_access_key=self.env["S3_SECRET_ACCESS_KEY"])
+        self.env.update(
+            {
+                "DATABASE_URL": admin_url.rsplit("/", 1)[0] + "/" + db,
+                "REDIS_URL": f"{redis}/3",
+                "CELERY_BROKER_URL": f"{redis}/4",
+                "MEDIA_STORAGE": "s3",
+                "S3_ENDPOINT_URL": os.environ["QIAO_TEST_S3_ENDPOINT_URL"],
+                "S3_ACCESS_KEY_ID": os.environ.get("QIAO_TEST_S3_ACCESS_KEY_ID", ""),
+                "S3_SECRET_ACCESS_KEY": os.environ.get("QIAO_TEST_S3_SECRET_ACCESS_KEY", ""),
+                "S3_BUCKET": bucket,
+            }
+        )
+        s3 = boto3.client(
+            "s3",
+            endpoint_url=self.env["S3_ENDPOINT_URL"],
+            region_name="us-east-1",
+            aws_access_key_id=self.env["S3_ACCESS_KEY_ID"],
+            aws_secret_access_key=self.env["S3_SECRET_ACCESS_KEY"],
+        )
         for attempt in range(60):
             try:
                 s3.create_bucket(Bucket=bucket)
@@ -135,22 +184,43 @@ class _Site:
 
     def _spawn(self, args: list[str], log: str) -> subprocess.Popen[bytes]:
         fh = open(self.home / log, "ab")  # noqa: SIM115 - open for the child's lifetime
-        proc = subprocess.Popen([sys.executable, "-m", "qiao", *args], cwd=self.home,
-                                env=self.env, stdout=fh, stderr=subprocess.STDOUT,
-                                start_new_session=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "qiao", *args],
+            cwd=self.home,
+            env=self.env,
+            stdout=fh,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         self.procs.append(proc)
         return proc
 
     def start(self) -> None:
         import urllib.request
 
-        self._spawn(["serve", "--no-seed", "--host", "127.0.0.1", "--port", str(self.port),
-                     "--workers", "2", "--threads", "4", "--timeout", "120"], "web.log")
+        self._spawn(
+            [
+                "serve",
+                "--no-seed",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--workers",
+                "2",
+                "--threads",
+                "4",
+                "--timeout",
+                "120",
+            ],
+            "web.log",
+        )
         deadline = time.monotonic() + 180
         while True:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/healthz",
-                                            timeout=2) as resp:
+                with urllib.request.urlopen(
+                    f"http://127.0.0.1:{self.port}/healthz", timeout=2
+                ) as resp:
                     if resp.status == 200:
                         break
             except OSError:
@@ -193,8 +263,13 @@ class _Site:
                 print(f"clean-up of {kind} failed: {exc}", file=sys.stderr)
 
     # --- HTTP ----------------------------------------------------------------------------
-    def call(self, method: str, path: str, body: bytes | None = None,
-             headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
+    def call(
+        self,
+        method: str,
+        path: str,
+        body: bytes | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> tuple[int, dict[str, str], bytes]:
         import http.client
 
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=300)
@@ -209,9 +284,12 @@ class _Site:
         headers = {"Content-Type": "application/json"}
         if token:
             headers["Authorization"] = f"Bearer {token}"
-        status, _h, body = self.call(method, "/api/v1" + path,
-                                     json.dumps(data).encode() if data is not None else None,
-                                     headers)
+        status, _h, body = self.call(
+            method,
+            "/api/v1" + path,
+            json.dumps(data).encode() if data is not None else None,
+            headers,
+        )
         return status, json.loads(body or b"null")
 
 
@@ -241,28 +319,43 @@ def _upload_to_playable(site: _Site, token: str, data: bytes, chunk: int) -> dic
     import uuid
 
     t0 = time.monotonic()
-    status, upload = site.api("POST", "/uploads", {"size": len(data), "filename": "clip.mp4"},
-                              token)
+    status, upload = site.api(
+        "POST", "/uploads", {"size": len(data), "filename": "clip.mp4"}, token
+    )
     assert status == 201, upload
     offset = 0
     last_started = t0
     while offset < len(data):
         last_started = time.monotonic()
         code, _h, body = site.call(
-            "PATCH", f"/api/v1/uploads/{upload['id']}", data[offset: offset + chunk],
-            {"Authorization": f"Bearer {token}", "Upload-Offset": str(offset),
-             "Content-Type": "application/offset+octet-stream"})
+            "PATCH",
+            f"/api/v1/uploads/{upload['id']}",
+            data[offset : offset + chunk],
+            {
+                "Authorization": f"Bearer {token}",
+                "Upload-Offset": str(offset),
+                "Content-Type": "application/offset+octet-stream",
+            },
+        )
         assert code == 200, body
         upload = json.loads(body)
         offset = upload["offset"]
     uploaded = time.monotonic()
     boundary = uuid.uuid4().hex
-    form = (f'--{boundary}\r\nContent-Disposition: form-data; name="title"\r\n\r\nbench\r\n'
-            f'--{boundary}\r\nContent-Disposition: form-data; name="video_upload"\r\n\r\n'
-            f"{upload['id']}\r\n--{boundary}--\r\n").encode()
-    code, _h, body = site.call("POST", "/api/v1/notes", form, {
-        "Authorization": f"Bearer {token}",
-        "Content-Type": f"multipart/form-data; boundary={boundary}"})
+    form = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="title"\r\n\r\nbench\r\n'
+        f'--{boundary}\r\nContent-Disposition: form-data; name="video_upload"\r\n\r\n'
+        f"{upload['id']}\r\n--{boundary}--\r\n"
+    ).encode()
+    code, _h, body = site.call(
+        "POST",
+        "/api/v1/notes",
+        form,
+        {
+            "Authorization": f"Bearer {token}",
+            "Content-Type": f"multipart/form-data; boundary={boundary}",
+        },
+    )
     assert code == 201, body
     note = json.loads(body)
     while True:
@@ -276,11 +369,13 @@ def _upload_to_playable(site: _Site, token: str, data: bytes, chunk: int) -> dic
     published = time.monotonic()
     assert _fetch_range(video["renditions"][0]["url"], site) == 206
     done = time.monotonic()
-    return {"upload_s": round(last_started - t0, 2),
-            "last_chunk_and_check_s": round(uploaded - last_started, 2),
-            "processing_s": round(published - uploaded, 1),
-            "total_s": round(done - t0, 1),
-            "renditions": [r["label"] for r in video["renditions"]]}
+    return {
+        "upload_s": round(last_started - t0, 2),
+        "last_chunk_and_check_s": round(uploaded - last_started, 2),
+        "processing_s": round(published - uploaded, 1),
+        "total_s": round(done - t0, 1),
+        "renditions": [r["label"] for r in video["renditions"]],
+    }
 
 
 def run_e2e(profiles: list[str], src: Path, runs: int, chunk: int) -> dict[str, Any]:
@@ -291,33 +386,47 @@ def run_e2e(profiles: list[str], src: Path, runs: int, chunk: int) -> dict[str, 
             site = _Site(profile, Path(tmp))
             try:
                 site.start()
-                status, body = site.api("POST", "/auth/signup", {
-                    "username": "bencher", "email": "b@example.org",
-                    "password": "a-long-bench-passphrase-9"})
+                status, body = site.api(
+                    "POST",
+                    "/auth/signup",
+                    {
+                        "username": "bencher",
+                        "email": "b@example.org",
+                        "password": "a-long-bench-passphrase-9",
+                    },
+                )
                 assert status == 201, body
                 token = body["token"]
                 results = [_upload_to_playable(site, token, data, chunk) for _ in range(runs)]
             finally:
                 site.stop()
         totals = sorted(r["total_s"] for r in results)
-        out[profile] = {"runs": results, "total_median_s": totals[len(totals) // 2],
-                        "total_min_s": totals[0], "total_max_s": totals[-1]}
+        out[profile] = {
+            "runs": results,
+            "total_median_s": totals[len(totals) // 2],
+            "total_min_s": totals[0],
+            "total_max_s": totals[-1],
+        }
     return out
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=30.0)
-    parser.add_argument("--e2e", default="",
-                        help="comma-separated profiles (embedded, production): measure "
-                             "upload-to-playable on the platform instead of the engine")
+    parser.add_argument(
+        "--e2e",
+        default="",
+        help="comma-separated profiles (embedded, production): measure "
+        "upload-to-playable on the platform instead of the engine",
+    )
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--chunk-mb", type=float, default=2.0)
     parser.add_argument("--preset", default="veryfast")
     parser.add_argument("--qp", type=int, default=20, help="QP of the synthetic input")
     parser.add_argument("--compare-cli", action="store_true")
-    parser.add_argument("--skip-single", action="store_true",
-                        help="only the all-renditions pass (faster)")
+    parser.add_argument(
+        "--skip-single", action="store_true", help="only the all-renditions pass (faster)"
+    )
     parser.add_argument("--append-md", action="store_true")
     args = parser.parse_args(argv)
 
@@ -331,20 +440,35 @@ def main(argv: list[str] | None = None) -> int:
     )
     from qiao.engines.media.video.synth import bad_inputs, make_clip
 
-    result: dict[str, Any] = {"bench": "video", "date": dt.datetime.now(dt.UTC).date()
-                              .isoformat(), "cores": os.cpu_count(), "preset": args.preset,
-                              "seconds": args.seconds}
+    result: dict[str, Any] = {
+        "bench": "video",
+        "date": dt.datetime.now(dt.UTC).date().isoformat(),
+        "cores": os.cpu_count(),
+        "preset": args.preset,
+        "seconds": args.seconds,
+    }
     if args.e2e:
         with tempfile.TemporaryDirectory(prefix="qiao-bench-video-") as tmp:
-            src = make_clip(Path(tmp) / "input.mp4", width=1920, height=1080, fps=30,
-                            seconds=args.seconds,
-                            codec_options={"preset": "veryfast", "qp": str(args.qp)})
+            src = make_clip(
+                Path(tmp) / "input.mp4",
+                width=1920,
+                height=1080,
+                fps=30,
+                seconds=args.seconds,
+                codec_options={"preset": "veryfast", "qp": str(args.qp)},
+            )
             size = src.stat().st_size
-            result["input"] = {"width": 1920, "height": 1080, "fps": 30, "codec": "h264",
-                               "mb": round(size / 2**20, 1),
-                               "mbps": round(size * 8 / args.seconds / 1e6, 1)}
-            result["e2e_platform"] = run_e2e([p.strip() for p in args.e2e.split(",")], src,
-                                             args.runs, int(args.chunk_mb * 2**20))
+            result["input"] = {
+                "width": 1920,
+                "height": 1080,
+                "fps": 30,
+                "codec": "h264",
+                "mb": round(size / 2**20, 1),
+                "mbps": round(size * 8 / args.seconds / 1e6, 1),
+            }
+            result["e2e_platform"] = run_e2e(
+                [p.strip() for p in args.e2e.split(",")], src, args.runs, int(args.chunk_mb * 2**20)
+            )
             result["load_average"] = [round(x, 1) for x in os.getloadavg()]
         print(json.dumps(result))
         if args.append_md:
@@ -353,21 +477,34 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="qiao-bench-video-") as tmp:
         work = Path(tmp)
         t0 = time.monotonic()
-        src = make_clip(work / "input.mp4", width=1920, height=1080, fps=30,
-                        seconds=args.seconds,
-                        codec_options={"preset": "veryfast", "qp": str(args.qp)})
+        src = make_clip(
+            work / "input.mp4",
+            width=1920,
+            height=1080,
+            fps=30,
+            seconds=args.seconds,
+            codec_options={"preset": "veryfast", "qp": str(args.qp)},
+        )
         size = src.stat().st_size
-        result["input"] = {"width": 1920, "height": 1080, "fps": 30, "codec": "h264",
-                           "mbps": round(size * 8 / args.seconds / 1e6, 1),
-                           "build_s": round(time.monotonic() - t0, 1)}
+        result["input"] = {
+            "width": 1920,
+            "height": 1080,
+            "fps": 30,
+            "codec": "h264",
+            "mbps": round(size * 8 / args.seconds / 1e6, 1),
+            "build_s": round(time.monotonic() - t0, 1),
+        }
         base = VideoPolicy(preset=args.preset)
 
         start = time.monotonic()
         info = probe(src, base)
         probe_wall = time.monotonic() - start
         _info, probe_usage = probe_with_usage(src, base)
-        result["probe"] = {"wall_s": round(probe_wall, 2), "cpu_s": probe_usage.cpu_seconds,
-                           "peak_rss_mb": probe_usage.peak_rss_mb}
+        result["probe"] = {
+            "wall_s": round(probe_wall, 2),
+            "cpu_s": probe_usage.cpu_seconds,
+            "peak_rss_mb": probe_usage.peak_rss_mb,
+        }
 
         runs: list[tuple[str, tuple[Any, ...]]] = [("all", DEFAULT_RENDITIONS)]
         if not args.skip_single:
@@ -384,17 +521,21 @@ def main(argv: list[str] | None = None) -> int:
                 "cpu_s_per_min": round(res.cpu_seconds / res.duration * 60, 1),
                 "wall_s": round(wall, 1),
                 "peak_rss_mb": res.peak_rss_mb,
-                "outputs": {r.label: {"kbps": r.bitrate_kbps, "size": [r.width, r.height]}
-                            for r in res.renditions},
+                "outputs": {
+                    r.label: {"kbps": r.bitrate_kbps, "size": [r.width, r.height]}
+                    for r in res.renditions
+                },
             }
             shutil.rmtree(out)
         started = time.monotonic()
         info2 = probe(src, base)
         res = transcode(src, work / "e2e", base, info=info2)
-        result["e2e"] = {"wall_s": round(time.monotonic() - started, 1),
-                         "cpu_s": round(res.cpu_seconds + probe_usage.cpu_seconds, 1),
-                         "renditions": [r.label for r in res.renditions],
-                         "poster_blurhash": res.poster.blurhash}
+        result["e2e"] = {
+            "wall_s": round(time.monotonic() - started, 1),
+            "cpu_s": round(res.cpu_seconds + probe_usage.cpu_seconds, 1),
+            "renditions": [r.label for r in res.renditions],
+            "poster_blurhash": res.poster.blurhash,
+        }
         if args.compare_cli:
             result["cli"] = _cli_compare(src, work, args.preset)
         src.unlink()
@@ -408,8 +549,7 @@ def main(argv: list[str] | None = None) -> int:
                 got = "accepted"
             except VideoRejected as exc:
                 got = exc.code
-            bad[name] = {"want": want, "got": got,
-                         "s": round(time.monotonic() - started, 3)}
+            bad[name] = {"want": want, "got": got, "s": round(time.monotonic() - started, 3)}
         result["bad_inputs"] = bad
         result["bad_inputs_ok"] = all(v["want"] == v["got"] for v in bad.values())
         result["bad_inputs_max_s"] = max(v["s"] for v in bad.values())
@@ -425,22 +565,29 @@ def _append(result: dict[str, Any]) -> None:
     path = ROOT / "docs" / "BENCHMARKS.md"
     heading = "Media: video transcoding (bench/video.py)"
     tr = result["transcode"]
-    per = " / ".join(f"{tr[k]['cpu_s_per_min']}" if k in tr else "–"
-                     for k in ("360p", "720p", "1080p", "all"))
+    per = " / ".join(
+        f"{tr[k]['cpu_s_per_min']}" if k in tr else "–" for k in ("360p", "720p", "1080p", "all")
+    )
     rss = max(v["peak_rss_mb"] for v in tr.values())
     cli = result.get("cli")
     cli_text = f"{cli['cpu_s'] / result['seconds'] * 60:.1f}" if cli else "–"
-    append_row(path, heading,
-               f"| {result['date']} | {result['cores']} | {result['preset']} | "
-               f"{result['input']['mbps']} Mbps | {per} | {rss} | "
-               f"{result['probe']['peak_rss_mb']} | {result['seconds']:g} s clip: "
-               f"{result['e2e']['wall_s']} s wall, {result['e2e']['cpu_s']} s CPU | "
-               f"{cli_text} |")
+    append_row(
+        path,
+        heading,
+        f"| {result['date']} | {result['cores']} | {result['preset']} | "
+        f"{result['input']['mbps']} Mbps | {per} | {rss} | "
+        f"{result['probe']['peak_rss_mb']} | {result['seconds']:g} s clip: "
+        f"{result['e2e']['wall_s']} s wall, {result['e2e']['cpu_s']} s CPU | "
+        f"{cli_text} |",
+    )
     bad = result["bad_inputs"]
-    append_row(path, heading,
-               f"| {result['date']} | bad inputs | "
-               f"{sum(v['want'] == v['got'] for v in bad.values())}/{len(bad)} refused with "
-               f"the right code | slowest {result['bad_inputs_max_s']} s | | | | | |")
+    append_row(
+        path,
+        heading,
+        f"| {result['date']} | bad inputs | "
+        f"{sum(v['want'] == v['got'] for v in bad.values())}/{len(bad)} refused with "
+        f"the right code | slowest {result['bad_inputs_max_s']} s | | | | | |",
+    )
 
 
 def _append_e2e(result: dict[str, Any]) -> None:
@@ -452,15 +599,18 @@ def _append_e2e(result: dict[str, Any]) -> None:
         runs = data["runs"]
         processing = sorted(r["processing_s"] for r in runs)
         upload = sorted(r["upload_s"] + r["last_chunk_and_check_s"] for r in runs)
-        append_row(path, heading,
-                   f"| {result['date']} | {profile} | {result['cores']} | "
-                   f"{result['seconds']:g} s 1080p30, {result['input']['mb']} MB | {len(runs)} | "
-                   f"{upload[len(upload) // 2]:.1f} ({upload[0]:.1f}–{upload[-1]:.1f}) | "
-                   f"{processing[len(processing) // 2]:.1f} ({processing[0]:.1f}–"
-                   f"{processing[-1]:.1f}) | {data['total_median_s']} "
-                   f"({data['total_min_s']}–{data['total_max_s']}) | "
-                   f"{' '.join(runs[0]['renditions'])} | "
-                   f"{' / '.join(str(x) for x in result['load_average'])} |")
+        append_row(
+            path,
+            heading,
+            f"| {result['date']} | {profile} | {result['cores']} | "
+            f"{result['seconds']:g} s 1080p30, {result['input']['mb']} MB | {len(runs)} | "
+            f"{upload[len(upload) // 2]:.1f} ({upload[0]:.1f}–{upload[-1]:.1f}) | "
+            f"{processing[len(processing) // 2]:.1f} ({processing[0]:.1f}–"
+            f"{processing[-1]:.1f}) | {data['total_median_s']} "
+            f"({data['total_min_s']}–{data['total_max_s']}) | "
+            f"{' '.join(runs[0]['renditions'])} | "
+            f"{' / '.join(str(x) for x in result['load_average'])} |",
+        )
 
 
 if __name__ == "__main__":

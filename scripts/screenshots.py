@@ -19,8 +19,15 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = os.environ.get("QIAO_CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 WIDTHS = {"phone": (390, 844), "desktop": (1440, 900)}
 LANGUAGES = {"en": "en-US", "zh": "zh-CN"}
 DEMO = ("demo", "qiao-demo-pass")
@@ -78,12 +85,17 @@ def _shrink(path: Path) -> None:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("url", help="the running site, e.g. http://127.0.0.1:8000")
-    ap.add_argument("--out", default=str(ROOT / "test-output" / "pages"),
-                    help="folder for the screenshots (default: %(default)s)")
-    ap.add_argument("--pages", default="",
-                    help="comma-separated page names (default: every page)")
-    ap.add_argument("--readme", action="store_true",
-                    help="write the README's four pictures to docs/screenshots/ instead")
+    ap.add_argument(
+        "--out",
+        default=str(ROOT / "test-output" / "pages"),
+        help="folder for the screenshots (default: %(default)s)",
+    )
+    ap.add_argument("--pages", default="", help="comma-separated page names (default: every page)")
+    ap.add_argument(
+        "--readme",
+        action="store_true",
+        help="write the README's four pictures to docs/screenshots/ instead",
+    )
     ap.add_argument("--full", action="store_true", help="whole pages, not the first screen")
     args = ap.parse_args(argv)
     from playwright.sync_api import sync_playwright
@@ -99,12 +111,21 @@ def main(argv: list[str] | None = None) -> int:
                 contexts = {}
                 for signed_in in (True, False):
                     ctx = browser.new_context(
-                        locale=locale, viewport={"width": width, "height": height},
-                        is_mobile=phone, has_touch=phone,
-                        device_scale_factor=2 if phone and not args.readme else 1)
-                    ctx.add_cookies([{"name": "django_language",
-                                      "value": "zh-hans" if lang == "zh" else "en",
-                                      "url": base}])
+                        locale=locale,
+                        viewport={"width": width, "height": height},
+                        is_mobile=phone,
+                        has_touch=phone,
+                        device_scale_factor=2 if phone and not args.readme else 1,
+                    )
+                    ctx.add_cookies(
+                        [
+                            {
+                                "name": "django_language",
+                                "value": "zh-hans" if lang == "zh" else "en",
+                                "url": base,
+                            }
+                        ]
+                    )
                     if signed_in:
                         _sign_in(ctx, base, "zh-hans" if lang == "zh" else "en")
                     contexts[signed_in] = ctx
@@ -134,7 +155,8 @@ def main(argv: list[str] | None = None) -> int:
                     target = out / f"{name}-{width}-{lang}.png"
                     view.screenshot(path=str(target), full_page=args.full)
                     scroll = view.evaluate(
-                        "document.documentElement.scrollWidth - window.innerWidth")
+                        "document.documentElement.scrollWidth - window.innerWidth"
+                    )
                     note = f"  SCROLLS SIDEWAYS by {scroll}px" if scroll > 0 else ""
                     print(f"{target}{note}")
                     if view is not page:

@@ -26,11 +26,11 @@ def clock() -> Iterator[qiao_clock.FrozenClock]:
 
 
 @pytest.fixture(autouse=True)
-def _media_root(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-                ) -> None:
+def _media_root(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> None:
     """Each Django test writes media to its own folder (engine tests need no Django)."""
     uses_django = request.node.get_closest_marker("django_db") is not None or any(
-        name in request.fixturenames for name in ("settings", "db", "transactional_db"))
+        name in request.fixturenames for name in ("settings", "db", "transactional_db")
+    )
     if not uses_django:
         return
     settings = request.getfixturevalue("settings")
@@ -92,12 +92,14 @@ class ApiClient:
     def post(self, path: str, data: Any = None, **kw: Any) -> Any:
         if kw.pop("multipart", False):
             return self.client.post("/api/v1" + path, data or {}, **self._headers())
-        return self.client.post("/api/v1" + path, data or {}, content_type="application/json",
-                                **self._headers())
+        return self.client.post(
+            "/api/v1" + path, data or {}, content_type="application/json", **self._headers()
+        )
 
     def patch(self, path: str, data: Any = None) -> Any:
-        return self.client.patch("/api/v1" + path, data or {},
-                                 content_type="application/json", **self._headers())
+        return self.client.patch(
+            "/api/v1" + path, data or {}, content_type="application/json", **self._headers()
+        )
 
     def delete(self, path: str) -> Any:
         return self.client.delete("/api/v1" + path, **self._headers())
@@ -161,8 +163,9 @@ _DEMO_PHOTOS: dict[tuple[tuple[str, ...], tuple[int, ...]], Any] = {}
 
 
 @pytest.fixture(scope="module")
-def demo_site(django_db_setup: Any, django_db_blocker: Any,
-              tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+def demo_site(
+    django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Any]:
     """The curated demo community, seeded once for the test module (committed, flushed at
     the end; each test still runs in its own rolled-back transaction on top of it).
 
@@ -184,8 +187,10 @@ def demo_site(django_db_setup: Any, django_db_blocker: Any,
     from django.db import connection
 
     media = tmp_path_factory.mktemp("demo-media")
-    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=str(media),
-                                                        QIAO_IMAGE_WIDTHS=[160]):
+    with (
+        django_db_blocker.unblock(),
+        override_settings(MEDIA_ROOT=str(media), QIAO_IMAGE_WIDTHS=[160]),
+    ):
         # What the migrations put in (the Moderators group, the starter glossary…), to put
         # back after the flush: later modules rely on it.
         before = connection.creation.serialize_db_to_string()

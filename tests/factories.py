@@ -36,15 +36,18 @@ class UserFactory(factory.django.DjangoModelFactory):
     onboarded = True
 
 
-def image_bytes(w: int = 800, h: int = 600, fmt: str = "JPEG", seed: int = 0,
-                exif: Any = None) -> bytes:
+def image_bytes(
+    w: int = 800, h: int = 600, fmt: str = "JPEG", seed: int = 0, exif: Any = None
+) -> bytes:
     rng = random.Random(seed)
     img = Image.new("RGB", (w, h), (rng.randrange(256), rng.randrange(256), rng.randrange(256)))
     draw = ImageDraw.Draw(img)
     for _ in range(5):
         x, y = rng.randrange(w), rng.randrange(h)
-        draw.ellipse([x - 40, y - 40, x + 40, y + 40],
-                     fill=(rng.randrange(256), rng.randrange(256), rng.randrange(256)))
+        draw.ellipse(
+            [x - 40, y - 40, x + 40, y + 40],
+            fill=(rng.randrange(256), rng.randrange(256), rng.randrange(256)),
+        )
     buf = io.BytesIO()
     kwargs: dict[str, Any] = {"exif": exif} if exif is not None else {}
     img.save(buf, fmt, **kwargs)

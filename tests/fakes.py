@@ -39,8 +39,13 @@ class _LibreHandler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         if self.path.startswith("/languages"):
-            self._send(200, [{"code": "en", "name": "English", "targets": ["zh"]},
-                             {"code": "zh", "name": "Chinese", "targets": ["en"]}])
+            self._send(
+                200,
+                [
+                    {"code": "en", "name": "English", "targets": ["zh"]},
+                    {"code": "zh", "name": "Chinese", "targets": ["en"]},
+                ],
+            )
         else:
             self._send(404, {"error": "not found"})
 
@@ -83,12 +88,17 @@ class _TranscribeHandler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length", "0"))
         body = self.rfile.read(length)
-        self.server.calls.append({"path": self.path, "bytes": len(body),
-                                  "has_wav": b"RIFF" in body})
-        payload = json.dumps({"language": self.server.language, "duration": 2.0,
-                              "text": " ".join(t for _s, _e, t in self.server.segments),
-                              "segments": [{"start": s, "end": e, "text": t}
-                                           for s, e, t in self.server.segments]}).encode()
+        self.server.calls.append(
+            {"path": self.path, "bytes": len(body), "has_wav": b"RIFF" in body}
+        )
+        payload = json.dumps(
+            {
+                "language": self.server.language,
+                "duration": 2.0,
+                "text": " ".join(t for _s, _e, t in self.server.segments),
+                "segments": [{"start": s, "end": e, "text": t} for s, e, t in self.server.segments],
+            }
+        ).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(payload)))
@@ -97,8 +107,9 @@ class _TranscribeHandler(BaseHTTPRequestHandler):
 
 
 @contextmanager
-def transcription_server(segments: list[tuple[float, float, str]],
-                         language: str = "chinese") -> Iterator[Any]:
+def transcription_server(
+    segments: list[tuple[float, float, str]], language: str = "chinese"
+) -> Iterator[Any]:
     """An OpenAI-compatible /v1/audio/transcriptions server that hears `segments`."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), _TranscribeHandler)
     server.calls = []  # type: ignore[attr-defined] # test-only state

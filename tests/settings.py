@@ -13,8 +13,7 @@ from qiao.settings import *  # noqa: F403 - the real settings, then overrides
 from qiao.settings import STORAGES
 
 # Tasks run inline (ImmediateBackend): deterministic, and they see the test transaction.
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
-                     "QUEUES": []}}
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": []}}
 STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -37,9 +37,12 @@ def variables_read(source: str) -> set[str]:
     tree = ast.parse(source)
     constants = {
         target.id: node.value.value
-        for node in tree.body if isinstance(node, ast.Assign)
-        and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
-        for target in node.targets if isinstance(target, ast.Name)
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        and isinstance(node.value, ast.Constant)
+        and isinstance(node.value.value, str)
+        for target in node.targets
+        if isinstance(target, ast.Name)
     }
 
     def text(node: ast.expr) -> str | None:
@@ -53,14 +56,26 @@ def variables_read(source: str) -> set[str]:
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and node.args:
             func = node.func
-            name = func.id if isinstance(func, ast.Name) else (
-                func.attr if isinstance(func, ast.Attribute) else "")
-            if name in ENV_HELPERS or name == "getenv" or (
-                    name == "get" and isinstance(func, ast.Attribute)
-                    and _is_environment(func.value)):
+            name = (
+                func.id
+                if isinstance(func, ast.Name)
+                else (func.attr if isinstance(func, ast.Attribute) else "")
+            )
+            if (
+                name in ENV_HELPERS
+                or name == "getenv"
+                or (
+                    name == "get"
+                    and isinstance(func, ast.Attribute)
+                    and _is_environment(func.value)
+                )
+            ):
                 found.add(text(node.args[0]))
-        elif (isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load)
-              and _is_environment(node.value)):
+        elif (
+            isinstance(node, ast.Subscript)
+            and isinstance(node.ctx, ast.Load)
+            and _is_environment(node.value)
+        ):
             found.add(text(node.slice))
     return {n for n in found if n and NAME.match(n)}
 
@@ -75,7 +90,7 @@ def variables_documented(markdown: str) -> set[str]:
 
 
 def test_the_finder_sees_every_way_the_code_reads_a_variable() -> None:
-    source = '''
+    source = """
 import os
 from os import environ
 KEY = "QIAO_F"
@@ -91,7 +106,7 @@ def config(env):
 os.environ.setdefault("QIAO_NOT_READ", "1")
 os.environ["QIAO_WRITTEN"] = "1"
 other = {"QIAO_H": 1}.get("QIAO_H")
-'''
+"""
     assert variables_read(source) == {f"QIAO_{c}" for c in "ABCDEFG"}
     doc = "| `QIAO_A` / `QIAO_B` | `QIAO_DEFAULT_IS_NOT_A_NAME_HERE` |\n|---|---|\nsee `QIAO_C`\n"
     assert variables_documented(doc) == {"QIAO_A", "QIAO_B"}
@@ -111,8 +126,11 @@ def _read_by_the_code() -> dict[str, list[str]]:
 def test_every_variable_the_code_reads_is_documented() -> None:
     read = _read_by_the_code()
     documented = variables_documented(DOC.read_text(encoding="utf-8"))
-    missing = {name: files for name, files in read.items()
-               if name not in documented and name not in INTERNAL}
+    missing = {
+        name: files
+        for name, files in read.items()
+        if name not in documented and name not in INTERNAL
+    }
     assert not missing, f"read but not in {DOC.name}: {missing}"
     assert len(read) > 60  # the finder still finds the settings module's variables
 

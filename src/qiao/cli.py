@@ -14,8 +14,19 @@ Qiao runs on one machine with `qiao serve` (the first start seeds a bilingual de
 as demo / qiao-demo-pass). Settings are environment variables: docs/configuration.md.
 """
 #: Qiao's own commands in the order a newcomer meets them.
-ORDER = ["serve", "seed", "train", "search", "translate", "bench", "worker", "beat",
-         "periodic", "backup", "restore"]
+ORDER = [
+    "serve",
+    "seed",
+    "train",
+    "search",
+    "translate",
+    "bench",
+    "worker",
+    "beat",
+    "periodic",
+    "backup",
+    "restore",
+]
 
 
 def _first_line(text: str) -> str:
@@ -25,8 +36,10 @@ def _first_line(text: str) -> str:
 def _rows(rows: list[tuple[str, str]], columns: int = 100) -> list[str]:
     width = max((len(name) for name, _text in rows), default=0) + 2
     room = columns - width - 2
-    return [f"  {name:<{width}}{text if len(text) <= room else text[:room - 1].rstrip() + '…'}"
-            for name, text in rows]
+    return [
+        f"  {name:<{width}}{text if len(text) <= room else text[: room - 1].rstrip() + '…'}"
+        for name, text in rows
+    ]
 
 
 def command_summaries() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
@@ -50,8 +63,14 @@ def command_summaries() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
 
 def help_text() -> str:
     ours, others = command_summaries()
-    lines = [USAGE, "Qiao commands:", *_rows(ours), "",
-             "Django commands (database, users, files):", *_rows(others)]
+    lines = [
+        USAGE,
+        "Qiao commands:",
+        *_rows(ours),
+        "",
+        "Django commands (database, users, files):",
+        *_rows(others),
+    ]
     return "\n".join(lines) + "\n"
 
 

@@ -173,8 +173,10 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 8}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 8},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -221,27 +223,43 @@ if MEDIA_STORAGE == "s3":
     #: "private/" in the same bucket and are handed out as short-lived signed URLs ...
     _private_backend: dict[str, object] = {
         "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {**_s3_options, "location": "private", "custom_domain": None,
-                    "querystring_auth": True, "querystring_expire": 300,
-                    "object_parameters": {"CacheControl": "private, max-age=300"}},
+        "OPTIONS": {
+            **_s3_options,
+            "location": "private",
+            "custom_domain": None,
+            "querystring_auth": True,
+            "querystring_expire": 300,
+            "object_parameters": {"CacheControl": "private, max-age=300"},
+        },
     }
     #: Video uploads as received, kept until their renditions exist: never served (they
     #: still carry the phone's metadata), so not in the public media storage.
     _sources_backend: dict[str, object] = {
         "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {**_s3_options, "location": "private/video-sources",
-                    "default_acl": "private", "querystring_auth": True,
-                    "custom_domain": None, "object_parameters": {}},
+        "OPTIONS": {
+            **_s3_options,
+            "location": "private/video-sources",
+            "default_acl": "private",
+            "querystring_auth": True,
+            "custom_domain": None,
+            "object_parameters": {},
+        },
     }
 else:
     _media_backend = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
     # ... and on the local disk outside MEDIA_ROOT, served only by the permission-checked
     # view (the embedded profile serves MEDIA_ROOT to anyone).
-    _private_backend = {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                        "OPTIONS": {"location": str(QIAO_HOME / "private-media"),
-                                    "base_url": "/private-media-is-not-served/"}}
-    _sources_backend = {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                        "OPTIONS": {"location": str(QIAO_HOME / "video-sources")}}
+    _private_backend = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": str(QIAO_HOME / "private-media"),
+            "base_url": "/private-media-is-not-served/",
+        },
+    }
+    _sources_backend = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(QIAO_HOME / "video-sources")},
+    }
 STORAGES = {
     "default": _media_backend,
     "private": _private_backend,
@@ -310,7 +328,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "")
 QIAO_TASK_BACKEND = env_str(
     "QIAO_TASK_BACKEND",
-    "qiao.ops.tasks_backend.CeleryBackend" if CELERY_BROKER_URL
+    "qiao.ops.tasks_backend.CeleryBackend"
+    if CELERY_BROKER_URL
     else "qiao.ops.tasks_backend.ThreadBackend",
 )
 TASKS = {"default": {"BACKEND": QIAO_TASK_BACKEND, "QUEUES": []}}
@@ -337,8 +356,9 @@ QIAO_CELERY_MAX_TASKS_PER_CHILD = env_int("QIAO_CELERY_MAX_TASKS_PER_CHILD", 100
 #: it has finished its current work (0: never).
 QIAO_WORKER_MAX_MEMORY_MB = env_int("QIAO_WORKER_MAX_MEMORY_MB", 1024)
 #: Periodic jobs run by `qiao beat` (a missing function is skipped quietly).
-QIAO_RECOMMEND_TRAIN_FUNCTION = env_str("QIAO_RECOMMEND_TRAIN_FUNCTION",
-                                        "qiao.feed.training.train_periodic")
+QIAO_RECOMMEND_TRAIN_FUNCTION = env_str(
+    "QIAO_RECOMMEND_TRAIN_FUNCTION", "qiao.feed.training.train_periodic"
+)
 QIAO_RECOMMEND_TRAIN_EVERY = env_int("QIAO_RECOMMEND_TRAIN_EVERY", 6 * 3600)
 #: The neural sequential model (a NumPy SASRec) is trained with the rest, stopping after this
 #: many seconds with its best weights; 0 or QIAO_RECOMMEND_NEURAL=0 leaves it out.
@@ -352,7 +372,8 @@ QIAO_METRICS_TOKEN = env_str("QIAO_METRICS_TOKEN", "")
 # --- Translation (docs/translation.md). Engines are tried in order; models live on disk.
 QIAO_MODELS_DIR = Path(env_str("QIAO_MODELS_DIR", str(QIAO_HOME / "models")))
 QIAO_TRANSLATE_ENGINES = env_list(
-    "QIAO_TRANSLATE_ENGINES", ["bergamot", "ctranslate2", "libretranslate", "openai"])
+    "QIAO_TRANSLATE_ENGINES", ["bergamot", "ctranslate2", "libretranslate", "openai"]
+)
 QIAO_TRANSLATE_TIMEOUT = float(env_str("QIAO_TRANSLATE_TIMEOUT", "20"))
 QIAO_TRANSLATE_THREADS = env_int("QIAO_TRANSLATE_THREADS", 2)
 QIAO_LIBRETRANSLATE_URL = env_str("QIAO_LIBRETRANSLATE_URL", "")
@@ -461,9 +482,13 @@ if MEDIA_STORAGE == "s3":
     # Browsers load photos straight from the object store: allow its origin for images.
     _custom = env_str("S3_CUSTOM_DOMAIN", "")
     _endpoint = env_str("S3_ENDPOINT_URL", "")
-    _media_origin = ("https://" + _custom.split("/")[0] if _custom
-                     else "/".join(_endpoint.split("/")[:3]) if _endpoint
-                     else "https://*.amazonaws.com")  # origins only: a path would narrow it
+    _media_origin = (
+        "https://" + _custom.split("/")[0]
+        if _custom
+        else "/".join(_endpoint.split("/")[:3])
+        if _endpoint
+        else "https://*.amazonaws.com"
+    )  # origins only: a path would narrow it
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(_media_origin)
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["media-src"].append(_media_origin)
 
@@ -475,8 +500,10 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"request_id": {"()": "qiao.core.logging.RequestIdFilter"}},
-    "formatters": {"json": {"()": "qiao.core.logging.JsonFormatter"},
-                   "plain": {"()": "qiao.core.logging.PlainFormatter"}},
+    "formatters": {
+        "json": {"()": "qiao.core.logging.JsonFormatter"},
+        "plain": {"()": "qiao.core.logging.PlainFormatter"},
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",

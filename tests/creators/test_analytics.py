@@ -36,15 +36,18 @@ pytestmark = pytest.mark.django_db
 
 def _note(author: Any, language: str | None, title: str, **kw: Any) -> Note:
     now = timezone.now()
-    return Note.objects.create(author=author, title=title, language=language,
-                               published_at=now - timedelta(days=30), **kw)
+    return Note.objects.create(
+        author=author, title=title, language=language, published_at=now - timedelta(days=30), **kw
+    )
 
 
 @pytest.fixture
 def world(make_user: Any) -> dict[str, Any]:
     now = timezone.now()
+
     def ago(**kw: float) -> datetime:
         return now - timedelta(**kw)
+
     author = make_user(username="creator", read_languages=["en"], ui_language="en")
     other = make_user(username="someone", read_languages=["en"])
     u1 = make_user(username="u1", read_languages=["en"], ui_language="en")
@@ -55,10 +58,16 @@ def world(make_user: Any) -> dict[str, Any]:
     n_zh = _note(author, "zh", "上海的早餐")
     n_en = _note(author, "en", "Breakfast in Shanghai")
     n_other = _note(other, "zh", "别人的笔记")
-    NoteVersion.objects.create(note=n_zh, language="en", title="Breakfast", is_machine=True,
-                               created_at=ago(days=10))
-    NoteVersion.objects.create(note=n_en, language="zh", title="上海早餐", is_machine=False,
-                               created_at=ago(days=1, hours=1))
+    NoteVersion.objects.create(
+        note=n_zh, language="en", title="Breakfast", is_machine=True, created_at=ago(days=10)
+    )
+    NoteVersion.objects.create(
+        note=n_en,
+        language="zh",
+        title="上海早餐",
+        is_machine=False,
+        created_at=ago(days=1, hours=1),
+    )
     log = [
         (u1, n_zh, "impression", 0, ago(days=2)),
         (u1, n_zh, "open", 0, ago(days=2)),
@@ -81,23 +90,38 @@ def world(make_user: Any) -> dict[str, Any]:
         (u2, n_zh, "impression", 0, ago(days=40)),
         (u1, n_other, "impression", 0, ago(days=1)),
     ]
-    EngagementEvent.objects.bulk_create([
-        EngagementEvent(user_id=u.pk if u else None, note_id=n.pk if n else None,
-                        author_id=(n.author_id if n else author.pk), kind=k, value=v,
-                        created_at=at)
-        for u, n, k, v, at in log
-    ])
+    EngagementEvent.objects.bulk_create(
+        [
+            EngagementEvent(
+                user_id=u.pk if u else None,
+                note_id=n.pk if n else None,
+                author_id=(n.author_id if n else author.pk),
+                kind=k,
+                value=v,
+                created_at=at,
+            )
+            for u, n, k, v, at in log
+        ]
+    )
     Follow.objects.create(follower=u2, followee=author, status="accepted", created_at=ago(days=1))
-    Follow.objects.create(follower=u3, followee=author, status="accepted",
-                          created_at=ago(days=20))
+    Follow.objects.create(follower=u3, followee=author, status="accepted", created_at=ago(days=20))
     Follow.objects.create(follower=u1, followee=author, status="pending", created_at=ago(days=1))
-    return {"author": author, "other": other, "n_zh": n_zh, "n_en": n_en,
-            "n_other": n_other, "log": log, "u": [u1, u2, u3, u4, u5]}
+    return {
+        "author": author,
+        "other": other,
+        "n_zh": n_zh,
+        "n_en": n_en,
+        "n_other": n_other,
+        "log": log,
+        "u": [u1, u2, u3, u4, u5],
+    }
 
 
 def _by(rows: list[dict[str, Any]], key: str) -> dict[Any, tuple[int, float | None]]:
-    return {(tuple(r[key]) if isinstance(r[key], list) else r[key]): (r["users"], r["share"])
-            for r in rows}
+    return {
+        (tuple(r[key]) if isinstance(r[key], list) else r[key]): (r["users"], r["share"])
+        for r in rows
+    }
 
 
 def test_summary_numbers_are_exact(world: dict[str, Any]) -> None:
@@ -127,25 +151,37 @@ def test_audience_language_mix_is_exact(world: dict[str, Any]) -> None:
     assert engaged["users"] == 4
     assert _by(engaged["read_languages"], "language") == {"zh": (3, 0.75), "en": (2, 0.5)}
     assert _by(engaged["read_combinations"], "languages") == {
-        ("zh",): (2, 0.5), ("en",): (1, 0.25), ("en", "zh"): (1, 0.25)}
+        ("zh",): (2, 0.5),
+        ("en",): (1, 0.25),
+        ("en", "zh"): (1, 0.25),
+    }
     assert _by(engaged["ui_languages"], "language") == {
-        "en": (2, 0.5), "zh-hans": (1, 0.25), "": (1, 0.25)}
+        "en": (2, 0.5),
+        "zh-hans": (1, 0.25),
+        "": (1, 0.25),
+    }
     viewers = a["viewers"]  # u1..u5; u4 falls back to the interface language
     assert viewers["users"] == 5
     assert _by(viewers["read_languages"], "language") == {"zh": (4, 0.8), "en": (2, 0.4)}
     assert _by(viewers["ui_languages"], "language") == {
-        "en": (2, 0.4), "zh-hans": (2, 0.4), "": (1, 0.2)}
+        "en": (2, 0.4),
+        "zh-hans": (2, 0.4),
+        "": (1, 0.2),
+    }
 
 
 def test_top_notes_table(world: dict[str, Any]) -> None:
     top = services.account_analytics(world["author"], days=7)["top_notes"]
     assert [n["id"] for n in top] == [world["n_en"].pk, world["n_zh"].pk]
     en, zh = top
-    assert (en["impressions"], en["viewers"], en["engagements"], en["engagement_rate"]) == \
-        (5, 4, 2, 0.4)
+    assert (en["impressions"], en["viewers"], en["engagements"], en["engagement_rate"]) == (
+        5,
+        4,
+        2,
+        0.4,
+    )
     assert (en["cross_viewers"], en["cross_viewer_share"], en["translated"]) == (3, 0.75, 2)
-    assert (en["language"], en["has_author_version"], en["author_versions"]) == \
-        ("en", True, ["zh"])
+    assert (en["language"], en["has_author_version"], en["author_versions"]) == ("en", True, ["zh"])
     assert (zh["impressions"], zh["viewers"], zh["engagements"]) == (3, 3, 2)
     assert (zh["cross_viewers"], zh["translated"], zh["has_author_version"]) == (1, 1, False)
     # By engagement: both have 2, so views break the tie.
@@ -160,8 +196,12 @@ def test_daily_series_and_periods(world: dict[str, Any]) -> None:
     assert daily[-1]["date"] == timezone.localdate().isoformat()
     expected: dict[str, int] = {}
     for _u, n, kind, _v, at in world["log"]:
-        if kind == "impression" and n is not None and n.author_id == world["author"].pk \
-                and at >= timezone.now() - timedelta(days=6, hours=23):
+        if (
+            kind == "impression"
+            and n is not None
+            and n.author_id == world["author"].pk
+            and at >= timezone.now() - timedelta(days=6, hours=23)
+        ):
             day = timezone.localtime(at).date().isoformat()
             expected[day] = expected.get(day, 0) + 1
     got = {d["date"]: d["impressions"] for d in daily if d["impressions"]}
@@ -206,6 +246,7 @@ def test_bad_period_is_rejected(world: dict[str, Any]) -> None:
 
 # --- permissions ---------------------------------------------------------------------------
 
+
 def test_api_requires_sign_in(api: Any, world: dict[str, Any]) -> None:
     assert api.get("/me/analytics").status_code == 401
     assert api.get(f"/notes/{world['n_en'].pk}/analytics").status_code == 401
@@ -247,6 +288,7 @@ def test_service_refuses_another_account(world: dict[str, Any]) -> None:
 
 
 # --- the page ------------------------------------------------------------------------------
+
 
 def test_page_needs_login(client: Any) -> None:
     r = client.get("/creator/")
@@ -295,19 +337,30 @@ def test_menu_links_to_the_page(client: Any, world: dict[str, Any]) -> None:
 
 # --- no N+1 --------------------------------------------------------------------------------
 
+
 def test_query_count_does_not_grow_with_notes_or_events(
-        make_user: Any, django_assert_max_num_queries: Any) -> None:
+    make_user: Any, django_assert_max_num_queries: Any
+) -> None:
     author = make_user(read_languages=["zh"])
     readers = [make_user(read_languages=["en"] if i % 2 else ["zh"]) for i in range(6)]
     notes = [_note(author, "zh" if i % 2 else "en", f"n{i}") for i in range(25)]
     for n in notes[::3]:
         NoteVersion.objects.create(note=n, language="en", title="v", is_machine=False)
     now = timezone.now()
-    EngagementEvent.objects.bulk_create([
-        EngagementEvent(user_id=r.pk, note_id=n.pk, author_id=author.pk, kind=k,
-                        created_at=now - timedelta(hours=3 * i))
-        for i, n in enumerate(notes) for r in readers for k in ("impression", "like")
-    ])
+    EngagementEvent.objects.bulk_create(
+        [
+            EngagementEvent(
+                user_id=r.pk,
+                note_id=n.pk,
+                author_id=author.pk,
+                kind=k,
+                created_at=now - timedelta(hours=3 * i),
+            )
+            for i, n in enumerate(notes)
+            for r in readers
+            for k in ("impression", "like")
+        ]
+    )
     from django.db import connection
 
     extra = 1 if connection.vendor == "postgresql" else 0  # SET LOCAL jit = off
@@ -332,8 +385,10 @@ def test_chart_geometry() -> None:
     from qiao.web.views.creators import _nice_max, bar_chart
 
     assert [_nice_max(v) for v in (0, 5, 11, 21, 101, 999)] == [4, 8, 12, 24, 120, 1000]
-    daily = [{"date": f"2026-11-{d:02d}", "impressions": v, "opens": v // 2}
-             for d, v in zip(range(20, 27), (0, 30, 60, 90, 120, 10, 5), strict=True)]
+    daily = [
+        {"date": f"2026-11-{d:02d}", "impressions": v, "opens": v // 2}
+        for d, v in zip(range(20, 27), (0, 30, 60, 90, 120, 10, 5), strict=True)
+    ]
     chart = bar_chart(daily, "impressions", "opens", "Views", "Opens")
     plot_h = chart["ticks"][0]["y"] - chart["ticks"][-1]["y"]
     assert chart["ticks"][-1]["value"] == 120  # axis top = the nice max
@@ -342,8 +397,10 @@ def test_chart_geometry() -> None:
     assert chart["bars"][1]["h"] == pytest.approx(plot_h / 4)  # 30 of 120
     assert chart["bars"][1]["oh"] == pytest.approx(plot_h / 8)  # 15 opens
     assert chart["labels"][-1]["anchor"] == "middle"  # wide bars: centred under the bar
-    long = [{"date": (date(2026, 9, 1) + timedelta(days=i)).isoformat(), "impressions": i}
-            for i in range(90)]
+    long = [
+        {"date": (date(2026, 9, 1) + timedelta(days=i)).isoformat(), "impressions": i}
+        for i in range(90)
+    ]
     chart = bar_chart(long, "impressions", None, "Views")
     assert len(chart["labels"]) <= 8
     assert chart["labels"][-1] == {"x": chart["right"], "anchor": "end", "text": "11/29"}

@@ -27,5 +27,6 @@ def scroll(client: Client, want: int, start: str = "/") -> tuple[list[int], int 
         nxt = NEXT.search(html)
         if len(ids) >= want or not nxt:
             return ids, divider, nxt is None
-        html = client.get(nxt.group(1).replace("&amp;", "&"), HTTP_HX_REQUEST="true"
-                          ).content.decode()
+        html = client.get(
+            nxt.group(1).replace("&amp;", "&"), HTTP_HX_REQUEST="true"
+        ).content.decode()

@@ -19,20 +19,23 @@ from qiao.notes.similar import Deduper, text_key
 pytestmark = pytest.mark.django_db
 
 
-def test_no_two_look_alikes_on_a_page(make_user: Any, make_note: Any,
-                                      image_bytes: Any) -> None:
+def test_no_two_look_alikes_on_a_page(make_user: Any, make_note: Any, image_bytes: Any) -> None:
     """Same text (after folding case, punctuation and emoji) or the same photo: one per page;
     the other waits for a later page."""
     from qiao.notes.services import ImageInput, create_note
 
     authors = [make_user() for _ in range(4)]
-    same_text = [make_note(a, title="Best HOT POT in town!!", body="Spicy 🌶️ #hotpot")
-                 for a in authors[:2]]
+    same_text = [
+        make_note(a, title="Best HOT POT in town!!", body="Spicy 🌶️ #hotpot") for a in authors[:2]
+    ]
     same_text.append(make_note(authors[2], title="best hot pot in town", body="spicy #hotpot"))
     photo = image_bytes(900, 700, seed=99)
-    same_photo = [create_note(a, title=f"Sunset {i}", body=f"view number {i}",
-                              images=[ImageInput(data=photo)])
-                  for i, a in enumerate(authors[:3])]
+    same_photo = [
+        create_note(
+            a, title=f"Sunset {i}", body=f"view number {i}", images=[ImageInput(data=photo)]
+        )
+        for i, a in enumerate(authors[:3])
+    ]
     others = [make_note(authors[3], title=f"Other {i}") for i in range(6)]
     page = feed.for_you(None, limit=20)
     ids = [n.pk for n in page.items]
@@ -74,7 +77,8 @@ def test_a_site_with_one_note_still_has_a_next_page(make_note: Any) -> None:
 
 
 def test_recently_seen_notes_come_after_the_divider_best_first(
-        make_user: Any, make_note: Any, client: Client) -> None:
+    make_user: Any, make_note: Any, client: Client
+) -> None:
     """The 3-day rule: what the reader was shown is not shown again until the divider; then
     the seen notes come back, seen longest ago first."""
     notes = [make_note(title=f"Note {i}") for i in range(6)]

@@ -30,8 +30,7 @@ def test_a_new_members_eight_visits(demo_site: Any, make_user: Any) -> None:
         ids, _divider, ended = _scroll(client, 40)
         assert len(ids) >= 40 and not ended
         shown = [titles[i] for i in ids]
-        repeats = sum(1 for t in shown if t in seen) + sum(
-            n - 1 for n in Counter(shown).values())
+        repeats = sum(1 for t in shown if t in seen) + sum(n - 1 for n in Counter(shown).values())
         assert repeats <= 1, repeats
         seen |= set(shown)
     assert len(seen) >= 8 * 40 - 8
@@ -55,8 +54,9 @@ def test_the_feed_never_ends_signed_in_or_out(demo_site: Any, make_user: Any) ->
 
 @pytest.mark.slow
 def test_topic_pages_show_the_topic_then_more(demo_site: Any) -> None:
-    tagged = set(Note.objects.filter(topics__name__in=equivalents("travel"))
-                 .values_list("pk", flat=True))
+    tagged = set(
+        Note.objects.filter(topics__name__in=equivalents("travel")).values_list("pk", flat=True)
+    )
     ids, divider, ended = _scroll(Client(), len(tagged) + 40, "/?topic=travel")
     assert not ended and divider is not None
     # the topic's notes first (look-alikes among them wait until after the divider)

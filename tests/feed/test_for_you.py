@@ -33,8 +33,11 @@ def platform(make_user: Any, settings: Any, tmp_path: Any) -> dict[str, Any]:
     for i in range(60):
         t = TOPICS[i % 3]
         note = Note.objects.create(
-            author=authors[(i // 3) % 6], title=f"{t} note {i}", body=f"all about {t} #{t}",
-            language="en", published_at=now - timedelta(hours=60 - i),
+            author=authors[(i // 3) % 6],
+            title=f"{t} note {i}",
+            body=f"all about {t} #{t}",
+            language="en",
+            published_at=now - timedelta(hours=60 - i),
         )
         note.topics.add(topics[t])
         notes[t].append(note)
@@ -46,14 +49,34 @@ def platform(make_user: Any, settings: Any, tmp_path: Any) -> dict[str, Any]:
         users.append(user)
         for note in rng.sample(notes[taste], 8):
             at = now - timedelta(hours=rng.randint(1, 40))
-            events.append(EngagementEvent(user_id=user.pk, note_id=note.pk, kind="impression",
-                                          author_id=note.author_id, created_at=at))
-            events.append(EngagementEvent(user_id=user.pk, note_id=note.pk, kind="like",
-                                          author_id=note.author_id, created_at=at))
+            events.append(
+                EngagementEvent(
+                    user_id=user.pk,
+                    note_id=note.pk,
+                    kind="impression",
+                    author_id=note.author_id,
+                    created_at=at,
+                )
+            )
+            events.append(
+                EngagementEvent(
+                    user_id=user.pk,
+                    note_id=note.pk,
+                    kind="like",
+                    author_id=note.author_id,
+                    created_at=at,
+                )
+            )
         for other in rng.sample([n for t in TOPICS if t != taste for n in notes[t]], 6):
-            events.append(EngagementEvent(user_id=user.pk, note_id=other.pk, kind="impression",
-                                          author_id=other.author_id,
-                                          created_at=now - timedelta(hours=50)))
+            events.append(
+                EngagementEvent(
+                    user_id=user.pk,
+                    note_id=other.pk,
+                    kind="impression",
+                    author_id=other.author_id,
+                    created_at=now - timedelta(hours=50),
+                )
+            )
     EngagementEvent.objects.bulk_create(events)
     return {"notes": notes, "users": users, "authors": authors}
 
@@ -75,8 +98,9 @@ def test_fallback_feed_before_any_model(platform: dict[str, Any], api_as: Any) -
     assert r.status_code == 200 and len(r.json()["items"]) == 20
 
 
-def test_trained_feed_matches_taste_and_respects_blocks(platform: dict[str, Any],
-                                                        api_as: Any, settings: Any) -> None:
+def test_trained_feed_matches_taste_and_respects_blocks(
+    platform: dict[str, Any], api_as: Any, settings: Any
+) -> None:
     settings.QIAO_FEED_MAX_PER_TOPIC = 6
     _train()
     cat_lover = platform["users"][0]  # u % 3 == 0 -> cats
@@ -119,8 +143,7 @@ def test_new_user_after_onboarding_gets_interest_matched_feed(
     assert _topics(page)["travel"] >= 5, _topics(page)
 
 
-def test_likes_shape_the_next_page(platform: dict[str, Any], make_user: Any,
-                                   api_as: Any) -> None:
+def test_likes_shape_the_next_page(platform: dict[str, Any], make_user: Any, api_as: Any) -> None:
     _train()
     user = make_user(interests=[])
     client = api_as(user)
@@ -132,14 +155,20 @@ def test_likes_shape_the_next_page(platform: dict[str, Any], make_user: Any,
     assert _topics(nxt)["food"] >= 5, _topics(nxt)
 
 
-def test_new_notes_are_served_without_retraining(platform: dict[str, Any], make_user: Any,
-                                                 api_as: Any) -> None:
+def test_new_notes_are_served_without_retraining(
+    platform: dict[str, Any], make_user: Any, api_as: Any
+) -> None:
     from qiao.feed import adapter
 
     _train()
     author = platform["authors"][1]
-    fresh = Note.objects.create(author=author, title="brand new cats", body="#cats",
-                                language="en", published_at=timezone.now())
+    fresh = Note.objects.create(
+        author=author,
+        title="brand new cats",
+        body="#cats",
+        language="en",
+        published_at=timezone.now(),
+    )
     fresh.topics.add(Topic.objects.get(name="cats"))
     adapter._state["checked"] = 0.0  # as if SYNC_EVERY had passed
     shown: set[int] = set()
@@ -168,8 +197,11 @@ def test_shown_notes_are_not_shown_again_and_the_feed_never_runs_dry(
     client.force_login(reader)
     for _ in range(2):
         client.get("/")  # each visit logs impressions for the cards it shows
-    first = set(EngagementEvent.objects.filter(user_id=reader.pk, kind="impression")
-                .values_list("note_id", flat=True))
+    first = set(
+        EngagementEvent.objects.filter(user_id=reader.pk, kind="impression").values_list(
+            "note_id", flat=True
+        )
+    )
     assert len(first) >= 30  # the second visit showed new notes, not the same twenty
     for _ in range(4):
         response = client.get("/")
@@ -183,13 +215,15 @@ def test_the_log_is_read_as_columns_with_database_computed_times(make_user: Any)
     user = make_user()
     at = timezone.now() - timedelta(hours=5, microseconds=123456)
     old = timezone.now() - timedelta(days=400)
-    EngagementEvent.objects.bulk_create([
-        EngagementEvent(user_id=user.pk, note_id=11, kind="dwell", value=42.5, created_at=at),
-        EngagementEvent(user_id=user.pk, note_id=12, kind="like", created_at=at),
-        EngagementEvent(user_id=user.pk, note_id=13, kind="like", created_at=old),  # too old
-        EngagementEvent(user_id=None, note_id=14, kind="impression", created_at=at),  # anon
-        EngagementEvent(user_id=user.pk, note_id=15, kind="follow", created_at=at),  # no
-    ])
+    EngagementEvent.objects.bulk_create(
+        [
+            EngagementEvent(user_id=user.pk, note_id=11, kind="dwell", value=42.5, created_at=at),
+            EngagementEvent(user_id=user.pk, note_id=12, kind="like", created_at=at),
+            EngagementEvent(user_id=user.pk, note_id=13, kind="like", created_at=old),  # too old
+            EngagementEvent(user_id=None, note_id=14, kind="impression", created_at=at),  # anon
+            EngagementEvent(user_id=user.pk, note_id=15, kind="follow", created_at=at),  # no
+        ]
+    )
     log = interactions(days=30)
     assert log.note_ids.tolist() == [11, 12]
     assert log.user_ids.tolist() == [user.pk, user.pk]
@@ -218,8 +252,9 @@ def test_a_new_model_version_loads_in_the_background(platform: dict[str, Any]) -
     assert new is not None and new is not old and new.version == second
 
 
-def test_cursor_lists_are_shared_by_every_worker_process(platform: dict[str, Any],
-                                                         api_as: Any) -> None:
+def test_cursor_lists_are_shared_by_every_worker_process(
+    platform: dict[str, Any], api_as: Any
+) -> None:
     """On the embedded profile the ranked list lives in a database table, not in one
     process's memory: a next page answered by another worker continues the same list."""
     from django.conf import settings
@@ -241,8 +276,9 @@ def test_cursor_lists_are_shared_by_every_worker_process(platform: dict[str, Any
     assert second["next_cursor"].split(":")[0] == token  # the same list, paged on
 
 
-def test_notes_reach_the_engine_with_their_photos_colours_and_hashes(make_user: Any,
-                                                                     make_note: Any) -> None:
+def test_notes_reach_the_engine_with_their_photos_colours_and_hashes(
+    make_user: Any, make_note: Any
+) -> None:
     from qiao.feed.store import recommendable_notes
 
     note = make_note(make_user(), n_images=2)
@@ -252,10 +288,9 @@ def test_notes_reach_the_engine_with_their_photos_colours_and_hashes(make_user: 
     assert info.images == images
 
 
-def test_the_list_is_written_only_when_new_or_reranked(platform: dict[str, Any], api: Any,
-                                                       api_as: Any,
-                                                       monkeypatch: pytest.MonkeyPatch,
-                                                       clock: Any) -> None:
+def test_the_list_is_written_only_when_new_or_reranked(
+    platform: dict[str, Any], api: Any, api_as: Any, monkeypatch: pytest.MonkeyPatch, clock: Any
+) -> None:
     """A surge of visitors must not turn every page view into a cache write: visitors who are
     not signed in share one list per language per minute, and paging an unchanged list
     writes nothing."""
@@ -270,8 +305,9 @@ def test_the_list_is_written_only_when_new_or_reranked(platform: dict[str, Any],
     cache = caches["feed"]
     writes: list[str] = []
     real_set = cache.set
-    monkeypatch.setattr(cache, "set", lambda key, *a, **k: (writes.append(key),
-                                                            real_set(key, *a, **k)))
+    monkeypatch.setattr(
+        cache, "set", lambda key, *a, **k: (writes.append(key), real_set(key, *a, **k))
+    )
     first = api.get("/feed/for-you", limit=5).json()
     again = api.get("/feed/for-you", limit=5).json()
     assert first["next_cursor"] == again["next_cursor"]  # one shared anonymous list
@@ -296,9 +332,9 @@ def test_the_list_is_written_only_when_new_or_reranked(platform: dict[str, Any],
     assert len(writes) == 4  # a like re-ranks the rest of the list, which is saved
 
 
-def test_new_chinese_notes_reach_english_readers_by_meaning(platform: dict[str, Any],
-                                                             make_user: Any,
-                                                             api_as: Any) -> None:
+def test_new_chinese_notes_reach_english_readers_by_meaning(
+    platform: dict[str, Any], make_user: Any, api_as: Any
+) -> None:
     """Nobody has engaged with these Chinese notes; the site's model knows from CC-CEDICT
     that #猫 is about cats, so a bilingual cat lover sees it before a Chinese food note."""
     from qiao.feed import adapter
@@ -306,11 +342,13 @@ def test_new_chinese_notes_reach_english_readers_by_meaning(platform: dict[str, 
     _train()
     author = platform["authors"][2]
     now = timezone.now()
-    cat = Note.objects.create(author=author, title="我家的猫", body="猫在沙发上睡觉 #猫",
-                              language="zh", published_at=now)
+    cat = Note.objects.create(
+        author=author, title="我家的猫", body="猫在沙发上睡觉 #猫", language="zh", published_at=now
+    )
     cat.topics.add(Topic.objects.create(name="猫"))
-    food = Note.objects.create(author=author, title="火锅", body="今天吃火锅 #美食",
-                               language="zh", published_at=now)
+    food = Note.objects.create(
+        author=author, title="火锅", body="今天吃火锅 #美食", language="zh", published_at=now
+    )
     food.topics.add(Topic.objects.create(name="美食"))
     adapter._state["checked"] = 0.0  # as if SYNC_EVERY had passed
     cat_lovers = [u for u in platform["users"] if u.interests == ["cats"]][:4]

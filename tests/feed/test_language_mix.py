@@ -32,10 +32,14 @@ def two_languages(make_user: Any, settings: Any, tmp_path: Any) -> User:
     now = timezone.now()
     for i in range(80):
         zh = i % 2 == 1
-        Note.objects.create(author=authors[i % 8], title=(f"笔记 {i}" if zh else f"note {i}"),
-                            body=(f"第 {i} 篇" if zh else f"number {i}"),
-                            language="zh" if zh else "en", like_count=(10 if zh else 100) + i,
-                            published_at=now - timedelta(hours=i))
+        Note.objects.create(
+            author=authors[i % 8],
+            title=(f"笔记 {i}" if zh else f"note {i}"),
+            body=(f"第 {i} 篇" if zh else f"number {i}"),
+            language="zh" if zh else "en",
+            like_count=(10 if zh else 100) + i,
+            published_at=now - timedelta(hours=i),
+        )
     return make_user(read_languages=["en"], interests=[])
 
 
@@ -45,8 +49,7 @@ def _zh_share(client: Any) -> float:
     return sum(i["language"] == "zh" for i in items) / len(items)
 
 
-def test_each_step_sets_the_share_of_the_first_page(two_languages: User, api_as: Any
-                                                    ) -> None:
+def test_each_step_sets_the_share_of_the_first_page(two_languages: User, api_as: Any) -> None:
     client = api_as(two_languages)
     assert _zh_share(client) == 0.0  # site default: a reader of English only
     for mix, zh in ((0.9, 0.10), (0.7, 0.30), (0.5, 0.50)):
@@ -58,8 +61,9 @@ def test_each_step_sets_the_share_of_the_first_page(two_languages: User, api_as:
 
 
 @pytest.mark.parametrize("bad", [0.49, 0.0, 1.01, -1, "0.7", True, "half"])
-def test_patch_me_refuses_a_mix_outside_the_steps_range(user: User, api_as: Any,
-                                                        bad: object) -> None:
+def test_patch_me_refuses_a_mix_outside_the_steps_range(
+    user: User, api_as: Any, bad: object
+) -> None:
     r = api_as(user).patch("/me", {"language_mix": bad})
     assert r.status_code in (400, 422)
     user.refresh_from_db()
@@ -91,8 +95,10 @@ def test_settings_show_and_store_the_choice(two_languages: User, client: Any) ->
     client.force_login(user)
     page = client.get(reverse("web:settings")).content.decode()
     assert 'name="language_mix" value="" aria-describedby="mix-hint" checked' in page
-    r = client.post(reverse("web:settings_preferences"), {
-        "ui_language": "en", "read_languages": ["en"], "language_mix": "0.7"})
+    r = client.post(
+        reverse("web:settings_preferences"),
+        {"ui_language": "en", "read_languages": ["en"], "language_mix": "0.7"},
+    )
     assert r.status_code == 302
     user.refresh_from_db()
     assert user.language_mix == 0.7
@@ -100,25 +106,28 @@ def test_settings_show_and_store_the_choice(two_languages: User, client: Any) ->
     assert 'value="0.7" aria-describedby="mix-hint" checked' in page
 
 
-def test_the_control_above_the_feed_reloads_it_in_the_new_mix(two_languages: User,
-                                                              client: Any) -> None:
+def test_the_control_above_the_feed_reloads_it_in_the_new_mix(
+    two_languages: User, client: Any
+) -> None:
     user = two_languages
     user.onboarded = True
     user.save()
     client.force_login(user)
     home = client.get(reverse("web:home")).content.decode()
     assert 'id="mix-select"' in home and home.count("笔记 ") == 0
-    r = client.post(reverse("web:feed_language_mix"), {"language_mix": "0.5"},
-                    HTTP_HX_REQUEST="true")
+    r = client.post(
+        reverse("web:feed_language_mix"), {"language_mix": "0.5"}, HTTP_HX_REQUEST="true"
+    )
     assert r.status_code == 200
     body = r.content.decode()
     assert body.startswith('<div id="feed-area">') or 'id="feed-area"' in body[:200]
     assert '<option value="0.5" selected>' in body
-    assert body.count('data-card') == 20 and body.count("笔记 ") == 10
+    assert body.count("data-card") == 20 and body.count("笔记 ") == 10
     user.refresh_from_db()
     assert user.language_mix == 0.5
-    bad = client.post(reverse("web:feed_language_mix"), {"language_mix": "0.2"},
-                      HTTP_HX_REQUEST="true")
+    bad = client.post(
+        reverse("web:feed_language_mix"), {"language_mix": "0.2"}, HTTP_HX_REQUEST="true"
+    )
     assert bad.status_code == 400 and 'role="alert"' in bad.content.decode()
     # without htmx: back to the feed
     assert client.post(reverse("web:feed_language_mix"), {"language_mix": ""}).status_code == 302
@@ -131,9 +140,15 @@ def test_onboarding_explains_and_stores_the_mix(make_user: Any, client: Any) -> 
     client.force_login(user)
     page = client.get(reverse("web:welcome")).content.decode()
     assert "How much of For you should be in your first language?" in page
-    r = client.post(reverse("web:welcome"), {
-        "ui_language": "en", "read_languages": ["en", "zh"],
-        "interests": ["food", "travel", "cats"], "language_mix": "0.9"})
+    r = client.post(
+        reverse("web:welcome"),
+        {
+            "ui_language": "en",
+            "read_languages": ["en", "zh"],
+            "interests": ["food", "travel", "cats"],
+            "language_mix": "0.9",
+        },
+    )
     assert r.status_code == 302
     user.refresh_from_db()
     assert user.language_mix == 0.9 and user.onboarded

@@ -38,8 +38,13 @@ def _engine_codes() -> set[str]:
 
 def test_every_code_the_engine_emits_has_a_sentence() -> None:
     emitted = _engine_codes()
-    assert {"liked_similar", "followed_author", "popular_in_language", "new_creator",
-            "interest_topic"} <= emitted  # the scan itself works
+    assert {
+        "liked_similar",
+        "followed_author",
+        "popular_in_language",
+        "new_creator",
+        "interest_topic",
+    } <= emitted  # the scan itself works
     from qiao.engines.recommend.reasons import REASON_CODES
 
     assert emitted <= set(REASON_CODES)
@@ -70,8 +75,13 @@ def test_unknown_code_gets_a_generic_sentence() -> None:
 def people(make_user: Any) -> dict[str, Any]:
     reader = make_user(display_name="Reader")
     author = make_user(display_name="Lin Mei")
-    note = Note.objects.create(author=author, title="Hand-pulled noodles in Lanzhou",
-                               body="noodles", language="en", published_at=timezone.now())
+    note = Note.objects.create(
+        author=author,
+        title="Hand-pulled noodles in Lanzhou",
+        body="noodles",
+        language="en",
+        published_at=timezone.now(),
+    )
     return {"reader": reader, "author": author, "note": note}
 
 
@@ -96,10 +106,12 @@ def test_liked_note_is_named_with_what_the_reader_did(people: dict[str, Any]) ->
     assert _explain(other, reason, "zh-hans").text.startswith("因为你收藏过《")
 
 
-@pytest.mark.parametrize("hide", ["private", "removed", "deleted", "blocked_by_reader",
-                                  "blocked_by_author"])
+@pytest.mark.parametrize(
+    "hide", ["private", "removed", "deleted", "blocked_by_reader", "blocked_by_author"]
+)
 def test_a_liked_note_the_reader_may_no_longer_see_is_not_named(
-        people: dict[str, Any], hide: str) -> None:
+    people: dict[str, Any], hide: str
+) -> None:
     from qiao.accounts.services import block
 
     reader, note, author = people["reader"], people["note"], people["author"]
@@ -119,8 +131,7 @@ def test_a_liked_note_the_reader_may_no_longer_see_is_not_named(
         assert out.note_id is None and out.note_title == ""
 
 
-def test_followed_author_named_only_while_followed_and_unblocked(
-        people: dict[str, Any]) -> None:
+def test_followed_author_named_only_while_followed_and_unblocked(people: dict[str, Any]) -> None:
     from qiao.accounts.services import block, follow, unfollow
 
     reader, author = people["reader"], people["author"]
@@ -139,20 +150,29 @@ def test_followed_author_named_only_while_followed_and_unblocked(
 
 def test_popular_and_interest_sentences(people: dict[str, Any]) -> None:
     reader = people["reader"]
-    assert _explain(reader, Reason("popular_in_language", language="zh"),
-                    "zh-hans").text == "本周中文热门"
-    assert _explain(reader, Reason("popular_in_language", language="en"),
-                    "zh-hans").text == "本周英文热门"
-    assert _explain(reader, Reason("popular_in_language", language="zh")
-                    ).text == "Popular in Chinese this week"
+    assert (
+        _explain(reader, Reason("popular_in_language", language="zh"), "zh-hans").text
+        == "本周中文热门"
+    )
+    assert (
+        _explain(reader, Reason("popular_in_language", language="en"), "zh-hans").text
+        == "本周英文热门"
+    )
+    assert (
+        _explain(reader, Reason("popular_in_language", language="zh")).text
+        == "Popular in Chinese this week"
+    )
     assert _explain(reader, Reason("popular_in_language")).text == "Popular this week"
     # a topic is named as the reader's chips name it, in their interface language
-    assert _explain(reader, Reason("interest_topic", topic="food"), "zh-hans").text == \
-        "因为你对 #美食 感兴趣"
+    assert (
+        _explain(reader, Reason("interest_topic", topic="food"), "zh-hans").text
+        == "因为你对 #美食 感兴趣"
+    )
     assert _explain(reader, Reason("interest_topic", topic="food")).topic == "Food"
 
 
 # --- paging ------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def feed_world(make_user: Any, settings: Any, tmp_path: Any) -> dict[str, Any]:
@@ -166,12 +186,16 @@ def feed_world(make_user: Any, settings: Any, tmp_path: Any) -> dict[str, Any]:
     now = timezone.now()
     for i in range(90):
         name = ("food", "cats", "travel")[i % 3]
-        note = Note.objects.create(author=authors[i % 9], title=f"{name} {i}",
-                                   body=f"about {name} {i}", language="en",
-                                   published_at=now - timedelta(hours=i), like_count=90 - i)
+        note = Note.objects.create(
+            author=authors[i % 9],
+            title=f"{name} {i}",
+            body=f"about {name} {i}",
+            language="en",
+            published_at=now - timedelta(hours=i),
+            like_count=90 - i,
+        )
         note.topics.add(topics[name])
-    return {"reader": make_user(interests=["food"], read_languages=["en"]),
-            "authors": authors}
+    return {"reader": make_user(interests=["food"], read_languages=["en"]), "authors": authors}
 
 
 def _pages(client: Any, n: int) -> list[list[dict[str, Any]]]:
@@ -185,13 +209,14 @@ def _pages(client: Any, n: int) -> list[list[dict[str, Any]]]:
     return out
 
 
-def test_reasons_on_every_page_from_the_cache(feed_world: dict[str, Any], api_as: Any
-                                              ) -> None:
+def test_reasons_on_every_page_from_the_cache(feed_world: dict[str, Any], api_as: Any) -> None:
     pages = _pages(api_as(feed_world["reader"]), 5)
     items = [item for page in pages for item in page]
     assert len(items) == 100
-    assert all(item["reason"] and item["reason"]["code"] in feed_read.CODES
-               and item["reason"]["text"] for item in items)
+    assert all(
+        item["reason"] and item["reason"]["code"] in feed_read.CODES and item["reason"]["text"]
+        for item in items
+    )
     codes = [item["reason"]["code"] for item in items]
     # cold start: the reader's interest first, then trending; the stages after it; the
     # divider's recycled part says so
@@ -200,8 +225,7 @@ def test_reasons_on_every_page_from_the_cache(feed_world: dict[str, Any], api_as
     assert set(codes[:90]) - {"caught_up"}  # not everything is "caught up"
 
 
-def test_topic_pages_and_following_carry_no_reason(feed_world: dict[str, Any],
-                                                   api_as: Any) -> None:
+def test_topic_pages_and_following_carry_no_reason(feed_world: dict[str, Any], api_as: Any) -> None:
     r = api_as(feed_world["reader"]).get("/feed/topic/food")
     assert r.status_code == 200 and all(i["reason"] is None for i in r.json()["items"])
 
@@ -218,8 +242,9 @@ def test_reasons_survive_a_reranked_page(feed_world: dict[str, Any], api_as: Any
 
 
 @pytest.mark.slow
-def test_engine_reasons_survive_paging(feed_world: dict[str, Any], api_as: Any,
-                                       make_user: Any) -> None:
+def test_engine_reasons_survive_paging(
+    feed_world: dict[str, Any], api_as: Any, make_user: Any
+) -> None:
     """With a trained model the first pages carry the engine's codes, page 2 too."""
     from qiao.events.models import EngagementEvent
     from qiao.feed.services import train
@@ -231,21 +256,38 @@ def test_engine_reasons_survive_paging(feed_world: dict[str, Any], api_as: Any,
     for u in range(24):
         user = make_user()
         taste = ("food", "cats", "travel")[u % 3]
-        for note in [n for n in notes if n.title.startswith(taste)][u % 5: u % 5 + 10]:
+        for note in [n for n in notes if n.title.startswith(taste)][u % 5 : u % 5 + 10]:
             for kind in ("impression", "like"):
-                events.append(EngagementEvent(user_id=user.pk, note_id=note.pk, kind=kind,
-                                              author_id=note.author_id,
-                                              created_at=now - timedelta(hours=2)))
+                events.append(
+                    EngagementEvent(
+                        user_id=user.pk,
+                        note_id=note.pk,
+                        kind=kind,
+                        author_id=note.author_id,
+                        created_at=now - timedelta(hours=2),
+                    )
+                )
     reader = feed_world["reader"]
     for note in [n for n in notes if n.title.startswith("food")][:4]:
-        events.append(EngagementEvent(user_id=reader.pk, note_id=note.pk, kind="like",
-                                      author_id=note.author_id,
-                                      created_at=now - timedelta(hours=1)))
+        events.append(
+            EngagementEvent(
+                user_id=reader.pk,
+                note_id=note.pk,
+                kind="like",
+                author_id=note.author_id,
+                created_at=now - timedelta(hours=1),
+            )
+        )
     EngagementEvent.objects.bulk_create(events)
     train(config=platform_config(ranker_rounds=20))
     pages = _pages(api_as(reader), 2)
-    engine_codes = {"liked_similar", "followed_author", "popular_in_language", "new_creator",
-                    "interest_topic"}
+    engine_codes = {
+        "liked_similar",
+        "followed_author",
+        "popular_in_language",
+        "new_creator",
+        "interest_topic",
+    }
     for page in pages:
         assert page and all(i["reason"]["code"] in feed_read.CODES for i in page)
         assert {i["reason"]["code"] for i in page} & engine_codes
@@ -253,19 +295,26 @@ def test_engine_reasons_survive_paging(feed_world: dict[str, Any], api_as: Any,
     assert all(r["note_id"] is None or r["note_title"] for r in liked)
 
 
-def test_api_reasons_speak_the_callers_language(feed_world: dict[str, Any], api_as: Any
-                                                ) -> None:
+def test_api_reasons_speak_the_callers_language(feed_world: dict[str, Any], api_as: Any) -> None:
     client = api_as(feed_world["reader"])
-    zh = client.client.get("/api/v1/feed/for-you", HTTP_ACCEPT_LANGUAGE="zh-Hans",
-                           **client._headers()).json()["items"]
-    assert zh[0]["reason"] == {"code": "interest_topic", "text": "因为你对 #美食 感兴趣",
-                               "note_id": None, "note_title": None, "author": None,
-                               "language": None, "topic": "美食"}
+    zh = client.client.get(
+        "/api/v1/feed/for-you", HTTP_ACCEPT_LANGUAGE="zh-Hans", **client._headers()
+    ).json()["items"]
+    assert zh[0]["reason"] == {
+        "code": "interest_topic",
+        "text": "因为你对 #美食 感兴趣",
+        "note_id": None,
+        "note_title": None,
+        "author": None,
+        "language": None,
+        "topic": "美食",
+    }
     assert all(CJK.search(i["reason"]["text"]) for i in zh)
 
 
-def test_web_cards_say_why_on_the_first_and_the_scrolled_pages(feed_world: dict[str, Any],
-                                                                client: Any) -> None:
+def test_web_cards_say_why_on_the_first_and_the_scrolled_pages(
+    feed_world: dict[str, Any], client: Any
+) -> None:
     import html as html_lib
 
     reader = feed_world["reader"]

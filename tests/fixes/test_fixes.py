@@ -39,8 +39,13 @@ def cast(make_user: Any, make_note: Any, libre: Any) -> dict[str, Any]:
     reader = make_user(display_name="Sam", read_languages=["en"])
     comment = social.add_comment(make_user(read_languages=["zh"]), note.pk, "真的绝绝子")
     comment.refresh_from_db()
-    return {"author": author, "note": note, "reader": reader, "comment": comment,
-            "stranger": make_user(read_languages=["en"])}
+    return {
+        "author": author,
+        "note": note,
+        "reader": reader,
+        "comment": comment,
+        "stranger": make_user(read_languages=["en"]),
+    }
 
 
 def as_user(user: Any) -> Client:
@@ -50,13 +55,18 @@ def as_user(user: Any) -> Client:
 
 
 def _suggest(c: dict[str, Any], who: str = "reader", **kw: Any) -> SuggestedFix:
-    values = {"language": "en", "title": "I adore cats",
-              "body": "Went for river snail noodles at the weekend, so addictive", **kw}
+    values = {
+        "language": "en",
+        "title": "I adore cats",
+        "body": "Went for river snail noodles at the weekend, so addictive",
+        **kw,
+    }
     return services.suggest_note_fix(c[who], c["note"].pk, **values)
 
 
-def test_an_accepted_fix_replaces_the_machine_translation_for_everyone(cast: Any,
-                                                                      api_as: Any) -> None:
+def test_an_accepted_fix_replaces_the_machine_translation_for_everyone(
+    cast: Any, api_as: Any
+) -> None:
     c = cast
     machine = NoteVersion.objects.get(note=c["note"], language="en")
     assert machine.is_machine
@@ -88,15 +98,15 @@ def test_an_accepted_fix_replaces_the_machine_translation_for_everyone(cast: Any
 def test_a_comment_fix(cast: Any, api_as: Any) -> None:
     c = cast
     comment = c["comment"]
-    r = api_as(c["reader"]).post(f"/comments/{comment.pk}/fixes",
-                                 {"language": "en", "text": "Truly amazing"})
+    r = api_as(c["reader"]).post(
+        f"/comments/{comment.pk}/fixes", {"language": "en", "text": "Truly amazing"}
+    )
     assert r.status_code == 201, r.content
     fix_id = r.json()["id"]
     # the note's author is not the comment's: not theirs to see or decide
     assert api_as(c["author"]).post(f"/fixes/{fix_id}/accept").status_code == 404
     assert api_as(comment.author).get("/fixes").json()["items"][0]["id"] == fix_id
-    assert api_as(comment.author).post(f"/fixes/{fix_id}/accept").json()["status"] == \
-        "accepted"
+    assert api_as(comment.author).post(f"/fixes/{fix_id}/accept").json()["status"] == "accepted"
     r = api_as(c["stranger"]).get(f"/comments/{comment.pk}/translation", target="en")
     assert r.json()["text"] == "Truly amazing" and r.json()["engine"] == "community"
     assert r.json()["suggested_by"] == c["reader"].username
@@ -108,15 +118,17 @@ def test_the_suggest_pages(cast: Any) -> None:
     c = cast
     reader = as_user(c["reader"])
     html = reader.get(f"/notes/{c['note'].pk}/translation").content.decode()
-    assert f'/notes/{c["note"].pk}/suggest?lang=en' in html
+    assert f"/notes/{c['note'].pk}/suggest?lang=en" in html
     form = reader.get(f"/notes/{c['note'].pk}/suggest?lang=en")
     assert form.status_code == 200 and "What readers see now" in form.content.decode()
-    r = reader.post(f"/notes/{c['note'].pk}/suggest?lang=en",
-                    {"title": "I adore cats", "body": "So addictive"})
+    r = reader.post(
+        f"/notes/{c['note'].pk}/suggest?lang=en", {"title": "I adore cats", "body": "So addictive"}
+    )
     assert r.status_code == 302
-    unchanged = reader.post(f"/notes/{c['note'].pk}/suggest?lang=en",
-                            {"title": "I adore cats", "body": "So addictive",
-                             "reason": ""})
+    unchanged = reader.post(
+        f"/notes/{c['note'].pk}/suggest?lang=en",
+        {"title": "I adore cats", "body": "So addictive", "reason": ""},
+    )
     assert unchanged.status_code == 302  # the same reader's pending one is replaced
     assert SuggestedFix.objects.filter(suggester=c["reader"]).count() == 1
     # the author's review page: accept from the page
@@ -135,13 +147,13 @@ def test_the_suggest_pages(cast: Any) -> None:
 def test_who_may_suggest(cast: Any, make_user: Any) -> None:
     c = cast
     with pytest.raises(Forbidden):  # the author writes their own version instead
-        services.suggest_note_fix(c["author"], c["note"].pk, language="en", title="x",
-                                  body="y")
+        services.suggest_note_fix(c["author"], c["note"].pk, language="en", title="x", body="y")
     with pytest.raises(Invalid):  # unchanged
         current = translation.current_version(c["note"], "en")
         assert current is not None
-        services.suggest_note_fix(c["reader"], c["note"].pk, language="en",
-                                  title=current.title, body=current.body)
+        services.suggest_note_fix(
+            c["reader"], c["note"].pk, language="en", title=current.title, body=current.body
+        )
     with pytest.raises(Invalid):  # the note is Chinese: no Chinese translation to fix
         _suggest(c, language="zh")
     # blocks hide both ways: neither side may suggest on the other's content
@@ -153,12 +165,14 @@ def test_who_may_suggest(cast: Any, make_user: Any) -> None:
     blocked_by_reader = make_user(read_languages=["en"])
     accounts.block(blocked_by_reader, c["comment"].author)
     with pytest.raises(NotFound):
-        services.suggest_comment_fix(blocked_by_reader, c["comment"].pk, language="en",
-                                     text="Amazing")
+        services.suggest_comment_fix(
+            blocked_by_reader, c["comment"].pk, language="en", text="Amazing"
+        )
 
 
-def test_hidden_content_cannot_be_targeted(cast: Any, make_user: Any, make_note: Any,
-                                           moderator: Any) -> None:
+def test_hidden_content_cannot_be_targeted(
+    cast: Any, make_user: Any, make_note: Any, moderator: Any
+) -> None:
     c = cast
     private = make_note(c["author"], title="我的秘密", body="只给朋友看", visibility="followers")
     with pytest.raises(NotFound):
@@ -169,8 +183,7 @@ def test_hidden_content_cannot_be_targeted(cast: Any, make_user: Any, make_note:
     fix = _suggest(c)
     from qiao.moderation.models import Report
 
-    report = moderation.report(c["stranger"], kind="note", target_id=c["note"].pk,
-                               reason="spam")
+    report = moderation.report(c["stranger"], kind="note", target_id=c["note"].pk, reason="spam")
     moderation.resolve(moderator, report.pk, action="remove")
     assert Report.objects.get(pk=report.pk).status == "actioned"
     with pytest.raises(NotFound):
@@ -209,14 +222,20 @@ def test_a_block_drops_pending_suggestions(cast: Any) -> None:
 
 
 def test_a_reported_fix_is_removed_and_the_machine_translation_returns(
-        cast: Any, moderator: Any, api_as: Any) -> None:
+    cast: Any, moderator: Any, api_as: Any
+) -> None:
     c = cast
     fix = services.accept_fix(c["author"], _suggest(c, title="Buy followers at spam.example").pk)
-    r = api_as(c["stranger"]).post("/reports", {"kind": "fix", "target_id": fix.pk,
-                                                "reason": "spam"})
+    r = api_as(c["stranger"]).post(
+        "/reports", {"kind": "fix", "target_id": fix.pk, "reason": "spam"}
+    )
     assert r.status_code == 201
-    assert api_as(c["reader"]).post("/reports", {"kind": "fix", "target_id": fix.pk,
-                                                 "reason": "spam"}).status_code == 400
+    assert (
+        api_as(c["reader"])
+        .post("/reports", {"kind": "fix", "target_id": fix.pk, "reason": "spam"})
+        .status_code
+        == 400
+    )
     moderation.resolve(moderator, r.json()["id"], action="remove")
     assert SuggestedFix.objects.get(pk=fix.pk).status == "removed"
     assert not NoteVersion.objects.filter(note=c["note"], engine="community").exists()

@@ -16,28 +16,43 @@ from tests.integration.conftest import REPO, Stack, photo
 
 
 def qiao(env: dict[str, str], *args: str, timeout: float = 300) -> str:
-    out = subprocess.run([sys.executable, "-m", "qiao", *args], env=env, cwd=env["QIAO_HOME"],
-                         capture_output=True, text=True, timeout=timeout)
+    out = subprocess.run(
+        [sys.executable, "-m", "qiao", *args],
+        env=env,
+        cwd=env["QIAO_HOME"],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
     assert out.returncode == 0, out.stdout[-2000:] + out.stderr[-4000:]
     return out.stdout
 
 
 def _files(root: Path) -> dict[str, str]:
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
-COUNT = ("from qiao.accounts.models import User; from qiao.notes.models import Note, NoteImage;"
-         "print(User.objects.count(), Note.objects.count(), NoteImage.objects.count(),"
-         " sorted(Note.objects.values_list('title', flat=True)))")
+COUNT = (
+    "from qiao.accounts.models import User; from qiao.notes.models import Note, NoteImage;"
+    "print(User.objects.count(), Note.objects.count(), NoteImage.objects.count(),"
+    " sorted(Note.objects.values_list('title', flat=True)))"
+)
 
 
 @pytest.mark.slow
 @pytest.mark.embedded
 def test_embedded_round_trip(tmp_path: Path) -> None:
-    base = {k: v for k, v in os.environ.items()
-            if not k.startswith(("QIAO_", "DATABASE_URL", "REDIS_URL", "CELERY_", "S3_",
-                                 "MEDIA_STORAGE", "DJANGO_"))}
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(
+            ("QIAO_", "DATABASE_URL", "REDIS_URL", "CELERY_", "S3_", "MEDIA_STORAGE", "DJANGO_")
+        )
+    }
     base["PYTHONPATH"] = str(REPO / "src")
     first = {**base, "QIAO_HOME": str(tmp_path / "a"), "QIAO_SECRET_KEY": "k" * 50}
     second = {**base, "QIAO_HOME": str(tmp_path / "b"), "QIAO_SECRET_KEY": "k" * 50}
@@ -57,8 +72,14 @@ def test_embedded_round_trip(tmp_path: Path) -> None:
     assert media_a and media_a == _files(Path(second["QIAO_HOME"]) / "media")
 
     # Refuses without --yes, and refuses a backup of the other database kind.
-    bad = subprocess.run([sys.executable, "-m", "qiao", "restore", str(archive)], env=second,
-                         cwd=second["QIAO_HOME"], capture_output=True, text=True, timeout=120)
+    bad = subprocess.run(
+        [sys.executable, "-m", "qiao", "restore", str(archive)],
+        env=second,
+        cwd=second["QIAO_HOME"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert bad.returncode != 0 and "--yes" in bad.stderr
 
 
@@ -83,8 +104,11 @@ def test_production_round_trip(stack: Stack) -> None:
     with psycopg.connect(os.environ["QIAO_TEST_PG_URL"], autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{new_db}"')
     stack.s3().create_bucket(Bucket=new_bucket)
-    target = {**env, "DATABASE_URL": stack.db_url.rsplit("/", 1)[0] + "/" + new_db,
-              "S3_BUCKET": new_bucket}
+    target = {
+        **env,
+        "DATABASE_URL": stack.db_url.rsplit("/", 1)[0] + "/" + new_db,
+        "S3_BUCKET": new_bucket,
+    }
     try:
         out = qiao(target, "restore", str(archive), "--yes")
         assert "restored postgresql database" in out
@@ -92,8 +116,12 @@ def test_production_round_trip(stack: Stack) -> None:
         counts = []
         for url in (stack.db_url, target["DATABASE_URL"]):
             with psycopg.connect(url) as conn:
-                counts.append([conn.execute(f"SELECT count(*) FROM {t}").fetchone()  # noqa: S608 - table names from the schema
-                               for t in tables])
+                counts.append(
+                    [
+                        conn.execute(f"SELECT count(*) FROM {t}").fetchone()  # noqa: S608 - table names from the schema
+                        for t in tables
+                    ]
+                )
         assert counts[0] == counts[1] and counts[0][1][0] >= 1
         s3 = stack.s3()
 

@@ -38,8 +38,9 @@ def test_kill_9_worker_mid_image_task(stack: Stack) -> None:
         first_seen: dict[str, float] = {}
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
-            in_flight = [a for a in stack.in_flight_task_args()
-                         if a[0].endswith("render_image_variants")]
+            in_flight = [
+                a for a in stack.in_flight_task_args() if a[0].endswith("render_image_variants")
+            ]
             if in_flight:
                 since = first_seen.setdefault(repr(in_flight), time.monotonic())
                 note = stack.http.api("GET", f"/notes/{note_id}", token=token).json()
@@ -54,8 +55,7 @@ def test_kill_9_worker_mid_image_task(stack: Stack) -> None:
                     break
             time.sleep(0.02)
         assert caught, "never caught the worker in the middle of an image task"
-        held = [a for a in stack.in_flight_task_args()
-                if a[0].endswith("render_image_variants")]
+        held = [a for a in stack.in_flight_task_args() if a[0].endswith("render_image_variants")]
         if held:
             break
         stack.start_worker()
@@ -69,8 +69,9 @@ def test_kill_9_worker_mid_image_task(stack: Stack) -> None:
     note = stack.wait_variants(note_id, token, timeout=90)
     deadline = time.monotonic() + 30
     rerun = log.read_text()
-    while time.monotonic() < deadline and not all(f'"task_args": "[{i}]"' in rerun
-                                                  for i in image_ids):
+    while time.monotonic() < deadline and not all(
+        f'"task_args": "[{i}]"' in rerun for i in image_ids
+    ):
         time.sleep(0.2)
         rerun = log.read_text()
     missing = [i for i in image_ids if f'"task_args": "[{i}]"' not in rerun]
@@ -107,9 +108,13 @@ def test_postgres_restart_under_load(stack: Stack) -> None:
             n += 1
             try:
                 if kind == "write":
-                    resp = stack.http.api("POST", f"/notes/{note_id}/comments",
-                                          {"body": f"comment {threading.get_ident()} {n}"},
-                                          token=token, timeout=15)
+                    resp = stack.http.api(
+                        "POST",
+                        f"/notes/{note_id}/comments",
+                        {"body": f"comment {threading.get_ident()} {n}"},
+                        token=token,
+                        timeout=15,
+                    )
                 else:
                     resp = stack.http.api("GET", f"/notes/{note_id}", token=token, timeout=15)
             except OSError as exc:  # the app server itself must never drop a connection
@@ -154,16 +159,18 @@ def test_postgres_restart_under_load(stack: Stack) -> None:
     import psycopg
 
     with psycopg.connect(stack.db_url) as conn:
-        rows = conn.execute("SELECT id FROM social_comment WHERE note_id = %s",
-                            (note_id,)).fetchall()
+        rows = conn.execute(
+            "SELECT id FROM social_comment WHERE note_id = %s", (note_id,)
+        ).fetchall()
     stored = {row[0] for row in rows}
     assert acknowledged and set(acknowledged) <= stored
 
 
 def _cookies(set_cookie: str) -> str:
     """The name=value pairs of a (comma-joined) Set-Cookie header, as a Cookie header."""
-    return "; ".join(c.split(";", 1)[0].strip() for c in set_cookie.split(", ")
-                     if "=" in c.split(";", 1)[0])
+    return "; ".join(
+        c.split(";", 1)[0].strip() for c in set_cookie.split(", ") if "=" in c.split(";", 1)[0]
+    )
 
 
 def test_redis_down_pages_render_login_fails_closed(stack: Stack) -> None:
@@ -179,16 +186,20 @@ def test_redis_down_pages_render_login_fails_closed(stack: Stack) -> None:
     csrf = _cookies(page.headers.get("set-cookie", ""))
     assert "csrftoken=" in csrf
     token_value = csrf.split("csrftoken=", 1)[1].split(";", 1)[0]
-    r = stack.http.request("POST", "/api/v1/auth/session", body=json.dumps(login).encode(),
-                           headers={"Content-Type": "application/json", "Cookie": csrf,
-                                    "X-CSRFToken": token_value})
+    r = stack.http.request(
+        "POST",
+        "/api/v1/auth/session",
+        body=json.dumps(login).encode(),
+        headers={"Content-Type": "application/json", "Cookie": csrf, "X-CSRFToken": token_value},
+    )
     assert r.status == 200, r.body
     cookie = _cookies(r.headers.get("set-cookie", ""))
     assert "sessionid=" in cookie
 
     # Stop Redis while the worker has image work in hand.
-    busy = stack.http.post_note(token, "in flight when redis stops",
-                                [photo(40 + i, size=(3000, 2200)) for i in range(3)])
+    busy = stack.http.post_note(
+        token, "in flight when redis stops", [photo(40 + i, size=(3000, 2200)) for i in range(3)]
+    )
     assert busy.status == 201, busy.body
     deadline = time.monotonic() + 20
     while not stack.in_flight_task_args() and time.monotonic() < deadline:
@@ -203,16 +214,16 @@ def test_redis_down_pages_render_login_fails_closed(stack: Stack) -> None:
         me = stack.http.api("GET", "/me", cookie=cookie)
         assert me.status == 200 and me.json()["username"] == user["username"]
         # Writes are rate-limited open; log-in is rate-limited closed.
-        c = stack.http.api("POST", f"/notes/{note_id}/comments", {"body": "still here"},
-                           token=token)
+        c = stack.http.api(
+            "POST", f"/notes/{note_id}/comments", {"body": "still here"}, token=token
+        )
         assert c.status == 201, c.body
         denied = stack.http.api("POST", "/auth/login", login)
         assert denied.status == 503 and denied.json()["error"]["code"] == "unavailable"
         ready = stack.http.request("GET", "/readyz")
         assert ready.status == 503 and ready.json()["checks"]["cache"].startswith("error")
         # Server-rendered pages, with the session: Django's admin log-in and a note page.
-        assert stack.http.request("GET", "/admin/login/",
-                                  headers={"Cookie": cookie}).status == 200
+        assert stack.http.request("GET", "/admin/login/", headers={"Cookie": cookie}).status == 200
         page = stack.http.request("GET", f"/notes/{note_id}", headers={"Cookie": cookie})
         assert page.status == 200
         assert time.monotonic() - started < 20, "a dead Redis must not hang requests"
@@ -244,8 +255,9 @@ def test_kill_9_worker_mid_transcode(stack: Stack, tmp_path: Any) -> None:
     token, _user = stack.sign_up()
     data = clip(tmp_path / "long.mov", seconds=24.0, width=1280, height=720)
     upload = stack.http.upload_video(token, data, chunk=2 * 1024 * 1024)
-    r = stack.http.post_form(token, "/notes", {"title": "kill -9 transcode drill",
-                                               "video_upload": upload["id"]})
+    r = stack.http.post_form(
+        token, "/notes", {"title": "kill -9 transcode drill", "video_upload": upload["id"]}
+    )
     assert r.status == 201, r.body
     note_id = r.json()["id"]
 
@@ -260,10 +272,13 @@ def test_kill_9_worker_mid_transcode(stack: Stack, tmp_path: Any) -> None:
         time.sleep(0.05)
     assert held, "never caught the worker holding the transcode"
     stack.kill9("worker")
-    assert stack.http.api("GET", f"/notes/{note_id}",
-                          token=token).json()["video"]["state"] == "processing"
-    assert [a for a in stack.in_flight_task_args() if a[0].endswith("process_clip")], \
+    assert (
+        stack.http.api("GET", f"/notes/{note_id}", token=token).json()["video"]["state"]
+        == "processing"
+    )
+    assert [a for a in stack.in_flight_task_args() if a[0].endswith("process_clip")], (
         "the killed transcode's message must still be unacked"
+    )
 
     log = stack.start_worker()
     note = stack.wait_video(note_id, token, timeout=240)

@@ -17,9 +17,12 @@ pytestmark = [pytest.mark.integration]
 def test_ready_and_metrics(stack: Stack) -> None:
     r = stack.http.request("GET", "/readyz")
     assert r.status == 200, r.body
-    assert r.json()["checks"] == {"database": "ok", "cache": "ok", "storage": "ok",
-                                  **({"broker": "ok"} if "broker" in r.json()["checks"]
-                                     else {})}
+    assert r.json()["checks"] == {
+        "database": "ok",
+        "cache": "ok",
+        "storage": "ok",
+        **({"broker": "ok"} if "broker" in r.json()["checks"] else {}),
+    }
     stack.http.request("GET", "/")
     metrics = stack.http.request("GET", "/metrics")
     assert metrics.status == 200
@@ -27,8 +30,10 @@ def test_ready_and_metrics(stack: Stack) -> None:
     assert "qiao_http_request_duration_seconds_bucket" in text
     assert re.search(r"^qiao_task_queue_depth \d", text, re.M), text[-2000:]
     # Only loopback (or a bearer token) may scrape.
-    assert stack.http.request("GET", "/metrics", headers={
-        "X-Forwarded-For": "203.0.113.9"}).status == 403
+    assert (
+        stack.http.request("GET", "/metrics", headers={"X-Forwarded-For": "203.0.113.9"}).status
+        == 403
+    )
 
 
 def test_signup_note_variants_in_bucket_on_celery(stack: Stack) -> None:
@@ -36,8 +41,12 @@ def test_signup_note_variants_in_bucket_on_celery(stack: Stack) -> None:
     me = stack.http.api("GET", "/me", token=token)
     assert me.status == 200 and me.json()["username"] == user["username"]
 
-    r = stack.http.post_note(token, "桥 on the production profile #bridge",
-                             [photo(1), photo(2)], body="Two photos, made by a worker.")
+    r = stack.http.post_note(
+        token,
+        "桥 on the production profile #bridge",
+        [photo(1), photo(2)],
+        body="Two photos, made by a worker.",
+    )
     assert r.status == 201, r.body
     note_id = r.json()["id"]
     note = stack.wait_variants(note_id, token)
@@ -68,8 +77,10 @@ def test_signup_note_variants_in_bucket_on_celery(stack: Stack) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         log = stack.logs["worker"].read_text()
-        if '"task": "qiao.translation.tasks.translate_note"' in log and \
-                f'"task_args": "[{note_id}]"' in log:
+        if (
+            '"task": "qiao.translation.tasks.translate_note"' in log
+            and f'"task_args": "[{note_id}]"' in log
+        ):
             break
         time.sleep(0.5)
     else:
@@ -87,6 +98,9 @@ def test_signup_note_variants_in_bucket_on_celery(stack: Stack) -> None:
     assert page.status == 200
     assert "桥 on the production profile".encode() in page.body
     # The page's Content-Security-Policy lets the browser load photos from the object store.
-    img_src = [d for d in page.headers["content-security-policy"].split(";")
-               if d.strip().startswith("img-src")][0]
+    img_src = [
+        d
+        for d in page.headers["content-security-policy"].split(";")
+        if d.strip().startswith("img-src")
+    ][0]
     assert stack.env["S3_ENDPOINT_URL"] in img_src

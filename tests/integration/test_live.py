@@ -129,8 +129,9 @@ def test_streams_on_different_workers_all_get_every_message(stack: Stack) -> Non
 
     assert _wait(both_listen, 10)
     for i in range(5):
-        r = stack.http.api("POST", f"/conversations/{conversation}/messages",
-                           {"body": f"fan-out {i}"}, token=alice)
+        r = stack.http.api(
+            "POST", f"/conversations/{conversation}/messages", {"body": f"fan-out {i}"}, token=alice
+        )
         assert r.status == 201, r.body
     sent = _stored(stack, alice, conversation)
     assert _wait(lambda: all(s.messages == sent for s in streams))
@@ -150,8 +151,13 @@ def test_drill_app_killed_mid_stream_resumes_with_no_gap(stack: Stack) -> None:
         i = 0
         while sending:
             try:
-                r = stack.http.api("POST", f"/conversations/{conversation}/messages",
-                                   {"body": f"drill {i}"}, token=alice, timeout=5)
+                r = stack.http.api(
+                    "POST",
+                    f"/conversations/{conversation}/messages",
+                    {"body": f"drill {i}"},
+                    token=alice,
+                    timeout=5,
+                )
                 if r.status == 201:
                     acked.append(int(r.json()["id"]))
             except OSError:
@@ -165,11 +171,28 @@ def test_drill_app_killed_mid_stream_resumes_with_no_gap(stack: Stack) -> None:
     connections = stream.connections
     stack.kill9("web")  # every process of the app server, mid-stream
     time.sleep(1.0)
-    stack._spawn("web", ["serve", "--no-seed", "--host", "127.0.0.1", "--port",
-                         str(stack.http.port), "--workers", "2", "--threads", "4"],
-                 stack.home / "web-restarted.log")
-    assert _wait(lambda: stack.http.request("GET", "/healthz", timeout=2).status == 200
-                 if _up(stack) else False, 120), "the app did not come back"
+    stack._spawn(
+        "web",
+        [
+            "serve",
+            "--no-seed",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(stack.http.port),
+            "--workers",
+            "2",
+            "--threads",
+            "4",
+        ],
+        stack.home / "web-restarted.log",
+    )
+    assert _wait(
+        lambda: (
+            stack.http.request("GET", "/healthz", timeout=2).status == 200 if _up(stack) else False
+        ),
+        120,
+    ), "the app did not come back"
     assert _wait(lambda: stream.connections > connections), "the client never resumed"
     count = len(acked)
     assert _wait(lambda: len(acked) >= count + 5)

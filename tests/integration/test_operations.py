@@ -21,13 +21,25 @@ def test_metrics_only_for_loopback_or_token(settings: Any) -> None:
     assert "qiao_task_queue_depth" in text
     assert Client(REMOTE_ADDR="198.51.100.7").get("/metrics").status_code == 403
     # Behind a proxy on the same host the peer is 127.0.0.1 but the client is not.
-    assert Client(REMOTE_ADDR="127.0.0.1").get(
-        "/metrics", HTTP_X_FORWARDED_FOR="198.51.100.7").status_code == 403
+    assert (
+        Client(REMOTE_ADDR="127.0.0.1")
+        .get("/metrics", HTTP_X_FORWARDED_FOR="198.51.100.7")
+        .status_code
+        == 403
+    )
     settings.QIAO_METRICS_TOKEN = "scrape-secret"
-    assert Client(REMOTE_ADDR="198.51.100.7").get(
-        "/metrics", HTTP_AUTHORIZATION="Bearer scrape-secret").status_code == 200
-    assert Client(REMOTE_ADDR="198.51.100.7").get(
-        "/metrics", HTTP_AUTHORIZATION="Bearer wrong").status_code == 403
+    assert (
+        Client(REMOTE_ADDR="198.51.100.7")
+        .get("/metrics", HTTP_AUTHORIZATION="Bearer scrape-secret")
+        .status_code
+        == 200
+    )
+    assert (
+        Client(REMOTE_ADDR="198.51.100.7")
+        .get("/metrics", HTTP_AUTHORIZATION="Bearer wrong")
+        .status_code
+        == 403
+    )
 
 
 @task()
@@ -43,9 +55,13 @@ def test_task_metrics_from_the_tasks_api() -> None:
     from qiao.ops import metrics  # noqa: F401 - connects the signal
 
     def count(outcome: str) -> float:
-        return REGISTRY.get_sample_value(
-            "qiao_task_duration_seconds_count",
-            {"task": f"{__name__}.sample_task", "outcome": outcome}) or 0.0
+        return (
+            REGISTRY.get_sample_value(
+                "qiao_task_duration_seconds_count",
+                {"task": f"{__name__}.sample_task", "outcome": outcome},
+            )
+            or 0.0
+        )
 
     before_ok, before_err = count("ok"), count("error")
     sample_task.enqueue(1)
@@ -83,11 +99,15 @@ def test_object_store_failure_is_a_503_not_a_500(rf: Any) -> None:
     request = rf.post("/api/v1/notes")
     down = EndpointConnectionError(endpoint_url="http://127.0.0.1:1")
     assert mw.process_exception(request, down).status_code == 503
-    internal = ClientError({"Error": {"Code": "InternalError"},
-                            "ResponseMetadata": {"HTTPStatusCode": 500}}, "PutObject")
+    internal = ClientError(
+        {"Error": {"Code": "InternalError"}, "ResponseMetadata": {"HTTPStatusCode": 500}},
+        "PutObject",
+    )
     assert mw.process_exception(request, internal).status_code == 503
-    denied = ClientError({"Error": {"Code": "AccessDenied"},
-                          "ResponseMetadata": {"HTTPStatusCode": 403}}, "PutObject")
+    denied = ClientError(
+        {"Error": {"Code": "AccessDenied"}, "ResponseMetadata": {"HTTPStatusCode": 403}},
+        "PutObject",
+    )
     assert mw.process_exception(request, denied) is None  # a configuration bug: a real 500
 
 

@@ -25,9 +25,15 @@ def test_video_note_on_celery_and_s3(stack: Stack, tmp_path: Path) -> None:
     # With no worker running, the note waits for its clip: only its author sees it.
     stack.stop("worker")
     try:
-        r = stack.http.post_form(token, "/notes", {
-            "title": "Night market", "video_upload": upload["id"],
-            "captions": "0:00 Hello\n0:01 from the market"})
+        r = stack.http.post_form(
+            token,
+            "/notes",
+            {
+                "title": "Night market",
+                "video_upload": upload["id"],
+                "captions": "0:00 Hello\n0:01 from the market",
+            },
+        )
         assert r.status == 201, r.body
         note = r.json()
         assert note["status"] == "processing"
@@ -47,7 +53,8 @@ def test_video_note_on_celery_and_s3(stack: Stack, tmp_path: Path) -> None:
     # Everything public is in the bucket under the clip's prefix; the source is gone.
     keys = stack.keys(f"clips/{note['id']}/")
     assert any(k.endswith("/360p.mp4") for k in keys) and any(
-        k.endswith("/poster.jpg") for k in keys), keys
+        k.endswith("/poster.jpg") for k in keys
+    ), keys
     assert not stack.keys("private/video-sources/")
     s3 = stack.s3()
     for key in keys:

@@ -99,14 +99,19 @@ def test_a_conversation_over_the_api(api_as: Any, chat: dict[str, Any]) -> None:
     assert page["items"][0]["id"] == chat["id"] and page["items"][0]["unread"] == 1
     detail = bo.get(f"/conversations/{chat['id']}").json()
     assert detail["messages"][0]["body"] == "你好 Bo" and detail["live_after"] >= 1
-    r = bo.post(f"/conversations/{chat['id']}/messages",
-                {"body": "Hi Ann 😊", "reply_to_id": chat["message"]})
+    r = bo.post(
+        f"/conversations/{chat['id']}/messages",
+        {"body": "Hi Ann 😊", "reply_to_id": chat["message"]},
+    )
     assert r.status_code == 201
     sent = r.json()
     assert sent["mine"] and sent["reply_to_id"] == chat["message"]
     assert bo.get("/messaging/unread").json()["messages"] == 0  # replying read it
-    newer = api_as(chat["ann"]).get(f"/conversations/{chat['id']}/messages",
-                                    after=chat["message"]).json()
+    newer = (
+        api_as(chat["ann"])
+        .get(f"/conversations/{chat['id']}/messages", after=chat["message"])
+        .json()
+    )
     assert [m["id"] for m in newer["items"]] == [sent["id"]]
     assert bo.post(f"/messages/{sent['id']}/unsend").json()["tombstone"]
     found = bo.get(f"/conversations/{chat['id']}/search", q="你好").json()["items"]
@@ -122,8 +127,7 @@ def test_starting_requests_and_limits(api_as: Any, chat: dict[str, Any]) -> None
     ann = api_as(chat["ann"])
     assert [i["id"] for i in ann.get("/conversations", box="requests").json()["items"]] == [cid]
     assert ann.get("/conversations", box="spam").status_code == 400
-    assert stranger.post(f"/conversations/{cid}/messages",
-                         {"body": "x" * 2001}).status_code == 400
+    assert stranger.post(f"/conversations/{cid}/messages", {"body": "x" * 2001}).status_code == 400
     assert stranger.post("/conversations", {"to": []}).status_code == 400
     assert stranger.post("/conversations", {"to": ["nobody_at_all"]}).status_code == 404
     assert ann.post(f"/conversations/{cid}/accept").status_code == 200
@@ -137,8 +141,9 @@ def test_photos_over_the_api(api_as: Any, chat: dict[str, Any], run_tasks: None)
 
     ann = api_as(chat["ann"])
     upload = SimpleUploadedFile("p.jpg", image_bytes(640, 480), content_type="image/jpeg")
-    r = ann.post(f"/conversations/{chat['id']}/photos", {"photos": [upload], "body": "look"},
-                 multipart=True)
+    r = ann.post(
+        f"/conversations/{chat['id']}/photos", {"photos": [upload], "body": "look"}, multipart=True
+    )
     assert r.status_code == 201, r.content
     photo = r.json()["photos"][0]
     assert "/messages/photos/" in photo["small_url"]
@@ -150,13 +155,20 @@ def test_photos_over_the_api(api_as: Any, chat: dict[str, Any], run_tasks: None)
 def test_receipts_setting_and_openapi(api_as: Any, api: Any, chat: dict[str, Any]) -> None:
     bo = api_as(chat["bo"])
     assert bo.get("/messaging/settings").json() == {"read_receipts": True}
-    r = bo.client.put("/api/v1/messaging/settings", {"read_receipts": False},
-                      content_type="application/json",
-                      HTTP_AUTHORIZATION=f"Bearer {bo.token}")
+    r = bo.client.put(
+        "/api/v1/messaging/settings",
+        {"read_receipts": False},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {bo.token}",
+    )
     assert r.json() == {"read_receipts": False}
     doc = api.get("/openapi.json").json()
-    for path in ("/api/v1/conversations", "/api/v1/conversations/{conversation_id}/messages",
-                 "/api/v1/live/stream", "/api/v1/live/events"):
+    for path in (
+        "/api/v1/conversations",
+        "/api/v1/conversations/{conversation_id}/messages",
+        "/api/v1/live/stream",
+        "/api/v1/live/events",
+    ):
         assert path in doc["paths"], path
     message_in = doc["components"]["schemas"]["MessageIn"]["properties"]["body"]
     assert message_in["x-qiao-max-characters"] == 2000

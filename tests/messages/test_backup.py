@@ -18,23 +18,29 @@ from qiao.ops.backup import PRIVATE_PREFIX, backup, restore
 
 
 @pytest.mark.django_db(transaction=True)
-def test_backup_holds_messages_and_their_photos(people: dict[str, Any], tmp_path: Path,
-                                               settings: Any, run_tasks: None) -> None:
+def test_backup_holds_messages_and_their_photos(
+    people: dict[str, Any], tmp_path: Path, settings: Any, run_tasks: None
+) -> None:
     if connection.vendor != "sqlite":
         pytest.skip("the PostgreSQL dump is covered by tests/integration/test_backup.py")
     from tests.factories import image_bytes
 
     private = FileSystemStorage(location=str(tmp_path / "private"))
-    settings.STORAGES = {**settings.STORAGES, "private": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(tmp_path / "private")}}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "private")},
+        },
+    }
     from django.core.files.storage import storages
 
     storages._storages.pop("private", None)  # rebuilt from the settings above
     cid = services.start_conversation(people["ann"], ["bo"]).pk
     services.send_message(people["ann"], cid, body="keep me")
-    photo_message = services.send_message(people["ann"], cid,
-                                          photos=[services.PhotoIn(data=image_bytes(400, 300))])
+    photo_message = services.send_message(
+        people["ann"], cid, photos=[services.PhotoIn(data=image_bytes(400, 300))]
+    )
     original = photo_message.photos.get().original
     archive = tmp_path / "backup.tar"
     manifest = backup(archive, private=private)

@@ -29,9 +29,11 @@ def _local_bus(settings: Any) -> Any:
 
 # --- the log -------------------------------------------------------------------------------
 
+
 @pytest.mark.django_db
 def test_events_are_numbered_per_member_and_published_after_commit(
-        people: dict[str, Any], django_capture_on_commit_callbacks: Any) -> None:
+    people: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
     ann, bo = people["ann"], people["bo"]
     a0, b0 = live.head(ann.pk), live.head(bo.pk)  # (follow notifications came first)
     sub = SyncSubscriber(bo.pk)
@@ -78,6 +80,7 @@ def test_concurrent_writers_never_share_or_skip_a_number(make_user: Any) -> None
 
 # --- the bus and the cursor ----------------------------------------------------------------
 
+
 def test_local_bus_fans_out_to_each_members_streams_only() -> None:
     bus = LocalBus()
     a1, a2, b = SyncSubscriber(1), SyncSubscriber(1), SyncSubscriber(2)
@@ -93,8 +96,7 @@ def test_local_bus_fans_out_to_each_members_streams_only() -> None:
 def test_async_subscriber_gets_events_from_other_threads_and_overflows_safely() -> None:
     async def scenario() -> tuple[Any, bool]:
         sub = AsyncSubscriber(1, asyncio.get_running_loop())
-        threading.Thread(target=sub.deliver, args=({"u": 1, "id": 1, "t": "x", "d": {}},)
-                         ).start()
+        threading.Thread(target=sub.deliver, args=({"u": 1, "id": 1, "t": "x", "d": {}},)).start()
         first = await sub.get(2)
         for i in range(bus_module.QUEUE_LIMIT + 5):
             sub.deliver({"u": 1, "id": i, "t": "x", "d": {}})
@@ -126,13 +128,18 @@ def test_cursor_drops_repeats_and_reads_gaps_from_the_log(people: dict[str, Any]
 
 # --- the streams -------------------------------------------------------------------------------
 
+
 class _Client:
     """Drives an ASGI HTTP request and collects the server-sent events."""
 
     def __init__(self, headers: dict[str, str], query: str = "") -> None:
-        self.scope = {"type": "http", "method": "GET", "path": stream.STREAM_PATH,
-                      "query_string": query.encode(),
-                      "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()]}
+        self.scope = {
+            "type": "http",
+            "method": "GET",
+            "path": stream.STREAM_PATH,
+            "query_string": query.encode(),
+            "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()],
+        }
         self.incoming: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self.status = 0
         self.body = b""
@@ -149,8 +156,11 @@ class _Client:
     def events(self) -> list[tuple[str | None, str, dict[str, Any]]]:
         out = []
         for block in self.body.decode().split("\n\n"):
-            fields = dict(line.split(": ", 1) for line in block.splitlines()
-                          if ": " in line and not line.startswith(":"))
+            fields = dict(
+                line.split(": ", 1)
+                for line in block.splitlines()
+                if ": " in line and not line.startswith(":")
+            )
             if "event" in fields:
                 out.append((fields.get("id"), fields["event"], json.loads(fields["data"])))
         return out
@@ -164,7 +174,8 @@ def _token(user: Any) -> str:
 
 @pytest.mark.django_db(transaction=True)
 def test_asgi_stream_resumes_from_last_event_id_without_gap_or_repeat(
-        people: dict[str, Any], settings: Any) -> None:
+    people: dict[str, Any], settings: Any
+) -> None:
     settings.QIAO_LIVE_MAX_SECONDS = 30
     ann, bo = people["ann"], people["bo"]
     token = _token(bo)
@@ -178,15 +189,15 @@ def test_asgi_stream_resumes_from_last_event_id_without_gap_or_repeat(
 
         from qiao.ops.asgi import application
 
-        client = _Client({"Authorization": f"Bearer {token}",
-                          "Last-Event-ID": str(resume_from)})
+        client = _Client({"Authorization": f"Bearer {token}", "Last-Event-ID": str(resume_from)})
         task = asyncio.create_task(application(client.scope, client.receive, client.send))
         for _ in range(100):
             await asyncio.sleep(0.05)
             if b"two" in client.body:
                 break
         await sync_to_async(services.send_message, thread_sensitive=False)(
-            ann, cid, body="three")  # live, published after its commit
+            ann, cid, body="three"
+        )  # live, published after its commit
         for _ in range(100):
             await asyncio.sleep(0.05)
             if b"three" in client.body:
@@ -219,8 +230,9 @@ def test_asgi_stream_refuses_strangers(people: dict[str, Any]) -> None:
 
 
 @pytest.mark.django_db
-def test_wsgi_stream_sends_hello_and_the_backlog(people: dict[str, Any], client: Any,
-                                                 settings: Any) -> None:
+def test_wsgi_stream_sends_hello_and_the_backlog(
+    people: dict[str, Any], client: Any, settings: Any
+) -> None:
     settings.QIAO_LIVE_MAX_SECONDS = 0  # the test reads what is there, then the stream ends
     ann, bo = people["ann"], people["bo"]
     cid = services.start_conversation(ann, ["bo"]).pk
@@ -234,8 +246,9 @@ def test_wsgi_stream_sends_hello_and_the_backlog(people: dict[str, Any], client:
 
 
 @pytest.mark.django_db
-def test_a_new_notification_updates_the_bell_live(people: dict[str, Any], make_note: Any,
-                                                   events: Any) -> None:
+def test_a_new_notification_updates_the_bell_live(
+    people: dict[str, Any], make_note: Any, events: Any
+) -> None:
     from qiao.social import services as social
 
     note = make_note(people["ann"])

@@ -26,6 +26,7 @@ def dm(a: Any, b: Any) -> int:
 
 # --- starting, requests ---------------------------------------------------------------------
 
+
 def test_mutual_followers_land_in_each_others_inbox(people: dict[str, Any]) -> None:
     ann, bo = people["ann"], people["bo"]
     cid = dm(ann, bo)
@@ -58,8 +59,9 @@ def test_without_mutual_follow_it_is_a_request(people: dict[str, Any], relation:
     assert read.conversation_view(sender, cid).waiting
 
 
-def test_a_request_keeps_receipts_and_typing_from_the_sender(people: dict[str, Any],
-                                                             events: Any) -> None:
+def test_a_request_keeps_receipts_and_typing_from_the_sender(
+    people: dict[str, Any], events: Any
+) -> None:
     sender, recipient = people["stranger"], people["ann"]
     cid = dm(sender, recipient)
     m = services.send_message(sender, cid, body="hello?")
@@ -70,8 +72,9 @@ def test_a_request_keeps_receipts_and_typing_from_the_sender(people: dict[str, A
     assert view.messages[-1].id == m.pk and view.messages[-1].seen == ""
 
 
-def test_requests_are_capped_until_accepted_then_flow(people: dict[str, Any], settings: Any
-                                                     ) -> None:
+def test_requests_are_capped_until_accepted_then_flow(
+    people: dict[str, Any], settings: Any
+) -> None:
     settings.QIAO_DM_REQUEST_MESSAGES = 2
     sender, recipient = people["stranger"], people["ann"]
     cid = dm(sender, recipient)
@@ -123,24 +126,28 @@ def test_nobody_messages_themselves_or_unknown_people(people: dict[str, Any]) ->
 
 # --- strangers see nothing --------------------------------------------------------------------
 
+
 def test_outsiders_cannot_read_write_or_find_a_conversation(people: dict[str, Any]) -> None:
     cid = dm(people["ann"], people["bo"])
     m = services.send_message(people["ann"], cid, body="private words")
     outsider = people["stranger"]
-    for call in (lambda: read.conversation_view(outsider, cid),
-                 lambda: services.send_message(outsider, cid, body="x"),
-                 lambda: services.mark_read(outsider, cid),
-                 lambda: services.typing(outsider, cid),
-                 lambda: access.get_message_for(outsider, m.pk),
-                 lambda: services.unsend(outsider, m.pk),
-                 lambda: services.delete_for_me(outsider, m.pk),
-                 lambda: read.search(outsider, cid, "private"),
-                 lambda: services.report(outsider, message_id=m.pk, reason="spam")):
+    for call in (
+        lambda: read.conversation_view(outsider, cid),
+        lambda: services.send_message(outsider, cid, body="x"),
+        lambda: services.mark_read(outsider, cid),
+        lambda: services.typing(outsider, cid),
+        lambda: access.get_message_for(outsider, m.pk),
+        lambda: services.unsend(outsider, m.pk),
+        lambda: services.delete_for_me(outsider, m.pk),
+        lambda: read.search(outsider, cid, "private"),
+        lambda: services.report(outsider, message_id=m.pk, reason="spam"),
+    ):
         with pytest.raises(NotFound):
             call()
 
 
 # --- blocks -------------------------------------------------------------------------------------
+
 
 def test_a_block_hides_the_conversation_both_ways(people: dict[str, Any], events: Any) -> None:
     ann, bo = people["ann"], people["bo"]
@@ -168,8 +175,9 @@ def test_blocking_from_the_conversation_is_one_action(people: dict[str, Any]) ->
         read.conversation_view(people["bo"], cid)
 
 
-def test_in_a_group_a_block_hides_each_others_messages(make_user: Any, people: dict[str, Any]
-                                                      ) -> None:
+def test_in_a_group_a_block_hides_each_others_messages(
+    make_user: Any, people: dict[str, Any]
+) -> None:
     ann, bo, cy = people["ann"], people["bo"], make_user(username="cy")
     conv = services.start_conversation(ann, ["bo", "cy"], title="Chengdu trip")
     services.accept_request(bo, conv.pk)
@@ -187,6 +195,7 @@ def test_in_a_group_a_block_hides_each_others_messages(make_user: Any, people: d
 
 
 # --- groups: left and removed members -----------------------------------------------------------
+
 
 def test_group_limits_leave_and_remove(make_user: Any, people: dict[str, Any]) -> None:
     ann = people["ann"]
@@ -222,8 +231,8 @@ def test_new_group_members_see_only_what_comes_after_they_join(people: dict[str,
 
 # --- messages -----------------------------------------------------------------------------------
 
-def test_reply_unsend_and_delete_for_me(people: dict[str, Any], clock: Any,
-                                        settings: Any) -> None:
+
+def test_reply_unsend_and_delete_for_me(people: dict[str, Any], clock: Any, settings: Any) -> None:
     ann, bo = people["ann"], people["bo"]
     cid = dm(ann, bo)
     first = services.send_message(ann, cid, body="火锅 tonight?")
@@ -243,13 +252,15 @@ def test_reply_unsend_and_delete_for_me(people: dict[str, Any], clock: Any,
     assert read.message_view(ann, reply.pk).text == "好呀"
     late = services.send_message(ann, cid, body="too late to take back")
     Message.objects.filter(pk=late.pk).update(
-        created_at=timezone.now() - timedelta(seconds=settings.QIAO_DM_UNSEND_SECONDS + 1))
+        created_at=timezone.now() - timedelta(seconds=settings.QIAO_DM_UNSEND_SECONDS + 1)
+    )
     with pytest.raises(Forbidden):
         services.unsend(ann, late.pk)
 
 
-def test_shared_note_card_only_for_a_recipient_who_may_see_it(people: dict[str, Any],
-                                                              make_note: Any) -> None:
+def test_shared_note_card_only_for_a_recipient_who_may_see_it(
+    people: dict[str, Any], make_note: Any
+) -> None:
     ann, bo = people["ann"], people["bo"]
     cid = dm(ann, bo)
     public = make_note(ann, title="Public hot pot")
@@ -264,8 +275,9 @@ def test_shared_note_card_only_for_a_recipient_who_may_see_it(people: dict[str, 
         services.send_message(ann, cid, note_id=hidden.pk)  # ann cannot see it
 
 
-def test_photos_are_checked_stripped_and_private(people: dict[str, Any], run_tasks: None,
-                                                 client: Any) -> None:
+def test_photos_are_checked_stripped_and_private(
+    people: dict[str, Any], run_tasks: None, client: Any
+) -> None:
     from PIL import Image
 
     from tests.factories import image_bytes
@@ -345,8 +357,7 @@ def test_limits_are_in_the_service(people: dict[str, Any], settings: Any) -> Non
     with pytest.raises(Invalid):
         services.send_message(people["ann"], cid, body="   ")
     settings.QIAO_RATE_LIMITS_ENABLED = True
-    settings.QIAO_RATE_LIMITS = {**settings.QIAO_RATE_LIMITS, "dm_send": "3/60",
-                                 "dm_new": "1/3600"}
+    settings.QIAO_RATE_LIMITS = {**settings.QIAO_RATE_LIMITS, "dm_send": "3/60", "dm_new": "1/3600"}
     from django.core.cache import cache
 
     cache.clear()
@@ -363,8 +374,10 @@ def test_limits_are_in_the_service(people: dict[str, Any], settings: Any) -> Non
 
 # --- across languages ---------------------------------------------------------------------------
 
-def test_translation_offered_where_the_reader_does_not_read_it(people: dict[str, Any],
-                                                               libre: Any) -> None:
+
+def test_translation_offered_where_the_reader_does_not_read_it(
+    people: dict[str, Any], libre: Any
+) -> None:
     ann, bo = people["ann"], people["bo"]  # ann reads English, bo Chinese
     cid = dm(ann, bo)
     m = services.send_message(bo, cid, body="我喜欢火锅，你呢？")
@@ -381,8 +394,9 @@ def test_translation_offered_where_the_reader_does_not_read_it(people: dict[str,
     assert "Chinese" in view.hint and "English" in view.hint
 
 
-def test_with_no_engine_the_hint_says_so_and_lookup_stays(people: dict[str, Any],
-                                                          settings: Any) -> None:
+def test_with_no_engine_the_hint_says_so_and_lookup_stays(
+    people: dict[str, Any], settings: Any
+) -> None:
     from qiao.translation import services as tr
 
     settings.QIAO_TRANSLATE_ENGINES = []
@@ -399,6 +413,7 @@ def test_with_no_engine_the_hint_says_so_and_lookup_stays(people: dict[str, Any]
 
 # --- accounts going, moderators acting ----------------------------------------------------------
 
+
 def test_a_deleted_account_leaves_tombstones(people: dict[str, Any]) -> None:
     ann, bo = people["ann"], people["bo"]
     cid = dm(ann, bo)
@@ -410,8 +425,9 @@ def test_a_deleted_account_leaves_tombstones(people: dict[str, Any]) -> None:
     assert not Message.objects.filter(body__contains="secret").exists()
 
 
-def test_report_a_message_with_context_and_a_moderator_removes_it(people: dict[str, Any],
-                                                                  make_user: Any) -> None:
+def test_report_a_message_with_context_and_a_moderator_removes_it(
+    people: dict[str, Any], make_user: Any
+) -> None:
     ann, bo = people["ann"], people["bo"]
     cid = dm(ann, bo)
     services.send_message(bo, cid, body="before")

@@ -24,8 +24,9 @@ def moderator(make_user: Any) -> Any:
     return type(user).objects.get(pk=user.pk)  # reload: permissions are cached
 
 
-def test_report_note_is_idempotent_and_validated(make_user: Any, make_note: Any,
-                                                 api_as: Any, api: Any) -> None:
+def test_report_note_is_idempotent_and_validated(
+    make_user: Any, make_note: Any, api_as: Any, api: Any
+) -> None:
     note = make_note()
     client = api_as(make_user())
     body = {"kind": "note", "target_id": note.pk, "reason": "spam", "details": "buy followers"}
@@ -50,13 +51,17 @@ def _established(make_user: Any, make_note: Any) -> Any:
     return user
 
 
-def test_enough_reporters_hide_a_note_until_reviewed(make_user: Any, make_note: Any,
-                                                     settings: Any, api: Any,
-                                                     moderator: Any) -> None:
+def test_enough_reporters_hide_a_note_until_reviewed(
+    make_user: Any, make_note: Any, settings: Any, api: Any, moderator: Any
+) -> None:
     settings.QIAO_AUTO_HIDE_WEIGHT = 3
     note = make_note()
-    reports = [services.report(_established(make_user, make_note), kind="note",
-                               target_id=note.pk, reason="spam") for _ in range(3)]
+    reports = [
+        services.report(
+            _established(make_user, make_note), kind="note", target_id=note.pk, reason="spam"
+        )
+        for _ in range(3)
+    ]
     assert Note.objects.get(pk=note.pk).is_removed
     assert api.get(f"/notes/{note.pk}").status_code == 404
     assert AuditLog.objects.filter(action="auto_hide", target_id=note.pk).exists()
@@ -65,13 +70,13 @@ def test_enough_reporters_hide_a_note_until_reviewed(make_user: Any, make_note: 
     assert set(Report.objects.values_list("status", flat=True)) == {"dismissed"}
 
 
-def test_moderator_removes_comment_and_suspends_account(make_user: Any, make_note: Any,
-                                                        moderator: Any, api: Any) -> None:
+def test_moderator_removes_comment_and_suspends_account(
+    make_user: Any, make_note: Any, moderator: Any, api: Any
+) -> None:
     note = make_note()
     troll = make_user()
     comment = Comment.objects.create(note=note, author=troll, body="rude")
-    r1 = services.report(make_user(), kind="comment", target_id=comment.pk,
-                         reason="harassment")
+    r1 = services.report(make_user(), kind="comment", target_id=comment.pk, reason="harassment")
     services.resolve(moderator, r1.pk, action="remove")
     assert Comment.objects.get(pk=comment.pk).is_removed
     assert api.get(f"/notes/{note.pk}/comments").json()["items"] == []
@@ -92,15 +97,15 @@ def test_only_moderators_resolve(make_user: Any, make_note: Any) -> None:
         services.resolve(make_user(is_staff=True), row.pk, action="remove")
 
 
-def test_admin_queue_page(client: Any, moderator: Any, make_user: Any, make_note: Any
-                          ) -> None:
+def test_admin_queue_page(client: Any, moderator: Any, make_user: Any, make_note: Any) -> None:
     note = make_note(title="Cheap watches!!!")
     services.report(make_user(), kind="note", target_id=note.pk, reason="spam")
     client.force_login(moderator)
     r = client.get("/admin/moderation/report/?status__exact=open")
     assert r.status_code == 200 and "Cheap watches" in r.content.decode()
     row = Report.objects.get()
-    r = client.post("/admin/moderation/report/", {"action": "action_remove",
-                                                   "_selected_action": [row.pk]})
+    r = client.post(
+        "/admin/moderation/report/", {"action": "action_remove", "_selected_action": [row.pk]}
+    )
     assert r.status_code == 302
     assert Note.objects.get(pk=note.pk).is_removed

@@ -10,8 +10,10 @@ pytestmark = pytest.mark.django_db
 
 
 def test_api_suggests_standard_form_and_names(api: Any) -> None:
-    r = api.post("/names/suggest", {"given": "Emily", "surname": "Johnson",
-                                    "gender": "female", "qualities": ["kind"]})
+    r = api.post(
+        "/names/suggest",
+        {"given": "Emily", "surname": "Johnson", "gender": "female", "qualities": ["kind"]},
+    )
     assert r.status_code == 200, r.content
     data = r.json()
     assert data["transliteration"]["chinese"] == "埃米莉·约翰逊"
@@ -42,8 +44,11 @@ def test_adopt_puts_name_on_profile(make_user: Any, api_as: Any) -> None:
 
 
 def test_page_in_english_and_chinese(client: Any, make_user: Any) -> None:
-    r = client.get("/names/", {"given": "Emily", "surname": "Johnson", "gender": "female",
-                               "qualities": "kind"}, HTTP_ACCEPT_LANGUAGE="en")
+    r = client.get(
+        "/names/",
+        {"given": "Emily", "surname": "Johnson", "gender": "female", "qualities": "kind"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
     html = r.content.decode()
     assert r.status_code == 200
     assert "埃米莉·约翰逊" in html and "Use as my Chinese name" in html
@@ -54,14 +59,15 @@ def test_page_in_english_and_chinese(client: Any, make_user: Any) -> None:
     assert bad.status_code == 400 and "Latin letters" in bad.content.decode()
 
 
-def test_page_adopt_requires_login_and_redirects_to_profile(client: Any, make_user: Any
-                                                            ) -> None:
+def test_page_adopt_requires_login_and_redirects_to_profile(client: Any, make_user: Any) -> None:
     r = client.post("/names/adopt", {"chinese": "江美琪"})
     assert r.status_code == 302 and "/login" in r["Location"]
     user = make_user()
     client.force_login(user)
-    r = client.post("/names/adopt", {"chinese": "江美琪", "pinyin": "Jiāng Měiqí",
-                                     "back": "https://evil.example/"})
+    r = client.post(
+        "/names/adopt",
+        {"chinese": "江美琪", "pinyin": "Jiāng Měiqí", "back": "https://evil.example/"},
+    )
     assert r.status_code == 302
     user.refresh_from_db()
     assert user.chinese_name == "江美琪"

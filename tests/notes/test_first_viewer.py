@@ -17,11 +17,16 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_first_viewer_gets_a_variant_before_the_worker_ran(
-        client: Client, make_user: Any, image_bytes: Any, settings: Any) -> None:
+    client: Client, make_user: Any, image_bytes: Any, settings: Any
+) -> None:
     settings.QIAO_REPAIR_AFTER = 0
     # No run_tasks: the worker has not run (a test's transaction never commits).
-    note = create_note(make_user(), title="Fresh", body="just posted",
-                       images=[ImageInput(data=image_bytes(2400, 1600, seed=3))])
+    note = create_note(
+        make_user(),
+        title="Fresh",
+        body="just posted",
+        images=[ImageInput(data=image_bytes(2400, 1600, seed=3))],
+    )
     image = NoteImage.objects.get(note=note)
     assert set(image.variants) == {"320"}
     html = client.get(f"/notes/{note.pk}").content.decode()

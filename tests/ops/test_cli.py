@@ -28,8 +28,17 @@ from qiao.ops.management.commands import bench as bench_command
 from qiao.translation import autoinstall
 
 OURS = sorted(name for name, app in get_commands().items() if app == "qiao.ops")
-DJANGO_OPTIONS = {"help", "version", "verbosity", "settings", "pythonpath", "traceback",
-                  "no_color", "force_color", "skip_checks"}
+DJANGO_OPTIONS = {
+    "help",
+    "version",
+    "verbosity",
+    "settings",
+    "pythonpath",
+    "traceback",
+    "no_color",
+    "force_color",
+    "skip_checks",
+}
 
 
 def test_help_lists_every_command_one_line_each(capsys: pytest.CaptureFixture[str]) -> None:
@@ -63,17 +72,21 @@ def test_every_option_says_what_it_does_and_its_default(name: str) -> None:
         assert action.help, f"qiao {name}: {dest} has no help"
         text = parser.formatter_class(prog="qiao")._get_help_string(action) or ""
         flag = isinstance(action, (argparse._StoreTrueAction, argparse._StoreFalseAction))
-        if not flag and action.default not in (None, "", [], argparse.SUPPRESS) and (
-                action.option_strings or action.nargs in ("?", "*")):
+        if (
+            not flag
+            and action.default not in (None, "", [], argparse.SUPPRESS)
+            and (action.option_strings or action.nargs in ("?", "*"))
+        ):
             assert "default" in text, f"qiao {name}: {dest} hides its default"
 
 
-def test_bench_says_which_extra_to_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-                                           ) -> None:
+def test_bench_says_which_extra_to_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "needs.py").write_text(
-        "import qiao_bench_only_pkg\n\ndef main(argv):\n    return 0\n")
+        "import qiao_bench_only_pkg\n\ndef main(argv):\n    return 0\n"
+    )
     (tmp_path / "data.py").write_text(
-        "def main(argv):\n    open('/nonexistent/translit_dev.json')\n")
+        "def main(argv):\n    open('/nonexistent/translit_dev.json')\n"
+    )
     assert {"sacrebleu", "implicit", "psutil"} <= bench_command.bench_extra()
     monkeypatch.setattr(bench_command, "BENCH_DIR", tmp_path)
     monkeypatch.setattr(bench_command, "bench_extra", lambda: {"qiao_bench_only_pkg"})
@@ -94,8 +107,7 @@ def test_names_data_may_be_a_file_of_the_folder(tmp_path: Path) -> None:
         names_data_dir(tmp_path / "nowhere")
 
 
-def test_serving_is_announced_once_the_site_answers(capsys: pytest.CaptureFixture[str]
-                                                    ) -> None:
+def test_serving_is_announced_once_the_site_answers(capsys: pytest.CaptureFixture[str]) -> None:
     ready = threading.Event()
 
     class Health(http.server.BaseHTTPRequestHandler):
@@ -133,13 +145,15 @@ def test_terminal_output_is_plain_and_pipes_get_json(monkeypatch: pytest.MonkeyP
 
     monkeypatch.setattr(sys, "stderr", Tty())
     assert log_format("") == "plain"
-    record = logging.makeLogRecord({"msg": "translation off", "levelno": logging.WARNING,
-                                    "levelname": "WARNING"})
+    record = logging.makeLogRecord(
+        {"msg": "translation off", "levelno": logging.WARNING, "levelname": "WARNING"}
+    )
     assert PlainFormatter().format(record) == "warning: translation off"
 
 
 def test_a_failed_download_is_retried_with_backoff_not_on_every_start(
-        settings: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    settings: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from qiao.engines.translate import InstallError
 
     settings.QIAO_MODELS_DIR = tmp_path
@@ -187,9 +201,26 @@ def test_a_failed_download_is_retried_with_backoff_not_on_every_start(
 def test_seed_prepares_a_fresh_home_itself(tmp_path: Path) -> None:
     env = {**os.environ, "QIAO_HOME": str(tmp_path), "DJANGO_SETTINGS_MODULE": "qiao.settings"}
     done = subprocess.run(
-        [sys.executable, "-m", "qiao", "seed", "--users", "2", "--notes", "3", "--images", "1",
-         "--no-search-index", "--quiet"],
-        env=env, capture_output=True, text=True, timeout=600, check=False)
+        [
+            sys.executable,
+            "-m",
+            "qiao",
+            "seed",
+            "--users",
+            "2",
+            "--notes",
+            "3",
+            "--images",
+            "1",
+            "--no-search-index",
+            "--quiet",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     assert "Seeded 3 users, 3 notes" in done.stdout  # the demo account and two more
     assert "no such table" not in done.stderr

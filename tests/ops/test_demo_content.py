@@ -60,7 +60,8 @@ def test_no_near_duplicate_notes(demo: DemoCommunity) -> None:
 
 
 def test_near_duplicate_check_catches_a_template_with_numbers_and_names_swapped(
-        demo: DemoCommunity) -> None:
+    demo: DemoCommunity,
+) -> None:
     note = demo.notes[0]
     swapped = note.body.replace("7", "9").replace("巴黎", "罗马").replace("€", "$")
     found = content.near_duplicates([(note.id, note.body), ("copy", swapped)])
@@ -179,9 +180,11 @@ def test_likes_lean_towards_the_notes_people_talk_about(demo: DemoCommunity) -> 
     talk = Counter(c.note_id for c in demo.comments)
     likes = Counter(like.note_id for like in demo.likes)
     ranked = sorted(demo.notes, key=lambda n: talk[n.id])
-    quiet, lively = ranked[: len(ranked) // 3], ranked[-len(ranked) // 3:]
+    quiet, lively = ranked[: len(ranked) // 3], ranked[-len(ranked) // 3 :]
+
     def mean(ns: list[content.Note]) -> float:
         return sum(likes[n.id] for n in ns) / len(ns)
+
     assert mean(lively) > 1.5 * mean(quiet)
 
 
@@ -194,14 +197,19 @@ def test_validate_reports_broken_data(demo: DemoCommunity) -> None:
         "unknown photo": dataclasses.replace(second, photo_ids=("no-such-photo",)),
         "near-duplicate": dataclasses.replace(second, title="x", body=first.body + " 🙂"),
         "outside the last 60 days": dataclasses.replace(
-            second, created_at=NOW - timedelta(days=90)),
+            second, created_at=NOW - timedelta(days=90)
+        ),
     }
     for expected, broken in cases.items():
         notes = (first, broken, *demo.notes[2:])
         problems = content.validate(dataclasses.replace(demo, notes=notes, _index={}))
         assert any(expected in p for p in problems), (expected, problems[:5])
     overused = demo.notes[2]
-    notes = tuple(dataclasses.replace(n, photo_ids=overused.photo_ids) if i < 3 else n
-                  for i, n in enumerate(demo.notes))
-    assert any(p.startswith(f"photo {overused.photo_ids[0]} used by ")
-               for p in content.validate(dataclasses.replace(demo, notes=notes)))
+    notes = tuple(
+        dataclasses.replace(n, photo_ids=overused.photo_ids) if i < 3 else n
+        for i, n in enumerate(demo.notes)
+    )
+    assert any(
+        p.startswith(f"photo {overused.photo_ids[0]} used by ")
+        for p in content.validate(dataclasses.replace(demo, notes=notes))
+    )

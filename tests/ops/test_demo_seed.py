@@ -41,7 +41,8 @@ def test_everything_of_the_plan_is_there(demo_site: Any, data: content.DemoCommu
     assert len(set(Note.objects.values_list("title", flat=True))) == len(data.notes)
     assert Comment.objects.count() == len(data.comments)
     assert Comment.objects.filter(parent__isnull=False).count() == sum(
-        1 for c in data.comments if c.parent_id)
+        1 for c in data.comments if c.parent_id
+    )
     assert Follow.objects.count() == len(data.follows)
     assert Like.objects.count() == len(data.likes)
     assert Collect.objects.count() == len(data.collects)
@@ -49,7 +50,8 @@ def test_everything_of_the_plan_is_there(demo_site: Any, data: content.DemoCommu
 
 
 def test_photos_are_processed_once_and_shared_with_alt_text_in_the_notes_language(
-        demo_site: Any, data: content.DemoCommunity) -> None:
+    demo_site: Any, data: content.DemoCommunity
+) -> None:
     originals = Counter(NoteImage.objects.values_list("original", flat=True))
     assert len(originals) == demo_site.photos >= 150
     assert max(originals.values()) <= 2  # one photo serves at most two notes
@@ -60,13 +62,16 @@ def test_photos_are_processed_once_and_shared_with_alt_text_in_the_notes_languag
     # a shared photo is the same files, not a copy per note
     shared = [path for path, n in originals.items() if n == 2]
     assert shared
-    variants = {str(v) for v in NoteImage.objects.filter(original=shared[0])
-                .values_list("variants", flat=True)}
+    variants = {
+        str(v)
+        for v in NoteImage.objects.filter(original=shared[0]).values_list("variants", flat=True)
+    }
     assert len(variants) == 1
 
 
 def test_author_translations_are_the_authors_and_labelled_so(
-        demo_site: Any, data: content.DemoCommunity) -> None:
+    demo_site: Any, data: content.DemoCommunity
+) -> None:
     versions = NoteVersion.objects.select_related("note")
     assert versions.count() == sum(1 for n in data.notes if n.translation) >= 40
     for v in versions:
@@ -77,16 +82,18 @@ def test_counters_agree_with_the_rows(demo_site: Any) -> None:
     likes = dict(Like.objects.values_list("note").annotate(n=Count("pk")))
     comments = dict(Comment.objects.values_list("note").annotate(n=Count("pk")))
     collects = dict(Collect.objects.values_list("note").annotate(n=Count("pk")))
-    for pk, lc, cc, kc in Note.objects.values_list("pk", "like_count", "comment_count",
-                                                   "collect_count"):
+    for pk, lc, cc, kc in Note.objects.values_list(
+        "pk", "like_count", "comment_count", "collect_count"
+    ):
         assert (lc, cc, kc) == (likes.get(pk, 0), comments.get(pk, 0), collects.get(pk, 0))
     followers = dict(Follow.objects.values_list("followee").annotate(n=Count("pk")))
     notes = dict(Note.objects.values_list("author").annotate(n=Count("pk")))
     for u in User.objects.all():
         assert u.follower_count == followers.get(u.pk, 0)
         assert u.note_count == notes.get(u.pk, 0)
-    replies = dict(Comment.objects.filter(parent__isnull=False).values_list("parent")
-                   .annotate(n=Count("pk")))
+    replies = dict(
+        Comment.objects.filter(parent__isnull=False).values_list("parent").annotate(n=Count("pk"))
+    )
     for c in Comment.objects.filter(parent__isnull=True):
         assert c.reply_count == replies.get(c.pk, 0)
     for t in Topic.objects.all():
@@ -111,8 +118,9 @@ def test_the_demo_account_has_a_life(demo_site: Any) -> None:
 
     chats = Member.objects.filter(user=demo)
     assert chats.count() >= 2 and not chats.exclude(state=Member.State.ACTIVE).exists()
-    langs = set(Message.objects.filter(conversation__members__user=demo)
-                .values_list("language", flat=True))
+    langs = set(
+        Message.objects.filter(conversation__members__user=demo).values_list("language", flat=True)
+    )
     assert {"zh", "en"} <= langs
     assert unread_totals(demo)["messages"] > 0
 
@@ -145,7 +153,8 @@ def test_every_hashtag_opens_a_topic_page_holding_its_note(demo_site: Any) -> No
 def test_the_engagement_log_tells_the_plan(demo_site: Any) -> None:
     events = defaultdict(list)
     for user_id, note_id, kind, at in EngagementEvent.objects.values_list(
-            "user_id", "note_id", "kind", "created_at"):
+        "user_id", "note_id", "kind", "created_at"
+    ):
         events[(user_id, note_id)].append((at, kind))
     published = dict(Note.objects.values_list("pk", "published_at"))
     for (_user_id, note_id), rows in events.items():
@@ -159,9 +168,11 @@ def test_the_engagement_log_tells_the_plan(demo_site: Any) -> None:
     # first visit is not emptied by history it never saw
     demo = User.objects.get(username="demo")
     recent = timezone.now() - timedelta(days=3)
-    engaged = set(EngagementEvent.objects.filter(
-        user_id=demo.pk, kind__in=("like", "collect", "comment")).values_list("note_id",
-                                                                            flat=True))
+    engaged = set(
+        EngagementEvent.objects.filter(
+            user_id=demo.pk, kind__in=("like", "collect", "comment")
+        ).values_list("note_id", flat=True)
+    )
     scrolled = EngagementEvent.objects.filter(user_id=demo.pk, kind="impression")
     assert scrolled.exclude(note_id__in=engaged).exists()
     assert not scrolled.exclude(note_id__in=engaged).filter(created_at__gte=recent).exists()

@@ -22,14 +22,20 @@ def _upload(data: bytes, name: str = "photo.jpg", ctype: str = "image/jpeg") -> 
 
 
 def _post_note(client: Any, images: list[Any], **fields: Any) -> Any:
-    data = {"title": "Hot pot night", "body": "Spicy! #hotpot @nobody", **fields,
-            "images": images}
+    data = {"title": "Hot pot night", "body": "Spicy! #hotpot @nobody", **fields, "images": images}
     return client.post("/notes", data, multipart=True)
 
 
 def test_signup_post_photo_and_read_back(api: Any, run_tasks: None) -> None:
-    r = api.post("/auth/signup", {"username": "emily", "email": "emily@example.com",
-                                  "password": "a long pass phrase 42", "read_languages": ["en"]})
+    r = api.post(
+        "/auth/signup",
+        {
+            "username": "emily",
+            "email": "emily@example.com",
+            "password": "a long pass phrase 42",
+            "read_languages": ["en"],
+        },
+    )
     assert r.status_code == 201, r.content
     api.token = r.json()["token"]
     phone_photo = image_bytes(1600, 1200, exif=_gps_exif())
@@ -48,8 +54,7 @@ def test_signup_post_photo_and_read_back(api: Any, run_tasks: None) -> None:
     assert note["id"] in [n["id"] for n in listing["items"]]
 
 
-def test_gps_is_gone_from_every_stored_file(make_user: Any, api_as: Any, run_tasks: None
-                                           ) -> None:
+def test_gps_is_gone_from_every_stored_file(make_user: Any, api_as: Any, run_tasks: None) -> None:
     client = api_as(make_user())
     r = _post_note(client, [_upload(image_bytes(900, 700, exif=_gps_exif()))])
     assert r.status_code == 201
@@ -69,8 +74,10 @@ def test_gps_is_gone_from_every_stored_file(make_user: Any, api_as: Any, run_tas
         (b"", "empty"),
         (image_bytes(800, 600)[:3000], "corrupt"),
         (b"just text, honestly" * 20, "not_an_image"),
-        (b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
-         "unsupported_format"),
+        (
+            b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+            "unsupported_format",
+        ),
     ],
 )
 def test_bad_uploads_get_clear_errors_and_store_nothing(
@@ -111,14 +118,19 @@ def test_limits_on_title_body_and_image_count(make_user: Any, api_as: Any) -> No
 
 def test_malformed_json_gets_the_one_error_format(make_user: Any, api_as: Any) -> None:
     client = api_as(make_user())
-    r = client.client.post("/api/v1/boards", "{not json", content_type="application/json",
-                           HTTP_AUTHORIZATION=f"Bearer {client.token}")
+    r = client.client.post(
+        "/api/v1/boards",
+        "{not json",
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {client.token}",
+    )
     assert r.status_code == 400
     assert set(r.json()["error"]) == {"code", "message", "fields"}
 
 
-def test_drafts_are_private_until_published(make_user: Any, api_as: Any, api: Any,
-                                            run_tasks: None) -> None:
+def test_drafts_are_private_until_published(
+    make_user: Any, api_as: Any, api: Any, run_tasks: None
+) -> None:
     author = make_user()
     client = api_as(author)
     r = _post_note(client, [], status="draft", title="Half-written")
@@ -128,8 +140,9 @@ def test_drafts_are_private_until_published(make_user: Any, api_as: Any, api: An
     assert api_as(make_user()).get(f"/notes/{note_id}").status_code == 404
     assert [n["id"] for n in client.get("/me/drafts").json()["items"]] == [note_id]
     assert client.patch(f"/notes/{note_id}", {"status": "published"}).status_code == 400
-    r = client.post(f"/notes/{note_id}/images", {"images": [_upload(image_bytes())]},
-                    multipart=True)
+    r = client.post(
+        f"/notes/{note_id}/images", {"images": [_upload(image_bytes())]}, multipart=True
+    )
     assert r.status_code == 200
     r = client.patch(f"/notes/{note_id}", {"status": "published"})
     assert r.status_code == 200 and r.json()["status"] == "published"
@@ -143,14 +156,19 @@ def test_edit_reorder_and_delete_removes_files(
     note = make_note(author, n_images=3)
     client = api_as(author)
     ids = list(note.images.values_list("pk", flat=True))
-    r = client.patch(f"/notes/{note.pk}", {"image_order": [ids[2], ids[0]], "title": "New",
-                                            "body": "now with #dogs"})
+    r = client.patch(
+        f"/notes/{note.pk}",
+        {"image_order": [ids[2], ids[0]], "title": "New", "body": "now with #dogs"},
+    )
     assert r.status_code == 200, r.content
     body = r.json()
     assert [i["id"] for i in body["images"]] == [ids[2], ids[0]]
     assert body["topics"] == ["dogs"] and body["title"] == "New"
-    paths = [p for img in NoteImage.objects.filter(note=note)
-             for p in [img.original, *[x for f in img.variants.values() for x in f.values()]]]
+    paths = [
+        p
+        for img in NoteImage.objects.filter(note=note)
+        for p in [img.original, *[x for f in img.variants.values() for x in f.values()]]
+    ]
     assert all(default_storage.exists(p) for p in paths)
     with django_capture_on_commit_callbacks(execute=True):
         r = client.delete(f"/notes/{note.pk}")
@@ -159,8 +177,9 @@ def test_edit_reorder_and_delete_removes_files(
     assert not any(default_storage.exists(p) for p in paths)
 
 
-def test_visibility_followers_and_private(make_user: Any, api_as: Any, api: Any,
-                                          make_note: Any) -> None:
+def test_visibility_followers_and_private(
+    make_user: Any, api_as: Any, api: Any, make_note: Any
+) -> None:
     author, fan, stranger = make_user(), make_user(), make_user()
     followers_note = make_note(author, visibility="followers")
     private_note = make_note(author, visibility="private")

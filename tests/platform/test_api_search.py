@@ -36,8 +36,13 @@ def test_users_and_topics(api: Any, make_user: Any, make_note: Any) -> None:
     users = api.get("/search", q="lin_c", kind="users").json()
     assert users["kind"] == "users"
     assert [u["username"] for u in users["items"]] == ["lin_cooks"]
-    assert set(users["items"][0]) == {"username", "display_name", "chinese_name",
-                                      "avatar_url", "avatar_color"}
+    assert set(users["items"][0]) == {
+        "username",
+        "display_name",
+        "chinese_name",
+        "avatar_url",
+        "avatar_color",
+    }
     topics = api.get("/search", q="#street", kind="topics").json()
     assert topics["kind"] == "topics"
     assert topics["items"] == [{"name": "streetfood", "note_count": 1, "label": "streetfood"}]
@@ -58,13 +63,13 @@ def test_paging_has_no_duplicates(api: Any, make_note: Any) -> None:
     assert len(seen) == len(set(seen)) == 5 and set(seen) == ids
 
 
-def test_private_and_blocked_authors_are_left_out(api: Any, api_as: Any, make_user: Any,
-                                                  make_note: Any) -> None:
+def test_private_and_blocked_authors_are_left_out(
+    api: Any, api_as: Any, make_user: Any, make_note: Any
+) -> None:
     author, hidden, reader = make_user(), make_user(), make_user()
     make_note(author, title="Kimchi jar", body="")
     make_note(hidden, title="Kimchi secret", body="", visibility=Note.Visibility.PRIVATE)
-    assert [n["title"] for n in api.get("/search", q="kimchi").json()["items"]] == [
-        "Kimchi jar"]
+    assert [n["title"] for n in api.get("/search", q="kimchi").json()["items"]] == ["Kimchi jar"]
     assert api_as(author).post(f"/users/{reader.username}/block").status_code == 200
     as_reader = api_as(reader)
     assert as_reader.get("/search", q="kimchi").json()["items"] == []
@@ -72,7 +77,8 @@ def test_private_and_blocked_authors_are_left_out(api: Any, api_as: Any, make_us
     assert author.username not in [u["username"] for u in users]
     # the hidden author sees their own private note
     assert [n["title"] for n in api_as(hidden).get("/search", q="secret").json()["items"]] == [
-        "Kimchi secret"]
+        "Kimchi secret"
+    ]
 
 
 def test_bad_kind_and_cursor_are_400(api: Any) -> None:
@@ -89,8 +95,13 @@ def test_bad_kind_and_cursor_are_400(api: Any) -> None:
 def test_empty_query_is_an_empty_page(api: Any) -> None:
     r = api.get("/search")
     assert r.status_code == 200
-    assert r.json() == {"kind": "notes", "query": "", "items": [], "next_cursor": None,
-                        "expanded": []}
+    assert r.json() == {
+        "kind": "notes",
+        "query": "",
+        "items": [],
+        "next_cursor": None,
+        "expanded": [],
+    }
 
 
 def test_search_is_in_the_openapi_document(client: Any) -> None:

@@ -23,51 +23,97 @@ def cast(make_user: Any, make_note: Any, api_as: Any, api: Any) -> dict[str, Any
     note = make_note(owner, title="Owner's note")
     api_as(owner).post(f"/users/{blocked.username}/block")
     return {
-        "owner": owner, "other": other, "blocked": blocked, "note": note,
-        "clients": {"anonymous": api, "other": api_as(other), "blocked": api_as(blocked),
-                    "owner": api_as(owner)},
+        "owner": owner,
+        "other": other,
+        "blocked": blocked,
+        "note": note,
+        "clients": {
+            "anonymous": api,
+            "other": api_as(other),
+            "blocked": api_as(blocked),
+            "owner": api_as(owner),
+        },
     }
 
 
 # (method, path template, body, expected status per caller)
 MATRIX = [
-    ("get", "/notes/{note}", None,
-     {"anonymous": 200, "other": 200, "blocked": 404, "owner": 200}),
-    ("patch", "/notes/{note}", {"title": "changed"},
-     {"anonymous": 401, "other": 403, "blocked": 404, "owner": 200}),
-    ("post", "/notes/{note}/like", None,
-     {"anonymous": 401, "other": 200, "blocked": 404, "owner": 200}),
-    ("delete", "/notes/{note}/like", None,
-     {"anonymous": 401, "other": 200, "blocked": 404, "owner": 200}),
-    ("get", "/notes/{note}/comments", None,
-     {"anonymous": 200, "other": 200, "blocked": 404, "owner": 200}),
-    ("post", "/notes/{note}/comments", {"body": "nice"},
-     {"anonymous": 401, "other": 201, "blocked": 404, "owner": 201}),
-    ("get", "/users/{owner}", None,
-     {"anonymous": 200, "other": 200, "blocked": 404, "owner": 200}),
-    ("get", "/users/{owner}/notes", None,
-     {"anonymous": 200, "other": 200, "blocked": 404, "owner": 200}),
-    ("post", "/users/{owner}/follow", None,
-     {"anonymous": 401, "other": 200, "blocked": 404, "owner": 400}),
+    ("get", "/notes/{note}", None, {"anonymous": 200, "other": 200, "blocked": 404, "owner": 200}),
+    (
+        "patch",
+        "/notes/{note}",
+        {"title": "changed"},
+        {"anonymous": 401, "other": 403, "blocked": 404, "owner": 200},
+    ),
+    (
+        "post",
+        "/notes/{note}/like",
+        None,
+        {"anonymous": 401, "other": 200, "blocked": 404, "owner": 200},
+    ),
+    (
+        "delete",
+        "/notes/{note}/like",
+        None,
+        {"anonymous": 401, "other": 200, "blocked": 404, "owner": 200},
+    ),
+    (
+        "get",
+        "/notes/{note}/comments",
+        None,
+        {"anonymous": 200, "other": 200, "blocked": 404, "owner": 200},
+    ),
+    (
+        "post",
+        "/notes/{note}/comments",
+        {"body": "nice"},
+        {"anonymous": 401, "other": 201, "blocked": 404, "owner": 201},
+    ),
+    ("get", "/users/{owner}", None, {"anonymous": 200, "other": 200, "blocked": 404, "owner": 200}),
+    (
+        "get",
+        "/users/{owner}/notes",
+        None,
+        {"anonymous": 200, "other": 200, "blocked": 404, "owner": 200},
+    ),
+    (
+        "post",
+        "/users/{owner}/follow",
+        None,
+        {"anonymous": 401, "other": 200, "blocked": 404, "owner": 400},
+    ),
     ("get", "/me", None, {"anonymous": 401, "other": 200, "blocked": 200, "owner": 200}),
     ("get", "/me/drafts", None, {"anonymous": 401, "other": 200, "blocked": 200, "owner": 200}),
     ("get", "/me/blocks", None, {"anonymous": 401, "other": 200, "blocked": 200, "owner": 200}),
-    ("get", "/notifications", None,
-     {"anonymous": 401, "other": 200, "blocked": 200, "owner": 200}),
-    ("post", "/boards", {"name": "Faves"},
-     {"anonymous": 401, "other": 201, "blocked": 201, "owner": 201}),
-    ("post", "/events", {"events": [{"kind": "impression", "note_id": 0}]},
-     {"anonymous": 401, "other": 202, "blocked": 202, "owner": 202}),
-    ("delete", "/notes/{note}", None,
-     {"anonymous": 401, "other": 403, "blocked": 404, "owner": 204}),
+    ("get", "/notifications", None, {"anonymous": 401, "other": 200, "blocked": 200, "owner": 200}),
+    (
+        "post",
+        "/boards",
+        {"name": "Faves"},
+        {"anonymous": 401, "other": 201, "blocked": 201, "owner": 201},
+    ),
+    (
+        "post",
+        "/events",
+        {"events": [{"kind": "impression", "note_id": 0}]},
+        {"anonymous": 401, "other": 202, "blocked": 202, "owner": 202},
+    ),
+    (
+        "delete",
+        "/notes/{note}",
+        None,
+        {"anonymous": 401, "other": 403, "blocked": 404, "owner": 204},
+    ),
 ]
 
 
-@pytest.mark.parametrize(("method", "path", "body", "expected"), MATRIX,
-                         ids=[f"{m} {p}" for m, p, _b, _e in MATRIX])
+@pytest.mark.parametrize(
+    ("method", "path", "body", "expected"), MATRIX, ids=[f"{m} {p}" for m, p, _b, _e in MATRIX]
+)
 @pytest.mark.parametrize("who", ["anonymous", "other", "blocked", "owner"])
-def test_permission_matrix(cast: dict[str, Any], who: str, method: str, path: str,
-                           body: Any, expected: dict[str, int]) -> None:
+def test_permission_matrix(
+    cast: dict[str, Any], who: str, method: str, path: str, body: Any, expected: dict[str, int]
+) -> None:
     url = path.format(note=cast["note"].pk, owner=cast["owner"].username)
     client = cast["clients"][who]
     if body and "events" in body:
@@ -79,8 +125,9 @@ def test_permission_matrix(cast: dict[str, Any], who: str, method: str, path: st
         assert set(response.json()["error"]) == {"code", "message", "fields"}
 
 
-def test_private_board_and_private_account(make_user: Any, api_as: Any, api: Any,
-                                           make_note: Any) -> None:
+def test_private_board_and_private_account(
+    make_user: Any, api_as: Any, api: Any, make_note: Any
+) -> None:
     owner, fan = make_user(is_private=True), make_user()
     note = make_note(owner)
     owner_api, fan_api = api_as(owner), api_as(fan)
@@ -99,8 +146,9 @@ def test_private_board_and_private_account(make_user: Any, api_as: Any, api: Any
     assert owner_api.get(f"/boards/{board['id']}").status_code == 200
 
 
-def test_block_hides_both_ways_and_drops_follows(make_user: Any, api_as: Any,
-                                                 make_note: Any) -> None:
+def test_block_hides_both_ways_and_drops_follows(
+    make_user: Any, api_as: Any, make_note: Any
+) -> None:
     a, b = make_user(), make_user()
     note_a, note_b = make_note(a), make_note(b)
     api_as(a).post(f"/users/{b.username}/follow")
@@ -118,8 +166,7 @@ def test_block_hides_both_ways_and_drops_follows(make_user: Any, api_as: Any,
     assert api_as(b).get(f"/notes/{note_a.pk}").status_code == 200
 
 
-def test_like_is_idempotent_and_notifies_once(make_user: Any, api_as: Any,
-                                              make_note: Any) -> None:
+def test_like_is_idempotent_and_notifies_once(make_user: Any, api_as: Any, make_note: Any) -> None:
     author, fan = make_user(), make_user()
     note = make_note(author)
     client = api_as(fan)
@@ -131,18 +178,24 @@ def test_like_is_idempotent_and_notifies_once(make_user: Any, api_as: Any,
     assert EngagementEvent.objects.filter(user_id=fan.pk, kind="like").count() == 1
 
 
-def test_comments_replies_mentions_and_notifications(make_user: Any, api_as: Any,
-                                                     make_note: Any) -> None:
+def test_comments_replies_mentions_and_notifications(
+    make_user: Any, api_as: Any, make_note: Any
+) -> None:
     author, fan, friend = make_user(), make_user(), make_user()
     note = make_note(author)
-    c = api_as(fan).post(f"/notes/{note.pk}/comments",
-                         {"body": f"Love it @{friend.username}"}).json()
-    r = api_as(author).post(f"/notes/{note.pk}/comments", {"body": "thanks!",
-                                                           "parent_id": c["id"]})
+    c = (
+        api_as(fan)
+        .post(f"/notes/{note.pk}/comments", {"body": f"Love it @{friend.username}"})
+        .json()
+    )
+    r = api_as(author).post(f"/notes/{note.pk}/comments", {"body": "thanks!", "parent_id": c["id"]})
     assert r.status_code == 201 and r.json()["reply_to"] == fan.username
     # a reply to a reply stays one level deep
-    r2 = api_as(fan).post(f"/notes/{note.pk}/comments", {"body": "np", "parent_id":
-                                                         r.json()["id"]}).json()
+    r2 = (
+        api_as(fan)
+        .post(f"/notes/{note.pk}/comments", {"body": "np", "parent_id": r.json()["id"]})
+        .json()
+    )
     assert r2["parent_id"] == c["id"] and r2["reply_to"] == author.username
     top = api_as(fan).get(f"/notes/{note.pk}/comments").json()["items"]
     assert [x["id"] for x in top] == [c["id"]] and top[0]["reply_count"] == 2
@@ -175,8 +228,9 @@ def test_boards_collect_and_counts(make_user: Any, api_as: Any, make_note: Any) 
     assert Note.objects.get(pk=note.pk).collect_count == 1
     items = client.get(f"/boards/{board['id']}/notes").json()["items"]
     assert [n["id"] for n in items] == [note.pk] and items[0]["collected"]
-    assert api_as(author).post(f"/boards/{board['id']}/notes",
-                               {"note_id": note.pk}).status_code == 404
+    assert (
+        api_as(author).post(f"/boards/{board['id']}/notes", {"note_id": note.pk}).status_code == 404
+    )
     client.delete(f"/boards/{board['id']}/notes/{note.pk}")
     assert Note.objects.get(pk=note.pk).collect_count == 0
 
@@ -222,9 +276,9 @@ def test_concurrent_likes_keep_exact_counts(make_user: Any, make_note: Any) -> N
     assert author.likes_received == 20
 
 
-def test_account_deletion_removes_data_and_media(make_user: Any, api_as: Any, make_note: Any,
-                                                 django_capture_on_commit_callbacks: Any
-                                                 ) -> None:
+def test_account_deletion_removes_data_and_media(
+    make_user: Any, api_as: Any, make_note: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     leaver, other = make_user(), make_user()
     note = make_note(leaver, n_images=2)
     others_note = make_note(other)
@@ -232,8 +286,11 @@ def test_account_deletion_removes_data_and_media(make_user: Any, api_as: Any, ma
     client.post(f"/notes/{others_note.pk}/like")
     client.post(f"/notes/{others_note.pk}/comments", {"body": "bye"})
     client.post(f"/users/{other.username}/follow")
-    paths = [p for img in note.images.all()
-             for p in [img.original, *[x for f in img.variants.values() for x in f.values()]]]
+    paths = [
+        p
+        for img in note.images.all()
+        for p in [img.original, *[x for f in img.variants.values() for x in f.values()]]
+    ]
     assert paths and all(default_storage.exists(p) for p in paths)
     assert client.post("/me/delete", {"password": "wrong"}).status_code == 400
     with django_capture_on_commit_callbacks(execute=True):
@@ -251,16 +308,19 @@ def test_account_deletion_removes_data_and_media(make_user: Any, api_as: Any, ma
     assert client.get("/me").status_code == 401
 
 
-def test_events_are_bulk_logged_and_validated(make_user: Any, api_as: Any,
-                                              make_note: Any) -> None:
+def test_events_are_bulk_logged_and_validated(make_user: Any, api_as: Any, make_note: Any) -> None:
     viewer = make_user()
     note = make_note()
     client = api_as(viewer)
-    evs = [{"kind": "impression", "note_id": note.pk, "value": i, "surface": "for_you"}
-           for i in range(50)] + [{"kind": "dwell", "note_id": note.pk, "value": 12.5}]
+    evs = [
+        {"kind": "impression", "note_id": note.pk, "value": i, "surface": "for_you"}
+        for i in range(50)
+    ] + [{"kind": "dwell", "note_id": note.pk, "value": 12.5}]
     assert client.post("/events", {"events": evs}).json() == {"count": 51}
-    assert client.post("/events", {"events": [{"kind": "like", "note_id": note.pk}]}
-                       ).status_code == 400
+    assert (
+        client.post("/events", {"events": [{"kind": "like", "note_id": note.pk}]}).status_code
+        == 400
+    )
     assert client.post("/events", {"events": [{"kind": "open"}] * 201}).status_code == 400
     assert EngagementEvent.objects.filter(user_id=viewer.pk).count() == 51
 
@@ -273,8 +333,10 @@ def test_rate_limit_on_login(api: Any, make_user: Any, settings: Any, clock: Any
     settings.QIAO_RATE_LIMITS = {**settings.QIAO_RATE_LIMITS, "login": "3/60"}
     clock.set(1_900_000_215)  # 15 s into a 60-s window; the pinned clock stays there
     user = make_user()
-    codes = [api.post("/auth/login", {"login": user.username, "password": "nope"}).status_code
-             for _ in range(5)]
+    codes = [
+        api.post("/auth/login", {"login": user.username, "password": "nope"}).status_code
+        for _ in range(5)
+    ]
     assert codes[:3] == [401, 401, 401] and codes[3:] == [429, 429]
     r = api.post("/auth/login", {"login": user.username, "password": "nope"})
     assert r.json()["error"]["code"] == "rate_limited" and r["Retry-After"] == "45"
@@ -291,15 +353,23 @@ def test_token_login_logout_and_profile(api: Any, make_user: Any) -> None:
     r = api.post("/auth/login", {"login": user.email.upper(), "password": TEST_PASSWORD})
     assert r.status_code == 200
     api.token = r.json()["token"]
-    r = api.patch("/me", {"bio": "我喜欢火锅", "read_languages": ["en", "zh"],
-                          "chinese_name": "江美琪", "ui_language": "zh-hans"})
+    r = api.patch(
+        "/me",
+        {
+            "bio": "我喜欢火锅",
+            "read_languages": ["en", "zh"],
+            "chinese_name": "江美琪",
+            "ui_language": "zh-hans",
+        },
+    )
     assert r.status_code == 200 and r.json()["read_languages"] == ["en", "zh"]
     assert api.patch("/me", {"read_languages": ["xx"]}).status_code == 400
     assert api.patch("/me", {"ui_language": "klingon"}).status_code == 400
     assert api.post("/auth/logout").status_code == 200
     assert api.get("/me").status_code == 401
-    assert api.post("/auth/signup", {"username": "x", "email": "bad", "password": "1"}
-                    ).json()["error"]["fields"].keys() >= {"username", "email", "password"}
+    assert api.post("/auth/signup", {"username": "x", "email": "bad", "password": "1"}).json()[
+        "error"
+    ]["fields"].keys() >= {"username", "email", "password"}
 
 
 def test_session_callers_need_csrf(client: Any, make_user: Any, make_note: Any) -> None:

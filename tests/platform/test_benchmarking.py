@@ -42,7 +42,8 @@ def test_a_missing_section_is_started_at_the_end(tmp_path: Path) -> None:
     doc.write_text(DOC, encoding="utf-8")
     append_row(doc, "Uploads (bench/uploads.py)", "| 2026-11-26 | x |")
     assert doc.read_text(encoding="utf-8").endswith(
-        "\n## Uploads (bench/uploads.py)\n\n| 2026-11-26 | x |\n")
+        "\n## Uploads (bench/uploads.py)\n\n| 2026-11-26 | x |\n"
+    )
 
 
 def test_percentile_is_nearest_rank() -> None:

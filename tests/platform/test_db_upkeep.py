@@ -24,8 +24,9 @@ def test_refresh_planner_stats_analyses_the_tables(make_note: Any) -> None:
         assert cursor.fetchone()[0] > 0
 
 
-def test_a_failure_is_logged_not_raised(monkeypatch: pytest.MonkeyPatch,
-                                        caplog: pytest.LogCaptureFixture) -> None:
+def test_a_failure_is_logged_not_raised(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
     def broken() -> Any:
         raise RuntimeError("database is locked")
 
@@ -66,16 +67,20 @@ def test_the_planner_looks_matches_up_by_key_on_a_big_uniform_table(make_user: A
     now = timezone.now()
     Note.objects.bulk_create(
         [Note(author=author, title=f"n{i}", body="", published_at=now) for i in range(3000)],
-        batch_size=500)
+        batch_size=500,
+    )
     refresh_planner_stats()
     with connection.cursor() as cursor:
-        cursor.execute("SELECT stat FROM sqlite_stat1 WHERE tbl = 'notes_note' "
-                       "AND idx = 'notes_note_status_a06fa0_idx'")
+        cursor.execute(
+            "SELECT stat FROM sqlite_stat1 WHERE tbl = 'notes_note' "
+            "AND idx = 'notes_note_status_a06fa0_idx'"
+        )
         total, per_status = (int(x) for x in cursor.fetchone()[0].split()[:2])
         assert total == 3000 and per_status == 3000  # one status: every row, not a sample
         ids = list(Note.objects.values_list("pk", flat=True)[:300])
-        sql, params = visible_notes(None).filter(pk__in=ids).values_list("pk").query \
-            .sql_with_params()
+        sql, params = (
+            visible_notes(None).filter(pk__in=ids).values_list("pk").query.sql_with_params()
+        )
         cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
         plan = " ".join(str(row[-1]) for row in cursor.fetchall())
     assert "notes_note USING INTEGER PRIMARY KEY" in plan, plan

@@ -10,13 +10,31 @@ SRC = Path(__file__).resolve().parents[2] / "src" / "qiao"
 
 #: Floor of each top-level package of qiao (higher stands on lower).
 FLOORS = {
-    "__init__": 1, "wsgi": 1, "asgi": 1, "cli": 1, "__main__": 1,  # entry points, no imports
-    "engines": 1, "core": 2, "settings": 2,
-    "accounts": 3, "events": 4, "notes": 5, "translation": 6, "social": 7,
-    "fixes": 8, "search": 8, "feed": 8, "creators": 8, "names": 8, "glossary": 8,
-    "moderation": 9, "messages": 10,
-    "api": 11, "web": 11,
-    "ops": 12, "urls": 13,
+    "__init__": 1,
+    "wsgi": 1,
+    "asgi": 1,
+    "cli": 1,
+    "__main__": 1,  # entry points, no imports
+    "engines": 1,
+    "core": 2,
+    "settings": 2,
+    "accounts": 3,
+    "events": 4,
+    "notes": 5,
+    "translation": 6,
+    "social": 7,
+    "fixes": 8,
+    "search": 8,
+    "feed": 8,
+    "creators": 8,
+    "names": 8,
+    "glossary": 8,
+    "moderation": 9,
+    "messages": 10,
+    "api": 11,
+    "web": 11,
+    "ops": 12,
+    "urls": 13,
 }
 
 
@@ -52,15 +70,20 @@ def test_no_import_runs_up_a_floor() -> None:
             if other not in FLOORS:
                 bad.append(f"{path}:{line}: imports {module} (no floor)")
             elif FLOORS[other] > FLOORS[own] or (
-                    FLOORS[other] == FLOORS[own] and FLOORS[own] not in (1, 2, 11)):
-                bad.append(f"{path.relative_to(SRC)}:{line}: {own} (floor {FLOORS[own]}) "
-                           f"imports {module} (floor {FLOORS[other]})")
+                FLOORS[other] == FLOORS[own] and FLOORS[own] not in (1, 2, 11)
+            ):
+                bad.append(
+                    f"{path.relative_to(SRC)}:{line}: {own} (floor {FLOORS[own]}) "
+                    f"imports {module} (floor {FLOORS[other]})"
+                )
     assert not bad, "\n".join(bad)
 
 
 def test_engines_know_nothing_of_django() -> None:
-    bad = [f"{path.relative_to(SRC)}:{line}: {module}"
-           for path in sorted((SRC / "engines").rglob("*.py"))
-           for line, module in _imports(path)
-           if module.split(".")[0] == "django" or (_package(module) not in ("", "engines"))]
+    bad = [
+        f"{path.relative_to(SRC)}:{line}: {module}"
+        for path in sorted((SRC / "engines").rglob("*.py"))
+        for line, module in _imports(path)
+        if module.split(".")[0] == "django" or (_package(module) not in ("", "engines"))
+    ]
     assert not bad, "\n".join(bad)

@@ -33,11 +33,19 @@ def _huge_png(w: int, h: int) -> bytes:
     raw = zlib.compress(b"\x00" * (w // 8 + 1) * 4, 9)
 
     def chunk(tag: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + tag + data + struct.pack(
-            ">I", zlib.crc32(tag + data) & 0xFFFFFFFF)
+        return (
+            struct.pack(">I", len(data))
+            + tag
+            + data
+            + struct.pack(">I", zlib.crc32(tag + data) & 0xFFFFFFFF)
+        )
 
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 1, 0, 0, 0, 0))
-            + chunk(b"IDAT", raw) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 1, 0, 0, 0, 0))
+        + chunk(b"IDAT", raw)
+        + chunk(b"IEND", b"")
+    )
 
 
 @pytest.mark.parametrize(
@@ -45,10 +53,14 @@ def _huge_png(w: int, h: int) -> bytes:
     [
         (b"", "empty"),
         (b"this is plainly a text file, renamed to photo.jpg\n" * 3, "not_an_image"),
-        (b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
-         "unsupported_format"),
-        (b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"></svg>',
-         "unsupported_format"),
+        (
+            b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+            "unsupported_format",
+        ),
+        (
+            b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"></svg>',
+            "unsupported_format",
+        ),
     ],
 )
 def test_rejects_non_images(data: bytes, code: str) -> None:

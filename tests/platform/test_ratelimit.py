@@ -23,8 +23,11 @@ def limits(settings: Any) -> Iterator[None]:
 
     cache.clear()
     settings.QIAO_RATE_LIMITS_ENABLED = True
-    settings.QIAO_RATE_LIMITS = {**settings.QIAO_RATE_LIMITS, "write": f"3/{WINDOW}",
-                                 "login": "3/300"}
+    settings.QIAO_RATE_LIMITS = {
+        **settings.QIAO_RATE_LIMITS,
+        "write": f"3/{WINDOW}",
+        "login": "3/300",
+    }
     yield
     cache.clear()
 
@@ -55,8 +58,9 @@ def test_a_window_boundary_opens_a_fresh_window(limits: None, clock: FrozenClock
     assert _hits("write", key, 1) == [None]
 
 
-def test_hits_straddling_a_boundary_count_in_their_own_windows(limits: None,
-                                                               clock: FrozenClock) -> None:
+def test_hits_straddling_a_boundary_count_in_their_own_windows(
+    limits: None, clock: FrozenClock
+) -> None:
     """A fixed window allows up to twice the rate across a boundary (the price of one
     counter per window); never more, and never a refusal for the first hits of a window."""
     key = uuid.uuid4().hex
@@ -67,8 +71,7 @@ def test_hits_straddling_a_boundary_count_in_their_own_windows(limits: None,
     assert _hits("write", key, 1) == [WINDOW - 1]
 
 
-def test_retry_after_counts_down_to_the_end_of_the_window(limits: None,
-                                                          clock: FrozenClock) -> None:
+def test_retry_after_counts_down_to_the_end_of_the_window(limits: None, clock: FrozenClock) -> None:
     key = uuid.uuid4().hex
     clock.set(BOUNDARY + 100.5)  # login windows are 300 s: 199.5 s of this one left
     assert _hits("login", key, 4)[-1] == 200
@@ -97,9 +100,9 @@ class _BrokenCache:
     incr = set = get = add
 
 
-def test_a_cache_outage_fails_closed_for_credentials_only(limits: None,
-                                                          monkeypatch: pytest.MonkeyPatch
-                                                          ) -> None:
+def test_a_cache_outage_fails_closed_for_credentials_only(
+    limits: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from qiao.core import ratelimit
 
     monkeypatch.setattr(ratelimit, "_cache", _BrokenCache)

@@ -41,12 +41,14 @@ def test_seed_makes_a_consistent_site_with_learnable_tastes(settings: Any, tmp_p
     published = dict(Note.objects.values_list("pk", "published_at"))
     assert all(at >= published[nid] for nid, at in events.values_list("note_id", "created_at"))
     # users like their interests far more often than the rest: something true to learn
-    topic_of = {n.pk: {t.name for t in n.topics.all()} for n in Note.objects.prefetch_related(
-        "topics")}
+    topic_of = {
+        n.pk: {t.name for t in n.topics.all()} for n in Note.objects.prefetch_related("topics")
+    }
     interests = dict(User.objects.values_list("pk", "interests"))
     hits: Counter[tuple[str, bool]] = Counter()
     for uid, nid, kind in events.filter(kind__in=["impression", "like"]).values_list(
-            "user_id", "note_id", "kind"):
+        "user_id", "note_id", "kind"
+    ):
         match = bool(topic_of[nid] & set(interest_topics(interests[uid] or [])))
         hits[(kind, match)] += 1
     rate_match = hits[("like", True)] / hits[("impression", True)]
@@ -65,6 +67,7 @@ def test_seed_makes_a_consistent_site_with_learnable_tastes(settings: Any, tmp_p
 
 def test_seed_can_leave_the_search_index_empty(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
-    call_command("seed", users=5, notes=20, events_per_user=2, images=1, quiet=True,
-                 search_index=False)
+    call_command(
+        "seed", users=5, notes=20, events_per_user=2, images=1, quiet=True, search_index=False
+    )
     assert Note.objects.count() == 20 and not NoteSearchDocument.objects.exists()

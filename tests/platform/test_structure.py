@@ -22,18 +22,20 @@ from qiao.translation.models import CachedTranslation, NoteVersion
 pytestmark = pytest.mark.django_db
 
 
-def test_publishing_indexes_a_note_once(make_user: Any, run_tasks: None, image_bytes: Any
-                                        ) -> None:
+def test_publishing_indexes_a_note_once(make_user: Any, run_tasks: None, image_bytes: Any) -> None:
     from qiao.search import tasks
 
     with mock.patch("qiao.search.receivers.enqueue_on_commit") as enqueue:
-        note = notes.create_note(make_user(), title="Hot pot night", body="#hotpot #food",
-                                 images=[notes.ImageInput(data=image_bytes())])
+        note = notes.create_note(
+            make_user(),
+            title="Hot pot night",
+            body="#hotpot #food",
+            images=[notes.ImageInput(data=image_bytes())],
+        )
     assert [c.args for c in enqueue.call_args_list] == [(tasks.index_note, note.pk)]
 
 
-def test_retagging_a_published_note_reindexes_and_recounts(make_user: Any, make_note: Any
-                                                           ) -> None:
+def test_retagging_a_published_note_reindexes_and_recounts(make_user: Any, make_note: Any) -> None:
     author = make_user()
     note = make_note(author, title="Lunch", body="#noodles")
     assert Topic.objects.get(name="noodles").note_count == 1
@@ -53,19 +55,28 @@ def test_a_note_translation_is_stored_once(make_user: Any, make_note: Any, libre
 def test_the_short_text_cache_is_evicted(settings: Any) -> None:
     now = timezone.now()
     CachedTranslation.objects.bulk_create(
-        [CachedTranslation(key=f"old{i}", text="x", last_used_at=now - timedelta(days=200))
-         for i in range(3)]
-        + [CachedTranslation(key=f"new{i}", text="y", last_used_at=now - timedelta(days=i))
-           for i in range(5)])
+        [
+            CachedTranslation(key=f"old{i}", text="x", last_used_at=now - timedelta(days=200))
+            for i in range(3)
+        ]
+        + [
+            CachedTranslation(key=f"new{i}", text="y", last_used_at=now - timedelta(days=i))
+            for i in range(5)
+        ]
+    )
     settings.QIAO_TRANSLATION_CACHE_DAYS = 90
     settings.QIAO_TRANSLATION_CACHE_MAX_ROWS = 3
     assert tr.prune_cache() == 5
     assert sorted(CachedTranslation.objects.values_list("key", flat=True)) == [
-        "new0", "new1", "new2"]
+        "new0",
+        "new1",
+        "new2",
+    ]
 
 
-def test_a_deleted_comment_leaves_the_translation_cache(make_user: Any, make_note: Any,
-                                                        libre: Any) -> None:
+def test_a_deleted_comment_leaves_the_translation_cache(
+    make_user: Any, make_note: Any, libre: Any
+) -> None:
     author, reader = make_user(), make_user(read_languages=["zh"])
     note = make_note(author, title="Weekend", body="nice")
     comment = social.add_comment(author, note.pk, "I love this place")
@@ -89,8 +100,9 @@ def test_periodic_jobs_are_listed_once_for_both_schedulers(capsys: Any) -> None:
     assert "prune-translation-cache: 0" in capsys.readouterr().out
 
 
-def test_translation_limits_hold_on_the_pages_too(settings: Any, make_user: Any,
-                                                  make_note: Any, client: Client) -> None:
+def test_translation_limits_hold_on_the_pages_too(
+    settings: Any, make_user: Any, make_note: Any, client: Client
+) -> None:
     """The web's translation fragments had no limit; now the service counts every request."""
     settings.QIAO_RATE_LIMITS_ENABLED = True
     settings.QIAO_RATE_LIMITS = {**settings.QIAO_RATE_LIMITS, "translate": "2/60"}

@@ -45,10 +45,12 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(("category", "text", "mentions", "topics", "urls"), CASES,
-                         ids=[c[0] for c in CASES])
-def test_links_by_category(category: str, text: str, mentions: list[str],
-                           topics: list[str], urls: list[str]) -> None:
+@pytest.mark.parametrize(
+    ("category", "text", "mentions", "topics", "urls"), CASES, ids=[c[0] for c in CASES]
+)
+def test_links_by_category(
+    category: str, text: str, mentions: list[str], topics: list[str], urls: list[str]
+) -> None:
     tokens = link_tokens(text)
     assert "".join(t.text for t in tokens) == text
     assert extract_mentions(text) == mentions
@@ -57,8 +59,23 @@ def test_links_by_category(category: str, text: str, mentions: list[str],
 
 
 def _generated(rng: random.Random) -> tuple[str, list[str], list[str], list[str]]:
-    fillers = ["感谢", "推荐", "今天", "好吃", "我们去", "太棒了", "。", "，", "！", "（", "）",
-               "真的", "看这里", "：", "、"]
+    fillers = [
+        "感谢",
+        "推荐",
+        "今天",
+        "好吃",
+        "我们去",
+        "太棒了",
+        "。",
+        "，",
+        "！",
+        "（",
+        "）",
+        "真的",
+        "看这里",
+        "：",
+        "、",
+    ]
     text: list[str] = []
     mentions: list[str] = []
     topics: list[str] = []
@@ -69,12 +86,14 @@ def _generated(rng: random.Random) -> tuple[str, list[str], list[str], list[str]
         if kind == "mention":
             handle = rng.choice(string.ascii_lowercase) + "".join(
                 rng.choice(string.ascii_lowercase + string.digits + "_")
-                for _ in range(rng.randint(2, 12)))
+                for _ in range(rng.randint(2, 12))
+            )
             text.append("@" + handle)
             mentions.append(handle)
         elif kind == "url":
-            url = "https://t.co/" + "".join(rng.choice(string.ascii_letters + string.digits)
-                                            for _ in range(rng.randint(3, 10)))
+            url = "https://t.co/" + "".join(
+                rng.choice(string.ascii_letters + string.digits) for _ in range(rng.randint(3, 10))
+            )
             text.append(url)
             urls.append(url)
         elif kind == "latin-topic":
@@ -117,8 +136,9 @@ def test_the_renderer_links_what_extraction_finds() -> None:
 
 
 @pytest.mark.django_db
-def test_a_mention_in_chinese_notifies_and_a_tag_becomes_a_topic(make_user: Any,
-                                                                make_note: Any) -> None:
+def test_a_mention_in_chinese_notifies_and_a_tag_becomes_a_topic(
+    make_user: Any, make_note: Any
+) -> None:
     from qiao.social import services as social
     from qiao.social.models import Notification
 

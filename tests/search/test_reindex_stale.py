@@ -28,5 +28,6 @@ def test_stale_documents_are_recut(make_user: Any, make_note: Any) -> None:
     assert index.reindex(stale_only=True) == 2
     assert index.count_stale() == 0
     assert set(NoteSearchDocument.objects.values_list("segmenter", flat=True)) == {
-        segmenter_version()}
+        segmenter_version()
+    }
     assert {n.pk for n in search(None, "马面裙").items} == {fresh.pk, old.pk, unknown.pk}

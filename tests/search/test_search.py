@@ -166,8 +166,9 @@ def test_search_page_shows_expansions(client: Client, make_note: Any) -> None:
     assert "妈妈包的饺子" in html and "Also searching: 饺子" in html
 
 
-def test_a_very_common_word_scores_only_its_newest_matches(make_note: Any,
-                                                             monkeypatch: Any) -> None:
+def test_a_very_common_word_scores_only_its_newest_matches(
+    make_note: Any, monkeypatch: Any
+) -> None:
     """Scoring is capped at the newest `SCORED` matches (a popular word in a million notes
     had ~200k of them ranked); what is older than that cut is not a candidate, however well
     it would rank, and a rarer word still finds old notes."""

@@ -20,7 +20,8 @@ from qiao.wsgi import application
 # a fuzzer reading it to the end would wait that long per case. tests/messages/test_live.py
 # and tests/integration/test_live.py drive it.
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application).exclude(
-    path="/api/v1/live/stream")
+    path="/api/v1/live/stream"
+)
 EXAMPLES = 12
 
 
@@ -50,8 +51,13 @@ def world(db: Any, make_user: Any, make_note: Any, libre: Any) -> Iterator[dict[
 
 
 CHECKS = [not_a_server_error, response_schema_conformance]
-FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
-                suppress_health_check=list(HealthCheck))
+FUZZ = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
 
 
 @pytest.mark.slow

@@ -23,14 +23,15 @@ def _flat_png(side: int) -> bytes:
     return buf.getvalue()
 
 
-def test_1_nine_huge_flat_pngs_are_refused_before_decoding(make_user: Any, api_as: Any
-                                                            ) -> None:
+def test_1_nine_huge_flat_pngs_are_refused_before_decoding(make_user: Any, api_as: Any) -> None:
     png = _flat_png(7000)  # ~150 KB on the wire, 49 Mpx decoded
     client = api_as(make_user())
     with mock.patch("qiao.notes.services.inspect_image") as decode:
-        r = client.post("/notes", {"title": "flood",
-                                   "images": [_upload(f"{i}.png", png) for i in range(9)]},
-                        multipart=True)
+        r = client.post(
+            "/notes",
+            {"title": "flood", "images": [_upload(f"{i}.png", png) for i in range(9)]},
+            multipart=True,
+        )
     assert r.status_code == 413 and r.json()["error"]["code"] == "request_too_large"
     decode.assert_not_called()  # refused from the headers alone
 
@@ -41,15 +42,17 @@ def _upload(name: str, data: bytes) -> Any:
     return SimpleUploadedFile(name, data, content_type="image/png")
 
 
-def test_1_a_members_hourly_pixel_budget(make_user: Any, api_as: Any, settings: Any,
-                                         limits: None, image_bytes: Any) -> None:
+def test_1_a_members_hourly_pixel_budget(
+    make_user: Any, api_as: Any, settings: Any, limits: None, image_bytes: Any
+) -> None:
     settings.QIAO_RATE_LIMITS = {**settings.QIAO_RATE_LIMITS, "pixels": "1000000/3600"}
     client = api_as(make_user())
     photo = image_bytes(800, 600)  # 0.48 Mpx
     codes = []
     for _ in range(3):
-        r = client.post("/notes", {"title": "cat", "images": [_upload("a.jpg", photo)]},
-                        multipart=True)
+        r = client.post(
+            "/notes", {"title": "cat", "images": [_upload("a.jpg", photo)]}, multipart=True
+        )
         codes.append(r.status_code)
     assert codes == [201, 201, 429]
 
@@ -65,7 +68,8 @@ def triangle(make_user: Any, make_note: Any) -> tuple[Any, Any, Any, Any, Any]:
 
 
 def test_2_a_blocked_member_cannot_reply_to_or_like_the_blockers_comments(
-        triangle: Any, api_as: Any) -> None:
+    triangle: Any, api_as: Any
+) -> None:
     bob, carol, _dave, note, bobs = triangle
     client = api_as(carol)
     r = client.post(f"/notes/{note.pk}/comments", {"body": "hey", "parent_id": bobs.pk})
@@ -76,8 +80,9 @@ def test_2_a_blocked_member_cannot_reply_to_or_like_the_blockers_comments(
     assert not Notification.objects.filter(recipient=bob, actor=carol).exists()
 
 
-def test_2_each_is_hidden_from_the_other_everywhere(triangle: Any, api_as: Any,
-                                                    make_note: Any) -> None:
+def test_2_each_is_hidden_from_the_other_everywhere(
+    triangle: Any, api_as: Any, make_note: Any
+) -> None:
     bob, carol, dave, note, bobs = triangle
     carols = social.add_comment(carol, note.pk, f"hello @{bob.username} and @{dave.username}")
     assert not Notification.objects.filter(recipient=bob, actor=carol).exists()  # mention
@@ -96,8 +101,9 @@ def test_2_each_is_hidden_from_the_other_everywhere(triangle: Any, api_as: Any,
     assert api_as(carol).post(f"/notes/{bobs_note.pk}/like").status_code == 404
 
 
-def test_2_notifications_from_before_the_block_disappear(make_user: Any, make_note: Any,
-                                                         api_as: Any) -> None:
+def test_2_notifications_from_before_the_block_disappear(
+    make_user: Any, make_note: Any, api_as: Any
+) -> None:
     bob, carol = make_user(), make_user()
     note = make_note(bob)
     social.like_note(carol, note.pk)

@@ -20,30 +20,51 @@ def _cursor(value: Any) -> str:
     return base64.urlsafe_b64encode(json.dumps(value).encode()).decode().rstrip("=")
 
 
-CRAFTED = ["WyJ4Il0", "!!!", "e30", _cursor(["1e999", 1]), _cursor([1e308, 10**23]),
-           _cursor([10**30]), _cursor(["2026-01-01T00:00:00", 10**23]), _cursor([None]),
-           _cursor([[1]]), "A" * 2000]
-PAGED = ["/notes", "/feed/for-you", "/search?q=cat", "/search?q=cat&kind=users",
-         "/search?q=c&kind=topics", "/notes/{note}/comments", "/users/{user}/notes",
-         "/notifications", "/me/drafts", "/feed/following"]
+CRAFTED = [
+    "WyJ4Il0",
+    "!!!",
+    "e30",
+    _cursor(["1e999", 1]),
+    _cursor([1e308, 10**23]),
+    _cursor([10**30]),
+    _cursor(["2026-01-01T00:00:00", 10**23]),
+    _cursor([None]),
+    _cursor([[1]]),
+    "A" * 2000,
+]
+PAGED = [
+    "/notes",
+    "/feed/for-you",
+    "/search?q=cat",
+    "/search?q=cat&kind=users",
+    "/search?q=c&kind=topics",
+    "/notes/{note}/comments",
+    "/users/{user}/notes",
+    "/notifications",
+    "/me/drafts",
+    "/feed/following",
+]
 
 
 @pytest.mark.parametrize("path", PAGED)
 def test_8_every_paginated_endpoint_answers_400_to_a_crafted_cursor(
-        path: str, make_note: Any, api_as: Any) -> None:
+    path: str, make_note: Any, api_as: Any
+) -> None:
     note = make_note()
     client = api_as(note.author)
     url = path.format(note=note.pk, user=note.author.username)
     for crafted in CRAFTED:
         sep = "&" if "?" in url else "?"
-        r = client.client.get(f"/api/v1{url}{sep}cursor={crafted}",
-                              HTTP_AUTHORIZATION=f"Bearer {client.token}")
+        r = client.client.get(
+            f"/api/v1{url}{sep}cursor={crafted}", HTTP_AUTHORIZATION=f"Bearer {client.token}"
+        )
         assert r.status_code == 400, (url, crafted, r.content[:200])
         assert r.json()["error"]["code"] in {"bad_cursor", "invalid"}
 
 
-def test_8_ids_beyond_64_bits_are_400_or_404_never_500(make_note: Any, api_as: Any,
-                                                        api: Any, client: Client) -> None:
+def test_8_ids_beyond_64_bits_are_400_or_404_never_500(
+    make_note: Any, api_as: Any, api: Any, client: Client
+) -> None:
     note = make_note()
     member = api_as(note.author)
     huge = 10**23
@@ -59,7 +80,8 @@ def test_8_ids_beyond_64_bits_are_400_or_404_never_500(make_note: Any, api_as: A
 
 
 def test_9_a_hidden_comments_like_count_and_existence_do_not_leak(
-        make_user: Any, make_note: Any, api_as: Any) -> None:
+    make_user: Any, make_note: Any, api_as: Any
+) -> None:
     note = make_note(visibility="followers")
     comment = social.add_comment(note.author, note.pk, "for followers only")
     stranger = api_as(make_user())
@@ -67,8 +89,9 @@ def test_9_a_hidden_comments_like_count_and_existence_do_not_leak(
     assert "count" not in stranger.delete(f"/comments/{comment.pk}/like").json()
 
 
-def test_9_notifications_follow_the_notes_visibility(make_user: Any, make_note: Any,
-                                                     api_as: Any) -> None:
+def test_9_notifications_follow_the_notes_visibility(
+    make_user: Any, make_note: Any, api_as: Any
+) -> None:
     author, fan = make_user(), make_user()
     note = make_note(author, title="Soon private")
     social.add_comment(author, note.pk, f"thanks @{fan.username}")
@@ -83,8 +106,9 @@ def test_9_login_csrf_through_a_text_plain_post_is_refused(make_user: Any) -> No
     user = make_user()
     browser = Client(enforce_csrf_checks=True)
     body = json.dumps({"login": user.username, "password": TEST_PASSWORD})
-    r = browser.post("/api/v1/auth/session", body, content_type="text/plain",
-                     HTTP_ORIGIN="https://evil.example")
+    r = browser.post(
+        "/api/v1/auth/session", body, content_type="text/plain", HTTP_ORIGIN="https://evil.example"
+    )
     assert r.status_code == 403 and "_auth_user_id" not in browser.session
 
 
@@ -101,28 +125,32 @@ def test_9_field_limits_and_characters(make_user: Any, api_as: Any, make_note: A
 
 
 def test_9_api_errors_are_json(api: Any, client: Client) -> None:
-    for r in (client.get("/api/v1/no/such/thing"), client.put("/api/v1/notes"),
-              client.get("/api/v1/notes/12345678")):
+    for r in (
+        client.get("/api/v1/no/such/thing"),
+        client.put("/api/v1/notes"),
+        client.get("/api/v1/notes/12345678"),
+    ):
         assert r.status_code in (404, 405)
         assert r.json()["error"]["code"] in {"not_found", "method_not_allowed"}
 
 
 def test_9_the_openapi_document_states_the_limits(client: Client) -> None:
     spec = client.get("/api/v1/openapi.json").json()
-    params = {p["name"]: p for op in spec["paths"]["/api/v1/notes"]["get"]["parameters"]
-              for p in [op]}
+    params = {
+        p["name"]: p for op in spec["paths"]["/api/v1/notes"]["get"]["parameters"] for p in [op]
+    }
     limit = params["limit"]["schema"]
     assert limit.get("maximum") == 50 and limit.get("minimum") == 1
     schemas = spec["components"]["schemas"]
     assert "enum" in json.dumps(params["lang"]["schema"])
     body = schemas["CommentIn"]["properties"]["body"]
     assert body.get("minLength") == 1 and "x-qiao-max-characters" in json.dumps(body)
-    assert "at least 8 characters" in schemas["SignUpIn"]["properties"]["password"][
-        "description"]
+    assert "at least 8 characters" in schemas["SignUpIn"]["properties"]["password"]["description"]
 
 
-def test_10_a_removed_notes_photo_is_not_a_board_cover(make_user: Any, make_note: Any,
-                                                       api: Any, api_as: Any) -> None:
+def test_10_a_removed_notes_photo_is_not_a_board_cover(
+    make_user: Any, make_note: Any, api: Any, api_as: Any
+) -> None:
     owner = make_user()
     note = make_note()
     board = api_as(owner).post("/boards", {"name": "Saved"}).json()

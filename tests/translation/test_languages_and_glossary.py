@@ -46,15 +46,14 @@ def _sent(libre: Any) -> list[str]:
 
 # --- language on save -----------------------------------------------------------------
 
-PINYIN = [("ni hao", "你好"), ("wo ai ni", "我爱你"), ("jia you", "加油"),
-          ("xièxie nǐ", "谢谢你")]
+PINYIN = [("ni hao", "你好"), ("wo ai ni", "我爱你"), ("jia you", "加油"), ("xièxie nǐ", "谢谢你")]
 OTHER = [("merci beaucoup, c'est magnifique", "fr"), ("muchas gracias, qué bonito", "es")]
 
 
 @pytest.mark.parametrize(("text", "chars"), PINYIN)
-def test_pinyin_notes_are_not_machine_translated(text: str, chars: str, make_user: Any,
-                                                make_note: Any, libre: Any, api_as: Any
-                                                ) -> None:
+def test_pinyin_notes_are_not_machine_translated(
+    text: str, chars: str, make_user: Any, make_note: Any, libre: Any, api_as: Any
+) -> None:
     note = make_note(make_user(), title=text, body=text)
     note.refresh_from_db()
     assert note.language == "zh-Latn"
@@ -75,9 +74,9 @@ def test_pinyin_notes_are_not_machine_translated(text: str, chars: str, make_use
 
 
 @pytest.mark.parametrize(("text", "code"), OTHER)
-def test_languages_outside_the_site_are_said_plainly(text: str, code: str, make_user: Any,
-                                                     make_note: Any, libre: Any, api_as: Any,
-                                                     settings: Any) -> None:
+def test_languages_outside_the_site_are_said_plainly(
+    text: str, code: str, make_user: Any, make_note: Any, libre: Any, api_as: Any, settings: Any
+) -> None:
     note = make_note(make_user(), title=text, body=text)
     note.refresh_from_db()
     assert note.language == code
@@ -92,8 +91,9 @@ def test_languages_outside_the_site_are_said_plainly(text: str, code: str, make_
     assert not _sent(libre)
 
 
-def test_a_comment_in_pinyin_offers_characters_not_translation(make_user: Any,
-                                                               make_note: Any) -> None:
+def test_a_comment_in_pinyin_offers_characters_not_translation(
+    make_user: Any, make_note: Any
+) -> None:
     from qiao.social import services as social
 
     note = make_note(make_user(), title="周末吃火锅", body="太好吃了")
@@ -114,6 +114,7 @@ def test_pinyin_characters_keep_punctuation_and_refuse_what_is_not_pinyin() -> N
 
 # --- the community glossary --------------------------------------------------------------
 
+
 def test_the_starter_glossary_is_the_initial_data() -> None:
     active = GlossaryTerm.objects.filter(status="active")
     assert active.count() == len(default_glossary())
@@ -132,16 +133,16 @@ def test_every_engine_call_honours_the_instance_glossary(moderator: Any, libre: 
     assert services.instance_glossary().english_for("电子榨菜") == []
 
 
-def test_only_moderators_keep_the_glossary(make_user: Any, moderator: Any, api_as: Any,
-                                           api: Any) -> None:
+def test_only_moderators_keep_the_glossary(
+    make_user: Any, moderator: Any, api_as: Any, api: Any
+) -> None:
     member = make_user()
     body = {"zh": "电子榨菜", "en": "comfort video", "kind": "slang"}
     assert api_as(member).post("/glossary", body).status_code == 403
     assert api.post("/glossary", body).status_code == 401
     r = api_as(moderator).post("/glossary", body)
     assert r.status_code == 201 and r.json()["en"] == "comfort video"
-    assert api_as(moderator).post("/glossary", body).json()["error"]["code"] == \
-        "duplicate_term"
+    assert api_as(moderator).post("/glossary", body).json()["error"]["code"] == "duplicate_term"
     term_id = r.json()["id"]
     assert api_as(member).patch(f"/glossary/{term_id}", {"en": "x"}).status_code == 403
     assert api_as(member).delete(f"/glossary/{term_id}").status_code == 403
@@ -156,10 +157,10 @@ def test_only_moderators_keep_the_glossary(make_user: Any, moderator: Any, api_a
     assert r.status_code == 403
 
 
-def test_candidates_are_shown_to_moderators_only(make_user: Any, moderator: Any,
-                                                 api_as: Any) -> None:
-    services.add_candidates([("电子榨菜", "comfort video")], suggested_by=make_user(),
-                            context="x")
+def test_candidates_are_shown_to_moderators_only(
+    make_user: Any, moderator: Any, api_as: Any
+) -> None:
+    services.add_candidates([("电子榨菜", "comfort video")], suggested_by=make_user(), context="x")
     member = make_user()
     items = api_as(member).get("/glossary", status="candidate", q="电子").json()["items"]
     assert items == []  # a member asking for candidates gets the terms in use
@@ -172,8 +173,7 @@ def test_candidates_are_shown_to_moderators_only(make_user: Any, moderator: Any,
     assert services.instance_glossary().english_for("电子榨菜") == ["comfort video"]
 
 
-def test_the_look_up_shows_glossary_terms_first_and_every_reading(moderator: Any,
-                                                                  api: Any) -> None:
+def test_the_look_up_shows_glossary_terms_first_and_every_reading(moderator: Any, api: Any) -> None:
     services.add_term(moderator, zh="电子榨菜", en="comfort video")
     words = api.get("/lookup", text="我在看电子榨菜").json()
     assert words[-1]["word"] == "电子榨菜" and words[-1]["glossary"] == ["comfort video"]
@@ -189,8 +189,9 @@ def test_the_look_up_shows_glossary_terms_first_and_every_reading(moderator: Any
     assert tax[0]["word"] == "cat tax" and tax[0]["glossary"] == ["猫税"]
 
 
-def test_search_expands_with_the_instance_glossary(make_user: Any, make_note: Any,
-                                                   moderator: Any) -> None:
+def test_search_expands_with_the_instance_glossary(
+    make_user: Any, make_note: Any, moderator: Any
+) -> None:
     from qiao.search.services import search
 
     note = make_note(make_user(), title="晚上看电子榨菜", body="下饭")

@@ -47,13 +47,14 @@ class Chunks(io.BytesIO):
     """A request body that arrives in pieces (like a phone's connection)."""
 
 
-def upload_via_service(user: Any, data: bytes, chunk: int = 64 * 1024,
-                       filename: str = "clip.mp4") -> Any:
+def upload_via_service(
+    user: Any, data: bytes, chunk: int = 64 * 1024, filename: str = "clip.mp4"
+) -> Any:
     from qiao.notes import uploads
 
     upload = uploads.start_upload(user, filename=filename, size=len(data))
     for offset in range(0, len(data), chunk):
-        piece = data[offset: offset + chunk]
+        piece = data[offset : offset + chunk]
         upload = uploads.upload_chunk(user, upload.pk, offset, io.BytesIO(piece), len(piece))
     return upload
 

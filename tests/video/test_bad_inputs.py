@@ -29,18 +29,26 @@ def bad_inputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path
 def _send(c: Any, path: Path, language: str) -> tuple[int, dict[str, Any]]:
     headers = {"HTTP_ACCEPT_LANGUAGE": language, **c._headers()}
     size = path.stat().st_size
-    r = c.client.post("/api/v1/uploads", {"size": size, "filename": path.name},
-                      content_type="application/json", **headers)
+    r = c.client.post(
+        "/api/v1/uploads",
+        {"size": size, "filename": path.name},
+        content_type="application/json",
+        **headers,
+    )
     if r.status_code != 201:
         return r.status_code, r.json()
     upload_id = r.json()["id"]
     data = path.read_bytes()
     offset = 0
     while True:
-        chunk = data[offset: offset + 8 * 1024 * 1024]
-        r = c.client.patch(f"/api/v1/uploads/{upload_id}", chunk,
-                           content_type="application/offset+octet-stream",
-                           HTTP_UPLOAD_OFFSET=str(offset), **headers)
+        chunk = data[offset : offset + 8 * 1024 * 1024]
+        r = c.client.patch(
+            f"/api/v1/uploads/{upload_id}",
+            chunk,
+            content_type="application/offset+octet-stream",
+            HTTP_UPLOAD_OFFSET=str(offset),
+            **headers,
+        )
         if r.status_code != 200 or not chunk:
             return r.status_code, r.json()
         offset = r.json()["offset"]
@@ -50,8 +58,8 @@ def _send(c: Any, path: Path, language: str) -> tuple[int, dict[str, Any]]:
 
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
 def test_every_bad_input_is_refused_with_its_translated_reason(
-        api_as: Any, make_user: Any, bad_inputs: dict[str, tuple[Path, str]],
-        language: str) -> None:
+    api_as: Any, make_user: Any, bad_inputs: dict[str, tuple[Path, str]], language: str
+) -> None:
     c = api_as(make_user())
     seen_codes = set()
     for name, (path, code) in sorted(bad_inputs.items()):
@@ -78,15 +86,20 @@ def test_every_engine_code_has_its_own_message_in_both_languages() -> None:
 
 
 def test_a_bad_file_posted_with_a_note_is_refused_and_nothing_is_created(
-        api_as: Any, user: Any, bad_inputs: dict[str, tuple[Path, str]]) -> None:
+    api_as: Any, user: Any, bad_inputs: dict[str, tuple[Path, str]]
+) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     path, code = bad_inputs["html_renamed.mp4"]
     c = api_as(user)
-    r = c.client.post("/api/v1/notes", {
-        "title": "Trick", "video": SimpleUploadedFile("trick.mp4", path.read_bytes(),
-                                                      content_type="video/mp4"),
-    }, **c._headers())
+    r = c.client.post(
+        "/api/v1/notes",
+        {
+            "title": "Trick",
+            "video": SimpleUploadedFile("trick.mp4", path.read_bytes(), content_type="video/mp4"),
+        },
+        **c._headers(),
+    )
     assert r.status_code == 400
     assert r.json()["error"]["code"] == f"video_{code}"
     assert not Note.objects.exists() and not VideoUpload.objects.exists()

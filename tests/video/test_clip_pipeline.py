@@ -39,8 +39,8 @@ def _post(author: Any, data: bytes, **kw: Any) -> Note:
 
 
 def test_a_clip_note_is_processing_until_its_clip_is_ready(
-        make_user: Any, clip_bytes: Callable[..., bytes],
-        django_capture_on_commit_callbacks: Any) -> None:
+    make_user: Any, clip_bytes: Callable[..., bytes], django_capture_on_commit_callbacks: Any
+) -> None:
     author, other = make_user(), make_user()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         note = _post(author, clip_bytes())
@@ -69,13 +69,17 @@ def test_a_clip_note_is_processing_until_its_clip_is_ready(
     assert 1.8 < clip.duration < 2.2 and clip.has_audio
 
 
-@pytest.mark.parametrize("options", [
-    {"container": "mov", "vcodec": "libx265", "acodec": "aac"},
-    {"container": "webm", "vcodec": "libvpx-vp9", "acodec": "libopus"},
-], ids=["hevc-mov", "vp9-webm"])
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"container": "mov", "vcodec": "libx265", "acodec": "aac"},
+        {"container": "webm", "vcodec": "libvpx-vp9", "acodec": "libopus"},
+    ],
+    ids=["hevc-mov", "vp9-webm"],
+)
 def test_phone_formats_come_out_as_h264_mp4(
-        make_user: Any, clip_bytes: Callable[..., bytes], run_tasks: None,
-        options: dict[str, Any]) -> None:
+    make_user: Any, clip_bytes: Callable[..., bytes], run_tasks: None, options: dict[str, Any]
+) -> None:
     note = _post(make_user(), clip_bytes(**options))
     clip = NoteClip.objects.get(note=note)
     assert clip.state == NoteClip.State.READY, clip.error_code
@@ -85,12 +89,21 @@ def test_phone_formats_come_out_as_h264_mp4(
 
 
 def test_no_location_or_device_survives_and_portrait_is_upright(
-        make_user: Any, clips_dir: Path, run_tasks: None) -> None:
-    phone = synth.make_clip(clips_dir / "phone.mov", container="mov", width=160, height=96,
-                            rotation=90, seconds=1.0, metadata=synth.PHONE_METADATA,
-                            options={"movflags": "use_metadata_tags"})
-    classic = synth.make_clip(clips_dir / "udta.mp4", width=160, height=96, seconds=1.0,
-                              metadata=synth.UDTA_METADATA)
+    make_user: Any, clips_dir: Path, run_tasks: None
+) -> None:
+    phone = synth.make_clip(
+        clips_dir / "phone.mov",
+        container="mov",
+        width=160,
+        height=96,
+        rotation=90,
+        seconds=1.0,
+        metadata=synth.PHONE_METADATA,
+        options={"movflags": "use_metadata_tags"},
+    )
+    classic = synth.make_clip(
+        clips_dir / "udta.mp4", width=160, height=96, seconds=1.0, metadata=synth.UDTA_METADATA
+    )
     author = make_user()
     for path in (phone, classic):
         data = path.read_bytes()
@@ -100,15 +113,14 @@ def test_no_location_or_device_survives_and_portrait_is_upright(
         for r in clip.renditions:
             out = default_storage.open(r["path"]).read()
             assert not [m for m in synth.LEAK_MARKERS if m in out], path.name
-        assert not [m for m in synth.LEAK_MARKERS
-                    if m in default_storage.open(clip.poster).read()]
-    portrait = NoteClip.objects.get(note__title="A walk", renditions__isnull=False,
-                                    height__gt=100)
+        assert not [m for m in synth.LEAK_MARKERS if m in default_storage.open(clip.poster).read()]
+    portrait = NoteClip.objects.get(note__title="A walk", renditions__isnull=False, height__gt=100)
     assert portrait.height > portrait.width  # rotation applied to the pixels
 
 
 def test_a_clip_the_engine_refuses_fails_and_the_note_goes_back_to_drafts(
-        make_user: Any, clips_dir: Path, run_tasks: None, monkeypatch: Any) -> None:
+    make_user: Any, clips_dir: Path, run_tasks: None, monkeypatch: Any
+) -> None:
     from qiao.engines.media.video import VideoRejected
 
     def refuse(*args: Any, **kw: Any) -> Any:
@@ -129,8 +141,12 @@ def test_a_clip_the_engine_refuses_fails_and_the_note_goes_back_to_drafts(
 
 
 def test_infrastructure_errors_are_retried_then_the_clip_gives_up(
-        make_user: Any, clip_bytes: Callable[..., bytes], settings: Any,
-        django_capture_on_commit_callbacks: Any, monkeypatch: Any) -> None:
+    make_user: Any,
+    clip_bytes: Callable[..., bytes],
+    settings: Any,
+    django_capture_on_commit_callbacks: Any,
+    monkeypatch: Any,
+) -> None:
     settings.QIAO_VIDEO_MAX_ATTEMPTS = 2
     with django_capture_on_commit_callbacks(execute=False):
         note = _post(make_user(), clip_bytes())
@@ -151,8 +167,12 @@ def test_infrastructure_errors_are_retried_then_the_clip_gives_up(
 
 
 def test_a_second_delivery_waits_while_a_worker_holds_the_clip(
-        make_user: Any, clip_bytes: Callable[..., bytes],
-        django_capture_on_commit_callbacks: Any, clock: Any, settings: Any) -> None:
+    make_user: Any,
+    clip_bytes: Callable[..., bytes],
+    django_capture_on_commit_callbacks: Any,
+    clock: Any,
+    settings: Any,
+) -> None:
     with django_capture_on_commit_callbacks(execute=False):
         note = _post(make_user(), clip_bytes())
     clip = NoteClip.objects.get(note=note)
@@ -166,7 +186,8 @@ def test_a_second_delivery_waits_while_a_worker_holds_the_clip(
 
     NoteClip.objects.filter(pk=clip.pk).update(
         lease_until=timezone.now() - timedelta(seconds=1),
-        created_at=timezone.now() - timedelta(seconds=settings.QIAO_REPAIR_AFTER + 1))
+        created_at=timezone.now() - timedelta(seconds=settings.QIAO_REPAIR_AFTER + 1),
+    )
     assert clips.clips_to_repair() == [clip.pk]
     assert repair_clips() == 1  # (ImmediateBackend: it ran)
     clip.refresh_from_db()
@@ -174,7 +195,8 @@ def test_a_second_delivery_waits_while_a_worker_holds_the_clip(
 
 
 def test_a_clip_with_photos_and_a_draft_with_a_clip(
-        make_user: Any, clip_bytes: Callable[..., bytes], run_tasks: None) -> None:
+    make_user: Any, clip_bytes: Callable[..., bytes], run_tasks: None
+) -> None:
     author = make_user()
     note = _post(author, clip_bytes(), images=[ImageInput(data=image_bytes(seed=3))])
     assert note.images.count() == 1 and NoteClip.objects.get(note=note).is_ready
@@ -188,41 +210,53 @@ def test_a_clip_with_photos_and_a_draft_with_a_clip(
 
 
 def test_a_note_needs_a_photo_or_a_clip_and_one_clip_only_via_its_upload(
-        make_user: Any, clip_bytes: Callable[..., bytes]) -> None:
+    make_user: Any, clip_bytes: Callable[..., bytes]
+) -> None:
     author, other = make_user(), make_user()
     with pytest.raises(Invalid) as exc:
         services.create_note(author, title="Empty", images=[])
     assert "images" in exc.value.fields
     theirs = upload_via_service(other, clip_bytes())
     with pytest.raises(NotFound):
-        services.create_note(author, title="Stolen", images=[],
-                             clip=ClipInput(upload_id=str(theirs.pk)))
+        services.create_note(
+            author, title="Stolen", images=[], clip=ClipInput(upload_id=str(theirs.pk))
+        )
     unfinished = uploads.start_upload(author, size=1000)
     with pytest.raises(Invalid) as exc:
-        services.create_note(author, title="Early", images=[],
-                             clip=ClipInput(upload_id=str(unfinished.pk)))
+        services.create_note(
+            author, title="Early", images=[], clip=ClipInput(upload_id=str(unfinished.pk))
+        )
     assert exc.value.code == "video_upload_incomplete"
     with pytest.raises(Invalid) as exc:
-        services.create_note(author, title="Forced", images=[], status="processing",
-                             clip=ClipInput(upload_id=str(unfinished.pk)))
+        services.create_note(
+            author,
+            title="Forced",
+            images=[],
+            status="processing",
+            clip=ClipInput(upload_id=str(unfinished.pk)),
+        )
     assert "status" in exc.value.fields
 
 
-def test_a_refused_form_keeps_the_upload(make_user: Any, clip_bytes: Callable[..., bytes]
-                                         ) -> None:
+def test_a_refused_form_keeps_the_upload(make_user: Any, clip_bytes: Callable[..., bytes]) -> None:
     author = make_user()
     upload = upload_via_service(author, clip_bytes())
     with pytest.raises(Invalid):
-        services.create_note(author, title="", images=[],
-                             clip=ClipInput(upload_id=str(upload.pk)))
+        services.create_note(author, title="", images=[], clip=ClipInput(upload_id=str(upload.pk)))
     with pytest.raises(Invalid):
-        services.create_note(author, title="Bad captions", images=[],
-                             clip=ClipInput(upload_id=str(upload.pk)), captions="no times")
+        services.create_note(
+            author,
+            title="Bad captions",
+            images=[],
+            clip=ClipInput(upload_id=str(upload.pk)),
+            captions="no times",
+        )
     assert uploads.check_upload(author, upload.pk)  # still there to post
 
 
 def test_the_published_clip_cannot_be_swapped_but_labels_and_captions_can_change(
-        make_user: Any, clip_bytes: Callable[..., bytes], run_tasks: None) -> None:
+    make_user: Any, clip_bytes: Callable[..., bytes], run_tasks: None
+) -> None:
     author = make_user()
     note = _post(author, clip_bytes())
     another = upload_via_service(author, clip_bytes())
@@ -237,7 +271,8 @@ def test_the_published_clip_cannot_be_swapped_but_labels_and_captions_can_change
 
 
 def test_a_failed_clip_is_replaced_in_a_draft(
-        make_user: Any, clip_bytes: Callable[..., bytes], run_tasks: None) -> None:
+    make_user: Any, clip_bytes: Callable[..., bytes], run_tasks: None
+) -> None:
     author = make_user()
     with pytest.MonkeyPatch.context() as mp:
         from qiao.engines.media.video import VideoRejected
@@ -250,16 +285,20 @@ def test_a_failed_clip_is_replaced_in_a_draft(
     old = NoteClip.objects.get(note=note)
     assert old.state == NoteClip.State.FAILED
     fresh = upload_via_service(author, clip_bytes())
-    services.update_note(author, note.pk, status=Note.Status.PUBLISHED,
-                         clip=ClipInput(upload_id=str(fresh.pk)))
+    services.update_note(
+        author, note.pk, status=Note.Status.PUBLISHED, clip=ClipInput(upload_id=str(fresh.pk))
+    )
     note.refresh_from_db()
     assert note.status == Note.Status.PUBLISHED
     assert NoteClip.objects.get(note=note).pk != old.pk
 
 
 def test_deleting_a_note_removes_its_clip_files(
-        make_user: Any, clip_bytes: Callable[..., bytes], run_tasks: None,
-        django_capture_on_commit_callbacks: Any) -> None:
+    make_user: Any,
+    clip_bytes: Callable[..., bytes],
+    run_tasks: None,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
     author = make_user()
     note = _post(author, clip_bytes())
     clip = NoteClip.objects.get(note=note)
@@ -271,8 +310,8 @@ def test_deleting_a_note_removes_its_clip_files(
 
 
 def test_deleting_a_note_before_its_clip_is_processed_removes_the_source(
-        make_user: Any, clip_bytes: Callable[..., bytes],
-        django_capture_on_commit_callbacks: Any) -> None:
+    make_user: Any, clip_bytes: Callable[..., bytes], django_capture_on_commit_callbacks: Any
+) -> None:
     author = make_user()
     with django_capture_on_commit_callbacks(execute=False):
         note = _post(author, clip_bytes())
@@ -285,8 +324,8 @@ def test_deleting_a_note_before_its_clip_is_processed_removes_the_source(
 
 
 def test_deleting_an_account_removes_its_clips_sources_and_uploads(
-        make_user: Any, clip_bytes: Callable[..., bytes],
-        django_capture_on_commit_callbacks: Any) -> None:
+    make_user: Any, clip_bytes: Callable[..., bytes], django_capture_on_commit_callbacks: Any
+) -> None:
     from qiao.accounts import services as accounts
 
     author = make_user()

@@ -27,17 +27,22 @@ def _body(r: Any) -> bytes:
     return b"".join(r.streaming_content) if r.streaming else r.content
 
 
-@pytest.mark.parametrize(("header", "first", "last"), [
-    ("bytes=0-99", 0, 99), ("bytes=100-", 100, len(DATA) - 1), ("bytes=-500", len(DATA) - 500,
-                                                                 len(DATA) - 1),
-    ("bytes=10000-99999", 10000, len(DATA) - 1), ("bytes=-99999", 0, len(DATA) - 1),
-])
+@pytest.mark.parametrize(
+    ("header", "first", "last"),
+    [
+        ("bytes=0-99", 0, 99),
+        ("bytes=100-", 100, len(DATA) - 1),
+        ("bytes=-500", len(DATA) - 500, len(DATA) - 1),
+        ("bytes=10000-99999", 10000, len(DATA) - 1),
+        ("bytes=-99999", 0, len(DATA) - 1),
+    ],
+)
 def test_ranges_are_answered_with_206(clip: Path, header: str, first: int, last: int) -> None:
     r = Client().get("/media/clips/1/k/720p.mp4", HTTP_RANGE=header)
     assert r.status_code == 206
     assert r["Content-Range"] == f"bytes {first}-{last}/{len(DATA)}"
     assert int(r["Content-Length"]) == last - first + 1
-    assert _body(r) == DATA[first: last + 1]
+    assert _body(r) == DATA[first : last + 1]
     assert r["Accept-Ranges"] == "bytes" and r["Content-Type"] == "video/mp4"
 
 
@@ -60,8 +65,7 @@ def test_if_range_conditional_get_and_head(clip: Path) -> None:
     etag = full["ETag"]
     same = c.get("/media/clips/1/k/720p.mp4", HTTP_RANGE="bytes=0-9", HTTP_IF_RANGE=etag)
     assert same.status_code == 206
-    stale = c.get("/media/clips/1/k/720p.mp4", HTTP_RANGE="bytes=0-9",
-                  HTTP_IF_RANGE='"old"')
+    stale = c.get("/media/clips/1/k/720p.mp4", HTTP_RANGE="bytes=0-9", HTTP_IF_RANGE='"old"')
     assert stale.status_code == 200 and _body(stale) == DATA
     assert c.get("/media/clips/1/k/720p.mp4", HTTP_IF_NONE_MATCH=etag).status_code == 304
     head = c.head("/media/clips/1/k/720p.mp4")
@@ -77,6 +81,10 @@ def test_types_and_escapes(settings: Any, clip: Path) -> None:
     c = Client()
     assert c.get("/media/a.webp")["Content-Type"] == "image/webp"
     assert c.get("/media/b.vtt")["Content-Type"].startswith("text/vtt")
-    for path in ("/media/../secret_key", "/media/%2e%2e/secret_key", "/media/clips",
-                 "/media/missing.mp4"):
+    for path in (
+        "/media/../secret_key",
+        "/media/%2e%2e/secret_key",
+        "/media/clips",
+        "/media/missing.mp4",
+    ):
         assert c.get(path).status_code == 404, path

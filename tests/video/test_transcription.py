@@ -36,13 +36,22 @@ def whisper_server(settings: Any) -> Any:
 
 def _post(author: Any, data: bytes, **kw: Any) -> Any:
     upload = upload_via_service(author, data)
-    return services.create_note(author, title=kw.pop("title", "我的猫"), images=[],
-                                clip=ClipInput(upload_id=str(upload.pk)), **kw)
+    return services.create_note(
+        author,
+        title=kw.pop("title", "我的猫"),
+        images=[],
+        clip=ClipInput(upload_id=str(upload.pk)),
+        **kw,
+    )
 
 
 def test_a_clip_without_captions_is_transcribed_and_translated(
-        make_user: Any, clip_bytes: Callable[..., bytes], run_tasks: None,
-        whisper_server: Any, libre: Any) -> None:
+    make_user: Any,
+    clip_bytes: Callable[..., bytes],
+    run_tasks: None,
+    whisper_server: Any,
+    libre: Any,
+) -> None:
     note = _post(make_user(), clip_bytes())
     clip = NoteClip.objects.get(note=note)
     assert clip.transcription == "done"
@@ -55,8 +64,8 @@ def test_a_clip_without_captions_is_transcribed_and_translated(
 
 
 def test_the_authors_captions_win_and_silent_clips_are_not_sent(
-        make_user: Any, clip_bytes: Callable[..., bytes], run_tasks: None,
-        whisper_server: Any) -> None:
+    make_user: Any, clip_bytes: Callable[..., bytes], run_tasks: None, whisper_server: Any
+) -> None:
     author = make_user()
     _post(author, clip_bytes(), captions="0:00 mine")
     silent = _post(author, clip_bytes(acodec=None))
@@ -66,8 +75,8 @@ def test_the_authors_captions_win_and_silent_clips_are_not_sent(
 
 
 def test_a_failing_engine_leaves_the_clip_published(
-        make_user: Any, clip_bytes: Callable[..., bytes], run_tasks: None,
-        settings: Any) -> None:
+    make_user: Any, clip_bytes: Callable[..., bytes], run_tasks: None, settings: Any
+) -> None:
     settings.QIAO_TRANSCRIBE_ENGINE = "openai"
     settings.QIAO_TRANSCRIBE_URL = "http://127.0.0.1:9/v1"  # nothing listens there
     note = _post(make_user(), clip_bytes())

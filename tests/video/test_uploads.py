@@ -29,8 +29,12 @@ pytestmark = pytest.mark.django_db
 
 def _patch(client: Any, upload_id: str, offset: int, data: bytes) -> Any:
     return client.client.patch(
-        f"/api/v1/uploads/{upload_id}", data, content_type="application/offset+octet-stream",
-        HTTP_UPLOAD_OFFSET=str(offset), **client._headers())
+        f"/api/v1/uploads/{upload_id}",
+        data,
+        content_type="application/offset+octet-stream",
+        HTTP_UPLOAD_OFFSET=str(offset),
+        **client._headers(),
+    )
 
 
 def _start(client: Any, size: int, filename: str = "walk.mp4") -> Any:
@@ -38,7 +42,8 @@ def _start(client: Any, size: int, filename: str = "walk.mp4") -> Any:
 
 
 def test_a_clip_in_chunks_completes_and_is_checked(
-        api_as: Any, user: Any, clip_bytes: Callable[..., bytes]) -> None:
+    api_as: Any, user: Any, clip_bytes: Callable[..., bytes]
+) -> None:
     data = clip_bytes()
     c = api_as(user)
     r = _start(c, len(data))
@@ -47,7 +52,7 @@ def test_a_clip_in_chunks_completes_and_is_checked(
     assert body["offset"] == 0 and body["state"] == "receiving" and body["chunk_size"] > 0
     step = len(data) // 3 + 1
     for offset in range(0, len(data), step):
-        r = _patch(c, body["id"], offset, data[offset: offset + step])
+        r = _patch(c, body["id"], offset, data[offset : offset + step])
         assert r.status_code == 200, r.content
     done = r.json()
     assert done["state"] == "complete" and done["offset"] == len(data)
@@ -56,7 +61,8 @@ def test_a_clip_in_chunks_completes_and_is_checked(
 
 
 def test_a_cut_off_chunk_keeps_its_bytes_and_the_client_resumes(
-        user: Any, clip_bytes: Callable[..., bytes], api_as: Any) -> None:
+    user: Any, clip_bytes: Callable[..., bytes], api_as: Any
+) -> None:
     data = clip_bytes()
     upload = uploads.start_upload(user, filename="a.mp4", size=len(data))
     # The request said 30 000 bytes, the connection died after 12 345.
@@ -86,13 +92,17 @@ def test_a_second_chunk_at_the_same_time_is_told_to_wait(user: Any) -> None:
     assert path.stat().st_size == 0
 
 
-@pytest.mark.parametrize(("size", "code", "status"), [
-    (0, "video_empty", 400),
-    (-5, "video_empty", 400),
-    (2 * 1024**3, "video_too_large", 413),
-])
-def test_sizes_refused_before_anything_is_sent(api_as: Any, user: Any, size: int, code: str,
-                                               status: int) -> None:
+@pytest.mark.parametrize(
+    ("size", "code", "status"),
+    [
+        (0, "video_empty", 400),
+        (-5, "video_empty", 400),
+        (2 * 1024**3, "video_too_large", 413),
+    ],
+)
+def test_sizes_refused_before_anything_is_sent(
+    api_as: Any, user: Any, size: int, code: str, status: int
+) -> None:
     r = _start(api_as(user), size)
     assert r.status_code == status
     assert r.json()["error"]["code"] == code
@@ -138,8 +148,10 @@ def test_only_the_owner_sees_or_touches_an_upload(api_as: Any, make_user: Any) -
     assert c.delete(f"/uploads/{upload_id}").status_code == 404
     assert c.get(f"/uploads/{uuid.uuid4()}").status_code == 404
     anonymous = Client()
-    assert anonymous.post("/api/v1/uploads", {"size": 10},
-                          content_type="application/json").status_code == 401
+    assert (
+        anonymous.post("/api/v1/uploads", {"size": 10}, content_type="application/json").status_code
+        == 401
+    )
     assert anonymous.get(f"/api/v1/uploads/{upload_id}").status_code == 401
 
 
@@ -160,12 +172,12 @@ def test_cancel_removes_the_row_and_the_file(api_as: Any, user: Any) -> None:
     assert not path.exists() and not VideoUpload.objects.exists()
 
 
-def test_abandoned_uploads_expire_with_their_files(
-        user: Any, settings: Any, clock: Any) -> None:
+def test_abandoned_uploads_expire_with_their_files(user: Any, settings: Any, clock: Any) -> None:
     fresh = uploads.start_upload(user, size=100)
     old = uploads.start_upload(user, size=100)
     VideoUpload.objects.filter(pk=old.pk).update(
-        updated_at=timezone.now() - timedelta(seconds=settings.QIAO_VIDEO_UPLOAD_EXPIRY + 5))
+        updated_at=timezone.now() - timedelta(seconds=settings.QIAO_VIDEO_UPLOAD_EXPIRY + 5)
+    )
     stray = Path(settings.QIAO_VIDEO_UPLOAD_DIR) / "999-deadbeef.part"
     stray.write_bytes(b"left by a crash")
     import os
@@ -178,8 +190,7 @@ def test_abandoned_uploads_expire_with_their_files(
     assert uploads.upload_path(fresh).exists()
 
 
-def test_a_finished_upload_that_is_not_a_video_is_refused_at_once(
-        api_as: Any, user: Any) -> None:
+def test_a_finished_upload_that_is_not_a_video_is_refused_at_once(api_as: Any, user: Any) -> None:
     data = b"<!doctype html><p>not a video</p>" * 10
     c = api_as(user)
     upload_id = _start(c, len(data), "trick.mp4").json()["id"]

@@ -22,18 +22,23 @@ def _create(c: Any, data: dict[str, Any]) -> Any:
 
 
 def test_create_a_video_note_and_read_it_back(
-        api_as: Any, make_user: Any, clip_bytes: Callable[..., bytes], run_tasks: None,
-        api: Any) -> None:
+    api_as: Any, make_user: Any, clip_bytes: Callable[..., bytes], run_tasks: None, api: Any
+) -> None:
     author = make_user()
     upload = upload_via_service(author, clip_bytes(width=640, height=360))
     c = api_as(author)
-    r = _create(c, {
-        "title": "Night market", "video_upload": str(upload.pk),
-        "video_ai_generated": "true", "video_alt_text": "Stalls at night",
-        "captions": "0:00 Hello\n0:01 everyone",
-        "images": [SimpleUploadedFile("p.jpg", image_bytes(seed=1), "image/jpeg")],
-        "ai_generated_images": ["0"],
-    })
+    r = _create(
+        c,
+        {
+            "title": "Night market",
+            "video_upload": str(upload.pk),
+            "video_ai_generated": "true",
+            "video_alt_text": "Stalls at night",
+            "captions": "0:00 Hello\n0:01 everyone",
+            "images": [SimpleUploadedFile("p.jpg", image_bytes(seed=1), "image/jpeg")],
+            "ai_generated_images": ["0"],
+        },
+    )
     assert r.status_code == 201, r.content
     note = r.json()
     # The response comes after the (inline) worker ran: ready and published.
@@ -45,15 +50,20 @@ def test_create_a_video_note_and_read_it_back(
     assert video["renditions"][0]["url"].endswith("/360p.mp4")
     assert video["poster"]["blurhash"] and video["poster"]["variants"]
     assert [(x["source"], x["url"].endswith(".vtt")) for x in video["captions"]] == [
-        ("author", True)]
+        ("author", True)
+    ]
     assert note["images"][0]["ai_generated"] is True
     listed = api.get("/notes").json()["items"][0]
     assert listed["video"]["state"] == "ready" and listed["video"]["captions"] == []
 
 
 def test_while_processing_only_the_author_sees_the_note(
-        api_as: Any, make_user: Any, clip_bytes: Callable[..., bytes],
-        django_capture_on_commit_callbacks: Any, api: Any) -> None:
+    api_as: Any,
+    make_user: Any,
+    clip_bytes: Callable[..., bytes],
+    django_capture_on_commit_callbacks: Any,
+    api: Any,
+) -> None:
     author = make_user()
     upload = upload_via_service(author, clip_bytes())
     c = api_as(author)
@@ -72,8 +82,8 @@ def test_while_processing_only_the_author_sees_the_note(
 
 
 def test_a_failed_clip_says_why_to_its_author(
-        api_as: Any, make_user: Any, clip_bytes: Callable[..., bytes], run_tasks: None,
-        monkeypatch: Any) -> None:
+    api_as: Any, make_user: Any, clip_bytes: Callable[..., bytes], run_tasks: None, monkeypatch: Any
+) -> None:
     from qiao.engines.media.video import VideoRejected
     from qiao.notes import clips
 
@@ -92,17 +102,17 @@ def test_a_failed_clip_says_why_to_its_author(
 
 
 def test_patch_labels_captions_and_swap_the_clip_of_a_draft(
-        api_as: Any, make_user: Any, clip_bytes: Callable[..., bytes], run_tasks: None
-        ) -> None:
+    api_as: Any, make_user: Any, clip_bytes: Callable[..., bytes], run_tasks: None
+) -> None:
     author = make_user()
     c = api_as(author)
     first = upload_via_service(author, clip_bytes())
-    body = _create(c, {"title": "Draft", "video_upload": str(first.pk),
-                       "status": "draft"}).json()
+    body = _create(c, {"title": "Draft", "video_upload": str(first.pk), "status": "draft"}).json()
     second = upload_via_service(author, clip_bytes(seconds=1.0))
-    r = c.patch(f"/notes/{body['id']}", {"video_upload": str(second.pk),
-                                          "video_ai_generated": True,
-                                          "captions": "0:00 One"})
+    r = c.patch(
+        f"/notes/{body['id']}",
+        {"video_upload": str(second.pk), "video_ai_generated": True, "captions": "0:00 One"},
+    )
     assert r.status_code == 200, r.content
     note = r.json()
     assert note["video"]["duration"] < 1.5 and note["video"]["ai_generated"]
@@ -113,21 +123,25 @@ def test_patch_labels_captions_and_swap_the_clip_of_a_draft(
     assert r.status_code == 400 and r.json()["error"]["code"] == "captions_bad_timestamp"
     r = c.patch(f"/notes/{body['id']}", {"remove_captions": True})
     assert r.json()["video"]["captions"] == []
-    r = c.patch(f"/notes/{body['id']}", {"video_upload": str(
-        upload_via_service(author, clip_bytes()).pk)})
+    r = c.patch(
+        f"/notes/{body['id']}", {"video_upload": str(upload_via_service(author, clip_bytes()).pk)}
+    )
     assert r.status_code == 400 and "video" in r.json()["error"]["fields"]
 
 
 def test_caption_files_through_the_api(
-        api_as: Any, make_user: Any, clip_bytes: Callable[..., bytes], run_tasks: None
-        ) -> None:
+    api_as: Any, make_user: Any, clip_bytes: Callable[..., bytes], run_tasks: None
+) -> None:
     author = make_user()
     c = api_as(author)
     upload = upload_via_service(author, clip_bytes())
     body = _create(c, {"title": "Subs", "video_upload": str(upload.pk)}).json()
     srt = b"1\n00:00:00,500 --> 00:00:01,500\n<i>Hi</i>\n"
-    r = c.client.post(f"/api/v1/notes/{body['id']}/captions",
-                      {"file": SimpleUploadedFile("a.srt", srt)}, **c._headers())
+    r = c.client.post(
+        f"/api/v1/notes/{body['id']}/captions",
+        {"file": SimpleUploadedFile("a.srt", srt)},
+        **c._headers(),
+    )
     assert r.status_code == 200, r.content
     url = r.json()["video"]["captions"][0]["url"]
     vtt = c.client.get(url, **c._headers())
@@ -136,13 +150,15 @@ def test_caption_files_through_the_api(
     r = c.client.post(f"/api/v1/notes/{body['id']}/captions", {"file": big}, **c._headers())
     assert r.status_code == 400 and r.json()["error"]["code"] == "captions_too_large"
     other = api_as(make_user())
-    r = other.client.post(f"/api/v1/notes/{body['id']}/captions",
-                          {"file": SimpleUploadedFile("a.srt", srt)}, **other._headers())
+    r = other.client.post(
+        f"/api/v1/notes/{body['id']}/captions",
+        {"file": SimpleUploadedFile("a.srt", srt)},
+        **other._headers(),
+    )
     assert r.status_code == 403
 
 
-def test_captions_without_a_video_and_a_note_with_nothing(
-        api_as: Any, user: Any) -> None:
+def test_captions_without_a_video_and_a_note_with_nothing(api_as: Any, user: Any) -> None:
     c = api_as(user)
     r = _create(c, {"title": "Words only", "captions": "0:00 hi"})
     assert r.status_code == 400

@@ -24,8 +24,12 @@ pytestmark = pytest.mark.django_db
 def _clip_note(author: Any, data: bytes, **kw: Any) -> Note:
     upload = upload_via_service(author, data)
     kw.setdefault("title", "Market walk")
-    return services.create_note(author, images=[], clip=ClipInput(
-        upload_id=str(upload.pk), ai_generated=kw.pop("ai", False)), **kw)
+    return services.create_note(
+        author,
+        images=[],
+        clip=ClipInput(upload_id=str(upload.pk), ai_generated=kw.pop("ai", False)),
+        **kw,
+    )
 
 
 def _as(user: Any) -> Client:
@@ -39,7 +43,8 @@ def _no_inline(html: str) -> None:
 
 
 def test_compose_has_the_video_picker_and_hides_it_without_video_support(
-        user: Any, monkeypatch: Any) -> None:
+    user: Any, monkeypatch: Any
+) -> None:
     html = _as(user).get("/compose").content.decode()
     assert 'data-video data-endpoint="/api/v1/uploads"' in html
     assert 'name="video_upload"' in html and 'name="captions"' in html
@@ -53,14 +58,20 @@ def test_compose_has_the_video_picker_and_hides_it_without_video_support(
 
 
 def test_posting_a_clip_from_the_page_without_javascript(
-        user: Any, clip_bytes: Callable[..., bytes], run_tasks: None) -> None:
+    user: Any, clip_bytes: Callable[..., bytes], run_tasks: None
+) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    r = _as(user).post("/compose", {
-        "title": "Walk", "status": "published", "video_ai_generated": "on",
-        "captions": "0:00 Hello\n0:01 world",
-        "video": SimpleUploadedFile("walk.mp4", clip_bytes(), content_type="video/mp4"),
-    })
+    r = _as(user).post(
+        "/compose",
+        {
+            "title": "Walk",
+            "status": "published",
+            "video_ai_generated": "on",
+            "captions": "0:00 Hello\n0:01 world",
+            "video": SimpleUploadedFile("walk.mp4", clip_bytes(), content_type="video/mp4"),
+        },
+    )
     note = Note.objects.get()
     assert r.status_code == 302 and r["Location"] == f"/notes/{note.pk}"
     clip = NoteClip.objects.get(note=note)
@@ -68,19 +79,19 @@ def test_posting_a_clip_from_the_page_without_javascript(
     assert clip.captions.get().source == ClipCaption.Source.AUTHOR
 
 
-def test_a_refused_form_keeps_the_chosen_video(
-        user: Any, clip_bytes: Callable[..., bytes]) -> None:
+def test_a_refused_form_keeps_the_chosen_video(user: Any, clip_bytes: Callable[..., bytes]) -> None:
     upload = upload_via_service(user, clip_bytes())
-    r = _as(user).post("/compose", {"title": "", "status": "published",
-                                    "video_upload": str(upload.pk)})
+    r = _as(user).post(
+        "/compose", {"title": "", "status": "published", "video_upload": str(upload.pk)}
+    )
     assert r.status_code == 400
     html = r.content.decode()
     assert f'value="{upload.pk}"' in html and "clip.mp4" in html
 
 
 def test_the_author_sees_processing_then_the_page_reloads(
-        make_user: Any, clip_bytes: Callable[..., bytes],
-        django_capture_on_commit_callbacks: Any) -> None:
+    make_user: Any, clip_bytes: Callable[..., bytes], django_capture_on_commit_callbacks: Any
+) -> None:
     author = make_user()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         note = _clip_note(author, clip_bytes())
@@ -99,8 +110,8 @@ def test_the_author_sees_processing_then_the_page_reloads(
 
 
 def test_the_author_sees_why_a_clip_failed(
-        make_user: Any, clip_bytes: Callable[..., bytes], run_tasks: None,
-        monkeypatch: Any) -> None:
+    make_user: Any, clip_bytes: Callable[..., bytes], run_tasks: None, monkeypatch: Any
+) -> None:
     from qiao.engines.media.video import VideoRejected
     from qiao.notes import clips
 
@@ -119,11 +130,12 @@ def test_the_author_sees_why_a_clip_failed(
 
 
 def test_cards_show_the_play_badge_duration_and_ai_label(
-        make_user: Any, clip_bytes: Callable[..., bytes], run_tasks: None) -> None:
+    make_user: Any, clip_bytes: Callable[..., bytes], run_tasks: None
+) -> None:
     author = make_user()
     note = _clip_note(author, clip_bytes(), ai=True)
     html = Client().get("/").content.decode()
-    card = html[html.index(f'href="/notes/{note.pk}"'):]
+    card = html[html.index(f'href="/notes/{note.pk}"') :]
     card = card[: card.index("</article>")]
     assert 'class="card-play"' in card and ">0:02<" in card
     assert "AI-generated" in card
@@ -132,7 +144,8 @@ def test_cards_show_the_play_badge_duration_and_ai_label(
 
 
 def test_autoplay_only_when_the_member_allows_it_and_never_on_save_data(
-        make_user: Any, clip_bytes: Callable[..., bytes], run_tasks: None) -> None:
+    make_user: Any, clip_bytes: Callable[..., bytes], run_tasks: None
+) -> None:
     _clip_note(make_user(), clip_bytes())
     viewer = make_user(autoplay_videos=True)
     html = _as(viewer).get("/").content.decode()
@@ -141,15 +154,15 @@ def test_autoplay_only_when_the_member_allows_it_and_never_on_save_data(
     assert "data-autoplay" not in saving
     off = _as(make_user()).get("/").content.decode()
     assert "data-autoplay" not in off
-    r = _as(viewer).post("/settings/preferences", {"ui_language": "en",
-                                                   "read_languages": ["en"]})
+    r = _as(viewer).post("/settings/preferences", {"ui_language": "en", "read_languages": ["en"]})
     assert r.status_code == 302
     viewer.refresh_from_db()
     assert viewer.autoplay_videos is False
 
 
 def test_the_player_has_controls_sources_and_poster(
-        make_user: Any, clip_bytes: Callable[..., bytes], run_tasks: None) -> None:
+    make_user: Any, clip_bytes: Callable[..., bytes], run_tasks: None
+) -> None:
     note = _clip_note(make_user(), clip_bytes(width=640, height=360))
     clip = NoteClip.objects.get(note=note)
     html = Client().get(f"/notes/{note.pk}").content.decode()
@@ -162,10 +175,12 @@ def test_the_player_has_controls_sources_and_poster(
 
 
 def test_captions_in_the_readers_language_with_show_original(
-        make_user: Any, clip_bytes: Callable[..., bytes], run_tasks: None, libre: Any) -> None:
+    make_user: Any, clip_bytes: Callable[..., bytes], run_tasks: None, libre: Any
+) -> None:
     author = make_user(read_languages=["zh"])
-    note = _clip_note(author, clip_bytes(), title="我喜欢猫", body="猫",
-                      captions="0:00 我喜欢猫\n0:01 好吃")
+    note = _clip_note(
+        author, clip_bytes(), title="我喜欢猫", body="猫", captions="0:00 我喜欢猫\n0:01 好吃"
+    )
     clip = NoteClip.objects.get(note=note)
     original = clip.captions.get(source=ClipCaption.Source.AUTHOR)
     assert original.language == "zh"
@@ -188,7 +203,8 @@ def test_captions_in_the_readers_language_with_show_original(
 
 
 def test_caption_files_follow_the_notes_visibility(
-        make_user: Any, clip_bytes: Callable[..., bytes], run_tasks: None) -> None:
+    make_user: Any, clip_bytes: Callable[..., bytes], run_tasks: None
+) -> None:
     author = make_user()
     note = _clip_note(author, clip_bytes(), captions="0:00 secret", visibility="private")
     caption = ClipCaption.objects.get()
@@ -201,24 +217,38 @@ def test_caption_files_follow_the_notes_visibility(
 
 
 def test_edit_labels_photos_and_the_clip_and_changes_captions(
-        make_user: Any, clip_bytes: Callable[..., bytes], run_tasks: None) -> None:
+    make_user: Any, clip_bytes: Callable[..., bytes], run_tasks: None
+) -> None:
     from qiao.notes.services import ImageInput
     from tests.factories import image_bytes
 
     author = make_user()
     upload = upload_via_service(author, clip_bytes())
-    note = services.create_note(author, title="Both", images=[
-        ImageInput(data=image_bytes(seed=1)), ImageInput(data=image_bytes(seed=2))],
-        clip=ClipInput(upload_id=str(upload.pk)))
+    note = services.create_note(
+        author,
+        title="Both",
+        images=[ImageInput(data=image_bytes(seed=1)), ImageInput(data=image_bytes(seed=2))],
+        clip=ClipInput(upload_id=str(upload.pk)),
+    )
     first, second = note.images.all()
     client = _as(author)
     page = client.get(f"/notes/{note.pk}/edit").content.decode()
     assert 'name="ai_images"' in page and 'name="video_ai_generated"' in page
-    r = client.post(f"/notes/{note.pk}/edit", {
-        "title": "Both", "body": "", "topics": "", "visibility": "public",
-        "keep": [first.pk, second.pk], "ai_images": [second.pk], "has_video": "1",
-        "video_ai_generated": "on", "captions": "0:00 Hi there", "captions_before": "",
-    })
+    r = client.post(
+        f"/notes/{note.pk}/edit",
+        {
+            "title": "Both",
+            "body": "",
+            "topics": "",
+            "visibility": "public",
+            "keep": [first.pk, second.pk],
+            "ai_images": [second.pk],
+            "has_video": "1",
+            "video_ai_generated": "on",
+            "captions": "0:00 Hi there",
+            "captions_before": "",
+        },
+    )
     assert r.status_code == 302, r.content.decode()[:2000]
     first.refresh_from_db()
     second.refresh_from_db()
@@ -230,7 +260,8 @@ def test_edit_labels_photos_and_the_clip_and_changes_captions(
 
 
 def test_a_board_of_clips_shows_their_posters(
-        make_user: Any, clip_bytes: Callable[..., bytes], run_tasks: None) -> None:
+    make_user: Any, clip_bytes: Callable[..., bytes], run_tasks: None
+) -> None:
     from qiao.social import services as social
 
     note = _clip_note(make_user(), clip_bytes())

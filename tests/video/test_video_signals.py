@@ -27,41 +27,60 @@ pytestmark = pytest.mark.django_db
 def video_note(make_user: Any, clip_bytes: Callable[..., bytes], run_tasks: None) -> Any:
     author = make_user()
     upload = upload_via_service(author, clip_bytes(seconds=4.0))
-    return services.create_note(author, title="Clip", images=[],
-                                clip=ClipInput(upload_id=str(upload.pk)))
+    return services.create_note(
+        author, title="Clip", images=[], clip=ClipInput(upload_id=str(upload.pk))
+    )
 
 
-def test_players_report_plays_and_watch_time(
-        api_as: Any, make_user: Any, video_note: Any) -> None:
+def test_players_report_plays_and_watch_time(api_as: Any, make_user: Any, video_note: Any) -> None:
     reader = make_user()
-    hidden = services.create_note(video_note.author, title="Hidden", images=[],
-                                  status="draft")
-    r = api_as(reader).post("/events", {"events": [
-        {"kind": "play", "note_id": video_note.pk, "surface": "overlay"},
-        {"kind": "watch", "note_id": video_note.pk, "value": 3.2, "surface": "overlay"},
-        {"kind": "watch", "note_id": video_note.pk, "value": 99999},
-        {"kind": "watch", "note_id": video_note.pk, "value": -4},
-        {"kind": "play", "note_id": hidden.pk},
-    ]})
+    hidden = services.create_note(video_note.author, title="Hidden", images=[], status="draft")
+    r = api_as(reader).post(
+        "/events",
+        {
+            "events": [
+                {"kind": "play", "note_id": video_note.pk, "surface": "overlay"},
+                {"kind": "watch", "note_id": video_note.pk, "value": 3.2, "surface": "overlay"},
+                {"kind": "watch", "note_id": video_note.pk, "value": 99999},
+                {"kind": "watch", "note_id": video_note.pk, "value": -4},
+                {"kind": "play", "note_id": hidden.pk},
+            ]
+        },
+    )
     assert r.status_code == 202 and r.json()["count"] == 4
-    rows = list(EngagementEvent.objects.order_by("id").values_list("kind", "value",
-                                                                    "author_id"))
-    assert rows == [("play", 0.0, video_note.author_id), ("watch", 3.2, video_note.author_id),
-                    ("watch", 3600.0, video_note.author_id),
-                    ("watch", 0.0, video_note.author_id)]
+    rows = list(EngagementEvent.objects.order_by("id").values_list("kind", "value", "author_id"))
+    assert rows == [
+        ("play", 0.0, video_note.author_id),
+        ("watch", 3.2, video_note.author_id),
+        ("watch", 3600.0, video_note.author_id),
+        ("watch", 0.0, video_note.author_id),
+    ]
     r = api_as(reader).post("/events", {"events": [{"kind": "like", "note_id": 1}]})
     assert r.status_code == 400
 
 
 def test_creator_analytics_show_plays_and_average_watch_time(
-        make_user: Any, video_note: Any) -> None:
+    make_user: Any, video_note: Any
+) -> None:
     readers = [make_user() for _ in range(3)]
     EngagementEvent.objects.bulk_create(
-        [EngagementEvent(user_id=u.pk, note_id=video_note.pk, author_id=video_note.author_id,
-                         kind="play") for u in readers]
-        + [EngagementEvent(user_id=u.pk, note_id=video_note.pk,
-                           author_id=video_note.author_id, kind="watch", value=v)
-           for u, v in zip(readers, (4.0, 2.0, 0.5), strict=True)])
+        [
+            EngagementEvent(
+                user_id=u.pk, note_id=video_note.pk, author_id=video_note.author_id, kind="play"
+            )
+            for u in readers
+        ]
+        + [
+            EngagementEvent(
+                user_id=u.pk,
+                note_id=video_note.pk,
+                author_id=video_note.author_id,
+                kind="watch",
+                value=v,
+            )
+            for u, v in zip(readers, (4.0, 2.0, 0.5), strict=True)
+        ]
+    )
     data = creators.account_analytics(video_note.author, days=7)
     assert data["summary"]["plays"] == 3
     assert data["summary"]["avg_watch_seconds"] == pytest.approx(6.5 / 3, abs=0.05)
@@ -76,15 +95,18 @@ def test_creator_analytics_show_plays_and_average_watch_time(
 
 
 def test_the_recommender_gets_length_plays_and_completion(
-        make_user: Any, video_note: Any, make_note: Any) -> None:
+    make_user: Any, video_note: Any, make_note: Any
+) -> None:
     photo = make_note()
     reader = make_user()
-    EngagementEvent.objects.bulk_create([
-        EngagementEvent(user_id=reader.pk, note_id=video_note.pk, kind="play"),
-        EngagementEvent(user_id=reader.pk, note_id=video_note.pk, kind="play"),
-        EngagementEvent(user_id=reader.pk, note_id=video_note.pk, kind="watch", value=4.0),
-        EngagementEvent(user_id=reader.pk, note_id=video_note.pk, kind="watch", value=2.0),
-    ])
+    EngagementEvent.objects.bulk_create(
+        [
+            EngagementEvent(user_id=reader.pk, note_id=video_note.pk, kind="play"),
+            EngagementEvent(user_id=reader.pk, note_id=video_note.pk, kind="play"),
+            EngagementEvent(user_id=reader.pk, note_id=video_note.pk, kind="watch", value=4.0),
+            EngagementEvent(user_id=reader.pk, note_id=video_note.pk, kind="watch", value=2.0),
+        ]
+    )
     infos = {n.note_id: n for n in store.recommendable_notes()}
     clip = NoteClip.objects.get(note=video_note)
     video = infos[video_note.pk]
@@ -94,16 +116,18 @@ def test_the_recommender_gets_length_plays_and_completion(
     assert (infos[photo.pk].video_seconds, infos[photo.pk].video_plays) == (0.0, 0)
 
 
-def test_the_recommender_learns_from_play_and_watch_events(
-        make_user: Any, video_note: Any) -> None:
+def test_the_recommender_learns_from_play_and_watch_events(make_user: Any, video_note: Any) -> None:
     reader = make_user()
     clip = NoteClip.objects.get(note=video_note)
-    EngagementEvent.objects.bulk_create([
-        EngagementEvent(user_id=reader.pk, note_id=video_note.pk, kind="open"),
-        EngagementEvent(user_id=reader.pk, note_id=video_note.pk, kind="play"),
-        EngagementEvent(user_id=reader.pk, note_id=video_note.pk, kind="watch",
-                        value=clip.duration),
-    ])
+    EngagementEvent.objects.bulk_create(
+        [
+            EngagementEvent(user_id=reader.pk, note_id=video_note.pk, kind="open"),
+            EngagementEvent(user_id=reader.pk, note_id=video_note.pk, kind="play"),
+            EngagementEvent(
+                user_id=reader.pk, note_id=video_note.pk, kind="watch", value=clip.duration
+            ),
+        ]
+    )
     log = store.interactions(days=7)
     from qiao.engines.recommend.types import KIND_CODES
 
@@ -113,8 +137,7 @@ def test_the_recommender_learns_from_play_and_watch_events(
     assert strengths.tolist() == [0.5, 0.0, 0.5]
 
 
-def test_moderators_see_the_poster_and_can_play_the_clip(
-        make_user: Any, video_note: Any) -> None:
+def test_moderators_see_the_poster_and_can_play_the_clip(make_user: Any, video_note: Any) -> None:
     from django.contrib.auth.models import Group
 
     from qiao.moderation import services as moderation

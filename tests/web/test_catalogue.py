@@ -38,8 +38,7 @@ def _entries() -> list[dict[str, str]]:
 def test_every_string_is_translated_and_none_is_fuzzy() -> None:
     entries = [e for e in _entries() if e.get("msgid")]
     assert len(entries) > 300
-    untranslated = [e["msgid"] for e in entries
-                    if not (e.get("msgstr") or e.get("msgstr[0]"))]
+    untranslated = [e["msgid"] for e in entries if not (e.get("msgstr") or e.get("msgstr[0]"))]
     assert untranslated == []
     assert [e["msgid"] for e in entries if e.get("fuzzy")] == []
 
@@ -71,10 +70,13 @@ GETTEXT = {"_", "gettext", "gettext_lazy", "ngettext", "ngettext_lazy"}
 PGETTEXT = {"pgettext", "pgettext_lazy", "npgettext", "npgettext_lazy"}
 TRANSLATE_TAG = re.compile(
     r"""{%\s*(?:translate|trans)\s+(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')"""
-    r"""(?:\s+context\s+(?:"([^"]*)"|'([^']*)'))?""")
+    r"""(?:\s+context\s+(?:"([^"]*)"|'([^']*)'))?"""
+)
 BLOCK_TAG = re.compile(
     r"{%\s*blocktrans(?:late)?\b(?P<opts>[^%]*)%}(?P<body>.*?)"
-    r"(?:{%\s*plural\s*%}(?P<plural>.*?))?{%\s*endblocktrans(?:late)?\s*%}", re.S)
+    r"(?:{%\s*plural\s*%}(?P<plural>.*?))?{%\s*endblocktrans(?:late)?\s*%}",
+    re.S,
+)
 VARIABLE = re.compile(r"{{\s*([\w.]+)\s*}}")
 
 
@@ -88,8 +90,12 @@ def _python_msgids() -> set[str]:
                 continue
             name = getattr(node.func, "id", getattr(node.func, "attr", ""))
             index = 0 if name in GETTEXT else 1 if name in PGETTEXT else -1
-            if index >= 0 and len(node.args) > index and isinstance(
-                    node.args[index], ast.Constant) and isinstance(node.args[index].value, str):
+            if (
+                index >= 0
+                and len(node.args) > index
+                and isinstance(node.args[index], ast.Constant)
+                and isinstance(node.args[index].value, str)
+            ):
                 found.add(node.args[index].value)
     return found
 
@@ -106,8 +112,11 @@ def _template_msgids() -> set[str]:
     for path in SRC.rglob("*.html"):
         source = path.read_text(encoding="utf-8")
         for m in TRANSLATE_TAG.finditer(source):
-            found.add((m.group(1) if m.group(1) is not None else m.group(2))
-                      .replace("\\'", "'").replace('\\"', '"'))
+            found.add(
+                (m.group(1) if m.group(1) is not None else m.group(2))
+                .replace("\\'", "'")
+                .replace('\\"', '"')
+            )
         for m in BLOCK_TAG.finditer(source):
             found.add(_block_text(m.group("body"), "trimmed" in m.group("opts")))
     return found

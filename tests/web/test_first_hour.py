@@ -21,31 +21,37 @@ from qiao.web.templatetags.qiao_web import ago, rich
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("#火锅# 好吃", ["火锅"]),
-    ("吃了#火锅#真香", ["火锅"]),  # Weibo style: the closing # ends the tag
-    ("#火锅[话题]# #成都[话题]#", ["火锅", "成都"]),  # as the app copies them
-    ("＃ＯＯＴＤ today", ["ootd"]),  # full-width, from a Chinese keyboard
-    ("#Cats #cats #CATS", ["cats"]),
-    ("#cats#dogs", ["cats", "dogs"]),
-    ("day #3 of #learnchinese", ["learnchinese"]),  # digits alone are not a topic
-    ("see https://example.com/#anchor #ok", ["ok"]),  # nor a URL's fragment
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("#火锅# 好吃", ["火锅"]),
+        ("吃了#火锅#真香", ["火锅"]),  # Weibo style: the closing # ends the tag
+        ("#火锅[话题]# #成都[话题]#", ["火锅", "成都"]),  # as the app copies them
+        ("＃ＯＯＴＤ today", ["ootd"]),  # full-width, from a Chinese keyboard
+        ("#Cats #cats #CATS", ["cats"]),
+        ("#cats#dogs", ["cats", "dogs"]),
+        ("day #3 of #learnchinese", ["learnchinese"]),  # digits alone are not a topic
+        ("see https://example.com/#anchor #ok", ["ok"]),  # nor a URL's fragment
+    ],
+)
 def test_hashtags_are_read_one_way(text: str, expected: list[str]) -> None:
     assert extract_topics(text) == expected
     # every #tag the text links goes to one of the note's topics
     linked = re.findall(r'href="/\?topic=([^"]+)"', str(rich(text)))
-    assert [normalize_topic(unquote(t)) for t in linked] == \
-        [name for _a, _b, name in topic_spans(text)]
+    assert [normalize_topic(unquote(t)) for t in linked] == [
+        name for _a, _b, name in topic_spans(text)
+    ]
 
 
 def test_a_tapped_hashtag_opens_a_page_with_its_note(client: Client, make_note: Any) -> None:
     """The dead-hashtag category: whatever the tag's form in the text, its link opens a
     topic page that lists the note."""
-    notes = [make_note(title="Kitten", body="New friend ＃Cats"),
-             make_note(title="Hot pot", body="周末吃了#火锅[话题]#"),
-             make_note(title="Trip", body="Off we go #Travel"),
-             make_note(title="旅行日记", body="出发！#旅行")]
+    notes = [
+        make_note(title="Kitten", body="New friend ＃Cats"),
+        make_note(title="Hot pot", body="周末吃了#火锅[话题]#"),
+        make_note(title="Trip", body="Off we go #Travel"),
+        make_note(title="旅行日记", body="出发！#旅行"),
+    ]
     for note in notes:
         page = client.get(f"/notes/{note.pk}").content.decode()
         links = re.findall(r'class="tag" href="(/\?topic=[^"]+)"', page)
@@ -57,8 +63,9 @@ def test_a_tapped_hashtag_opens_a_page_with_its_note(client: Client, make_note: 
     assert "Trip" in travel and "旅行日记" in travel
 
 
-def test_topic_chips_and_search_speak_the_interface_language(client: Client,
-                                                             make_note: Any) -> None:
+def test_topic_chips_and_search_speak_the_interface_language(
+    client: Client, make_note: Any
+) -> None:
     for i in range(3):
         make_note(title=f"Trip {i}", body="#travel")
         make_note(title=f"旅行 {i}", body="#旅行")
@@ -69,11 +76,12 @@ def test_topic_chips_and_search_speak_the_interface_language(client: Client,
     assert re.search(r'class="chip"[^>]*href="/\?topic=travel"[^>]*>旅行<', chinese)
     assert chinese.count('href="/?topic=travel"') == 1  # one chip for #travel and #旅行
     found = client.get("/search?q=旅行&kind=topics", HTTP_ACCEPT_LANGUAGE="zh-hans")
-    assert "#旅行 <span class=\"muted\">6</span>" in found.content.decode()
+    assert '#旅行 <span class="muted">6</span>' in found.content.decode()
 
 
-def test_no_dead_translate_button_without_an_engine(client: Client, make_user: Any,
-                                                    make_note: Any, settings: Any) -> None:
+def test_no_dead_translate_button_without_an_engine(
+    client: Client, make_user: Any, make_note: Any, settings: Any
+) -> None:
     """No engine installed: the author's own version where there is one, word look-up
     always, and a plain sentence where a reader expects a translation."""
     from qiao.translation import services
@@ -90,9 +98,14 @@ def test_no_dead_translate_button_without_an_engine(client: Client, make_user: A
         assert "tr-btn" not in html  # no Translate button that cannot work
         assert "data-words" in html  # look-up still works
         bilingual = make_note(title="熊猫基地", body="早上去看熊猫")
-        NoteVersion.objects.create(note=bilingual, language="en", title="Panda base",
-                                   body="Pandas in the morning", is_machine=False,
-                                   engine="author")
+        NoteVersion.objects.create(
+            note=bilingual,
+            language="en",
+            title="Panda base",
+            body="Pandas in the morning",
+            is_machine=False,
+            engine="author",
+        )
         html = client.get(f"/notes/{bilingual.pk}").content.decode()
         assert "Panda base" in html and "Author&#x27;s English version" in html
         assert "not installed" not in html
@@ -103,8 +116,9 @@ def test_no_dead_translate_button_without_an_engine(client: Client, make_user: A
         services.reset_service()
 
 
-def test_the_login_page_offers_the_demo_while_its_password_works(client: Client,
-                                                                 make_user: Any) -> None:
+def test_the_login_page_offers_the_demo_while_its_password_works(
+    client: Client, make_user: Any
+) -> None:
     from qiao.accounts.demo import DEMO_PASSWORD
 
     cache.clear()
@@ -134,7 +148,8 @@ def test_creator_viewer_sentences_agree_in_number() -> None:
         "{% load i18n %}{% blocktranslate count counter=c with v=v %}{{ counter }} of your "
         "{{ v }} viewers does not read the language a note they saw is written in.{% plural %}"
         "{{ counter }} of your {{ v }} viewers do not read the language a note they saw is "
-        "written in.{% endblocktranslate %}")
+        "written in.{% endblocktranslate %}"
+    )
     assert "1 of your 4 viewers does not" in template.render(Context({"c": 1, "v": 4}))
     assert "2 of your 4 viewers do not" in template.render(Context({"c": 2, "v": 4}))
     from django.template.loader import get_template
@@ -153,8 +168,9 @@ def test_photo_credits_page_and_api(client: Client, api: Any) -> None:
     assert any("猫" in r["alt"] for r in rows)
 
 
-def test_the_admin_front_page_says_translation_is_off(client: Client, make_user: Any,
-                                                      settings: Any) -> None:
+def test_the_admin_front_page_says_translation_is_off(
+    client: Client, make_user: Any, settings: Any
+) -> None:
     from qiao.translation import services
 
     settings.QIAO_TRANSLATE_ENGINES = []
@@ -168,12 +184,16 @@ def test_the_admin_front_page_says_translation_is_off(client: Client, make_user:
         services.reset_service()
 
 
-def test_the_edit_page_labels_its_photos_and_styles_its_picker(client: Client,
-                                                                make_note: Any) -> None:
+def test_the_edit_page_labels_its_photos_and_styles_its_picker(
+    client: Client, make_note: Any
+) -> None:
     note = make_note(title="Two photos", n_images=2)
     client.force_login(note.author)
     html = client.get(f"/notes/{note.pk}/edit").content.decode()
-    labels = re.findall(r'<span class="keep-check"><input type="checkbox" name="keep"[^>]*> '
-                        r'Keep this photo</span>', html)
+    labels = re.findall(
+        r'<span class="keep-check"><input type="checkbox" name="keep"[^>]*> '
+        r"Keep this photo</span>",
+        html,
+    )
     assert len(labels) == 2  # visible, beside each photo
     assert 'class="pick-input" id="images"' in html and 'class="pick" for="images"' in html

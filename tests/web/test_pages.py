@@ -26,8 +26,10 @@ def as_user(user: Any) -> Client:
 
 # --- discovery ----------------------------------------------------------------------------
 
-def test_home_lists_public_notes_with_srcset_and_placeholder(client: Client, make_note: Any
-                                                              ) -> None:
+
+def test_home_lists_public_notes_with_srcset_and_placeholder(
+    client: Client, make_note: Any
+) -> None:
     note = make_note(title="Sunset over the bridge")
     html = client.get("/").content.decode()
     assert "Sunset over the bridge" in html
@@ -36,8 +38,9 @@ def test_home_lists_public_notes_with_srcset_and_placeholder(client: Client, mak
     assert "data-blurhash=" in html and "data-color=" in html
 
 
-def test_home_hides_private_follower_only_and_draft_notes(client: Client, make_user: Any,
-                                                          make_note: Any) -> None:
+def test_home_hides_private_follower_only_and_draft_notes(
+    client: Client, make_user: Any, make_note: Any
+) -> None:
     author = make_user()
     make_note(author, title="Only-me note", visibility=Note.Visibility.PRIVATE)
     make_note(author, title="Followers note", visibility=Note.Visibility.FOLLOWERS)
@@ -49,8 +52,9 @@ def test_home_hides_private_follower_only_and_draft_notes(client: Client, make_u
     assert "Followers note" not in stranger.get("/").content.decode()
 
 
-def test_feed_more_returns_cards_and_an_out_of_band_sentinel(client: Client, make_user: Any,
-                                                             make_note: Any) -> None:
+def test_feed_more_returns_cards_and_an_out_of_band_sentinel(
+    client: Client, make_user: Any, make_note: Any
+) -> None:
     author = make_user()
     for i in range(22):
         make_note(author, title=f"Note {i}")
@@ -84,12 +88,13 @@ def test_new_user_is_sent_to_onboarding(make_user: Any) -> None:
 
 # --- note detail --------------------------------------------------------------------------
 
+
 def test_note_page_full_and_fragment(client: Client, make_note: Any) -> None:
     note = make_note(title="Two photos", n_images=2)
     page = client.get(f"/notes/{note.pk}")
     assert page.status_code == 200
     assert b"<html" in page.content and b"data-carousel" in page.content
-    assert page.content.count(b'data-dot=') == 2
+    assert page.content.count(b"data-dot=") == 2
     fragment = client.get(f"/notes/{note.pk}", HTTP_HX_REQUEST="true")
     assert b"<html" not in fragment.content and b"data-carousel" in fragment.content
 
@@ -100,8 +105,9 @@ def test_note_alt_text_defaults_to_title(client: Client, make_note: Any) -> None
     assert 'alt="Photo: Harbour lights"' in html
 
 
-def test_private_and_draft_notes_are_404_for_others(client: Client, make_user: Any,
-                                                    make_note: Any) -> None:
+def test_private_and_draft_notes_are_404_for_others(
+    client: Client, make_user: Any, make_note: Any
+) -> None:
     author = make_user()
     private = make_note(author, visibility=Note.Visibility.PRIVATE)
     draft = make_note(author, status=Note.Status.DRAFT)
@@ -118,12 +124,16 @@ def test_blocked_viewer_gets_404(make_user: Any, make_note: Any) -> None:
     assert as_user(other).get(f"/notes/{note.pk}").status_code == 404
 
 
-def test_user_text_is_escaped_and_topics_linked(client: Client, make_user: Any,
-                                                make_note: Any) -> None:
+def test_user_text_is_escaped_and_topics_linked(
+    client: Client, make_user: Any, make_note: Any
+) -> None:
     author = make_user(display_name="<b>Bold</b>")
     make_user(username="friend_1")
-    note = make_note(author, title="<script>alert(1)</script>",
-                     body="Hi <img src=x onerror=alert(1)> #火锅 @friend_1")
+    note = make_note(
+        author,
+        title="<script>alert(1)</script>",
+        body="Hi <img src=x onerror=alert(1)> #火锅 @friend_1",
+    )
     html = client.get(f"/notes/{note.pk}").content.decode()
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
@@ -148,8 +158,15 @@ def test_every_post_form_has_a_csrf_token(make_user: Any, make_note: Any) -> Non
     user = make_user()
     note = make_note(make_user())
     client = as_user(user)
-    for url in ("/", f"/notes/{note.pk}", "/compose", "/settings", f"/u/{note.author.username}",
-                "/notifications", "/welcome"):
+    for url in (
+        "/",
+        f"/notes/{note.pk}",
+        "/compose",
+        "/settings",
+        f"/u/{note.author.username}",
+        "/notifications",
+        "/welcome",
+    ):
         html = client.get(url).content.decode()
         forms = re.findall(r"<form[^>]*method=\"post\"[^>]*>(.*?)</form>", html, re.S)
         assert forms, url
@@ -169,6 +186,7 @@ def test_post_without_csrf_is_rejected(make_user: Any, make_note: Any) -> None:
 
 # --- interactions -------------------------------------------------------------------------
 
+
 def test_like_and_unlike_with_htmx(make_user: Any, make_note: Any) -> None:
     user = make_user()
     note = make_note(make_user())
@@ -186,8 +204,9 @@ def test_anonymous_like_goes_to_login(client: Client, make_note: Any) -> None:
     note = make_note()
     response = client.post(f"/notes/{note.pk}/like")
     assert response.status_code == 302 and response["Location"].startswith("/login")
-    response = client.post(f"/notes/{note.pk}/like", HTTP_HX_REQUEST="true",
-                           HTTP_HX_CURRENT_URL="http://testserver/")
+    response = client.post(
+        f"/notes/{note.pk}/like", HTTP_HX_REQUEST="true", HTTP_HX_CURRENT_URL="http://testserver/"
+    )
     assert response["HX-Redirect"].startswith("/login?next=/")
 
 
@@ -195,21 +214,23 @@ def test_comment_reply_and_comment_like(make_user: Any, make_note: Any) -> None:
     author, fan = make_user(), make_user()
     note = make_note(author)
     client = as_user(fan)
-    response = client.post(f"/notes/{note.pk}/comments", {"body": "Lovely <3"},
-                           HTTP_HX_REQUEST="true")
+    response = client.post(
+        f"/notes/{note.pk}/comments", {"body": "Lovely <3"}, HTTP_HX_REQUEST="true"
+    )
     assert b"Lovely &lt;3" in response.content
     comment = Comment.objects.get(note=note)
-    as_user(author).post(f"/notes/{note.pk}/comments", {"body": "Thanks!",
-                                                        "parent": comment.pk})
-    replies = client.get(f"/notes/{note.pk}/comments?parent={comment.pk}",
-                         HTTP_HX_REQUEST="true").content.decode()
+    as_user(author).post(f"/notes/{note.pk}/comments", {"body": "Thanks!", "parent": comment.pk})
+    replies = client.get(
+        f"/notes/{note.pk}/comments?parent={comment.pk}", HTTP_HX_REQUEST="true"
+    ).content.decode()
     assert "Thanks!" in replies
     response = as_user(author).post(f"/comments/{comment.pk}/like", HTTP_HX_REQUEST="true")
     assert b'aria-pressed="true"' in response.content
     comment.refresh_from_db()
     assert comment.like_count == 1
-    as_user(author).post(f"/comments/{comment.pk}/like", {"action": "unlike"},
-                         HTTP_HX_REQUEST="true")
+    as_user(author).post(
+        f"/comments/{comment.pk}/like", {"action": "unlike"}, HTTP_HX_REQUEST="true"
+    )
     comment.refresh_from_db()
     assert comment.like_count == 0
 
@@ -218,8 +239,9 @@ def test_collect_into_new_board(make_user: Any, make_note: Any) -> None:
     user = make_user()
     note = make_note(make_user())
     client = as_user(user)
-    response = client.post(f"/notes/{note.pk}/collect", {"new_board": "Weekend"},
-                           HTTP_HX_REQUEST="true")
+    response = client.post(
+        f"/notes/{note.pk}/collect", {"new_board": "Weekend"}, HTTP_HX_REQUEST="true"
+    )
     assert b"Saved to Weekend" in response.content
     assert f'id="collect-count-{note.pk}" hx-swap-oob="true">1<'.encode() in response.content
     board = Board.objects.get(owner=user)
@@ -254,30 +276,36 @@ def test_owner_edits_a_board(make_user: Any) -> None:
     client = as_user(owner)
     form = client.get(f"/boards/{board.pk}/edit").content.decode()
     assert 'value="Eats"' in form and "csrfmiddlewaretoken" in form
-    response = client.post(f"/boards/{board.pk}/edit", {
-        "name": "Best eats", "description": "Shanghai only", "is_private": "on"}, follow=True)
+    response = client.post(
+        f"/boards/{board.pk}/edit",
+        {"name": "Best eats", "description": "Shanghai only", "is_private": "on"},
+        follow=True,
+    )
     assert response.redirect_chain[-1][0] == f"/boards/{board.pk}"
     assert "Board saved." in response.content.decode()
     board.refresh_from_db()
-    assert (board.name, board.description, board.is_private) == (
-        "Best eats", "Shanghai only", True)
+    assert (board.name, board.description, board.is_private) == ("Best eats", "Shanghai only", True)
     client.post(f"/boards/{board.pk}/edit", {"name": "Best eats", "description": ""})
     board.refresh_from_db()
     assert not board.is_private and board.description == ""
 
 
-@pytest.mark.parametrize("name, message", [
-    ("   ", "Board names have 1–40 characters."),
-    ("x" * 41, "Board names have 1–40 characters."),
-    ("Taken", "You already have a board with that name."),
-])
-def test_board_edit_errors_keep_what_was_typed(make_user: Any, name: str,
-                                               message: str) -> None:
+@pytest.mark.parametrize(
+    "name, message",
+    [
+        ("   ", "Board names have 1–40 characters."),
+        ("x" * 41, "Board names have 1–40 characters."),
+        ("Taken", "You already have a board with that name."),
+    ],
+)
+def test_board_edit_errors_keep_what_was_typed(make_user: Any, name: str, message: str) -> None:
     owner = make_user()
     board = social.create_board(owner, name="Eats")
     social.create_board(owner, name="Taken")
-    response = as_user(owner).post(f"/boards/{board.pk}/edit", {
-        "name": name, "description": "Kept <b>text</b>", "is_private": "on"})
+    response = as_user(owner).post(
+        f"/boards/{board.pk}/edit",
+        {"name": name, "description": "Kept <b>text</b>", "is_private": "on"},
+    )
     assert response.status_code == 400
     html = response.content.decode()
     assert message in html and 'aria-invalid="true"' in html
@@ -313,8 +341,7 @@ def test_owner_removes_a_note_from_a_board(make_user: Any, make_note: Any) -> No
     social.collect(owner, first.pk, board.pk)
     social.collect(owner, second.pk, board.pk)
     client = as_user(owner)
-    response = client.post(f"/boards/{board.pk}/notes/{first.pk}/remove",
-                           HTTP_HX_REQUEST="true")
+    response = client.post(f"/boards/{board.pk}/notes/{first.pk}/remove", HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     body = response.content.decode()
     assert 'id="board-count" hx-swap-oob="true">1 note<' in body and "data-card" not in body
@@ -359,26 +386,35 @@ def test_board_delete_needs_csrf(make_user: Any) -> None:
     assert Board.objects.filter(pk=board.pk).exists()
 
 
-def test_compose_publishes_and_keeps_text_on_bad_image(make_user: Any, image_bytes: Any,
-                                                       run_tasks: Any) -> None:
+def test_compose_publishes_and_keeps_text_on_bad_image(
+    make_user: Any, image_bytes: Any, run_tasks: Any
+) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     user = make_user()
     client = as_user(user)
     bad = SimpleUploadedFile("notes.txt", b"not an image", content_type="image/jpeg")
-    response = client.post("/compose", {"title": "My typed title", "body": "Typed body",
-                                        "images": [bad]}, HTTP_HX_REQUEST="true")
+    response = client.post(
+        "/compose",
+        {"title": "My typed title", "body": "Typed body", "images": [bad]},
+        HTTP_HX_REQUEST="true",
+    )
     html = response.content.decode()
     assert "notes.txt" in html and 'role="alert"' in html
-    response = client.post("/compose", {"title": "My typed title", "body": "Typed body",
-                                        "images": [bad]})
+    response = client.post(
+        "/compose", {"title": "My typed title", "body": "Typed body", "images": [bad]}
+    )
     assert response.status_code == 400
     assert 'value="My typed title"' in response.content.decode()
-    good = [SimpleUploadedFile(f"p{i}.jpg", image_bytes(seed=i), content_type="image/jpeg")
-            for i in range(2)]
-    response = client.post("/compose", {"title": "Two photos", "topics": "cats, 火锅",
-                                        "images": good, "alt_texts": ["A cat", ""]},
-                           HTTP_HX_REQUEST="true")
+    good = [
+        SimpleUploadedFile(f"p{i}.jpg", image_bytes(seed=i), content_type="image/jpeg")
+        for i in range(2)
+    ]
+    response = client.post(
+        "/compose",
+        {"title": "Two photos", "topics": "cats, 火锅", "images": good, "alt_texts": ["A cat", ""]},
+        HTTP_HX_REQUEST="true",
+    )
     note = Note.objects.get(title="Two photos")
     assert response["HX-Redirect"] == f"/notes/{note.pk}"
     assert note.images.count() == 2
@@ -398,6 +434,7 @@ def test_compose_draft_shows_only_to_author(make_user: Any, image_bytes: Any) ->
 
 
 # --- profiles, privacy, notifications -----------------------------------------------------
+
 
 def test_private_profile_hides_notes_boards_likes(make_user: Any, make_note: Any) -> None:
     owner = make_user(is_private=True, chinese_name="李明")
@@ -456,15 +493,24 @@ def test_notifications_need_login(client: Client) -> None:
 
 # --- accounts -----------------------------------------------------------------------------
 
+
 def test_signup_logs_in_and_goes_to_onboarding(client: Client) -> None:
-    response = client.post("/signup", {"username": "newbie", "email": "n@example.com",
-                                       "password": TEST_PASSWORD})
+    response = client.post(
+        "/signup", {"username": "newbie", "email": "n@example.com", "password": TEST_PASSWORD}
+    )
     assert response.status_code == 302 and response["Location"] == "/welcome"
-    response = client.post("/welcome", {"ui_language": "en", "read_languages": ["en"],
-                                        "interests": ["food", "pets"]})
+    response = client.post(
+        "/welcome", {"ui_language": "en", "read_languages": ["en"], "interests": ["food", "pets"]}
+    )
     assert response.status_code == 400 and b"at least three" in response.content
-    response = client.post("/welcome", {"ui_language": "zh-hans", "read_languages": ["en", "zh"],
-                                        "interests": ["food", "pets", "travel"]})
+    response = client.post(
+        "/welcome",
+        {
+            "ui_language": "zh-hans",
+            "read_languages": ["en", "zh"],
+            "interests": ["food", "pets", "travel"],
+        },
+    )
     assert response.status_code == 302
     from qiao.accounts.models import User
 
@@ -475,8 +521,9 @@ def test_signup_logs_in_and_goes_to_onboarding(client: Client) -> None:
 
 def test_signup_errors_keep_values(client: Client, make_user: Any) -> None:
     make_user(username="taken")
-    response = client.post("/signup", {"username": "taken", "email": "x@example.com",
-                                       "password": "short"})
+    response = client.post(
+        "/signup", {"username": "taken", "email": "x@example.com", "password": "short"}
+    )
     html = response.content.decode()
     assert response.status_code == 400 and 'value="x@example.com"' in html
     assert "That username is taken." in html
@@ -484,8 +531,10 @@ def test_signup_errors_keep_values(client: Client, make_user: Any) -> None:
 
 def test_login_sets_ui_language_and_logout(client: Client, make_user: Any) -> None:
     user = make_user(ui_language="zh-hans")
-    response = client.post("/login", {"login": user.username, "password": TEST_PASSWORD,
-                                      "next": "https://evil.example/"})
+    response = client.post(
+        "/login",
+        {"login": user.username, "password": TEST_PASSWORD, "next": "https://evil.example/"},
+    )
     assert response.status_code == 302 and response["Location"] == "/"
     html = client.get("/").content.decode()
     assert 'lang="zh-Hans"' in html and "发现" in html
@@ -520,10 +569,11 @@ def test_language_switch_for_anonymous_and_user(client: Client, make_user: Any) 
 def test_settings_profile_and_privacy(make_user: Any) -> None:
     user = make_user()
     client = as_user(user)
-    client.post("/settings/profile", {"display_name": "Mei", "chinese_name": "梅",
-                                      "bio": "Hello"})
-    client.post("/settings/preferences", {"ui_language": "en", "read_languages": ["en", "zh"],
-                                          "is_private": "on"})
+    client.post("/settings/profile", {"display_name": "Mei", "chinese_name": "梅", "bio": "Hello"})
+    client.post(
+        "/settings/preferences",
+        {"ui_language": "en", "read_languages": ["en", "zh"], "is_private": "on"},
+    )
     user.refresh_from_db()
     assert (user.display_name, user.chinese_name, user.is_private) == ("Mei", "梅", True)
     assert user.read_languages == ["en", "zh"]
@@ -555,6 +605,7 @@ def test_delete_account_needs_password(make_user: Any) -> None:
 
 # --- search -------------------------------------------------------------------------------
 
+
 def test_search_notes_users_topics(client: Client, make_user: Any, make_note: Any) -> None:
     author = make_user(username="noodle_fan", display_name="Noodle Fan", chinese_name="面条")
     make_note(author, title="Beef noodles", body="Best in town #lanzhou")
@@ -585,8 +636,9 @@ def test_report_a_note_and_an_account(make_user: Any, make_note: Any) -> None:
 
 def test_new_comment_updates_the_count_out_of_band(make_user: Any, make_note: Any) -> None:
     note = make_note(make_user())
-    response = as_user(make_user()).post(f"/notes/{note.pk}/comments", {"body": "First!"},
-                                         HTTP_HX_REQUEST="true")
+    response = as_user(make_user()).post(
+        f"/notes/{note.pk}/comments", {"body": "First!"}, HTTP_HX_REQUEST="true"
+    )
     html = response.content.decode()
     assert f'id="comments-h-{note.pk}"' in html and 'hx-swap-oob="true"' in html
     assert "1 comment<" in html
@@ -650,8 +702,9 @@ def test_language_switch_refuses_foreign_redirects(client: Client) -> None:
     assert response["Location"] == "/search"
 
 
-def test_see_translation_of_a_note_in_another_language(make_user: Any, make_note: Any,
-                                                       libre: Any) -> None:
+def test_see_translation_of_a_note_in_another_language(
+    make_user: Any, make_note: Any, libre: Any
+) -> None:
     note = make_note(make_user(), title="我喜欢火锅", body="火锅好吃")
     note.refresh_from_db()
     reader = make_user(read_languages=["en"])
@@ -671,6 +724,7 @@ def test_see_translation_of_a_comment(make_user: Any, make_note: Any, libre: Any
     client = as_user(make_user(read_languages=["en"]))
     page = client.get(f"/notes/{note.pk}").content.decode()
     assert f"/comments/{comment.pk}/translation" in page
-    html = client.get(f"/comments/{comment.pk}/translation",
-                      HTTP_HX_REQUEST="true").content.decode()
+    html = client.get(
+        f"/comments/{comment.pk}/translation", HTTP_HX_REQUEST="true"
+    ).content.decode()
     assert "cat" in html and "Translated from Chinese" in html

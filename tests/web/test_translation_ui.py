@@ -39,11 +39,12 @@ def _html(client: Client, url: str, **kw: Any) -> str:
 
 def _block(html: str, block_id: str) -> str:
     start = html.rindex("<div", 0, html.index(f'id="{block_id}"'))
-    return html[start:html.index('<p class="tr-bar"', start) + 600]
+    return html[start : html.index('<p class="tr-bar"', start) + 600]
 
 
 def test_translate_shows_only_on_text_in_languages_the_reader_does_not_read(
-        make_user: Any, make_note: Any, libre: Any) -> None:
+    make_user: Any, make_note: Any, libre: Any
+) -> None:
     # An engine is installed (`libre`); without one there is no Translate button at all
     # (tests/web/test_first_hour.py).
     note = make_note(make_user(), title="周末吃火锅", body="火锅太好吃了")
@@ -68,8 +69,9 @@ def test_translate_shows_only_on_text_in_languages_the_reader_does_not_read(
     assert "tr-btn" not in _html(both, f"/notes/{note.pk}")
 
 
-def test_translate_replaces_the_text_with_show_original(make_user: Any, make_note: Any,
-                                                       libre: Any) -> None:
+def test_translate_replaces_the_text_with_show_original(
+    make_user: Any, make_note: Any, libre: Any
+) -> None:
     note = make_note(make_user(), title="我喜欢火锅", body="火锅好吃 #美食#")
     comment = social.add_comment(make_user(), note.pk, "我喜欢猫")
     reader = as_user(make_user(read_languages=["en"]))
@@ -85,8 +87,9 @@ def test_translate_replaces_the_text_with_show_original(make_user: Any, make_not
     assert "Translated from Chinese" in html and "Show original" in html
 
 
-def test_auto_translate_shows_the_translation_first(make_user: Any, make_note: Any,
-                                                   libre: Any) -> None:
+def test_auto_translate_shows_the_translation_first(
+    make_user: Any, make_note: Any, libre: Any
+) -> None:
     note = make_note(make_user(), title="我喜欢火锅", body="火锅好吃")
     comment = social.add_comment(make_user(), note.pk, "我喜欢猫")
     reader = as_user(make_user(read_languages=["en"], auto_translate=True))
@@ -109,7 +112,8 @@ def test_auto_translate_shows_the_translation_first(make_user: Any, make_note: A
 
 
 def test_the_grid_uses_stored_translations_and_never_calls_an_engine(
-        make_user: Any, make_note: Any, libre: Any) -> None:
+    make_user: Any, make_note: Any, libre: Any
+) -> None:
     stored = make_note(make_user(), title="我喜欢猫")
     missing = make_note(make_user(), title="火锅之夜")
     NoteVersion.objects.filter(note=missing).delete()
@@ -126,8 +130,9 @@ def test_the_grid_uses_stored_translations_and_never_calls_an_engine(
     assert "[en] I like cat" not in _html(as_user(make_user(read_languages=["en"])), "/")
 
 
-def test_no_engine_means_a_quiet_translation_unavailable(make_user: Any, make_note: Any,
-                                                        libre: Any) -> None:
+def test_no_engine_means_a_quiet_translation_unavailable(
+    make_user: Any, make_note: Any, libre: Any
+) -> None:
     note = make_note(make_user(), title="我喜欢火锅", body="火锅好吃")
     comment = social.add_comment(make_user(), note.pk, "我喜欢猫")
     NoteVersion.objects.filter(note=note).delete()
@@ -145,8 +150,9 @@ def test_no_engine_means_a_quiet_translation_unavailable(make_user: Any, make_no
     assert "is-translated" not in block and 'hx-trigger="load, click"' in block
 
 
-def test_authors_add_edit_and_remove_their_own_version(make_user: Any, make_note: Any,
-                                                       libre: Any) -> None:
+def test_authors_add_edit_and_remove_their_own_version(
+    make_user: Any, make_note: Any, libre: Any
+) -> None:
     author = make_user(read_languages=["zh"])
     note = make_note(author, title="我喜欢火锅", body="火锅好吃")
     mine = as_user(author)
@@ -163,8 +169,10 @@ def test_authors_add_edit_and_remove_their_own_version(make_user: Any, make_note
     assert not NoteVersion.objects.filter(note=note, is_machine=False).exists()
     assert Client().get(f"/notes/{note.pk}/versions/en").status_code == 302  # to log in
 
-    response = mine.post(f"/notes/{note.pk}/versions/en",
-                         {"title": "Hot pot, my love", "body": "Hot pot is <b>great</b>"})
+    response = mine.post(
+        f"/notes/{note.pk}/versions/en",
+        {"title": "Hot pot, my love", "body": "Hot pot is <b>great</b>"},
+    )
     assert response.status_code == 302 and response["Location"] == f"/notes/{note.pk}"
     page = _html(mine, f"/notes/{note.pk}")
     assert "Your English version" in page and f"/notes/{note.pk}/versions/en/delete" in page
@@ -177,8 +185,9 @@ def test_authors_add_edit_and_remove_their_own_version(make_user: Any, make_note
     assert "&lt;b&gt;great&lt;/b&gt;" in block and "<b>great" not in block
     assert '<h2 class="card-title" lang="en">Hot pot, my love</h2>' in _html(other, "/")
     # Chinese readers see the original; the author can edit it (form pre-filled) or remove it.
-    assert "Hot pot, my love" not in _html(as_user(make_user(read_languages=["zh"])),
-                                           f"/notes/{note.pk}")
+    assert "Hot pot, my love" not in _html(
+        as_user(make_user(read_languages=["zh"])), f"/notes/{note.pk}"
+    )
     assert 'value="Hot pot, my love"' in _html(mine, f"/notes/{note.pk}/versions/en")
     assert other.post(f"/notes/{note.pk}/versions/en/delete").status_code in (403, 404)
     assert NoteVersion.objects.filter(note=note, is_machine=False).exists()
@@ -188,7 +197,8 @@ def test_authors_add_edit_and_remove_their_own_version(make_user: Any, make_note
 
 
 def test_the_author_is_asked_to_check_their_version_after_editing_the_original(
-        make_user: Any, make_note: Any, libre: Any) -> None:
+    make_user: Any, make_note: Any, libre: Any
+) -> None:
     from qiao.notes import services as notes
 
     author = make_user(read_languages=["zh"])
@@ -212,7 +222,8 @@ def test_the_author_is_asked_to_check_their_version_after_editing_the_original(
 
 
 def test_an_english_note_offers_a_chinese_version_and_the_form_works_without_an_engine(
-        make_user: Any, make_note: Any) -> None:
+    make_user: Any, make_note: Any
+) -> None:
     author = make_user(read_languages=["en"], ui_language="zh-hans")
     note = make_note(author, title="Hot pot night", body="Best hot pot in town")
     mine = as_user(author)
@@ -240,11 +251,15 @@ def test_word_lookup_fragment(client: Client, db: Any) -> None:
     assert "<qqxz>" not in html and "&lt;qqxz&gt;" in html
 
 
-def test_words_are_wrapped_for_learners_and_links_stay_links(make_user: Any,
-                                                            make_note: Any) -> None:
+def test_words_are_wrapped_for_learners_and_links_stay_links(
+    make_user: Any, make_note: Any
+) -> None:
     writer = make_user(username="xiaolin")
-    note = make_note(make_user(), title="周末吃火锅", body="我喜欢吃火锅 @xiaolin #美食# "
-                     "https://example.com/a?b=1 <i>不</i>")
+    note = make_note(
+        make_user(),
+        title="周末吃火锅",
+        body="我喜欢吃火锅 @xiaolin #美食# https://example.com/a?b=1 <i>不</i>",
+    )
     learner = as_user(make_user(read_languages=["en"]))
     page = _html(learner, f"/notes/{note.pk}")
     block = _block(page, f"note-text-{note.pk}")
@@ -252,21 +267,26 @@ def test_words_are_wrapped_for_learners_and_links_stay_links(make_user: Any,
     assert '<span class="w">火锅</span>' in block and '<span class="w">喜欢</span>' in block
     assert f'<a class="mention" href="/u/{writer.username}">@xiaolin</a>' in block
     assert '<a class="tag" href="/?topic=' in block and 'href="https://example.com/a?b=1"' in block
-    assert "&lt;<span class=\"w\">i</span>&gt;" in block or "&lt;i&gt;" in block
+    assert '&lt;<span class="w">i</span>&gt;' in block or "&lt;i&gt;" in block
     assert "<i>" not in block
     native = as_user(make_user(read_languages=["zh"]))
     assert 'class="w"' not in _html(native, f"/notes/{note.pk}")
 
 
 def test_translated_user_text_is_escaped(make_user: Any, make_note: Any, libre: Any) -> None:
-    note = make_note(make_user(), title="<img src=x onerror=alert(1)>我喜欢吃火锅，火锅好吃",
-                     body="<script>alert('火锅')</script>我喜欢吃火锅。火锅真好吃！")
+    note = make_note(
+        make_user(),
+        title="<img src=x onerror=alert(1)>我喜欢吃火锅，火锅好吃",
+        body="<script>alert('火锅')</script>我喜欢吃火锅。火锅真好吃！",
+    )
     comment = social.add_comment(make_user(), note.pk, "<b>我喜欢猫</b>")
     reader = as_user(make_user(read_languages=["en"], auto_translate=True))
-    for html in (_html(reader, f"/notes/{note.pk}"),
-                 _html(reader, f"/notes/{note.pk}/translation", HTTP_HX_REQUEST="true"),
-                 _html(reader, f"/comments/{comment.pk}/translation", HTTP_HX_REQUEST="true"),
-                 _html(reader, "/")):
+    for html in (
+        _html(reader, f"/notes/{note.pk}"),
+        _html(reader, f"/notes/{note.pk}/translation", HTTP_HX_REQUEST="true"),
+        _html(reader, f"/comments/{comment.pk}/translation", HTTP_HX_REQUEST="true"),
+        _html(reader, "/"),
+    ):
         assert "<script>alert" not in html and "<img src=x" not in html
         assert "<b>" not in html
     html = _html(reader, f"/notes/{note.pk}/translation", HTTP_HX_REQUEST="true")
@@ -288,7 +308,8 @@ def test_bio_translation_on_the_profile(make_user: Any, libre: Any) -> None:
 
 
 def test_settings_say_plainly_when_machine_translation_is_not_installed(
-        make_user: Any, settings: Any) -> None:
+    make_user: Any, settings: Any
+) -> None:
     settings.QIAO_TRANSLATE_ENGINES = ["bergamot"]
     settings.QIAO_MODELS_DIR = "/nonexistent-qiao-models"
     services.reset_service()

@@ -24,8 +24,12 @@ def is_moderator(user: User | None) -> TypeGuard[User]:
     """A member of the moderation team: an active staff account with the moderation
     permission (the "Moderators" group gives it; superusers have every permission). The
     domains that moderators keep (reports, the glossary, readers' fixes) ask here."""
-    return (user is not None and user.is_active and user.is_staff
-            and user.has_perm("moderation.moderate"))
+    return (
+        user is not None
+        and user.is_active
+        and user.is_staff
+        and user.has_perm("moderation.moderate")
+    )
 
 
 def blocked_user_ids(user: User | None) -> set[int]:
@@ -89,9 +93,11 @@ def followed_ids(viewer: User | None) -> set[int]:
 
 def accepted_follow_pairs(user_ids: list[int]) -> list[tuple[int, int]]:
     """Accepted follows among `user_ids` (follower, followee)."""
-    return list(Follow.objects.filter(follower_id__in=user_ids, followee_id__in=user_ids,
-                                      status=Follow.Status.ACCEPTED)
-                .values_list("follower_id", "followee_id"))
+    return list(
+        Follow.objects.filter(
+            follower_id__in=user_ids, followee_id__in=user_ids, status=Follow.Status.ACCEPTED
+        ).values_list("follower_id", "followee_id")
+    )
 
 
 def accepted_followers(account: User) -> QuerySet[Follow]:

@@ -30,8 +30,11 @@ def account_key(login: str) -> str:
 def throttle_wait(login: str) -> int:
     """Seconds before `login` may be tried again from this client (0: now)."""
     key, ip = account_key(login), client_ip_var.get() or "unknown"
-    return max(is_limited("login", f"{key}|{ip}"), is_limited("login_ip", ip),
-               is_limited("login_account", key))
+    return max(
+        is_limited("login", f"{key}|{ip}"),
+        is_limited("login_ip", ip),
+        is_limited("login_account", key),
+    )
 
 
 def count_failure(login: str) -> None:
@@ -42,8 +45,13 @@ def count_failure(login: str) -> None:
 
 
 class ThrottledModelBackend(ModelBackend):
-    def authenticate(self, request: HttpRequest | None, username: str | None = None,
-                     password: str | None = None, **kwargs: Any) -> User | None:
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> User | None:
         login = username or str(kwargs.get("email", "") or "")
         token = client_ip_var.set(client_ip(request)) if request is not None else None
         try:
@@ -52,8 +60,9 @@ class ThrottledModelBackend(ModelBackend):
                 # PermissionDenied stops Django trying other backends; sign_in turns it into
                 # a 429 with Retry-After.
                 raise PermissionDenied(RateLimited("", retry_after=wait))
-            user = super().authenticate(request, username=resolve_username(login),
-                                        password=password, **kwargs)
+            user = super().authenticate(
+                request, username=resolve_username(login), password=password, **kwargs
+            )
             if user is None:
                 count_failure(login)
             return user if isinstance(user, User) else None

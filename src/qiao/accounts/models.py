@@ -20,7 +20,10 @@ username_validator = RegexValidator(
 
 class User(AbstractUser):
     username = models.CharField(
-        _("username"), max_length=30, unique=True, validators=[username_validator],
+        _("username"),
+        max_length=30,
+        unique=True,
+        validators=[username_validator],
         error_messages={"unique": _("That username is taken.")},
     )
     email = models.EmailField(_("email"), unique=True)
@@ -36,8 +39,9 @@ class User(AbstractUser):
     is_private = models.BooleanField(_("private account"), default=False)
     auto_translate = models.BooleanField(_("translate automatically"), default=False)
     #: Clips in the feed play muted while in view (never on a data-saving connection).
-    autoplay_videos = models.BooleanField(_("play videos automatically"), default=False,
-                                          db_default=False)
+    autoplay_videos = models.BooleanField(
+        _("play videos automatically"), default=False, db_default=False
+    )
     interests = models.JSONField(default=list, blank=True)
     #: Share of For you in the member's first reading language (0.5–1.0; the rest in other
     #: languages); null: the site default (QIAO_FEED_CROSS_LANGUAGE_SHARE).

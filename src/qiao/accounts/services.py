@@ -32,12 +32,24 @@ logger = logging.getLogger(__name__)
 
 UI_LANGUAGES = {code for code, _name in settings.LANGUAGES}
 #: Profile text fields: (most characters, may have line breaks).
-TEXT_FIELDS = {"display_name": (50, False), "bio": (300, True), "chinese_name": (12, False),
-               "chinese_name_pinyin": (60, False)}
+TEXT_FIELDS = {
+    "display_name": (50, False),
+    "bio": (300, True),
+    "chinese_name": (12, False),
+    "chinese_name_pinyin": (60, False),
+}
 MAX_INTERESTS = 30
 PROFILE_FIELDS = {
-    "display_name", "bio", "ui_language", "read_languages", "chinese_name",
-    "chinese_name_pinyin", "is_private", "auto_translate", "autoplay_videos", "interests",
+    "display_name",
+    "bio",
+    "ui_language",
+    "read_languages",
+    "chinese_name",
+    "chinese_name_pinyin",
+    "is_private",
+    "auto_translate",
+    "autoplay_videos",
+    "interests",
     "language_mix",
 }
 #: The language-mix steps members choose from (share of For you in their first reading
@@ -52,17 +64,23 @@ def clean_language_mix(raw: object) -> float | None:
     if raw is None:
         return None
     if isinstance(raw, bool) or not isinstance(raw, int | float | str):
-        raise Invalid(_("Choose how much of your feed is in your language."),
-                      fields={"language_mix": [_("Choose a share from %(lo)s to 1.")
-                                               % {"lo": MIN_LANGUAGE_MIX}]})
+        raise Invalid(
+            _("Choose how much of your feed is in your language."),
+            fields={
+                "language_mix": [_("Choose a share from %(lo)s to 1.") % {"lo": MIN_LANGUAGE_MIX}]
+            },
+        )
     try:
         value = float(raw)
     except ValueError:
         value = float("nan")
     if not (MIN_LANGUAGE_MIX <= value <= 1.0):  # also refuses NaN
-        raise Invalid(_("Choose how much of your feed is in your language."),
-                      fields={"language_mix": [_("Choose a share from %(lo)s to 1.")
-                                               % {"lo": MIN_LANGUAGE_MIX}]})
+        raise Invalid(
+            _("Choose how much of your feed is in your language."),
+            fields={
+                "language_mix": [_("Choose a share from %(lo)s to 1.") % {"lo": MIN_LANGUAGE_MIX}]
+            },
+        )
     return round(value, 2)
 
 
@@ -72,8 +90,13 @@ def _field_errors(exc: ValidationError) -> list[str]:
 
 @rate_limited("signup")
 def sign_up(
-    *, username: str, email: str, password: str, ui_language: str = "",
-    read_languages: list[str] | None = None, display_name: str = "",
+    *,
+    username: str,
+    email: str,
+    password: str,
+    ui_language: str = "",
+    read_languages: list[str] | None = None,
+    display_name: str = "",
 ) -> User:
     """Create an account; raise Invalid with per-field messages."""
     username = (username or "").strip()
@@ -102,14 +125,18 @@ def sign_up(
     try:
         with transaction.atomic():
             user = User.objects.create_user(
-                username=username, email=email, password=password,
+                username=username,
+                email=email,
+                password=password,
                 display_name=display_name,
                 ui_language=ui_language if ui_language in UI_LANGUAGES else "",
                 read_languages=langs,
             )
     except IntegrityError as exc:
-        raise Invalid(_("That username or email is already registered."),
-                      fields={"username": [_("That username is taken.")]}) from exc
+        raise Invalid(
+            _("That username or email is already registered."),
+            fields={"username": [_("That username is taken.")]},
+        ) from exc
     return user
 
 
@@ -119,8 +146,9 @@ def sign_in(*, login: str, password: str) -> User:
     nobody can lock everyone out."""
     wait = throttle_wait(login)
     if wait:
-        raise RateLimited(_("Too many sign-in attempts; try again in a few minutes."),
-                          retry_after=wait)
+        raise RateLimited(
+            _("Too many sign-in attempts; try again in a few minutes."), retry_after=wait
+        )
     user = authenticate(username=login, password=password)
     if user is None or not user.is_active:
         raise NotAuthenticated(_("Wrong username or password."), code="bad_credentials")
@@ -134,9 +162,12 @@ def _clean_languages(langs: list[str]) -> list[str]:
     for lang in langs:
         code = str(lang).strip().lower()
         if code not in allowed:
-            raise Invalid(_("Unsupported language: %(code)s") % {"code": code},
-                          fields={"read_languages": [_("Choose from: %(langs)s")
-                                                     % {"langs": ", ".join(allowed)}]})
+            raise Invalid(
+                _("Unsupported language: %(code)s") % {"code": code},
+                fields={
+                    "read_languages": [_("Choose from: %(langs)s") % {"langs": ", ".join(allowed)}]
+                },
+            )
         if code not in out:
             out.append(code)
     return out
@@ -148,9 +179,10 @@ def _clean_interests(raw: object) -> list[str]:
     if raw is None:
         return []
     if not isinstance(raw, list | tuple) or len(raw) > MAX_INTERESTS * 2:
-        raise Invalid(_("Choose at most %(n)d interests.") % {"n": MAX_INTERESTS},
-                      fields={"interests": [_("Choose at most %(n)d interests.")
-                                            % {"n": MAX_INTERESTS}]})
+        raise Invalid(
+            _("Choose at most %(n)d interests.") % {"n": MAX_INTERESTS},
+            fields={"interests": [_("Choose at most %(n)d interests.") % {"n": MAX_INTERESTS}]},
+        )
     names = [normalize_topic(clean(str(t), "interests", max_length=40)) for t in raw]
     return [t for t in dict.fromkeys(names) if t][:MAX_INTERESTS]
 
@@ -163,8 +195,9 @@ def update_profile(user: User, **changes: Any) -> User:
     for field, (max_length, multiline) in TEXT_FIELDS.items():
         if field in changes:
             try:
-                changes[field] = clean(changes[field], field, max_length=max_length,
-                                       multiline=multiline)
+                changes[field] = clean(
+                    changes[field], field, max_length=max_length, multiline=multiline
+                )
             except Invalid as exc:
                 errors.update(exc.fields)
     if "ui_language" in changes and changes["ui_language"] not in UI_LANGUAGES | {""}:
@@ -212,8 +245,7 @@ def has_taken_part(user: User) -> bool:
 def set_active(user_id: int, active: bool) -> bool:
     """Suspend an account (its content disappears with it) or lift the suspension; the
     caller is a moderator's service."""
-    return bool(User.objects.filter(pk=user_id).exclude(is_active=active)
-                .update(is_active=active))
+    return bool(User.objects.filter(pk=user_id).exclude(is_active=active).update(is_active=active))
 
 
 def set_bio_language(user_id: int, language: str | None) -> None:
@@ -222,7 +254,11 @@ def set_bio_language(user_id: int, language: str | None) -> None:
 
 
 def complete_onboarding(
-    user: User, *, ui_language: str, read_languages: list[str], interests: list[str],
+    user: User,
+    *,
+    ui_language: str,
+    read_languages: list[str],
+    interests: list[str],
     language_mix: object = None,
 ) -> User:
     """Store the first-run choices (the recommender's cold start) and mark the user onboarded.
@@ -237,8 +273,13 @@ def complete_onboarding(
         errors["read_languages"] = [_("Pick at least one language you read.")]
     if errors:
         raise Invalid(_("Please correct the highlighted fields."), fields=errors)
-    update_profile(user, ui_language=ui_language, read_languages=read_languages,
-                   interests=chosen, language_mix=language_mix or None)
+    update_profile(
+        user,
+        ui_language=ui_language,
+        read_languages=read_languages,
+        interests=chosen,
+        language_mix=language_mix or None,
+    )
     user.onboarded = True
     user.save(update_fields=["onboarded"])
     return user
@@ -281,10 +322,7 @@ def revoke_token(raw: str) -> None:
 
 
 def user_for_token(raw: str) -> User | None:
-    token = (
-        ApiToken.objects.select_related("user")
-        .filter(key_hash=ApiToken.hash_key(raw)).first()
-    )
+    token = ApiToken.objects.select_related("user").filter(key_hash=ApiToken.hash_key(raw)).first()
     if token is None or not token.user.is_active:
         return None
     return token.user
@@ -309,7 +347,8 @@ def delete_account(user: User) -> None:
         related |= set(Follow.objects.filter(followee=user).values_list("follower_id", flat=True))
         # Receivers may hand back a callable to run once the rows are gone.
         responses: list[tuple[object, object]] = list(
-            signals.account_deleting.send(sender=User, user_id=user.pk))
+            signals.account_deleting.send(sender=User, user_id=user.pk)
+        )
         after = [fix for _receiver, fix in responses if callable(fix)]
         user.delete()
         for fix in after:
@@ -338,8 +377,9 @@ def follow(viewer: User, target: User) -> str:
         raise NotFound(_("User not found."))
     status = Follow.Status.PENDING if target.is_private else Follow.Status.ACCEPTED
     with transaction.atomic():
-        existing = (Follow.objects.select_for_update()
-                    .filter(follower=viewer, followee=target).first())
+        existing = (
+            Follow.objects.select_for_update().filter(follower=viewer, followee=target).first()
+        )
         if existing:
             return existing.status
         try:

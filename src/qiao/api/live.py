@@ -52,8 +52,10 @@ def frame(event: Event) -> bytes:
     if event.get("id") is not None:
         lines.append(f"id: {event['id']}")
     lines.append(f"event: {event['t']}")
-    lines.append("data: " + json.dumps(event.get("d", {}), separators=(",", ":"),
-                                        ensure_ascii=False, default=str))
+    lines.append(
+        "data: "
+        + json.dumps(event.get("d", {}), separators=(",", ":"), ensure_ascii=False, default=str)
+    )
     return ("\n".join(lines) + "\n\n").encode()
 
 
@@ -61,7 +63,8 @@ def hello(position: int) -> bytes:
     """The first event: where the stream starts, and which server process holds it (for
     operators, and for the tests that check fan-out across processes)."""
     return f"retry: {RETRY_MS}\n".encode() + frame(
-        {"id": None, "t": "hello", "d": {"after": position, "process": os.getpid()}})
+        {"id": None, "t": "hello", "d": {"after": position, "process": os.getpid()}}
+    )
 
 
 def parse_position(raw: str | None) -> int | None:
@@ -155,8 +158,9 @@ def start_position(user_id: int, last_event_id: str | None, after: str | None) -
 
 
 def sync_stream(request: HttpRequest, user: User) -> StreamingHttpResponse:
-    position = start_position(user.pk, request.headers.get("Last-Event-ID"),
-                              request.GET.get("after"))
+    position = start_position(
+        user.pk, request.headers.get("Last-Event-ID"), request.GET.get("after")
+    )
 
     def body() -> Iterator[bytes]:
         cursor = Cursor(user.pk, position)
@@ -248,8 +252,7 @@ async def _sweep_forever() -> None:
             continue
         for stream in streams:
             if heads.get(stream.cursor.user_id, 0) > stream.cursor.position:
-                stream.sub.deliver({"u": stream.cursor.user_id, "id": None, "t": "_poke",
-                                    "d": {}})
+                stream.sub.deliver({"u": stream.cursor.user_id, "id": None, "t": "_poke", "d": {}})
 
 
 def _heads(user_ids: list[int]) -> dict[int, int]:
@@ -263,34 +266,55 @@ def open_streams() -> int:
     return len(_streams)
 
 
-async def _send_json(send: Callable[[dict[str, Any]], Awaitable[None]], status: int,
-                     payload: dict[str, Any]) -> None:
+async def _send_json(
+    send: Callable[[dict[str, Any]], Awaitable[None]], status: int, payload: dict[str, Any]
+) -> None:
     body = json.dumps(payload).encode()
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"application/json"),
-                            (b"content-length", str(len(body)).encode())]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": body})
 
 
-async def asgi_stream(scope: dict[str, Any], receive: Callable[[], Awaitable[dict[str, Any]]],
-                      send: Callable[[dict[str, Any]], Awaitable[None]]) -> None:
+async def asgi_stream(
+    scope: dict[str, Any],
+    receive: Callable[[], Awaitable[dict[str, Any]]],
+    send: Callable[[dict[str, Any]], Awaitable[None]],
+) -> None:
     global _sweeper
-    headers = {k.decode("latin-1").lower(): v.decode("latin-1")
-               for k, v in scope.get("headers", [])}
+    headers = {
+        k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])
+    }
     if scope.get("method", "GET") not in ("GET", "HEAD"):
-        await _send_json(send, 405, {"error": {"code": "method_not_allowed",
-                                               "message": "GET only", "fields": {}}})
+        await _send_json(
+            send,
+            405,
+            {"error": {"code": "method_not_allowed", "message": "GET only", "fields": {}}},
+        )
         return
-    user = await run_db(authenticate, headers.get("cookie", ""),
-                        headers.get("authorization", ""))
+    user = await run_db(authenticate, headers.get("cookie", ""), headers.get("authorization", ""))
     if user is None:
-        await _send_json(send, 401, {"error": {"code": "not_authenticated",
-                                               "message": "Sign in first.", "fields": {}}})
+        await _send_json(
+            send,
+            401,
+            {"error": {"code": "not_authenticated", "message": "Sign in first.", "fields": {}}},
+        )
         return
-    query = dict(pair.partition("=")[::2] for pair in
-                 scope.get("query_string", b"").decode("latin-1").split("&") if pair)
-    position = await run_db(start_position, user.pk, headers.get("last-event-id"),
-                            query.get("after"))
+    query = dict(
+        pair.partition("=")[::2]
+        for pair in scope.get("query_string", b"").decode("latin-1").split("&")
+        if pair
+    )
+    position = await run_db(
+        start_position, user.pk, headers.get("last-event-id"), query.get("after")
+    )
     loop = asyncio.get_running_loop()
     if _sweeper is None or _sweeper.done():
         _sweeper = loop.create_task(_sweep_forever())
@@ -313,16 +337,29 @@ async def asgi_stream(scope: dict[str, Any], receive: Callable[[], Awaitable[dic
 
     watcher = loop.create_task(watch_disconnect())
     try:
-        await send({"type": "http.response.start", "status": 200, "headers": [
-            (b"content-type", b"text/event-stream; charset=utf-8"),
-            (b"cache-control", b"no-cache, no-transform"),
-            (b"x-accel-buffering", b"no")]})
-        await send({"type": "http.response.body", "body": hello(cursor.position),
-                    "more_body": True})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [
+                    (b"content-type", b"text/event-stream; charset=utf-8"),
+                    (b"cache-control", b"no-cache, no-transform"),
+                    (b"x-accel-buffering", b"no"),
+                ],
+            }
+        )
+        await send(
+            {"type": "http.response.body", "body": hello(cursor.position), "more_body": True}
+        )
         backlog = await run_db(cursor.catch_up)
         if backlog:
-            await send({"type": "http.response.body",
-                        "body": b"".join(frame(e) for e in backlog), "more_body": True})
+            await send(
+                {
+                    "type": "http.response.body",
+                    "body": b"".join(frame(e) for e in backlog),
+                    "more_body": True,
+                }
+            )
         deadline = loop.time() + settings.QIAO_LIVE_MAX_SECONDS
         while not closed.is_set() and not _draining and not cursor.reset:
             remaining = deadline - loop.time()
@@ -332,8 +369,7 @@ async def asgi_stream(scope: dict[str, Any], receive: Callable[[], Awaitable[dic
             if event is None:
                 if sub.overflowed:
                     break
-                await send({"type": "http.response.body", "body": b": ping\n\n",
-                            "more_body": True})
+                await send({"type": "http.response.body", "body": b": ping\n\n", "more_body": True})
                 continue
             if event.get("t") == "_end":
                 continue  # the loop condition decides
@@ -341,8 +377,13 @@ async def asgi_stream(scope: dict[str, Any], receive: Callable[[], Awaitable[dic
             if ready is None:
                 ready = await run_db(cursor.catch_up)
             if ready:
-                await send({"type": "http.response.body",
-                            "body": b"".join(frame(e) for e in ready), "more_body": True})
+                await send(
+                    {
+                        "type": "http.response.body",
+                        "body": b"".join(frame(e) for e in ready),
+                        "more_body": True,
+                    }
+                )
         if not closed.is_set():
             await send({"type": "http.response.body", "body": b"", "more_body": False})
     except OSError:

@@ -41,11 +41,15 @@ api = NinjaAPI(
 
 
 def error_response(
-    request: HttpRequest, status: int, code: str, message: str,
+    request: HttpRequest,
+    status: int,
+    code: str,
+    message: str,
     fields: dict[str, list[str]] | None = None,
 ) -> HttpResponse:
     return api.create_response(
-        request, {"error": {"code": code, "message": message, "fields": fields or {}}},
+        request,
+        {"error": {"code": code, "message": message, "fields": fields or {}}},
         status=status,
     )
 
@@ -63,8 +67,11 @@ def _validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpRe
     fields: dict[str, list[str]] = {}
     codes: set[str] = set()
     for err in exc.errors:
-        loc = [str(p) for p in err.get("loc", [])
-               if p not in ("body", "query", "path", "form", "payload", "file")]
+        loc = [
+            str(p)
+            for p in err.get("loc", [])
+            if p not in ("body", "query", "path", "form", "payload", "file")
+        ]
         fields.setdefault(".".join(loc) or "request", []).append(str(err.get("msg", "invalid")))
         kind = str(err.get("type", ""))
         codes.add(kind.removeprefix("qiao_") if kind.startswith("qiao_") else "invalid")
@@ -75,11 +82,29 @@ def _validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpRe
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    code = {400: "invalid", 401: "not_authenticated", 403: "forbidden", 404: "not_found",
-            405: "method_not_allowed"}.get(exc.status_code, "error")
+    code = {
+        400: "invalid",
+        401: "not_authenticated",
+        403: "forbidden",
+        404: "not_found",
+        405: "method_not_allowed",
+    }.get(exc.status_code, "error")
     return error_response(request, exc.status_code, code, str(exc))
 
 
-for module in (accounts, notes, uploads, social, events, feed, search, translation, fixes,
-               names, moderation, creators, messages):
+for module in (
+    accounts,
+    notes,
+    uploads,
+    social,
+    events,
+    feed,
+    search,
+    translation,
+    fixes,
+    names,
+    moderation,
+    creators,
+    messages,
+):
     api.add_router("", module.router)

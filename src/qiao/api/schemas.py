@@ -24,11 +24,15 @@ from qiao.social.read import BoardView, CommentRow, NoteView
 
 #: A page size (`limit`): 1 to 50.
 Limit = Annotated[int, Field(ge=1, le=50, description="items per page (1–50)")]
+
+
 def _content_language(value: str) -> str:
     if value not in settings.QIAO_CONTENT_LANGUAGES:
         raise PydanticCustomError(
-            "qiao_unsupported_language", "one of {langs}",
-            {"langs": ", ".join(settings.QIAO_CONTENT_LANGUAGES)})
+            "qiao_unsupported_language",
+            "one of {langs}",
+            {"langs": ", ".join(settings.QIAO_CONTENT_LANGUAGES)},
+        )
     return value
 
 
@@ -45,34 +49,46 @@ Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 CAPTION_MAX_CHARACTERS = 512 * 1024
 
 
-def Text(max_length: int, *, multiline: bool = False, required: bool = False,
-         description: str | None = None) -> Any:
+def Text(
+    max_length: int,
+    *,
+    multiline: bool = False,
+    required: bool = False,
+    description: str | None = None,
+) -> Any:
     """A text field checked by the one validator every service uses (`core.text`): no
     control, bidi or lone-surrogate characters, NFC, at most `max_length` characters."""
 
     def check(value: str) -> str:
         try:
-            return check_text(value, max_length=max_length, multiline=multiline,
-                              required=required)
+            return check_text(value, max_length=max_length, multiline=multiline, required=required)
         except TextInvalid as exc:  # the code reaches the error response (api.main)
-            raise PydanticCustomError(f"qiao_{exc.code}", text_message(exc.code, max_length)
-                                      ) from exc
+            raise PydanticCustomError(
+                f"qiao_{exc.code}", text_message(exc.code, max_length)
+            ) from exc
 
     rules = "no control or bidirectional-override characters"
     if not multiline:
         rules += ", no line breaks"
-    return Annotated[str, AfterValidator(check), Field(
-        max_length=max_length * 2,  # the exact limit is after normalisation, in characters
-        min_length=1 if required else 0,
-        description=(description + " — " if description else "")
-        + f"at most {max_length} characters; {rules}",
-        json_schema_extra={"x-qiao-max-characters": max_length},
-    )]
+    return Annotated[
+        str,
+        AfterValidator(check),
+        Field(
+            max_length=max_length * 2,  # the exact limit is after normalisation, in characters
+            min_length=1 if required else 0,
+            description=(description + " — " if description else "")
+            + f"at most {max_length} characters; {rules}",
+            json_schema_extra={"x-qiao-max-characters": max_length},
+        ),
+    ]
 
 
 UI_LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
-UiLanguage = Annotated[str, AfterValidator(lambda v: _one_of(v, ["", *UI_LANGUAGE_CODES])),
-                       WithJsonSchema({"type": "string", "enum": ["", *UI_LANGUAGE_CODES]})]
+UiLanguage = Annotated[
+    str,
+    AfterValidator(lambda v: _one_of(v, ["", *UI_LANGUAGE_CODES])),
+    WithJsonSchema({"type": "string", "enum": ["", *UI_LANGUAGE_CODES]}),
+]
 
 
 def _one_of(value: str, allowed: list[str]) -> str:
@@ -129,8 +145,10 @@ else:
     MessageBody = Text(2000, multiline=True)
 
 #: Password rules as the sign-up form states them (the service checks them all).
-PASSWORD_RULES = ("at least 8 characters; not entirely numeric; not a common "  # noqa: S105 - a description
-                  "password; not too similar to the username or email")
+PASSWORD_RULES = (
+    "at least 8 characters; not entirely numeric; not a common "  # noqa: S105 - a description
+    "password; not too similar to the username or email"
+)
 
 
 class ErrorBody(Schema):
@@ -153,8 +171,10 @@ class UserBrief(Schema):
     @staticmethod
     def of(user: User) -> dict[str, Any]:
         return {
-            "username": user.username, "display_name": user.name,
-            "chinese_name": user.chinese_name, "avatar_url": media_url(user.avatar),
+            "username": user.username,
+            "display_name": user.name,
+            "chinese_name": user.chinese_name,
+            "avatar_url": media_url(user.avatar),
             "avatar_color": user.avatar_color,
         }
 
@@ -174,14 +194,20 @@ class ProfileOut(UserBrief):
     @staticmethod
     def for_viewer(user: User, viewer: User | None) -> dict[str, Any]:
         data = UserBrief.of(user)
-        data.update({
-            "bio": user.bio, "bio_language": user.bio_language, "is_private": user.is_private,
-            "follower_count": user.follower_count, "following_count": user.following_count,
-            "note_count": user.note_count, "likes_received": user.likes_received,
-            "follow_state": follow_state(viewer, user),
-            "content_visible": can_see_profile_content(viewer, user),
-            "joined_at": user.date_joined,
-        })
+        data.update(
+            {
+                "bio": user.bio,
+                "bio_language": user.bio_language,
+                "is_private": user.is_private,
+                "follower_count": user.follower_count,
+                "following_count": user.following_count,
+                "note_count": user.note_count,
+                "likes_received": user.likes_received,
+                "follow_state": follow_state(viewer, user),
+                "content_visible": can_see_profile_content(viewer, user),
+                "joined_at": user.date_joined,
+            }
+        )
         return data
 
 
@@ -195,20 +221,27 @@ class MeOut(ProfileOut):
     onboarded: bool
     chinese_name_pinyin: str
     language_mix: float | None = Field(
-        None, description="share of For you in your first reading language (0.5 to 1; the "
-                          "rest in other languages); null: the site default")
+        None,
+        description="share of For you in your first reading language (0.5 to 1; the "
+        "rest in other languages); null: the site default",
+    )
 
     @staticmethod
     def me(user: User) -> dict[str, Any]:
         data = ProfileOut.for_viewer(user, user)
-        data.update({
-            "email": user.email, "ui_language": user.ui_language,
-            "read_languages": user.read_languages, "interests": user.interests,
-            "auto_translate": user.auto_translate, "onboarded": user.onboarded,
-            "autoplay_videos": user.autoplay_videos,
-            "chinese_name_pinyin": user.chinese_name_pinyin,
-            "language_mix": user.language_mix,
-        })
+        data.update(
+            {
+                "email": user.email,
+                "ui_language": user.ui_language,
+                "read_languages": user.read_languages,
+                "interests": user.interests,
+                "auto_translate": user.auto_translate,
+                "onboarded": user.onboarded,
+                "autoplay_videos": user.autoplay_videos,
+                "chinese_name_pinyin": user.chinese_name_pinyin,
+                "language_mix": user.language_mix,
+            }
+        )
         return data
 
 
@@ -224,17 +257,24 @@ class ProfileIn(Schema):
     autoplay_videos: bool | None = None
     interests: list[TopicName] | None = Field(None, max_length=30)
     language_mix: float | None = Field(
-        None, ge=0.5, le=1.0, strict=True,
+        None,
+        ge=0.5,
+        le=1.0,
+        strict=True,
         description="share of For you in your first reading language: 0.9 mostly mine, 0.7 "
-                    "some of both, 0.5 half and half (any value from 0.5 to 1); null: the "
-                    "site default")
+        "some of both, 0.5 half and half (any value from 0.5 to 1); null: the "
+        "site default",
+    )
 
 
 class SignUpIn(Schema):
     # The pattern and the password rules are documented here and checked by the service,
     # which reports every field's problem at once.
-    username: str = Field(max_length=60, json_schema_extra={"pattern": "^[A-Za-z0-9_]{3,30}$"},
-                          description="3–30 letters, digits or underscores")
+    username: str = Field(
+        max_length=60,
+        json_schema_extra={"pattern": "^[A-Za-z0-9_]{3,30}$"},
+        description="3–30 letters, digits or underscores",
+    )
     email: Email
     password: Password = Field(description=PASSWORD_RULES)
     display_name: DisplayName = ""
@@ -272,17 +312,23 @@ class ImageOut(Schema):
     dominant_color: str
     alt_text: str
     variants: list[VariantOut]
-    ai_generated: bool = Field(False, description="labelled AI-generated by the author or "
-                                                  "by the upload's own metadata")
+    ai_generated: bool = Field(
+        False, description="labelled AI-generated by the author or by the upload's own metadata"
+    )
 
     @staticmethod
     def of(pic: Picture) -> dict[str, Any]:
         return {
-            "id": pic.id, "position": pic.position, "url": pic.url, "width": pic.width,
-            "height": pic.height, "blurhash": pic.blurhash, "dominant_color": pic.color,
-            "alt_text": pic.alt_text, "ai_generated": pic.ai_generated,
-            "variants": [{"width": v.width, "webp": v.webp, "jpeg": v.jpeg}
-                         for v in pic.variants],
+            "id": pic.id,
+            "position": pic.position,
+            "url": pic.url,
+            "width": pic.width,
+            "height": pic.height,
+            "blurhash": pic.blurhash,
+            "dominant_color": pic.color,
+            "alt_text": pic.alt_text,
+            "ai_generated": pic.ai_generated,
+            "variants": [{"width": v.width, "webp": v.webp, "jpeg": v.jpeg} for v in pic.variants],
         }
 
 
@@ -313,31 +359,50 @@ class VideoOut(Schema):
     width: int
     height: int
     has_audio: bool
-    ai_generated: bool = Field(description="labelled AI-generated by the author or by the "
-                                           "upload's own metadata")
+    ai_generated: bool = Field(
+        description="labelled AI-generated by the author or by the upload's own metadata"
+    )
     alt_text: str
     poster: ImageOut | None = Field(None, description="once ready: a frame of the clip")
     renditions: list[RenditionOut] = Field(
-        [], description="H.264/AAC MP4 files with faststart, smallest first (once ready)")
+        [], description="H.264/AAC MP4 files with faststart, smallest first (once ready)"
+    )
     captions: list[CaptionOut] = Field(
-        [], description="caption tracks (single notes only): the original first")
+        [], description="caption tracks (single notes only): the original first"
+    )
     error: VideoError | None = Field(None, description="why processing failed")
 
     @staticmethod
     def of(clip: Clip) -> dict[str, Any]:
         return {
-            "state": clip.state, "duration": clip.duration, "width": clip.width,
-            "height": clip.height, "has_audio": clip.has_audio,
-            "ai_generated": clip.ai_generated, "alt_text": clip.alt_text,
+            "state": clip.state,
+            "duration": clip.duration,
+            "width": clip.width,
+            "height": clip.height,
+            "has_audio": clip.has_audio,
+            "ai_generated": clip.ai_generated,
+            "alt_text": clip.alt_text,
             "poster": ImageOut.of(clip.poster) if clip.poster is not None else None,
-            "renditions": [{"label": r.label, "url": r.url, "width": r.width,
-                            "height": r.height, "bitrate_kbps": r.bitrate_kbps,
-                            "size_bytes": r.size_bytes} for r in clip.renditions],
-            "captions": [{"id": c.id, "language": c.language, "source": c.source,
-                          "url": c.url} for c in clip.captions],
-            "error": ({"code": clip.error_code,
-                       "message": video_rejection_message(clip.error_code)}
-                      if clip.error_code else None),
+            "renditions": [
+                {
+                    "label": r.label,
+                    "url": r.url,
+                    "width": r.width,
+                    "height": r.height,
+                    "bitrate_kbps": r.bitrate_kbps,
+                    "size_bytes": r.size_bytes,
+                }
+                for r in clip.renditions
+            ],
+            "captions": [
+                {"id": c.id, "language": c.language, "source": c.source, "url": c.url}
+                for c in clip.captions
+            ],
+            "error": (
+                {"code": clip.error_code, "message": video_rejection_message(clip.error_code)}
+                if clip.error_code
+                else None
+            ),
         }
 
 
@@ -348,10 +413,13 @@ class NoteTranslation(Schema):
     source_name: str
     target: str
     machine: bool
-    engine: str = Field(description="the engine; `author` for the author's own version, "
-                                    "`community` for a reader's fix the author accepted")
-    community: bool = Field(False, description="a reader's accepted fix (\"Improved by the "
-                                               "community\")")
+    engine: str = Field(
+        description="the engine; `author` for the author's own version, "
+        "`community` for a reader's fix the author accepted"
+    )
+    community: bool = Field(
+        False, description='a reader\'s accepted fix ("Improved by the community")'
+    )
     suggested_by: str | None = Field(None, description="who suggested it (username)")
 
 
@@ -375,21 +443,31 @@ class NoteOut(Schema):
     updated_at: datetime
     url: str
     translation: NoteTranslation | None = Field(
-        None, description="the note in the language asked for with `lang`, when available")
+        None, description="the note in the language asked for with `lang`, when available"
+    )
     video: VideoOut | None = Field(None, description="the note's clip, if it has one")
 
     @staticmethod
     def of(view: NoteView) -> dict[str, Any]:
         n = view.note
         return {
-            "id": n.pk, "title": n.title, "body": n.body, "language": n.language,
-            "topics": [t.name for t in n.topics.all()], "visibility": n.visibility,
-            "status": n.status, "author": UserBrief.of(n.author),
+            "id": n.pk,
+            "title": n.title,
+            "body": n.body,
+            "language": n.language,
+            "topics": [t.name for t in n.topics.all()],
+            "visibility": n.visibility,
+            "status": n.status,
+            "author": UserBrief.of(n.author),
             "images": [ImageOut.of(p) for p in view.pictures],
-            "like_count": n.like_count, "collect_count": n.collect_count,
-            "comment_count": n.comment_count, "liked": view.liked,
-            "collected": view.collected, "created_at": n.created_at,
-            "published_at": n.published_at, "updated_at": n.updated_at,
+            "like_count": n.like_count,
+            "collect_count": n.collect_count,
+            "comment_count": n.comment_count,
+            "liked": view.liked,
+            "collected": view.collected,
+            "created_at": n.created_at,
+            "published_at": n.published_at,
+            "updated_at": n.updated_at,
             "url": reverse("web:note", args=[n.pk]),
             "translation": view.translation.as_dict() if view.translation else None,
             "video": VideoOut.of(view.clip) if view.clip is not None else None,
@@ -402,31 +480,39 @@ class NotePage(Schema):
 
 
 class ReasonOut(Schema):
-    code: str = Field(description=(
-        "why the note is in For you: liked_similar (like a note you liked, saved or read), "
-        "followed_author, new_creator (a creator you might like; also new notes no one has "
-        "judged yet), popular_in_language, interest_topic (one of your onboarding "
-        "interests), trending, fresh, discover (more to explore after the recommendations), "
-        "caught_up (after the divider: seen before or held back)"))
+    code: str = Field(
+        description=(
+            "why the note is in For you: liked_similar (like a note you liked, saved or read), "
+            "followed_author, new_creator (a creator you might like; also new notes no one has "
+            "judged yet), popular_in_language, interest_topic (one of your onboarding "
+            "interests), trending, fresh, discover (more to explore after the recommendations), "
+            "caught_up (after the divider: seen before or held back)"
+        )
+    )
     text: str = Field(description="the reason in your interface language")
     note_id: int | None = Field(None, description="liked_similar: the note it is like")
     note_title: str | None = Field(None, description="liked_similar: that note's title")
     author: UserBrief | None = Field(None, description="followed_author, new_creator")
     language: str | None = Field(None, description="popular_in_language: e.g. zh")
-    topic: str | None = Field(None, description="interest_topic: the topic, as your chips "
-                                                "name it")
+    topic: str | None = Field(None, description="interest_topic: the topic, as your chips name it")
 
     @staticmethod
     def of(reason: FeedReason) -> dict[str, Any]:
-        return {"code": reason.code, "text": reason.text, "note_id": reason.note_id,
-                "note_title": reason.note_title or None,
-                "author": UserBrief.of(reason.author) if reason.author is not None else None,
-                "language": reason.language, "topic": reason.topic}
+        return {
+            "code": reason.code,
+            "text": reason.text,
+            "note_id": reason.note_id,
+            "note_title": reason.note_title or None,
+            "author": UserBrief.of(reason.author) if reason.author is not None else None,
+            "language": reason.language,
+            "topic": reason.topic,
+        }
 
 
 class FeedNoteOut(NoteOut):
     reason: ReasonOut | None = Field(
-        None, description="For you: why this note is here (null on other feeds)")
+        None, description="For you: why this note is here (null on other feeds)"
+    )
 
     @staticmethod
     def of(view: NoteView) -> dict[str, Any]:
@@ -439,11 +525,14 @@ class FeedNoteOut(NoteOut):
 class FeedPageOut(Schema):
     items: list[FeedNoteOut]
     next_cursor: str | None = Field(
-        description="the next page's cursor; a feed ends only when you may see no note")
+        description="the next page's cursor; a feed ends only when you may see no note"
+    )
     caught_up_at: int | None = Field(
-        None, description="index in `items` where \"You're all caught up — here is more\" "
-                          "goes: For you's notes from there on were seen before or held "
-                          "back as look-alikes; a topic's, are not of the topic")
+        None,
+        description='index in `items` where "You\'re all caught up — here is more" '
+        "goes: For you's notes from there on were seen before or held "
+        "back as look-alikes; a topic's, are not of the topic",
+    )
 
 
 class PhotoCreditOut(Schema):
@@ -458,8 +547,9 @@ class PhotoCreditOut(Schema):
     version: str
     path: str = Field(description="the file inside the package")
     original_url: str = Field(description="where the photographer published it, if known")
-    thumbnail: str = Field(description="this site's smallest rendering (empty when the "
-                                       "demo was not seeded)")
+    thumbnail: str = Field(
+        description="this site's smallest rendering (empty when the demo was not seeded)"
+    )
 
     @staticmethod
     def of(credit: Any) -> dict[str, Any]:
@@ -469,8 +559,9 @@ class PhotoCreditOut(Schema):
 class TopicOut(Schema):
     name: str = Field(description="the topic as stored: what a topic page and a #tag use")
     note_count: int
-    label: str = Field("", description="the topic's name in the interface language "
-                                       "(#travel is 旅行 in Chinese)")
+    label: str = Field(
+        "", description="the topic's name in the interface language (#travel is 旅行 in Chinese)"
+    )
 
 
 class NoteSearchPage(Schema):
@@ -479,7 +570,8 @@ class NoteSearchPage(Schema):
     items: list[NoteOut]
     next_cursor: str | None
     expanded: list[str] = Field(
-        [], description="words added by cross-language expansion (\"also searching: 饺子\")")
+        [], description='words added by cross-language expansion ("also searching: 饺子")'
+    )
 
 
 class UserSearchPage(Schema):
@@ -496,8 +588,9 @@ class TopicSearchPage(Schema):
     next_cursor: str | None
 
 
-SearchOut = Annotated[NoteSearchPage | UserSearchPage | TopicSearchPage,
-                      Field(discriminator="kind")]
+SearchOut = Annotated[
+    NoteSearchPage | UserSearchPage | TopicSearchPage, Field(discriminator="kind")
+]
 
 
 Visibility = Literal["public", "followers", "private"]
@@ -510,20 +603,28 @@ class NotePatch(Schema):
     topics: list[TopicName] | None = Field(None, max_length=20)
     visibility: Visibility | None = None
     status: NoteStatus | None = Field(None, description="`published` publishes a draft")
-    image_order: list[Id] | None = Field(None, max_length=9,
-                                         description="ids of the photos to keep, in order")
+    image_order: list[Id] | None = Field(
+        None, max_length=9, description="ids of the photos to keep, in order"
+    )
     images_ai_generated: dict[Id, bool] | None = Field(
-        None, max_length=20, description="the author's AI-generated label by photo id (a "
-                                         "label the photo's own metadata declared stays)")
+        None,
+        max_length=20,
+        description="the author's AI-generated label by photo id (a "
+        "label the photo's own metadata declared stays)",
+    )
     video_upload: str | None = Field(
-        None, max_length=40,
-        description="a finished upload's id: a new clip for a note not yet published")
+        None,
+        max_length=40,
+        description="a finished upload's id: a new clip for a note not yet published",
+    )
     remove_video: bool = False
     video_ai_generated: bool | None = None
     video_alt_text: AltText | None = None
     captions: str | None = Field(
-        None, max_length=CAPTION_MAX_CHARACTERS,
-        description="the clip's captions: WebVTT, SRT, or lines like `0:05 Hello`")
+        None,
+        max_length=CAPTION_MAX_CHARACTERS,
+        description="the clip's captions: WebVTT, SRT, or lines like `0:05 Hello`",
+    )
     remove_captions: bool = False
 
 
@@ -555,17 +656,29 @@ class UploadOut(Schema):
     def of(upload: VideoUpload) -> dict[str, Any]:
         info = upload.info or {}
         return {
-            "id": str(upload.pk), "filename": upload.filename, "size": upload.size,
-            "offset": upload.received, "state": upload.state,
+            "id": str(upload.pk),
+            "filename": upload.filename,
+            "size": upload.size,
+            "offset": upload.received,
+            "state": upload.state,
             "chunk_size": settings.QIAO_VIDEO_CHUNK_SUGGESTED,
             "max_chunk_bytes": settings.QIAO_VIDEO_CHUNK_BYTES,
-            "video": ({"duration": info["duration"], "width": info["width"],
-                       "height": info["height"], "has_audio": info["has_audio"],
-                       "ai_generated": bool(info.get("ai_generated"))}
-                      if upload.state == VideoUpload.State.COMPLETE and info else None),
-            "error": ({"code": upload.error_code,
-                       "message": video_rejection_message(upload.error_code)}
-                      if upload.error_code else None),
+            "video": (
+                {
+                    "duration": info["duration"],
+                    "width": info["width"],
+                    "height": info["height"],
+                    "has_audio": info["has_audio"],
+                    "ai_generated": bool(info.get("ai_generated")),
+                }
+                if upload.state == VideoUpload.State.COMPLETE and info
+                else None
+            ),
+            "error": (
+                {"code": upload.error_code, "message": video_rejection_message(upload.error_code)}
+                if upload.error_code
+                else None
+            ),
         }
 
 
@@ -596,11 +709,17 @@ class CommentOut(Schema):
     def of(row: CommentRow) -> dict[str, Any]:
         c = row.comment
         return {
-            "id": c.pk, "note_id": c.note_id, "parent_id": c.parent_id,
+            "id": c.pk,
+            "note_id": c.note_id,
+            "parent_id": c.parent_id,
             "author": UserBrief.of(c.author),
             "reply_to": c.reply_to.username if c.reply_to_id and c.reply_to else None,
-            "body": c.body, "language": c.language, "like_count": c.like_count,
-            "reply_count": c.reply_count, "liked": row.liked, "created_at": c.created_at,
+            "body": c.body,
+            "language": c.language,
+            "like_count": c.like_count,
+            "reply_count": c.reply_count,
+            "liked": row.liked,
+            "created_at": c.created_at,
         }
 
 
@@ -628,8 +747,11 @@ class BoardOut(Schema):
     is_private: bool
     item_count: int
     owner: UserBrief
-    cover_url: str = Field("", description="the newest collected note's first photo that "
-                                           "the caller may see (a 1080-px or smaller variant)")
+    cover_url: str = Field(
+        "",
+        description="the newest collected note's first photo that "
+        "the caller may see (a 1080-px or smaller variant)",
+    )
     created_at: datetime
 
     @staticmethod
@@ -640,9 +762,14 @@ class BoardOut(Schema):
         if cover is not None:
             url = next((v.jpeg for v in reversed(cover.variants) if v.jpeg), cover.url)
         return {
-            "id": b.pk, "name": b.name, "description": b.description,
-            "is_private": b.is_private, "item_count": b.item_count,
-            "owner": UserBrief.of(b.owner), "created_at": b.created_at, "cover_url": url,
+            "id": b.pk,
+            "name": b.name,
+            "description": b.description,
+            "is_private": b.is_private,
+            "item_count": b.item_count,
+            "owner": UserBrief.of(b.owner),
+            "created_at": b.created_at,
+            "cover_url": url,
         }
 
 
@@ -663,9 +790,14 @@ class NotificationOut(Schema):
     @staticmethod
     def of(n: Notification) -> dict[str, Any]:
         return {
-            "id": n.pk, "kind": n.kind, "text": str(Notification.Kind(n.kind).label),
-            "actor": UserBrief.of(n.actor), "note_id": n.note_id, "comment_id": n.comment_id,
-            "created_at": n.created_at, "read": n.read_at is not None,
+            "id": n.pk,
+            "kind": n.kind,
+            "text": str(Notification.Kind(n.kind).label),
+            "actor": UserBrief.of(n.actor),
+            "note_id": n.note_id,
+            "comment_id": n.comment_id,
+            "created_at": n.created_at,
+            "read": n.read_at is not None,
         }
 
 
@@ -676,8 +808,9 @@ class NotificationPage(Schema):
 
 
 class ReadIn(Schema):
-    ids: list[Id] | None = Field(None, max_length=500,
-                                 description="notifications to mark read; leave out for all")
+    ids: list[Id] | None = Field(
+        None, max_length=500, description="notifications to mark read; leave out for all"
+    )
 
 
 class FollowOut(Schema):
@@ -686,10 +819,16 @@ class FollowOut(Schema):
 
 class EventIn(Schema):
     kind: Literal["impression", "open", "dwell", "share", "hide", "play", "watch"] = Field(
-        description="`play`: a clip started; `watch`: seconds of a clip watched")
+        description="`play`: a clip started; `watch`: seconds of a clip watched"
+    )
     note_id: Id | None = None
-    value: float = Field(0.0, ge=-1e9, le=1e9, allow_inf_nan=False,
-                         description="dwell or watch seconds, or an impression's rank")
+    value: float = Field(
+        0.0,
+        ge=-1e9,
+        le=1e9,
+        allow_inf_nan=False,
+        description="dwell or watch seconds, or an impression's rank",
+    )
     surface: Surface = ""
 
 
@@ -706,6 +845,7 @@ class OkOut(Schema):
 
 
 # --- direct messages ---------------------------------------------------------------------
+
 
 class MessagePhotoOut(Schema):
     id: int
@@ -727,18 +867,16 @@ class MessageOut(Schema):
     body: str = Field(description="empty for an unsent, removed or deleted-account message")
     language: str | None
     tombstone: str = Field(description="why the message is empty, in the reader's language")
-    system: str = Field(description="what happened (system messages), in the reader's "
-                                    "language")
+    system: str = Field(description="what happened (system messages), in the reader's language")
     photos: list[MessagePhotoOut]
-    note: NoteOut | None = Field(None, description="the shared note, when the reader may "
-                                                   "see it")
+    note: NoteOut | None = Field(None, description="the shared note, when the reader may see it")
     note_unavailable: bool
     reply_to_id: int | None
     reply_preview: str
-    translation_offered: bool = Field(description="the reader does not read its language: "
-                                                  "GET /messages/{id}/translation")
-    seen: str = Field(description="“Seen” under the reader's latest message, when receipts "
-                                  "allow")
+    translation_offered: bool = Field(
+        description="the reader does not read its language: GET /messages/{id}/translation"
+    )
+    seen: str = Field(description="“Seen” under the reader's latest message, when receipts allow")
     can_unsend: bool
     created_at: datetime
     unsent_at: datetime | None
@@ -747,17 +885,36 @@ class MessageOut(Schema):
     def of(view: MessageView) -> dict[str, Any]:
         m = view.message
         return {
-            "id": m.pk, "conversation_id": m.conversation_id, "kind": m.kind,
+            "id": m.pk,
+            "conversation_id": m.conversation_id,
+            "kind": m.kind,
             "sender": UserBrief.of(view.sender) if view.sender is not None else None,
-            "mine": view.mine, "body": view.text, "language": m.language,
-            "tombstone": view.tombstone, "system": view.system,
-            "photos": [{"id": p.id, "small_url": p.small, "large_url": p.large,
-                        "width": p.width, "height": p.height, "alt": p.alt,
-                        "blurhash": p.blurhash, "color": p.color} for p in view.photos],
+            "mine": view.mine,
+            "body": view.text,
+            "language": m.language,
+            "tombstone": view.tombstone,
+            "system": view.system,
+            "photos": [
+                {
+                    "id": p.id,
+                    "small_url": p.small,
+                    "large_url": p.large,
+                    "width": p.width,
+                    "height": p.height,
+                    "alt": p.alt,
+                    "blurhash": p.blurhash,
+                    "color": p.color,
+                }
+                for p in view.photos
+            ],
             "note": NoteOut.of(view.note) if view.note is not None else None,
-            "note_unavailable": view.note_unavailable, "reply_to_id": view.reply_id,
-            "reply_preview": view.reply_text, "translation_offered": view.offer_translation,
-            "seen": view.seen, "can_unsend": view.can_unsend, "created_at": m.created_at,
+            "note_unavailable": view.note_unavailable,
+            "reply_to_id": view.reply_id,
+            "reply_preview": view.reply_text,
+            "translation_offered": view.offer_translation,
+            "seen": view.seen,
+            "can_unsend": view.can_unsend,
+            "created_at": m.created_at,
             "unsent_at": m.unsent_at,
         }
 
@@ -776,10 +933,17 @@ class ConversationOut(Schema):
     @staticmethod
     def of(row: ConversationRow) -> dict[str, Any]:
         c = row.conversation
-        return {"id": c.pk, "kind": c.kind, "title": row.title,
-                "people": [UserBrief.of(u) for u in row.people], "state": row.member.state,
-                "unread": row.unread, "muted": row.muted, "preview": row.preview,
-                "last_message_at": c.last_message_at}
+        return {
+            "id": c.pk,
+            "kind": c.kind,
+            "title": row.title,
+            "people": [UserBrief.of(u) for u in row.people],
+            "state": row.member.state,
+            "unread": row.unread,
+            "muted": row.muted,
+            "preview": row.preview,
+            "last_message_at": c.last_message_at,
+        }
 
 
 class ConversationPage(Schema):
@@ -793,8 +957,7 @@ class ConversationDetail(Schema):
     title: str
     people: list[UserBrief]
     state: str
-    waiting: bool = Field(description="the other person has not accepted the caller's "
-                                      "request yet")
+    waiting: bool = Field(description="the other person has not accepted the caller's request yet")
     muted: bool
     is_admin: bool
     composer_hint: str
@@ -804,13 +967,20 @@ class ConversationDetail(Schema):
 
     @staticmethod
     def of(view: ConversationView) -> dict[str, Any]:
-        return {"id": view.conversation.pk, "kind": view.conversation.kind,
-                "title": view.title, "people": [UserBrief.of(u) for u in view.others],
-                "state": view.member.state, "waiting": view.waiting,
-                "muted": view.member.muted, "is_admin": view.member.is_admin,
-                "composer_hint": view.hint,
-                "messages": [MessageOut.of(m) for m in view.messages],
-                "older_cursor": view.older_cursor, "live_after": view.live_after}
+        return {
+            "id": view.conversation.pk,
+            "kind": view.conversation.kind,
+            "title": view.title,
+            "people": [UserBrief.of(u) for u in view.others],
+            "state": view.member.state,
+            "waiting": view.waiting,
+            "muted": view.member.muted,
+            "is_admin": view.member.is_admin,
+            "composer_hint": view.hint,
+            "messages": [MessageOut.of(m) for m in view.messages],
+            "older_cursor": view.older_cursor,
+            "live_after": view.live_after,
+        }
 
 
 class MessagePage(Schema):
@@ -820,8 +990,10 @@ class MessagePage(Schema):
 
 class ConversationIn(Schema):
     to: list[Annotated[str, Field(max_length=30)]] = Field(
-        min_length=1, max_length=19, description="usernames: one for a one-to-one "
-                                                 "conversation, 2–19 for a group")
+        min_length=1,
+        max_length=19,
+        description="usernames: one for a one-to-one conversation, 2–19 for a group",
+    )
     title: GroupTitle = ""
 
 
@@ -841,13 +1013,13 @@ class ConversationPatch(Schema):
 
 
 class PeopleIn(Schema):
-    usernames: list[Annotated[str, Field(max_length=30)]] = Field(min_length=1,
-                                                                  max_length=19)
+    usernames: list[Annotated[str, Field(max_length=30)]] = Field(min_length=1, max_length=19)
 
 
 class MessageReportIn(Schema):
-    reason: str = Field(description="spam, harassment, hate, nudity, violence, "
-                                    "misinformation, ip or other")
+    reason: str = Field(
+        description="spam, harassment, hate, nudity, violence, misinformation, ip or other"
+    )
     details: ReportDetails = ""
 
 
@@ -875,8 +1047,10 @@ class TextOut(Schema):
 
 class LiveEventOut(Schema):
     id: int | None = Field(description="the per-member sequence number (null: ephemeral)")
-    type: str = Field(description="message, message.changed, read, read.self, typing, "
-                                  "conversation, counts, notifications, reset")
+    type: str = Field(
+        description="message, message.changed, read, read.self, typing, "
+        "conversation, counts, notifications, reset"
+    )
     data: dict[str, Any]
 
 

@@ -12,8 +12,9 @@ class CoreConfig(AppConfig):
         converters.register()
         from django.db.backends.signals import connection_created
 
-        def _sqlite_pragmas(sender: object, connection: BaseDatabaseWrapper,
-                            **kwargs: object) -> None:
+        def _sqlite_pragmas(
+            sender: object, connection: BaseDatabaseWrapper, **kwargs: object
+        ) -> None:
             # init_command in OPTIONS only exists for newer Django versions on SQLite; keep
             # the pragmas explicit so WAL is on for every connection whatever the version.
             if connection.vendor == "sqlite":

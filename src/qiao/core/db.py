@@ -48,8 +48,10 @@ def refresh_planner_stats() -> None:
 
 def _analyse_sqlite(cursor: CursorWrapper) -> None:
     shadows = {f"{name}_{part}" for name in _fts5_tables(cursor) for part in _FTS5_SHADOWS}
-    cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
-                   "AND name NOT LIKE 'sqlite_%' AND sql NOT LIKE 'CREATE VIRTUAL TABLE%'")
+    cursor.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' "
+        "AND name NOT LIKE 'sqlite_%' AND sql NOT LIKE 'CREATE VIRTUAL TABLE%'"
+    )
     tables = [row[0] for row in cursor.fetchall() if row[0] not in shadows]
     for table in tables:
         name = connection.ops.quote_name(table)
@@ -67,6 +69,8 @@ def _analyse_sqlite(cursor: CursorWrapper) -> None:
 
 
 def _fts5_tables(cursor: CursorWrapper) -> list[str]:
-    cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
-                   "AND sql LIKE 'CREATE VIRTUAL TABLE % USING fts5%'")
+    cursor.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' "
+        "AND sql LIKE 'CREATE VIRTUAL TABLE % USING fts5%'"
+    )
     return [row[0] for row in cursor.fetchall()]

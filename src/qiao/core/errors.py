@@ -69,4 +69,3 @@ class RateLimited(ServiceError):
 class Unavailable(ServiceError):
     status = 503
     code = "unavailable"
-

@@ -224,8 +224,10 @@ class RedisBus:
                 import redis
 
                 self._pub = redis.Redis.from_url(
-                    self.url, socket_connect_timeout=settings.QIAO_REDIS_CONNECT_TIMEOUT,
-                    socket_timeout=settings.QIAO_REDIS_SOCKET_TIMEOUT)
+                    self.url,
+                    socket_connect_timeout=settings.QIAO_REDIS_CONNECT_TIMEOUT,
+                    socket_timeout=settings.QIAO_REDIS_SOCKET_TIMEOUT,
+                )
             return self._pub
 
     def publish(self, events: list[Event]) -> None:
@@ -234,8 +236,10 @@ class RedisBus:
         try:
             pipe = self._client().pipeline(transaction=False)
             for event in events:
-                pipe.publish(f"{CHANNEL_PREFIX}{event['u']}",
-                             json.dumps(event, separators=(",", ":"), default=str))
+                pipe.publish(
+                    f"{CHANNEL_PREFIX}{event['u']}",
+                    json.dumps(event, separators=(",", ":"), default=str),
+                )
             pipe.execute()
         except Exception as exc:  # noqa: BLE001 - the log has the event; streams catch up
             logger.warning("live publish failed (streams will catch up): %s", exc)
@@ -256,8 +260,7 @@ class RedisBus:
 
     def _want(self, user_id: int) -> None:
         if self._loop is not None and not self._loop.is_closed():
-            self._loop.call_soon_threadsafe(self._loop.create_task,
-                                            self._change(True, user_id))
+            self._loop.call_soon_threadsafe(self._loop.create_task, self._change(True, user_id))
         if self._thread_pubsub is not None:
             with contextlib.suppress(Exception):
                 self._thread_pubsub.subscribe(self._channel(user_id))
@@ -270,8 +273,7 @@ class RedisBus:
         if self._closing:
             return
         if self._loop is not None and not self._loop.is_closed():
-            self._loop.call_soon_threadsafe(self._loop.create_task,
-                                            self._change(False, user_id))
+            self._loop.call_soon_threadsafe(self._loop.create_task, self._change(False, user_id))
         if self._thread_pubsub is not None:
             with contextlib.suppress(Exception):
                 self._thread_pubsub.unsubscribe(self._channel(user_id))
@@ -305,7 +307,8 @@ class RedisBus:
         while True:
             try:
                 client = aioredis.Redis.from_url(
-                    self.url, socket_connect_timeout=settings.QIAO_REDIS_CONNECT_TIMEOUT)
+                    self.url, socket_connect_timeout=settings.QIAO_REDIS_CONNECT_TIMEOUT
+                )
                 self._pubsub = client.pubsub(ignore_subscribe_messages=True)
                 # Subscribe to a channel of our own first: a pubsub with no channel cannot
                 # be read; then to every member streaming here (again, after a reconnect).
@@ -364,8 +367,9 @@ class RedisBus:
             self._thread_pubsub.subscribe(f"{CHANNEL_PREFIX}-")
             for user_id in self.hub.users():
                 self._thread_pubsub.subscribe(self._channel(user_id))
-            self._thread = threading.Thread(target=self._read_thread, daemon=True,
-                                            name="qiao-live-redis")
+            self._thread = threading.Thread(
+                target=self._read_thread, daemon=True, name="qiao-live-redis"
+            )
             self._thread.start()
 
     def _read_thread(self) -> None:

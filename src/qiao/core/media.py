@@ -17,7 +17,8 @@ from qiao.engines.media.video import VideoPolicy
 
 def image_policy() -> ImagePolicy:
     return ImagePolicy(
-        max_bytes=settings.QIAO_MAX_UPLOAD_BYTES, max_pixels=settings.QIAO_MAX_IMAGE_PIXELS,
+        max_bytes=settings.QIAO_MAX_UPLOAD_BYTES,
+        max_pixels=settings.QIAO_MAX_IMAGE_PIXELS,
         max_request_pixels=settings.QIAO_MAX_REQUEST_PIXELS,
     )
 
@@ -32,13 +33,15 @@ def rejection_message(exc: ImageRejected) -> str:
         "not_an_image": _("This file is not an image we can read."),
         "corrupt": _("The image file is damaged or incomplete."),
         "too_small": _("The image is too small."),
-        "request_too_large": _("These photos are too large together; post fewer or smaller "
-                               "photos."),
+        "request_too_large": _(
+            "These photos are too large together; post fewer or smaller photos."
+        ),
     }
     return str(messages.get(exc.code, _("This image cannot be used.")))
 
 
 # --- video and captions -------------------------------------------------------------------
+
 
 def video_policy() -> VideoPolicy:
     """The video engine's limits from settings (`QIAO_VIDEO_*`)."""
@@ -70,16 +73,22 @@ def video_rejection_message(code: str) -> str:
         "not_a_video": _("This file is not a video. Choose an MP4, MOV or WebM clip."),
         "unsupported_format": _("This video format is not supported; upload MP4, MOV or WebM."),
         "no_video_stream": _("This file has no picture (only sound, or a still cover)."),
-        "unsupported_codec": _("This video uses a codec we cannot convert; export it as H.264, "
-                               "HEVC or VP9."),
+        "unsupported_codec": _(
+            "This video uses a codec we cannot convert; export it as H.264, HEVC or VP9."
+        ),
         "empty_stream": _("The video track has no frames."),
         "corrupt": _("The video file is damaged or incomplete; try uploading it again."),
-        "dimensions_too_small": _("The video is too small: each side must be at least "
-                                  "%(n)d pixels.") % {"n": policy.min_side},
-        "dimensions_too_large": _("The video is too large in pixels: each side must be at "
-                                  "most %(n)d pixels.") % {"n": policy.max_side},
-        "bad_frame_rate": _("The video's frame rate is outside what we accept "
-                            "(1 to 240 frames per second)."),
+        "dimensions_too_small": _(
+            "The video is too small: each side must be at least %(n)d pixels."
+        )
+        % {"n": policy.min_side},
+        "dimensions_too_large": _(
+            "The video is too large in pixels: each side must be at most %(n)d pixels."
+        )
+        % {"n": policy.max_side},
+        "bad_frame_rate": _(
+            "The video's frame rate is outside what we accept (1 to 240 frames per second)."
+        ),
         "too_long": _("The video is too long: at most %(length)s.")
         % {"length": duration_text(policy.max_duration)},
         "no_audio_stream": _("The video has no sound."),
@@ -101,16 +110,13 @@ def caption_rejection_message(code: str, line: int | None = None) -> str:
         "too_large": _("The caption file is too large: at most %(kb)d KB.")
         % {"kb": policy.max_bytes // 1024},
         "not_text": _("The caption file is not text (UTF-8)."),
-        "not_webvtt": _("Captions must be a WebVTT or SRT file, or lines like "
-                        "“0:05 Hello”."),
+        "not_webvtt": _("Captions must be a WebVTT or SRT file, or lines like “0:05 Hello”."),
         "bad_timestamp": _("A caption time is malformed (write 0:05 or 00:00:05.000)."),
         "bad_timing": _("A caption ends before it starts."),
-        "too_many_cues": _("There are too many captions: at most %(n)d.")
-        % {"n": policy.max_cues},
+        "too_many_cues": _("There are too many captions: at most %(n)d.") % {"n": policy.max_cues},
         "cue_too_long": _("A caption is too long: at most %(n)d characters and %(lines)d lines.")
         % {"n": policy.max_cue_chars, "lines": policy.max_cue_lines},
-        "no_cues": _("No captions were found (captions after the end of the video are "
-                     "dropped)."),
+        "no_cues": _("No captions were found (captions after the end of the video are dropped)."),
     }
     message = str(messages.get(code, _("These captions cannot be used.")))
     if line is not None:
@@ -119,6 +125,7 @@ def caption_rejection_message(code: str, line: int | None = None) -> str:
 
 
 # --- automatic captions -------------------------------------------------------------------
+
 
 def transcribe_models_dir() -> Path:
     return Path(settings.QIAO_MODELS_DIR) / "whisper"
@@ -136,7 +143,10 @@ def transcribe_engine_name() -> str:
 def transcriber() -> Transcriber | None:
     """The configured speech-to-text engine (None when automatic captions are off)."""
     return make_transcriber(
-        transcribe_engine_name(), base_url=settings.QIAO_TRANSCRIBE_URL or None,
-        model=settings.QIAO_TRANSCRIBE_MODEL, api_key=settings.QIAO_TRANSCRIBE_API_KEY or None,
-        model_dir=transcribe_models_dir(), threads=max(1, settings.QIAO_VIDEO_THREADS),
+        transcribe_engine_name(),
+        base_url=settings.QIAO_TRANSCRIBE_URL or None,
+        model=settings.QIAO_TRANSCRIBE_MODEL,
+        api_key=settings.QIAO_TRANSCRIBE_API_KEY or None,
+        model_dir=transcribe_models_dir(),
+        threads=max(1, settings.QIAO_VIDEO_THREADS),
     )

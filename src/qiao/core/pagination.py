@@ -113,6 +113,9 @@ def check_id(value: int | None, field: str = "id") -> int | None:
     if value is None:
         return None
     if isinstance(value, bool) or not 0 < int(value) <= MAX_ID:
-        raise Invalid(_("No such %(field)s.") % {"field": field}, code="invalid",
-                      fields={field: [_("Out of range.")]})
+        raise Invalid(
+            _("No such %(field)s.") % {"field": field},
+            code="invalid",
+            fields={field: [_("Out of range.")]},
+        )
     return int(value)

@@ -84,8 +84,9 @@ def spend(scope: str, key: str, amount: int) -> None:
     if total > budget:
         cache.decr(cache_key, amount)
         retry = window - int(now % window)
-        raise RateLimited(_("You have uploaded a lot recently; please try again later."),
-                          retry_after=retry)
+        raise RateLimited(
+            _("You have uploaded a lot recently; please try again later."), retry_after=retry
+        )
 
 
 def is_limited(scope: str, key: str) -> int:

@@ -41,7 +41,8 @@ BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u206
 #: scripts; tag characters spell subdivision flags; the BOM-less word joiner and soft hyphen
 #: are harmless.
 KEPT_FORMAT = frozenset("\u200c\u200d\u2060\u00ad") | frozenset(
-    chr(c) for c in range(0xE0020, 0xE0080))
+    chr(c) for c in range(0xE0020, 0xE0080)
+)
 
 
 class TextInvalid(ValueError):
@@ -64,8 +65,9 @@ def _unsafe(ch: str, multiline: bool) -> bool:
     return category in ("Cc", "Cs", "Cn") and ch not in "\n"
 
 
-def check_text(value: str, *, max_length: int, multiline: bool = False,
-               required: bool = False) -> str:
+def check_text(
+    value: str, *, max_length: int, multiline: bool = False, required: bool = False
+) -> str:
     """`value` NFC-normalised with Unix newlines and outer whitespace trimmed; raises
     TextInvalid ("invalid_characters", "too_long", "required")."""
     if not isinstance(value, str):
@@ -74,8 +76,9 @@ def check_text(value: str, *, max_length: int, multiline: bool = False,
     if bad is not None:
         if bad in "\n\r":
             raise TextInvalid("invalid_characters", "Line breaks are not allowed here.")
-        raise TextInvalid("invalid_characters",
-                          f"Contains a character that is not allowed (U+{ord(bad):04X}).")
+        raise TextInvalid(
+            "invalid_characters", f"Contains a character that is not allowed (U+{ord(bad):04X})."
+        )
     text = unicodedata.normalize("NFC", value).replace("\r\n", "\n").replace("\r", "\n").strip()
     if required and not text:
         raise TextInvalid("required", "This cannot be empty.")
@@ -94,12 +97,19 @@ def text_message(code: str, max_length: int = 0) -> str:
     return str(messages.get(code, _("This text cannot be used.")))
 
 
-def clean(value: str | None, field: str, *, max_length: int, multiline: bool = False,
-          required: bool = False) -> str:
+def clean(
+    value: str | None,
+    field: str,
+    *,
+    max_length: int,
+    multiline: bool = False,
+    required: bool = False,
+) -> str:
     """`core.text.check_text` for a service: the cleaned text, or Invalid naming the field."""
     try:
-        return check_text(value or "", max_length=max_length, multiline=multiline,
-                          required=required)
+        return check_text(
+            value or "", max_length=max_length, multiline=multiline, required=required
+        )
     except TextInvalid as exc:
         message = text_message(exc.code, max_length)
         raise Invalid(message, code=exc.code, fields={field: [message]}) from exc
@@ -147,15 +157,23 @@ def link_tokens(text: str) -> list[SpanToken]:
     while tokens:
         token = tokens.pop(0)
         original = text[pos : pos + len(token.text)]
-        if (token.kind == "text" and out and out[-1].kind in ("mention", "topic")
-                and token.text[:1] in "@#" and len(token.text) > 1):
+        if (
+            token.kind == "text"
+            and out
+            and out[-1].kind in ("mention", "topic")
+            and token.text[:1] in "@#"
+            and len(token.text) > 1
+        ):
             # "@sam_eats@ana_cooks": a second span glued to the first one is its own span
             # (the engine's tokenizer, by itself, reads "s@a" as inside a word)
             again = split_spans(" " + token.text)
             if len(again) > 1 or again[0].kind != "text":
                 first = again[0]
-                rest = [SpanToken(first.kind, first.text[1:], first.value[1:])] if first.text[1:] \
+                rest = (
+                    [SpanToken(first.kind, first.text[1:], first.value[1:])]
+                    if first.text[1:]
                     else []
+                )
                 tokens = [*rest, *again[1:], *tokens]
                 continue
         pos += len(token.text)
@@ -172,9 +190,14 @@ def link_tokens(text: str) -> list[SpanToken]:
                 continue
             out.append(SpanToken("mention", original, handle))
         elif token.kind == "topic":
-            if (original[-1:] in "#＃" and len(original) > 2 and tokens
-                    and tokens[0].kind == "text" and tokens[0].text[:1].isascii()
-                    and tokens[0].text[:1].isalnum()):
+            if (
+                original[-1:] in "#＃"
+                and len(original) > 2
+                and tokens
+                and tokens[0].kind == "text"
+                and tokens[0].text[:1].isascii()
+                and tokens[0].text[:1].isalnum()
+            ):
                 # "#cats#dogs": a closing "#" glued to Latin letters opens the next tag
                 pos -= 1
                 original = original[:-1]
@@ -182,7 +205,7 @@ def link_tokens(text: str) -> list[SpanToken]:
             elif tokens and tokens[0].kind == "text" and tokens[0].text.startswith(_APP_SUFFIX):
                 # "#火锅[话题]#", as the app copies a tag: the suffix and its "#" are the tag's
                 after = tokens.pop(0).text
-                suffix = len(_APP_SUFFIX) + (1 if after[len(_APP_SUFFIX):][:1] == "#" else 0)
+                suffix = len(_APP_SUFFIX) + (1 if after[len(_APP_SUFFIX) :][:1] == "#" else 0)
                 original = text[pos - len(token.text) : pos + suffix]
                 pos += suffix
                 if after[suffix:]:

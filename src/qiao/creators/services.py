@@ -50,6 +50,7 @@ DAILY_KEYS = ("impressions", "opens", "engagements", "follows")
 
 # --- the period --------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Period:
     days: int
@@ -66,8 +67,9 @@ class Period:
 def period(days: int = DEFAULT_DAYS, *, now: datetime | None = None) -> Period:
     """The last `days` calendar days in the current time zone, today included."""
     if days not in PERIODS:
-        raise Invalid(_("Choose a period of 7, 28 or 90 days."),
-                      fields={"days": [_("Choose 7, 28 or 90.")]})
+        raise Invalid(
+            _("Choose a period of 7, 28 or 90 days."), fields={"days": [_("Choose 7, 28 or 90.")]}
+        )
     tz = timezone.get_current_timezone()
     now = now or timezone.now()
     last = timezone.localtime(now, tz).date()
@@ -77,6 +79,7 @@ def period(days: int = DEFAULT_DAYS, *, now: datetime | None = None) -> Period:
 
 
 # --- SQL building blocks -----------------------------------------------------------------
+
 
 def _day(field: str, tz: tzinfo) -> Any:
     """The local calendar day of a timestamp, computed by the database.
@@ -127,15 +130,22 @@ def _facts(p: Period) -> QuerySet[EngagementEvent]:
 # query parameter and every interpolated name is a constant of this module or a model's
 # db_table.
 
-PAIR_COUNTS = {"views": VIEW, "impressions": Q(kind="impression"), "engagements": ENGAGE,
-               "engager": ENGAGER}
+PAIR_COUNTS = {
+    "views": VIEW,
+    "impressions": Q(kind="impression"),
+    "engagements": ENGAGE,
+    "engager": ENGAGER,
+}
 
 
 def _pairs_sql(qs: QuerySet[EngagementEvent]) -> tuple[str, list[Any]]:
     inner = (
-        qs.order_by().values("user_id", "note_id")
-        .annotate(**{k: Count("id", filter=f) for k, f in PAIR_COUNTS.items()},
-                  last_view=Max("created_at", filter=VIEW))
+        qs.order_by()
+        .values("user_id", "note_id")
+        .annotate(
+            **{k: Count("id", filter=f) for k, f in PAIR_COUNTS.items()},
+            last_view=Max("created_at", filter=VIEW),
+        )
     )
     sql, params = inner.query.sql_with_params()
     return sql, list(params)
@@ -159,14 +169,20 @@ def _readers_ctes(qs: QuerySet[EngagementEvent]) -> tuple[str, list[Any]]:
     find = "strpos" if pg else "instr"
     users, notes = User._meta.db_table, Note._meta.db_table
     versions = NoteVersion._meta.db_table
-    langs = (f"CASE WHEN {rl} IS NOT NULL AND {rl} NOT IN ('[]', '') THEN {rl} "
-             "ELSE '\"' || REPLACE(COALESCE(u.ui_language, ''), '-', '\"-') || '\"' END")
-    cross = ("(nl.language IS NOT NULL AND nl.language NOT IN ('', 'und') "
-             "AND COALESCE(ul.langs, '\"\"') NOT IN ('[]', '\"\"') "
-             f"AND {find}(ul.langs, '\"' || nl.language || '\"') = 0)")
-    translated = (f"EXISTS (SELECT 1 FROM {versions} v WHERE v.note_id = p.note_id "  # noqa: S608 - see above
-                  "AND v.created_at <= p.last_view "
-                  f"AND {find}(ul.langs, '\"' || v.language || '\"') > 0)")
+    langs = (
+        f"CASE WHEN {rl} IS NOT NULL AND {rl} NOT IN ('[]', '') THEN {rl} "
+        "ELSE '\"' || REPLACE(COALESCE(u.ui_language, ''), '-', '\"-') || '\"' END"
+    )
+    cross = (
+        "(nl.language IS NOT NULL AND nl.language NOT IN ('', 'und') "
+        "AND COALESCE(ul.langs, '\"\"') NOT IN ('[]', '\"\"') "
+        f"AND {find}(ul.langs, '\"' || nl.language || '\"') = 0)"
+    )
+    translated = (
+        f"EXISTS (SELECT 1 FROM {versions} v WHERE v.note_id = p.note_id "  # noqa: S608 - see above
+        "AND v.created_at <= p.last_view "
+        f"AND {find}(ul.langs, '\"' || v.language || '\"') > 0)"
+    )
     sql = (
         f"p AS MATERIALIZED ({pairs}), "  # noqa: S608 - see above
         f"ul AS MATERIALIZED (SELECT u.id, ({langs}) AS langs, u.ui_language AS ui "
@@ -207,16 +223,17 @@ def _ratio(num: float | int | None, den: float | int | None) -> float | None:
 _T, _N = "CAST(NULL AS VARCHAR(200))", "CAST(NULL AS BIGINT)"
 
 
-def _report_rows(qs: QuerySet[EngagementEvent], *, order: str, top: int
-                 ) -> list[dict[str, Any]]:
+def _report_rows(qs: QuerySet[EngagementEvent], *, order: str, top: int) -> list[dict[str, Any]]:
     return _fetch(*_report_sql(qs, order=order, top=top))
 
 
-def _report_sql(qs: QuerySet[EngagementEvent], *, order: str, top: int
-                ) -> tuple[str, list[Any]]:
+def _report_sql(qs: QuerySet[EngagementEvent], *, order: str, top: int) -> tuple[str, list[Any]]:
     ctes, params = _readers_ctes(qs)
-    order_sql = ("engagements DESC, impressions DESC" if order == "engagement"
-                 else "impressions DESC, engagements DESC")
+    order_sql = (
+        "engagements DESC, impressions DESC"
+        if order == "engagement"
+        else "impressions DESC, engagements DESC"
+    )
     viewer = "r.views > 0 AND r.user_id IS NOT NULL"
     sql = (
         f"WITH {ctes}, "  # noqa: S608 - see above
@@ -253,14 +270,19 @@ def _report_sql(qs: QuerySet[EngagementEvent], *, order: str, top: int
     return sql, [*params, top]
 
 
-def _by_day_and_kind(qs: QuerySet[EngagementEvent], p: Period
-                     ) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
+def _by_day_and_kind(
+    qs: QuerySet[EngagementEvent], p: Period
+) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
     """The daily series and the per-kind totals, from one pass grouped by (day, kind).
 
     At most 90 days x 10 kinds rows come back; Python adds them up.
     """
-    rows = (qs.order_by().annotate(day=_day("created_at", p.tz)).values("day", "kind")
-            .annotate(n=Count("id"), total=Sum("value")))
+    rows = (
+        qs.order_by()
+        .annotate(day=_day("created_at", p.tz))
+        .values("day", "kind")
+        .annotate(n=Count("id"), total=Sum("value"))
+    )
     per_day: dict[date, dict[str, int]] = {}
     kinds: dict[str, dict[str, Any]] = {}
     for r in rows:
@@ -277,8 +299,10 @@ def _by_day_and_kind(qs: QuerySet[EngagementEvent], p: Period
             day["follows"] += n
         if kind in ENGAGE_KINDS:
             day["engagements"] += n
-    daily = [{"date": d.isoformat(), **per_day.get(d, dict.fromkeys(DAILY_KEYS, 0))}
-             for d in p.day_list()]
+    daily = [
+        {"date": d.isoformat(), **per_day.get(d, dict.fromkeys(DAILY_KEYS, 0))}
+        for d in p.day_list()
+    ]
     return daily, kinds
 
 
@@ -287,11 +311,19 @@ def _summary(total: dict[str, Any], kinds: dict[str, dict[str, Any]]) -> dict[st
         return sum(int(kinds[k]["n"]) for k in names if k in kinds)
 
     summary: dict[str, int | float | None] = {
-        "impressions": n("impression"), "opens": n("open"), "likes": n("like"),
-        "unlikes": n("unlike"), "collects": n("collect"), "comments": n("comment"),
-        "shares": n("share"), "follows": n("follow"), "hides": n("hide"),
-        "engagements": n(*ENGAGE_KINDS), "viewers": int(total["n1"] or 0),
-        "engagers": int(total["n2"] or 0), "dwells": n("dwell"),
+        "impressions": n("impression"),
+        "opens": n("open"),
+        "likes": n("like"),
+        "unlikes": n("unlike"),
+        "collects": n("collect"),
+        "comments": n("comment"),
+        "shares": n("share"),
+        "follows": n("follow"),
+        "hides": n("hide"),
+        "engagements": n(*ENGAGE_KINDS),
+        "viewers": int(total["n1"] or 0),
+        "engagers": int(total["n2"] or 0),
+        "dwells": n("dwell"),
     }
     summary["open_rate"] = _ratio(summary["opens"], summary["impressions"])
     summary["engagement_rate"] = _ratio(summary["engagements"], summary["impressions"])
@@ -339,8 +371,8 @@ def _audience(rows: list[dict[str, Any]]) -> dict[str, Any]:
     few groups by language.
     """
     groups: list[tuple[tuple[str, ...], str, int, int]] = [
-        (_languages(r["s1"]), r["s2"] or "", int(r["n1"] or 0), int(r["n2"] or 0))
-        for r in rows]
+        (_languages(r["s1"]), r["s2"] or "", int(r["n1"] or 0), int(r["n2"] or 0)) for r in rows
+    ]
 
     def count(group: tuple[tuple[str, ...], str, int, int], index: int) -> int:
         return group[2] if index == 2 else group[3]
@@ -361,13 +393,21 @@ def _audience(rows: list[dict[str, Any]]) -> dict[str, Any]:
 
         def ranked(d: dict[Any, int], key: str) -> list[dict[str, Any]]:
             items = sorted(d.items(), key=lambda kv: (-kv[1], kv[0]))
-            return [{key: (list(k) if isinstance(k, tuple) else k), "users": n,
-                     "share": _ratio(n, total)} for k, n in items]
+            return [
+                {
+                    key: (list(k) if isinstance(k, tuple) else k),
+                    "users": n,
+                    "share": _ratio(n, total),
+                }
+                for k, n in items
+            ]
 
-        return {"users": total,
-                "read_languages": ranked(by_read, "language"),
-                "read_combinations": ranked(by_combo, "languages"),
-                "ui_languages": ranked(by_ui, "language")}
+        return {
+            "users": total,
+            "read_languages": ranked(by_read, "language"),
+            "read_combinations": ranked(by_combo, "languages"),
+            "ui_languages": ranked(by_ui, "language"),
+        }
 
     return {"engaged": mix(3), "viewers": mix(2)}
 
@@ -375,28 +415,40 @@ def _audience(rows: list[dict[str, Any]]) -> dict[str, Any]:
 def _top_notes(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ids = [r["id"] for r in rows]
     versions: dict[int, list[str]] = {}
-    for nid, lang in (NoteVersion.objects.filter(note_id__in=ids, is_machine=False)
-                      .order_by("language").values_list("note_id", "language")):
+    for nid, lang in (
+        NoteVersion.objects.filter(note_id__in=ids, is_machine=False)
+        .order_by("language")
+        .values_list("note_id", "language")
+    ):
         versions.setdefault(nid, []).append(lang)
     out = []
     for r in rows:
         viewers, cross, translated = int(r["n1"] or 0), int(r["n2"] or 0), int(r["n3"] or 0)
         impressions, engagements = int(r["n4"] or 0), int(r["n5"] or 0)  # column names: part 1
-        out.append({
-            "id": r["id"], "title": r["s1"], "language": r["s2"],
-            "status": r["s3"], "visibility": r["s4"],
-            "author_versions": versions.get(r["id"], []),
-            "has_author_version": bool(versions.get(r["id"])),
-            "impressions": impressions, "viewers": viewers, "engagements": engagements,
-            "engagement_rate": _ratio(engagements, impressions),
-            "cross_viewers": cross, "cross_viewer_share": _ratio(cross, viewers),
-            "translated": translated,
-        })
+        out.append(
+            {
+                "id": r["id"],
+                "title": r["s1"],
+                "language": r["s2"],
+                "status": r["s3"],
+                "visibility": r["s4"],
+                "author_versions": versions.get(r["id"], []),
+                "has_author_version": bool(versions.get(r["id"])),
+                "impressions": impressions,
+                "viewers": viewers,
+                "engagements": engagements,
+                "engagement_rate": _ratio(engagements, impressions),
+                "cross_viewers": cross,
+                "cross_viewer_share": _ratio(cross, viewers),
+                "translated": translated,
+            }
+        )
     return out
 
 
-def _report(qs: QuerySet[EngagementEvent], p: Period, *, order: str = "views",
-            top: int = TOP_NOTES) -> dict[str, Any]:
+def _report(
+    qs: QuerySet[EngagementEvent], p: Period, *, order: str = "views", top: int = TOP_NOTES
+) -> dict[str, Any]:
     rows = _report_rows(qs, order=order, top=top)
     total = next(r for r in rows if r["part"] == "total")
     daily, kinds = _by_day_and_kind(qs, p)
@@ -416,8 +468,13 @@ def _followers(account: User, p: Period) -> dict[str, Any]:
     """
     qs = accepted_followers(account)
     now_count = qs.count()
-    rows = (qs.filter(created_at__gte=p.start).annotate(day=_day("created_at", p.tz))
-            .values("day").annotate(n=Count("id")).order_by())
+    rows = (
+        qs.filter(created_at__gte=p.start)
+        .annotate(day=_day("created_at", p.tz))
+        .values("day")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
     gained = {_as_date(r["day"]): r["n"] for r in rows}
     total_new = sum(gained.values())
     running = now_count - total_new
@@ -425,17 +482,22 @@ def _followers(account: User, p: Period) -> dict[str, Any]:
     for d in p.day_list():
         running += gained.get(d, 0)
         series.append({"date": d.isoformat(), "new": gained.get(d, 0), "total": running})
-    return {"now": now_count, "at_start": now_count - total_new, "new": total_new,
-            "series": series}
+    return {"now": now_count, "at_start": now_count - total_new, "new": total_new, "series": series}
 
 
 def _period_dict(p: Period) -> dict[str, Any]:
-    return {"days": p.days, "first_day": p.first_day.isoformat(),
-            "last_day": p.last_day.isoformat(), "start": p.start.isoformat(),
-            "end": p.end.isoformat(), "time_zone": str(p.tz)}
+    return {
+        "days": p.days,
+        "first_day": p.first_day.isoformat(),
+        "last_day": p.last_day.isoformat(),
+        "start": p.start.isoformat(),
+        "end": p.end.isoformat(),
+        "time_zone": str(p.tz),
+    }
 
 
 # --- use cases ---------------------------------------------------------------------------
+
 
 def _require(viewer: User | None) -> User:
     if viewer is None:
@@ -443,9 +505,15 @@ def _require(viewer: User | None) -> User:
     return viewer
 
 
-def account_analytics(viewer: User | None, *, days: int = DEFAULT_DAYS,
-                      account: User | None = None, order: str = "views",
-                      top: int = TOP_NOTES, now: datetime | None = None) -> dict[str, Any]:
+def account_analytics(
+    viewer: User | None,
+    *,
+    days: int = DEFAULT_DAYS,
+    account: User | None = None,
+    order: str = "views",
+    top: int = TOP_NOTES,
+    now: datetime | None = None,
+) -> dict[str, Any]:
     """The signed-in creator's own account over the last `days` days."""
     viewer = _require(viewer)
     account = account or viewer
@@ -464,20 +532,27 @@ def account_analytics(viewer: User | None, *, days: int = DEFAULT_DAYS,
     }
 
 
-def note_analytics(viewer: User | None, note_id: int, *, days: int = DEFAULT_DAYS,
-                   now: datetime | None = None) -> dict[str, Any]:
+def note_analytics(
+    viewer: User | None, note_id: int, *, days: int = DEFAULT_DAYS, now: datetime | None = None
+) -> dict[str, Any]:
     """One of the signed-in creator's notes over the last `days` days."""
     viewer = _require(viewer)
     note = get_own_note(viewer, note_id)  # 404, or 403 for someone else's visible note
     p = period(days, now=now)
     qs = _facts(p).filter(note_id=note.pk)
-    versions = list(NoteVersion.objects.filter(note=note).order_by("language")
-                    .values("language", "is_machine"))
+    versions = list(
+        NoteVersion.objects.filter(note=note).order_by("language").values("language", "is_machine")
+    )
     return {
         "period": _period_dict(p),
-        "note": {"id": note.pk, "title": note.title, "language": note.language,
-                 "status": note.status, "visibility": note.visibility,
-                 "versions": versions,
-                 "has_author_version": any(not v["is_machine"] for v in versions)},
+        "note": {
+            "id": note.pk,
+            "title": note.title,
+            "language": note.language,
+            "status": note.status,
+            "visibility": note.visibility,
+            "versions": versions,
+            "has_author_version": any(not v["is_machine"] for v in versions),
+        },
         **{k: v for k, v in _report(qs, p, top=1).items() if k != "top_notes"},
     }

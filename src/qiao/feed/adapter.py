@@ -34,8 +34,13 @@ SEEN_MAX = 2000
 ANON_LIST_SECONDS = 60
 
 _lock = threading.Lock()
-_state: dict[str, Any] = {"rec": None, "version": None, "checked": 0.0, "synced_ts": 0.0,
-                          "loading": None}
+_state: dict[str, Any] = {
+    "rec": None,
+    "version": None,
+    "checked": 0.0,
+    "synced_ts": 0.0,
+    "loading": None,
+}
 
 
 def forget_model() -> None:
@@ -58,8 +63,9 @@ def _load(version: str) -> Recommender:
 
 def _install(rec: Recommender, version: str) -> None:
     """Serve `rec` from now on (call with _lock held)."""
-    _state.update(rec=rec, version=version, loading=None,
-                  synced_ts=float(getattr(rec, "t_ref", 0.0) or 0.0))
+    _state.update(
+        rec=rec, version=version, loading=None, synced_ts=float(getattr(rec, "t_ref", 0.0) or 0.0)
+    )
 
 
 def _swap_in(version: str) -> None:
@@ -97,11 +103,15 @@ def current_model() -> Recommender | None:
                     _install(_load(version), version)
                 elif _state.get("loading") != version:
                     _state["loading"] = version
-                    threading.Thread(target=_swap_in, args=(version,), daemon=True,
-                                     name="qiao-model-load").start()
+                    threading.Thread(
+                        target=_swap_in, args=(version,), daemon=True, name="qiao-model-load"
+                    ).start()
             rec = _state["rec"]
-            fresh = [n for n in recommendable_notes(since=_state["synced_ts"])
-                     if n.note_id not in rec.note_index]
+            fresh = [
+                n
+                for n in recommendable_notes(since=_state["synced_ts"])
+                if n.note_id not in rec.note_index
+            ]
             if fresh:
                 rec.add_notes(fresh)
                 _state["synced_ts"] = max(n.created_ts for n in fresh)
@@ -118,30 +128,51 @@ def user_context(viewer: User | None) -> UserContext:
         lang = (translation.get_language() or "en").split("-")[0]
         return UserContext(user_id=0, languages=[lang], now=clock.now())
     recent = list(
-        EngagementEvent.objects.filter(user_id=viewer.pk, kind__in=POSITIVE_KINDS,
-                                       note_id__isnull=False)
-        .order_by("-id").values_list("note_id", flat=True)[:30]
+        EngagementEvent.objects.filter(
+            user_id=viewer.pk, kind__in=POSITIVE_KINDS, note_id__isnull=False
+        )
+        .order_by("-id")
+        .values_list("note_id", flat=True)[:30]
     )
-    hidden = {n for n in EngagementEvent.objects.filter(user_id=viewer.pk, kind="hide")
-              .values_list("note_id", flat=True) if n is not None}
+    hidden = {
+        n
+        for n in EngagementEvent.objects.filter(user_id=viewer.pk, kind="hide").values_list(
+            "note_id", flat=True
+        )
+        if n is not None
+    }
     liked_or_collected = {
-        n for n in EngagementEvent.objects.filter(user_id=viewer.pk, kind__in=("like", "collect"))
-        .values_list("note_id", flat=True) if n is not None}
+        n
+        for n in EngagementEvent.objects.filter(
+            user_id=viewer.pk, kind__in=("like", "collect")
+        ).values_list("note_id", flat=True)
+        if n is not None
+    }
     following = followed_ids(viewer)
     own = set(Note.objects.filter(author=viewer).values_list("pk", flat=True))
     # Notes shown in the last days are not shown again (an endless feed, like the apps it
     # imitates); the few hundred newest impressions are enough.
-    shown = {n for n in EngagementEvent.objects.filter(
-        user_id=viewer.pk, kind="impression",
-        created_at__gte=timezone.now() - timedelta(days=SEEN_DAYS),
-    ).order_by("-id").values_list("note_id", flat=True)[:SEEN_MAX] if n is not None}
+    shown = {
+        n
+        for n in EngagementEvent.objects.filter(
+            user_id=viewer.pk,
+            kind="impression",
+            created_at__gte=timezone.now() - timedelta(days=SEEN_DAYS),
+        )
+        .order_by("-id")
+        .values_list("note_id", flat=True)[:SEEN_MAX]
+        if n is not None
+    }
     return UserContext(
         # onboarding interests stand for their topics in both languages ("food" covers
         # #美食, #家常菜, #coffee…: qiao.notes.topics)
-        user_id=viewer.pk, interests=interest_topics(viewer.interests or []),
+        user_id=viewer.pk,
+        interests=interest_topics(viewer.interests or []),
         languages=[x.split("-")[0] for x in (viewer.read_languages or [])] or ["en"],
-        following=following, blocked_authors=blocked_user_ids(viewer) | {viewer.pk},
-        hidden=hidden, seen=liked_or_collected | own | shown,
+        following=following,
+        blocked_authors=blocked_user_ids(viewer) | {viewer.pk},
+        hidden=hidden,
+        seen=liked_or_collected | own | shown,
         recent_positive_note_ids=list(dict.fromkeys(n for n in reversed(recent) if n)),
         now=clock.now(),
         # the member's language mix; None: the site default (cross_language_share)

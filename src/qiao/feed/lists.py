@@ -94,8 +94,7 @@ def stored_reason(reason: Reason) -> StoredReason:
 
 def reason_of(stored: StoredReason) -> Reason:
     code, note_id, author_id, language, topic = (list(stored) + [None] * 5)[:5]
-    return Reason(str(code), note_id=note_id, author_id=author_id, language=language,
-                  topic=topic)
+    return Reason(str(code), note_id=note_id, author_id=author_id, language=language, topic=topic)
 
 
 @dataclass
@@ -136,6 +135,7 @@ class Page:
 
 # --- the cache -------------------------------------------------------------------------
 
+
 def _cache() -> Any:
     return caches[getattr(settings, "QIAO_FEED_CACHE_ALIAS", "default")]
 
@@ -168,13 +168,20 @@ def parse_cursor(cursor: str | None) -> tuple[str, int] | None:
     if not cursor:
         return None
     token, _sep, off = cursor.partition(":")
-    if not (off.isascii() and off.isdigit() and len(off) <= 9
-            and token.isascii() and token.isalnum() and len(token) <= 40):
+    if not (
+        off.isascii()
+        and off.isdigit()
+        and len(off) <= 9
+        and token.isascii()
+        and token.isalnum()
+        and len(token) <= 40
+    ):
         raise Invalid(_("Malformed cursor."), code="bad_cursor")
     return token, int(off)
 
 
 # --- what the viewer may be shown ------------------------------------------------------
+
 
 @dataclass
 class Reader:
@@ -197,8 +204,13 @@ class Reader:
 
 def reader(viewer: User | None) -> Reader:
     ctx = adapter.user_context(viewer)
-    return Reader(viewer, ctx, adapter.current_model(),
-                  interest_topics(ctx.interests), list(ctx.languages or []))
+    return Reader(
+        viewer,
+        ctx,
+        adapter.current_model(),
+        interest_topics(ctx.interests),
+        list(ctx.languages or []),
+    )
 
 
 def _visible(r: Reader) -> QuerySet[Note]:
@@ -209,8 +221,9 @@ def _visible(r: Reader) -> QuerySet[Note]:
 
 
 def _score() -> ExpressionWrapper:
-    return ExpressionWrapper(F("like_count") + 2 * F("collect_count") + 3 * F("comment_count"),
-                             output_field=FloatField())
+    return ExpressionWrapper(
+        F("like_count") + 2 * F("collect_count") + 3 * F("comment_count"), output_field=FloatField()
+    )
 
 
 Ranked = tuple[list[int], dict[int, StoredReason]]
@@ -223,31 +236,39 @@ def _ranked_first(r: Reader, exclude: set[int]) -> Ranked:
     if r.rec is not None:
         try:
             scored = r.rec.rank(r.ctx, exclude)
-            return ([s.note_id for s in scored],
-                    {s.note_id: stored_reason(s.reason) for s in scored if s.reason})
+            return (
+                [s.note_id for s in scored],
+                {s.note_id: stored_reason(s.reason) for s in scored if s.reason},
+            )
         except Exception:
             logger.exception("recommender failed; ranking by engagement")
     since = timezone.now() - timedelta(days=30)
     recent = _visible(r).filter(published_at__gte=since)
     if r.viewer is not None:
         recent = recent.exclude(author=r.viewer)
-    pool = list(recent.order_by("-published_at", "-id").values_list("pk", flat=True)
-                [:RECENT_POOL])
+    pool = list(recent.order_by("-published_at", "-id").values_list("pk", flat=True)[:RECENT_POOL])
     skip = exclude | r.unseen_excluded
     qs = Note.objects.filter(pk__in=[p for p in pool if p not in skip])
     score = _score()
     if r.interests:
-        match = Note.topics.through.objects.filter(note_id=OuterRef("pk"),
-                                                   topic__name__in=r.interests)
+        match = Note.topics.through.objects.filter(
+            note_id=OuterRef("pk"), topic__name__in=r.interests
+        )
         qs = qs.annotate(_match=Cast(Exists(match), IntegerField()))
         score = ExpressionWrapper(score + 20 * F("_match"), output_field=FloatField())
-    ids = list(qs.annotate(_score=score).order_by("-_score", "-published_at", "-id")
-               .values_list("pk", flat=True)[:BATCH])
+    ids = list(
+        qs.annotate(_score=score)
+        .order_by("-_score", "-published_at", "-id")
+        .values_list("pk", flat=True)[:BATCH]
+    )
     reasons: dict[int, StoredReason] = {pk: ["trending", None, None, None, None] for pk in ids}
     if r.interests:
         wanted = set(r.interests)
-        for pk, name in (Note.topics.through.objects.filter(note_id__in=ids)
-                         .order_by("id").values_list("note_id", "topic__name")):
+        for pk, name in (
+            Note.topics.through.objects.filter(note_id__in=ids)
+            .order_by("id")
+            .values_list("note_id", "topic__name")
+        ):
             if name in wanted and reasons[pk][0] == "trending":
                 reasons[pk] = ["interest_topic", None, None, None, name]
     return _in_language_mix(r, ids), reasons
@@ -261,16 +282,18 @@ def _in_language_mix(r: Reader, ids: list[int]) -> list[int]:
         return ids
     main = r.languages[0]
     langs = dict(Note.objects.filter(pk__in=ids).values_list("pk", "language"))
-    kinds = {pk: (0 if not langs.get(pk) else 1 if str(langs[pk])[:2] == main else -1)
-             for pk in ids}
+    kinds = {
+        pk: (0 if not langs.get(pk) else 1 if str(langs[pk])[:2] == main else -1) for pk in ids
+    }
     quota = LanguageQuota(r.ctx, RecommenderConfig(), [kinds[pk] for pk in ids])
     assert quota.mix is None or quota.mix >= MIN_LANGUAGE_MIX
     left = list(ids)
     out: list[int] = []
     while left:
         want = quota.wanted(len(out))
-        pick = next((i for i, pk in enumerate(left) if want is not None and kinds[pk] == want),
-                    None)
+        pick = next(
+            (i for i, pk in enumerate(left) if want is not None and kinds[pk] == want), None
+        )
         if pick is None:
             pick = next((i for i, pk in enumerate(left) if quota.allowed(kinds[pk])), 0)
         pk = left.pop(pick)
@@ -283,7 +306,8 @@ def _topic_batch(r: Reader, flist: FeedList) -> list[int]:
     """The topic's notes (its tags in both languages), newest first, from where the walk
     stopped; seen or not (a topic page shows the topic)."""
     tagged = Note.topics.through.objects.filter(
-        note_id=OuterRef("pk"), topic__name__in=equivalents(flist.topic))
+        note_id=OuterRef("pk"), topic__name__in=equivalents(flist.topic)
+    )
     qs = _visible(r).filter(Exists(tagged))
     return _walk(qs, flist)
 
@@ -293,8 +317,11 @@ def _walk(qs: QuerySet[Note], flist: FeedList) -> list[int]:
     if flist.walk:
         at = datetime.fromisoformat(flist.walk[0])
         qs = qs.filter(Q(published_at__lt=at) | Q(published_at=at, pk__lt=flist.walk[1]))
-    rows = list(qs.filter(published_at__isnull=False).order_by("-published_at", "-id")
-                .values_list("pk", "published_at")[:BATCH])
+    rows = list(
+        qs.filter(published_at__isnull=False)
+        .order_by("-published_at", "-id")
+        .values_list("pk", "published_at")[:BATCH]
+    )
     if rows:
         last_pk, last_at = rows[-1]
         flist.walk = [last_at.isoformat() if last_at else "", last_pk]
@@ -308,17 +335,30 @@ def _explore(r: Reader, exclude: set[int]) -> Ranked:
     qs = _visible(r)
     if r.viewer is not None:
         qs = qs.exclude(author=r.viewer)
-    fresh = [pk for pk in qs.order_by("-published_at", "-id").values_list("pk", flat=True)
-             [:BATCH] if pk not in skip]
+    fresh = [
+        pk
+        for pk in qs.order_by("-published_at", "-id").values_list("pk", flat=True)[:BATCH]
+        if pk not in skip
+    ]
     since = timezone.now() - timedelta(days=30)
-    recent = list(qs.filter(published_at__gte=since).order_by("-published_at", "-id")
-                  .values_list("pk", flat=True)[:RECENT_POOL])
-    trending = [pk for pk in Note.objects.filter(pk__in=recent).annotate(_s=_score())
-                .order_by("-_s", "-id").values_list("pk", flat=True)[:BATCH] if pk not in skip]
+    recent = list(
+        qs.filter(published_at__gte=since)
+        .order_by("-published_at", "-id")
+        .values_list("pk", flat=True)[:RECENT_POOL]
+    )
+    trending = [
+        pk
+        for pk in Note.objects.filter(pk__in=recent)
+        .annotate(_s=_score())
+        .order_by("-_s", "-id")
+        .values_list("pk", flat=True)[:BATCH]
+        if pk not in skip
+    ]
     merged = list(dict.fromkeys(x for pair in _zip_longest(trending, fresh) for x in pair))
     popular = set(trending)
-    return _spread(merged), {pk: ["trending" if pk in popular else "fresh", None, None, None,
-                                  None] for pk in merged}
+    return _spread(merged), {
+        pk: ["trending" if pk in popular else "fresh", None, None, None, None] for pk in merged
+    }
 
 
 def _zip_longest(a: list[int], b: list[int]) -> Iterable[tuple[int, ...]]:
@@ -332,20 +372,27 @@ def _spread(ids: list[int]) -> list[int]:
     info: dict[int, tuple[str, str]] = {}
     for pk, lang in Note.objects.filter(pk__in=ids).values_list("pk", "language"):
         info[pk] = ("", (lang or "")[:2])
-    for pk, name in (Note.topics.through.objects.filter(note_id__in=ids)
-                     .values_list("note_id", "topic__name")):
+    for pk, name in Note.topics.through.objects.filter(note_id__in=ids).values_list(
+        "note_id", "topic__name"
+    ):
         if pk in info and not info[pk][0]:
             info[pk] = (canonical(name), info[pk][1])
     left = [pk for pk in ids if pk in info]
     out: list[int] = []
     while left:
         recent = [info[pk] for pk in out[-2:]]
-        pick = next((i for i, pk in enumerate(left)
-                     if all(info[pk][0] != t and info[pk][1] != lang for t, lang in recent)),
-                    None)
+        pick = next(
+            (
+                i
+                for i, pk in enumerate(left)
+                if all(info[pk][0] != t and info[pk][1] != lang for t, lang in recent)
+            ),
+            None,
+        )
         if pick is None:
-            pick = next((i for i, pk in enumerate(left)
-                         if all(info[pk][0] != t for t, _lang in recent)), 0)
+            pick = next(
+                (i for i, pk in enumerate(left) if all(info[pk][0] != t for t, _lang in recent)), 0
+            )
         out.append(left.pop(pick))
     return out
 
@@ -364,13 +411,14 @@ def _seen_order(r: Reader, candidates: set[int]) -> list[int]:
         return []
     last: dict[int, datetime] = {}
     if r.viewer is not None:
-        for pk, at in (EngagementEvent.objects.filter(
-                user_id=r.viewer.pk, kind="impression", note_id__in=list(candidates))
-                .values_list("note_id", "created_at")):
+        for pk, at in EngagementEvent.objects.filter(
+            user_id=r.viewer.pk, kind="impression", note_id__in=list(candidates)
+        ).values_list("note_id", "created_at"):
             if pk is not None and (pk not in last or at > last[pk]):
                 last[pk] = at
-    scores = dict(Note.objects.filter(pk__in=list(candidates)).annotate(_s=_score())
-                  .values_list("pk", "_s"))
+    scores = dict(
+        Note.objects.filter(pk__in=list(candidates)).annotate(_s=_score()).values_list("pk", "_s")
+    )
     hour = timedelta(hours=1)
     oldest = timezone.now()
 
@@ -385,7 +433,7 @@ def _seen_order(r: Reader, candidates: set[int]) -> list[int]:
 def _recycle(r: Reader, flist: FeedList) -> list[int]:
     """Notes for the current recycled round: look-alikes held back, notes seen before, then
     any other visible note best first; nothing already in this round."""
-    in_round = set(flist.ids[max(0, flist.round_start - flist.base):])
+    in_round = set(flist.ids[max(0, flist.round_start - flist.base) :])
     visible = _visible(r)
     held = [pk for pk in flist.deferred if pk not in in_round]
     flist.deferred = []
@@ -396,21 +444,26 @@ def _recycle(r: Reader, flist: FeedList) -> list[int]:
     seen = set(visible.filter(pk__in=list(seen)).values_list("pk", flat=True))
     out = list(dict.fromkeys([*held, *_seen_order(r, seen)]))
     if len(out) < BATCH:
-        rest = (visible.exclude(pk__in=list(in_round | set(out))).annotate(_s=_score())
-                .order_by("-_s", "-published_at", "-id").values_list("pk", flat=True)
-                [:BATCH])
+        rest = (
+            visible.exclude(pk__in=list(in_round | set(out)))
+            .annotate(_s=_score())
+            .order_by("-_s", "-published_at", "-id")
+            .values_list("pk", flat=True)[:BATCH]
+        )
         out += list(rest)
     return out
 
 
 # --- building and paging ---------------------------------------------------------------
 
+
 def _remembered(flist: FeedList) -> Deduper:
     return Deduper(flist.texts, flist.photos)
 
 
-def _note_reasons(flist: FeedList, reasons: dict[int, StoredReason], *,
-                  replace: bool = False) -> None:
+def _note_reasons(
+    flist: FeedList, reasons: dict[int, StoredReason], *, replace: bool = False
+) -> None:
     """Remember why notes are in a For-you list (topic pages show no reasons)."""
     if flist.topic:
         return
@@ -482,7 +535,7 @@ def _step(r: Reader, flist: FeedList) -> bool:
             _divider(flist)
             flist.round_start = flist.end
         return True
-    in_round = set(flist.ids[max(0, flist.round_start - flist.base):])
+    in_round = set(flist.ids[max(0, flist.round_start - flist.base) :])
     new = [pk for pk in dict.fromkeys(_recycle(r, flist)) if pk not in in_round]
     if new:
         # after the divider: seen before or held back, whatever first brought it
@@ -559,8 +612,9 @@ def rerank(r: Reader, flist: FeedList, offset: int) -> None:
     _append_unseen(flist, [*ranked, *rest])
 
 
-def take_page(r: Reader, flist: FeedList, offset: int, limit: int
-              ) -> tuple[list[int], int, int | None, bool]:
+def take_page(
+    r: Reader, flist: FeedList, offset: int, limit: int
+) -> tuple[list[int], int, int | None, bool]:
     """The next page from `offset`: visible notes, no two alike (a look-alike moves a page
     further on). Returns (ids, next offset, index of the divider or None, changed).
 
@@ -582,7 +636,7 @@ def take_page(r: Reader, flist: FeedList, offset: int, limit: int
             if pos >= flist.end:
                 break
         start = pos - flist.base
-        window = flist.ids[start: start + limit - len(page) + 8]
+        window = flist.ids[start : start + limit - len(page) + 8]
         allowed = set(_visible(r).filter(pk__in=window).values_list("pk", flat=True))
         prints.update(fingerprints([pk for pk in window if pk in allowed and pk not in prints]))
         for pk in window:
@@ -613,8 +667,7 @@ def take_page(r: Reader, flist: FeedList, offset: int, limit: int
     return page, pos, caught_up, changed
 
 
-def serve(viewer: User | None, *, cursor: str | None, limit: int, topic: str = ""
-          ) -> Page:
+def serve(viewer: User | None, *, cursor: str | None, limit: int, topic: str = "") -> Page:
     """A page of a For-you (or topic) list, creating or extending it as needed."""
     limit = max(1, min(limit, 50))
     r = reader(viewer)
@@ -638,8 +691,7 @@ def serve(viewer: User | None, *, cursor: str | None, limit: int, topic: str = "
         # Visitors who are not signed in have no history: everyone reading one language
         # gets the same list, made once a minute (a surge of new visitors costs one
         # ranking and one cache write per language per minute).
-        minute = int((r.ctx.now if r.ctx.now is not None else clock.now())
-                     // ANON_LIST_SECONDS)
+        minute = int((r.ctx.now if r.ctx.now is not None else clock.now()) // ANON_LIST_SECONDS)
         lang = "".join(ch for ch in (r.languages or ["x"])[0] if ch.isalnum())
         token = f"anon{lang}{minute}" + ("t" + _topic_token(topic) if topic else "")
         offset = 0

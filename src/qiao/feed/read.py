@@ -91,29 +91,33 @@ def _followed_author(r: Reason, seen: _Seen) -> FeedReason:
         return FeedReason(r.code, _("From a creator you might like"))
     if author.pk not in seen.following:  # unfollowed since the list was made
         return FeedReason(r.code, _("From a creator you might like"), author=author)
-    return FeedReason(r.code, _("From %(name)s, whom you follow") % {"name": author.name},
-                      author=author)
+    return FeedReason(
+        r.code, _("From %(name)s, whom you follow") % {"name": author.name}, author=author
+    )
 
 
 def _new_creator(r: Reason, seen: _Seen) -> FeedReason:
-    return FeedReason(r.code, _("New from a creator you might like"),
-                      author=seen.authors.get(r.author_id or 0))
+    return FeedReason(
+        r.code, _("New from a creator you might like"), author=seen.authors.get(r.author_id or 0)
+    )
 
 
 def _popular(r: Reason, seen: _Seen) -> FeedReason:
     name = LANGUAGE_IN_TEXT.get((r.language or "")[:2])
     if name is None:
         return FeedReason(r.code, _("Popular this week"))
-    return FeedReason(r.code, _("Popular in %(language)s this week") % {"language": name},
-                      language=(r.language or "")[:2])
+    return FeedReason(
+        r.code,
+        _("Popular in %(language)s this week") % {"language": name},
+        language=(r.language or "")[:2],
+    )
 
 
 def _interest(r: Reason, seen: _Seen) -> FeedReason:
     if not r.topic:
         return FeedReason(r.code, _("Matches your interests"))
     shown = label(r.topic, get_language() or "en")
-    return FeedReason(r.code, _("Because you’re into #%(topic)s") % {"topic": shown},
-                      topic=shown)
+    return FeedReason(r.code, _("Because you’re into #%(topic)s") % {"topic": shown}, topic=shown)
 
 
 def _fixed(text: Callable[[], str]) -> Callable[[Reason, _Seen], FeedReason]:
@@ -140,19 +144,25 @@ def _what_may_be_named(viewer: User | None, reasons: list[Reason]) -> _Seen:
     author_ids = {r.author_id for r in reasons if r.author_id is not None}
     titles: dict[int, str] = {}
     if note_ids:
-        for pk, title, body in (visible_notes(viewer).filter(pk__in=note_ids)
-                                .values_list("pk", "title", "body")):
+        for pk, title, body in (
+            visible_notes(viewer).filter(pk__in=note_ids).values_list("pk", "title", "body")
+        ):
             titles[pk] = _short(title or body)
     authors: dict[int, User] = {}
     if author_ids:
         blocked = blocked_user_ids(viewer)
-        authors = {u.pk: u for u in User.objects.filter(pk__in=author_ids, is_active=True)
-                   if u.pk not in blocked}
+        authors = {
+            u.pk: u
+            for u in User.objects.filter(pk__in=author_ids, is_active=True)
+            if u.pk not in blocked
+        }
     named = [t for t in titles if titles[t]]
     return _Seen(
         titles={k: v for k, v in titles.items() if v},
-        liked=liked_note_ids(viewer, named), collected=collected_note_ids(viewer, named),
-        authors=authors, following=followed_ids(viewer) if authors else set(),
+        liked=liked_note_ids(viewer, named),
+        collected=collected_note_ids(viewer, named),
+        authors=authors,
+        following=followed_ids(viewer) if authors else set(),
     )
 
 
@@ -164,15 +174,20 @@ def explain(viewer: User | None, reasons: dict[int, Reason]) -> dict[int, FeedRe
     out: dict[int, FeedReason] = {}
     for note_id, reason in reasons.items():
         write = TEXTS.get(reason.code)
-        out[note_id] = (write(reason, seen) if write is not None
-                        else FeedReason(reason.code, _("Picked for you")))
+        out[note_id] = (
+            write(reason, seen)
+            if write is not None
+            else FeedReason(reason.code, _("Picked for you"))
+        )
     return out
 
 
-def feed_cards(found: FeedPage, viewer: User | None, *, lang: str | None = None
-               ) -> list[FeedCard]:
+def feed_cards(found: FeedPage, viewer: User | None, *, lang: str | None = None) -> list[FeedCard]:
     """A feed page's cards with their reasons (For you; other feeds have none)."""
     why = explain(viewer, found.reasons)
-    return [FeedCard(**{f.name: getattr(v, f.name) for f in fields(NoteView)},
-                     reason=why.get(v.note.pk))
-            for v in note_views(found.items, viewer, lang=lang)]
+    return [
+        FeedCard(
+            **{f.name: getattr(v, f.name) for f in fields(NoteView)}, reason=why.get(v.note.pk)
+        )
+        for v in note_views(found.items, viewer, lang=lang)
+    ]

@@ -36,11 +36,19 @@ class FeedPage:
 
 
 def _page(page: lists.Page) -> FeedPage:
-    by_id = {n.pk: n for n in Note.objects.filter(pk__in=page.ids)
-             .select_related("author").prefetch_related("images", "topics")}
+    by_id = {
+        n.pk: n
+        for n in Note.objects.filter(pk__in=page.ids)
+        .select_related("author")
+        .prefetch_related("images", "topics")
+    }
     items = [by_id[pk] for pk in page.ids if pk in by_id]
-    return FeedPage(items, page.next_cursor, page.caught_up_at,
-                    {pk: r for pk, r in page.reasons.items() if pk in by_id})
+    return FeedPage(
+        items,
+        page.next_cursor,
+        page.caught_up_at,
+        {pk: r for pk, r in page.reasons.items() if pk in by_id},
+    )
 
 
 def for_you(viewer: User | None, *, cursor: str | None = None, limit: int = 20) -> FeedPage:
@@ -50,8 +58,9 @@ def for_you(viewer: User | None, *, cursor: str | None = None, limit: int = 20) 
     return _page(lists.serve(viewer, cursor=cursor, limit=limit))
 
 
-def topic_feed(viewer: User | None, topic: str, *, cursor: str | None = None,
-               limit: int = 20) -> FeedPage:
+def topic_feed(
+    viewer: User | None, topic: str, *, cursor: str | None = None, limit: int = 20
+) -> FeedPage:
     """A topic page (the tag and its equivalents in the other language), newest first, then
     more to discover: never a dead end."""
     name = normalize_topic(topic)
@@ -60,8 +69,9 @@ def topic_feed(viewer: User | None, topic: str, *, cursor: str | None = None,
     return _page(lists.serve(viewer, cursor=cursor, limit=limit, topic=name))
 
 
-def following(viewer: User, *, cursor: str | None = None, limit: int = 20
-              ) -> tuple[list[Note], str | None]:
+def following(
+    viewer: User, *, cursor: str | None = None, limit: int = 20
+) -> tuple[list[Note], str | None]:
     """Notes from people the viewer follows, newest first."""
     pos = decode_cursor(cursor)  # a malformed cursor is a 400 even when nothing follows
     if pos:
@@ -91,16 +101,13 @@ def rollback() -> str:
 
 #: Event kinds a client may report; likes, follows and the rest are logged by the server.
 #: `play` (a clip started) and `watch` (seconds of a clip watched) come from the player.
-CLIENT_EVENT_KINDS = frozenset({"impression", "open", "dwell", "share", "hide", "play",
-                                "watch"})
+CLIENT_EVENT_KINDS = frozenset({"impression", "open", "dwell", "share", "hide", "play", "watch"})
 #: The most seconds one `watch` or `dwell` event may claim (longer values are capped).
 MAX_EVENT_SECONDS = 3600.0
 
 
 @rate_limited("write")
-def record_client_events(
-    viewer: User, events: list[tuple[str, int | None, float, str]]
-) -> int:
+def record_client_events(viewer: User, events: list[tuple[str, int | None, float, str]]) -> int:
     """Log a client's batch of (kind, note id, value, surface): impressions, opens, dwell
     time, shares, hides, clip plays and watch time. Events about notes the viewer may not
     see are dropped; server-side kinds are refused; seconds are capped. Returns the number
@@ -114,12 +121,18 @@ def record_client_events(
         if not math.isfinite(value):
             raise Invalid(_("Event values must be finite numbers."))
     note_ids = {note_id for _kind, note_id, _value, _surface in events if note_id}
-    authors = dict(
-        visible_notes(viewer).filter(pk__in=note_ids).values_list("pk", "author_id")
-    )
-    rows = [EventIn(kind=kind, note_id=note_id, author_id=authors.get(note_id or 0),
-                    value=(min(max(value, 0.0), MAX_EVENT_SECONDS)
-                           if kind in ("watch", "dwell") else value), surface=surface)
-            for kind, note_id, value, surface in events
-            if note_id is None or note_id in authors]
+    authors = dict(visible_notes(viewer).filter(pk__in=note_ids).values_list("pk", "author_id"))
+    rows = [
+        EventIn(
+            kind=kind,
+            note_id=note_id,
+            author_id=authors.get(note_id or 0),
+            value=(
+                min(max(value, 0.0), MAX_EVENT_SECONDS) if kind in ("watch", "dwell") else value
+            ),
+            surface=surface,
+        )
+        for kind, note_id, value, surface in events
+        if note_id is None or note_id in authors
+    ]
     return log_events(viewer.pk, rows)

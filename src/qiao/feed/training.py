@@ -24,19 +24,24 @@ Progress = Callable[[str, float], None]
 
 def platform_config(**overrides: Any) -> RecommenderConfig:
     """The engine's defaults with the site's feed settings applied."""
-    return RecommenderConfig(**{
-        "max_per_topic_in_10": settings.QIAO_FEED_MAX_PER_TOPIC,
-        "cross_language_share": settings.QIAO_FEED_CROSS_LANGUAGE_SHARE,
-        "cross_language_content": settings.QIAO_FEED_CROSS_LANGUAGE_CONTENT,
-        "neural": settings.QIAO_RECOMMEND_NEURAL,
-        "neural_time_budget_s": float(settings.QIAO_RECOMMEND_NEURAL_SECONDS),
-        **overrides,
-    })
+    return RecommenderConfig(
+        **{
+            "max_per_topic_in_10": settings.QIAO_FEED_MAX_PER_TOPIC,
+            "cross_language_share": settings.QIAO_FEED_CROSS_LANGUAGE_SHARE,
+            "cross_language_content": settings.QIAO_FEED_CROSS_LANGUAGE_CONTENT,
+            "neural": settings.QIAO_RECOMMEND_NEURAL,
+            "neural_time_budget_s": float(settings.QIAO_RECOMMEND_NEURAL_SECONDS),
+            **overrides,
+        }
+    )
 
 
-def train_and_publish(*, days: int | None = None, progress: Progress | None = None,
-                      config: RecommenderConfig | None = None
-                      ) -> tuple[str, TrainReport | None]:
+def train_and_publish(
+    *,
+    days: int | None = None,
+    progress: Progress | None = None,
+    config: RecommenderConfig | None = None,
+) -> tuple[str, TrainReport | None]:
     """Train on the last `days` of events and publish a new model version."""
     days = days or settings.QIAO_RECOMMEND_TRAIN_DAYS
     started = time.perf_counter()
@@ -55,13 +60,19 @@ def train_and_publish(*, days: int | None = None, progress: Progress | None = No
     # One BLAS thread: the neural model's small matrix products only lose to thread hand-offs
     # (two threads made training ~9x slower on 2 cores; docs/recommender.md).
     with threadpool_limits(limits=1, user_api="blas"):
-        rec = Recommender.train(events, notes, config or platform_config(),
-                                progress=engine_progress)
+        rec = Recommender.train(
+            events, notes, config or platform_config(), progress=engine_progress
+        )
     rec.report.stages["read"] = read_s
     version = registry().publish(rec)
     refresh_planner_stats()  # the site grew since the last run; runs every few hours
-    logger.info("recommender %s trained on %d events, %d notes in %.1fs", version,
-                len(events), len(notes), time.perf_counter() - started)
+    logger.info(
+        "recommender %s trained on %d events, %d notes in %.1fs",
+        version,
+        len(events),
+        len(notes),
+        time.perf_counter() - started,
+    )
     return version, getattr(rec, "report", None)
 
 

@@ -37,8 +37,10 @@ def is_party(viewer: User | None, fix: SuggestedFix) -> bool:
 def can_see_fix(viewer: User | None, fix: SuggestedFix) -> bool:
     if is_moderator(viewer):
         return True
-    if fix.status not in (SuggestedFix.Status.ACCEPTED, SuggestedFix.Status.SUPERSEDED) \
-            and not is_party(viewer, fix):
+    if fix.status not in (
+        SuggestedFix.Status.ACCEPTED,
+        SuggestedFix.Status.SUPERSEDED,
+    ) and not is_party(viewer, fix):
         return False
     if signed_in(viewer) and fix.suggester_id in blocked_user_ids(viewer):
         return False
@@ -48,8 +50,11 @@ def can_see_fix(viewer: User | None, fix: SuggestedFix) -> bool:
 def get_fix_for(viewer: User | None, fix_id: int) -> SuggestedFix:
     """A fix the viewer may see, else NotFound (the same answer whether it does not exist
     or is hidden from them)."""
-    fix = (SuggestedFix.objects.select_related("suggester", "author", "note", "comment")
-           .filter(pk=fix_id).first())
+    fix = (
+        SuggestedFix.objects.select_related("suggester", "author", "note", "comment")
+        .filter(pk=fix_id)
+        .first()
+    )
     if fix is None or not can_see_fix(viewer, fix):
         raise NotFound(_("Suggestion not found."))
     return fix
@@ -61,15 +66,17 @@ def can_decide(viewer: User | None, fix: SuggestedFix) -> bool:
 
 
 def can_withdraw(viewer: User | None, fix: SuggestedFix) -> bool:
-    return (signed_in(viewer) and viewer.pk == fix.suggester_id
-            and fix.status == SuggestedFix.Status.PENDING)
+    return (
+        signed_in(viewer)
+        and viewer.pk == fix.suggester_id
+        and fix.status == SuggestedFix.Status.PENDING
+    )
 
 
 def fixes_to_review(viewer: User, *, everyone: bool = False) -> QuerySet[SuggestedFix]:
     """Pending fixes of the viewer's texts (of everyone's, for a moderator asking for all),
     not from anyone blocked either way, newest first."""
-    qs = SuggestedFix.objects.filter(status=SuggestedFix.Status.PENDING,
-                                     suggester__is_active=True)
+    qs = SuggestedFix.objects.filter(status=SuggestedFix.Status.PENDING, suggester__is_active=True)
     if not (everyone and is_moderator(viewer)):
         qs = qs.filter(author=viewer)
     blocked = blocked_user_ids(viewer)
@@ -80,13 +87,21 @@ def fixes_to_review(viewer: User, *, everyone: bool = False) -> QuerySet[Suggest
 
 def own_fixes(viewer: User) -> QuerySet[SuggestedFix]:
     """The fixes the viewer suggested (their own history), newest first."""
-    return (SuggestedFix.objects.filter(suggester=viewer)
-            .select_related("author", "note", "comment").order_by("-created_at", "-id"))
+    return (
+        SuggestedFix.objects.filter(suggester=viewer)
+        .select_related("author", "note", "comment")
+        .order_by("-created_at", "-id")
+    )
 
 
 def accepted_comment_fix(comment_id: int, language: str) -> SuggestedFix | None:
     """The accepted fix a comment's readers see in `language` (the latest), if any. (The
     caller checked that the viewer may see the comment.)"""
-    return (SuggestedFix.objects.filter(comment_id=comment_id, language=language,
-                                        status=SuggestedFix.Status.ACCEPTED)
-            .select_related("suggester").order_by("-decided_at", "-id").first())
+    return (
+        SuggestedFix.objects.filter(
+            comment_id=comment_id, language=language, status=SuggestedFix.Status.ACCEPTED
+        )
+        .select_related("suggester")
+        .order_by("-decided_at", "-id")
+        .first()
+    )

@@ -13,8 +13,7 @@ from qiao.fixes.models import SuggestedFix
 
 @admin.register(SuggestedFix)
 class SuggestedFixAdmin(admin.ModelAdmin[SuggestedFix]):
-    list_display = ("created_at", "kind", "language", "suggester", "author", "status",
-                    "decided_by")
+    list_display = ("created_at", "kind", "language", "suggester", "author", "status", "decided_by")
     list_filter = ("status", "kind", "language")
     search_fields = ("text", "title", "suggester__username", "author__username")
     raw_id_fields = ("note", "comment", "author", "suggester", "decided_by")

@@ -39,13 +39,13 @@ class SuggestedFix(models.Model):
 
     kind = models.CharField(max_length=10, choices=Kind.choices)
     note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="+")
-    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, null=True, blank=True,
-                                related_name="+")
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     #: who decides: the note's or comment's author
     author = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+")
     #: kept (as "a reader") when the suggester's account goes, if the fix was accepted
-    suggester = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True,
-                                  related_name="+")
+    suggester = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
     source_language = models.CharField(max_length=16)
     language = models.CharField(max_length=16)  # the translation's language
     original_title = models.CharField(max_length=200, blank=True)
@@ -58,8 +58,9 @@ class SuggestedFix(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(default=timezone.now)
     decided_at = models.DateTimeField(null=True, blank=True)
-    decided_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+")
+    decided_by = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         indexes = [

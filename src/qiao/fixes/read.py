@@ -25,11 +25,15 @@ def comment_for_reader(viewer: User | None, comment_id: int, target: str) -> dic
     fix = access.accepted_comment_fix(comment.pk, target)
     if fix is not None:
         by = fix.suggester
-        return {"text": fix.text, "source": comment.language or fix.source_language,
-                "target": target, "engine": COMMUNITY_ENGINE,
-                "source_name": language_name(comment.language),
-                "suggested_by": by.username if by is not None else None,
-                "suggested_by_name": by.name if by is not None else ""}
+        return {
+            "text": fix.text,
+            "source": comment.language or fix.source_language,
+            "target": target,
+            "engine": COMMUNITY_ENGINE,
+            "source_name": language_name(comment.language),
+            "suggested_by": by.username if by is not None else None,
+            "suggested_by_name": by.name if by is not None else "",
+        }
     result = social_read.comment_for_reader(viewer, comment_id, target)
     return {**result, "suggested_by": None, "suggested_by_name": ""}
 
@@ -52,20 +56,28 @@ BOXES = ("received", "sent", "all")
 
 
 def fix_views(viewer: User, rows: list[SuggestedFix]) -> list[FixView]:
-    return [FixView(fix=f, can_decide=f.status == SuggestedFix.Status.PENDING
-                    and access.can_decide(viewer, f),
-                    can_withdraw=access.can_withdraw(viewer, f),
-                    can_report=viewer.pk != f.suggester_id and f.suggester_id is not None)
-            for f in rows]
+    return [
+        FixView(
+            fix=f,
+            can_decide=f.status == SuggestedFix.Status.PENDING and access.can_decide(viewer, f),
+            can_withdraw=access.can_withdraw(viewer, f),
+            can_report=viewer.pk != f.suggester_id and f.suggester_id is not None,
+        )
+        for f in rows
+    ]
 
 
-def review_list(viewer: User, box: str = "received", *, cursor: str | None = None,
-                limit: int = 20) -> tuple[list[FixView], str | None]:
+def review_list(
+    viewer: User, box: str = "received", *, cursor: str | None = None, limit: int = 20
+) -> tuple[list[FixView], str | None]:
     """ "received": pending fixes of the viewer's texts; "sent": the viewer's own
     suggestions, any status; "all": every pending fix (moderators; others get their own
     received ones)."""
-    qs = access.own_fixes(viewer) if box == "sent" else access.fixes_to_review(
-        viewer, everyone=box == "all")
+    qs = (
+        access.own_fixes(viewer)
+        if box == "sent"
+        else access.fixes_to_review(viewer, everyone=box == "all")
+    )
     pos = decode_cursor(cursor)
     if pos:
         qs = qs.filter(id__lt=cursor_id(pos, 0))

@@ -41,21 +41,25 @@ REASON_MAX = 300
 def _check_language(language: str, source: str | None) -> str:
     target = translation.target_for(None, language)  # one of the site's languages
     if not translation.translatable(source):
-        raise Invalid(translation.not_translated_message(source)
-                      or _("This text is not machine-translated."), code="not_translated")
+        raise Invalid(
+            translation.not_translated_message(source) or _("This text is not machine-translated."),
+            code="not_translated",
+        )
     if base_language(source or "") == target:
         raise Invalid(_("The text is already in that language."), code="same_language")
     return target
 
 
 def _pending_of(suggester: User, **target: object) -> SuggestedFix | None:
-    return SuggestedFix.objects.filter(suggester=suggester, status=SuggestedFix.Status.PENDING,
-                                       **target).first()
+    return SuggestedFix.objects.filter(
+        suggester=suggester, status=SuggestedFix.Status.PENDING, **target
+    ).first()
 
 
 @rate_limited("suggest")
-def suggest_note_fix(reader: User, note_id: int, *, language: str, title: str, body: str = "",
-                     reason: str = "") -> SuggestedFix:
+def suggest_note_fix(
+    reader: User, note_id: int, *, language: str, title: str, body: str = "", reason: str = ""
+) -> SuggestedFix:
     """Suggest a better translation of a note's title and text into `language`. The reader
     must see the note (blocks hide it both ways) and a machine translation or an earlier
     fix of it; one pending suggestion per reader, note and language (a new one replaces
@@ -66,26 +70,40 @@ def suggest_note_fix(reader: User, note_id: int, *, language: str, title: str, b
     target = _check_language(language, note.language)
     current = translation.current_version(note, target)
     if current is None:
-        raise Invalid(_("There is no translation of this note to improve yet."),
-                      code="nothing_to_fix")
+        raise Invalid(
+            _("There is no translation of this note to improve yet."), code="nothing_to_fix"
+        )
     if not may_suggest_fix(reader, note.author_id, current.engine):
         raise Forbidden(_("You cannot suggest a translation of this text."))
     title = clean(title, "title", max_length=TITLE_MAX, required=True)
     body = clean(body, "body", max_length=BODY_MAX, multiline=True, required=bool(note.body))
     reason = clean(reason, "reason", max_length=REASON_MAX)
     if title == current.title and body == current.body:
-        raise Invalid(_("Change something first: this is the translation readers see now."),
-                      code="unchanged")
+        raise Invalid(
+            _("Change something first: this is the translation readers see now."), code="unchanged"
+        )
     with transaction.atomic():
         fix = _pending_of(reader, note=note, comment=None, language=target)
-        values = {"title": title, "text": body, "reason": reason,
-                  "machine_title": current.title, "machine_text": current.body,
-                  "original_title": note.title, "original_text": note.body,
-                  "source_language": note.language or "", "created_at": timezone.now()}
+        values = {
+            "title": title,
+            "text": body,
+            "reason": reason,
+            "machine_title": current.title,
+            "machine_text": current.body,
+            "original_title": note.title,
+            "original_text": note.body,
+            "source_language": note.language or "",
+            "created_at": timezone.now(),
+        }
         if fix is None:
-            fix = SuggestedFix.objects.create(kind=SuggestedFix.Kind.NOTE, note=note,
-                                              author_id=note.author_id, suggester=reader,
-                                              language=target, **values)
+            fix = SuggestedFix.objects.create(
+                kind=SuggestedFix.Kind.NOTE,
+                note=note,
+                author_id=note.author_id,
+                suggester=reader,
+                language=target,
+                **values,
+            )
             notify(note.author_id, reader, Notification.Kind.FIX_SUGGESTED, note=note)
         else:
             SuggestedFix.objects.filter(pk=fix.pk).update(**values)
@@ -94,8 +112,9 @@ def suggest_note_fix(reader: User, note_id: int, *, language: str, title: str, b
 
 
 @rate_limited("suggest")
-def suggest_comment_fix(reader: User, comment_id: int, *, language: str, text: str,
-                        reason: str = "") -> SuggestedFix:
+def suggest_comment_fix(
+    reader: User, comment_id: int, *, language: str, text: str, reason: str = ""
+) -> SuggestedFix:
     """Suggest a better translation of a comment into `language` (as `suggest_note_fix`)."""
     comment = get_comment_for(reader, comment_id)
     target = _check_language(language, comment.language)
@@ -105,20 +124,36 @@ def suggest_comment_fix(reader: User, comment_id: int, *, language: str, text: s
     text = clean(text, "text", max_length=COMMENT_MAX, multiline=True, required=True)
     reason = clean(reason, "reason", max_length=REASON_MAX)
     if text == current["text"]:
-        raise Invalid(_("Change something first: this is the translation readers see now."),
-                      code="unchanged")
+        raise Invalid(
+            _("Change something first: this is the translation readers see now."), code="unchanged"
+        )
     with transaction.atomic():
         fix = _pending_of(reader, comment=comment, language=target)
-        values = {"text": text, "reason": reason, "machine_text": current["text"],
-                  "original_text": comment.body, "source_language": comment.language or "",
-                  "created_at": timezone.now()}
+        values = {
+            "text": text,
+            "reason": reason,
+            "machine_text": current["text"],
+            "original_text": comment.body,
+            "source_language": comment.language or "",
+            "created_at": timezone.now(),
+        }
         if fix is None:
-            fix = SuggestedFix.objects.create(kind=SuggestedFix.Kind.COMMENT,
-                                              note_id=comment.note_id, comment=comment,
-                                              author_id=comment.author_id, suggester=reader,
-                                              language=target, **values)
-            notify(comment.author_id, reader, Notification.Kind.FIX_SUGGESTED,
-                   note=comment.note, comment=comment)
+            fix = SuggestedFix.objects.create(
+                kind=SuggestedFix.Kind.COMMENT,
+                note_id=comment.note_id,
+                comment=comment,
+                author_id=comment.author_id,
+                suggester=reader,
+                language=target,
+                **values,
+            )
+            notify(
+                comment.author_id,
+                reader,
+                Notification.Kind.FIX_SUGGESTED,
+                note=comment.note,
+                comment=comment,
+            )
         else:
             SuggestedFix.objects.filter(pk=fix.pk).update(**values)
             fix.refresh_from_db()
@@ -145,22 +180,31 @@ def accept_fix(actor: User, fix_id: int) -> SuggestedFix:
     with transaction.atomic():
         if fix.kind == SuggestedFix.Kind.NOTE:
             if translation.has_author_version(fix.note, fix.language):
-                raise Invalid(_("The author's own version is shown in this language."),
-                              code="author_version")
-            translation.save_community_version(fix.note, fix.language, title=fix.title,
-                                               body=fix.text, suggested_by=fix.suggester)
-            earlier = SuggestedFix.objects.filter(note=fix.note, comment=None,
-                                                  language=fix.language)
+                raise Invalid(
+                    _("The author's own version is shown in this language."), code="author_version"
+                )
+            translation.save_community_version(
+                fix.note, fix.language, title=fix.title, body=fix.text, suggested_by=fix.suggester
+            )
+            earlier = SuggestedFix.objects.filter(
+                note=fix.note, comment=None, language=fix.language
+            )
         else:
-            earlier = SuggestedFix.objects.filter(comment=fix.comment,
-                                                  language=fix.language)
+            earlier = SuggestedFix.objects.filter(comment=fix.comment, language=fix.language)
         earlier.filter(status=SuggestedFix.Status.ACCEPTED).update(
-            status=SuggestedFix.Status.SUPERSEDED)
+            status=SuggestedFix.Status.SUPERSEDED
+        )
         SuggestedFix.objects.filter(pk=fix.pk).update(
-            status=SuggestedFix.Status.ACCEPTED, decided_at=timezone.now(), decided_by=actor)
+            status=SuggestedFix.Status.ACCEPTED, decided_at=timezone.now(), decided_by=actor
+        )
         if fix.suggester_id is not None:
-            notify(fix.suggester_id, actor, Notification.Kind.FIX_ACCEPTED, note=fix.note,
-                   comment=fix.comment)
+            notify(
+                fix.suggester_id,
+                actor,
+                Notification.Kind.FIX_ACCEPTED,
+                note=fix.note,
+                comment=fix.comment,
+            )
         _offer_to_glossary(fix)
     fix.refresh_from_db()
     return fix
@@ -168,18 +212,21 @@ def accept_fix(actor: User, fix_id: int) -> SuggestedFix:
 
 def _offer_to_glossary(fix: SuggestedFix) -> None:
     pairs: list[tuple[str, str]] = []
-    for source, machine, fixed in ((fix.original_title, fix.machine_title, fix.title),
-                                   (fix.original_text, fix.machine_text, fix.text)):
+    for source, machine, fixed in (
+        (fix.original_title, fix.machine_title, fix.title),
+        (fix.original_text, fix.machine_text, fix.text),
+    ):
         if source and fixed and machine != fixed:
             try:
-                pairs += candidate_terms(source, machine, fixed, fix.source_language,
-                                         fix.language)
+                pairs += candidate_terms(source, machine, fixed, fix.source_language, fix.language)
             except Exception:  # candidates are a bonus; accepting must work
-                logger.warning("could not learn glossary candidates from fix %s", fix.pk,
-                               exc_info=True)
+                logger.warning(
+                    "could not learn glossary candidates from fix %s", fix.pk, exc_info=True
+                )
     if pairs:
-        context = "\n".join(x for x in (fix.original_title, fix.original_text, "→",
-                                         fix.title, fix.text) if x)
+        context = "\n".join(
+            x for x in (fix.original_title, fix.original_text, "→", fix.title, fix.text) if x
+        )
         translation.add_candidates(pairs, suggested_by=fix.suggester, context=context)
 
 
@@ -188,7 +235,8 @@ def decline_fix(actor: User, fix_id: int) -> SuggestedFix:
     """The author (or a moderator) declines; the suggester sees it in their list."""
     fix = _decidable(actor, fix_id)
     SuggestedFix.objects.filter(pk=fix.pk).update(
-        status=SuggestedFix.Status.DECLINED, decided_at=timezone.now(), decided_by=actor)
+        status=SuggestedFix.Status.DECLINED, decided_at=timezone.now(), decided_by=actor
+    )
     fix.refresh_from_db()
     return fix
 
@@ -197,8 +245,9 @@ def decline_fix(actor: User, fix_id: int) -> SuggestedFix:
 def withdraw_fix(suggester: User, fix_id: int) -> None:
     fix = access.get_fix_for(suggester, fix_id)
     if not access.can_withdraw(suggester, fix):
-        raise Invalid(_("Only a pending suggestion of yours can be withdrawn."),
-                      code="not_withdrawable")
+        raise Invalid(
+            _("Only a pending suggestion of yours can be withdrawn."), code="not_withdrawable"
+        )
     SuggestedFix.objects.filter(pk=fix.pk).update(status=SuggestedFix.Status.WITHDRAWN)
 
 
@@ -213,29 +262,30 @@ def remove_fix(moderator: User, fix_id: int) -> None:
         if fix.status == SuggestedFix.Status.ACCEPTED and fix.kind == SuggestedFix.Kind.NOTE:
             translation.drop_community_version(fix.note_id, fix.language)
         SuggestedFix.objects.filter(pk=fix.pk).update(
-            status=SuggestedFix.Status.REMOVED, decided_at=timezone.now(),
-            decided_by=moderator)
+            status=SuggestedFix.Status.REMOVED, decided_at=timezone.now(), decided_by=moderator
+        )
 
 
 # --- what happens to the texts (receivers.py) -------------------------------------------
 
+
 def note_text_changed(note_id: int) -> None:
     """The note was edited: pending fixes of its old text are outdated (its comments' are
     not)."""
-    SuggestedFix.objects.filter(note_id=note_id, comment=None,
-                                status=SuggestedFix.Status.PENDING).update(
-        status=SuggestedFix.Status.OUTDATED)
+    SuggestedFix.objects.filter(
+        note_id=note_id, comment=None, status=SuggestedFix.Status.PENDING
+    ).update(status=SuggestedFix.Status.OUTDATED)
 
 
 def forget_between(a: int, b: int) -> None:
     """A block: pending suggestions between the two go (neither may reach the other)."""
     SuggestedFix.objects.filter(
         Q(suggester_id=a, author_id=b) | Q(suggester_id=b, author_id=a),
-        status=SuggestedFix.Status.PENDING).delete()
+        status=SuggestedFix.Status.PENDING,
+    ).delete()
 
 
 def forget_pending_of(user_id: int) -> None:
     """An account is going: its pending suggestions go with it (accepted ones stay, as a
     reader's)."""
-    SuggestedFix.objects.filter(suggester_id=user_id,
-                                status=SuggestedFix.Status.PENDING).delete()
+    SuggestedFix.objects.filter(suggester_id=user_id, status=SuggestedFix.Status.PENDING).delete()

@@ -43,8 +43,12 @@ def mutual(a: User, b: User) -> bool:
 def can_message(sender: User, recipient: User) -> bool:
     """`sender` may start or continue a conversation with `recipient`: an active account,
     not themselves, no block either way."""
-    return (recipient.is_active and sender.is_active and recipient.pk != sender.pk
-            and not is_blocked(sender, recipient))
+    return (
+        recipient.is_active
+        and sender.is_active
+        and recipient.pk != sender.pk
+        and not is_blocked(sender, recipient)
+    )
 
 
 def _hidden_pairs(viewer: User) -> list[str]:
@@ -55,10 +59,13 @@ def memberships(viewer: User, box: str = "inbox") -> QuerySet[Member]:
     """The viewer's conversations in `box` ("inbox": accepted; "requests": waiting for
     them to accept), most recently active first."""
     state = Member.State.REQUEST if box == "requests" else Member.State.ACTIVE
-    qs = (Member.objects.filter(user=viewer, state=state, hidden=False)
-          .select_related("conversation", "conversation__last_message",
-                          "conversation__last_message__sender")
-          .order_by("-last_activity_at", "-id"))
+    qs = (
+        Member.objects.filter(user=viewer, state=state, hidden=False)
+        .select_related(
+            "conversation", "conversation__last_message", "conversation__last_message__sender"
+        )
+        .order_by("-last_activity_at", "-id")
+    )
     hidden = _hidden_pairs(viewer)
     if hidden:
         qs = qs.exclude(conversation__pair_key__in=hidden)
@@ -67,9 +74,11 @@ def memberships(viewer: User, box: str = "inbox") -> QuerySet[Member]:
 
 def membership(viewer: User, conversation_id: int) -> Member:
     """The viewer's place in a conversation they may see, else NotFound."""
-    member = (Member.objects.select_related("conversation")
-              .filter(conversation_id=conversation_id, user=viewer, state__in=SEEING)
-              .first())
+    member = (
+        Member.objects.select_related("conversation")
+        .filter(conversation_id=conversation_id, user=viewer, state__in=SEEING)
+        .first()
+    )
     if member is None:
         raise NotFound(_("Conversation not found."))
     other = other_in_pair(member.conversation, viewer.pk)
@@ -80,10 +89,8 @@ def membership(viewer: User, conversation_id: int) -> Member:
 
 def visible_messages(viewer: User, member: Member) -> QuerySet[Message]:
     """The messages of the member's conversation that this member sees."""
-    qs = Message.objects.filter(conversation_id=member.conversation_id,
-                                id__gt=member.cleared_id)
-    qs = qs.exclude(Exists(HiddenMessage.objects.filter(user=viewer,
-                                                        message=OuterRef("pk"))))
+    qs = Message.objects.filter(conversation_id=member.conversation_id, id__gt=member.cleared_id)
+    qs = qs.exclude(Exists(HiddenMessage.objects.filter(user=viewer, message=OuterRef("pk"))))
     blocked = blocked_user_ids(viewer)
     if blocked:
         qs = qs.exclude(sender_id__in=blocked)
@@ -119,8 +126,11 @@ def get_photo_for(viewer: User, photo_id: int) -> MessagePhoto:
 
 def active_member_ids(conversation_id: int) -> list[int]:
     """Members who receive the conversation's events (accepted or requested)."""
-    return list(Member.objects.filter(conversation_id=conversation_id, state__in=SEEING)
-                .values_list("user_id", flat=True))
+    return list(
+        Member.objects.filter(conversation_id=conversation_id, state__in=SEEING).values_list(
+            "user_id", flat=True
+        )
+    )
 
 
 def receivers_of(message: Message, blocked: set[int] | None = None) -> list[int]:
@@ -141,14 +151,19 @@ def unread_totals(viewer: User | int) -> dict[str, int]:
     user_id = viewer if isinstance(viewer, int) else viewer.pk
     row = Member.objects.filter(user_id=user_id, hidden=False).aggregate(
         messages=Sum("unread", filter=Q(state=Member.State.ACTIVE, muted=False)),
-        requests=Count("id", filter=Q(state=Member.State.REQUEST, unread__gt=0)))
+        requests=Count("id", filter=Q(state=Member.State.REQUEST, unread__gt=0)),
+    )
     return {"messages": int(row["messages"] or 0), "requests": int(row["requests"] or 0)}
 
 
 def search_messages(viewer: User, member: Member, query: str) -> QuerySet[Message]:
     """Messages of the conversation containing `query` (case-insensitive), newest first."""
-    return (visible_messages(viewer, member)
-            .filter(Q(body__icontains=query), unsent_at__isnull=True, removed=False,
-                    sender_deleted=False)
-            .exclude(kind=Message.Kind.SYSTEM)
-            .select_related("sender").order_by("-id"))
+    return (
+        visible_messages(viewer, member)
+        .filter(
+            Q(body__icontains=query), unsent_at__isnull=True, removed=False, sender_deleted=False
+        )
+        .exclude(kind=Message.Kind.SYSTEM)
+        .select_related("sender")
+        .order_by("-id")
+    )

@@ -31,12 +31,16 @@ def _allocate(user_ids: list[int]) -> dict[int, int]:
         marks = ", ".join(["%s"] * len(ids))
         if connection.vendor == "postgresql":
             # Lock in id order: two writers for overlapping groups never deadlock.
-            sql = (f"UPDATE {table} SET last_seq = last_seq + 1 WHERE user_id IN ("  # noqa: S608 - the table name is ours, values are parameters
-                   f"SELECT user_id FROM {table} WHERE user_id IN ({marks}) "
-                   f"ORDER BY user_id FOR UPDATE) RETURNING user_id, last_seq")
+            sql = (
+                f"UPDATE {table} SET last_seq = last_seq + 1 WHERE user_id IN ("  # noqa: S608 - the table name is ours, values are parameters
+                f"SELECT user_id FROM {table} WHERE user_id IN ({marks}) "
+                f"ORDER BY user_id FOR UPDATE) RETURNING user_id, last_seq"
+            )
         else:  # SQLite: one writer at a time anyway
-            sql = (f"UPDATE {table} SET last_seq = last_seq + 1 "  # noqa: S608 - the table name is ours, values are parameters
-                   f"WHERE user_id IN ({marks}) RETURNING user_id, last_seq")
+            sql = (
+                f"UPDATE {table} SET last_seq = last_seq + 1 "  # noqa: S608 - the table name is ours, values are parameters
+                f"WHERE user_id IN ({marks}) RETURNING user_id, last_seq"
+            )
         with connection.cursor() as cursor:
             cursor.execute(sql, ids)
             return {int(u): int(s) for u, s in cursor.fetchall()}
@@ -44,14 +48,17 @@ def _allocate(user_ids: list[int]) -> dict[int, int]:
     seqs = bump(user_ids)
     missing = [u for u in user_ids if u not in seqs]
     if missing:
-        Mailbox.objects.bulk_create([Mailbox(user_id=u) for u in missing],
-                                    ignore_conflicts=True)
+        Mailbox.objects.bulk_create([Mailbox(user_id=u) for u in missing], ignore_conflicts=True)
         seqs.update(bump(missing))
     return seqs
 
 
-def emit(user_ids: Iterable[int], kind: str, data: dict[str, Any],
-         extra: dict[int, dict[str, Any]] | None = None) -> None:
+def emit(
+    user_ids: Iterable[int],
+    kind: str,
+    data: dict[str, Any],
+    extra: dict[int, dict[str, Any]] | None = None,
+) -> None:
     """Append `kind` to the event log of each member and publish it once committed.
     `extra` adds fields for some members only (their own badge counts)."""
     ids = sorted({int(u) for u in user_ids})
@@ -62,9 +69,12 @@ def emit(user_ids: Iterable[int], kind: str, data: dict[str, Any],
     with transaction.atomic(savepoint=False):  # inside the writer's transaction: no savepoint
         seqs = _allocate(ids)
         now = timezone.now()
-        LiveEvent.objects.bulk_create([
-            LiveEvent(user_id=u, seq=seqs[u], kind=kind, data=payloads[u], created_at=now)
-            for u in ids])
+        LiveEvent.objects.bulk_create(
+            [
+                LiveEvent(user_id=u, seq=seqs[u], kind=kind, data=payloads[u], created_at=now)
+                for u in ids
+            ]
+        )
     events = [{"u": u, "id": seqs[u], "t": kind, "d": payloads[u]} for u in ids]
     if core_tasks.EAGER:
         live.publish(events)
@@ -85,23 +95,24 @@ def head(user_id: int) -> int:
 
 
 def heads(user_ids: list[int]) -> dict[int, int]:
-    return dict(Mailbox.objects.filter(user_id__in=user_ids)
-                .values_list("user_id", "last_seq"))
+    return dict(Mailbox.objects.filter(user_id__in=user_ids).values_list("user_id", "last_seq"))
 
 
 def events_after(user_id: int, after: int, limit: int = 200) -> tuple[list[dict[str, Any]], bool]:
     """Events numbered above `after`, oldest first, and whether the log still reaches back
     to `after` (False: events were pruned in between; the client must reload)."""
-    rows = list(LiveEvent.objects.filter(user_id=user_id, seq__gt=after)
-                .order_by("seq").values("seq", "kind", "data")[:limit])
+    rows = list(
+        LiveEvent.objects.filter(user_id=user_id, seq__gt=after)
+        .order_by("seq")
+        .values("seq", "kind", "data")[:limit]
+    )
     if after <= 0:
         complete = True
     elif rows:
         complete = rows[0]["seq"] == after + 1  # a gap: pruned
     else:
         complete = head(user_id) <= after
-    return [{"u": user_id, "id": r["seq"], "t": r["kind"], "d": r["data"]} for r in rows], \
-        complete
+    return [{"u": user_id, "id": r["seq"], "t": r["kind"], "d": r["data"]} for r in rows], complete
 
 
 def prune(days: int | None = None) -> int:

@@ -32,7 +32,8 @@ def make_photo_variants(photo_id: int) -> bool:
         if store.exists(path):
             store.delete(path)
         variants.setdefault(str(variant.width), {})[variant.fmt] = store.save(
-            path, ContentFile(variant.data))
+            path, ContentFile(variant.data)
+        )
     if not MessagePhoto.objects.filter(pk=photo_id).update(variants=variants):
         for formats in variants.values():  # unsent while we worked: leave nothing behind
             for path in formats.values():

@@ -25,14 +25,14 @@ class Conversation(models.Model):
 
     kind = models.CharField(max_length=10, choices=Kind.choices)
     title = models.CharField(max_length=TITLE_MAX, blank=True)
-    created_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True,
-                                   related_name="+")
+    created_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
     #: "<smaller id>:<larger id>" for a one-to-one conversation: one per pair of people.
     pair_key = models.CharField(max_length=41, unique=True, null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     last_message_at = models.DateTimeField(default=timezone.now)
-    last_message = models.ForeignKey("Message", on_delete=models.SET_NULL, null=True,
-                                     blank=True, related_name="+")
+    last_message = models.ForeignKey(
+        "Message", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk}"
@@ -47,8 +47,7 @@ class Member(models.Model):
         LEFT = "left", _("Left")
         REMOVED = "removed", _("Removed")
 
-    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE,
-                                     related_name="members")
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="members")
     user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="dm_memberships")
     state = models.CharField(max_length=10, choices=State.choices, default=State.ACTIVE)
     is_admin = models.BooleanField(default=False)
@@ -69,8 +68,7 @@ class Member(models.Model):
             models.UniqueConstraint(fields=["conversation", "user"], name="uniq_dm_member"),
         ]
         indexes = [
-            models.Index(fields=["user", "state", "-last_activity_at"],
-                         name="dm_member_activity"),
+            models.Index(fields=["user", "state", "-last_activity_at"], name="dm_member_activity"),
         ]
 
 
@@ -81,23 +79,28 @@ class Message(models.Model):
         NOTE = "note", _("Shared note")
         SYSTEM = "system", _("Event")
 
-    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE,
-                                     related_name="messages")
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="messages"
+    )
     #: NULL once the sender's account is deleted (the row stays as a tombstone).
-    sender = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True,
-                               related_name="dm_messages_sent")
+    sender = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, related_name="dm_messages_sent"
+    )
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.TEXT)
     body = models.TextField(max_length=BODY_MAX, blank=True)
     language = models.CharField(max_length=16, blank=True, null=True)
-    reply_to = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True,
-                                 related_name="+")
-    note = models.ForeignKey(Note, on_delete=models.SET_NULL, null=True, blank=True,
-                             related_name="+")
+    reply_to = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    note = models.ForeignKey(
+        Note, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     #: System messages: what happened ("joined", "left", "removed", "renamed", "accepted")
     #: and to whom, rendered in each reader's language.
     event = models.CharField(max_length=20, blank=True)
-    event_user = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+")
+    event_user = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     unsent_at = models.DateTimeField(null=True, blank=True)
     removed = models.BooleanField(default=False)  # by a moderator
@@ -141,8 +144,9 @@ class HiddenMessage(models.Model):
 class Mailbox(models.Model):
     """A member's messaging settings and the head of their live event log."""
 
-    user = models.OneToOneField(USER, on_delete=models.CASCADE, primary_key=True,
-                                related_name="mailbox")
+    user = models.OneToOneField(
+        USER, on_delete=models.CASCADE, primary_key=True, related_name="mailbox"
+    )
     read_receipts = models.BooleanField(default=True)
     #: The last sequence number handed out in this member's event log.
     last_seq = models.BigIntegerField(default=0)

@@ -42,6 +42,7 @@ def _name(user: User | None) -> str:
 
 # --- the list ------------------------------------------------------------------------------
 
+
 @dataclass
 class ConversationRow:
     conversation: Conversation
@@ -85,9 +86,12 @@ def preview(message: Message | None, viewer: User) -> str:
 
 def _others(conversation_ids: list[int], viewer: User) -> dict[int, list[User]]:
     out: dict[int, list[User]] = {}
-    rows = (Member.objects.filter(conversation_id__in=conversation_ids,
-                                  state__in=access.SEEING)
-            .exclude(user=viewer).select_related("user").order_by("joined_at", "id"))
+    rows = (
+        Member.objects.filter(conversation_id__in=conversation_ids, state__in=access.SEEING)
+        .exclude(user=viewer)
+        .select_related("user")
+        .order_by("joined_at", "id")
+    )
     for m in rows:
         out.setdefault(m.conversation_id, []).append(m.user)
     return out
@@ -102,8 +106,9 @@ def title_of(conv: Conversation, others: list[User]) -> str:
     return others[0].name if others else _("Deleted account")
 
 
-def conversation_rows(viewer: User, box: str = "inbox", *, cursor: str | None = None,
-                      limit: int = 30) -> tuple[list[ConversationRow], str | None]:
+def conversation_rows(
+    viewer: User, box: str = "inbox", *, cursor: str | None = None, limit: int = 30
+) -> tuple[list[ConversationRow], str | None]:
     """The viewer's conversations in `box` ("inbox" or "requests"), most recent first."""
     limit = max(1, min(limit, 50))
     qs = access.memberships(viewer, box)
@@ -121,16 +126,25 @@ def conversation_rows(viewer: User, box: str = "inbox", *, cursor: str | None = 
     for m in members:
         conv = m.conversation
         people = others.get(conv.pk, [])
-        rows.append(ConversationRow(
-            conversation=conv, member=m, title=title_of(conv, people),
-            face=people[0] if people else None,
-            preview=preview(conv.last_message, viewer), unread=m.unread, muted=m.muted,
-            is_request=m.state == Member.State.REQUEST,
-            is_group=conv.kind == Conversation.Kind.GROUP, people=people))
+        rows.append(
+            ConversationRow(
+                conversation=conv,
+                member=m,
+                title=title_of(conv, people),
+                face=people[0] if people else None,
+                preview=preview(conv.last_message, viewer),
+                unread=m.unread,
+                muted=m.muted,
+                is_request=m.state == Member.State.REQUEST,
+                is_group=conv.kind == Conversation.Kind.GROUP,
+                people=people,
+            )
+        )
     return rows, nxt
 
 
 # --- messages ------------------------------------------------------------------------------
+
 
 @dataclass
 class PhotoView:
@@ -194,19 +208,28 @@ def _photo_views(photos: list[MessagePhoto]) -> list[PhotoView]:
     for p in photos:
         url = reverse("web:message_photo", args=[p.pk])
         variants = p.variants or {}
-        out.append(PhotoView(
-            id=p.pk, small=f"{url}?w=320" if "320" in variants else url,
-            large=f"{url}?w=1080" if "1080" in variants else url, width=p.width,
-            height=p.height, alt=p.alt_text or _("Photo"), blurhash=p.blurhash,
-            color=p.dominant_color))
+        out.append(
+            PhotoView(
+                id=p.pk,
+                small=f"{url}?w=320" if "320" in variants else url,
+                large=f"{url}?w=1080" if "1080" in variants else url,
+                width=p.width,
+                height=p.height,
+                alt=p.alt_text or _("Photo"),
+                blurhash=p.blurhash,
+                color=p.dominant_color,
+            )
+        )
     return out
 
 
 def other_languages(viewer: User, member: Member) -> list[str]:
     """Languages the others in the conversation read first, other than the viewer's."""
     mine = languages_of(viewer)[0]
-    people = User.objects.filter(dm_memberships__conversation_id=member.conversation_id,
-                                 dm_memberships__state__in=access.SEEING).exclude(pk=viewer.pk)
+    people = User.objects.filter(
+        dm_memberships__conversation_id=member.conversation_id,
+        dm_memberships__state__in=access.SEEING,
+    ).exclude(pk=viewer.pk)
     out: list[str] = []
     for person in people:
         first = languages_of(person)[0]
@@ -215,8 +238,9 @@ def other_languages(viewer: User, member: Member) -> list[str]:
     return out
 
 
-def message_views(viewer: User, member: Member, messages: list[Message], *,
-                  seen: bool = True) -> list[MessageView]:
+def message_views(
+    viewer: User, member: Member, messages: list[Message], *, seen: bool = True
+) -> list[MessageView]:
     """Views of messages the caller took from `access.visible_messages` (a fixed number of
     queries for any number of messages; none for what the messages do not have)."""
     ids = [m.pk for m in messages if m.kind == Message.Kind.PHOTO]
@@ -226,37 +250,72 @@ def message_views(viewer: User, member: Member, messages: list[Message], *,
             photos.setdefault(p.message_id, []).append(p)
     note_ids = {m.note_id for m in messages if m.note_id}
     visible = visible_note_ids(viewer, note_ids)
-    notes = {v.note.pk: v for v in note_views(
-        [m.note for m in messages if m.note_id in visible and m.note is not None], viewer)
-        } if visible else {}
+    notes = (
+        {
+            v.note.pk: v
+            for v in note_views(
+                [m.note for m in messages if m.note_id in visible and m.note is not None], viewer
+            )
+        }
+        if visible
+        else {}
+    )
     reply_ids = {m.reply_to_id for m in messages if m.reply_to_id}
-    replies = {r.pk: r for r in access.visible_messages(viewer, member)
-               .filter(pk__in=reply_ids).select_related("sender")} if reply_ids else {}
+    replies = (
+        {
+            r.pk: r
+            for r in access.visible_messages(viewer, member)
+            .filter(pk__in=reply_ids)
+            .select_related("sender")
+        }
+        if reply_ids
+        else {}
+    )
     others_langs = other_languages(viewer, member)
     window = timezone.now() - timedelta(seconds=settings.QIAO_DM_UNSEND_SECONDS)
     out = []
     for m in messages:
         mine = m.sender_id == viewer.pk
-        tomb = (_("Message unsent") if m.unsent_at else
-                _("Removed by the moderators") if m.removed else
-                _("Message from a deleted account") if m.sender_deleted else "")
+        tomb = (
+            _("Message unsent")
+            if m.unsent_at
+            else _("Removed by the moderators")
+            if m.removed
+            else _("Message from a deleted account")
+            if m.sender_deleted
+            else ""
+        )
         offer = text_offer(viewer, m.body, m.language) if m.body and not tomb else None
         view = MessageView(
-            message=m, mine=mine, sender_name=_name(m.sender), sender=m.sender,
-            text="" if tomb else m.body, tombstone=tomb,
+            message=m,
+            mine=mine,
+            sender_name=_name(m.sender),
+            sender=m.sender,
+            text="" if tomb else m.body,
+            tombstone=tomb,
             system=system_text(m) if m.kind == Message.Kind.SYSTEM else "",
             photos=[] if tomb else _photo_views(photos.get(m.pk, [])),
             note=notes.get(m.note_id) if m.note_id and not tomb else None,
-            note_unavailable=bool(m.note_id is None and m.kind == Message.Kind.NOTE
-                                  or (m.note_id and m.note_id not in visible)) and not tomb,
+            note_unavailable=bool(
+                m.note_id is None
+                and m.kind == Message.Kind.NOTE
+                or (m.note_id and m.note_id not in visible)
+            )
+            and not tomb,
             offer_translation=bool(offer and offer.offer),
             auto_translate=bool(offer and offer.auto),
             lookup_lang=offer.lookup_lang if offer else "",
-            offer_rendering=bool(mine and m.body and not tomb and others_langs
-                                 and base_language(m.language or "") not in ("", "und")
-                                 and any(lang != base_language(m.language or "")
-                                         for lang in others_langs)),
-            can_unsend=mine and not tomb and m.kind != Message.Kind.SYSTEM
+            offer_rendering=bool(
+                mine
+                and m.body
+                and not tomb
+                and others_langs
+                and base_language(m.language or "") not in ("", "und")
+                and any(lang != base_language(m.language or "") for lang in others_langs)
+            ),
+            can_unsend=mine
+            and not tomb
+            and m.kind != Message.Kind.SYSTEM
             and m.created_at >= window,
         )
         if m.reply_to_id:
@@ -266,8 +325,9 @@ def message_views(viewer: User, member: Member, messages: list[Message], *,
                 view.reply_text = _("Original message unavailable")
             else:
                 view.reply_sender = _name(reply.sender)
-                view.reply_text = preview(reply, viewer) if not reply.body else \
-                    " ".join(reply.body.split())[:120]
+                view.reply_text = (
+                    preview(reply, viewer) if not reply.body else " ".join(reply.body.split())[:120]
+                )
         out.append(view)
     if seen:
         _mark_seen(viewer, member, out)
@@ -281,10 +341,14 @@ def _mark_seen(viewer: User, member: Member, views: list[MessageView]) -> None:
     if not mine or not receipts_on(viewer.pk):
         return
     latest = mine[-1]
-    others = Member.objects.filter(conversation_id=member.conversation_id,
-                                   state=Member.State.ACTIVE).exclude(user=viewer)
-    off = set(Mailbox.objects.filter(user_id__in=others.values("user_id"),
-                                     read_receipts=False).values_list("user_id", flat=True))
+    others = Member.objects.filter(
+        conversation_id=member.conversation_id, state=Member.State.ACTIVE
+    ).exclude(user=viewer)
+    off = set(
+        Mailbox.objects.filter(
+            user_id__in=others.values("user_id"), read_receipts=False
+        ).values_list("user_id", flat=True)
+    )
     readers = [m for m in others if m.user_id not in off and m.last_read_id >= latest.id]
     if not readers:
         return
@@ -300,6 +364,7 @@ def receipts_on(user_id: int) -> bool:
 
 
 # --- one conversation ----------------------------------------------------------------------
+
 
 @dataclass
 class ConversationView:
@@ -331,22 +396,30 @@ def composer_hint(viewer: User, member: Member) -> str:
     mine = languages_of(viewer)[0]
     names = ", ".join(language_in_text(code) for code in theirs)
     if not is_ready_safely():
-        return _("They read %(theirs)s. Machine translation is not installed on this server; "
-                 "they can still look up your words.") % {"theirs": names}
+        return _(
+            "They read %(theirs)s. Machine translation is not installed on this server; "
+            "they can still look up your words."
+        ) % {"theirs": names}
     if member.conversation.kind == Conversation.Kind.GROUP:
-        return _("Write in %(mine)s? Some people here read %(theirs)s — it will be "
-                 "translated for them.") % {"mine": language_in_text(mine), "theirs": names}
+        return _(
+            "Write in %(mine)s? Some people here read %(theirs)s — it will be translated for them."
+        ) % {"mine": language_in_text(mine), "theirs": names}
     return _("Write in %(mine)s? They read %(theirs)s — it will be translated for them.") % {
-        "mine": language_in_text(mine), "theirs": names}
+        "mine": language_in_text(mine),
+        "theirs": names,
+    }
 
 
-def page_of_messages(viewer: User, member: Member, *, before: str | None = None,
-                     limit: int = 30) -> tuple[list[Message], str | None]:
+def page_of_messages(
+    viewer: User, member: Member, *, before: str | None = None, limit: int = 30
+) -> tuple[list[Message], str | None]:
     """Newest `limit` messages (or those before the cursor), returned oldest first."""
     limit = max(1, min(limit, 100))
-    qs = access.visible_messages(viewer, member).select_related(
-        "sender", "event_user", "note", "note__author").prefetch_related(
-        "note__images", "note__topics")
+    qs = (
+        access.visible_messages(viewer, member)
+        .select_related("sender", "event_user", "note", "note__author")
+        .prefetch_related("note__images", "note__topics")
+    )
     pos = decode_cursor(before)
     if pos:
         qs = qs.filter(id__lt=cursor_id(pos, 0))
@@ -358,39 +431,57 @@ def page_of_messages(viewer: User, member: Member, *, before: str | None = None,
     return list(reversed(rows)), older
 
 
-def conversation_view(viewer: User, conversation_id: int, *, before: str | None = None,
-                      limit: int = 30) -> ConversationView:
+def conversation_view(
+    viewer: User, conversation_id: int, *, before: str | None = None, limit: int = 30
+) -> ConversationView:
     member = access.membership(viewer, conversation_id)
     live_after = head(viewer.pk)  # before reading: nothing falls between page and stream
     conv = member.conversation
-    members = list(Member.objects.filter(conversation=conv, state__in=access.SEEING)
-                   .select_related("user").order_by("joined_at", "id"))
+    members = list(
+        Member.objects.filter(conversation=conv, state__in=access.SEEING)
+        .select_related("user")
+        .order_by("joined_at", "id")
+    )
     others = [m.user for m in members if m.user_id != viewer.pk]
     rows, older = page_of_messages(viewer, member, before=before, limit=limit)
     waiting = any(m.state == Member.State.REQUEST for m in members if m.user_id != viewer.pk)
     return ConversationView(
-        conversation=conv, member=member, title=title_of(conv, others), others=others,
+        conversation=conv,
+        member=member,
+        title=title_of(conv, others),
+        others=others,
         is_group=conv.kind == Conversation.Kind.GROUP,
-        is_request=member.state == Member.State.REQUEST, waiting=waiting,
-        messages=message_views(viewer, member, rows), older_cursor=older,
-        hint=composer_hint(viewer, member), live_after=live_after,
-        receipts=receipts_on(viewer.pk), members=members)
+        is_request=member.state == Member.State.REQUEST,
+        waiting=waiting,
+        messages=message_views(viewer, member, rows),
+        older_cursor=older,
+        hint=composer_hint(viewer, member),
+        live_after=live_after,
+        receipts=receipts_on(viewer.pk),
+        members=members,
+    )
 
 
-def messages_after(viewer: User, conversation_id: int, after_id: int, limit: int = 50
-                   ) -> list[MessageView]:
+def messages_after(
+    viewer: User, conversation_id: int, after_id: int, limit: int = 50
+) -> list[MessageView]:
     """Messages newer than `after_id` (what a live client fetches after an event)."""
     member = access.membership(viewer, conversation_id)
-    rows = list(access.visible_messages(viewer, member).filter(id__gt=after_id)
-                .select_related("sender", "event_user", "note", "note__author")
-                .prefetch_related("note__images", "note__topics").order_by("id")[:limit])
+    rows = list(
+        access.visible_messages(viewer, member)
+        .filter(id__gt=after_id)
+        .select_related("sender", "event_user", "note", "note__author")
+        .prefetch_related("note__images", "note__topics")
+        .order_by("id")[:limit]
+    )
     return message_views(viewer, member, rows)
 
 
 def sent_view(sender: User, message: Message) -> MessageView:
     """The message its sender just sent, as the sender sees it (nobody has seen it yet)."""
     member = Member.objects.select_related("conversation").get(
-        conversation_id=message.conversation_id, user=sender)
+        conversation_id=message.conversation_id, user=sender
+    )
     return message_views(sender, member, [message], seen=False)[0]
 
 
@@ -399,8 +490,7 @@ def message_view(viewer: User, message_id: int) -> MessageView:
     return message_views(viewer, member, [message])[0]
 
 
-def search(viewer: User, conversation_id: int, query: str, limit: int = 30
-           ) -> list[MessageView]:
+def search(viewer: User, conversation_id: int, query: str, limit: int = 30) -> list[MessageView]:
     query = " ".join((query or "").split())
     if not query:
         return []
@@ -412,6 +502,7 @@ def search(viewer: User, conversation_id: int, query: str, limit: int = 30
 
 
 # --- across languages ----------------------------------------------------------------------
+
 
 def message_for_reader(viewer: User, message_id: int, target: str) -> dict[str, Any]:
     """A message the viewer sees, in `target` (raises Invalid/Unavailable when it cannot be

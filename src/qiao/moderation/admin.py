@@ -28,17 +28,31 @@ def note_media(note: Note | None, *, small: bool = False) -> SafeString:
     if clip is not None and clip.is_ready and clip.poster is not None:
         source = clip.rendition(360 if small else 720)
         if small:
-            parts.append(format_html('<img src="{}" alt="" width="80" loading="lazy"> ▶ {}',
-                                     clip.poster.src, clip.duration_label))
+            parts.append(
+                format_html(
+                    '<img src="{}" alt="" width="80" loading="lazy"> ▶ {}',
+                    clip.poster.src,
+                    clip.duration_label,
+                )
+            )
         else:
-            parts.append(format_html(
-                '<video controls preload="none" poster="{}" width="360" src="{}"></video>',
-                clip.poster.url, source.url if source else ""))
+            parts.append(
+                format_html(
+                    '<video controls preload="none" poster="{}" width="360" src="{}"></video>',
+                    clip.poster.url,
+                    source.url if source else "",
+                )
+            )
     elif clip is not None:
         parts.append(format_html("video: {}", clip.state))
     pics = pictures(note)[: 1 if small else 9]
-    parts.append(format_html_join(" ", '<img src="{}" alt="" width="{}" loading="lazy">',
-                                  ((p.src, 80 if small else 160) for p in pics)))
+    parts.append(
+        format_html_join(
+            " ",
+            '<img src="{}" alt="" width="{}" loading="lazy">',
+            ((p.src, 80 if small else 160) for p in pics),
+        )
+    )
     return format_html_join(" ", "{}", ((part,) for part in parts))
 
 
@@ -62,14 +76,27 @@ def _act(action: str, label: str) -> Any:
 class ReportAdmin(admin.ModelAdmin[Report]):
     list_display = ("created_at", "kind", "reason", "target", "preview", "reporter", "status")
     list_filter = ("status", "kind", "reason")
-    search_fields = ("details", "reporter__username", "note__title", "comment__body",
-                     "account__username")
+    search_fields = (
+        "details",
+        "reporter__username",
+        "note__title",
+        "comment__body",
+        "account__username",
+    )
     raw_id_fields = ("reporter", "note", "comment", "account", "fix", "resolved_by")
-    readonly_fields = ("created_at", "resolved_at", "resolved_by", "note_media_shown",
-                       "object_id", "context")
-    actions = [_act("remove", "Remove the content / suspend the account"),
-               _act("restore", "Restore an automatically hidden note"),
-               _act("dismiss", "Dismiss")]
+    readonly_fields = (
+        "created_at",
+        "resolved_at",
+        "resolved_by",
+        "note_media_shown",
+        "object_id",
+        "context",
+    )
+    actions = [
+        _act("remove", "Remove the content / suspend the account"),
+        _act("restore", "Restore an automatically hidden note"),
+        _act("dismiss", "Dismiss"),
+    ]
 
     @admin.display(description="target")
     def target(self, obj: Report) -> str:
@@ -100,8 +127,11 @@ class ReportAdmin(admin.ModelAdmin[Report]):
         return bool(request.user.has_perm("moderation.moderate"))
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Report]:
-        return super().get_queryset(request).select_related("note", "comment", "account",
-                                                            "fix", "reporter")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("note", "comment", "account", "fix", "reporter")
+        )
 
 
 @admin.register(AuditLog)
@@ -151,8 +181,19 @@ class NoteClipAdmin(admin.ModelAdmin[NoteClip]):
     list_display = ("note", "state", "duration", "ai_generated", "preview", "created_at")
     list_filter = ("state", "ai_declared", "ai_author")
     search_fields = ("note__title", "note__author__username")
-    fields = ("note", "state", "error_code", "duration", "width", "height", "has_audio",
-              "ai_author", "ai_declared", "alt_text", "player")
+    fields = (
+        "note",
+        "state",
+        "error_code",
+        "duration",
+        "width",
+        "height",
+        "has_audio",
+        "ai_author",
+        "ai_declared",
+        "alt_text",
+        "player",
+    )
     readonly_fields = fields
 
     @admin.display(description="AI-generated", boolean=True)

@@ -40,12 +40,15 @@ class Report(models.Model):
 
     reporter = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="reports_made")
     kind = models.CharField(max_length=12, choices=Kind.choices)
-    note = models.ForeignKey(Note, on_delete=models.CASCADE, null=True, blank=True,
-                             related_name="reports")
-    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, null=True, blank=True,
-                                related_name="reports")
-    account = models.ForeignKey(USER, on_delete=models.CASCADE, null=True, blank=True,
-                                related_name="reports_received")
+    note = models.ForeignKey(
+        Note, on_delete=models.CASCADE, null=True, blank=True, related_name="reports"
+    )
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, null=True, blank=True, related_name="reports"
+    )
+    account = models.ForeignKey(
+        USER, on_delete=models.CASCADE, null=True, blank=True, related_name="reports_received"
+    )
     #: The reported message or conversation (private content has no foreign key here: the
     #: messages domain sits above moderation and hands over what moderators need).
     object_id = models.BigIntegerField(null=True, blank=True)
@@ -53,15 +56,17 @@ class Report(models.Model):
     #: it ({"id", "sender", "body", "created_at", "reported"} each), so moderators judge
     #: the context even after an unsend.
     context = models.JSONField(default=list, blank=True)
-    fix = models.ForeignKey(SuggestedFix, on_delete=models.CASCADE, null=True, blank=True,
-                            related_name="+")
+    fix = models.ForeignKey(
+        SuggestedFix, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     reason = models.CharField(max_length=20, choices=Reason.choices)
     details = models.CharField(max_length=500, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     created_at = models.DateTimeField(default=timezone.now)
     resolved_at = models.DateTimeField(null=True, blank=True)
-    resolved_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, blank=True,
-                                    related_name="+")
+    resolved_by = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         indexes = [models.Index(fields=["status", "created_at"])]
@@ -106,13 +111,17 @@ class Appeal(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     created_at = models.DateTimeField(default=timezone.now)
     resolved_at = models.DateTimeField(null=True, blank=True)
-    resolved_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, blank=True,
-                                    related_name="+")
+    resolved_by = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         indexes = [models.Index(fields=["status", "created_at"])]
-        constraints = [models.UniqueConstraint(
-            fields=["note"], condition=models.Q(status="open"), name="one_open_appeal")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["note"], condition=models.Q(status="open"), name="one_open_appeal"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Appeal on note #{self.note_id}"

@@ -35,8 +35,7 @@ from qiao.social.models import Notification
 
 
 @rate_limited("report")
-def report(reporter: User, *, kind: str, target_id: int, reason: str, details: str = ""
-           ) -> Report:
+def report(reporter: User, *, kind: str, target_id: int, reason: str, details: str = "") -> Report:
     """File a report (one open report per reporter and target). Enough distinct reporters
     hide a note until a moderator looks at it."""
     if kind not in (Report.Kind.NOTE, Report.Kind.COMMENT, Report.Kind.USER, Report.Kind.FIX):
@@ -61,13 +60,13 @@ def report(reporter: User, *, kind: str, target_id: int, reason: str, details: s
         if account is None or account.pk == reporter.pk:
             raise NotFound(_("User not found."))
         target = {"account": account}
-    existing = Report.objects.filter(reporter=reporter, status=Report.Status.OPEN,
-                                     **target).first()
+    existing = Report.objects.filter(reporter=reporter, status=Report.Status.OPEN, **target).first()
     if existing is not None:
         return existing
     with transaction.atomic():
-        row = Report.objects.create(reporter=reporter, kind=kind, reason=reason,
-                                    details=details, **target)
+        row = Report.objects.create(
+            reporter=reporter, kind=kind, reason=reason, details=details, **target
+        )
         if kind == Report.Kind.NOTE and row.note_id is not None:
             _maybe_auto_hide(row.note_id)
     return row
@@ -79,23 +78,36 @@ def _check_reason(reason: str) -> None:
 
 
 @rate_limited("report")
-def report_private(reporter: User, *, kind: str, object_id: int, account_id: int | None,
-                   reason: str, details: str = "", context: list[dict[str, object]]
-                   ) -> Report:
+def report_private(
+    reporter: User,
+    *,
+    kind: str,
+    object_id: int,
+    account_id: int | None,
+    reason: str,
+    details: str = "",
+    context: list[dict[str, object]],
+) -> Report:
     """File a report on private content (a direct message or a conversation). The caller —
     the domain that owns the content — has checked that the reporter may see it, and hands
     over the account responsible and what the reporter saw (`context`, kept as is)."""
     if kind not in (Report.Kind.MESSAGE, Report.Kind.CONVERSATION):
         raise Invalid(_("Unknown kind of report."), fields={"kind": [_("Unknown.")]})
     _check_reason(reason)
-    existing = Report.objects.filter(reporter=reporter, status=Report.Status.OPEN, kind=kind,
-                                     object_id=object_id).first()
+    existing = Report.objects.filter(
+        reporter=reporter, status=Report.Status.OPEN, kind=kind, object_id=object_id
+    ).first()
     if existing is not None:
         return existing
     return Report.objects.create(
-        reporter=reporter, kind=kind, object_id=object_id, account_id=account_id,
-        reason=reason, details=clean(details, "details", max_length=500, multiline=True),
-        context=context[:50])
+        reporter=reporter,
+        kind=kind,
+        object_id=object_id,
+        account_id=account_id,
+        reason=reason,
+        details=clean(details, "details", max_length=500, multiline=True),
+        context=context[:50],
+    )
 
 
 def reporter_weight(user: User) -> float:
@@ -105,8 +117,7 @@ def reporter_weight(user: User) -> float:
     if user.is_staff and user.has_perm("moderation.moderate"):
         return float(settings.QIAO_AUTO_HIDE_WEIGHT)
     age = timezone.now() - user.date_joined
-    if age < timedelta(days=settings.QIAO_REPORT_MIN_AGE_DAYS) or not accounts.has_taken_part(
-            user):
+    if age < timedelta(days=settings.QIAO_REPORT_MIN_AGE_DAYS) or not accounts.has_taken_part(user):
         return 0.0
     return 1.0 if age >= timedelta(days=30) else 0.5
 
@@ -132,16 +143,24 @@ def report_weight(reporters: list[User]) -> float:
 
 
 def _maybe_auto_hide(note_id: int) -> None:
-    reporters = list(User.objects.filter(
-        reports_made__note_id=note_id, reports_made__status=Report.Status.OPEN,
-        is_active=True).distinct())
+    reporters = list(
+        User.objects.filter(
+            reports_made__note_id=note_id, reports_made__status=Report.Status.OPEN, is_active=True
+        ).distinct()
+    )
     weight = report_weight(reporters)
     if weight < settings.QIAO_AUTO_HIDE_WEIGHT or not notes.set_removed(note_id, True):
         return
-    AuditLog.objects.create(actor=None, action="auto_hide", kind="note", target_id=note_id,
-                            reason=f"{len(reporters)} reporters, standing {weight:g}")
-    author_id = Report.objects.filter(note_id=note_id).values_list(
-        "note__author_id", flat=True).first()
+    AuditLog.objects.create(
+        actor=None,
+        action="auto_hide",
+        kind="note",
+        target_id=note_id,
+        reason=f"{len(reporters)} reporters, standing {weight:g}",
+    )
+    author_id = (
+        Report.objects.filter(note_id=note_id).values_list("note__author_id", flat=True).first()
+    )
     for moderator in moderators():
         if author_id is not None:
             social.notify(moderator, author_id, Notification.Kind.REVIEW)
@@ -173,8 +192,7 @@ def appeal(author: User, note_id: int, message: str = "") -> Appeal:
 
 def open_appeal(author: User, note_id: int) -> Appeal | None:
     """The author's open appeal on their note, if any (what the note page shows them)."""
-    return Appeal.objects.filter(note_id=note_id, author=author,
-                                 status=Appeal.Status.OPEN).first()
+    return Appeal.objects.filter(note_id=note_id, author=author, status=Appeal.Status.OPEN).first()
 
 
 def _require_moderator(user: User) -> None:
@@ -183,9 +201,11 @@ def _require_moderator(user: User) -> None:
 
 
 def open_queue() -> list[Report]:
-    return list(Report.objects.filter(status=Report.Status.OPEN)
-                .select_related("reporter", "note", "comment", "account")
-                .order_by("created_at"))
+    return list(
+        Report.objects.filter(status=Report.Status.OPEN)
+        .select_related("reporter", "note", "comment", "account")
+        .order_by("created_at")
+    )
 
 
 def resolve(moderator: User, report_id: int, *, action: str, reason: str = "") -> Report:
@@ -203,8 +223,7 @@ def resolve(moderator: User, report_id: int, *, action: str, reason: str = "") -
             # The owner of the content removes it; a conversation report removes the
             # reported account's standing (suspension) only when a moderator does that
             # through a user report.
-            signals.content_removed.send(sender=Report, kind=row.kind,
-                                         object_id=row.object_id)
+            signals.content_removed.send(sender=Report, kind=row.kind, object_id=row.object_id)
         elif action == "remove":
             if row.fix_id:
                 remove_fix(moderator, row.fix_id)
@@ -219,23 +238,36 @@ def resolve(moderator: User, report_id: int, *, action: str, reason: str = "") -
         if row.note_id:
             Appeal.objects.filter(note_id=row.note_id, status=Appeal.Status.OPEN).update(
                 status=Appeal.Status.RESTORED if action == "restore" else Appeal.Status.UPHELD,
-                resolved_at=timezone.now(), resolved_by=moderator)
+                resolved_at=timezone.now(),
+                resolved_by=moderator,
+            )
         status = Report.Status.ACTIONED if action == "remove" else Report.Status.DISMISSED
-        same = (Q(object_id=row.object_id) if private else
-                Q(fix_id=row.fix_id) if row.fix_id else
-                Q(note_id=row.note_id) if row.note_id else
-                Q(comment_id=row.comment_id) if row.comment_id else
-                Q(account_id=row.account_id))
+        same = (
+            Q(object_id=row.object_id)
+            if private
+            else Q(fix_id=row.fix_id)
+            if row.fix_id
+            else Q(note_id=row.note_id)
+            if row.note_id
+            else Q(comment_id=row.comment_id)
+            if row.comment_id
+            else Q(account_id=row.account_id)
+        )
         same_target = Report.objects.filter(same, status=Report.Status.OPEN, kind=row.kind)
         same_target.update(status=status, resolved_at=timezone.now(), resolved_by=moderator)
-        AuditLog.objects.create(actor=moderator, action=action, kind=row.kind,
-                                target_id=row.target_id or 0, report=row, reason=reason[:300])
+        AuditLog.objects.create(
+            actor=moderator,
+            action=action,
+            kind=row.kind,
+            target_id=row.target_id or 0,
+            report=row,
+            reason=reason[:300],
+        )
     row.refresh_from_db()
     return row
 
 
-def resolve_appeal(moderator: User, appeal_id: int, *, restore: bool, reason: str = ""
-                   ) -> Appeal:
+def resolve_appeal(moderator: User, appeal_id: int, *, restore: bool, reason: str = "") -> Appeal:
     """Show the note again (`restore`) or keep it hidden; the author is told either way."""
     _require_moderator(moderator)
     row = Appeal.objects.filter(pk=appeal_id, status=Appeal.Status.OPEN).first()
@@ -249,8 +281,14 @@ def resolve_appeal(moderator: User, appeal_id: int, *, restore: bool, reason: st
         row.save(update_fields=["status", "resolved_at", "resolved_by"])
         Report.objects.filter(note_id=row.note_id, status=Report.Status.OPEN).update(
             status=Report.Status.DISMISSED if restore else Report.Status.ACTIONED,
-            resolved_at=timezone.now(), resolved_by=moderator)
-        AuditLog.objects.create(actor=moderator, action="appeal_restore" if restore
-                                else "appeal_uphold", kind="note", target_id=row.note_id,
-                                reason=reason[:300])
+            resolved_at=timezone.now(),
+            resolved_by=moderator,
+        )
+        AuditLog.objects.create(
+            actor=moderator,
+            action="appeal_restore" if restore else "appeal_uphold",
+            kind="note",
+            target_id=row.note_id,
+            reason=reason[:300],
+        )
     return row

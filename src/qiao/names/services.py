@@ -24,20 +24,32 @@ def suggester() -> NameSuggester:
 
 def warm_up_in_background() -> None:
     """Load the name tables (~1–2 s) off the request path, once per process."""
-    threading.Thread(target=lambda: suggester().warm_up(), name="qiao-names-warmup",
-                     daemon=True).start()
+    threading.Thread(
+        target=lambda: suggester().warm_up(), name="qiao-names-warmup", daemon=True
+    ).start()
 
 
-def suggest(viewer: User | None, *, given: str, surname: str = "", gender: str | None = None,
-            qualities: str | list[str] = "", style: str = "balanced") -> dict[str, Any]:
+def suggest(
+    viewer: User | None,
+    *,
+    given: str,
+    surname: str = "",
+    gender: str | None = None,
+    qualities: str | list[str] = "",
+    style: str = "balanced",
+) -> dict[str, Any]:
     """Suggestions as a JSON-ready dict; bad input becomes Invalid with the field named."""
     limit("write", viewer.pk if viewer is not None else None)
     quals = tuple(qualities) if isinstance(qualities, list) else (qualities,)
     try:
         # NameRequest checks gender and style itself (NameInputError names the field).
-        request = NameRequest(given=given, surname=surname,
-                              gender=cast(Gender, gender or None), qualities=quals,
-                              style=cast(Style, style))
+        request = NameRequest(
+            given=given,
+            surname=surname,
+            gender=cast(Gender, gender or None),
+            qualities=quals,
+            style=cast(Style, style),
+        )
         result = suggester().suggest(request).to_dict()
     except NameInputError as exc:
         raise Invalid(str(exc), code="bad_name", fields={exc.field: [str(exc)]}) from exc
@@ -71,11 +83,17 @@ def _explain(translit: dict[str, Any]) -> None:
         if source.startswith("romanized-surname:"):
             system = source.split(":", 1)[1]
             translit["heritage"] = {
-                "surname": part["english"], "chinese": part["chinese"], "system": system,
-                "message": _("Your surname %(surname)s is %(chinese)s in Chinese "
-                             "(recognised as %(system)s).") % {
-                    "surname": part["english"], "chinese": part["chinese"],
-                    "system": SYSTEMS.get(system, system)},
+                "surname": part["english"],
+                "chinese": part["chinese"],
+                "system": system,
+                "message": _(
+                    "Your surname %(surname)s is %(chinese)s in Chinese (recognised as %(system)s)."
+                )
+                % {
+                    "surname": part["english"],
+                    "chinese": part["chinese"],
+                    "system": SYSTEMS.get(system, system),
+                },
             }
             break
     for alt in translit.get("alternative_forms", []):
@@ -86,8 +104,10 @@ def adopt(user: User, *, chinese: str, pinyin: str = "") -> User:
     """Put a suggested (or hand-picked) Chinese name on the user's profile."""
     chinese = (chinese or "").strip()
     if not (2 <= len(chinese) <= 4) or not all("\u4e00" <= ch <= "\u9fff" for ch in chinese):
-        raise Invalid(_("A Chinese name has 2 to 4 Chinese characters."),
-                      fields={"chinese": [_("A Chinese name has 2 to 4 Chinese characters.")]})
+        raise Invalid(
+            _("A Chinese name has 2 to 4 Chinese characters."),
+            fields={"chinese": [_("A Chinese name has 2 to 4 Chinese characters.")]},
+        )
     problems = check_name(chinese[0], chinese[1:])
     serious = [p for p in problems if p.check in {"homophone", "bad_char"}]
     if serious:

@@ -30,9 +30,7 @@ def visible_notes(viewer: User | None) -> QuerySet[Note]:
     author = User.objects.filter(pk=OuterRef("author_id"), is_active=True)
     qs = Note.objects.filter(status=Note.Status.PUBLISHED, is_removed=False)
     if viewer is None:
-        return qs.filter(
-            Exists(author.filter(is_private=False)), visibility=Note.Visibility.PUBLIC
-        )
+        return qs.filter(Exists(author.filter(is_private=False)), visibility=Note.Visibility.PUBLIC)
     public_author = Exists(author.filter(is_private=False))
     qs = (
         qs.filter(Exists(author))
@@ -103,14 +101,18 @@ def visible_topic_counts(viewer: User | None) -> QuerySet[Topic]:
     private ones too, so it is never shown as is.)"""
     visible = visible_notes(viewer).filter(topics=OuterRef("pk")).order_by()
     counted = visible.values("topics").annotate(n=Count("pk")).values("n")
-    return (Topic.objects.filter(note_count__gt=0)
-            .annotate(visible_count=Subquery(counted, output_field=IntegerField()))
-            .filter(visible_count__gt=0))
+    return (
+        Topic.objects.filter(note_count__gt=0)
+        .annotate(visible_count=Subquery(counted, output_field=IntegerField()))
+        .filter(visible_count__gt=0)
+    )
 
 
 def topic_counts(topics: QuerySet[Topic]) -> list[TopicCount]:
     """Rows of `visible_topic_counts` as what may be shown, labelled in the interface
     language."""
     language = get_language() or "en"
-    return [TopicCount(t.name, int(getattr(t, "visible_count", 0) or 0), label(t.name, language))
-            for t in topics]
+    return [
+        TopicCount(t.name, int(getattr(t, "visible_count", 0) or 0), label(t.name, language))
+        for t in topics
+    ]

@@ -96,17 +96,25 @@ def store_source(note_id: int, key: str, claimed: ClaimedUpload) -> str:
     return saved
 
 
-def new_clip(note: Note, claimed: ClaimedUpload, *, ai_author: bool, alt_text: str = ""
-             ) -> NoteClip:
+def new_clip(
+    note: Note, claimed: ClaimedUpload, *, ai_author: bool, alt_text: str = ""
+) -> NoteClip:
     """The clip row for a note, its upload already stored (inside the note's transaction)."""
     key = uuid.uuid4().hex
     source = store_source(note.pk, key, claimed)
     try:
         return NoteClip.objects.create(
-            note=note, key=key, source=source, source_bytes=claimed.info.size_bytes,
-            duration=claimed.info.duration, width=claimed.info.width,
-            height=claimed.info.height, has_audio=claimed.info.has_audio,
-            ai_author=ai_author, ai_declared=claimed.info.ai_generated, alt_text=alt_text,
+            note=note,
+            key=key,
+            source=source,
+            source_bytes=claimed.info.size_bytes,
+            duration=claimed.info.duration,
+            width=claimed.info.width,
+            height=claimed.info.height,
+            has_audio=claimed.info.has_audio,
+            ai_author=ai_author,
+            ai_declared=claimed.info.ai_generated,
+            alt_text=alt_text,
         )
     except Exception:
         sources().delete(source)
@@ -115,11 +123,14 @@ def new_clip(note: Note, claimed: ClaimedUpload, *, ai_author: bool, alt_text: s
 
 # --- processing (the worker) ----------------------------------------------------------
 
+
 def _take_lease(clip_id: int) -> bool:
     now = timezone.now()
-    return bool(NoteClip.objects.filter(pk=clip_id).filter(
-        Q(lease_until__isnull=True) | Q(lease_until__lt=now)).update(
-            lease_until=now + _lease_length()))
+    return bool(
+        NoteClip.objects.filter(pk=clip_id)
+        .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
+        .update(lease_until=now + _lease_length())
+    )
 
 
 @contextmanager
@@ -188,26 +199,41 @@ def _store_outputs(clip: NoteClip, result: TranscodeResult) -> dict[str, Any]:
     for r in result.renditions:
         with open(r.path, "rb") as fh:
             saved = _save(f"{prefix}/{r.label}.mp4", File(fh))
-        renditions.append({"label": r.label, "path": saved, "width": r.width,
-                           "height": r.height, "size_bytes": r.size_bytes,
-                           "bitrate_kbps": r.bitrate_kbps})
+        renditions.append(
+            {
+                "label": r.label,
+                "path": saved,
+                "width": r.width,
+                "height": r.height,
+                "size_bytes": r.size_bytes,
+                "bitrate_kbps": r.bitrate_kbps,
+            }
+        )
     poster = result.poster
     poster_path = _save(f"{prefix}/poster.jpg", ContentFile(poster.clean_jpeg))
     variants: dict[str, dict[str, str]] = {}
-    for variant in render_variants(poster.clean_jpeg, list(settings.QIAO_IMAGE_WIDTHS),
-                                   image_policy()):
+    for variant in render_variants(
+        poster.clean_jpeg, list(settings.QIAO_IMAGE_WIDTHS), image_policy()
+    ):
         ext = "webp" if variant.fmt == "webp" else "jpg"
         saved = _save(f"{prefix}/poster_{variant.width}.{ext}", ContentFile(variant.data))
         variants.setdefault(str(variant.width), {})[variant.fmt] = saved
     release_memory()
     renditions.sort(key=lambda r: int(r["height"]) * int(r["width"]))
     return {
-        "renditions": renditions, "poster": poster_path, "poster_variants": variants,
-        "poster_width": poster.width, "poster_height": poster.height,
-        "blurhash": poster.blurhash, "dominant_color": poster.dominant_color,
-        "duration": round(result.duration, 3), "width": result.width,
-        "height": result.height, "has_audio": result.has_audio,
-        "ai_declared": bool(result.ai_generated), "cpu_seconds": result.cpu_seconds,
+        "renditions": renditions,
+        "poster": poster_path,
+        "poster_variants": variants,
+        "poster_width": poster.width,
+        "poster_height": poster.height,
+        "blurhash": poster.blurhash,
+        "dominant_color": poster.dominant_color,
+        "duration": round(result.duration, 3),
+        "width": result.width,
+        "height": result.height,
+        "has_audio": result.has_audio,
+        "ai_declared": bool(result.ai_generated),
+        "cpu_seconds": result.cpu_seconds,
     }
 
 
@@ -226,7 +252,8 @@ def process_clip(clip_id: int) -> str:
             return str(clip.state)
         attempts = clip.attempts + 1
         NoteClip.objects.filter(pk=clip_id).update(
-            attempts=attempts, state=NoteClip.State.PROCESSING)
+            attempts=attempts, state=NoteClip.State.PROCESSING
+        )
         if attempts > settings.QIAO_VIDEO_MAX_ATTEMPTS:
             fail_clip(clip_id, "processing_failed")
             return NoteClip.State.FAILED
@@ -294,10 +321,13 @@ def clips_to_repair(limit: int = 100) -> list[int]:
     now = timezone.now()
     cutoff = now - timedelta(seconds=settings.QIAO_REPAIR_AFTER)
     return list(
-        NoteClip.objects.filter(state__in=[NoteClip.State.UPLOADED, NoteClip.State.PROCESSING],
-                                created_at__lt=cutoff)
+        NoteClip.objects.filter(
+            state__in=[NoteClip.State.UPLOADED, NoteClip.State.PROCESSING], created_at__lt=cutoff
+        )
         .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
-        .order_by("created_at").values_list("pk", flat=True)[:limit])
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:limit]
+    )
 
 
 def clip_media_paths(clips: list[NoteClip]) -> list[str]:
@@ -322,24 +352,33 @@ def delete_clip_files(clips: list[NoteClip]) -> None:
 
 # --- captions -------------------------------------------------------------------------
 
-def set_original_captions(clip: NoteClip, track: CaptionTrack, source: str,
-                          engine: str = "", language: str = "") -> ClipCaption:
+
+def set_original_captions(
+    clip: NoteClip, track: CaptionTrack, source: str, engine: str = "", language: str = ""
+) -> ClipCaption:
     """Make `track` the clip's original captions (the author's, or a transcription when the
     author gave none); machine translations of the old ones go (they are made again)."""
     with transaction.atomic():
         clip.captions.all().delete()
         return ClipCaption.objects.create(
-            clip=clip, language=language or (track.language or "").split("-")[0].lower(),
-            source=source, vtt=track.to_webvtt(), cue_count=len(track.cues), engine=engine)
+            clip=clip,
+            language=language or (track.language or "").split("-")[0].lower(),
+            source=source,
+            vtt=track.to_webvtt(),
+            cue_count=len(track.cues),
+            engine=engine,
+        )
 
 
-def store_machine_captions(clip_id: int, language: str, track: CaptionTrack,
-                           engine: str) -> None:
+def store_machine_captions(clip_id: int, language: str, track: CaptionTrack, engine: str) -> None:
     """A machine translation of a clip's captions into `language` (the translation domain
     calls this)."""
     ClipCaption.objects.update_or_create(
-        clip_id=clip_id, language=language, source=ClipCaption.Source.MACHINE,
-        defaults={"vtt": track.to_webvtt(), "cue_count": len(track.cues), "engine": engine})
+        clip_id=clip_id,
+        language=language,
+        source=ClipCaption.Source.MACHINE,
+        defaults={"vtt": track.to_webvtt(), "cue_count": len(track.cues), "engine": engine},
+    )
 
 
 def set_caption_language(caption_id: int, language: str) -> None:
@@ -368,13 +407,16 @@ def transcribe(clip_id: int) -> str:
     with tempfile.TemporaryDirectory(dir=work, prefix=f"speech-{clip_id}-") as tmp:
         local = Path(tmp) / "clip.mp4"
         try:
-            with default_storage.open(str(clip.renditions[0]["path"]), "rb") as src, \
-                    open(local, "wb") as out:
+            with (
+                default_storage.open(str(clip.renditions[0]["path"]), "rb") as src,
+                open(local, "wb") as out,
+            ):
                 shutil.copyfileobj(src, out, 1 << 20)
             wav = Path(tmp) / "speech.wav"
             extract_audio(local, wav, video_policy())
-            transcript = engine.transcribe(str(wav), None,
-                                           timeout=float(settings.QIAO_TRANSCRIBE_TIMEOUT))
+            transcript = engine.transcribe(
+                str(wav), None, timeout=float(settings.QIAO_TRANSCRIBE_TIMEOUT)
+            )
         except (TranscriptionError, VideoRejected, OSError) as exc:
             logger.warning("could not transcribe clip %s: %r", clip_id, exc)
             NoteClip.objects.filter(pk=clip_id).update(transcription="failed")
@@ -384,9 +426,13 @@ def transcribe(clip_id: int) -> str:
         if clip.captions.exclude(source=ClipCaption.Source.MACHINE).exists():
             return "has_captions"  # the author added theirs meanwhile
         language = transcript.language if transcript.language != "und" else ""
-        set_original_captions(clip, transcript.track, ClipCaption.Source.TRANSCRIPTION,
-                              engine=f"{transcript.engine}:{transcript.model}"[:60],
-                              language=language)
+        set_original_captions(
+            clip,
+            transcript.track,
+            ClipCaption.Source.TRANSCRIPTION,
+            engine=f"{transcript.engine}:{transcript.model}"[:60],
+            language=language,
+        )
         clip.transcription = "done"
         clip.save(update_fields=["transcription"])
         if clip.note.is_published:

@@ -23,8 +23,10 @@ from qiao.notes.read import media_url
 PHOTOS_JSON = Path(__file__).resolve().parents[1] / "ops" / "demo" / "photos.json"
 
 LICENCES: dict[str, tuple[Any, str]] = {
-    "public-domain": (gettext_lazy("Public domain"),
-                      "https://creativecommons.org/publicdomain/mark/1.0/"),
+    "public-domain": (
+        gettext_lazy("Public domain"),
+        "https://creativecommons.org/publicdomain/mark/1.0/",
+    ),
     "CC0-1.0": ("CC0 1.0", "https://creativecommons.org/publicdomain/zero/1.0/"),
     "CC-BY-2.0": ("CC BY 2.0", "https://creativecommons.org/licenses/by/2.0/"),
     "CC-BY-3.0": ("CC BY 3.0", "https://creativecommons.org/licenses/by/3.0/"),
@@ -66,8 +68,9 @@ def photo_credits(language: str) -> list[PhotoCredit]:
     rows = _rows()
     thumbs: dict[str, str] = {}
     originals = [f"demo/{row['id']}.jpg" for row in rows]
-    for original, variants in (NoteImage.objects.filter(original__in=originals)
-                               .values_list("original", "variants")):
+    for original, variants in NoteImage.objects.filter(original__in=originals).values_list(
+        "original", "variants"
+    ):
         smallest = min((variants or {}).items(), key=lambda kv: int(kv[0]), default=None)
         if smallest is not None:
             thumbs[original] = smallest[1].get("jpeg", "") or smallest[1].get("webp", "")
@@ -77,13 +80,20 @@ def photo_credits(language: str) -> list[PhotoCredit]:
         source = row.get("source", {})
         member = source.get("member", "")
         name, url = LICENCES.get(row.get("licence", ""), (row.get("licence", ""), ""))
-        out.append(PhotoCredit(
-            id=row["id"], alt=row["alt"]["zh" if zh else "en"], author=row.get("author", ""),
-            licence=row.get("licence", ""), licence_name=str(name), licence_url=url,
-            registry=source.get("registry", ""), package=source.get("package", ""),
-            version=source.get("version", ""),
-            path=f"{source.get('path', '')} → {member}" if member else source.get("path", ""),
-            original_url=row.get("original_url", ""),
-            thumbnail=media_url(thumbs.get(f"demo/{row['id']}.jpg", "")),
-        ))
+        out.append(
+            PhotoCredit(
+                id=row["id"],
+                alt=row["alt"]["zh" if zh else "en"],
+                author=row.get("author", ""),
+                licence=row.get("licence", ""),
+                licence_name=str(name),
+                licence_url=url,
+                registry=source.get("registry", ""),
+                package=source.get("package", ""),
+                version=source.get("version", ""),
+                path=f"{source.get('path', '')} → {member}" if member else source.get("path", ""),
+                original_url=row.get("original_url", ""),
+                thumbnail=media_url(thumbs.get(f"demo/{row['id']}.jpg", "")),
+            )
+        )
     return out

@@ -32,14 +32,20 @@ def media_paths_for_notes(notes: Iterable[Note]) -> list[str]:
     and posters (a clip's source, kept apart, goes with `delete_clip_sources`)."""
     ids = [n.pk for n in notes]
     clips = list(NoteClip.objects.filter(note_id__in=ids))
-    return (media_paths_for_images(NoteImage.objects.filter(note_id__in=ids))
-            + clip_media_paths(clips))
+    return media_paths_for_images(NoteImage.objects.filter(note_id__in=ids)) + clip_media_paths(
+        clips
+    )
 
 
 def clip_sources_for_notes(notes: Iterable[Note]) -> list[str]:
     """Sources of these notes' clips still waiting for their transcode."""
-    return [s for s in NoteClip.objects.filter(note_id__in=[n.pk for n in notes])
-            .values_list("source", flat=True) if s]
+    return [
+        s
+        for s in NoteClip.objects.filter(note_id__in=[n.pk for n in notes]).values_list(
+            "source", flat=True
+        )
+        if s
+    ]
 
 
 def delete_clip_sources(paths: list[str]) -> None:
@@ -57,12 +63,15 @@ def delete_media(paths: list[str]) -> None:
     stems = {p.rsplit(".", 1)[0].rsplit("_", 1)[0] for p in paths}
     still_used = {
         o.rsplit(".", 1)[0]
-        for o in NoteImage.objects.filter(original__in=[s + ".jpg" for s in stems])
-        .values_list("original", flat=True)
+        for o in NoteImage.objects.filter(original__in=[s + ".jpg" for s in stems]).values_list(
+            "original", flat=True
+        )
     }
     for path in paths:
-        if path.rsplit(".", 1)[0].rsplit("_", 1)[0] in still_used or path.rsplit(".", 1)[0] \
-                in still_used:
+        if (
+            path.rsplit(".", 1)[0].rsplit("_", 1)[0] in still_used
+            or path.rsplit(".", 1)[0] in still_used
+        ):
             continue
         try:
             default_storage.delete(path)

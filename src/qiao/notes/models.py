@@ -105,8 +105,9 @@ class VideoUpload(models.Model):
         REJECTED = "rejected", _("Refused")
 
     id = models.UUIDField(primary_key=True)
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                              related_name="video_uploads")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="video_uploads"
+    )
     filename = models.CharField(max_length=200, blank=True)
     size = models.BigIntegerField()  # declared by the client, checked against the limit
     received = models.BigIntegerField(default=0)
@@ -200,11 +201,15 @@ class ClipCaption(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["clip"], condition=~models.Q(source="machine"),
-                name="uniq_clip_original_caption"),
+                fields=["clip"],
+                condition=~models.Q(source="machine"),
+                name="uniq_clip_original_caption",
+            ),
             models.UniqueConstraint(
-                fields=["clip", "language"], condition=models.Q(source="machine"),
-                name="uniq_clip_caption_language"),
+                fields=["clip", "language"],
+                condition=models.Q(source="machine"),
+                name="uniq_clip_caption_language",
+            ),
         ]
 
     @property

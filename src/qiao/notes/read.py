@@ -19,8 +19,13 @@ from qiao.notes.topics import canonical, equivalents, label
 
 
 def list_notes(
-    viewer: User | None, *, author: User | None = None, topic: str | None = None,
-    cursor: str | None = None, limit: int = 20, drafts: bool = False,
+    viewer: User | None,
+    *,
+    author: User | None = None,
+    topic: str | None = None,
+    cursor: str | None = None,
+    limit: int = 20,
+    drafts: bool = False,
     authors: list[int] | None = None,
 ) -> tuple[list[Note], str | None]:
     """Newest first, keyset-paginated on (published_at, id). `drafts`: the viewer's drafts and
@@ -29,8 +34,9 @@ def list_notes(
     if drafts:
         if not signed_in(viewer):
             return [], None
-        qs = Note.objects.filter(author=viewer,
-                                 status__in=[Note.Status.DRAFT, Note.Status.PROCESSING])
+        qs = Note.objects.filter(
+            author=viewer, status__in=[Note.Status.DRAFT, Note.Status.PROCESSING]
+        )
         order_field = "created_at"
     else:
         qs = visible_notes(viewer)
@@ -43,16 +49,17 @@ def list_notes(
         # The tag and the tags that mean the same in the other language (#travel, #旅行):
         # an EXISTS, so a note carrying both is listed once.
         tagged = Note.topics.through.objects.filter(
-            note_id=OuterRef("pk"), topic__name__in=equivalents(topic))
+            note_id=OuterRef("pk"), topic__name__in=equivalents(topic)
+        )
         qs = qs.filter(Exists(tagged))
     pos = decode_cursor(cursor)
     if pos:
         ts = cursor_time(pos, 0)
         last_id = cursor_id(pos, 1)
-        qs = qs.filter(Q(**{f"{order_field}__lt": ts})
-                       | Q(**{order_field: ts, "id__lt": last_id}))
+        qs = qs.filter(Q(**{f"{order_field}__lt": ts}) | Q(**{order_field: ts, "id__lt": last_id}))
     rows = list(
-        qs.select_related("author").prefetch_related("images", "topics")
+        qs.select_related("author")
+        .prefetch_related("images", "topics")
         .order_by(f"-{order_field}", "-id")[: limit + 1]
     )
     next_cursor = None
@@ -102,8 +109,9 @@ def picture(img: NoteImage, default_alt: str = "") -> Picture:
     variants = []
     for width, formats in sorted((img.variants or {}).items(), key=lambda kv: int(kv[0])):
         variants.append(
-            Variant(int(width), media_url(formats.get("webp", "")),
-                    media_url(formats.get("jpeg", "")))
+            Variant(
+                int(width), media_url(formats.get("webp", "")), media_url(formats.get("jpeg", ""))
+            )
         )
     jpeg = [f"{v.jpeg} {v.width}w" for v in variants if v.jpeg]
     webp = [f"{v.webp} {v.width}w" for v in variants if v.webp]
@@ -112,18 +120,31 @@ def picture(img: NoteImage, default_alt: str = "") -> Picture:
     shape = "tall" if ratio > 1.15 else "wide" if ratio < 0.87 else "square"
     original = media_url(img.original)
     return Picture(
-        id=img.pk, position=img.position, url=original, src=smallest or original,
-        srcset_jpeg=", ".join(jpeg), srcset_webp=", ".join(webp), width=img.width,
-        height=img.height, alt_text=img.alt_text, alt=img.alt_text or default_alt,
-        blurhash=img.blurhash, color=img.dominant_color or "#eeeeee", shape=shape,
-        variants=tuple(variants), ai_generated=img.ai_generated,
+        id=img.pk,
+        position=img.position,
+        url=original,
+        src=smallest or original,
+        srcset_jpeg=", ".join(jpeg),
+        srcset_webp=", ".join(webp),
+        width=img.width,
+        height=img.height,
+        alt_text=img.alt_text,
+        alt=img.alt_text or default_alt,
+        blurhash=img.blurhash,
+        color=img.dominant_color or "#eeeeee",
+        shape=shape,
+        variants=tuple(variants),
+        ai_generated=img.ai_generated,
     )
 
 
 def default_alt(note: Note, index: int = 0, total: int = 1) -> str:
     if total > 1:
         return _("Photo %(n)d of %(total)d: %(title)s") % {
-            "n": index + 1, "total": total, "title": note.title}
+            "n": index + 1,
+            "total": total,
+            "title": note.title,
+        }
     return _("Photo: %(title)s") % {"title": note.title}
 
 
@@ -214,10 +235,18 @@ class Clip:
 def poster(clip: NoteClip, alt: str = "") -> Picture | None:
     if not clip.poster:
         return None
-    image = NoteImage(pk=clip.pk, position=0, original=clip.poster, width=clip.poster_width,
-                      height=clip.poster_height, variants=clip.poster_variants,
-                      blurhash=clip.blurhash, dominant_color=clip.dominant_color,
-                      alt_text=alt, ai_generated=clip.ai_generated)
+    image = NoteImage(
+        pk=clip.pk,
+        position=0,
+        original=clip.poster,
+        width=clip.poster_width,
+        height=clip.poster_height,
+        variants=clip.poster_variants,
+        blurhash=clip.blurhash,
+        dominant_color=clip.dominant_color,
+        alt_text=alt,
+        ai_generated=clip.ai_generated,
+    )
     return picture(image, alt)
 
 
@@ -228,19 +257,35 @@ def clip_alt(note: Note, clip: NoteClip) -> str:
 def clip_view(note: Note, clip: NoteClip, captions: list[ClipCaption] | None = None) -> Clip:
     """`captions` only where they are shown (the note page, the API's single note)."""
     return Clip(
-        id=clip.pk, state=clip.state, duration=clip.duration, width=clip.width,
-        height=clip.height, has_audio=clip.has_audio, ai_generated=clip.ai_generated,
-        alt_text=clip.alt_text, alt=clip_alt(note, clip),
+        id=clip.pk,
+        state=clip.state,
+        duration=clip.duration,
+        width=clip.width,
+        height=clip.height,
+        has_audio=clip.has_audio,
+        ai_generated=clip.ai_generated,
+        alt_text=clip.alt_text,
+        alt=clip_alt(note, clip),
         poster=poster(clip, clip_alt(note, clip)) if clip.is_ready else None,
         renditions=tuple(
-            Rendition(str(r["label"]), media_url(str(r["path"])), int(r["width"]),
-                      int(r["height"]), int(r.get("bitrate_kbps") or 0),
-                      int(r.get("size_bytes") or 0))
-            for r in (clip.renditions or [])) if clip.is_ready else (),
+            Rendition(
+                str(r["label"]),
+                media_url(str(r["path"])),
+                int(r["width"]),
+                int(r["height"]),
+                int(r.get("bitrate_kbps") or 0),
+                int(r.get("size_bytes") or 0),
+            )
+            for r in (clip.renditions or [])
+        )
+        if clip.is_ready
+        else (),
         captions=tuple(
-            CaptionFile(c.pk, c.language, c.source,
-                        reverse("web:note_captions", args=[note.pk, c.pk]))
-            for c in sorted(captions or [], key=lambda c: (c.source == "machine", c.language))),
+            CaptionFile(
+                c.pk, c.language, c.source, reverse("web:note_captions", args=[note.pk, c.pk])
+            )
+            for c in sorted(captions or [], key=lambda c: (c.source == "machine", c.language))
+        ),
         error_code=clip.error_code,
     )
 
@@ -263,8 +308,11 @@ def popular_topics(limit: int = 12) -> list[str]:
     chip), named by the group's main tag; cached for a minute."""
     names: list[str] | None = cache.get("notes:popular-topics")
     if names is None:
-        rows = (Topic.objects.filter(note_count__gt=0).order_by("-note_count", "name")
-                .values_list("name", flat=True)[: limit * 4])
+        rows = (
+            Topic.objects.filter(note_count__gt=0)
+            .order_by("-note_count", "name")
+            .values_list("name", flat=True)[: limit * 4]
+        )
         names = list(dict.fromkeys(canonical(name) for name in rows))[:limit]
         cache.set("notes:popular-topics", names, 60)
     return names

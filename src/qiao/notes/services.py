@@ -102,6 +102,7 @@ CHOSEN_STATUSES = (Note.Status.DRAFT, Note.Status.PUBLISHED)
 
 # --- Compose ----------------------------------------------------------------------------
 
+
 def _validate_text(title: str, body: str) -> tuple[str, str, dict[str, list[str]]]:
     errors: dict[str, list[str]] = {}
     try:
@@ -142,8 +143,11 @@ def _check_images(author: User, images: list[ImageInput]) -> list[CheckedImage]:
     then each photo decoded, checked and re-encoded one at a time."""
     _check_alt_texts(images)
     policy = image_policy()
-    too_big = [_label(item, i) for i, item in enumerate(images, start=1)
-               if item.size is not None and item.size > policy.max_bytes]
+    too_big = [
+        _label(item, i)
+        for i, item in enumerate(images, start=1)
+        if item.size is not None and item.size > policy.max_bytes
+    ]
     if too_big:
         message = _("Each photo must be at most %(mb)d MB.") % {"mb": policy.max_bytes // 2**20}
         raise TooLarge(message, fields={"images": [f"{n}: {message}" for n in too_big]})
@@ -155,8 +159,9 @@ def _check_images(author: User, images: list[ImageInput]) -> list[CheckedImage]:
         except ImageRejected as exc:
             errors.append(f"{_label(item, index)}: {rejection_message(exc)}")
     if errors:
-        raise Invalid(_("Some photos could not be used."), code="bad_image",
-                      fields={"images": errors})
+        raise Invalid(
+            _("Some photos could not be used."), code="bad_image", fields={"images": errors}
+        )
     if policy.max_request_pixels and pixels > policy.max_request_pixels:
         message = rejection_message(ImageRejected("request_too_large", ""))
         raise TooLarge(message, code="request_too_large", fields={"images": [message]})
@@ -169,8 +174,9 @@ def _check_images(author: User, images: list[ImageInput]) -> list[CheckedImage]:
             errors.append(f"{_label(item, index)}: {rejection_message(exc)}")
         release_memory()
     if errors:
-        raise Invalid(_("Some photos could not be used."), code="bad_image",
-                      fields={"images": errors})
+        raise Invalid(
+            _("Some photos could not be used."), code="bad_image", fields={"images": errors}
+        )
     return checked
 
 
@@ -182,9 +188,9 @@ def check_images(author: User, images: list[ImageInput]) -> list[CheckedImage]:
 
 
 def _resolve_topics(body: str, chosen: Iterable[str]) -> list[Topic]:
-    names = list(dict.fromkeys(
-        [t for t in (normalize_topic(c) for c in chosen) if t] + extract_topics(body)
-    ))[:20]
+    names = list(
+        dict.fromkeys([t for t in (normalize_topic(c) for c in chosen) if t] + extract_topics(body))
+    )[:20]
     topics = []
     for name in names:
         topic, _created = Topic.objects.get_or_create(name=name)
@@ -211,14 +217,15 @@ def _parse_captions(data: bytes | str | None, duration: float) -> CaptionTrack |
         return parse_any_captions(data, duration=duration)
     except CaptionRejected as exc:
         message = caption_rejection_message(exc.code, exc.line)
-        raise Invalid(message, code=f"captions_{exc.code}", fields={"captions": [message]}
-                      ) from exc
+        raise Invalid(message, code=f"captions_{exc.code}", fields={"captions": [message]}) from exc
 
 
-def _attach_clip(note: Note, claimed: uploads.ClaimedUpload, clip: ClipInput,
-                 captions: CaptionTrack | None) -> NoteClip:
-    row = clips.new_clip(note, claimed, ai_author=clip.ai_generated,
-                         alt_text=normalize(clip.alt_text)[:200])
+def _attach_clip(
+    note: Note, claimed: uploads.ClaimedUpload, clip: ClipInput, captions: CaptionTrack | None
+) -> NoteClip:
+    row = clips.new_clip(
+        note, claimed, ai_author=clip.ai_generated, alt_text=normalize(clip.alt_text)[:200]
+    )
     if captions is not None:
         clips.set_original_captions(row, captions, ClipCaption.Source.AUTHOR)
     enqueue_on_commit(process_clip, row.pk)
@@ -227,9 +234,15 @@ def _attach_clip(note: Note, claimed: uploads.ClaimedUpload, clip: ClipInput,
 
 @rate_limited("write")
 def create_note(
-    author: User, *, title: str, body: str = "", images: list[ImageInput],
-    topics: Iterable[str] = (), visibility: str = Note.Visibility.PUBLIC,
-    status: str = Note.Status.PUBLISHED, clip: ClipInput | None = None,
+    author: User,
+    *,
+    title: str,
+    body: str = "",
+    images: list[ImageInput],
+    topics: Iterable[str] = (),
+    visibility: str = Note.Visibility.PUBLIC,
+    status: str = Note.Status.PUBLISHED,
+    clip: ClipInput | None = None,
     captions: bytes | str | None = None,
 ) -> Note:
     """A note with 0–9 photos and at most one clip (at least one of them to publish). A note
@@ -260,7 +273,11 @@ def create_note(
     try:
         with transaction.atomic():
             note = Note.objects.create(
-                author=author, title=title, body=body, visibility=visibility, status=status,
+                author=author,
+                title=title,
+                body=body,
+                visibility=visibility,
+                status=status,
                 published_at=now if status == Note.Status.PUBLISHED else None,
             )
             _attach_images(note, list(zip(checked, images, strict=True)), start=0)
@@ -276,16 +293,20 @@ def create_note(
     return note
 
 
-def _attach_images(note: Note, pairs: list[tuple[CheckedImage, ImageInput]], start: int
-                   ) -> None:
+def _attach_images(note: Note, pairs: list[tuple[CheckedImage, ImageInput]], start: int) -> None:
     for offset, (checked, item) in enumerate(pairs):
         key = uuid.uuid4().hex
         path = default_storage.save(f"notes/{note.pk}/{key}.jpg", ContentFile(checked.clean_jpeg))
         image = NoteImage.objects.create(
-            note=note, position=start + offset, original=path,
+            note=note,
+            position=start + offset,
+            original=path,
             variants=_first_variant(checked, path),
-            width=checked.width, height=checked.height, blurhash=checked.blurhash,
-            dominant_color=checked.dominant_color, phash=checked.phash,
+            width=checked.width,
+            height=checked.height,
+            blurhash=checked.blurhash,
+            dominant_color=checked.dominant_color,
+            phash=checked.phash,
             alt_text=normalize(item.alt_text)[:ALT_MAX],
             ai_generated=checked.ai_generated or item.ai_generated,
             ai_declared=checked.ai_generated,
@@ -302,13 +323,22 @@ def _first_variant(checked: CheckedImage, original: str) -> dict[str, dict[str, 
     for variant in render_variants(checked, [width], image_policy()):
         ext = "webp" if variant.fmt == "webp" else "jpg"
         out.setdefault(str(variant.width), {})[variant.fmt] = default_storage.save(
-            f"{stem}_{variant.width}.{ext}", ContentFile(variant.data))
+            f"{stem}_{variant.width}.{ext}", ContentFile(variant.data)
+        )
     return out
 
 
-def _check_edit(note: Note, title: str, body: str, visibility: str | None,
-                status: str | None, keep: list[int], existing: set[int], adding: int,
-                has_clip: bool) -> tuple[str, str]:
+def _check_edit(
+    note: Note,
+    title: str,
+    body: str,
+    visibility: str | None,
+    status: str | None,
+    keep: list[int],
+    existing: set[int],
+    adding: int,
+    has_clip: bool,
+) -> tuple[str, str]:
     """The edit's cleaned title and body, or Invalid with every field's problem."""
     new_title, new_body, errors = _validate_text(title, body)
     if visibility is not None and visibility not in Note.Visibility.values:
@@ -340,8 +370,9 @@ def _reorder_images(note: Note, keep: list[int], removed: list[NoteImage]) -> No
         NoteImage.objects.filter(pk=pk).update(position=pos)
 
 
-def _retag(note: Note, body: str, topics: Iterable[str] | None, text_edited: bool
-           ) -> tuple[list[Topic], bool]:
+def _retag(
+    note: Note, body: str, topics: Iterable[str] | None, text_edited: bool
+) -> tuple[list[Topic], bool]:
     """Set the note's topics (explicit ones, else the #tags of the body when it was
     edited); returns them and whether they changed. Counts follow for published notes."""
     before = set(note.topics.values_list("pk", flat=True))
@@ -353,7 +384,8 @@ def _retag(note: Note, body: str, topics: Iterable[str] | None, text_edited: boo
     if note.is_published and before != after:  # counts cover published notes only
         Topic.objects.filter(pk__in=after - before).update(note_count=F("note_count") + 1)
         Topic.objects.filter(pk__in=before - after, note_count__gt=0).update(
-            note_count=F("note_count") - 1)
+            note_count=F("note_count") - 1
+        )
     return topic_objs, before != after
 
 
@@ -375,30 +407,46 @@ class _ClipEdit:
         return self.upload is not None or (self.current is not None and not self.remove)
 
 
-def _plan_clip_edit(viewer: User, note: Note, clip: ClipInput | None, remove_clip: bool,
-                    captions: bytes | str | None, remove_captions: bool) -> _ClipEdit:
+def _plan_clip_edit(
+    viewer: User,
+    note: Note,
+    clip: ClipInput | None,
+    remove_clip: bool,
+    captions: bytes | str | None,
+    remove_captions: bool,
+) -> _ClipEdit:
     current = NoteClip.objects.filter(note=note).first()
     replacing = clip is not None and (clip.upload_id is not None or clip.upload is not None)
     if replacing and note.is_published:
-        raise _video_error(_("The video of a published note cannot be changed; delete the "
-                             "note and post it again."))
+        raise _video_error(
+            _("The video of a published note cannot be changed; delete the note and post it again.")
+        )
     upload = _clip_upload(viewer, clip) if replacing else None
     plan = _ClipEdit(current, upload, remove_clip or replacing, None)
     has_captions = captions is not None and bool(str(captions).strip())
     if has_captions:
         if not plan.will_have_clip:
-            raise Invalid(_("Captions need a video."), fields={"captions": [
-                _("Captions need a video.")]})
-        duration = float(upload.info["duration"]) if upload is not None else (
-            current.duration if current is not None else 0.0)
+            raise Invalid(
+                _("Captions need a video."), fields={"captions": [_("Captions need a video.")]}
+            )
+        duration = (
+            float(upload.info["duration"])
+            if upload is not None
+            else (current.duration if current is not None else 0.0)
+        )
         plan.track = _parse_captions(captions, duration)
     return plan
 
 
-def _apply_clip_edit(note: Note, plan: _ClipEdit, claimed: uploads.ClaimedUpload | None,
-                     clip: ClipInput | None, remove_captions: bool,
-                     clip_ai_generated: bool | None, clip_alt_text: str | None
-                     ) -> tuple[list[NoteClip], bool]:
+def _apply_clip_edit(
+    note: Note,
+    plan: _ClipEdit,
+    claimed: uploads.ClaimedUpload | None,
+    clip: ClipInput | None,
+    remove_captions: bool,
+    clip_ai_generated: bool | None,
+    clip_alt_text: str | None,
+) -> tuple[list[NoteClip], bool]:
     """Write the clip part of an edit; returns the clips whose files must go and whether the
     captions changed."""
     gone: list[NoteClip] = []
@@ -457,20 +505,31 @@ def _next_status(note: Note, status: str | None, plan: _ClipEdit) -> str:
     if current is None or current.is_ready:
         return Note.Status.PUBLISHED
     if current.state == NoteClip.State.FAILED:
-        raise _video_error(_("The video could not be processed: choose another video or "
-                             "remove it."))
+        raise _video_error(
+            _("The video could not be processed: choose another video or remove it.")
+        )
     return Note.Status.PROCESSING
 
 
 @rate_limited("write")
 def update_note(
-    viewer: User, note_id: int, *, title: str | None = None, body: str | None = None,
-    topics: Iterable[str] | None = None, visibility: str | None = None,
-    status: str | None = None, image_order: list[int] | None = None,
-    new_images: list[ImageInput] | None = None, image_ai: dict[int, bool] | None = None,
-    clip: ClipInput | None = None, remove_clip: bool = False,
-    clip_ai_generated: bool | None = None, clip_alt_text: str | None = None,
-    captions: bytes | str | None = None, remove_captions: bool = False,
+    viewer: User,
+    note_id: int,
+    *,
+    title: str | None = None,
+    body: str | None = None,
+    topics: Iterable[str] | None = None,
+    visibility: str | None = None,
+    status: str | None = None,
+    image_order: list[int] | None = None,
+    new_images: list[ImageInput] | None = None,
+    image_ai: dict[int, bool] | None = None,
+    clip: ClipInput | None = None,
+    remove_clip: bool = False,
+    clip_ai_generated: bool | None = None,
+    clip_alt_text: str | None = None,
+    captions: bytes | str | None = None,
+    remove_captions: bool = False,
 ) -> Note:
     """Edit the viewer's note (text, topics, visibility, photos and their AI labels, the
     clip's label and captions; the clip itself until the note is published) or publish a
@@ -482,8 +541,16 @@ def update_note(
     keep = list(existing) if image_order is None else list(dict.fromkeys(image_order))
     plan = _plan_clip_edit(viewer, note, clip, remove_clip, captions, remove_captions)
     new_title, new_body = _check_edit(
-        note, note.title if title is None else title, note.body if body is None else body,
-        visibility, status, keep, set(existing), len(new_images), plan.will_have_clip)
+        note,
+        note.title if title is None else title,
+        note.body if body is None else body,
+        visibility,
+        status,
+        keep,
+        set(existing),
+        len(new_images),
+        plan.will_have_clip,
+    )
     next_status = _next_status(note, status, plan)
     publishing = next_status == Note.Status.PUBLISHED and not note.is_published
     checked = _check_images(viewer, new_images)
@@ -505,7 +572,8 @@ def update_note(
             _label_images(existing, image_ai)
             _attach_images(note, list(zip(checked, new_images, strict=True)), start=len(keep))
             gone, captions_changed = _apply_clip_edit(
-                note, plan, claimed, clip, remove_captions, clip_ai_generated, clip_alt_text)
+                note, plan, claimed, clip, remove_captions, clip_ai_generated, clip_alt_text
+            )
             topic_objs, retagged = _retag(note, new_body, topics, body is not None)
             if publishing:
                 on_published(note, topic_objs)
@@ -531,9 +599,11 @@ def delete_note(viewer: User, note_id: int) -> None:
     with transaction.atomic():
         if note.is_published:
             User.objects.filter(pk=note.author_id, note_count__gt=0).update(
-                note_count=F("note_count") - 1)
+                note_count=F("note_count") - 1
+            )
             Topic.objects.filter(notes=note, note_count__gt=0).update(
-                note_count=F("note_count") - 1)
+                note_count=F("note_count") - 1
+            )
         signals.note_deleting.send(sender=Note, note_id=note.pk)
         note.delete()
     transaction.on_commit(lambda: delete_media(paths))
@@ -543,8 +613,9 @@ def delete_note(viewer: User, note_id: int) -> None:
 def set_removed(note_id: int, removed: bool) -> bool:
     """Hide a note from everyone but its author, or show it again (moderation's decision;
     the caller has checked the moderator). Returns whether anything changed."""
-    return bool(Note.objects.filter(pk=note_id).exclude(is_removed=removed)
-                .update(is_removed=removed))
+    return bool(
+        Note.objects.filter(pk=note_id).exclude(is_removed=removed).update(is_removed=removed)
+    )
 
 
 def record_open(viewer: User | None, note: Note, *, surface: str = "") -> None:
@@ -553,7 +624,9 @@ def record_open(viewer: User | None, note: Note, *, surface: str = "") -> None:
     try:
         Note.objects.filter(pk=note.pk).update(view_count=F("view_count") + 1)
         if viewer is not None and viewer.pk != note.author_id:
-            log_events(viewer.pk, [EventIn(kind="open", note_id=note.pk,
-                                           author_id=note.author_id, surface=surface)])
+            log_events(
+                viewer.pk,
+                [EventIn(kind="open", note_id=note.pk, author_id=note.author_id, surface=surface)],
+            )
     except DatabaseError:  # best effort: the page still shows
         logger.warning("could not log an open", exc_info=True)

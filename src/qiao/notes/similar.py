@@ -51,8 +51,12 @@ def cover_hash(note: Note) -> int | None:
     if "images" in cache:
         images = sorted(cache["images"], key=lambda img: img.position)
         return _phash(images[0].phash) if images else None
-    value = (NoteImage.objects.filter(note_id=note.pk).order_by("position")
-             .values_list("phash", flat=True).first())
+    value = (
+        NoteImage.objects.filter(note_id=note.pk)
+        .order_by("position")
+        .values_list("phash", flat=True)
+        .first()
+    )
     return _phash(value or "")
 
 
@@ -72,8 +76,9 @@ _BANDS = _band_edges()
 
 
 def _bands(photo: int) -> list[tuple[int, int]]:
-    return [(i, (photo >> start) & ((1 << (end - start)) - 1))
-            for i, (start, end) in enumerate(_BANDS)]
+    return [
+        (i, (photo >> start) & ((1 << (end - start)) - 1)) for i, (start, end) in enumerate(_BANDS)
+    ]
 
 
 class Deduper:
@@ -96,8 +101,11 @@ class Deduper:
             return True
         if photo is None:
             return False
-        return any((photo ^ other).bit_count() <= PHOTO_BITS
-                   for band in _bands(photo) for other in self._index.get(band, ()))
+        return any(
+            (photo ^ other).bit_count() <= PHOTO_BITS
+            for band in _bands(photo)
+            for other in self._index.get(band, ())
+        )
 
     def remember(self, key: str, photo: int | None) -> None:
         self.texts.add(key)
@@ -114,8 +122,9 @@ class Deduper:
         return True
 
 
-def split_distinct(notes: Iterable[Note], deduper: Deduper | None = None
-                   ) -> tuple[list[Note], list[Note]]:
+def split_distinct(
+    notes: Iterable[Note], deduper: Deduper | None = None
+) -> tuple[list[Note], list[Note]]:
     """(the notes that look like no earlier one, the look-alikes), both in order."""
     deduper = deduper or Deduper()
     kept: list[Note] = []
@@ -138,12 +147,19 @@ def fingerprints(note_ids: Sequence[int]) -> dict[int, Fingerprint]:
     from django.db.models.functions import Substr
 
     ids = list(note_ids)
-    texts = {pk: (title, body) for pk, title, body in Note.objects.filter(pk__in=ids)
-             .annotate(head=Substr("body", 1, TEXT_HEAD)).values_list("pk", "title", "head")}
-    covers = dict(NoteImage.objects.filter(note_id__in=ids, position=0)
-                  .values_list("note_id", "phash"))
-    return {pk: Fingerprint(text_key(title, body), _phash(covers.get(pk, "") or ""))
-            for pk, (title, body) in texts.items()}
+    texts = {
+        pk: (title, body)
+        for pk, title, body in Note.objects.filter(pk__in=ids)
+        .annotate(head=Substr("body", 1, TEXT_HEAD))
+        .values_list("pk", "title", "head")
+    }
+    covers = dict(
+        NoteImage.objects.filter(note_id__in=ids, position=0).values_list("note_id", "phash")
+    )
+    return {
+        pk: Fingerprint(text_key(title, body), _phash(covers.get(pk, "") or ""))
+        for pk, (title, body) in texts.items()
+    }
 
 
 def admit_print(deduper: Deduper, fp: Fingerprint | None) -> bool:

@@ -83,8 +83,11 @@ def _own(owner: User, upload_id: uuid.UUID | str) -> VideoUpload:
 
 
 def _held_bytes(owner: User) -> int:
-    total = VideoUpload.objects.filter(owner=owner).exclude(
-        state=VideoUpload.State.REJECTED).aggregate(n=Sum("size"))["n"]
+    total = (
+        VideoUpload.objects.filter(owner=owner)
+        .exclude(state=VideoUpload.State.REJECTED)
+        .aggregate(n=Sum("size"))["n"]
+    )
     return int(total or 0)
 
 
@@ -99,13 +102,17 @@ def start_upload(owner: User, *, filename: str = "", size: int) -> VideoUpload:
         raise _rejected("too_large", status=TooLarge)
     expire_uploads(owner=owner)
     held = VideoUpload.objects.filter(owner=owner).exclude(state=VideoUpload.State.REJECTED)
-    if held.count() >= MAX_OPEN_UPLOADS or \
-            _held_bytes(owner) + size > settings.QIAO_VIDEO_UPLOAD_QUOTA_BYTES:
-        message = _("You have too many videos uploading or waiting to be posted; post or "
-                    "cancel one first.")
+    if (
+        held.count() >= MAX_OPEN_UPLOADS
+        or _held_bytes(owner) + size > settings.QIAO_VIDEO_UPLOAD_QUOTA_BYTES
+    ):
+        message = _(
+            "You have too many videos uploading or waiting to be posted; post or cancel one first."
+        )
         raise TooLarge(message, code="upload_quota", fields={"video": [message]})
     upload = VideoUpload.objects.create(
-        id=uuid.uuid4(), owner=owner, filename=normalize(filename)[:200], size=size)
+        id=uuid.uuid4(), owner=owner, filename=normalize(filename)[:200], size=size
+    )
     upload_path(upload).touch(mode=0o600)
     return upload
 
@@ -128,29 +135,33 @@ def _locked(path: Path) -> Iterator[IO[bytes]]:
         try:
             fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as exc:
-            raise Conflict(_("Another part of this upload is still arriving; try again in a "
-                             "moment."), code="upload_busy") from exc
+            raise Conflict(
+                _("Another part of this upload is still arriving; try again in a moment."),
+                code="upload_busy",
+            ) from exc
         yield fh
     finally:
         fh.close()
 
 
-def upload_chunk(owner: User, upload_id: uuid.UUID | str, offset: int, body: Readable,
-                 length: int | None) -> VideoUpload:
+def upload_chunk(
+    owner: User, upload_id: uuid.UUID | str, offset: int, body: Readable, length: int | None
+) -> VideoUpload:
     """Append the bytes of `body` (`length` of them when the request says so) at `offset`,
     which must be where the upload stands (409 with the right offset otherwise). Bytes past
     the declared size or a chunk over `QIAO_VIDEO_CHUNK_BYTES` are refused before anything
     is read. The last chunk completes the upload and checks the file."""
     if length is not None and length > settings.QIAO_VIDEO_CHUNK_BYTES:
         message = _("Send at most %(mb)d MB at a time.") % {
-            "mb": settings.QIAO_VIDEO_CHUNK_BYTES // 2**20}
+            "mb": settings.QIAO_VIDEO_CHUNK_BYTES // 2**20
+        }
         raise TooLarge(message, code="chunk_too_large")
-    return _append(_own(owner, upload_id), offset, body, length,
-                   settings.QIAO_VIDEO_CHUNK_BYTES)
+    return _append(_own(owner, upload_id), offset, body, length, settings.QIAO_VIDEO_CHUNK_BYTES)
 
 
-def _append(upload: VideoUpload, offset: int, body: Readable, length: int | None,
-            most: int) -> VideoUpload:
+def _append(
+    upload: VideoUpload, offset: int, body: Readable, length: int | None, most: int
+) -> VideoUpload:
     if upload.state != VideoUpload.State.RECEIVING:
         if upload.state == VideoUpload.State.REJECTED:
             raise _rejected(upload.error_code or "processing_failed")
@@ -161,13 +172,16 @@ def _append(upload: VideoUpload, offset: int, body: Readable, length: int | None
     with _locked(path) as fh:
         start = fh.seek(0, os.SEEK_END)
         if offset != start:
-            raise Conflict(_("The upload is at byte %(n)d; send the data from there.")
-                           % {"n": start}, code="offset_mismatch",
-                           fields={"offset": [str(start)]})
+            raise Conflict(
+                _("The upload is at byte %(n)d; send the data from there.") % {"n": start},
+                code="offset_mismatch",
+                fields={"offset": [str(start)]},
+            )
         room = upload.size - start
         if length is not None and length > room:
-            raise TooLarge(_("This is more data than the size you declared."),
-                           code="upload_too_long")
+            raise TooLarge(
+                _("This is more data than the size you declared."), code="upload_too_long"
+            )
         want = min(room, most) if length is None else length
         got = 0
         try:
@@ -180,8 +194,9 @@ def _append(upload: VideoUpload, offset: int, body: Readable, length: int | None
             if length is None and got == room and body.read(1):
                 fh.truncate(start)  # a body without a length that runs past the size
                 got = 0
-                raise TooLarge(_("This is more data than the size you declared."),
-                               code="upload_too_long")
+                raise TooLarge(
+                    _("This is more data than the size you declared."), code="upload_too_long"
+                )
         finally:
             fh.flush()
     have = start + got

@@ -48,8 +48,10 @@ def _private_storage() -> Storage | None:
 
 def pg_tool(name: str) -> str:
     """The newest installed `pg_dump`/`pg_restore` (Debian keeps them per version)."""
-    candidates = sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"),
-                        key=lambda p: int(p.parts[-3]) if p.parts[-3].isdigit() else 0)
+    candidates = sorted(
+        Path("/usr/lib/postgresql").glob(f"*/bin/{name}"),
+        key=lambda p: int(p.parts[-3]) if p.parts[-3].isdigit() else 0,
+    )
     if candidates:
         return str(candidates[-1])
     found = shutil.which(name)
@@ -87,9 +89,14 @@ def _add_bytes(tar: tarfile.TarFile, name: str, data: bytes) -> None:
     tar.addfile(info, io.BytesIO(data))
 
 
-def backup(output: Path, *, storage: Storage | None = None, alias: str = "default",
-           progress: Callable[[str], None] | None = None,
-           private: Storage | None = None) -> dict[str, Any]:
+def backup(
+    output: Path,
+    *,
+    storage: Storage | None = None,
+    alias: str = "default",
+    progress: Callable[[str], None] | None = None,
+    private: Storage | None = None,
+) -> dict[str, Any]:
     storage = storage or default_storage
     private = private or _private_storage()
     db = connections[alias].settings_dict
@@ -97,11 +104,17 @@ def backup(output: Path, *, storage: Storage | None = None, alias: str = "defaul
     output.parent.mkdir(parents=True, exist_ok=True)
     partial = output.with_name(output.name + ".partial")
     manifest: dict[str, Any] = {
-        "format": 1, "created_at": datetime.now(UTC).isoformat(), "engine": engine,
-        "media_files": 0, "media_bytes": 0, "private_files": 0,
+        "format": 1,
+        "created_at": datetime.now(UTC).isoformat(),
+        "engine": engine,
+        "media_files": 0,
+        "media_bytes": 0,
+        "private_files": 0,
     }
-    with tempfile.TemporaryDirectory(prefix="qiao-backup-") as tmp, \
-            tarfile.open(partial, "w") as tar:
+    with (
+        tempfile.TemporaryDirectory(prefix="qiao-backup-") as tmp,
+        tarfile.open(partial, "w") as tar,
+    ):
         if engine == "sqlite3":
             dump = Path(tmp) / "db.sqlite3"
             src = sqlite3.connect(str(db["NAME"]))
@@ -115,8 +128,18 @@ def backup(output: Path, *, storage: Storage | None = None, alias: str = "defaul
         elif engine == "postgresql":
             dump = Path(tmp) / "db.pgdump"
             args, env = _pg_env(db)
-            subprocess.run([pg_tool("pg_dump"), "--format=custom", "--no-owner",  # noqa: S603 - our own tool, fixed arguments
-                            "--file", str(dump), *args], check=True, env=env)
+            subprocess.run(  # noqa: S603 - our own tool, fixed arguments
+                [
+                    pg_tool("pg_dump"),
+                    "--format=custom",
+                    "--no-owner",
+                    "--file",
+                    str(dump),
+                    *args,
+                ],
+                check=True,
+                env=env,
+            )
             tar.add(dump, "db.pgdump")
         else:
             raise RuntimeError(f"backup does not know the {engine} database engine")
@@ -150,9 +173,14 @@ def _walk_existing(storage: Storage | None) -> Iterator[str]:
         return
 
 
-def restore(archive: Path, *, storage: Storage | None = None, alias: str = "default",
-            progress: Callable[[str], None] | None = None,
-            private: Storage | None = None) -> dict[str, Any]:
+def restore(
+    archive: Path,
+    *,
+    storage: Storage | None = None,
+    alias: str = "default",
+    progress: Callable[[str], None] | None = None,
+    private: Storage | None = None,
+) -> dict[str, Any]:
     storage = storage or default_storage
     private = private or _private_storage()
     db = connections[alias].settings_dict
@@ -166,7 +194,8 @@ def restore(archive: Path, *, storage: Storage | None = None, alias: str = "defa
         if manifest["engine"] != engine:
             raise RuntimeError(
                 f"the backup is of a {manifest['engine']} database; this installation uses "
-                f"{engine} (restore into the same kind, then migrate data with dumpdata)")
+                f"{engine} (restore into the same kind, then migrate data with dumpdata)"
+            )
         connections[alias].close()
         with tempfile.TemporaryDirectory(prefix="qiao-restore-") as tmp:
             if engine == "sqlite3":
@@ -182,17 +211,27 @@ def restore(archive: Path, *, storage: Storage | None = None, alias: str = "defa
             else:
                 tar.extract("db.pgdump", tmp, filter="data")
                 args, env = _pg_env(db)
-                subprocess.run([pg_tool("pg_restore"), "--clean", "--if-exists",  # noqa: S603 - our own tool, fixed arguments
-                                "--no-owner", "--single-transaction", *args,
-                                str(Path(tmp) / "db.pgdump")], check=True, env=env)
+                subprocess.run(  # noqa: S603 - our own tool, fixed arguments
+                    [
+                        pg_tool("pg_restore"),
+                        "--clean",
+                        "--if-exists",
+                        "--no-owner",
+                        "--single-transaction",
+                        *args,
+                        str(Path(tmp) / "db.pgdump"),
+                    ],
+                    check=True,
+                    env=env,
+                )
         if progress:
             progress("database done")
         restored = 0
         for name in names:
             if name.startswith(MEDIA_PREFIX):
-                target, path = storage, name[len(MEDIA_PREFIX):]
+                target, path = storage, name[len(MEDIA_PREFIX) :]
             elif name.startswith(PRIVATE_PREFIX) and private is not None:
-                target, path = private, name[len(PRIVATE_PREFIX):]
+                target, path = private, name[len(PRIVATE_PREFIX) :]
             else:
                 continue
             fh = tar.extractfile(name)

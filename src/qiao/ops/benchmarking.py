@@ -28,15 +28,20 @@ def append_row(path: Path, heading: str, row: str) -> None:
     (after that section's last table row), or at the end in a new section if there is none.
     Appending at the end of the file put rows under whichever section came last."""
     lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
-    start = next((i for i, line in enumerate(lines)
-                  if line.startswith("#") and line.lstrip("#").strip().startswith(heading)),
-                 None)
+    start = next(
+        (
+            i
+            for i, line in enumerate(lines)
+            if line.startswith("#") and line.lstrip("#").strip().startswith(heading)
+        ),
+        None,
+    )
     if start is None:
         lines += ["", f"## {heading}", "", row]
     else:
-        end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")),
-                   len(lines))
-        last = max((i for i in range(start + 1, end) if lines[i].startswith("|")),
-                   default=end - 1)
+        end = next(
+            (i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines)
+        )
+        last = max((i for i in range(start + 1, end) if lines[i].startswith("|")), default=end - 1)
         lines.insert(last + 1, row)
     path.write_text("\n".join(lines).rstrip("\n") + "\n", encoding="utf-8")

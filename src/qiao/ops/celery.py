@@ -57,7 +57,10 @@ app.conf.update(
     # enqueue_on_commit log it (the periodic repair job re-enqueues missing image work).
     task_publish_retry=True,
     task_publish_retry_policy={
-        "max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5,
+        "max_retries": 2,
+        "interval_start": 0,
+        "interval_step": 0.2,
+        "interval_max": 0.5,
     },
     task_serializer="json",
     accept_content=["json"],
@@ -100,8 +103,12 @@ def _tolerate_restore_failure() -> None:
         try:
             return original(self, client)
         except Exception as exc:  # noqa: BLE001 - broker gone: see the docstring
-            logger.warning("could not hand back %d unacked messages now (%r); they return "
-                           "after the visibility timeout", len(self._delivered), exc)
+            logger.warning(
+                "could not hand back %d unacked messages now (%r); they return "
+                "after the visibility timeout",
+                len(self._delivered),
+                exc,
+            )
             self._delivered.clear()
             return None
 
@@ -121,33 +128,57 @@ def _keep_django_logging(**_kw: Any) -> None:
 
 
 @app.task(
-    bind=True, name="qiao.run_django_task",
-    autoretry_for=(Exception,), dont_autoretry_for=(ImportError, TypeError),
-    retry_backoff=2, retry_backoff_max=300, retry_jitter=True,
+    bind=True,
+    name="qiao.run_django_task",
+    autoretry_for=(Exception,),
+    dont_autoretry_for=(ImportError, TypeError),
+    retry_backoff=2,
+    retry_backoff_max=300,
+    retry_jitter=True,
     max_retries=settings.QIAO_CELERY_MAX_RETRIES,
 )
-def run_django_task(self: Any, module_path: str, args: list[Any], kwargs: dict[str, Any]
-                    ) -> None:
+def run_django_task(self: Any, module_path: str, args: list[Any], kwargs: dict[str, Any]) -> None:
     """Run the django-tasks Task at `module_path` with JSON arguments (idempotent tasks)."""
     from qiao.ops import metrics
 
     task = import_string(module_path)
     func = getattr(task, "func", task)
     attempt = self.request.retries + 1
-    logger.info("task start", extra={"task": module_path, "task_args": repr(args)[:200],
-                                      "attempt": attempt, "task_id": self.request.id})
+    logger.info(
+        "task start",
+        extra={
+            "task": module_path,
+            "task_args": repr(args)[:200],
+            "attempt": attempt,
+            "task_id": self.request.id,
+        },
+    )
     started = time.perf_counter()
     try:
         func(*args, **kwargs)
     except Exception as exc:
         metrics.observe_task(module_path, time.perf_counter() - started, ok=False)
-        logger.warning("task failed", extra={"task": module_path, "attempt": attempt,
-                                             "task_id": self.request.id, "error": repr(exc)})
+        logger.warning(
+            "task failed",
+            extra={
+                "task": module_path,
+                "attempt": attempt,
+                "task_id": self.request.id,
+                "error": repr(exc),
+            },
+        )
         raise
     elapsed = time.perf_counter() - started
     metrics.observe_task(module_path, elapsed, ok=True)
-    logger.info("task done", extra={"task": module_path, "task_args": repr(args)[:200],
-                                     "seconds": round(elapsed, 3), "task_id": self.request.id})
+    logger.info(
+        "task done",
+        extra={
+            "task": module_path,
+            "task_args": repr(args)[:200],
+            "seconds": round(elapsed, 3),
+            "task_id": self.request.id,
+        },
+    )
 
 
 @app.task(name="qiao.run_periodic")

@@ -14,11 +14,22 @@ class DefaultsHelpFormatter(DjangoHelpFormatter):
 
     def _get_help_string(self, action: argparse.Action) -> str | None:
         text = action.help or ""
-        flag = isinstance(action, (argparse._StoreTrueAction, argparse._StoreFalseAction,
-                                   argparse._StoreConstAction, argparse._CountAction))
-        if (text and "%(default)" not in text and not flag
-                and action.default not in (None, argparse.SUPPRESS, "", [])
-                and (action.option_strings or action.nargs in ("?", "*"))):
+        flag = isinstance(
+            action,
+            (
+                argparse._StoreTrueAction,
+                argparse._StoreFalseAction,
+                argparse._StoreConstAction,
+                argparse._CountAction,
+            ),
+        )
+        if (
+            text
+            and "%(default)" not in text
+            and not flag
+            and action.default not in (None, argparse.SUPPRESS, "", [])
+            and (action.option_strings or action.nargs in ("?", "*"))
+        ):
             text += " (default: %(default)s)"
         return text
 

@@ -24,9 +24,15 @@ from django.utils._os import safe_join
 from django.utils.http import http_date, parse_http_date_safe
 from django.views.decorators.http import require_safe
 
-TYPES = {".mp4": "video/mp4", ".webm": "video/webm", ".webp": "image/webp",
-         ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png",
-         ".vtt": "text/vtt; charset=utf-8"}
+TYPES = {
+    ".mp4": "video/mp4",
+    ".webm": "video/webm",
+    ".webp": "image/webp",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+    ".vtt": "text/vtt; charset=utf-8",
+}
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 _BLOCK = 1 << 16
 
@@ -80,13 +86,17 @@ def serve_media(request: HttpRequest, path: str) -> HttpResponseBase:
     last_modified = http_date(stat.st_mtime)
     since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
     if request.headers.get("If-None-Match") == etag or (
-            since is not None and int(stat.st_mtime) <= since
-            and "If-None-Match" not in request.headers):
+        since is not None and int(stat.st_mtime) <= since and "If-None-Match" not in request.headers
+    ):
         return HttpResponseNotModified()
-    content_type = TYPES.get(full.suffix.lower()) or mimetypes.guess_type(full.name)[0] \
+    content_type = (
+        TYPES.get(full.suffix.lower())
+        or mimetypes.guess_type(full.name)[0]
         or "application/octet-stream"
-    wanted = _byte_range(request.headers.get("Range", ""), size) if "Range" in request.headers \
-        else None
+    )
+    wanted = (
+        _byte_range(request.headers.get("Range", ""), size) if "Range" in request.headers else None
+    )
     if_range = request.headers.get("If-Range")
     if wanted is not None and if_range and if_range not in (etag, last_modified):
         wanted = None  # the file changed since the client's first part: send it whole
@@ -95,8 +105,9 @@ def serve_media(request: HttpRequest, path: str) -> HttpResponseBase:
         response["Content-Range"] = f"bytes */{size}"
     elif isinstance(wanted, tuple):
         first, last = wanted
-        response = StreamingHttpResponse(_chunks(full, first, last - first + 1), status=206,
-                                         content_type=content_type)
+        response = StreamingHttpResponse(
+            _chunks(full, first, last - first + 1), status=206, content_type=content_type
+        )
         response["Content-Range"] = f"bytes {first}-{last}/{size}"
         response["Content-Length"] = str(last - first + 1)
     else:

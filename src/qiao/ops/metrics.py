@@ -76,15 +76,20 @@ from prometheus_client.core import GaugeMetricFamily  # noqa: E402 - after the m
 _BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
 
 REQUEST_LATENCY = Histogram(
-    "qiao_http_request_duration_seconds", "Time to answer an HTTP request.",
-    ["method", "route", "status"], buckets=_BUCKETS,
+    "qiao_http_request_duration_seconds",
+    "Time to answer an HTTP request.",
+    ["method", "route", "status"],
+    buckets=_BUCKETS,
 )
 TASK_LATENCY = Histogram(
-    "qiao_task_duration_seconds", "Time a background task ran.", ["task", "outcome"],
+    "qiao_task_duration_seconds",
+    "Time a background task ran.",
+    ["task", "outcome"],
     buckets=(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300),
 )
-TASK_FAILURES = Counter("qiao_task_failures_total", "Background task attempts that failed.",
-                        ["task"])
+TASK_FAILURES = Counter(
+    "qiao_task_failures_total", "Background task attempts that failed.", ["task"]
+)
 
 
 def observe_task(task: str, seconds: float, *, ok: bool) -> None:
@@ -127,8 +132,9 @@ class QueueDepthCollector:
             from qiao.ops.broker import VIDEO_QUEUE, queue_depth
 
             video = queue_depth(VIDEO_QUEUE)
-            videos = GaugeMetricFamily("qiao_video_queue_depth",
-                                       "Video tasks (transcodes, captions) waiting to run.")
+            videos = GaugeMetricFamily(
+                "qiao_video_queue_depth", "Video tasks (transcodes, captions) waiting to run."
+            )
             if video is not None:
                 videos.add_metric([], video)
             yield videos
@@ -151,7 +157,8 @@ class MetricsMiddleware:
         started = time.perf_counter()
         response = self.get_response(request)
         REQUEST_LATENCY.labels(
-            method=request.method or "?", route=_route(request)[:80],
+            method=request.method or "?",
+            route=_route(request)[:80],
             status=str(response.status_code),
         ).observe(time.perf_counter() - started)
         return response

@@ -68,16 +68,26 @@ class UserLanguageMiddleware:
 def error_response(request: HttpRequest, status: int, code: str, message: str) -> HttpResponse:
     """The documented JSON error for /api/ paths, a short page elsewhere."""
     if request.path.startswith("/api/"):
-        return JsonResponse({"error": {"code": code, "message": message, "fields": {}}},
-                            status=status)
-    return HttpResponse(f"<!doctype html><title>Qiao</title><p>{escape(message)}</p>",
-                        status=status)
+        return JsonResponse(
+            {"error": {"code": code, "message": message, "fields": {}}}, status=status
+        )
+    return HttpResponse(
+        f"<!doctype html><title>Qiao</title><p>{escape(message)}</p>", status=status
+    )
 
 
 #: What an error status means, for API responses that Django or ninja made as HTML/text.
-STATUS_CODES = {400: "invalid", 401: "not_authenticated", 403: "forbidden", 404: "not_found",
-                405: "method_not_allowed", 413: "too_large", 429: "rate_limited",
-                500: "server_error", 503: "unavailable"}
+STATUS_CODES = {
+    400: "invalid",
+    401: "not_authenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "too_large",
+    429: "rate_limited",
+    500: "server_error",
+    503: "unavailable",
+}
 
 
 class ApiErrorsMiddleware:
@@ -89,14 +99,21 @@ class ApiErrorsMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if (request.path.startswith("/api/") and response.status_code >= 400
-                and "json" not in response.get("Content-Type", "")):
+        if (
+            request.path.startswith("/api/")
+            and response.status_code >= 400
+            and "json" not in response.get("Content-Type", "")
+        ):
             code = STATUS_CODES.get(response.status_code, "error")
-            message = {404: _("Not found."), 405: _("This method is not allowed here."),
-                       403: _("Forbidden.")}.get(response.status_code, _("The request failed."))
-            replacement = JsonResponse({"error": {"code": code, "message": str(message),
-                                                  "fields": {}}},
-                                       status=response.status_code)
+            message = {
+                404: _("Not found."),
+                405: _("This method is not allowed here."),
+                403: _("Forbidden."),
+            }.get(response.status_code, _("The request failed."))
+            replacement = JsonResponse(
+                {"error": {"code": code, "message": str(message), "fields": {}}},
+                status=response.status_code,
+            )
             for header in ("Allow", "Retry-After"):
                 if header in response:
                     replacement[header] = response[header]
@@ -126,8 +143,7 @@ class RequestSizeMiddleware:
             return response
         if size > settings.QIAO_MAX_ANONYMOUS_BODY_BYTES and not _has_credentials(request):
             status = 401 if request.path.startswith("/api/") else 413
-            response = error_response(request, status, "not_authenticated",
-                                      _("Sign in first."))
+            response = error_response(request, status, "not_authenticated", _("Sign in first."))
             response["Connection"] = "close"
             return response
         return self.get_response(request)
@@ -163,9 +179,11 @@ class DatabaseUnavailableMiddleware:
 
 def _is_db_outage(exception: BaseException | None) -> bool:
     """A lost database connection, or the object store (S3) unreachable or failing."""
-    return isinstance(exception, (OperationalError, InterfaceError)) or (
-        isinstance(exception, DatabaseError) and "connection" in str(exception).lower()
-    ) or _is_storage_outage(exception)
+    return (
+        isinstance(exception, (OperationalError, InterfaceError))
+        or (isinstance(exception, DatabaseError) and "connection" in str(exception).lower())
+        or _is_storage_outage(exception)
+    )
 
 
 def _is_storage_outage(exception: BaseException | None) -> bool:
@@ -184,9 +202,13 @@ def _is_storage_outage(exception: BaseException | None) -> bool:
 def unavailable_response(request: HttpRequest) -> HttpResponse:
     if request.path.startswith("/api/"):
         response: HttpResponse = JsonResponse(
-            {"error": {"code": "unavailable",
-                       "message": "The service is briefly unavailable; try again.",
-                       "fields": {}}},
+            {
+                "error": {
+                    "code": "unavailable",
+                    "message": "The service is briefly unavailable; try again.",
+                    "fields": {},
+                }
+            },
             status=503,
         )
     else:
@@ -208,8 +230,18 @@ def server_error(request: HttpRequest) -> HttpResponse:
         logger.warning("database unavailable: %s", exc)
         return unavailable_response(request)
     if request.path.startswith("/api/"):
-        return JsonResponse({"error": {"code": "server_error",
-                                       "message": "Something went wrong on our side.",
-                                       "fields": {}}}, status=500)
-    return HttpResponse("<!doctype html><title>Qiao</title><p>Something went wrong on our "
-                        "side. Please try again.</p>", status=500)
+        return JsonResponse(
+            {
+                "error": {
+                    "code": "server_error",
+                    "message": "Something went wrong on our side.",
+                    "fields": {},
+                }
+            },
+            status=500,
+        )
+    return HttpResponse(
+        "<!doctype html><title>Qiao</title><p>Something went wrong on our "
+        "side. Please try again.</p>",
+        status=500,
+    )

@@ -21,12 +21,18 @@ class Job:
 
 def jobs() -> list[Job]:
     return [
-        Job("train-recommender", settings.QIAO_RECOMMEND_TRAIN_FUNCTION,
-            float(settings.QIAO_RECOMMEND_TRAIN_EVERY)),
+        Job(
+            "train-recommender",
+            settings.QIAO_RECOMMEND_TRAIN_FUNCTION,
+            float(settings.QIAO_RECOMMEND_TRAIN_EVERY),
+        ),
         Job("retry-translations", "qiao.translation.services.retry_pending", 600.0),
         Job("prune-translation-cache", "qiao.translation.services.prune_cache", 6 * 3600.0),
-        Job("repair-image-variants", "qiao.notes.tasks.repair_image_variants",
-            float(settings.QIAO_REPAIR_EVERY)),
+        Job(
+            "repair-image-variants",
+            "qiao.notes.tasks.repair_image_variants",
+            float(settings.QIAO_REPAIR_EVERY),
+        ),
         Job("repair-clips", "qiao.notes.tasks.repair_clips", float(settings.QIAO_REPAIR_EVERY)),
         Job("expire-video-uploads", "qiao.notes.uploads.expire_uploads", 3600.0),
         Job("prune-live-events", "qiao.messages.live.prune", 6 * 3600.0),

@@ -32,12 +32,19 @@ def start_embedded_scheduler() -> threading.Thread:
                 started = time.monotonic()
                 result = subprocess.run(  # noqa: S603 - our own command, fixed arguments
                     [sys.executable, "-m", "qiao", *args],
-                    capture_output=True, text=True, check=False,
+                    capture_output=True,
+                    text=True,
+                    check=False,
                 )
                 level = logging.INFO if result.returncode == 0 else logging.WARNING
-                logger.log(level, "periodic job %s finished with %s in %.1fs: %s",
-                           " ".join(args), result.returncode, time.monotonic() - started,
-                           (result.stdout or result.stderr).strip().splitlines()[-1:])
+                logger.log(
+                    level,
+                    "periodic job %s finished with %s in %.1fs: %s",
+                    " ".join(args),
+                    result.returncode,
+                    time.monotonic() - started,
+                    (result.stdout or result.stderr).strip().splitlines()[-1:],
+                )
 
     thread = threading.Thread(target=loop, name="qiao-scheduler", daemon=True)
     thread.start()

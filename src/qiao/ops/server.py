@@ -88,8 +88,9 @@ def _probe_host(bind: str) -> tuple[str, int]:
     return host, int(port)
 
 
-def announce_when_serving(bind: str, message: str, started: float | None = None,
-                          timeout: float = 120.0) -> threading.Thread:
+def announce_when_serving(
+    bind: str, message: str, started: float | None = None, timeout: float = 120.0
+) -> threading.Thread:
     """Print `message` once, as soon as the site answers on `bind` (a worker has booted and
     served /healthz), not when the server merely starts: the URL printed is one that works."""
     host, port = _probe_host(bind)
@@ -116,9 +117,16 @@ def announce_when_serving(bind: str, message: str, started: float | None = None,
     return thread
 
 
-def run_gunicorn(*, bind: str, workers: int, threads: int, timeout: int,
-                 ready_message: str = "", started: float | None = None,
-                 interactive: bool = False) -> None:
+def run_gunicorn(
+    *,
+    bind: str,
+    workers: int,
+    threads: int,
+    timeout: int,
+    ready_message: str = "",
+    started: float | None = None,
+    interactive: bool = False,
+) -> None:
     """Serve until stopped. `ready_message` is printed once the site answers. On a terminal
     (`interactive`) gunicorn says only what needs attention and writes no access log; in
     production every request is a JSON line."""
@@ -160,8 +168,11 @@ def run_gunicorn(*, bind: str, workers: int, threads: int, timeout: int,
     else:
         options.update(
             accesslog="-",
-            access_log_format=('{"access": "%(m)s %(U)s", "status": %(s)s, "ms": %(M)s, '
-                               '"request_id": "%({x-request-id}o)s"}'))
+            access_log_format=(
+                '{"access": "%(m)s %(U)s", "status": %(s)s, "ms": %(M)s, '
+                '"request_id": "%({x-request-id}o)s"}'
+            ),
+        )
     _App(options).run()
 
 

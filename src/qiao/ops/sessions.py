@@ -36,8 +36,9 @@ class SessionStore(CachedDBStore):
             return {}
         data = self.decode(s.session_data)
         try:
-            self._sessions_cache.set(self.cache_key, data,
-                                     self.get_expiry_age(expiry=s.expire_date))
+            self._sessions_cache.set(
+                self.cache_key, data, self.get_expiry_age(expiry=s.expire_date)
+            )
         except Exception as exc:  # noqa: BLE001 - a cache outage: the database has it
             logger.warning("session cache unavailable: %s", exc)
         return data

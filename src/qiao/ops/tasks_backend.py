@@ -52,9 +52,18 @@ class ThreadBackend(ImmediateBackend):
         from django_tasks.utils import get_random_id
 
         result: TaskResult[Any] = TaskResult(
-            task=task, id=get_random_id(), status=TaskResultStatus.READY,
-            enqueued_at=None, started_at=None, last_attempted_at=None, finished_at=None,
-            args=args, kwargs=kwargs, backend=self.alias, errors=[], worker_ids=[],
+            task=task,
+            id=get_random_id(),
+            status=TaskResultStatus.READY,
+            enqueued_at=None,
+            started_at=None,
+            last_attempted_at=None,
+            finished_at=None,
+            args=args,
+            kwargs=kwargs,
+            backend=self.alias,
+            errors=[],
+            worker_ids=[],
         )
         self._idle.clear()
         self._queue.put((result, 1))
@@ -78,7 +87,9 @@ class ThreadBackend(ImmediateBackend):
                 delay = self.base_delay * (2 ** (attempt - 1))
                 logger.warning(
                     "task %s failed (attempt %d), retrying in %.1fs",
-                    result.task.name, attempt, delay,
+                    result.task.name,
+                    attempt,
+                    delay,
                 )
                 object.__setattr__(result, "status", TaskResultStatus.READY)
                 timer = threading.Timer(delay, self._queue.put, args=((result, attempt + 1),))
@@ -108,17 +119,29 @@ class CeleryBackend(ImmediateBackend):
         from qiao.ops.celery import run_django_task
 
         result: TaskResult[Any] = TaskResult(
-            task=task, id=get_random_id(), status=TaskResultStatus.READY,
-            enqueued_at=None, started_at=None, last_attempted_at=None, finished_at=None,
-            args=args, kwargs=kwargs, backend=self.alias, errors=[], worker_ids=[],
+            task=task,
+            id=get_random_id(),
+            status=TaskResultStatus.READY,
+            enqueued_at=None,
+            started_at=None,
+            last_attempted_at=None,
+            finished_at=None,
+            args=args,
+            kwargs=kwargs,
+            backend=self.alias,
+            errors=[],
+            worker_ids=[],
         )
         options: dict[str, Any] = {}
         if task.queue_name == VIDEO_QUEUE:
             # Transcoding has its own queue (workers started with `--queues video` take only
             # that) and a time limit that covers the longest clip.
             limit = settings.QIAO_VIDEO_TASK_TIME_LIMIT
-            options = {"queue": VIDEO_QUEUE, "time_limit": limit,
-                       "soft_time_limit": max(1, limit - 30)}
+            options = {
+                "queue": VIDEO_QUEUE,
+                "time_limit": limit,
+                "soft_time_limit": max(1, limit - 30),
+            }
         run_django_task.apply_async(
             args=[task.module_path, list(args), dict(kwargs)], task_id=result.id, **options
         )

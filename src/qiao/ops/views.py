@@ -39,5 +39,6 @@ def readyz(request: HttpRequest) -> JsonResponse:
 
         checks["broker"] = "ok" if queue_depth() is not None else "error: unreachable"
     ok = all(v == "ok" for v in checks.values())
-    return JsonResponse({"status": "ok" if ok else "unavailable", "checks": checks},
-                        status=200 if ok else 503)
+    return JsonResponse(
+        {"status": "ok" if ok else "unavailable", "checks": checks}, status=200 if ok else 503
+    )

@@ -11,13 +11,17 @@ from qiao.engines.search import EXPANSION_WEIGHT, Candidate, Searcher, SearchQue
 
 # Column weights: title, body, topics (FTS5 column order) - the same 1.0 / 0.2 / 0.4 ratio as
 # PostgreSQL's weight classes A / C / B.
-_FTS_SQL = ("SELECT rowid, -bm25(search_note_fts, 5.0, 1.0, 2.0) AS score "
-            "FROM search_note_fts WHERE search_note_fts MATCH %s AND rowid >= %s "
-            "ORDER BY score DESC LIMIT %s")
+_FTS_SQL = (
+    "SELECT rowid, -bm25(search_note_fts, 5.0, 1.0, 2.0) AS score "
+    "FROM search_note_fts WHERE search_note_fts MATCH %s AND rowid >= %s "
+    "ORDER BY score DESC LIMIT %s"
+)
 # The rowid (note id) of the SCORED-th newest match: FTS5 walks matches in rowid order
 # cheaply, while bm25 has to score each one.
-_FTS_CUTOFF_SQL = ("SELECT rowid FROM search_note_fts WHERE search_note_fts MATCH %s "
-                   "ORDER BY rowid DESC LIMIT 1 OFFSET %s")
+_FTS_CUTOFF_SQL = (
+    "SELECT rowid FROM search_note_fts WHERE search_note_fts MATCH %s "
+    "ORDER BY rowid DESC LIMIT 1 OFFSET %s"
+)
 
 #: At most this many matches of a query are scored: the newest ones (note ids grow with
 #: time). A word in a large share of a million notes ("travel", a popular #topic) had every
@@ -34,8 +38,9 @@ class SqliteFts5Searcher:
             cur.execute(_FTS_SQL, [match, row[0] if row else 0, limit])
             return [(int(r[0]), float(r[1])) for r in cur.fetchall()]
 
-    def candidates(self, query: SearchQuery, limit: int, *,
-                   require_all: bool = True) -> list[Candidate]:
+    def candidates(
+        self, query: SearchQuery, limit: int, *, require_all: bool = True
+    ) -> list[Candidate]:
         if not query:
             return []
         full = self._run(query.fts5(require_all=require_all), limit)
@@ -46,8 +51,9 @@ class SqliteFts5Searcher:
 
 
 class PostgresSearcher:
-    def candidates(self, query: SearchQuery, limit: int, *,
-                   require_all: bool = True) -> list[Candidate]:
+    def candidates(
+        self, query: SearchQuery, limit: int, *, require_all: bool = True
+    ) -> list[Candidate]:
         if not query:
             return []
         # ts_rank normalisation 1: divide by 1 + log(document length), as bm25 does for
@@ -64,9 +70,13 @@ class PostgresSearcher:
             ) AS m
             ORDER BY orig_rank + %s * (full_rank - orig_rank) DESC, note_id DESC
             LIMIT %s"""
-        params: list[str | float | int] = [query.tsquery(require_all=require_all), SCORED,
-                  query.originals().tsquery(require_all=require_all),
-                  EXPANSION_WEIGHT, limit]
+        params: list[str | float | int] = [
+            query.tsquery(require_all=require_all),
+            SCORED,
+            query.originals().tsquery(require_all=require_all),
+            EXPANSION_WEIGHT,
+            limit,
+        ]
         with connection.cursor() as cur:
             cur.execute(sql, params)
             return [Candidate(int(r[0]), float(r[1]), float(r[2])) for r in cur.fetchall()]

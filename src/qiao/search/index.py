@@ -23,17 +23,22 @@ from qiao.search.models import NoteSearchDocument
 BATCH = 1000
 
 
-def _documents(ids: list[int], seen: dict[tuple[str, str, tuple[str, ...]], IndexedText]
-               ) -> tuple[list[NoteSearchDocument], list[int]]:
+def _documents(
+    ids: list[int], seen: dict[tuple[str, str, tuple[str, ...]], IndexedText]
+) -> tuple[list[NoteSearchDocument], list[int]]:
     """Documents for the published notes among `ids`, and the ids that should have none.
     Identical texts are segmented once (`seen`, kept by the caller for one bulk run): rare on
     a real site, the rule in a seeded demo (20k seeded notes: 6,200 → 13,900 notes/s)."""
-    rows = list(Note.objects.filter(pk__in=ids, status=Note.Status.PUBLISHED)
-                .values_list("id", "title", "body"))
+    rows = list(
+        Note.objects.filter(pk__in=ids, status=Note.Status.PUBLISHED).values_list(
+            "id", "title", "body"
+        )
+    )
     topics: dict[int, list[str]] = defaultdict(list)
     through = Note.topics.through
-    for note_id, name in (through.objects.filter(note_id__in=[r[0] for r in rows])
-                          .values_list("note_id", "topic__name")):
+    for note_id, name in through.objects.filter(note_id__in=[r[0] for r in rows]).values_list(
+        "note_id", "topic__name"
+    ):
         topics[note_id].append(name)
     docs = []
     version = segmenter_version()
@@ -42,8 +47,15 @@ def _documents(ids: list[int], seen: dict[tuple[str, str, tuple[str, ...]], Inde
         doc = seen.get(key)
         if doc is None:
             doc = seen[key] = index_text(title, body, key[2])
-        docs.append(NoteSearchDocument(note_id=note_id, title=doc.title, body=doc.body,
-                                       topics=doc.topics, segmenter=version))
+        docs.append(
+            NoteSearchDocument(
+                note_id=note_id,
+                title=doc.title,
+                body=doc.body,
+                topics=doc.topics,
+                segmenter=version,
+            )
+        )
     found = {r[0] for r in rows}
     return docs, [i for i in ids if i not in found]
 
@@ -56,14 +68,18 @@ def index_notes(note_ids: Iterable[int]) -> int:
     for start in range(0, len(ids), BATCH):
         if len(seen) > 4 * BATCH:
             seen.clear()
-        docs, gone = _documents(ids[start: start + BATCH], seen)
+        docs, gone = _documents(ids[start : start + BATCH], seen)
         with transaction.atomic():
             if gone:
                 NoteSearchDocument.objects.filter(note_id__in=gone).delete()
             if docs:
                 NoteSearchDocument.objects.bulk_create(
-                    docs, batch_size=500, update_conflicts=True, unique_fields=["note"],
-                    update_fields=["title", "body", "topics", "segmenter"])
+                    docs,
+                    batch_size=500,
+                    update_conflicts=True,
+                    unique_fields=["note"],
+                    update_fields=["title", "body", "topics", "segmenter"],
+                )
         written += len(docs)
     return written
 
@@ -74,13 +90,20 @@ def index_note(note_id: int) -> bool:
 
 def _stale(qs: QuerySet[Note]) -> QuerySet[Note]:
     """Notes without a document, or with one cut by another segmenter version."""
-    return qs.filter(Q(search_document__isnull=True)
-                     | ~Q(search_document__segmenter=segmenter_version())
-                     | Q(search_document__segmenter__isnull=True))
+    return qs.filter(
+        Q(search_document__isnull=True)
+        | ~Q(search_document__segmenter=segmenter_version())
+        | Q(search_document__segmenter__isnull=True)
+    )
 
 
-def reindex(*, missing_only: bool = False, stale_only: bool = False, batch: int = BATCH,
-            progress: Callable[[int], None] | None = None) -> int:
+def reindex(
+    *,
+    missing_only: bool = False,
+    stale_only: bool = False,
+    batch: int = BATCH,
+    progress: Callable[[int], None] | None = None,
+) -> int:
     """Index every published note (or only those without a document; or, `stale_only`,
     also those cut by another version of the word lists), in id order and batches, each
     batch its own transaction (so a long run can be stopped and resumed with
@@ -120,8 +143,7 @@ def optimize() -> None:
 
 def count_pending() -> int:
     """Published notes without a document."""
-    return Note.objects.filter(status=Note.Status.PUBLISHED,
-                               search_document__isnull=True).count()
+    return Note.objects.filter(status=Note.Status.PUBLISHED, search_document__isnull=True).count()
 
 
 def count_stale() -> int:

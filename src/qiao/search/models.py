@@ -16,8 +16,9 @@ from qiao.notes.models import Note
 
 
 class NoteSearchDocument(models.Model):
-    note = models.OneToOneField(Note, on_delete=models.CASCADE, primary_key=True,
-                                related_name="search_document")
+    note = models.OneToOneField(
+        Note, on_delete=models.CASCADE, primary_key=True, related_name="search_document"
+    )
     title = models.TextField(blank=True)  # space-separated tokens (qiao.engines.search)
     body = models.TextField(blank=True)
     topics = models.TextField(blank=True)

@@ -47,8 +47,9 @@ class SearchPage:
     expanded: list[str] = field(default_factory=list)
 
 
-def search(viewer: User | None, query: str, kind: str = "notes", cursor: str | None = None,
-           limit: int = 20) -> SearchPage:
+def search(
+    viewer: User | None, query: str, kind: str = "notes", cursor: str | None = None, limit: int = 20
+) -> SearchPage:
     """Find notes (title, body, topic), users (username, names) or topics matching `query`.
 
     Respects visibility and blocks exactly as the feeds do. Paged by offset in an opaque
@@ -74,48 +75,72 @@ def _page(kind: str, query: str, rows: list[Any], offset: int, limit: int) -> Se
     return SearchPage(kind, query, rows[:limit], nxt)
 
 
-def _search_users(viewer: User | None, query: str, term: str, offset: int, limit: int
-                  ) -> SearchPage:
+def _search_users(
+    viewer: User | None, query: str, term: str, offset: int, limit: int
+) -> SearchPage:
     low = term.lower()
-    qs = User.objects.filter(is_active=True).filter(
-        Q(username__icontains=term) | Q(display_name__icontains=term)
-        | Q(chinese_name__icontains=term)
-    ).annotate(_match=Case(
-        When(Q(username__iexact=low) | Q(chinese_name=term), then=Value(0)),
-        When(Q(username__istartswith=low) | Q(display_name__istartswith=term), then=Value(1)),
-        default=Value(2), output_field=IntegerField(),
-    )).order_by("_match", "-follower_count", "username")
+    qs = (
+        User.objects.filter(is_active=True)
+        .filter(
+            Q(username__icontains=term)
+            | Q(display_name__icontains=term)
+            | Q(chinese_name__icontains=term)
+        )
+        .annotate(
+            _match=Case(
+                When(Q(username__iexact=low) | Q(chinese_name=term), then=Value(0)),
+                When(
+                    Q(username__istartswith=low) | Q(display_name__istartswith=term), then=Value(1)
+                ),
+                default=Value(2),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("_match", "-follower_count", "username")
+    )
     blocked = blocked_user_ids(viewer)
     if blocked:
         qs = qs.exclude(pk__in=blocked)
-    return _page("users", query, list(qs[offset: offset + limit + 1]), offset, limit)
+    return _page("users", query, list(qs[offset : offset + limit + 1]), offset, limit)
 
 
-def _search_topics(viewer: User | None, query: str, term: str, offset: int, limit: int
-                   ) -> SearchPage:
+def _search_topics(
+    viewer: User | None, query: str, term: str, offset: int, limit: int
+) -> SearchPage:
     """Topics by name, counted over the notes the viewer may see: a tag used only on
     private or followers-only notes is neither listed nor counted for anyone else. Tags that
     mean the same (#travel, #旅行) are one row, named as the topic page they open."""
     name = normalize_topic(term)
     same = equivalents(name)
     rows = topic_counts(
-        visible_topic_counts(viewer).filter(Q(name__icontains=name) | Q(name__in=same))
-        .annotate(_match=Case(When(name__in=same, then=Value(0)),
-                              When(name__startswith=name, then=Value(1)),
-                              default=Value(2), output_field=IntegerField()))
-        .order_by("_match", "-visible_count", "name")[: (offset + limit + 1) * 3])
+        visible_topic_counts(viewer)
+        .filter(Q(name__icontains=name) | Q(name__in=same))
+        .annotate(
+            _match=Case(
+                When(name__in=same, then=Value(0)),
+                When(name__startswith=name, then=Value(1)),
+                default=Value(2),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("_match", "-visible_count", "name")[: (offset + limit + 1) * 3]
+    )
     grouped: dict[str, TopicCount] = {}
     for row in rows:
         key = canonical(row.name)
         have = grouped.get(key)
-        grouped[key] = TopicCount(key, row.note_count + (have.note_count if have else 0),
-                                  have.label if have else row.label)
+        grouped[key] = TopicCount(
+            key,
+            row.note_count + (have.note_count if have else 0),
+            have.label if have else row.label,
+        )
     found = list(grouped.values())
-    return _page("topics", query, found[offset: offset + limit + 1], offset, limit)
+    return _page("topics", query, found[offset : offset + limit + 1], offset, limit)
 
 
-def _search_notes(viewer: User | None, query: str, term: str, offset: int,
-                  limit: int) -> SearchPage:
+def _search_notes(
+    viewer: User | None, query: str, term: str, offset: int, limit: int
+) -> SearchPage:
     from qiao.search.backends import searcher
 
     parsed = build_query(term, CedictLexicon(glossary=instance_glossary()))
@@ -127,11 +152,14 @@ def _search_notes(viewer: User | None, query: str, term: str, offset: int,
     now = timezone.now()
     ranked: list[tuple[float, int]] = []
     for note_id, likes, collects, comments, published in (
-            visible_notes(viewer).filter(pk__in=list(relevance)).values_list(
-                "id", "like_count", "collect_count", "comment_count", "published_at")):
+        visible_notes(viewer)
+        .filter(pk__in=list(relevance))
+        .values_list("id", "like_count", "collect_count", "comment_count", "published_at")
+    ):
         age_days = (now - published).total_seconds() / 86400 if published else 365.0
-        score = blend(relevance[note_id], likes=likes, collects=collects, comments=comments,
-                      age_days=age_days)
+        score = blend(
+            relevance[note_id], likes=likes, collects=collects, comments=comments, age_days=age_days
+        )
         ranked.append((score, note_id))
     ranked.sort(key=lambda r: (-r[0], -r[1]))
     # One of each look-alike (same text or same photo: a repost, a bulk copy), the best
@@ -140,16 +168,19 @@ def _search_notes(viewer: User | None, query: str, term: str, offset: int,
     prints = fingerprints(order)
     dedupe = Deduper()
     distinct = [note_id for note_id in order if admit_print(dedupe, prints.get(note_id))]
-    page_ids = distinct[offset: offset + limit]
-    notes = {n.pk: n for n in Note.objects.filter(pk__in=page_ids)
-             .select_related("author").prefetch_related("images", "topics")}
+    page_ids = distinct[offset : offset + limit]
+    notes = {
+        n.pk: n
+        for n in Note.objects.filter(pk__in=page_ids)
+        .select_related("author")
+        .prefetch_related("images", "topics")
+    }
     items = [notes[i] for i in page_ids if i in notes]
     nxt = encode_cursor([offset + limit]) if len(distinct) > offset + limit else None
     return SearchPage("notes", query, items, nxt, parsed.expansions())
 
 
-def suggest_topics(prefix: str, limit: int = 8, *, viewer: User | None = None
-                   ) -> list[TopicCount]:
+def suggest_topics(prefix: str, limit: int = 8, *, viewer: User | None = None) -> list[TopicCount]:
     """Popular topics starting with `prefix` (all popular ones for an empty prefix), counted
     over the notes the viewer may see."""
     qs = visible_topic_counts(viewer)

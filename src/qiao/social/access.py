@@ -79,9 +79,7 @@ def visible_comments(viewer: User | None, note: Note) -> QuerySet[Comment]:
 def get_comment_for(viewer: User | None, comment_id: int) -> Comment:
     """A comment the viewer may see (its note visible, not removed, no block either way),
     else NotFound — the same answer whether it does not exist or is hidden."""
-    comment = (
-        Comment.objects.select_related("author", "note").filter(pk=comment_id).first()
-    )
+    comment = Comment.objects.select_related("author", "note").filter(pk=comment_id).first()
     if comment is None or comment.is_removed or not comment.author.is_active:
         raise NotFound(_("Comment not found."))
     if comment.author_id in blocked_user_ids(viewer):

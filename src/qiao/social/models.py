@@ -101,10 +101,12 @@ class Notification(models.Model):
     recipient = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="notifications")
     actor = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    note = models.ForeignKey(Note, on_delete=models.CASCADE, null=True, blank=True,
-                             related_name="+")
-    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, null=True, blank=True,
-                                related_name="+")
+    note = models.ForeignKey(
+        Note, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
 

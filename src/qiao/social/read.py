@@ -56,9 +56,7 @@ def collected_note_ids(viewer: User | None, note_ids: list[int]) -> set[int]:
     if not signed_in(viewer) or not note_ids:
         return set()
     return set(
-        Collect.objects.filter(user=viewer, note_id__in=note_ids).values_list(
-            "note_id", flat=True
-        )
+        Collect.objects.filter(user=viewer, note_id__in=note_ids).values_list("note_id", flat=True)
     )
 
 
@@ -205,12 +203,17 @@ class NoteView:
     def ai_generated(self) -> bool:
         """The clip or a photo is labelled AI-generated (cards show a label)."""
         return bool(self.clip is not None and self.clip.ai_generated) or any(
-            p.ai_generated for p in self.pictures)
+            p.ai_generated for p in self.pictures
+        )
 
 
 def note_views(
-    notes: list[Note], viewer: User | None, *, lang: str | None = None,
-    translate_now: bool = False, captions: bool = False,
+    notes: list[Note],
+    viewer: User | None,
+    *,
+    lang: str | None = None,
+    translate_now: bool = False,
+    captions: bool = False,
 ) -> list[NoteView]:
     """Views of notes the caller already checked the viewer may see (a fixed number of
     queries for any number of notes). With `lang`, each carries its stored translation into
@@ -234,13 +237,18 @@ def note_views(
     out = []
     for note in notes:
         version = titles.get(note.pk)
-        out.append(NoteView(
-            note=note, pictures=pictures(note), liked=note.pk in liked,
-            collected=note.pk in collected,
-            title=version.title if version else note.title,
-            title_lang=version.target if version else "",
-            translation=translations.get(note.pk), clip=clips.get(note.pk),
-        ))
+        out.append(
+            NoteView(
+                note=note,
+                pictures=pictures(note),
+                liked=note.pk in liked,
+                collected=note.pk in collected,
+                title=version.title if version else note.title,
+                title_lang=version.target if version else "",
+                translation=translations.get(note.pk),
+                clip=clips.get(note.pk),
+            )
+        )
     return out
 
 
@@ -263,18 +271,27 @@ class CommentRow:
         return f"ctext-{self.comment.pk}"
 
 
-def comment_rows(rows: list[Comment], viewer: User | None, note_author_id: int | None = None
-                 ) -> list[CommentRow]:
+def comment_rows(
+    rows: list[Comment], viewer: User | None, note_author_id: int | None = None
+) -> list[CommentRow]:
     liked = liked_comment_ids(viewer, [c.pk for c in rows])
     out = []
     for c in rows:
         # The comment's author may delete it, and so may the note's author when known.
         can_delete = viewer is not None and viewer.pk in (c.author_id, note_author_id)
         offer = text_offer(viewer, c.body, c.language)
-        out.append(CommentRow(comment=c, liked=c.pk in liked, can_delete=can_delete,
-                              offer_translation=offer.offer, auto_translate=offer.auto,
-                              lookup_lang=offer.lookup_lang,
-                              not_translated=offer.not_translated, pinyin=offer.pinyin))
+        out.append(
+            CommentRow(
+                comment=c,
+                liked=c.pk in liked,
+                can_delete=can_delete,
+                offer_translation=offer.offer,
+                auto_translate=offer.auto,
+                lookup_lang=offer.lookup_lang,
+                not_translated=offer.not_translated,
+                pinyin=offer.pinyin,
+            )
+        )
     return out
 
 
@@ -303,7 +320,7 @@ class NoteDetail:
 
 
 def note_detail(note: Note, viewer: User | None) -> NoteDetail:
-    first, nxt = (list_comments(viewer, note.pk, limit=10) if note.is_published else ([], None))
+    first, nxt = list_comments(viewer, note.pk, limit=10) if note.is_published else ([], None)
     in_text = set(extract_topics(note.body))
     is_author = signed_in(viewer) and viewer.pk == note.author_id
     ids = [note.pk]
@@ -338,14 +355,16 @@ class BoardView:
 def board_views(viewer: User | None, boards: list[Board]) -> list[BoardView]:
     covers = board_covers(viewer, boards)
     clips = clips_of(list({n.pk: n for n in covers.values()}.values()))
-    return [BoardView(board=b, cover=cover(note, clips.get(note.pk) if note else None))
-            for b in boards for note in [covers.get(b.pk)]]
+    return [
+        BoardView(board=b, cover=cover(note, clips.get(note.pk) if note else None))
+        for b in boards
+        for note in [covers.get(b.pk)]
+    ]
 
 
 # --- notifications ----------------------------------------------------------------------
 
-GROUPED_KINDS = {Notification.Kind.LIKE, Notification.Kind.COLLECT,
-                 Notification.Kind.COMMENT_LIKE}
+GROUPED_KINDS = {Notification.Kind.LIKE, Notification.Kind.COLLECT, Notification.Kind.COMMENT_LIKE}
 
 
 @dataclass
@@ -363,8 +382,11 @@ def notification_groups(rows: list[Notification]) -> list[NotificationGroup]:
     groups: list[NotificationGroup] = []
     by_key: dict[tuple[str, int | None, int | None], NotificationGroup] = {}
     for n in rows:
-        key = (n.kind, n.note_id,
-               n.comment_id if n.kind == Notification.Kind.COMMENT_LIKE else None)
+        key = (
+            n.kind,
+            n.note_id,
+            n.comment_id if n.kind == Notification.Kind.COMMENT_LIKE else None,
+        )
         group = by_key.get(key) if n.kind in GROUPED_KINDS else None
         if group is None:
             group = NotificationGroup(kind=n.kind, verb=str(n.get_kind_display()), first=n)
@@ -396,14 +418,16 @@ class ProfilePage:
     next_cursor: str | None = None
 
 
-def profile_page(owner: User, viewer: User | None, tab: str, cursor: str | None
-                 ) -> ProfilePage:
+def profile_page(owner: User, viewer: User | None, tab: str, cursor: str | None) -> ProfilePage:
     is_self = signed_in(viewer) and viewer.pk == owner.pk
     if tab not in PROFILE_TABS or (tab == "drafts" and not is_self):
         tab = "notes"
     page = ProfilePage(
-        owner=owner, tab=tab, can_see=can_see_profile_content(viewer, owner),
-        follow_state=follow_state(viewer, owner), is_self=is_self,
+        owner=owner,
+        tab=tab,
+        can_see=can_see_profile_content(viewer, owner),
+        follow_state=follow_state(viewer, owner),
+        is_self=is_self,
         bio=text_offer(viewer, owner.bio, owner.bio_language),
     )
     if not page.can_see:

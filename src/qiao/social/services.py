@@ -41,21 +41,29 @@ COMMENT_MAX = 1000
 
 # --- Notifications ----------------------------------------------------------------------
 
-def notify(recipient: User | int, actor: User | int, kind: str, *, note: Note | None = None,
-           comment: Comment | None = None) -> None:
+
+def notify(
+    recipient: User | int,
+    actor: User | int,
+    kind: str,
+    *,
+    note: Note | None = None,
+    comment: Comment | None = None,
+) -> None:
     """Tell `recipient` what `actor` did — never about themselves, never across a block."""
     recipient_id = recipient if isinstance(recipient, int) else recipient.pk
     actor_id = actor if isinstance(actor, int) else actor.pk
     if recipient_id == actor_id or is_blocked(recipient_id, actor_id):
         return
     row = Notification.objects.create(
-        recipient_id=recipient_id, actor_id=actor_id, kind=kind, note=note, comment=comment)
-    signals.notified.send(sender=Notification, recipient_id=recipient_id,
-                          notification_id=row.pk)
+        recipient_id=recipient_id, actor_id=actor_id, kind=kind, note=note, comment=comment
+    )
+    signals.notified.send(sender=Notification, recipient_id=recipient_id, notification_id=row.pk)
 
 
-def notify_mentions(actor: User, usernames: list[str], *, note: Note | None = None,
-                    comment: Comment | None = None) -> None:
+def notify_mentions(
+    actor: User, usernames: list[str], *, note: Note | None = None, comment: Comment | None = None
+) -> None:
     if not usernames:
         return
     blocked = blocked_user_ids(actor)
@@ -78,6 +86,7 @@ def mark_read(user: User, ids: list[int] | None = None) -> int:
 
 
 # --- Likes ------------------------------------------------------------------------------
+
 
 @rate_limited("write")
 def like_note(viewer: User, note_id: int) -> tuple[bool, int]:
@@ -109,10 +118,10 @@ def unlike_note(viewer: User, note_id: int) -> tuple[bool, int]:
     with transaction.atomic():
         deleted, _detail = Like.objects.filter(user=viewer, note=note).delete()
         if deleted:
-            Note.objects.filter(pk=note.pk, like_count__gt=0).update(
-                like_count=F("like_count") - 1)
+            Note.objects.filter(pk=note.pk, like_count__gt=0).update(like_count=F("like_count") - 1)
             User.objects.filter(pk=note.author_id, likes_received__gt=0).update(
-                likes_received=F("likes_received") - 1)
+                likes_received=F("likes_received") - 1
+            )
     if deleted:
         log_event(viewer.pk, note.pk, "unlike", author_id=note.author_id)
     count = Note.objects.filter(pk=note.pk).values_list("like_count", flat=True).first() or 0
@@ -132,24 +141,29 @@ def _board_name(raw: str) -> str:
             raise
         name = ""
     if not name:
-        raise Invalid(_("Board names have 1–40 characters."),
-                      fields={"name": [_("Board names have 1–40 characters.")]})
+        raise Invalid(
+            _("Board names have 1–40 characters."),
+            fields={"name": [_("Board names have 1–40 characters.")]},
+        )
     return name
 
 
 @rate_limited("write")
-def create_board(owner: User, *, name: str, description: str = "",
-                 is_private: bool = False) -> Board:
+def create_board(
+    owner: User, *, name: str, description: str = "", is_private: bool = False
+) -> Board:
     name = _board_name(name)
     description = clean(description, "description", max_length=BOARD_DESCRIPTION_MAX)
     if Board.objects.filter(owner=owner, name=name).exists():
-        raise Invalid(_("You already have a board with that name."),
-                      fields={"name": [_("You already have a board with that name.")]})
+        raise Invalid(
+            _("You already have a board with that name."),
+            fields={"name": [_("You already have a board with that name.")]},
+        )
     if Board.objects.filter(owner=owner).count() >= 200:
         raise Invalid(_("You have reached the limit of 200 boards."))
-    board = Board.objects.create(owner=owner, name=name,
-                                 description=description,
-                                 is_private=is_private)
+    board = Board.objects.create(
+        owner=owner, name=name, description=description, is_private=is_private
+    )
     enqueue_on_commit(tasks.detect_board_language, board.pk)
     return board
 
@@ -160,13 +174,16 @@ def update_board(viewer: User, board_id: int, **changes: Any) -> Board:
     if "name" in changes:
         name = _board_name(changes["name"])
         if Board.objects.filter(owner=viewer, name=name).exclude(pk=board.pk).exists():
-            raise Invalid(_("You already have a board with that name."),
-                          fields={"name": [_("You already have a board with that name.")]})
+            raise Invalid(
+                _("You already have a board with that name."),
+                fields={"name": [_("You already have a board with that name.")]},
+            )
         board.name = name
         enqueue_on_commit(tasks.detect_board_language, board.pk)
     if "description" in changes:
-        board.description = clean(changes["description"], "description",
-                                  max_length=BOARD_DESCRIPTION_MAX)
+        board.description = clean(
+            changes["description"], "description", max_length=BOARD_DESCRIPTION_MAX
+        )
     if "is_private" in changes:
         board.is_private = bool(changes["is_private"])
     board.save()
@@ -180,7 +197,8 @@ def delete_board(viewer: User, board_id: int) -> None:
         note_ids = list(board.items.values_list("note_id", flat=True))
         board.delete()
         Note.objects.filter(pk__in=note_ids, collect_count__gt=0).update(
-            collect_count=F("collect_count") - 1)
+            collect_count=F("collect_count") - 1
+        )
 
 
 @rate_limited("write")
@@ -210,14 +228,17 @@ def uncollect(viewer: User, note_id: int, board_id: int) -> None:
         deleted, _d = Collect.objects.filter(board=board, note_id=note_id).delete()
         if deleted:
             Note.objects.filter(pk=note_id, collect_count__gt=0).update(
-                collect_count=F("collect_count") - 1)
+                collect_count=F("collect_count") - 1
+            )
             Board.objects.filter(pk=board.pk, item_count__gt=0).update(
-                item_count=F("item_count") - 1)
+                item_count=F("item_count") - 1
+            )
 
 
 @rate_limited("write")
-def collect_into_new_board(viewer: User, note_id: int, *, name: str,
-                           is_private: bool = False) -> Board:
+def collect_into_new_board(
+    viewer: User, note_id: int, *, name: str, is_private: bool = False
+) -> Board:
     """Create a board and collect the note into it, both or neither."""
     get_note_for(viewer, note_id)  # NotFound before a board is created for nothing
     with transaction.atomic():
@@ -228,9 +249,9 @@ def collect_into_new_board(viewer: User, note_id: int, *, name: str,
 
 # --- Comments ---------------------------------------------------------------------------
 
+
 @rate_limited("write")
-def add_comment(viewer: User, note_id: int, body: str, *, parent_id: int | None = None
-                ) -> Comment:
+def add_comment(viewer: User, note_id: int, body: str, *, parent_id: int | None = None) -> Comment:
     note = get_note_for(viewer, note_id)
     if not note.is_published:
         raise Invalid(_("Drafts cannot be commented on."))
@@ -247,8 +268,9 @@ def add_comment(viewer: User, note_id: int, body: str, *, parent_id: int | None 
         if parent is not None:
             reply_to = parent.author
             parent_root = parent.parent or parent  # one level of replies: attach to the root
-            comment = Comment.objects.create(note=note, author=viewer, body=body,
-                                             parent=parent_root, reply_to=reply_to)
+            comment = Comment.objects.create(
+                note=note, author=viewer, body=body, parent=parent_root, reply_to=reply_to
+            )
             Comment.objects.filter(pk=parent_root.pk).update(reply_count=F("reply_count") + 1)
         else:
             comment = Comment.objects.create(note=note, author=viewer, body=body)
@@ -266,8 +288,9 @@ def add_comment(viewer: User, note_id: int, body: str, *, parent_id: int | None 
 @rate_limited("write")
 def delete_comment(viewer: User, comment_id: int) -> None:
     comment = Comment.objects.select_related("note").filter(pk=comment_id).first()
-    if comment is None or (viewer.pk != comment.note.author_id
-                           and comment.author_id in blocked_user_ids(viewer)):
+    if comment is None or (
+        viewer.pk != comment.note.author_id and comment.author_id in blocked_user_ids(viewer)
+    ):
         raise NotFound(_("Comment not found."))
     if viewer.pk not in (comment.author_id, comment.note.author_id):
         raise Forbidden(_("You can delete only your own comments or comments on your notes."))
@@ -275,13 +298,15 @@ def delete_comment(viewer: User, comment_id: int) -> None:
         removed = 1 + (comment.replies.count() if comment.parent_id is None else 0)
         if comment.parent_id:
             Comment.objects.filter(pk=comment.parent_id, reply_count__gt=0).update(
-                reply_count=F("reply_count") - 1)
+                reply_count=F("reply_count") - 1
+            )
         gone = [(comment.body, comment.language)] + (
             list(comment.replies.values_list("body", "language"))
-            if comment.parent_id is None else [])
+            if comment.parent_id is None
+            else []
+        )
         comment.delete()
-        Note.objects.filter(pk=comment.note_id).update(
-            comment_count=F("comment_count") - removed)
+        Note.objects.filter(pk=comment.note_id).update(comment_count=F("comment_count") - removed)
     for text, language in gone:
         forget_text(text, language)
 
@@ -297,8 +322,13 @@ def like_comment(viewer: User, comment_id: int) -> int:
             pass
         else:
             Comment.objects.filter(pk=comment.pk).update(like_count=F("like_count") + 1)
-            notify(comment.author_id, viewer, Notification.Kind.COMMENT_LIKE,
-                   note=comment.note, comment=comment)
+            notify(
+                comment.author_id,
+                viewer,
+                Notification.Kind.COMMENT_LIKE,
+                note=comment.note,
+                comment=comment,
+            )
     return Comment.objects.get(pk=comment.pk).like_count
 
 
@@ -309,7 +339,8 @@ def unlike_comment(viewer: User, comment_id: int) -> int:
         deleted, _d = CommentLike.objects.filter(user=viewer, comment_id=comment_id).delete()
         if deleted:
             Comment.objects.filter(pk=comment_id, like_count__gt=0).update(
-                like_count=F("like_count") - 1)
+                like_count=F("like_count") - 1
+            )
     row = Comment.objects.filter(pk=comment_id).values_list("like_count", flat=True).first()
     if row is None:
         raise NotFound(_("Comment not found."))
@@ -318,17 +349,18 @@ def unlike_comment(viewer: User, comment_id: int) -> int:
 
 # --- Keeping counters right when rows disappear ----------------------------------------
 
+
 def set_comment_removed(comment_id: int, removed: bool) -> bool:
     """Hide a comment (moderation's decision) or show it again."""
-    return bool(Comment.objects.filter(pk=comment_id).exclude(is_removed=removed)
-                .update(is_removed=removed))
+    return bool(
+        Comment.objects.filter(pk=comment_id).exclude(is_removed=removed).update(is_removed=removed)
+    )
 
 
 def recount_before_note_removal(note_id: int) -> None:
     """Boards lose an item when a collected note is deleted."""
     for board_id in Collect.objects.filter(note_id=note_id).values_list("board_id", flat=True):
-        Board.objects.filter(pk=board_id, item_count__gt=0).update(
-            item_count=F("item_count") - 1)
+        Board.objects.filter(pk=board_id, item_count__gt=0).update(item_count=F("item_count") - 1)
 
 
 def recount_after_user_removal(user_id: int) -> Callable[[], None]:
@@ -344,9 +376,7 @@ def recount_after_user_removal(user_id: int) -> Callable[[], None]:
             "parent_id", flat=True
         )
     )
-    author_ids = set(
-        Like.objects.filter(user_id=user_id).values_list("note__author_id", flat=True)
-    )
+    author_ids = set(Like.objects.filter(user_id=user_id).values_list("note__author_id", flat=True))
 
     def fix() -> None:
         for note in Note.objects.filter(pk__in=note_ids).annotate(
@@ -375,7 +405,7 @@ def recount_after_user_removal(user_id: int) -> Callable[[], None]:
 
 @rate_limited("write")
 def hide_note(viewer: User, note_id: int) -> None:
-    """"Not interested": the For-you feed stops showing the note and learns from it."""
+    """ "Not interested": the For-you feed stops showing the note and learns from it."""
     note = get_note_for(viewer, note_id)
     if note.author_id == viewer.pk:
         raise Invalid(_("This is your own note."))

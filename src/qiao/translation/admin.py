@@ -19,7 +19,8 @@ class _StatusMixin:
         level = messages.INFO if services.is_ready() else messages.WARNING
         messages.add_message(request, level, services.status_message())
         response: HttpResponse = super().changelist_view(  # type: ignore[misc] # a mixin
-            request, extra_context)
+            request, extra_context
+        )
         return response
 
 
@@ -47,18 +48,22 @@ class GlossaryTermAdmin(admin.ModelAdmin[GlossaryTerm]):
     list_filter = ("status", "kind", "source")
     search_fields = ("zh", "zh_variants", "en", "en_variants", "note")
     list_editable = ("en", "kind")
-    readonly_fields = ("source", "context", "suggested_by", "created_by", "created_at",
-                       "updated_at")
+    readonly_fields = (
+        "source",
+        "context",
+        "suggested_by",
+        "created_by",
+        "created_at",
+        "updated_at",
+    )
     actions = ["approve", "retire"]
 
     @admin.action(description="Approve: use these terms")
     def approve(self, request: HttpRequest, queryset: QuerySet[GlossaryTerm]) -> None:
         done = 0
         for term in queryset.exclude(status=GlossaryTerm.Status.ACTIVE):
-            if GlossaryTerm.objects.filter(zh=term.zh, status=GlossaryTerm.Status.ACTIVE
-                                           ).exists():
-                self.message_user(request, f"{term.zh}: already in the glossary",
-                                  messages.WARNING)
+            if GlossaryTerm.objects.filter(zh=term.zh, status=GlossaryTerm.Status.ACTIVE).exists():
+                self.message_user(request, f"{term.zh}: already in the glossary", messages.WARNING)
                 continue
             term.status = GlossaryTerm.Status.ACTIVE
             term.save(update_fields=["status", "updated_at"])
@@ -68,11 +73,11 @@ class GlossaryTermAdmin(admin.ModelAdmin[GlossaryTerm]):
     @admin.action(description="Retire: stop using these terms")
     def retire(self, request: HttpRequest, queryset: QuerySet[GlossaryTerm]) -> None:
         n = queryset.exclude(status=GlossaryTerm.Status.RETIRED).update(
-            status=GlossaryTerm.Status.RETIRED)
+            status=GlossaryTerm.Status.RETIRED
+        )
         self.message_user(request, f"{n} term(s) retired.", messages.SUCCESS)
 
-    def save_model(self, request: HttpRequest, obj: GlossaryTerm, form: Any,
-                   change: bool) -> None:
+    def save_model(self, request: HttpRequest, obj: GlossaryTerm, form: Any, change: bool) -> None:
         if not change:
             obj.created_by_id = request.user.pk
         super().save_model(request, obj, form, change)
@@ -83,8 +88,9 @@ def _index_with_translation_state(site: admin.AdminSite) -> None:
     command that turns it on (the same line `qiao serve` prints)."""
     original = site.index
 
-    def index(request: HttpRequest, extra_context: dict[str, Any] | None = None
-              ) -> TemplateResponse:
+    def index(
+        request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> TemplateResponse:
         from qiao.translation.autoinstall import operator_line
 
         line = operator_line()

@@ -83,16 +83,20 @@ def operator_line(now: float | None = None) -> str:
 
     if services.is_ready_safely():
         return ""
-    line = (f"Machine translation is off: no translation model is installed (readers still "
-            f"get authors' own versions and word look-up). To turn it on, run: "
-            f"{INSTALL_COMMAND}")
+    line = (
+        f"Machine translation is off: no translation model is installed (readers still "
+        f"get authors' own versions and word look-up). To turn it on, run: "
+        f"{INSTALL_COMMAND}"
+    )
     if settings.QIAO_TRANSLATE_AUTO_INSTALL:
         state = read_state()
         now = time.time() if now is None else now
         if state.failures and not state.due(now):
-            line += (f" (the automatic download failed {state.failures} time"
-                     f"{'' if state.failures == 1 else 's'}; next try in "
-                     f"{_when(state.next_attempt - now)})")
+            line += (
+                f" (the automatic download failed {state.failures} time"
+                f"{'' if state.failures == 1 else 's'}; next try in "
+                f"{_when(state.next_attempt - now)})"
+            )
         else:
             line += " (downloading it in the background now)"
     return line + "."
@@ -108,9 +112,13 @@ def _attempt() -> bool:
         install_models([("zh", "en"), ("en", "zh")], services.models_dir(), timeout=30)
     except (InstallError, OSError) as exc:
         state.failed(time.time(), str(exc))
-        logger.info("translation models could not be downloaded (%s); next try in %s. "
-                    "Install by hand with `%s [--from PATH]`.", exc,
-                    _when(state.next_attempt - time.time()), INSTALL_COMMAND)
+        logger.info(
+            "translation models could not be downloaded (%s); next try in %s. "
+            "Install by hand with `%s [--from PATH]`.",
+            exc,
+            _when(state.next_attempt - time.time()),
+            INSTALL_COMMAND,
+        )
         write_state(state)
         return False
     write_state(AttemptState())
@@ -119,8 +127,7 @@ def _attempt() -> bool:
     return True
 
 
-def start_background_install(*, stop: threading.Event | None = None
-                             ) -> threading.Thread | None:
+def start_background_install(*, stop: threading.Event | None = None) -> threading.Thread | None:
     """If no models are installed and auto-install is on, fetch zh↔en in a thread: now if
     an attempt is due, else when it is; after a failure, again after the backoff, for as
     long as the process runs. Returns the thread (None when nothing is to be done)."""

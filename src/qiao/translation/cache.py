@@ -29,8 +29,11 @@ class DatabaseTranslationCache:
         if hit is not None:
             return hit
         try:
-            row = CachedTranslation.objects.filter(key=key).values_list(
-                "text", "last_used_at").first()
+            row = (
+                CachedTranslation.objects.filter(key=key)
+                .values_list("text", "last_used_at")
+                .first()
+            )
             if row is None:
                 return None
             text, used = row
@@ -46,7 +49,8 @@ class DatabaseTranslationCache:
         self.memory.set(key, value)
         try:
             CachedTranslation.objects.update_or_create(
-                key=key, defaults={"text": value, "last_used_at": timezone.now()})
+                key=key, defaults={"text": value, "last_used_at": timezone.now()}
+            )
         except (DatabaseError, IntegrityError):
             logger.warning("could not store a translation in the cache table", exc_info=True)
 
@@ -62,8 +66,11 @@ def prune(*, unused_days: int, max_rows: int) -> int:
     deleted, _detail = CachedTranslation.objects.filter(last_used_at__lt=cutoff).delete()
     excess = CachedTranslation.objects.count() - max_rows
     if excess > 0:
-        oldest = list(CachedTranslation.objects.order_by("last_used_at")
-                      .values_list("key", flat=True)[:excess])
+        oldest = list(
+            CachedTranslation.objects.order_by("last_used_at").values_list("key", flat=True)[
+                :excess
+            ]
+        )
         more, _detail = CachedTranslation.objects.filter(key__in=oldest).delete()
         deleted += more
     return deleted

@@ -53,8 +53,9 @@ class NoteVersion(models.Model):
     engine = models.CharField(max_length=40, blank=True)
     model_version = models.CharField(max_length=80, blank=True)
     source_language = models.CharField(max_length=16, blank=True)
-    suggested_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, blank=True,
-                                     related_name="+")
+    suggested_by = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -103,23 +104,39 @@ class GlossaryTerm(models.Model):
         COMMUNITY = "community", _("Reader's fix")
 
     zh = models.CharField(_("Chinese"), max_length=60)
-    zh_variants = models.CharField(_("other Chinese forms"), max_length=300, blank=True,
-                                   help_text=_("Separated by |"))
+    zh_variants = models.CharField(
+        _("other Chinese forms"), max_length=300, blank=True, help_text=_("Separated by |")
+    )
     en = models.CharField(_("English"), max_length=100)
-    en_variants = models.CharField(_("other English forms"), max_length=300, blank=True,
-                                   help_text=_("Separated by |"))
+    en_variants = models.CharField(
+        _("other English forms"), max_length=300, blank=True, help_text=_("Separated by |")
+    )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.SLANG)
     note = models.CharField(_("note"), max_length=200, blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
-                              default=Status.ACTIVE, db_index=True)
-    source = models.CharField(_("source"), max_length=10, choices=Source.choices,
-                              default=Source.MODERATOR)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE, db_index=True
+    )
+    source = models.CharField(
+        _("source"), max_length=10, choices=Source.choices, default=Source.MODERATOR
+    )
     #: for a candidate: the sentence it came from and its accepted translation
     context = models.TextField(_("context"), blank=True)
-    suggested_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, blank=True,
-                                     related_name="+", verbose_name=_("suggested by"))
-    created_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+", verbose_name=_("added by"))
+    suggested_by = models.ForeignKey(
+        USER,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("suggested by"),
+    )
+    created_by = models.ForeignKey(
+        USER,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("added by"),
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -127,20 +144,23 @@ class GlossaryTerm(models.Model):
         verbose_name = _("glossary term")
         verbose_name_plural = _("glossary terms")
         constraints = [
-            models.UniqueConstraint(fields=["zh"], condition=models.Q(status="active"),
-                                    name="uniq_active_glossary_zh"),
+            models.UniqueConstraint(
+                fields=["zh"], condition=models.Q(status="active"), name="uniq_active_glossary_zh"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.zh} ↔ {self.en}"
 
     def zh_forms(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(f.strip() for f in [self.zh, *self.zh_variants.split("|")]
-                                   if f.strip()))
+        return tuple(
+            dict.fromkeys(f.strip() for f in [self.zh, *self.zh_variants.split("|")] if f.strip())
+        )
 
     def zh_others(self) -> list[str]:
         return list(self.zh_forms()[1:])
 
     def en_forms(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(f.strip() for f in [self.en, *self.en_variants.split("|")]
-                                   if f.strip()))
+        return tuple(
+            dict.fromkeys(f.strip() for f in [self.en, *self.en_variants.split("|")] if f.strip())
+        )

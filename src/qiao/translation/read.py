@@ -32,14 +32,18 @@ from qiao.translation.services import (
 __all__ = ["LANGUAGE_IN_TEXT", "language_in_text"]
 
 
-def translated_label(source: str | None, target: str | None, is_machine: bool = True,
-                     engine: str = "", suggested_by: str = "") -> str:
+def translated_label(
+    source: str | None,
+    target: str | None,
+    is_machine: bool = True,
+    engine: str = "",
+    suggested_by: str = "",
+) -> str:
     """ "Translated from Chinese", "Author's English version", or "Improved by the
     community · suggested by Amy" for a reader's accepted fix."""
     if engine == "community":
         if suggested_by:
-            return _("Improved by the community · suggested by %(name)s") % {
-                "name": suggested_by}
+            return _("Improved by the community · suggested by %(name)s") % {"name": suggested_by}
         return _("Improved by the community")
     if not is_machine:
         return _("Author's %(lang)s version") % {"lang": language_in_text(target)}
@@ -47,8 +51,13 @@ def translated_label(source: str | None, target: str | None, is_machine: bool = 
 
 
 def rendered_label(rendered: Rendered) -> str:
-    return translated_label(rendered.source, rendered.target, rendered.is_machine,
-                            rendered.engine, rendered.suggested_by)
+    return translated_label(
+        rendered.source,
+        rendered.target,
+        rendered.is_machine,
+        rendered.engine,
+        rendered.suggested_by,
+    )
 
 
 def lookup_language(viewer: User | None, language: str | None) -> str:
@@ -95,7 +104,10 @@ class NoteText:
 
 
 def note_text(
-    note: Note, viewer: User | None, *, rendered: Rendered | None = None,
+    note: Note,
+    viewer: User | None,
+    *,
+    rendered: Rendered | None = None,
     unavailable: bool = False,
 ) -> NoteText:
     """The original with a "Translate" button when the note is in a language the reader does
@@ -113,16 +125,25 @@ def note_text(
         offer_translation=offer,
         tr_block_id=f"note-text-{note.pk}",
         rendered=rendered,
-        tr_label=translated_label(rendered.source or note.language, rendered.target,
-                                  rendered.is_machine, rendered.engine,
-                                  rendered.suggested_by) if rendered else "",
+        tr_label=translated_label(
+            rendered.source or note.language,
+            rendered.target,
+            rendered.is_machine,
+            rendered.engine,
+            rendered.suggested_by,
+        )
+        if rendered
+        else "",
         tr_auto=offer and auto and rendered is None and not unavailable and not not_installed,
         tr_unavailable=unavailable,
         lookup_lang=lookup_language(viewer, note.language),
         not_translated=_foreign_note(viewer, note.language) if note.is_published else "",
         pinyin=note.is_published and is_pinyin(note.language),
-        offer_fix=bool(rendered and note.is_published
-                       and may_suggest_fix(viewer, note.author_id, rendered.engine)),
+        offer_fix=bool(
+            rendered
+            and note.is_published
+            and may_suggest_fix(viewer, note.author_id, rendered.engine)
+        ),
         tr_not_installed=not_installed,
     )
 
@@ -130,8 +151,11 @@ def note_text(
 def _foreign_note(viewer: User | None, language: str | None) -> str:
     """The "not translated" line, for readers who do not read the text's language."""
     message = not_translated_message(language)
-    if message and not is_pinyin(language) and base_language(language or "") in \
-            reader_languages(viewer):
+    if (
+        message
+        and not is_pinyin(language)
+        and base_language(language or "") in reader_languages(viewer)
+    ):
         return ""
     return message
 
@@ -182,10 +206,13 @@ def text_offer(viewer: User | None, text: str, language: str | None) -> TextOffe
     """A comment's or bio's Translate button, only when an engine can answer it (without
     one, look-up still works; the note above says translation is not installed)."""
     offer = bool(text) and needs_translation(viewer, language) and is_ready_safely()
-    return TextOffer(offer=offer, auto=offer and bool(viewer and viewer.auto_translate),
-                     lookup_lang=lookup_language(viewer, language),
-                     not_translated=_foreign_note(viewer, language) if text else "",
-                     pinyin=bool(text) and is_pinyin(language))
+    return TextOffer(
+        offer=offer,
+        auto=offer and bool(viewer and viewer.auto_translate),
+        lookup_lang=lookup_language(viewer, language),
+        not_translated=_foreign_note(viewer, language) if text else "",
+        pinyin=bool(text) and is_pinyin(language),
+    )
 
 
 # --- captions ---------------------------------------------------------------------------
@@ -230,14 +257,25 @@ def clip_captions(clip: Clip, viewer: User | None) -> ClipCaptions:
     target = target_for(viewer)
     version = None
     if source and needs_translation(viewer, source):
-        version = next((c for c in clip.captions
-                        if not c.is_original and c.language == target), None)
+        version = next(
+            (c for c in clip.captions if not c.is_original and c.language == target), None
+        )
     name = language_in_text(source) if source else _("Captions")
     if version is None:
         return ClipCaptions([CaptionTrack(original.url, source, name, True, True)], False, "")
     return ClipCaptions(
-        [CaptionTrack(version.url, target, _("%(lang)s (translated)") % {
-            "lang": language_in_text(target)}, False, True),
-         CaptionTrack(original.url, source, _("%(lang)s (original)") % {"lang": name},
-                      True, False)],
-        True, _("Captions translated from %(lang)s") % {"lang": name})
+        [
+            CaptionTrack(
+                version.url,
+                target,
+                _("%(lang)s (translated)") % {"lang": language_in_text(target)},
+                False,
+                True,
+            ),
+            CaptionTrack(
+                original.url, source, _("%(lang)s (original)") % {"lang": name}, True, False
+            ),
+        ],
+        True,
+        _("Captions translated from %(lang)s") % {"lang": name},
+    )

@@ -58,9 +58,18 @@ from qiao.translation.models import (
 
 logger = logging.getLogger(__name__)
 
-LANGUAGE_NAMES = {"zh": "Chinese", "en": "English", "ja": "Japanese", "ko": "Korean",
-                  "fr": "French", "de": "German", "es": "Spanish", "it": "Italian",
-                  "pt": "Portuguese", "ru": "Russian"}
+LANGUAGE_NAMES = {
+    "zh": "Chinese",
+    "en": "English",
+    "ja": "Japanese",
+    "ko": "Korean",
+    "fr": "French",
+    "de": "German",
+    "es": "Spanish",
+    "it": "Italian",
+    "pt": "Portuguese",
+    "ru": "Russian",
+}
 #: Language names inside sentences ("Translated from Chinese", "Written in French — …").
 LANGUAGE_IN_TEXT = {
     "zh": pgettext_lazy("language name in a sentence", "Chinese"),
@@ -77,6 +86,7 @@ LANGUAGE_IN_TEXT = {
 
 
 # --- the engine, built once from settings ---------------------------------------------
+
 
 def models_dir() -> Path:
     return Path(settings.QIAO_MODELS_DIR) / "translate"
@@ -143,6 +153,7 @@ def is_ready() -> bool:
 
 # --- languages -------------------------------------------------------------------------
 
+
 def detect(text: str) -> str:
     """The language of `text` ("und" when it has no real words, e.g. only emoji)."""
     if not (text or "").strip():
@@ -179,8 +190,9 @@ def is_pinyin(language: str | None) -> bool:
 
 def is_other_language(language: str | None) -> bool:
     """A real language the site does not translate (French on a zh/en site)."""
-    return bool(language) and language not in ("und", ROMANIZED_CHINESE) and not translatable(
-        language)
+    return (
+        bool(language) and language not in ("und", ROMANIZED_CHINESE) and not translatable(language)
+    )
 
 
 def language_in_text(code: str | None) -> str:
@@ -194,15 +206,21 @@ def not_translated_message(language: str | None) -> str:
         return _("Chinese written in pinyin — not machine-translated")
     if is_other_language(language):
         return _("Written in %(lang)s — translation not available") % {
-            "lang": language_in_text(language)}
+            "lang": language_in_text(language)
+        }
     return ""
 
 
 def refuse_untranslatable(language: str | None) -> None:
     """Invalid (with a stable code) for pinyin and for languages outside the site's."""
     if is_pinyin(language):
-        raise Invalid(_("This is Chinese written in pinyin: it is not machine-translated. "
-                        "See it in characters instead."), code="romanized_chinese")
+        raise Invalid(
+            _(
+                "This is Chinese written in pinyin: it is not machine-translated. "
+                "See it in characters instead."
+            ),
+            code="romanized_chinese",
+        )
     if is_other_language(language):
         raise Invalid(not_translated_message(language), code="language_not_supported")
 
@@ -219,8 +237,10 @@ def target_for(viewer: User | None, requested: str | None = None) -> str:
     if requested:
         target = base_language(requested)
         if target not in settings.QIAO_CONTENT_LANGUAGES:
-            raise Invalid(_("Unsupported language: %(code)s") % {"code": requested},
-                          code="unsupported_language")
+            raise Invalid(
+                _("Unsupported language: %(code)s") % {"code": requested},
+                code="unsupported_language",
+            )
         return target
     return reader_languages(viewer)[0]
 
@@ -231,8 +251,10 @@ def language_name(code: str | None) -> str:
 
 # --- plain text (API) -----------------------------------------------------------------
 
-def translate_text(text: str, target: str, source: str | None = None, *,
-                   reader: User | None = None) -> TranslationResult:
+
+def translate_text(
+    text: str, target: str, source: str | None = None, *, reader: User | None = None
+) -> TranslationResult:
     """`text` in `target`. A reader's request counts against their translation rate limit
     (and their address's), whichever page or API call made it."""
     limit("translate", reader.pk if reader is not None else None)
@@ -247,11 +269,13 @@ def translate_text(text: str, target: str, source: str | None = None, *,
     except TranslationInputError as exc:
         raise Invalid(str(exc), code="bad_translation_request") from exc
     except TranslationUnavailable as exc:
-        raise Unavailable(_("Translation is unavailable right now."),
-                          code="translation_unavailable") from exc
+        raise Unavailable(
+            _("Translation is unavailable right now."), code="translation_unavailable"
+        ) from exc
 
 
 # --- notes ----------------------------------------------------------------------------
+
 
 @dataclass
 class Rendered:
@@ -273,16 +297,31 @@ class Rendered:
         return self.engine == COMMUNITY_ENGINE
 
     def as_dict(self) -> dict[str, Any]:
-        return {"title": self.title, "body": self.body, "source": self.source,
-                "target": self.target, "machine": self.is_machine, "engine": self.engine,
-                "source_name": language_name(self.source), "community": self.is_community,
-                "suggested_by": self.suggested_by_username or None}
+        return {
+            "title": self.title,
+            "body": self.body,
+            "source": self.source,
+            "target": self.target,
+            "machine": self.is_machine,
+            "engine": self.engine,
+            "source_name": language_name(self.source),
+            "community": self.is_community,
+            "suggested_by": self.suggested_by_username or None,
+        }
 
 
 def rendered_version(v: NoteVersion) -> Rendered:
     by = v.suggested_by if v.suggested_by_id else None
-    return Rendered(v.title, v.body, v.source_language, v.language, v.is_machine, v.engine,
-                    by.name if by is not None else "", by.username if by is not None else "")
+    return Rendered(
+        v.title,
+        v.body,
+        v.source_language,
+        v.language,
+        v.is_machine,
+        v.engine,
+        by.name if by is not None else "",
+        by.username if by is not None else "",
+    )
 
 
 def stored_versions(notes: list[Note], target: str) -> dict[int, Rendered]:
@@ -294,14 +333,16 @@ def stored_versions(notes: list[Note], target: str) -> dict[int, Rendered]:
     return out
 
 
-def note_for_reader(note: Note, target: str, *, translate_now: bool = True,
-                    reader: User | None = None) -> Rendered | None:
+def note_for_reader(
+    note: Note, target: str, *, translate_now: bool = True, reader: User | None = None
+) -> Rendered | None:
     """The note in `target`: the author's version, a stored or cached machine one, or a new
     translation (when `translate_now`). None when the note is already in that language or no
     engine can translate it."""
     if not translatable(note.language) or base_language(note.language or "") == target:
-        human = NoteVersion.objects.filter(note=note, language=target, is_machine=False,
-                                           engine="author").first()
+        human = NoteVersion.objects.filter(
+            note=note, language=target, is_machine=False, engine="author"
+        ).first()
         return rendered_version(human) if human else None
     existing = stored_versions([note], target).get(note.pk)
     if existing is not None or not translate_now:
@@ -324,11 +365,16 @@ def _machine_version(note: Note, target: str) -> NoteVersion:
     texts = [note.title] + ([note.body] if note.body else [])
     results = get_service().translate(texts, source, target, cache=_NOTE_TEXTS)
     version, _created = NoteVersion.objects.update_or_create(
-        note=note, language=target, is_machine=True,
-        defaults={"title": results[0].text[:200],
-                  "body": results[1].text if len(results) > 1 else "",
-                  "engine": results[0].engine, "model_version": results[0].model_version,
-                  "source_language": source},
+        note=note,
+        language=target,
+        is_machine=True,
+        defaults={
+            "title": results[0].text[:200],
+            "body": results[1].text if len(results) > 1 else "",
+            "engine": results[0].engine,
+            "model_version": results[0].model_version,
+            "source_language": source,
+        },
     )
     return version
 
@@ -347,13 +393,15 @@ def process_note(note_id: int) -> str:
     if not note.is_published or note.visibility != Note.Visibility.PUBLIC:
         PendingTranslation.objects.filter(note=note).delete()
         return "detected"
-    targets = [] if not translatable(language) else [
-        t for t in settings.QIAO_CONTENT_LANGUAGES if t != base_language(language)]
+    targets = (
+        []
+        if not translatable(language)
+        else [t for t in settings.QIAO_CONTENT_LANGUAGES if t != base_language(language)]
+    )
     done = 0
     try:
         for target in targets:
-            if NoteVersion.objects.filter(note=note, language=target,
-                                          is_machine=False).exists():
+            if NoteVersion.objects.filter(note=note, language=target, is_machine=False).exists():
                 continue
             _machine_version(note, target)
             done += 1
@@ -372,8 +420,11 @@ CAPTION_BATCH = 200
 def _original_captions(note: Note) -> tuple[ClipCaption, CaptionTrack, str] | None:
     """The note's original caption track (the author's, or a transcription), with its
     language detected and recorded when it was not known."""
-    original = (ClipCaption.objects.filter(clip__note=note, clip__state=NoteClip.State.READY)
-                .exclude(source=ClipCaption.Source.MACHINE).first())
+    original = (
+        ClipCaption.objects.filter(clip__note=note, clip__state=NoteClip.State.READY)
+        .exclude(source=ClipCaption.Source.MACHINE)
+        .first()
+    )
     if original is None:
         return None
     try:
@@ -395,12 +446,17 @@ def process_captions(note: Note) -> str:
     if found is None:
         return "none"
     original, track, language = found
-    if not translatable(language) or not note.is_published \
-            or note.visibility != Note.Visibility.PUBLIC:
+    if (
+        not translatable(language)
+        or not note.is_published
+        or note.visibility != Note.Visibility.PUBLIC
+    ):
         return "detected"
-    have = set(ClipCaption.objects.filter(clip_id=original.clip_id,
-                                          source=ClipCaption.Source.MACHINE)
-               .values_list("language", flat=True))
+    have = set(
+        ClipCaption.objects.filter(
+            clip_id=original.clip_id, source=ClipCaption.Source.MACHINE
+        ).values_list("language", flat=True)
+    )
     done = 0
     for target in settings.QIAO_CONTENT_LANGUAGES:
         if target == base_language(language) or target in have:
@@ -408,12 +464,16 @@ def process_captions(note: Note) -> str:
         texts = track.texts()
         results = []
         for start in range(0, len(texts), CAPTION_BATCH):
-            results += get_service().translate(texts[start:start + CAPTION_BATCH],
-                                               base_language(language), target,
-                                               cache=_NOTE_TEXTS)
+            results += get_service().translate(
+                texts[start : start + CAPTION_BATCH],
+                base_language(language),
+                target,
+                cache=_NOTE_TEXTS,
+            )
         translated = track.with_texts([r.text for r in results], target)
-        clips.store_machine_captions(original.clip_id, target, translated,
-                                     results[0].engine if results else "")
+        clips.store_machine_captions(
+            original.clip_id, target, translated, results[0].engine if results else ""
+        )
         done += 1
     return f"captions:{done}"
 
@@ -436,8 +496,11 @@ def retry_pending(limit: int = 50) -> int:
     """Retry due notes whose translation failed, if an engine can translate now."""
     if not is_ready():
         return 0
-    due = list(PendingTranslation.objects.filter(next_attempt_at__lte=timezone.now())
-               .order_by("next_attempt_at").values_list("note_id", flat=True)[:limit])
+    due = list(
+        PendingTranslation.objects.filter(next_attempt_at__lte=timezone.now())
+        .order_by("next_attempt_at")
+        .values_list("note_id", flat=True)[:limit]
+    )
     return sum(1 for nid in due if process_note(nid).startswith("translated"))
 
 
@@ -456,35 +519,43 @@ def current_version(note: Note, target: str) -> Rendered | None:
     return stored_versions([note], target).get(note.pk)
 
 
-def save_community_version(note: Note, language: str, *, title: str, body: str,
-                           suggested_by: User | None) -> NoteVersion:
+def save_community_version(
+    note: Note, language: str, *, title: str, body: str, suggested_by: User | None
+) -> NoteVersion:
     """A reader's fix, accepted by the note's author or a moderator, replaces the machine
     translation for everyone. (The caller, `fixes.services.decide`, checked who may accept;
     an author's own version is never replaced by one.)"""
     with transaction.atomic():
-        NoteVersion.objects.filter(note=note, language=language).exclude(
-            engine="author").delete()
+        NoteVersion.objects.filter(note=note, language=language).exclude(engine="author").delete()
         return NoteVersion.objects.create(
-            note=note, language=language, title=title[:TITLE_MAX], body=body,
-            is_machine=False, engine=COMMUNITY_ENGINE, suggested_by=suggested_by,
-            source_language=note.language or "")
+            note=note,
+            language=language,
+            title=title[:TITLE_MAX],
+            body=body,
+            is_machine=False,
+            engine=COMMUNITY_ENGINE,
+            suggested_by=suggested_by,
+            source_language=note.language or "",
+        )
 
 
 def drop_community_version(note_id: int, language: str) -> None:
     """Undo an accepted fix (a moderator removed it): the machine translation comes back."""
-    NoteVersion.objects.filter(note_id=note_id, language=language,
-                               engine=COMMUNITY_ENGINE).delete()
+    NoteVersion.objects.filter(note_id=note_id, language=language, engine=COMMUNITY_ENGINE).delete()
 
 
 def prefill_version(author: User, note_id: int, target: str) -> dict[str, str | bool]:
     """A machine translation for the author to edit into their own version."""
     note = get_own_note(author, note_id)
     target = target_for(author, target)
-    existing = NoteVersion.objects.filter(note=note, language=target).order_by(
-        "is_machine").first()
+    existing = NoteVersion.objects.filter(note=note, language=target).order_by("is_machine").first()
     if existing is not None:
-        return {"title": existing.title, "body": existing.body,
-                "machine": existing.engine != "author", "stale": existing.stale}
+        return {
+            "title": existing.title,
+            "body": existing.body,
+            "machine": existing.engine != "author",
+            "stale": existing.stale,
+        }
     try:
         version = _machine_version(note, target)
     except TranslationUnavailable:
@@ -493,23 +564,32 @@ def prefill_version(author: User, note_id: int, target: str) -> dict[str, str | 
 
 
 @rate_limited("write")
-def save_author_version(author: User, note_id: int, language: str, *, title: str,
-                        body: str) -> NoteVersion:
+def save_author_version(
+    author: User, note_id: int, language: str, *, title: str, body: str
+) -> NoteVersion:
     """Store the author's own version of a note in another language (bilingual posting)."""
     note = get_own_note(author, note_id)
     language = target_for(author, language)
     title = clean(title, "title", max_length=TITLE_MAX)
     body = clean(body, "body", max_length=BODY_MAX, multiline=True)
     if not title:
-        raise Invalid(_("Please correct the highlighted fields."),
-                      fields={"title": [_("1–%(n)d characters.") % {"n": TITLE_MAX}]})
+        raise Invalid(
+            _("Please correct the highlighted fields."),
+            fields={"title": [_("1–%(n)d characters.") % {"n": TITLE_MAX}]},
+        )
     if note.language and base_language(note.language) == language:
         raise Invalid(_("The note is already in that language."), code="same_language")
     with transaction.atomic():
         NoteVersion.objects.filter(note=note, language=language).delete()
-        return NoteVersion.objects.create(note=note, language=language, title=title, body=body,
-                                          is_machine=False, engine="author",
-                                          source_language=note.language or "")
+        return NoteVersion.objects.create(
+            note=note,
+            language=language,
+            title=title,
+            body=body,
+            is_machine=False,
+            engine="author",
+            source_language=note.language or "",
+        )
 
 
 def has_author_version(note: Note, language: str) -> bool:
@@ -524,13 +604,20 @@ def delete_author_version(author: User, note_id: int, language: str) -> None:
 
 # --- bios -------------------------------------------------------------
 
-def text_for_reader(text: str, language: str | None, target: str, *,
-                    reader: User | None = None) -> dict[str, Any]:
+
+def text_for_reader(
+    text: str, language: str | None, target: str, *, reader: User | None = None
+) -> dict[str, Any]:
     """A short text (a comment, a bio, a message) in `target`; raises Invalid/Unavailable."""
     source = language or detect(text)
     result = translate_text(text, target, source, reader=reader)
-    return {"text": result.text, "source": source, "target": target, "engine": result.engine,
-            "source_name": language_name(source)}
+    return {
+        "text": result.text,
+        "source": source,
+        "target": target,
+        "engine": result.engine,
+        "source_name": language_name(source),
+    }
 
 
 def bio_for_reader(user: User, target: str, *, reader: User | None = None) -> dict[str, Any]:
@@ -560,11 +647,14 @@ def forget_text(text: str, language: str | None) -> None:
 def prune_cache() -> int:
     """Evict short-text translations unused for `QIAO_TRANSLATION_CACHE_DAYS`, and the least
     recently used beyond `QIAO_TRANSLATION_CACHE_MAX_ROWS` (a periodic job)."""
-    return prune(unused_days=settings.QIAO_TRANSLATION_CACHE_DAYS,
-                 max_rows=settings.QIAO_TRANSLATION_CACHE_MAX_ROWS)
+    return prune(
+        unused_days=settings.QIAO_TRANSLATION_CACHE_DAYS,
+        max_rows=settings.QIAO_TRANSLATION_CACHE_MAX_ROWS,
+    )
 
 
 # --- word look-up ---------------------------------------------------------------------
+
 
 def lookup(text: str) -> list[dict[str, Any]]:
     """Every word of `text` a learner can look up: Chinese words with pinyin, meanings and —
@@ -579,21 +669,32 @@ def lookup(text: str) -> list[dict[str, Any]]:
     for entry in lookup_words(text, glossary=instance_glossary()):
         if not entry.found and not entry.glossary:
             continue
-        out.append({
-            "word": entry.word, "start": entry.start, "end": entry.end, "pinyin": entry.pinyin,
-            "meanings": list(entry.meanings), "traditional": entry.traditional,
-            "equivalents": [{"word": e.word, "pinyin": e.pinyin, "meaning": e.meaning}
-                            for e in entry.equivalents],
-            "readings": [{"pinyin": r.pinyin, "meanings": list(r.meanings)}
-                         for r in entry.readings],
-            "glossary": list(entry.glossary),
-        })
+        out.append(
+            {
+                "word": entry.word,
+                "start": entry.start,
+                "end": entry.end,
+                "pinyin": entry.pinyin,
+                "meanings": list(entry.meanings),
+                "traditional": entry.traditional,
+                "equivalents": [
+                    {"word": e.word, "pinyin": e.pinyin, "meaning": e.meaning}
+                    for e in entry.equivalents
+                ],
+                "readings": [
+                    {"pinyin": r.pinyin, "meanings": list(r.meanings)} for r in entry.readings
+                ],
+                "glossary": list(entry.glossary),
+            }
+        )
     return out
 
 
 #: Latin words (with tone marks and ü) — the runs of a text pinyin is read from.
-_PINYIN_WORDS = re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff'’]+(?:\s+[A-Za-z\u00c0-\u024f"
-                           r"\u1e00-\u1eff'’]+)*")
+_PINYIN_WORDS = re.compile(
+    r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff'’]+(?:\s+[A-Za-z\u00c0-\u024f"
+    r"\u1e00-\u1eff'’]+)*"
+)
 PINYIN_MAX = 1000
 
 
@@ -609,7 +710,7 @@ def pinyin_characters(text: str) -> dict[str, Any]:
     segments: list[dict[str, Any]] = []
     pos = 0
     for m in _PINYIN_WORDS.finditer(text):
-        parts.append(text[pos:m.start()])
+        parts.append(text[pos : m.start()])
         words = m.group().split()
         i = 0
         while i < len(words):
@@ -626,10 +727,15 @@ def pinyin_characters(text: str) -> dict[str, Any]:
                 if not match.candidates:
                     continue
                 parts.append(match.candidates[0].word)
-                segments.append({
-                    "pinyin": match.pinyin,
-                    "candidates": [{"word": c.word, "pinyin": c.pinyin, "meaning": c.meaning}
-                                   for c in match.candidates]})
+                segments.append(
+                    {
+                        "pinyin": match.pinyin,
+                        "candidates": [
+                            {"word": c.word, "pinyin": c.pinyin, "meaning": c.meaning}
+                            for c in match.candidates
+                        ],
+                    }
+                )
             i = j
         pos = m.end()
     parts.append(text[pos:])
@@ -664,8 +770,11 @@ def instance_glossary() -> Glossary:
         if cached is not None and cached[0] == state:
             return cached[1]
     rows = GlossaryTerm.objects.filter(status=GlossaryTerm.Status.ACTIVE).order_by("id")
-    glossary = Glossary(GlossaryEntry(t.zh_forms(), t.en_forms(), t.kind, t.note)
-                        for t in rows if t.zh_forms() and t.en_forms())
+    glossary = Glossary(
+        GlossaryEntry(t.zh_forms(), t.en_forms(), t.kind, t.note)
+        for t in rows
+        if t.zh_forms() and t.en_forms()
+    )
     with _GLOSSARY_LOCK:
         _GLOSSARY["instance"] = (state, glossary)
     return glossary
@@ -681,8 +790,7 @@ def _require_glossary_keeper(user: User) -> None:
 
 
 def _clean_term(values: dict[str, Any]) -> dict[str, str]:
-    sizes = {"zh": 60, "zh_variants": 300, "en": 100, "en_variants": 300, "kind": 10,
-             "note": 200}
+    sizes = {"zh": 60, "zh_variants": 300, "en": 100, "en_variants": 300, "kind": 10, "note": 200}
     out = {k: clean(str(values.get(k) or ""), k, max_length=sizes[k]) for k in GLOSSARY_FIELDS}
     errors: dict[str, list[str]] = {}
     if not out["zh"] or not _HAN.search(out["zh"]):
@@ -703,8 +811,11 @@ def _unique_active(zh: str, exclude: int | None = None) -> None:
     if exclude is not None:
         qs = qs.exclude(pk=exclude)
     if qs.exists():
-        raise Invalid(_("The glossary already has this term."), code="duplicate_term",
-                      fields={"zh": [_("The glossary already has this term.")]})
+        raise Invalid(
+            _("The glossary already has this term."),
+            code="duplicate_term",
+            fields={"zh": [_("The glossary already has this term.")]},
+        )
 
 
 @rate_limited("write")
@@ -713,9 +824,12 @@ def add_term(moderator: User, **values: Any) -> GlossaryTerm:
     _require_glossary_keeper(moderator)
     clean = _clean_term(values)
     _unique_active(clean["zh"])
-    return GlossaryTerm.objects.create(**clean, status=GlossaryTerm.Status.ACTIVE,
-                                       source=GlossaryTerm.Source.MODERATOR,
-                                       created_by=moderator)
+    return GlossaryTerm.objects.create(
+        **clean,
+        status=GlossaryTerm.Status.ACTIVE,
+        source=GlossaryTerm.Source.MODERATOR,
+        created_by=moderator,
+    )
 
 
 def get_term(term_id: int, *, viewer: User | None = None) -> GlossaryTerm:
@@ -734,8 +848,12 @@ def update_term(moderator: User, term_id: int, **values: Any) -> GlossaryTerm:
     """Change a term; a candidate can be approved at the same time (`status="active"`)."""
     _require_glossary_keeper(moderator)
     term = get_term(term_id, viewer=moderator)
-    clean = _clean_term({**{k: getattr(term, k) for k in GLOSSARY_FIELDS},
-                         **{k: v for k, v in values.items() if v is not None}})
+    clean = _clean_term(
+        {
+            **{k: getattr(term, k) for k in GLOSSARY_FIELDS},
+            **{k: v for k, v in values.items() if v is not None},
+        }
+    )
     status = values.get("status") or term.status
     if status not in GlossaryTerm.Status.values:
         raise Invalid(_("Unknown status."), fields={"status": [_("Unknown.")]})
@@ -757,9 +875,15 @@ def retire_term(moderator: User, term_id: int) -> None:
     term.save(update_fields=["status", "updated_at"])
 
 
-def glossary_terms(*, query: str = "", kind: str = "", status: str = "active",
-                   viewer: User | None = None, offset: int = 0, limit: int = 50
-                   ) -> tuple[list[GlossaryTerm], bool]:
+def glossary_terms(
+    *,
+    query: str = "",
+    kind: str = "",
+    status: str = "active",
+    viewer: User | None = None,
+    offset: int = 0,
+    limit: int = 50,
+) -> tuple[list[GlossaryTerm], bool]:
     """Terms for the glossary page and the API, alphabetical by English; candidates and
     retired terms for moderators only. Returns (rows, more)."""
     if status != GlossaryTerm.Status.ACTIVE and not is_moderator(viewer):
@@ -769,11 +893,18 @@ def glossary_terms(*, query: str = "", kind: str = "", status: str = "active",
         qs = qs.filter(kind=kind)
     query = normalize(query)[:60]
     if query:
-        qs = qs.filter(Q(zh__icontains=query) | Q(zh_variants__icontains=query)
-                       | Q(en__icontains=query) | Q(en_variants__icontains=query))
+        qs = qs.filter(
+            Q(zh__icontains=query)
+            | Q(zh_variants__icontains=query)
+            | Q(en__icontains=query)
+            | Q(en_variants__icontains=query)
+        )
     limit = max(1, min(limit, 200))
-    rows = list(qs.order_by("-created_at" if status == "candidate" else "en", "id")
-                [max(0, offset): max(0, offset) + limit + 1])
+    rows = list(
+        qs.order_by("-created_at" if status == "candidate" else "en", "id")[
+            max(0, offset) : max(0, offset) + limit + 1
+        ]
+    )
     return rows[:limit], len(rows) > limit
 
 
@@ -792,16 +923,23 @@ def load_starter_glossary() -> int:
             continue
         have.add(zh)
         kind = entry.kind if entry.kind in GlossaryTerm.Kind.values else GlossaryTerm.Kind.OTHER
-        rows.append(GlossaryTerm(zh=zh[:60], zh_variants="|".join(zh_more)[:300], en=en[:100],
-                                 en_variants="|".join(en_more)[:300], kind=kind,
-                                 note=entry.note[:200], status=GlossaryTerm.Status.ACTIVE,
-                                 source=GlossaryTerm.Source.STARTER))
+        rows.append(
+            GlossaryTerm(
+                zh=zh[:60],
+                zh_variants="|".join(zh_more)[:300],
+                en=en[:100],
+                en_variants="|".join(en_more)[:300],
+                kind=kind,
+                note=entry.note[:200],
+                status=GlossaryTerm.Status.ACTIVE,
+                source=GlossaryTerm.Source.STARTER,
+            )
+        )
     GlossaryTerm.objects.bulk_create(rows)
     return len(rows)
 
 
-def add_candidates(pairs: list[tuple[str, str]], *, suggested_by: User | None,
-                   context: str) -> int:
+def add_candidates(pairs: list[tuple[str, str]], *, suggested_by: User | None, context: str) -> int:
     """Terms learned from an accepted reader fix, for moderators to review: each
     (Chinese, English) pair not already in the glossary becomes a candidate. Returns how
     many were added."""
@@ -810,12 +948,16 @@ def add_candidates(pairs: list[tuple[str, str]], *, suggested_by: User | None,
         zh, en = normalize(zh)[:60], normalize(en)[:100]
         if not zh or not en or not _HAN.search(zh):
             continue
-        if GlossaryTerm.objects.filter(zh=zh).exclude(
-                status=GlossaryTerm.Status.RETIRED).exists():
+        if GlossaryTerm.objects.filter(zh=zh).exclude(status=GlossaryTerm.Status.RETIRED).exists():
             continue
-        GlossaryTerm.objects.create(zh=zh, en=en, kind=GlossaryTerm.Kind.OTHER,
-                                    status=GlossaryTerm.Status.CANDIDATE,
-                                    source=GlossaryTerm.Source.COMMUNITY,
-                                    context=context[:2000], suggested_by=suggested_by)
+        GlossaryTerm.objects.create(
+            zh=zh,
+            en=en,
+            kind=GlossaryTerm.Kind.OTHER,
+            status=GlossaryTerm.Status.CANDIDATE,
+            source=GlossaryTerm.Source.COMMUNITY,
+            context=context[:2000],
+            suggested_by=suggested_by,
+        )
         added += 1
     return added

@@ -14,14 +14,20 @@ from qiao.notes.models import ClipCaption, Note, NoteClip, VideoUpload
 from qiao.notes.services import ClipInput, ImageInput
 
 
-def _images(request: HttpRequest, alt_texts: list[str], ai: set[int] | None = None
-            ) -> list[ImageInput]:
+def _images(
+    request: HttpRequest, alt_texts: list[str], ai: set[int] | None = None
+) -> list[ImageInput]:
     """The uploaded photos in order, unread: the service checks count and size first."""
     uploads_ = request.FILES.getlist("images")
-    return [ImageInput(upload=u, filename=u.name or "",
-                       alt_text=alt_texts[i] if i < len(alt_texts) else "",
-                       ai_generated=i in (ai or set()))
-            for i, u in enumerate(uploads_)]
+    return [
+        ImageInput(
+            upload=u,
+            filename=u.name or "",
+            alt_text=alt_texts[i] if i < len(alt_texts) else "",
+            ai_generated=i in (ai or set()),
+        )
+        for i, u in enumerate(uploads_)
+    ]
 
 
 def _ints(values: list[str]) -> set[int]:
@@ -61,7 +67,8 @@ class ComposeForm:
         if request.method != "POST":
             return cls(topics=request.GET.get("topic", ""))
         return cls(
-            title=request.POST.get("title", ""), body=request.POST.get("body", ""),
+            title=request.POST.get("title", ""),
+            body=request.POST.get("body", ""),
             topics=request.POST.get("topics", ""),
             visibility=request.POST.get("visibility", Note.Visibility.PUBLIC),
             alt_texts=request.POST.getlist("alt_texts"),
@@ -75,16 +82,26 @@ class ComposeForm:
     @classmethod
     def from_note(cls, note: Note) -> ComposeForm:
         clip = NoteClip.objects.filter(note=note).first()
-        original = (ClipCaption.objects.filter(clip=clip).exclude(
-            source=ClipCaption.Source.MACHINE).first() if clip is not None else None)
-        captions = original.vtt if original is not None and \
-            original.source == ClipCaption.Source.AUTHOR else ""
-        return cls(title=note.title, body=note.body,
-                   topics=", ".join(t.name for t in note.topics.all()),
-                   visibility=note.visibility,
-                   video_ai_generated=bool(clip and clip.ai_author),
-                   video_alt_text=clip.alt_text if clip is not None else "",
-                   captions=captions, captions_before=captions)
+        original = (
+            ClipCaption.objects.filter(clip=clip).exclude(source=ClipCaption.Source.MACHINE).first()
+            if clip is not None
+            else None
+        )
+        captions = (
+            original.vtt
+            if original is not None and original.source == ClipCaption.Source.AUTHOR
+            else ""
+        )
+        return cls(
+            title=note.title,
+            body=note.body,
+            topics=", ".join(t.name for t in note.topics.all()),
+            visibility=note.visibility,
+            video_ai_generated=bool(clip and clip.ai_author),
+            video_alt_text=clip.alt_text if clip is not None else "",
+            captions=captions,
+            captions_before=captions,
+        )
 
     def topic_list(self) -> list[str]:
         return [t.strip() for t in self.topics.replace("，", ",").split(",") if t.strip()]
@@ -93,28 +110,38 @@ class ComposeForm:
         file = request.FILES.get("video")
         if not self.video_upload and file is None:
             return None
-        self._clip = ClipInput(upload_id=self.video_upload or None,
-                               upload=None if self.video_upload else file,
-                               ai_generated=self.video_ai_generated,
-                               alt_text=self.video_alt_text)
+        self._clip = ClipInput(
+            upload_id=self.video_upload or None,
+            upload=None if self.video_upload else file,
+            ai_generated=self.video_ai_generated,
+            alt_text=self.video_alt_text,
+        )
         return self._clip
 
     def create_args(self, request: HttpRequest) -> dict[str, Any]:
-        status = (Note.Status.DRAFT if request.POST.get("status") == "draft"
-                  else Note.Status.PUBLISHED)
-        return {"title": self.title, "body": self.body, "topics": self.topic_list(),
-                "visibility": self.visibility, "status": status,
-                "images": _images(request, self.alt_texts,
-                                  _ints(request.POST.getlist("ai_images"))),
-                "clip": self._clip_input(request), "captions": _captions(request)}
+        status = (
+            Note.Status.DRAFT if request.POST.get("status") == "draft" else Note.Status.PUBLISHED
+        )
+        return {
+            "title": self.title,
+            "body": self.body,
+            "topics": self.topic_list(),
+            "visibility": self.visibility,
+            "status": status,
+            "images": _images(request, self.alt_texts, _ints(request.POST.getlist("ai_images"))),
+            "clip": self._clip_input(request),
+            "captions": _captions(request),
+        }
 
     def update_args(self, request: HttpRequest, note: Note) -> dict[str, Any]:
-        keep = [int(raw) for raw in request.POST.getlist("keep")
-                if raw.isdigit() and len(raw) < 19]
+        keep = [int(raw) for raw in request.POST.getlist("keep") if raw.isdigit() and len(raw) < 19]
         labelled = _ints(request.POST.getlist("ai_images"))
         args: dict[str, Any] = {
-            "title": self.title, "body": self.body, "topics": self.topic_list(),
-            "visibility": self.visibility, "image_order": keep,
+            "title": self.title,
+            "body": self.body,
+            "topics": self.topic_list(),
+            "visibility": self.visibility,
+            "image_order": keep,
             "new_images": _images(request, []),
             "image_ai": {pk: pk in labelled for pk in keep},
             "clip": self._clip_input(request),

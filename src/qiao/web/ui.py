@@ -51,8 +51,9 @@ def language_mix_choices(current: float | None) -> list[tuple[str, Any, bool]]:
 
 
 def content_languages() -> list[tuple[str, Any]]:
-    return [(code, CONTENT_LANGUAGE_NAMES.get(code, code))
-            for code in settings.QIAO_CONTENT_LANGUAGES]
+    return [
+        (code, CONTENT_LANGUAGE_NAMES.get(code, code)) for code in settings.QIAO_CONTENT_LANGUAGES
+    ]
 
 
 def current_language() -> str:

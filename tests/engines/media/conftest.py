@@ -16,6 +16,7 @@ def needs_video() -> None:
 
 
 @pytest.fixture(scope="session")
-def bad_suite(tmp_path_factory: pytest.TempPathFactory, needs_video: None
-              ) -> dict[str, tuple[Path, str]]:
+def bad_suite(
+    tmp_path_factory: pytest.TempPathFactory, needs_video: None
+) -> dict[str, tuple[Path, str]]:
     return bad_inputs(tmp_path_factory.mktemp("bad-videos"))

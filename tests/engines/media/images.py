@@ -13,6 +13,7 @@ from PIL import Image, ImageDraw
 def blurhash_cases() -> list[tuple[str, NDArray[np.uint8]]]:
     """Pictures by category: flat, gradients, stripes, smooth photo-like, hard edges, tiny
     and extreme aspect ratios."""
+
     def grid(h: int, w: int) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         y, x = np.mgrid[0:h, 0:w].astype(np.float64)
         return y, x
@@ -22,24 +23,52 @@ def blurhash_cases() -> list[tuple[str, NDArray[np.uint8]]]:
     cases.append(("flat_black", np.zeros((20, 20, 3), np.uint8)))
     cases.append(("flat_white", np.full((17, 29, 3), 255, np.uint8)))
     y, x = grid(40, 64)
-    cases.append(("h_gradient", np.stack([x * 4, x * 2, 255 - x * 4], -1).clip(0, 255)
-                  .astype(np.uint8)))
+    cases.append(
+        ("h_gradient", np.stack([x * 4, x * 2, 255 - x * 4], -1).clip(0, 255).astype(np.uint8))
+    )
     y, x = grid(64, 40)
-    cases.append(("v_gradient", np.stack([y * 3, 128 + y, y * 0 + 60], -1).clip(0, 255)
-                  .astype(np.uint8)))
+    cases.append(
+        ("v_gradient", np.stack([y * 3, 128 + y, y * 0 + 60], -1).clip(0, 255).astype(np.uint8))
+    )
     y, x = grid(48, 48)
     cases.append(("stripes", np.stack([(x // 4 % 2) * 255] * 3, -1).astype(np.uint8)))
-    cases.append(("checker", np.stack([((x // 6 + y // 6) % 2) * 230 + 10,
-                                       ((x // 6 + y // 6) % 2) * 40 + 100,
-                                       ((x // 3) % 2) * 90], -1).astype(np.uint8)))
-    cases.append(("smooth", np.stack([128 + 100 * np.sin(x / 7), 128 + 100 * np.cos(y / 5),
-                                      128 + 60 * np.sin((x + y) / 9)], -1).astype(np.uint8)))
-    cases.append(("pattern", np.stack([(x * 7 + y * 13) % 256, (x * y) % 256,
-                                       (x * 31 + y * 3) % 256], -1).astype(np.uint8)))
+    cases.append(
+        (
+            "checker",
+            np.stack(
+                [
+                    ((x // 6 + y // 6) % 2) * 230 + 10,
+                    ((x // 6 + y // 6) % 2) * 40 + 100,
+                    ((x // 3) % 2) * 90,
+                ],
+                -1,
+            ).astype(np.uint8),
+        )
+    )
+    cases.append(
+        (
+            "smooth",
+            np.stack(
+                [
+                    128 + 100 * np.sin(x / 7),
+                    128 + 100 * np.cos(y / 5),
+                    128 + 60 * np.sin((x + y) / 9),
+                ],
+                -1,
+            ).astype(np.uint8),
+        )
+    )
+    cases.append(
+        (
+            "pattern",
+            np.stack([(x * 7 + y * 13) % 256, (x * y) % 256, (x * 31 + y * 3) % 256], -1).astype(
+                np.uint8
+            ),
+        )
+    )
     cases.append(("tiny", np.array([[[255, 0, 0], [0, 0, 255]]], np.uint8)))
     y, x = grid(3, 64)
-    cases.append(("wide", np.stack([x * 4, y * 80, 255 - x * 4], -1).clip(0, 255)
-                  .astype(np.uint8)))
+    cases.append(("wide", np.stack([x * 4, y * 80, 255 - x * 4], -1).clip(0, 255).astype(np.uint8)))
     img = Image.new("RGB", (64, 48), (240, 220, 200))
     draw = ImageDraw.Draw(img)
     draw.ellipse([10, 8, 40, 38], fill=(30, 120, 200))
@@ -107,10 +136,12 @@ def c2pa_store(source_type: str | None = "trainedAlgorithmicMedia") -> bytes:
     actions = b"\xa1gactions\x81\xa2factionlc2pa.created"
     if source_type:
         actions += b"qdigitalSourceTypex" + (DST + source_type).encode()
-    assertion = box(b"jumb", box(b"jumd", b"cbor" + bytes(12) + b"\x03c2pa.actions\x00")
-                    + box(b"cbor", actions))
-    manifest = box(b"jumb", box(b"jumd", b"c2ma" + bytes(12) + b"\x03urn:uuid:1234\x00")
-                   + assertion)
+    assertion = box(
+        b"jumb", box(b"jumd", b"cbor" + bytes(12) + b"\x03c2pa.actions\x00") + box(b"cbor", actions)
+    )
+    manifest = box(
+        b"jumb", box(b"jumd", b"c2ma" + bytes(12) + b"\x03urn:uuid:1234\x00") + assertion
+    )
     return box(b"jumb", box(b"jumd", C2PA_UUID + b"\x03" + label) + manifest)
 
 
@@ -135,7 +166,7 @@ def jpeg_app11_c2pa(store: bytes, parts: int = 1) -> list[tuple[int, bytes]]:
     step = -(-len(body) // parts)
     segments = []
     for i in range(parts):
-        chunk = body[i * step:(i + 1) * step]
+        chunk = body[i * step : (i + 1) * step]
         payload = b"JP" + b"\x00\x01" + struct.pack(">I", i + 1) + header + chunk
         segments.append((0xEB, payload))
     return segments
@@ -148,7 +179,9 @@ def png_with_chunks(img: Image.Image, chunks: list[tuple[bytes, bytes]]) -> byte
     data = encode(img, "PNG")
     iend = data.rindex(b"IEND") - 4
     extra = b"".join(
-        struct.pack(">I", len(body)) + kind + body
+        struct.pack(">I", len(body))
+        + kind
+        + body
         + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
         for kind, body in chunks
     )

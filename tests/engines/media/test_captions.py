@@ -38,7 +38,9 @@ lines
 def test_basic_file() -> None:
     track = parse_captions(BASIC)
     assert [(c.start, c.end, c.text) for c in track.cues] == [
-        (1.0, 2.5, "Hello there"), (3.0, 5.0, "Two\nlines")]
+        (1.0, 2.5, "Hello there"),
+        (3.0, 5.0, "Two\nlines"),
+    ]
     assert track.cues[1].identifier == "intro"
     assert track.cues[1].settings == "align:start position:10%"
 
@@ -63,8 +65,10 @@ def test_syntax_variants(text: str) -> None:
 
 
 def test_language_header_is_read() -> None:
-    assert parse_captions("WEBVTT\nLanguage: zh-Hans\n\n00:01.000 --> 00:02.000\n你好\n"
-                          ).language == "zh-Hans"
+    assert (
+        parse_captions("WEBVTT\nLanguage: zh-Hans\n\n00:01.000 --> 00:02.000\n你好\n").language
+        == "zh-Hans"
+    )
 
 
 @pytest.mark.parametrize(
@@ -115,16 +119,20 @@ def test_errors_have_codes(text: str, code: str) -> None:
 
 
 def test_binary_and_other_encodings_are_refused() -> None:
-    for data in (b"\xff\xfeW\x00E\x00", "WEBVTT\n\n00:01.000 --> 00:02.000\nhé\n"
-                 .encode("latin-1"), b"WEBVTT\n\x00\x01\x02"):
+    for data in (
+        b"\xff\xfeW\x00E\x00",
+        "WEBVTT\n\n00:01.000 --> 00:02.000\nhé\n".encode("latin-1"),
+        b"WEBVTT\n\x00\x01\x02",
+    ):
         with pytest.raises(CaptionRejected) as err:
             parse_captions(data)
         assert err.value.code == "not_text"
 
 
 def test_limits() -> None:
-    many = "WEBVTT\n\n" + "".join(f"{format_timestamp(i)} --> {format_timestamp(i + 0.5)}\nc{i}"
-                                  "\n\n" for i in range(11))
+    many = "WEBVTT\n\n" + "".join(
+        f"{format_timestamp(i)} --> {format_timestamp(i + 0.5)}\nc{i}\n\n" for i in range(11)
+    )
     with pytest.raises(CaptionRejected) as err:
         parse_captions(many, CaptionPolicy(max_cues=10))
     assert err.value.code == "too_many_cues"
@@ -134,15 +142,19 @@ def test_limits() -> None:
 
 
 def test_cues_after_the_clip_are_dropped_and_ends_clamped() -> None:
-    track = parse_captions("WEBVTT\n\n00:01.000 --> 00:09.000\na\n\n00:12.000 --> 00:13.000\n"
-                           "b\n", duration=5.0)
+    track = parse_captions(
+        "WEBVTT\n\n00:01.000 --> 00:09.000\na\n\n00:12.000 --> 00:13.000\nb\n", duration=5.0
+    )
     assert [(c.start, c.end) for c in track.cues] == [(1.0, 6.0)]
     assert "dropped_after_end:1" in track.notes
 
 
 def test_typed_cues_are_sanitised_and_escaped() -> None:
-    cues = [Cue(0.5, 1.5, "Fish & chips <3"), Cue(2.0, 3.0, "line one\n\n\nline --> two"),
-            Cue(4.0, 5.0, "   ")]
+    cues = [
+        Cue(0.5, 1.5, "Fish & chips <3"),
+        Cue(2.0, 3.0, "line one\n\n\nline --> two"),
+        Cue(4.0, 5.0, "   "),
+    ]
     track = build_track(cues, duration=10)
     assert [c.text for c in track.cues] == ["Fish & chips <3", "line one\nline --> two"]
     vtt = write_webvtt(track.cues, "en")
@@ -150,7 +162,8 @@ def test_typed_cues_are_sanitised_and_escaped() -> None:
     assert "Fish &amp; chips &lt;3" in vtt and "line --&gt; two" in vtt
     again = parse_captions(vtt)
     assert [(c.start, c.end, c.text) for c in again.cues] == [
-        (c.start, c.end, c.text) for c in track.cues]
+        (c.start, c.end, c.text) for c in track.cues
+    ]
 
 
 def test_round_trip_keeps_timing_and_text() -> None:
@@ -162,15 +175,16 @@ def test_round_trip_keeps_timing_and_text() -> None:
 def test_translation_keeps_timing() -> None:
     track = parse_captions(BASIC)
     zh = track.with_texts(["你好", "两\n行"], language="zh-Hans")
-    assert [(c.start, c.end, c.text) for c in zh.cues] == [(1.0, 2.5, "你好"),
-                                                            (3.0, 5.0, "两\n行")]
+    assert [(c.start, c.end, c.text) for c in zh.cues] == [(1.0, 2.5, "你好"), (3.0, 5.0, "两\n行")]
     assert zh.to_webvtt().startswith("WEBVTT\nLanguage: zh-Hans")
     with pytest.raises(ValueError):
         track.with_texts(["one"])
 
 
-@pytest.mark.parametrize(("text", "seconds"), [("00:01.000", 1.0), ("01:02:03.456", 3723.456),
-                                               ("100:00:00.001", 360000.001)])
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [("00:01.000", 1.0), ("01:02:03.456", 3723.456), ("100:00:00.001", 360000.001)],
+)
 def test_timestamps(text: str, seconds: float) -> None:
     assert parse_timestamp(text) == pytest.approx(seconds)
     assert parse_timestamp(format_timestamp(seconds)) == pytest.approx(seconds)

@@ -78,9 +78,22 @@ def _mode_image(mode: str) -> Image.Image:
 
 @pytest.mark.parametrize(
     ("mode", "fmt"),
-    [("1", "PNG"), ("L", "PNG"), ("LA", "PNG"), ("P", "PNG"), ("P+t", "PNG"), ("RGB", "PNG"),
-     ("RGBA", "PNG"), ("I;16", "PNG"), ("CMYK", "JPEG"), ("L", "JPEG"), ("RGB", "WEBP"),
-     ("RGBA", "WEBP"), ("P", "GIF"), ("RGB", "BMP")],
+    [
+        ("1", "PNG"),
+        ("L", "PNG"),
+        ("LA", "PNG"),
+        ("P", "PNG"),
+        ("P+t", "PNG"),
+        ("RGB", "PNG"),
+        ("RGBA", "PNG"),
+        ("I;16", "PNG"),
+        ("CMYK", "JPEG"),
+        ("L", "JPEG"),
+        ("RGB", "WEBP"),
+        ("RGBA", "WEBP"),
+        ("P", "GIF"),
+        ("RGB", "BMP"),
+    ],
 )
 @pytest.mark.parametrize("big", [False, True])
 def test_every_mode_becomes_an_rgb_jpeg(mode: str, fmt: str, big: bool) -> None:
@@ -165,8 +178,9 @@ def test_variants_from_bytes_match_variants_from_the_image() -> None:
     sizes = [(v.width, v.height, v.fmt) for v in from_bytes]
     assert sizes == [(v.width, v.height, v.fmt) for v in from_image]
     assert sizes == [(v.width, v.height, v.fmt) for v in from_checked]
-    assert [(w, f) for w, _h, f in sizes] == [(w, f) for w in (320, 640, 1080)
-                                              for f in ("webp", "jpeg")]
+    assert [(w, f) for w, _h, f in sizes] == [
+        (w, f) for w in (320, 640, 1080) for f in ("webp", "jpeg")
+    ]
     for v in from_bytes:
         out = Image.open(io.BytesIO(v.data))
         assert out.size == (v.width, v.height) and not out.getexif()
@@ -177,8 +191,12 @@ def test_variants_from_bytes_match_variants_from_the_image() -> None:
 def test_variants_never_upscale_from_bytes() -> None:
     checked = inspect_image(encode(asymmetric(500, 250), "JPEG"))
     variants = render_variants(checked.clean_jpeg, [320, 640, 1080])
-    assert {(v.width, v.fmt) for v in variants} == {(320, "webp"), (320, "jpeg"),
-                                                      (640, "webp"), (640, "jpeg")}
+    assert {(v.width, v.fmt) for v in variants} == {
+        (320, "webp"),
+        (320, "jpeg"),
+        (640, "webp"),
+        (640, "jpeg"),
+    }
     big = next(v for v in variants if v.width == 640)
     assert Image.open(io.BytesIO(big.data)).size == (500, 250)
 

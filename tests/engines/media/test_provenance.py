@@ -43,14 +43,24 @@ def _jpeg_xmp(packet: bytes) -> bytes:
 def _jpeg_extended_xmp(packet: bytes) -> bytes:
     import struct
 
-    main = xmp_packet(None, extra='<xmpNote:HasExtendedXMP xmlns:xmpNote="http://ns.adobe.com/'
-                      'xmp/note/">0123456789ABCDEF0123456789ABCDEF</xmpNote:HasExtendedXMP>')
+    main = xmp_packet(
+        None,
+        extra='<xmpNote:HasExtendedXMP xmlns:xmpNote="http://ns.adobe.com/'
+        'xmp/note/">0123456789ABCDEF0123456789ABCDEF</xmpNote:HasExtendedXMP>',
+    )
     guid = b"0123456789ABCDEF0123456789ABCDEF"
     half = len(packet) // 2
     segs = [(0xE1, XMP_APP1 + main)]
     for offset, part in ((0, packet[:half]), (half, packet[half:])):
-        segs.append((0xE1, b"http://ns.adobe.com/xmp/extension/\x00" + guid
-                     + struct.pack(">II", len(packet), offset) + part))
+        segs.append(
+            (
+                0xE1,
+                b"http://ns.adobe.com/xmp/extension/\x00"
+                + guid
+                + struct.pack(">II", len(packet), offset)
+                + part,
+            )
+        )
     return jpeg_with_segments(asymmetric(), segs)
 
 
@@ -118,25 +128,54 @@ def test_inspect_labels_and_then_strips(container: str) -> None:
 
 
 def test_a_bare_code_without_the_uri_counts() -> None:
-    assert detect_provenance(_jpeg_xmp(xmp_packet("trainedAlgorithmicMedia", "element")
-                                       .replace(b"http://cv.iptc.org/newscodes/"
-                                                b"digitalsourcetype/", b""))).ai_generated
+    assert detect_provenance(
+        _jpeg_xmp(
+            xmp_packet("trainedAlgorithmicMedia", "element").replace(
+                b"http://cv.iptc.org/newscodes/digitalsourcetype/", b""
+            )
+        )
+    ).ai_generated
 
 
 @pytest.mark.parametrize(
     "data",
     [
         # the words in a JPEG comment, a PNG description, an XMP description, EXIF text
-        pytest.param(jpeg_with_segments(asymmetric(), [(0xFE, b"not trainedAlgorithmicMedia")]),
-                     id="jpeg-comment"),
-        pytest.param(png_with_chunks(asymmetric(), [(b"tEXt", b"Description\x00"
-                                     b"http://cv.iptc.org/newscodes/digitalsourcetype/"
-                                     b"trainedAlgorithmicMedia")]), id="png-description"),
-        pytest.param(_jpeg_xmp(xmp_packet("digitalCapture", extra=(
-            "<dc:description>compare trainedAlgorithmicMedia</dc:description>"))),
-            id="xmp-other-property"),
-        pytest.param(encode(asymmetric(), "JPEG", exif=_exif(
-            "Iptc4xmpExt:DigitalSourceType=trainedAlgorithmicMedia")), id="exif-text"),
+        pytest.param(
+            jpeg_with_segments(asymmetric(), [(0xFE, b"not trainedAlgorithmicMedia")]),
+            id="jpeg-comment",
+        ),
+        pytest.param(
+            png_with_chunks(
+                asymmetric(),
+                [
+                    (
+                        b"tEXt",
+                        b"Description\x00"
+                        b"http://cv.iptc.org/newscodes/digitalsourcetype/"
+                        b"trainedAlgorithmicMedia",
+                    )
+                ],
+            ),
+            id="png-description",
+        ),
+        pytest.param(
+            _jpeg_xmp(
+                xmp_packet(
+                    "digitalCapture",
+                    extra=("<dc:description>compare trainedAlgorithmicMedia</dc:description>"),
+                )
+            ),
+            id="xmp-other-property",
+        ),
+        pytest.param(
+            encode(
+                asymmetric(),
+                "JPEG",
+                exif=_exif("Iptc4xmpExt:DigitalSourceType=trainedAlgorithmicMedia"),
+            ),
+            id="exif-text",
+        ),
         pytest.param(encode(asymmetric(), "PNG"), id="no-metadata"),
     ],
 )
@@ -170,8 +209,10 @@ def test_c2pa_in_jpeg(parts: int, source_type: str | None, ai: bool, reason: str
 @pytest.mark.parametrize("source_type", ["trainedAlgorithmicMedia", None, "digitalCapture"])
 def test_c2pa_in_png_and_webp(source_type: str | None) -> None:
     store = c2pa_store(source_type)
-    for data in (png_with_chunks(asymmetric(), [(b"caBX", store)]),
-                 webp_with_chunk(asymmetric(), b"C2PA", store)):
+    for data in (
+        png_with_chunks(asymmetric(), [(b"caBX", store)]),
+        webp_with_chunk(asymmetric(), b"C2PA", store),
+    ):
         found = detect_provenance(data)
         assert found.c2pa
         assert found.ai_generated is (source_type != "digitalCapture")
@@ -185,9 +226,11 @@ def test_app11_that_is_not_c2pa_is_ignored() -> None:
 
 
 def test_entity_bomb_in_xmp_is_not_expanded() -> None:
-    bomb = (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "trainedAlgorithmicMedia">'
-            b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
-            + xmp_packet("&b;", "element").split(b"?>", 1)[1])
+    bomb = (
+        b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "trainedAlgorithmicMedia">'
+        b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+        + xmp_packet("&b;", "element").split(b"?>", 1)[1]
+    )
     found = detect_provenance(_jpeg_xmp(bomb))
     assert not found.ai_generated
 

@@ -53,8 +53,9 @@ class _Server:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers["Content-Length"]))
-                outer.requests.append({"path": self.path, "headers": dict(self.headers),
-                                       "body": body})
+                outer.requests.append(
+                    {"path": self.path, "headers": dict(self.headers), "body": body}
+                )
                 data = json.dumps(outer.reply).encode()
                 self.send_response(outer.status)
                 self.send_header("Content-Type", "application/json")
@@ -77,9 +78,16 @@ class _Server:
 
 @pytest.fixture
 def server() -> Iterator[_Server]:
-    srv = _Server({"language": "english", "text": "hello there. general kenobi",
-                   "segments": [{"start": 0.0, "end": 1.2, "text": " hello there."},
-                                {"start": 1.2, "end": 2.0, "text": " general <b>kenobi</b>"}]})
+    srv = _Server(
+        {
+            "language": "english",
+            "text": "hello there. general kenobi",
+            "segments": [
+                {"start": 0.0, "end": 1.2, "text": " hello there."},
+                {"start": 1.2, "end": 2.0, "text": " general <b>kenobi</b>"},
+            ],
+        }
+    )
     yield srv
     srv.close()
 
@@ -92,21 +100,27 @@ def test_openai_backend_sends_a_proper_request(server: _Server, tmp_path: Path) 
     assert req["path"] == "/v1/audio/transcriptions"
     assert req["headers"]["Authorization"] == "Bearer sekret"
     body = req["body"]
-    for field, value in (("model", b"whisper-large-v3"), ("response_format", b"verbose_json"),
-                         ("language", b"zh")):
+    for field, value in (
+        ("model", b"whisper-large-v3"),
+        ("response_format", b"verbose_json"),
+        ("language", b"zh"),
+    ):
         assert f'name="{field}"\r\n\r\n'.encode() + value in body
     assert b'filename="a.wav"' in body and b"RIFF" in body
     assert result.language == "en" and result.engine == "openai"
     assert [(c.start, c.end, c.text) for c in result.track.cues] == [
-        (0.0, 1.2, "hello there."), (1.2, 2.0, "general kenobi")]
+        (0.0, 1.2, "hello there."),
+        (1.2, 2.0, "general kenobi"),
+    ]
 
 
 def test_text_only_answers_are_timed_over_the_audio(tmp_path: Path) -> None:
     words = " ".join(f"word{i}" for i in range(40))
     srv = _Server({"text": words})
     try:
-        result = OpenAITranscriber(srv.url).transcribe(str(_wav(tmp_path / "a.wav", 4.0)),
-                                                       None, timeout=10)
+        result = OpenAITranscriber(srv.url).transcribe(
+            str(_wav(tmp_path / "a.wav", 4.0)), None, timeout=10
+        )
     finally:
         srv.close()
     cues = result.track.cues
@@ -155,13 +169,17 @@ def _fake_model_dir(path: Path) -> Path:
     return path
 
 
-def test_local_backend_names_what_is_missing(tmp_path: Path,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_local_backend_names_what_is_missing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setitem(sys.modules, "faster_whisper", types.ModuleType("faster_whisper"))
     (tmp_path / "partial").mkdir()
     (tmp_path / "partial" / "config.json").write_text("{}")
-    assert missing_files(tmp_path / "partial") == ["model.bin", "tokenizer.json",
-                                                   "vocabulary.txt or vocabulary.json"]
+    assert missing_files(tmp_path / "partial") == [
+        "model.bin",
+        "tokenizer.json",
+        "vocabulary.txt or vocabulary.json",
+    ]
     ok, why = LocalWhisperTranscriber(tmp_path / "partial").status()
     assert not ok and "model.bin" in why and "install-model" in why
     with pytest.raises(TranscriptionUnavailable) as err:
@@ -169,8 +187,7 @@ def test_local_backend_names_what_is_missing(tmp_path: Path,
     assert err.value.code == "model_missing"
 
 
-def test_local_backend_without_the_package(tmp_path: Path,
-                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_local_backend_without_the_package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import importlib.util
 
     monkeypatch.delitem(sys.modules, "faster_whisper", raising=False)
@@ -183,8 +200,9 @@ def test_local_backend_without_the_package(tmp_path: Path,
     assert err.value.code == "package_missing"
 
 
-def test_local_backend_runs_the_model_offline(tmp_path: Path,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_local_backend_runs_the_model_offline(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     calls: dict[str, Any] = {}
 
     class FakeWhisperModel:
@@ -194,15 +212,17 @@ def test_local_backend_runs_the_model_offline(tmp_path: Path,
         def transcribe(self, wav: str, **kw: Any) -> tuple[Any, Any]:
             calls["transcribe"] = kw
             seg = types.SimpleNamespace
-            return iter([seg(start=0.0, end=0.9, text=" 你好"),
-                         seg(start=0.9, end=1.8, text=" 世界")]), seg(language="zh")
+            return iter(
+                [seg(start=0.0, end=0.9, text=" 你好"), seg(start=0.9, end=1.8, text=" 世界")]
+            ), seg(language="zh")
 
     fake = types.ModuleType("faster_whisper")
     fake.WhisperModel = FakeWhisperModel  # type: ignore[attr-defined] # a stand-in module
     monkeypatch.setitem(sys.modules, "faster_whisper", fake)
     model_dir = _fake_model_dir(tmp_path / "whisper")
     result = LocalWhisperTranscriber(model_dir).transcribe(
-        str(_wav(tmp_path / "a.wav")), "und", timeout=10)
+        str(_wav(tmp_path / "a.wav")), "und", timeout=10
+    )
     assert calls["init"][0] == str(model_dir)
     assert calls["init"][1]["local_files_only"] is True
     assert calls["transcribe"]["language"] is None

@@ -23,10 +23,18 @@ from qiao.engines.media.captions import (
 )
 
 
-@pytest.mark.parametrize(("text", "seconds"), [
-    ("0:05", 5.0), ("1:02", 62.0), ("1:02.5", 62.5), ("1:02,25", 62.25),
-    ("00:01:02.500", 62.5), ("1:00:00", 3600.0), ("12:34", 754.0),
-])
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [
+        ("0:05", 5.0),
+        ("1:02", 62.0),
+        ("1:02.5", 62.5),
+        ("1:02,25", 62.25),
+        ("00:01:02.500", 62.5),
+        ("1:00:00", 3600.0),
+        ("12:34", 754.0),
+    ],
+)
 def test_typed_times(text: str, seconds: float) -> None:
     assert parse_typed_time(text) == pytest.approx(seconds)
 
@@ -38,10 +46,18 @@ def test_bad_typed_times(text: str) -> None:
     assert exc.value.code == "bad_timestamp"
 
 
-@pytest.mark.parametrize("line", [
-    "0:02-0:04 Hi", "0:02 - 0:04 Hi", "0:02–0:04 Hi", "0:02~0:04 Hi",
-    "00:00:02.000 --> 00:00:04.000 Hi", "[0:02-0:04] Hi", "0:02-0:04 | Hi",
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "0:02-0:04 Hi",
+        "0:02 - 0:04 Hi",
+        "0:02–0:04 Hi",
+        "0:02~0:04 Hi",
+        "00:00:02.000 --> 00:00:04.000 Hi",
+        "[0:02-0:04] Hi",
+        "0:02-0:04 | Hi",
+    ],
+)
 def test_every_way_of_writing_a_range(line: str) -> None:
     [cue] = parse_typed_cues(line).cues
     assert (cue.start, cue.end, cue.text) == (2.0, 4.0, "Hi")
@@ -50,7 +66,10 @@ def test_every_way_of_writing_a_range(line: str) -> None:
 def test_ends_come_from_the_next_caption_then_the_default_then_the_clip() -> None:
     track = parse_typed_cues("0:01 one\n0:03 two\n0:09 three")
     assert [(c.start, c.end) for c in track.cues] == [
-        (1.0, 3.0), (3.0, 9.0), (9.0, 9.0 + TYPED_DEFAULT_SECONDS)]
+        (1.0, 3.0),
+        (3.0, 9.0),
+        (9.0, 9.0 + TYPED_DEFAULT_SECONDS),
+    ]
     clipped = parse_typed_cues("0:01 one\n0:09 three", duration=10.0)
     assert clipped.cues[-1].end == 10.0
     # A last caption typed at the very end still shows for a moment.
@@ -69,12 +88,15 @@ def test_out_of_order_lines_are_sorted() -> None:
     assert track.cues[0].end == 5.0
 
 
-@pytest.mark.parametrize(("text", "code", "line"), [
-    ("Hello with no time", "bad_timestamp", 1),
-    ("0:05-0:03 backwards", "bad_timing", 1),
-    ("0:01 ok\n0:05-0:05 zero length", "bad_timing", 2),
-    ("\n\n   \n", "empty", None),
-])
+@pytest.mark.parametrize(
+    ("text", "code", "line"),
+    [
+        ("Hello with no time", "bad_timestamp", 1),
+        ("0:05-0:03 backwards", "bad_timing", 1),
+        ("0:01 ok\n0:05-0:05 zero length", "bad_timing", 2),
+        ("\n\n   \n", "empty", None),
+    ],
+)
 def test_errors_say_which_line(text: str, code: str, line: int | None) -> None:
     with pytest.raises(CaptionRejected) as exc:
         parse_typed_cues(text)

@@ -26,25 +26,46 @@ from qiao.engines.media.video.synth import make_clip
 pytestmark = pytest.mark.usefixtures("needs_video")
 
 BAD_NAMES = [
-    "empty.mp4", "text_renamed.mov", "html_renamed.mp4", "hls_playlist.mp4",
-    "jpeg_renamed.mp4", "archive_renamed.mp4", "heic_renamed.mov", "avi_renamed.mp4",
-    "mpegts_renamed.mp4", "audio_only.m4a", "empty_stream.mp4", "moov_cut_off.mp4",
-    "media_cut_off.mp4", "noise_after_header.mp4", "tiny.mp4", "huge.mp4", "fps_1000.mp4",
-    "fps_0_2.mp4", "too_long.mp4", "ffv1.mkv", "too_large.mp4",
+    "empty.mp4",
+    "text_renamed.mov",
+    "html_renamed.mp4",
+    "hls_playlist.mp4",
+    "jpeg_renamed.mp4",
+    "archive_renamed.mp4",
+    "heic_renamed.mov",
+    "avi_renamed.mp4",
+    "mpegts_renamed.mp4",
+    "audio_only.m4a",
+    "empty_stream.mp4",
+    "moov_cut_off.mp4",
+    "media_cut_off.mp4",
+    "noise_after_header.mp4",
+    "tiny.mp4",
+    "huge.mp4",
+    "fps_1000.mp4",
+    "fps_0_2.mp4",
+    "too_long.mp4",
+    "ffv1.mkv",
+    "too_large.mp4",
 ]
 
 
 def test_the_suite_covers_every_input_code(bad_suite: dict[str, tuple[Path, str]]) -> None:
     assert sorted(bad_suite) == sorted(BAD_NAMES)
     produced = {code for _p, code in bad_suite.values()}
-    input_codes = set(REJECTION_CODES) - {"timeout", "resource_limit", "processing_failed",
-                                           "no_audio_stream"}
+    input_codes = set(REJECTION_CODES) - {
+        "timeout",
+        "resource_limit",
+        "processing_failed",
+        "no_audio_stream",
+    }
     assert produced == input_codes
 
 
 @pytest.mark.parametrize("name", BAD_NAMES)
-def test_bad_input_is_refused_with_its_code(name: str,
-                                            bad_suite: dict[str, tuple[Path, str]]) -> None:
+def test_bad_input_is_refused_with_its_code(
+    name: str, bad_suite: dict[str, tuple[Path, str]]
+) -> None:
     path, code = bad_suite[name]
     with pytest.raises(VideoRejected) as err:
         probe(path)
@@ -53,8 +74,14 @@ def test_bad_input_is_refused_with_its_code(name: str,
 
 
 def test_non_videos_are_refused_without_ffmpeg(bad_suite: dict[str, tuple[Path, str]]) -> None:
-    for name in ("text_renamed.mov", "hls_playlist.mp4", "jpeg_renamed.mp4",
-                 "archive_renamed.mp4", "avi_renamed.mp4", "too_large.mp4"):
+    for name in (
+        "text_renamed.mov",
+        "hls_playlist.mp4",
+        "jpeg_renamed.mp4",
+        "archive_renamed.mp4",
+        "avi_renamed.mp4",
+        "too_large.mp4",
+    ):
         path, code = bad_suite[name]
         with pytest.raises(VideoRejected) as err:
             sniff_file(path)
@@ -72,11 +99,25 @@ def test_non_videos_are_refused_without_ffmpeg(bad_suite: dict[str, tuple[Path, 
         ("matroska", "libx264", "libopus", "h264", "opus", ".mkv"),
     ],
 )
-def test_phone_codecs_and_containers(tmp_path: Path, container: str, vcodec: str,
-                                     acodec: str | None, expect_v: str,
-                                     expect_a: str | None, suffix: str) -> None:
-    clip = make_clip(tmp_path / f"clip{suffix}", width=96, height=64, fps=15, seconds=1,
-                     container=container, vcodec=vcodec, acodec=acodec)
+def test_phone_codecs_and_containers(
+    tmp_path: Path,
+    container: str,
+    vcodec: str,
+    acodec: str | None,
+    expect_v: str,
+    expect_a: str | None,
+    suffix: str,
+) -> None:
+    clip = make_clip(
+        tmp_path / f"clip{suffix}",
+        width=96,
+        height=64,
+        fps=15,
+        seconds=1,
+        container=container,
+        vcodec=vcodec,
+        acodec=acodec,
+    )
     info = probe(clip)
     assert (info.width, info.height, info.rotation) == (96, 64, 0)
     assert info.video_codec == expect_v and info.audio_codec == expect_a

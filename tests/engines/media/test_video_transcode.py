@@ -43,9 +43,11 @@ from .images import c2pa_store, xmp_packet
 
 pytestmark = pytest.mark.usefixtures("needs_video")
 
-SMALL = (Rendition(48, crf=30, maxrate_kbps=300, audio_kbps=48),
-         Rendition(96, crf=30, maxrate_kbps=600, audio_kbps=64),
-         Rendition(1080, crf=23, maxrate_kbps=6000, audio_kbps=128))
+SMALL = (
+    Rendition(48, crf=30, maxrate_kbps=300, audio_kbps=48),
+    Rendition(96, crf=30, maxrate_kbps=600, audio_kbps=64),
+    Rendition(1080, crf=23, maxrate_kbps=6000, audio_kbps=128),
+)
 POLICY = VideoPolicy(renditions=SMALL, min_side=32)
 
 
@@ -88,24 +90,28 @@ def test_renditions_are_h264_aac_faststart_and_never_upscaled(tmp_path: Path) ->
 
 def test_a_clip_smaller_than_every_size_keeps_its_own(tmp_path: Path) -> None:
     clip = make_clip(tmp_path / "in.mp4", width=64, height=40)
-    result = transcode(clip, tmp_path / "out", POLICY.__class__(
-        renditions=(Rendition(360, 26, 900, 64),), min_side=32))
+    result = transcode(
+        clip,
+        tmp_path / "out",
+        POLICY.__class__(renditions=(Rendition(360, 26, 900, 64),), min_side=32),
+    )
     assert [(r.label, r.width, r.height) for r in result.renditions] == [("source", 64, 40)]
 
 
 @pytest.mark.parametrize(
     ("rotation", "size", "red_corner"),
-    [(0, (96, 64), "left"), (90, (64, 96), "right"), (180, (96, 64), None),
-     (270, (64, 96), None)],
+    [(0, (96, 64), "left"), (90, (64, 96), "right"), (180, (96, 64), None), (270, (64, 96), None)],
 )
-def test_portrait_clips_come_out_upright(tmp_path: Path, rotation: int, size: tuple[int, int],
-                                         red_corner: str | None) -> None:
+def test_portrait_clips_come_out_upright(
+    tmp_path: Path, rotation: int, size: tuple[int, int], red_corner: str | None
+) -> None:
     # The coded picture has red at its top-left and blue at its bottom-right. Turned 90°
     # clockwise for display, red is at the top-right; 180°: blue at the top-left; 270°
     # (counter-clockwise 90°): blue at the top-right... checked through both top corners.
     clip = make_clip(tmp_path / "in.mp4", width=96, height=64, rotation=rotation)
-    result = transcode(clip, tmp_path / "out", VideoPolicy(
-        renditions=(Rendition(64, 26, 900, 64),), min_side=32))
+    result = transcode(
+        clip, tmp_path / "out", VideoPolicy(renditions=(Rendition(64, 26, 900, 64),), min_side=32)
+    )
     out = result.renditions[0]
     assert (out.width, out.height) == size
     with av.open(out.path) as c:
@@ -113,8 +119,12 @@ def test_portrait_clips_come_out_upright(tmp_path: Path, rotation: int, size: tu
     frame = _first_frame(out.path)
     assert frame.size == size  # no display matrix left to apply: pixels are upright
     tl, tr = _corners(frame)
-    expected = {0: ((220, 0, 0), None), 90: (None, (220, 0, 0)), 180: ((0, 0, 220), None),
-                270: (None, (0, 0, 220))}[rotation]
+    expected = {
+        0: ((220, 0, 0), None),
+        90: (None, (220, 0, 0)),
+        180: ((0, 0, 220), None),
+        270: (None, (0, 0, 220)),
+    }[rotation]
     if expected[0]:
         assert _is(tl, expected[0]), tl
     if expected[1]:
@@ -132,12 +142,19 @@ def test_portrait_clips_come_out_upright(tmp_path: Path, rotation: int, size: tu
     ],
     ids=["quicktime-keys", "mov-udta", "mp4-udta"],
 )
-def test_every_output_is_free_of_metadata(tmp_path: Path, container: str, suffix: str,
-                                          metadata: dict[str, str],
-                                          options: dict[str, str]) -> None:
-    clip = make_clip(tmp_path / f"phone{suffix}", width=96, height=64, container=container,
-                     metadata=metadata, options=options, rotation=90,
-                     stream_metadata={"title": "Shibuya crossing", "handler_name": "iPhone"})
+def test_every_output_is_free_of_metadata(
+    tmp_path: Path, container: str, suffix: str, metadata: dict[str, str], options: dict[str, str]
+) -> None:
+    clip = make_clip(
+        tmp_path / f"phone{suffix}",
+        width=96,
+        height=64,
+        container=container,
+        metadata=metadata,
+        options=options,
+        rotation=90,
+        stream_metadata={"title": "Shibuya crossing", "handler_name": "iPhone"},
+    )
     raw = clip.read_bytes()
     assert any(marker in raw for marker in (b"+35.6895", b"\xa9xyz", b"loci"))  # really there
     result = transcode(clip, tmp_path / "out", POLICY)
@@ -152,19 +169,29 @@ def test_every_output_is_free_of_metadata(tmp_path: Path, container: str, suffix
             assert tags <= {"major_brand", "minor_version", "compatible_brands"}, tags
             for stream in c.streams:
                 assert set(stream.metadata) <= {"language", "handler_name", "vendor_id"}
-                assert stream.metadata.get("handler_name") in (None, "VideoHandler",
-                                                               "SoundHandler")
+                assert stream.metadata.get("handler_name") in (None, "VideoHandler", "SoundHandler")
 
 
 @pytest.mark.parametrize(
     ("container", "vcodec", "acodec", "suffix"),
-    [("mp4", "libx265", "aac", ".mp4"), ("webm", "libvpx-vp9", "libopus", ".webm"),
-     ("mov", "libx264", None, ".mov")],
+    [
+        ("mp4", "libx265", "aac", ".mp4"),
+        ("webm", "libvpx-vp9", "libopus", ".webm"),
+        ("mov", "libx264", None, ".mov"),
+    ],
 )
-def test_hevc_vp9_and_silent_inputs(tmp_path: Path, container: str, vcodec: str,
-                                    acodec: str | None, suffix: str) -> None:
-    clip = make_clip(tmp_path / f"in{suffix}", width=96, height=64, fps=12, container=container,
-                     vcodec=vcodec, acodec=acodec)
+def test_hevc_vp9_and_silent_inputs(
+    tmp_path: Path, container: str, vcodec: str, acodec: str | None, suffix: str
+) -> None:
+    clip = make_clip(
+        tmp_path / f"in{suffix}",
+        width=96,
+        height=64,
+        fps=12,
+        container=container,
+        vcodec=vcodec,
+        acodec=acodec,
+    )
     result = transcode(clip, tmp_path / "out", POLICY)
     assert result.has_audio is (acodec is not None)
     with av.open(result.renditions[-1].path) as c:
@@ -183,10 +210,14 @@ def test_poster_goes_through_the_image_pipeline(tmp_path: Path) -> None:
 
 
 def test_high_frame_rates_are_capped(tmp_path: Path) -> None:
-    clip = make_clip(tmp_path / "slowmo.mp4", width=64, height=64, fps=120, seconds=0.5,
-                     acodec=None)
-    result = transcode(clip, tmp_path / "out", VideoPolicy(
-        renditions=(Rendition(64, 30, 300, 48),), min_side=32, max_output_fps=30))
+    clip = make_clip(
+        tmp_path / "slowmo.mp4", width=64, height=64, fps=120, seconds=0.5, acodec=None
+    )
+    result = transcode(
+        clip,
+        tmp_path / "out",
+        VideoPolicy(renditions=(Rendition(64, 30, 300, 48),), min_side=32, max_output_fps=30),
+    )
     with av.open(result.renditions[0].path) as c:
         assert sum(1 for _ in c.decode(video=0)) == 15
 
@@ -194,19 +225,49 @@ def test_high_frame_rates_are_capped(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("boxes", "ai", "reasons"),
     [
-        ([(b"uuid", bytes.fromhex("BE7ACFCB97A942E89C71999491E3AFAC")
-           + xmp_packet("trainedAlgorithmicMedia"))], True, ("xmp_trained_algorithmic_media",)),
-        ([(b"uuid", bytes.fromhex("BE7ACFCB97A942E89C71999491E3AFAC")
-           + xmp_packet("digitalCapture"))], False, ()),
-        ([(b"uuid", bytes.fromhex("D8FEC3D61B0E483C92975828877EC481") + b"\x00" * 4
-           + b"manifest\x00" + b"\x00" * 8 + c2pa_store())], True,
-         ("c2pa_trained_algorithmic_media",)),
+        (
+            [
+                (
+                    b"uuid",
+                    bytes.fromhex("BE7ACFCB97A942E89C71999491E3AFAC")
+                    + xmp_packet("trainedAlgorithmicMedia"),
+                )
+            ],
+            True,
+            ("xmp_trained_algorithmic_media",),
+        ),
+        (
+            [
+                (
+                    b"uuid",
+                    bytes.fromhex("BE7ACFCB97A942E89C71999491E3AFAC")
+                    + xmp_packet("digitalCapture"),
+                )
+            ],
+            False,
+            (),
+        ),
+        (
+            [
+                (
+                    b"uuid",
+                    bytes.fromhex("D8FEC3D61B0E483C92975828877EC481")
+                    + b"\x00" * 4
+                    + b"manifest\x00"
+                    + b"\x00" * 8
+                    + c2pa_store(),
+                )
+            ],
+            True,
+            ("c2pa_trained_algorithmic_media",),
+        ),
         ([(b"free", b"trainedAlgorithmicMedia " * 4)], False, ()),
     ],
     ids=["xmp-ai", "xmp-capture", "c2pa-ai", "words-in-free-box"],
 )
-def test_ai_declarations_in_videos(tmp_path: Path, boxes: list[tuple[bytes, bytes]], ai: bool,
-                                   reasons: tuple[str, ...]) -> None:
+def test_ai_declarations_in_videos(
+    tmp_path: Path, boxes: list[tuple[bytes, bytes]], ai: bool, reasons: tuple[str, ...]
+) -> None:
     clip = make_clip(tmp_path / "in.mp4", width=96, height=64)
     for kind, payload in boxes:
         append_box(clip, kind, payload)
@@ -224,8 +285,12 @@ def test_failed_transcode_leaves_nothing(tmp_path: Path) -> None:
     info = probe(clip, POLICY)
     lying = info.__class__(**{**info.__dict__, "duration": 0.5})  # as if the header lied
     with pytest.raises(VideoRejected) as err:
-        transcode(clip, tmp_path / "out", VideoPolicy(renditions=SMALL, min_side=32,
-                                                      max_duration=1.0), info=lying)
+        transcode(
+            clip,
+            tmp_path / "out",
+            VideoPolicy(renditions=SMALL, min_side=32, max_duration=1.0),
+            info=lying,
+        )
     assert err.value.code == "too_long"
     assert list((tmp_path / "out").iterdir()) == []
 
@@ -250,19 +315,28 @@ def test_sandbox_ends_a_run_that_never_stops() -> None:
     # The child spins forever, so only the limit can end it: the outcome does not depend on
     # how fast this machine is.
     with pytest.raises(VideoRejected) as err:
-        run_job("selftest_spin", {}, Limits(wall_seconds=2, cpu_seconds=60, memory_mb=512,
-                                            file_size_mb=1))
+        run_job(
+            "selftest_spin",
+            {},
+            Limits(wall_seconds=2, cpu_seconds=60, memory_mb=512, file_size_mb=1),
+        )
     assert err.value.code == "timeout"
     with pytest.raises(VideoRejected) as err:
-        run_job("selftest_spin", {}, Limits(wall_seconds=60, cpu_seconds=1, memory_mb=512,
-                                            file_size_mb=1))
+        run_job(
+            "selftest_spin",
+            {},
+            Limits(wall_seconds=60, cpu_seconds=1, memory_mb=512, file_size_mb=1),
+        )
     assert err.value.code == "timeout"
 
 
 def test_sandbox_caps_memory() -> None:
     with pytest.raises(VideoRejected) as err:
-        run_job("selftest_alloc", {}, Limits(wall_seconds=60, cpu_seconds=60, memory_mb=600,
-                                             file_size_mb=1))
+        run_job(
+            "selftest_alloc",
+            {},
+            Limits(wall_seconds=60, cpu_seconds=60, memory_mb=600, file_size_mb=1),
+        )
     assert err.value.code == "resource_limit"
 
 
@@ -289,10 +363,17 @@ def _alive(pid: int) -> bool:
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc")
 def test_a_sandboxed_run_dies_with_the_process_that_started_it() -> None:
     # A worker killed with SIGKILL must not leave its FFmpeg child running unwatched.
-    parent = subprocess.Popen([sys.executable, "-c", (
-        "from qiao.engines.media.video.sandbox import Limits, run_job\n"
-        "run_job('selftest_spin', {}, Limits(wall_seconds=120, cpu_seconds=120, "
-        "memory_mb=512, file_size_mb=1))\n")])
+    parent = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            (
+                "from qiao.engines.media.video.sandbox import Limits, run_job\n"
+                "run_job('selftest_spin', {}, Limits(wall_seconds=120, cpu_seconds=120, "
+                "memory_mb=512, file_size_mb=1))\n"
+            ),
+        ]
+    )
     child = None
     try:
         for _ in range(400):  # until the child has started (a few seconds at most)

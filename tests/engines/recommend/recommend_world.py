@@ -43,11 +43,16 @@ def make_world(seed: int = 0, n_notes: int = 500, n_users: int = 120) -> World:
         author = 1000 + int(rng.integers(0, 40))
         lang = "zh" if rng.random() < 0.6 else "en"
         nid = 10_000 + j
-        notes.append(NoteInfo(
-            nid, author, topics=[t], language=lang,
-            created_ts=T0 + float(rng.uniform(0, 20)) * DAY,
-            text=f"{t} " + " ".join(rng.choice(WORDS[t].split(), 3)),
-        ))
+        notes.append(
+            NoteInfo(
+                nid,
+                author,
+                topics=[t],
+                language=lang,
+                created_ts=T0 + float(rng.uniform(0, 20)) * DAY,
+                text=f"{t} " + " ".join(rng.choice(WORDS[t].split(), 3)),
+            )
+        )
         topic_of[nid] = t
         author_of[nid] = author
     by_topic = {t: [x.note_id for x in notes if topic_of[x.note_id] == t] for t in TOPICS}
@@ -82,11 +87,16 @@ def make_world(seed: int = 0, n_notes: int = 500, n_users: int = 120) -> World:
 
 def small_config() -> RecommenderConfig:
     return RecommenderConfig(
-        quota_collab=60, quota_coengage=60, quota_sequence=40, quota_content=40,
-        ranker_rounds=60, tune_max_users=200, ranker_max_users=400,
-        neural_dim=32, neural_max_epochs=8,  # a few seconds: these tests are about serving
+        quota_collab=60,
+        quota_coengage=60,
+        quota_sequence=40,
+        quota_content=40,
+        ranker_rounds=60,
+        tune_max_users=200,
+        ranker_max_users=400,
+        neural_dim=32,
+        neural_max_epochs=8,  # a few seconds: these tests are about serving
     )
-
 
 
 # the world with clips lives in the engine (the benchmark measures on it too)

@@ -25,19 +25,26 @@ from qiao.engines.recommend.types import UserContext
 def _amazon(folder: Path, rows: list[tuple[str, str, int, str]]) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "reviews.json"
-    path.write_text("\n".join(json.dumps({"reviewerID": u, "asin": i, "unixReviewTime": t,
-                                          "summary": text}) for u, i, t, text in rows))
+    path.write_text(
+        "\n".join(
+            json.dumps({"reviewerID": u, "asin": i, "unixReviewTime": t, "summary": text})
+            for u, i, t, text in rows
+        )
+    )
     return path
 
 
 def test_three_formats_as_files_or_folders(tmp_path: Path) -> None:
     inter = tmp_path / "movies" / "movies.inter"
     inter.parent.mkdir()
-    inter.write_text("user_id:token\titem_id:token\trating:float\ttimestamp:float\n"
-                     "u1\ta\t5\t30\nu1\tb\t4\t10\nu2\ta\t3\t5\nu1\tc\t1\t20\n")
+    inter.write_text(
+        "user_id:token\titem_id:token\trating:float\ttimestamp:float\n"
+        "u1\ta\t5\t30\nu1\tb\t4\t10\nu2\ta\t3\t5\nu1\tc\t1\t20\n"
+    )
     (tmp_path / "movies" / "movies.item").write_text(
         "item_id:token\tmovie_title:token_seq\tclass:token_seq\n"
-        "a\tToy Story\tAnimation Comedy\nb\tHeat\tCrime\n")
+        "a\tToy Story\tAnimation Comedy\nb\tHeat\tCrime\n"
+    )
     ds = load_dataset(inter)
     assert ds.name == "movies" and ds.has_time
     assert ds.seqs[0].tolist() == [0, 1, 2]  # b (t=10), c (t=20), a (t=30) for u1
@@ -65,6 +72,7 @@ def test_random_tie_orders_shuffle_only_equal_times(tmp_path: Path) -> None:
     path = _amazon(tmp_path / "ties", rows)
     reference = load_dataset(path)
     assert reference.has_ties
+
     def names(ds: object) -> list[str]:
         return [ds.item_names[j] for j in ds.seqs[0].tolist()]  # type: ignore[attr-defined] # test dataset
 
@@ -80,8 +88,13 @@ def test_random_tie_orders_shuffle_only_equal_times(tmp_path: Path) -> None:
 
 
 def test_development_protocol_never_sees_the_test_item(tmp_path: Path) -> None:
-    rows = [("a", "p1", 1, "r1"), ("a", "p2", 2, "r2"), ("a", "p3", 3, "TESTREVIEW"),
-            ("b", "p1", 1, "r4"), ("b", "p3", 2, "r5")]
+    rows = [
+        ("a", "p1", 1, "r1"),
+        ("a", "p2", 2, "r2"),
+        ("a", "p3", 3, "TESTREVIEW"),
+        ("b", "p1", 1, "r4"),
+        ("b", "p3", 2, "r5"),
+    ]
     ds = load_dataset(_amazon(tmp_path / "d", rows))
     dev = drop_last(ds)
     assert dev.seqs[0].tolist() == [0, 1]  # a's test item p3 is gone
@@ -90,8 +103,14 @@ def test_development_protocol_never_sees_the_test_item(tmp_path: Path) -> None:
 
 
 def test_item_text_comes_only_from_training_reviews(tmp_path: Path) -> None:
-    rows = [("a", "p1", 1, "strings"), ("a", "p2", 2, "cable"), ("a", "p3", 3, "HELDOUT"),
-            ("b", "p3", 1, "pedal"), ("b", "p1", 2, "strings again"), ("b", "p2", 3, "LAST")]
+    rows = [
+        ("a", "p1", 1, "strings"),
+        ("a", "p2", 2, "cable"),
+        ("a", "p3", 3, "HELDOUT"),
+        ("b", "p3", 1, "pedal"),
+        ("b", "p1", 2, "strings again"),
+        ("b", "p2", 3, "LAST"),
+    ]
     ds = load_dataset(_amazon(tmp_path / "d", rows))
     test = leave_last_out(ds, 1)
     texts = item_texts(ds, test)
@@ -103,15 +122,19 @@ def test_item_text_comes_only_from_training_reviews(tmp_path: Path) -> None:
 
 
 def test_the_ranker_never_sees_statistics_of_its_held_out_positives(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """Trend, popularity and like counts used while the ranker trains leave out the
     held-out positives it learns to predict (they are restored for serving)."""
     from qiao.engines.recommend import ranking
 
     rng = np.random.default_rng(0)
     notes = [NoteInfo(j, j % 9, topics=[f"t{j % 3}"], like_count=3) for j in range(60)]
-    events = [Interaction(u, int(j), "like", 1000.0 * k + u)
-              for u in range(80) for k, j in enumerate(rng.choice(50, 6, replace=False))]
+    events = [
+        Interaction(u, int(j), "like", 1000.0 * k + u)
+        for u in range(80)
+        for k, j in enumerate(rng.choice(50, 6, replace=False))
+    ]
     # note 55 is only ever liked as each user's last positive
     events += [Interaction(u, 55, "like", 10_000.0 + u) for u in range(0, 80, 4)]
     seen: dict[str, float] = {}
@@ -119,10 +142,12 @@ def test_the_ranker_never_sees_statistics_of_its_held_out_positives(
 
     def spy(model: Recommender, *args: object, **kwargs: object) -> object:
         j = model.note_index[55]
-        seen.update(trend=float(model.catalogue.trend[j]),
-                    pop=float(model.catalogue.popularity[j]),
-                    likes=float(model.catalogue.likes[j]),
-                    trending=float(j in set(model.trending[:30].tolist())))
+        seen.update(
+            trend=float(model.catalogue.trend[j]),
+            pop=float(model.catalogue.popularity[j]),
+            likes=float(model.catalogue.likes[j]),
+            trending=float(j in set(model.trending[:30].tolist())),
+        )
         return real(model, *args, **kwargs)  # type: ignore[arg-type] # a spy
 
     monkeypatch.setattr(ranking, "train_ranker", spy)
@@ -138,8 +163,7 @@ def test_stable_ranker_folds_min_rounds_and_monotone_scores(world: World) -> Non
 
     ranker = world.rec.ranker
     assert ranker is not None and len(ranker.boosters) == 3
-    assert ranker.rounds >= min(world.rec.config.ranker_rounds,
-                                world.rec.config.ranker_min_rounds)
+    assert ranker.rounds >= min(world.rec.config.ranker_rounds, world.rec.config.ranker_min_rounds)
     rng = np.random.default_rng(1)
     x = rng.random((200, len(F)), dtype=np.float32)
     base = ranker.predict(x)
@@ -151,8 +175,7 @@ def test_stable_ranker_folds_min_rounds_and_monotone_scores(world: World) -> Non
 
 def test_too_few_groups_means_the_hand_set_blend() -> None:
     notes = [NoteInfo(j, j % 5) for j in range(40)]
-    events = [Interaction(u, (u + k) % 40, "like", float(k)) for u in range(10)
-              for k in range(5)]
+    events = [Interaction(u, (u + k) % 40, "like", float(k)) for u in range(10) for k in range(5)]
     rec = Recommender.train(events, notes, RecommenderConfig(ranker_rounds=10))
     assert rec.report.ranker_groups < rec.config.ranker_min_groups
     assert rec.ranker is None
@@ -182,17 +205,28 @@ def _tiny_sets(root: Path) -> None:
 
 
 def test_benchmark_reports_mean_and_spread_over_seeds_and_tie_orders(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _tiny_sets(tmp_path)
     lines: list[str] = []
     rows = bench_module.run_recommend_benchmark(
-        tmp_path, models=("most-popular", "qiao"), out=lines.append, seeds=(0, 1),
-        tie_orders=2, protocol="validation",
-        engine_config=RecommenderConfig(ranker_rounds=5, tune_max_users=50))
+        tmp_path,
+        models=("most-popular", "qiao"),
+        out=lines.append,
+        seeds=(0, 1),
+        tie_orders=2,
+        protocol="validation",
+        engine_config=RecommenderConfig(ranker_rounds=5, tune_max_users=50),
+    )
     runs = [r for r in rows if not r.get("summary")]
     assert {(r["model"], r["tie_order"], r["seed"]) for r in runs} == {
-        ("most-popular", 0, 0), ("most-popular", 1, 0),
-        ("qiao", 0, 0), ("qiao", 0, 1), ("qiao", 1, 0), ("qiao", 1, 1)}
+        ("most-popular", 0, 0),
+        ("most-popular", 1, 0),
+        ("qiao", 0, 0),
+        ("qiao", 0, 1),
+        ("qiao", 1, 0),
+        ("qiao", 1, 1),
+    }
     summary = {r["model"]: r for r in rows if r.get("summary")}
     assert summary["qiao"]["runs"] == 4 and "ndcg@10_sd" in summary["qiao"]
     assert summary["qiao"]["best_baseline"] == "most-popular"
@@ -204,16 +238,23 @@ def test_benchmark_reports_mean_and_spread_over_seeds_and_tie_orders(
 
 
 def test_a_missing_optional_dependency_names_the_extra(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import importlib.util
 
     _tiny_sets(tmp_path)
     real = importlib.util.find_spec
-    monkeypatch.setattr(importlib.util, "find_spec",
-                        lambda name, *a: None if name == "implicit" else real(name, *a))
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "implicit" else real(name, *a)
+    )
     lines: list[str] = []
-    bench_module.run_recommend_benchmark(tmp_path, models=("implicit-als", "most-popular"),
-                                         out=lines.append, seeds=(0,), tie_orders=1)
+    bench_module.run_recommend_benchmark(
+        tmp_path,
+        models=("implicit-als", "most-popular"),
+        out=lines.append,
+        seeds=(0,),
+        tie_orders=1,
+    )
     skipped = json.loads(lines[0])
     assert skipped["skipped"] == "implicit-als"
     assert "pip install -e '.[bench]'" in skipped["reason"]

@@ -203,13 +203,14 @@ def test_large_catalogue_path_ann_and_sparse_agrees(world: World) -> None:
 def test_every_served_note_carries_a_reason(world: World) -> None:
     from qiao.engines.recommend.reasons import REASON_CODES
 
-    liked = {e.note_id for e in world.events if e.user_id == world.cat_user
-             and e.kind in ("like", "open")}
+    liked = {
+        e.note_id
+        for e in world.events
+        if e.user_id == world.cat_user and e.kind in ("like", "open")
+    }
     author = world.author_of[world.notes[7].note_id]
-    ranked = world.rec.rank(_ctx(world, world.cat_user, following={author},
-                                 languages=["zh", "en"]))
-    assert ranked and all(s.reason is not None and s.reason.code in REASON_CODES
-                          for s in ranked)
+    ranked = world.rec.rank(_ctx(world, world.cat_user, following={author}, languages=["zh", "en"]))
+    assert ranked and all(s.reason is not None and s.reason.code in REASON_CODES for s in ranked)
     codes = {s.reason.code for s in ranked if s.reason is not None}
     assert "liked_similar" in codes
     for s in ranked:
@@ -221,10 +222,16 @@ def test_every_served_note_carries_a_reason(world: World) -> None:
         if s.reason.code == "popular_in_language":
             assert s.reason.language in ("zh", "en")
     # a cat lover's cat notes are explained by the cat notes they liked
-    cat_anchors = [s.reason.note_id for s in ranked[:20] if s.reason is not None
-                   and s.reason.code == "liked_similar" and world.topic_of[s.note_id] == "cat"]
-    assert cat_anchors and sum(world.topic_of[n] == "cat" for n in cat_anchors
-                               if n is not None) >= 0.8 * len(cat_anchors)
+    cat_anchors = [
+        s.reason.note_id
+        for s in ranked[:20]
+        if s.reason is not None
+        and s.reason.code == "liked_similar"
+        and world.topic_of[s.note_id] == "cat"
+    ]
+    assert cat_anchors and sum(
+        world.topic_of[n] == "cat" for n in cat_anchors if n is not None
+    ) >= 0.8 * len(cat_anchors)
 
 
 def test_cold_start_and_new_notes_have_their_own_reasons(world: World) -> None:
@@ -232,20 +239,37 @@ def test_cold_start_and_new_notes_have_their_own_reasons(world: World) -> None:
 
     cold = world.rec.rank(UserContext(55_555, interests=["food"], now=T0 + 21 * DAY))[:20]
     assert {s.reason.code for s in cold if s.reason is not None} <= {
-        "interest_topic", "popular_in_language", "new_creator"}
-    assert any(s.reason is not None and s.reason.code == "interest_topic"
-               and s.reason.topic == "food" for s in cold)
+        "interest_topic",
+        "popular_in_language",
+        "new_creator",
+    }
+    assert any(
+        s.reason is not None and s.reason.code == "interest_topic" and s.reason.topic == "food"
+        for s in cold
+    )
     rec = copy.deepcopy(world.rec)
     now = T0 + 21 * DAY
-    new = [NoteInfo(91_000 + k, 6000 + k, topics=["cat"], language="zh", created_ts=now - 60,
-                    text="cat kitten brand new") for k in range(3)]
+    new = [
+        NoteInfo(
+            91_000 + k,
+            6000 + k,
+            topics=["cat"],
+            language="zh",
+            created_ts=now - 60,
+            text="cat kitten brand new",
+        )
+        for k in range(3)
+    ]
     rec.add_notes(new)
     ranked = rec.rank(UserContext(world.cat_user, now=now))
     # brand-new notes nobody has judged are there as exploration: because they are new
     explored = [s for s in ranked if s.note_id >= 91_000]
-    assert explored and all(s.reason is not None and s.reason.code == "new_creator"
-                            and s.reason.author_id == 6000 + s.note_id - 91_000
-                            for s in explored)
+    assert explored and all(
+        s.reason is not None
+        and s.reason.code == "new_creator"
+        and s.reason.author_id == 6000 + s.note_id - 91_000
+        for s in explored
+    )
 
 
 @pytest.mark.parametrize("mix", [0.5, 0.7, 0.85, 1.0])

@@ -13,12 +13,14 @@ def _loss(model: SASRec, inputs: np.ndarray, targets: np.ndarray, seed: int) -> 
 
 
 @pytest.mark.parametrize("negatives,dropout,heads", [(None, 0.0, 1), (None, 0.3, 2), (4, 0.2, 2)])
-def test_gradients_match_finite_differences(negatives: int | None, dropout: float,
-                                            heads: int) -> None:
+def test_gradients_match_finite_differences(
+    negatives: int | None, dropout: float, heads: int
+) -> None:
     """Every parameter's analytic gradient against central differences (float64; the same
     dropout masks and sampled negatives on every evaluation through a fixed seed)."""
-    cfg = SASRecConfig(dim=8, blocks=2, heads=heads, max_len=6, dropout=dropout,
-                       negatives=negatives, seed=3)
+    cfg = SASRecConfig(
+        dim=8, blocks=2, heads=heads, max_len=6, dropout=dropout, negatives=negatives, seed=3
+    )
     model = SASRec(9, cfg, dtype=np.float64)
     rng = np.random.default_rng(0)
     for value in model.params.values():  # move off the identity-like initial point
@@ -26,8 +28,7 @@ def test_gradients_match_finite_differences(negatives: int | None, dropout: floa
     model.params["item"][0] = 0.0
     inputs = np.array([[0, 0, 3, 1, 4, 2], [5, 6, 7, 1, 8, 9]])
     targets = np.array([[0, 0, 1, 4, 2, 6], [6, 7, 1, 8, 9, 3]])
-    _loss_value, grads, touched = model.loss_and_grads(inputs, targets,
-                                                       np.random.default_rng(11))
+    _loss_value, grads, touched = model.loss_and_grads(inputs, targets, np.random.default_rng(11))
     checked = 0
     for name, value in model.params.items():
         flat = value.reshape(-1)
@@ -59,9 +60,22 @@ def test_it_learns_a_next_item_pattern() -> None:
         seqs.append(cycle[(start + np.arange(10)) % 20].astype(np.int32))
     histories = [s[:-1] for s in seqs[:40]]
     targets = np.asarray([s[-1] for s in seqs[:40]])
-    model = SASRec.train([s[:-1] for s in seqs], 40, SASRecConfig(
-        dim=16, blocks=1, max_len=8, dropout=0.0, learning_rate=5e-3, batch_size=32,
-        max_epochs=40, eval_every=5, patience=100), validation=(histories, targets))
+    model = SASRec.train(
+        [s[:-1] for s in seqs],
+        40,
+        SASRecConfig(
+            dim=16,
+            blocks=1,
+            max_len=8,
+            dropout=0.0,
+            learning_rate=5e-3,
+            batch_size=32,
+            max_epochs=40,
+            eval_every=5,
+            patience=100,
+        ),
+        validation=(histories, targets),
+    )
     states = model.user_states(histories)
     scores = states @ model.item_vectors().T
     top = scores.argmax(axis=1)

@@ -10,13 +10,25 @@ from qiao.engines.recommend.simulate import run_simulation
 
 def test_simulated_users_get_their_tastes() -> None:
     rows = run_simulation(
-        n_users=30, n_days=2, n_authors=30, seed=1, out=lambda s: None,
-        n_initial_notes=250, new_notes_per_day=25, language_mixes=(0.5, 1.0, None),
+        n_users=30,
+        n_days=2,
+        n_authors=30,
+        seed=1,
+        out=lambda s: None,
+        n_initial_notes=250,
+        new_notes_per_day=25,
+        language_mixes=(0.5, 1.0, None),
         # fixed component settings: this test is about the loop, not the tuning
         config=RecommenderConfig(
-            ranker_max_users=200, ranker_rounds=30, ease_lambda=100.0, coengage_half_life=3.0,
-            seq_params=(5, 0.6, 2.0), embed_factors=32, embed_half_life=10.0,
-            neural_dim=16, neural_max_epochs=4,
+            ranker_max_users=200,
+            ranker_rounds=30,
+            ease_lambda=100.0,
+            coengage_half_life=3.0,
+            seq_params=(5, 0.6, 2.0),
+            embed_factors=32,
+            embed_half_life=10.0,
+            neural_dim=16,
+            neural_max_epochs=4,
         ),
     )
     assert len(rows) == 2

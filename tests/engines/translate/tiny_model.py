@@ -21,9 +21,39 @@ from typing import Any
 import numpy as np
 
 EN_WORDS = [
-    "the", "a", "good", "food", "hot", "pot", "I", "love", "we", "eat", "today", "city", "friend",
-    "very", "nice", "coffee", "tea", "street", "photo", "morning", "night", "rain", "sun", "happy",
-    "so", "much", "my", "this", "is", "was", "and", "with", "at",
+    "the",
+    "a",
+    "good",
+    "food",
+    "hot",
+    "pot",
+    "I",
+    "love",
+    "we",
+    "eat",
+    "today",
+    "city",
+    "friend",
+    "very",
+    "nice",
+    "coffee",
+    "tea",
+    "street",
+    "photo",
+    "morning",
+    "night",
+    "rain",
+    "sun",
+    "happy",
+    "so",
+    "much",
+    "my",
+    "this",
+    "is",
+    "was",
+    "and",
+    "with",
+    "at",
 ]
 ZH_CHARS = list(
     "我你他她们的是在有这个人好吃火锅今天天气很喜欢朋友城市咖啡茶街照片早上晚雨太阳开心了吗呢"
@@ -50,8 +80,15 @@ def _train_vocabulary(work: Path, seed: int) -> tuple[Path, list[str]]:
 
     (work / "train.txt").write_text("\n".join(_corpus(seed)), encoding="utf-8")
     spm.SentencePieceTrainer.train(
-        input=str(work / "train.txt"), model_prefix=str(work / "spm"), vocab_size=VOCAB_SIZE,
-        character_coverage=1.0, unk_id=0, bos_id=1, eos_id=2, pad_id=-1, num_threads=1,
+        input=str(work / "train.txt"),
+        model_prefix=str(work / "spm"),
+        vocab_size=VOCAB_SIZE,
+        character_coverage=1.0,
+        unk_id=0,
+        bos_id=1,
+        eos_id=2,
+        pad_id=-1,
+        num_threads=1,
         minloglevel=2,
     )
     model = work / "spm.model"

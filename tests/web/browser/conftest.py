@@ -16,8 +16,14 @@ import pytest
 
 CHROMIUM = os.environ.get("QIAO_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 OUTPUT = Path(__file__).resolve().parents[3] / "test-output"
 
@@ -74,8 +80,12 @@ def new_page(browser: Any, base_url: str) -> Iterator[Callable[..., Any]]:
     def _new(user: Any = None, phone: bool = False, locale: str = "en-US") -> Any:
         options: dict[str, Any] = {"locale": locale, "base_url": base_url}
         if phone:
-            options.update(viewport={"width": 390, "height": 844}, is_mobile=True,
-                           has_touch=True, device_scale_factor=2)
+            options.update(
+                viewport={"width": 390, "height": 844},
+                is_mobile=True,
+                has_touch=True,
+                device_scale_factor=2,
+            )
         else:
             options.update(viewport={"width": 1280, "height": 860})
         context = browser.new_context(**options)
@@ -89,11 +99,16 @@ def new_page(browser: Any, base_url: str) -> Iterator[Callable[..., Any]]:
 
             client = Client()
             client.force_login(user)
-            context.add_cookies([{
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "domain": urlsplit(base_url).hostname, "path": "/",
-            }])
+            context.add_cookies(
+                [
+                    {
+                        "name": settings.SESSION_COOKIE_NAME,
+                        "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                        "domain": urlsplit(base_url).hostname,
+                        "path": "/",
+                    }
+                ]
+            )
         page = context.new_page()
         page.errors = []  # type: ignore[attr-defined] # a test-only attribute
         page.on("pageerror", lambda exc: page.errors.append(str(exc)))

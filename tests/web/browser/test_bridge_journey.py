@@ -34,8 +34,9 @@ def _both_widths(page: Any, shot: Any, name: str) -> None:
         shot(page, f"{name}-{width}", full_page=True)
 
 
-def test_a_reader_suggests_a_fix_and_the_author_accepts_it(new_page: Any, shot: Any,
-                                                           libre: Any) -> None:
+def test_a_reader_suggests_a_fix_and_the_author_accepts_it(
+    new_page: Any, shot: Any, libre: Any
+) -> None:
     author = UserFactory(display_name="小林", read_languages=["zh"], ui_language="zh-hans")
     note = make_note(author, title="我喜欢猫", body="我的猫喜欢吃鱼。")
     reader = UserFactory(display_name="Sam", read_languages=["en"])
@@ -73,8 +74,7 @@ def test_a_reader_suggests_a_fix_and_the_author_accepts_it(new_page: Any, shot: 
     other.goto(f"/notes/{note.pk}")
     block = other.locator(f"#note-text-{note.pk}")
     expect(block.locator(".tr-alt .note-title")).to_have_text("I adore cats")
-    expect(block.locator(".tr-label")).to_have_text(
-        "Improved by the community · suggested by Sam")
+    expect(block.locator(".tr-label")).to_have_text("Improved by the community · suggested by Sam")
     block.locator(".tr-bar").scroll_into_view_if_needed()
     shot(other, "13c-improved-by-the-community-390")
     page.goto("/fixes?box=sent")
@@ -82,8 +82,7 @@ def test_a_reader_suggests_a_fix_and_the_author_accepts_it(new_page: Any, shot: 
     assert not page.errors and not mine.errors and not other.errors
 
 
-def test_a_chinese_reader_suggests_a_chinese_fix(new_page: Any, shot: Any,
-                                                 libre: Any) -> None:
+def test_a_chinese_reader_suggests_a_chinese_fix(new_page: Any, shot: Any, libre: Any) -> None:
     author = UserFactory(display_name="Sam", read_languages=["en"])
     note = make_note(author, title="I like cat", body="My cat likes fish")
     reader = UserFactory(display_name="小林", read_languages=["zh"], ui_language="zh-hans")
@@ -104,8 +103,9 @@ def test_a_chinese_reader_suggests_a_chinese_fix(new_page: Any, shot: Any,
     assert not page.errors and not review.errors
 
 
-def test_pinyin_shows_in_characters_and_french_is_said_plainly(new_page: Any, shot: Any,
-                                                               libre: Any) -> None:
+def test_pinyin_shows_in_characters_and_french_is_said_plainly(
+    new_page: Any, shot: Any, libre: Any
+) -> None:
     pinyin = make_note(UserFactory(), title="ni hao", body="wo ai ni, jia you!")
     french = make_note(UserFactory(), title="Merci beaucoup", body="C'est magnifique, merci")
     page = new_page(user=UserFactory(read_languages=["en"]))
@@ -118,12 +118,15 @@ def test_pinyin_shows_in_characters_and_french_is_said_plainly(new_page: Any, sh
     shot(page, "13f-pinyin-in-characters-1280")
     page.goto(f"/notes/{french.pk}")
     expect(page.locator(f"#note-text-{french.pk} .tr-foreign")).to_have_text(
-        "Written in French — translation not available")
-    zh = new_page(user=UserFactory(read_languages=["zh"], ui_language="zh-hans"),
-                  locale="zh-CN", phone=True)
+        "Written in French — translation not available"
+    )
+    zh = new_page(
+        user=UserFactory(read_languages=["zh"], ui_language="zh-hans"), locale="zh-CN", phone=True
+    )
     zh.goto(f"/notes/{french.pk}")
     expect(zh.locator(f"#note-text-{french.pk} .tr-foreign")).to_have_text(
-        "这是法文内容，暂不提供翻译")
+        "这是法文内容，暂不提供翻译"
+    )
     shot(zh, "13g-french-note-zh-390")
     assert not page.errors and not zh.errors
 

@@ -26,8 +26,11 @@ def test_dwell_and_share_are_logged(new_page: Any) -> None:
     deadline = time.monotonic() + 30
     kinds: set[str] = set()
     while time.monotonic() < deadline and not {"dwell", "share"} <= kinds:
-        kinds = set(EngagementEvent.objects.filter(user_id=reader.pk, note_id=note.pk)
-                    .values_list("kind", flat=True))
+        kinds = set(
+            EngagementEvent.objects.filter(user_id=reader.pk, note_id=note.pk).values_list(
+                "kind", flat=True
+            )
+        )
         time.sleep(0.2)
     assert {"open", "dwell", "share"} <= kinds
     dwell = EngagementEvent.objects.get(user_id=reader.pk, kind="dwell")

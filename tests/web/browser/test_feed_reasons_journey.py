@@ -24,10 +24,22 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.browser
 
 TITLES = {
-    "en": ["Dumplings from scratch", "A slow Sunday brunch", "Street food in Chengdu",
-           "Five-minute noodles", "My sourdough diary", "Hotpot for two"],
-    "zh": ["手工包饺子", "周末慢早午餐", "成都街头小吃", "五分钟拌面", "酸面包日记",
-           "两个人的火锅"],
+    "en": [
+        "Dumplings from scratch",
+        "A slow Sunday brunch",
+        "Street food in Chengdu",
+        "Five-minute noodles",
+        "My sourdough diary",
+        "Hotpot for two",
+    ],
+    "zh": [
+        "手工包饺子",
+        "周末慢早午餐",
+        "成都街头小吃",
+        "五分钟拌面",
+        "酸面包日记",
+        "两个人的火锅",
+    ],
 }
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -36,8 +48,9 @@ def _seed(make_note: Any, mine: str) -> None:
     """100 notes a language (each page load marks the 20 shown as seen for three days); the
     first 12 of each have real photos (the screenshots show cards as they look)."""
     other = "zh" if mine == "en" else "en"
-    authors = {lang: [UserFactory(read_languages=[lang]) for _ in range(6)]
-               for lang in ("en", "zh")}
+    authors = {
+        lang: [UserFactory(read_languages=[lang]) for _ in range(6)] for lang in ("en", "zh")
+    }
     food = Topic.objects.get_or_create(name="food")[0]
     now = timezone.now()
     for lang, base in ((mine, 1000), (other, 10)):
@@ -49,15 +62,18 @@ def _seed(make_note: Any, mine: str) -> None:
             else:
                 note = Note.objects.create(author=author, title=title, body=title)
             Note.objects.filter(pk=note.pk).update(
-                language=lang, like_count=base + 100 - i,
-                published_at=now - timedelta(hours=i + (0 if lang == mine else 110)))
+                language=lang,
+                like_count=base + 100 - i,
+                published_at=now - timedelta(hours=i + (0 if lang == mine else 110)),
+            )
             if i % 3 == 0:
                 note.topics.add(food)
 
 
 def _languages_on_page(page: Any) -> list[str]:
     hrefs = page.locator("#feed [data-card] a.card-link").evaluate_all(
-        "links => links.map(a => a.getAttribute('href'))")
+        "links => links.map(a => a.getAttribute('href'))"
+    )
     ids = [int(m.group(1)) for h in hrefs if (m := re.search(r"/notes/(\d+)", h or ""))]
     langs = dict(Note.objects.filter(pk__in=ids).values_list("pk", "language"))
     return [langs[i] for i in ids]
@@ -74,8 +90,9 @@ def _choose(page: Any, value: str) -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("ui", ["en", "zh-hans"])
-def test_reasons_and_the_language_mix(new_page: Any, shot: Any, settings: Any,
-                                      tmp_path: Any, make_note: Any, ui: str) -> None:
+def test_reasons_and_the_language_mix(
+    new_page: Any, shot: Any, settings: Any, tmp_path: Any, make_note: Any, ui: str
+) -> None:
     from qiao.feed import adapter
 
     settings.QIAO_MODELS_DIR = tmp_path / "models"
@@ -83,8 +100,9 @@ def test_reasons_and_the_language_mix(new_page: Any, shot: Any, settings: Any,
     mine = "en" if ui == "en" else "zh"
     other = "zh" if mine == "en" else "en"
     _seed(make_note, mine)
-    reader = UserFactory(username=f"reader_{mine}", ui_language=ui, read_languages=[mine],
-                         interests=["food"])
+    reader = UserFactory(
+        username=f"reader_{mine}", ui_language=ui, read_languages=[mine], interests=["food"]
+    )
     tag = "en" if ui == "en" else "zh"
 
     for phone in (False, True):
@@ -100,7 +118,7 @@ def test_reasons_and_the_language_mix(new_page: Any, shot: Any, settings: Any,
         texts = reasons.all_inner_texts()
         assert all(t.strip() for t in texts)
         assert all(bool(CJK.search(t)) == (ui != "en") for t in texts)
-        interest = ("Because you’re into #Food" if ui == "en" else "因为你对 #美食 感兴趣")
+        interest = "Because you’re into #Food" if ui == "en" else "因为你对 #美食 感兴趣"
         assert any(interest in t for t in texts)
         width = 390 if phone else 1440
         # on a phone the reason stays inside its card
@@ -111,8 +129,11 @@ def test_reasons_and_the_language_mix(new_page: Any, shot: Any, settings: Any,
             continue
 
         # the note overlay repeats the card's reason: "Why am I seeing this?"
-        first_reason = cards.first.locator(
-            ".card-reason a, .card-reason span:not(.visually-hidden)").inner_text().strip()
+        first_reason = (
+            cards.first.locator(".card-reason a, .card-reason span:not(.visually-hidden)")
+            .inner_text()
+            .strip()
+        )
         cards.first.locator("a.card-link").click()
         why = page.locator("#overlay .overlay-why")
         expect(why).to_be_visible()
@@ -134,8 +155,9 @@ def test_reasons_and_the_language_mix(new_page: Any, shot: Any, settings: Any,
 
         # Settings shows the choice, and the reasons' screen-reader lead is there
         page.goto("/settings")
-        choice = page.get_by_role("radio", name="Mostly my language" if ui == "en"
-                                  else "以我的语言为主")
+        choice = page.get_by_role(
+            "radio", name="Mostly my language" if ui == "en" else "以我的语言为主"
+        )
         expect(choice).to_be_checked()
         page.locator(".mix-field").scroll_into_view_if_needed()
         shot(page, f"16-settings-mix-{tag}-{width}")
@@ -154,7 +176,8 @@ def test_reasons_and_the_language_mix(new_page: Any, shot: Any, settings: Any,
     page.goto("/welcome")
     mix = page.locator(".mix-field")
     mix.scroll_into_view_if_needed()
-    expect(mix.get_by_role("radio", name="Site default" if ui == "en" else "网站默认")
-           ).to_be_checked()
+    expect(
+        mix.get_by_role("radio", name="Site default" if ui == "en" else "网站默认")
+    ).to_be_checked()
     shot(page, f"16-onboarding-mix-{tag}-390")
     assert not page.errors

@@ -19,8 +19,7 @@ pytestmark = pytest.mark.browser
 
 
 def _no_sideways_scroll(page: Any) -> bool:
-    return bool(page.evaluate(
-        "document.documentElement.scrollWidth <= window.innerWidth + 1"))
+    return bool(page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"))
 
 
 @pytest.mark.slow
@@ -73,7 +72,8 @@ def test_the_first_hour_on_a_phone(new_page: Any, shot: Any) -> None:
     star = page.locator(".collect-menu summary")
     assert "star-fill" not in page.evaluate(
         "getComputedStyle(document.querySelector('.collect-menu .star')).maskImage || "
-        "getComputedStyle(document.querySelector('.collect-menu .star')).webkitMaskImage")
+        "getComputedStyle(document.querySelector('.collect-menu .star')).webkitMaskImage"
+    )
     star.click()
     panel = page.locator(".collect-panel")
     expect(panel.get_by_label("New board")).to_be_visible()
@@ -90,7 +90,8 @@ def test_the_first_hour_on_a_phone(new_page: Any, shot: Any) -> None:
     assert box is not None
     on_top = page.evaluate(
         "([x, y]) => document.elementFromPoint(x, y).closest('button')?.textContent",
-        [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2])
+        [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2],
+    )
     assert on_top and "Send" in on_top
     shot(page, "12c-collected")
 

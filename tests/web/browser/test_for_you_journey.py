@@ -14,18 +14,22 @@ from qiao.notes.topics import equivalents
 from tests.factories import UserFactory
 
 #: Pet topics of the demo community's notes (which bulk seeding copies), both languages.
-PETS = {t for name in ("pets", "cats", "dogs", "cattax", "adoptdontshop")
-        for t in equivalents(name)}
+PETS = {
+    t for name in ("pets", "cats", "dogs", "cattax", "adoptdontshop") for t in equivalents(name)
+}
 
 pytestmark = pytest.mark.browser
 
 
 def _topics_on_page(page: Any) -> list[set[str]]:
     hrefs = page.locator("[data-card] a.card-link").evaluate_all(
-        "links => links.map(a => a.getAttribute('href'))")
+        "links => links.map(a => a.getAttribute('href'))"
+    )
     ids = [int(m.group(1)) for h in hrefs if (m := re.search(r"/notes/(\d+)", h or ""))]
-    topics = {n.pk: {t.name for t in n.topics.all()}
-              for n in Note.objects.filter(pk__in=ids).prefetch_related("topics")}
+    topics = {
+        n.pk: {t.name for t in n.topics.all()}
+        for n in Note.objects.filter(pk__in=ids).prefetch_related("topics")
+    }
     return [topics[i] for i in ids if i in topics]
 
 
@@ -34,8 +38,9 @@ def _share(cards: list[set[str]], topics: set[str]) -> float:
 
 
 @pytest.mark.slow
-def test_for_you_adapts_within_a_few_likes(new_page: Any, shot: Any, settings: Any,
-                                           tmp_path: Any) -> None:
+def test_for_you_adapts_within_a_few_likes(
+    new_page: Any, shot: Any, settings: Any, tmp_path: Any
+) -> None:
     from qiao.feed.services import train as train_and_publish
     from qiao.feed.training import platform_config
 
@@ -54,8 +59,12 @@ def test_for_you_adapts_within_a_few_likes(new_page: Any, shot: Any, settings: A
 
     # Sam opens four pet notes the feed did not show and likes them.
     shown = {int(m) for m in re.findall(r"/notes/(\d+)", page.content())}
-    pets = list(Note.objects.filter(topics__name__in=PETS, status="published")
-                .exclude(pk__in=shown).distinct().order_by("-like_count")[:4])
+    pets = list(
+        Note.objects.filter(topics__name__in=PETS, status="published")
+        .exclude(pk__in=shown)
+        .distinct()
+        .order_by("-like_count")[:4]
+    )
     for note in pets:
         page.goto(f"/notes/{note.pk}")
         page.get_by_role("button", name="Like").first.click()

@@ -23,7 +23,8 @@ def _note(author: Any, **kw: Any) -> Any:
 
 @pytest.mark.slow
 def test_sign_up_onboard_post_two_photos_and_see_it_in_the_grid(
-        new_page: Any, shot: Any, photo_files: list[str]) -> None:
+    new_page: Any, shot: Any, photo_files: list[str]
+) -> None:
     _note(UserFactory(display_name="Lin"), title="Dumplings at dawn", body="#food")
     page = new_page()
     page.goto("/")
@@ -60,7 +61,8 @@ def test_sign_up_onboard_post_two_photos_and_see_it_in_the_grid(
 
 @pytest.mark.slow
 def test_second_user_likes_comments_replies_author_sees_notifications(
-        new_page: Any, shot: Any) -> None:
+    new_page: Any, shot: Any
+) -> None:
     author = UserFactory(username="mei", display_name="Mei")
     note = _note(author, title="Tea house in Chengdu", body="Jasmine tea #chengdu", n_images=2)
     visitor = UserFactory(username="tom", display_name="Tom")
@@ -96,8 +98,11 @@ def test_second_user_likes_comments_replies_author_sees_notifications(
     expect(author_page.locator(".badge")).to_have_text(re.compile(r"^[1-9]\d*$"))
     author_page.get_by_role("link", name=re.compile("Notifications")).click()
     expect(author_page.locator(".notif.is-unread", has_text="liked your note")).to_be_visible()
-    expect(author_page.locator(".notif.is-unread", has_text="commented on your note")
-           .filter(has_text="Looks so calm!")).to_be_visible()
+    expect(
+        author_page.locator(".notif.is-unread", has_text="commented on your note").filter(
+            has_text="Looks so calm!"
+        )
+    ).to_be_visible()
     shot(author_page, "2b-author-notifications")
     assert not page.errors and not author_page.errors
 
@@ -154,8 +159,7 @@ def test_rename_a_board_take_a_note_out_and_delete_it(new_page: Any, shot: Any) 
     shot(page, "3d2-board-emptied")
 
     page.get_by_role("link", name="Delete board").click()
-    expect(page.get_by_role("heading", name="Delete the board “Fujian & Hainan”?")
-           ).to_be_visible()
+    expect(page.get_by_role("heading", name="Delete the board “Fujian & Hainan”?")).to_be_visible()
     shot(page, "3e-board-delete-confirm")
     page.get_by_role("button", name="Delete board").click()
     expect(page).to_have_url(re.compile(r"/u/sam\?tab=boards$"))
@@ -207,8 +211,11 @@ def test_phone_two_columns_and_carousel_swipe(new_page: Any, shot: Any) -> None:
     page = new_page(phone=True)
     page.goto("/")
     expect(page.locator(".wf-col")).to_have_count(2)
-    xs = {round(box["x"]) for box in
-          (c.bounding_box() for c in page.locator("[data-card]").all()) if box}
+    xs = {
+        round(box["x"])
+        for box in (c.bounding_box() for c in page.locator("[data-card]").all())
+        if box
+    }
     assert len(xs) == 2
     shot(page, "5a-phone-grid")
 
@@ -221,8 +228,10 @@ def test_phone_two_columns_and_carousel_swipe(new_page: Any, shot: Any) -> None:
     x, y = box["x"] + box["width"] * 0.8, box["y"] + box["height"] / 2
     cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y}]})
     for step in range(1, 11):
-        cdp.send("Input.dispatchTouchEvent", {
-            "type": "touchMove", "touchPoints": [{"x": x - step * box["width"] * 0.06, "y": y}]})
+        cdp.send(
+            "Input.dispatchTouchEvent",
+            {"type": "touchMove", "touchPoints": [{"x": x - step * box["width"] * 0.06, "y": y}]},
+        )
         page.wait_for_timeout(16)
     cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
     expect(carousel).to_have_attribute("data-index", "1")

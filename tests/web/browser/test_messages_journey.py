@@ -45,10 +45,20 @@ def _still_same(page: Any) -> bool:
 
 
 def test_english_and_chinese_members_talk_live(new_page: Any, shot: Any, libre: Any) -> None:
-    ann = UserFactory(username="ann", display_name="Ann", read_languages=["en"],
-                      ui_language="en", auto_translate=True)
-    bo = UserFactory(username="bo_cd", display_name="小波", read_languages=["zh"],
-                     ui_language="zh-hans", auto_translate=True)
+    ann = UserFactory(
+        username="ann",
+        display_name="Ann",
+        read_languages=["en"],
+        ui_language="en",
+        auto_translate=True,
+    )
+    bo = UserFactory(
+        username="bo_cd",
+        display_name="小波",
+        read_languages=["zh"],
+        ui_language="zh-hans",
+        auto_translate=True,
+    )
     accounts.follow(ann, bo)
     accounts.follow(bo, ann)
 

@@ -26,7 +26,8 @@ def _dictionary_loaded() -> None:
 
 
 def test_english_reader_translates_a_chinese_note_and_looks_up_a_word(
-        new_page: Any, shot: Any, libre: Any) -> None:
+    new_page: Any, shot: Any, libre: Any
+) -> None:
     author = UserFactory(display_name="小林", read_languages=["zh"])
     note = make_note(author, title="周末吃火锅", body="我喜欢吃火锅，太好吃了！#美食#")
     note.refresh_from_db()
@@ -80,9 +81,9 @@ def test_english_reader_translates_a_chinese_note_and_looks_up_a_word(
 
 
 def test_phone_reader_with_auto_translate_sees_the_translation_first(
-        new_page: Any, shot: Any, libre: Any) -> None:
-    note = make_note(UserFactory(read_languages=["zh"]), title="我喜欢猫",
-                     body="我的猫喜欢吃鱼。")
+    new_page: Any, shot: Any, libre: Any
+) -> None:
+    note = make_note(UserFactory(read_languages=["zh"]), title="我喜欢猫", body="我的猫喜欢吃鱼。")
     reader = UserFactory(read_languages=["en"], auto_translate=True)
     page = new_page(user=reader, phone=True)
     page.goto("/")
@@ -100,7 +101,8 @@ def test_phone_reader_with_auto_translate_sees_the_translation_first(
 
 @pytest.mark.slow
 def test_author_publishes_an_english_version_and_a_reader_sees_it_first(
-        new_page: Any, shot: Any, libre: Any) -> None:
+    new_page: Any, shot: Any, libre: Any
+) -> None:
     author = UserFactory(display_name="小林", read_languages=["zh"], ui_language="zh-hans")
     note = make_note(author, title="我喜欢火锅", body="周末和朋友吃火锅。")
     page = new_page(user=author, locale="zh-CN")
@@ -150,9 +152,11 @@ def test_author_publishes_an_english_version_and_a_reader_sees_it_first(
 
 
 def test_chinese_reader_with_auto_translate_reads_english_in_chinese(
-        new_page: Any, shot: Any, libre: Any) -> None:
-    author = UserFactory(display_name="Sam", read_languages=["en"], bio="I like hot pot",
-                         bio_language="en")
+    new_page: Any, shot: Any, libre: Any
+) -> None:
+    author = UserFactory(
+        display_name="Sam", read_languages=["en"], bio="I like hot pot", bio_language="en"
+    )
     note = make_note(author, title="I like hot pot", body="Hot pot is delicious, I like cat")
     social.add_comment(UserFactory(read_languages=["en"]), note.pk, "I like hot pot too")
     reader = UserFactory(read_languages=["zh"], ui_language="zh-hans", auto_translate=True)

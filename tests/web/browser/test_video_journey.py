@@ -23,12 +23,26 @@ from tests.factories import UserFactory
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 CASES = {
-    "en": {"locale": "en-US", "phone": False, "ui": "en", "ready": "Ready to post.",
-           "publish": "Publish", "processing": "Processing your video",
-           "title": "Lanterns at the night market", "captions": "0:00 我喜欢猫\n0:02 好吃"},
-    "zh": {"locale": "zh-CN", "phone": True, "ui": "zh-hans", "ready": "可以发布了。",
-           "publish": "发布", "processing": "视频处理中",
-           "title": "夜市的灯笼", "captions": "0:00 大家好\n0:02 看这些灯笼"},
+    "en": {
+        "locale": "en-US",
+        "phone": False,
+        "ui": "en",
+        "ready": "Ready to post.",
+        "publish": "Publish",
+        "processing": "Processing your video",
+        "title": "Lanterns at the night market",
+        "captions": "0:00 我喜欢猫\n0:02 好吃",
+    },
+    "zh": {
+        "locale": "zh-CN",
+        "phone": True,
+        "ui": "zh-hans",
+        "ready": "可以发布了。",
+        "publish": "发布",
+        "processing": "视频处理中",
+        "title": "夜市的灯笼",
+        "captions": "0:00 大家好\n0:02 看这些灯笼",
+    },
 }
 
 
@@ -36,26 +50,39 @@ CASES = {
 def threaded_tasks(settings: Any) -> None:
     """The embedded profile's in-process worker, so the author really waits for the
     transcode (the rest of the suite runs tasks inline)."""
-    settings.TASKS = {"default": {"BACKEND": "qiao.ops.tasks_backend.ThreadBackend",
-                                  "QUEUES": []}}
+    settings.TASKS = {"default": {"BACKEND": "qiao.ops.tasks_backend.ThreadBackend", "QUEUES": []}}
 
 
 @pytest.fixture(scope="module")
 def clip_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return synth.make_clip(tmp_path_factory.mktemp("journey") / "market.mp4", width=640,
-                           height=360, fps=24, seconds=4.0)
+    return synth.make_clip(
+        tmp_path_factory.mktemp("journey") / "market.mp4",
+        width=640,
+        height=360,
+        fps=24,
+        seconds=4.0,
+    )
 
 
 @pytest.mark.parametrize("case", ["en", "zh"])
 def test_post_a_clip_wait_for_it_and_play_it(
-        new_page: Any, shot: Any, clip_file: Path, threaded_tasks: None, case: str,
-        request: pytest.FixtureRequest) -> None:
+    new_page: Any,
+    shot: Any,
+    clip_file: Path,
+    threaded_tasks: None,
+    case: str,
+    request: pytest.FixtureRequest,
+) -> None:
     c = CASES[case]
     translated = case == "en"
     if translated:
         request.getfixturevalue("libre")
-    author = UserFactory(username=f"lin_{case}", display_name="Lin", ui_language=c["ui"],
-                         read_languages=["en"] if case == "en" else ["zh"])
+    author = UserFactory(
+        username=f"lin_{case}",
+        display_name="Lin",
+        ui_language=c["ui"],
+        read_languages=["en"] if case == "en" else ["zh"],
+    )
     page = new_page(author, phone=c["phone"], locale=c["locale"])
     if not c["phone"]:
         page.set_viewport_size({"width": 1440, "height": 900})
@@ -80,8 +107,11 @@ def test_post_a_clip_wait_for_it_and_play_it(
     note.refresh_from_db()
     assert note.status == Note.Status.PUBLISHED
 
-    reader = UserFactory(username=f"sam_{case}", ui_language=c["ui"],
-                         read_languages=["en"] if case == "en" else ["zh"])
+    reader = UserFactory(
+        username=f"sam_{case}",
+        ui_language=c["ui"],
+        read_languages=["en"] if case == "en" else ["zh"],
+    )
     page2 = new_page(reader, phone=c["phone"], locale=c["locale"])
     if not c["phone"]:
         page2.set_viewport_size({"width": 1440, "height": 900})
@@ -99,9 +129,13 @@ def test_post_a_clip_wait_for_it_and_play_it(
     page2.keyboard.press("k")  # the player's keyboard: k plays and pauses
     page2.wait_for_function(
         "() => { const v = document.querySelector('#overlay video'); "
-        "return v && v.currentTime > 1.0; }", timeout=30_000)
-    showing = ("() => Array.from(document.querySelector('#overlay video').textTracks)"
-               ".filter(t => t.mode === 'showing').map(t => t.language)")
+        "return v && v.currentTime > 1.0; }",
+        timeout=30_000,
+    )
+    showing = (
+        "() => Array.from(document.querySelector('#overlay video').textTracks)"
+        ".filter(t => t.mode === 'showing').map(t => t.language)"
+    )
     if translated:
         assert page2.evaluate(showing) == ["en"]
         toggle = dialog.get_by_role("button", name="Show original")
@@ -119,8 +153,11 @@ def test_post_a_clip_wait_for_it_and_play_it(
     expect(dialog).to_be_hidden()
     kinds: set[str] = set()
     for _ in range(50):  # the page reports within a second of the overlay closing
-        kinds = set(EngagementEvent.objects.filter(user_id=reader.pk, note_id=note.pk)
-                    .values_list("kind", flat=True))
+        kinds = set(
+            EngagementEvent.objects.filter(user_id=reader.pk, note_id=note.pk).values_list(
+                "kind", flat=True
+            )
+        )
         if {"play", "watch"} <= kinds:
             break
         page2.wait_for_timeout(100)

@@ -87,12 +87,15 @@ def delete_me(request: HttpRequest, payload: s.DeleteAccountIn) -> dict[str, Any
 
 
 @router.get("/me/drafts", response={200: s.NotePage, **ERRORS}, tags=["me"])
-def my_drafts(request: HttpRequest, cursor: str | None = None, limit: s.Limit = 20
-              ) -> dict[str, Any]:
+def my_drafts(
+    request: HttpRequest, cursor: str | None = None, limit: s.Limit = 20
+) -> dict[str, Any]:
     user = require_user(request)
     rows, nxt = notes_read.list_notes(user, drafts=True, cursor=cursor, limit=limit)
-    return {"items": [s.NoteOut.of(v) for v in social_read.note_views(rows, user)],
-            "next_cursor": nxt}
+    return {
+        "items": [s.NoteOut.of(v) for v in social_read.note_views(rows, user)],
+        "next_cursor": nxt,
+    }
 
 
 @router.get("/me/boards", response={200: list[s.BoardOut], **ERRORS}, tags=["me"])
@@ -108,16 +111,18 @@ def my_follow_requests(request: HttpRequest) -> list[dict[str, Any]]:
     return [s.UserBrief.of(f.follower) for f in access.follow_requests(user)]
 
 
-@router.post("/me/follow-requests/{username}/approve", response={200: s.OkOut, **ERRORS},
-             tags=["me"])
+@router.post(
+    "/me/follow-requests/{username}/approve", response={200: s.OkOut, **ERRORS}, tags=["me"]
+)
 def approve_request(request: HttpRequest, username: str) -> dict[str, Any]:
     user = require_user(request)
     services.respond_to_request(user, access.get_user(username, user), approve=True)
     return {"ok": True}
 
 
-@router.post("/me/follow-requests/{username}/reject", response={200: s.OkOut, **ERRORS},
-             tags=["me"])
+@router.post(
+    "/me/follow-requests/{username}/reject", response={200: s.OkOut, **ERRORS}, tags=["me"]
+)
 def reject_request(request: HttpRequest, username: str) -> dict[str, Any]:
     user = require_user(request)
     services.respond_to_request(user, access.get_user(username, user), approve=False)
@@ -140,17 +145,19 @@ def user_profile(request: HttpRequest, username: str) -> dict[str, Any]:
 
 
 @router.get("/users/{username}/notes", response={200: s.NotePage, **ERRORS}, tags=["users"])
-def user_notes(request: HttpRequest, username: str, cursor: str | None = None,
-               limit: s.Limit = 20) -> dict[str, Any]:
+def user_notes(
+    request: HttpRequest, username: str, cursor: str | None = None, limit: s.Limit = 20
+) -> dict[str, Any]:
     viewer = current_user(request)
     owner = access.get_user(username, viewer)
     rows, nxt = notes_read.list_notes(viewer, author=owner, cursor=cursor, limit=limit)
-    return {"items": [s.NoteOut.of(v) for v in social_read.note_views(rows, viewer)],
-            "next_cursor": nxt}
+    return {
+        "items": [s.NoteOut.of(v) for v in social_read.note_views(rows, viewer)],
+        "next_cursor": nxt,
+    }
 
 
-@router.get("/users/{username}/boards", response={200: list[s.BoardOut], **ERRORS},
-            tags=["users"])
+@router.get("/users/{username}/boards", response={200: list[s.BoardOut], **ERRORS}, tags=["users"])
 def user_boards(request: HttpRequest, username: str) -> list[dict[str, Any]]:
     viewer = current_user(request)
     owner = access.get_user(username, viewer)
@@ -158,15 +165,13 @@ def user_boards(request: HttpRequest, username: str) -> list[dict[str, Any]]:
     return [s.BoardOut.of(v) for v in social_read.board_views(viewer, boards)]
 
 
-@router.post("/users/{username}/follow", response={200: s.FollowOut, **ERRORS},
-             tags=["users"])
+@router.post("/users/{username}/follow", response={200: s.FollowOut, **ERRORS}, tags=["users"])
 def follow_user(request: HttpRequest, username: str) -> dict[str, Any]:
     viewer = require_user(request)
     return {"state": services.follow(viewer, access.get_user(username, viewer))}
 
 
-@router.delete("/users/{username}/follow", response={200: s.FollowOut, **ERRORS},
-               tags=["users"])
+@router.delete("/users/{username}/follow", response={200: s.FollowOut, **ERRORS}, tags=["users"])
 def unfollow_user(request: HttpRequest, username: str) -> dict[str, Any]:
     viewer = require_user(request)
     services.unfollow(viewer, access.get_user(username, viewer))

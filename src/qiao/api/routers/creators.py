@@ -160,8 +160,12 @@ class NoteAnalyticsOut(Schema):
 
 
 @router.get("/me/analytics", response={200: AccountAnalyticsOut, **ERRORS})
-def my_analytics(request: HttpRequest, days: int = services.DEFAULT_DAYS,
-                 order: str = "views", top: int = services.TOP_NOTES) -> dict[str, Any]:
+def my_analytics(
+    request: HttpRequest,
+    days: int = services.DEFAULT_DAYS,
+    order: str = "views",
+    top: int = services.TOP_NOTES,
+) -> dict[str, Any]:
     """My account over the last `days` (7, 28 or 90) calendar days, today included: views,
     opens, unique viewers, engagement, average dwell, audience language mix, cross-language
     reach, a daily series, follower growth and the top notes (`order`: views or engagement;
@@ -170,8 +174,9 @@ def my_analytics(request: HttpRequest, days: int = services.DEFAULT_DAYS,
 
 
 @router.get("/notes/{id:note_id}/analytics", response={200: NoteAnalyticsOut, **ERRORS})
-def note_analytics(request: HttpRequest, note_id: int,
-                   days: int = services.DEFAULT_DAYS) -> dict[str, Any]:
+def note_analytics(
+    request: HttpRequest, note_id: int, days: int = services.DEFAULT_DAYS
+) -> dict[str, Any]:
     """One of my notes over the last `days` days. 403 for someone else's note I can see,
     404 for a note I cannot see."""
     return services.note_analytics(require_user(request), note_id, days=days)

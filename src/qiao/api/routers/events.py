@@ -20,5 +20,6 @@ def post_events(request: HttpRequest, payload: s.EventsIn) -> Status[dict[str, A
     """Log impressions, opens, dwell time, shares and hides in one batch (≤ 200)."""
     user = require_user(request)
     count = feed.record_client_events(
-        user, [(e.kind, e.note_id, e.value, e.surface) for e in payload.events])
+        user, [(e.kind, e.note_id, e.value, e.surface) for e in payload.events]
+    )
     return Status(202, {"count": count})

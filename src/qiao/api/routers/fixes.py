@@ -48,21 +48,34 @@ class FixOut(Schema):
     title: str
     text: str
     reason: str
-    status: str = Field(description="pending, accepted, declined, withdrawn, outdated, "
-                                    "superseded or removed")
+    status: str = Field(
+        description="pending, accepted, declined, withdrawn, outdated, superseded or removed"
+    )
     suggested_by: str | None
     created_at: datetime
     decided_at: datetime | None
 
     @staticmethod
     def of(f: SuggestedFix) -> dict[str, Any]:
-        return {"id": f.pk, "kind": f.kind, "note_id": f.note_id, "comment_id": f.comment_id,
-                "language": f.language, "source_language": f.source_language,
-                "original_title": f.original_title, "original_text": f.original_text,
-                "machine_title": f.machine_title, "machine_text": f.machine_text,
-                "title": f.title, "text": f.text, "reason": f.reason, "status": f.status,
-                "suggested_by": f.suggester.username if f.suggester else None,
-                "created_at": f.created_at, "decided_at": f.decided_at}
+        return {
+            "id": f.pk,
+            "kind": f.kind,
+            "note_id": f.note_id,
+            "comment_id": f.comment_id,
+            "language": f.language,
+            "source_language": f.source_language,
+            "original_title": f.original_title,
+            "original_text": f.original_text,
+            "machine_title": f.machine_title,
+            "machine_text": f.machine_text,
+            "title": f.title,
+            "text": f.text,
+            "reason": f.reason,
+            "status": f.status,
+            "suggested_by": f.suggester.username if f.suggester else None,
+            "created_at": f.created_at,
+            "decided_at": f.decided_at,
+        }
 
 
 class FixPageOut(Schema):
@@ -71,8 +84,9 @@ class FixPageOut(Schema):
 
 
 @router.post("/notes/{int:note_id}/fixes", response={201: FixOut, **ERRORS})
-def suggest_note_fix(request: HttpRequest, note_id: int, payload: NoteFixIn
-                     ) -> Status[dict[str, Any]]:
+def suggest_note_fix(
+    request: HttpRequest, note_id: int, payload: NoteFixIn
+) -> Status[dict[str, Any]]:
     """Suggest a better translation of a note into `language` (the one readers see now must
     be a machine translation or an earlier fix). One pending suggestion per note and
     language: a new one replaces it. Rate-limited (`suggest`)."""
@@ -81,16 +95,18 @@ def suggest_note_fix(request: HttpRequest, note_id: int, payload: NoteFixIn
 
 
 @router.post("/comments/{int:comment_id}/fixes", response={201: FixOut, **ERRORS})
-def suggest_comment_fix(request: HttpRequest, comment_id: int, payload: CommentFixIn
-                        ) -> Status[dict[str, Any]]:
+def suggest_comment_fix(
+    request: HttpRequest, comment_id: int, payload: CommentFixIn
+) -> Status[dict[str, Any]]:
     """Suggest a better translation of a comment."""
     fix = services.suggest_comment_fix(require_user(request), comment_id, **payload.dict())
     return Status(201, FixOut.of(fix))
 
 
 @router.get("/fixes", response={200: FixPageOut, **ERRORS})
-def list_fixes(request: HttpRequest, box: str = "received", cursor: str | None = None,
-               limit: s.Limit = 20) -> dict[str, Any]:
+def list_fixes(
+    request: HttpRequest, box: str = "received", cursor: str | None = None, limit: s.Limit = 20
+) -> dict[str, Any]:
     """`received`: pending suggestions for my notes and comments; `sent`: mine, any status;
     `all`: every pending suggestion (moderators)."""
     rows, nxt = read.review_list(require_user(request), box, cursor=cursor, limit=limit)

@@ -22,8 +22,9 @@ router = Router(tags=["messages"])
 
 
 @router.get("/conversations", response={200: s.ConversationPage, **ERRORS})
-def conversations(request: HttpRequest, box: str = "inbox", cursor: str | None = None,
-                  limit: s.Limit = 30) -> dict[str, Any]:
+def conversations(
+    request: HttpRequest, box: str = "inbox", cursor: str | None = None, limit: s.Limit = 30
+) -> dict[str, Any]:
     """The caller's conversations, most recently active first: `box=inbox` (accepted) or
     `box=requests` (message requests from people who do not follow each other with them)."""
     if box not in ("inbox", "requests"):
@@ -41,16 +42,15 @@ def start(request: HttpRequest, payload: s.ConversationIn) -> Status[dict[str, A
     return Status(201, s.ConversationDetail.of(read.conversation_view(user, conv.pk)))
 
 
-@router.get("/conversations/{id:conversation_id}", response={200: s.ConversationDetail,
-                                                                **ERRORS})
+@router.get("/conversations/{id:conversation_id}", response={200: s.ConversationDetail, **ERRORS})
 def conversation(request: HttpRequest, conversation_id: int) -> dict[str, Any]:
-    return s.ConversationDetail.of(read.conversation_view(require_user(request),
-                                                          conversation_id))
+    return s.ConversationDetail.of(read.conversation_view(require_user(request), conversation_id))
 
 
 @router.patch("/conversations/{id:conversation_id}", response={200: s.OkOut, **ERRORS})
-def change(request: HttpRequest, conversation_id: int, payload: s.ConversationPatch
-           ) -> dict[str, Any]:
+def change(
+    request: HttpRequest, conversation_id: int, payload: s.ConversationPatch
+) -> dict[str, Any]:
     """Mute or unmute; rename a group."""
     user = require_user(request)
     if payload.muted is not None:
@@ -60,53 +60,67 @@ def change(request: HttpRequest, conversation_id: int, payload: s.ConversationPa
     return {"ok": True}
 
 
-@router.get("/conversations/{id:conversation_id}/messages",
-            response={200: s.MessagePage, **ERRORS})
-def messages(request: HttpRequest, conversation_id: int, before: str | None = None,
-             after: s.Id | None = None, limit: s.Limit = 30) -> dict[str, Any]:
+@router.get("/conversations/{id:conversation_id}/messages", response={200: s.MessagePage, **ERRORS})
+def messages(
+    request: HttpRequest,
+    conversation_id: int,
+    before: str | None = None,
+    after: s.Id | None = None,
+    limit: s.Limit = 30,
+) -> dict[str, Any]:
     """A page of messages, oldest first: the newest ones, those `before` a cursor, or
     those `after` a message id (what a live client fetches)."""
     user = require_user(request)
     if after is not None:
-        return {"items": [s.MessageOut.of(v) for v in
-                          read.messages_after(user, conversation_id, after, limit)]}
+        return {
+            "items": [
+                s.MessageOut.of(v) for v in read.messages_after(user, conversation_id, after, limit)
+            ]
+        }
     view = read.conversation_view(user, conversation_id, before=before, limit=limit)
-    return {"items": [s.MessageOut.of(v) for v in view.messages],
-            "older_cursor": view.older_cursor}
+    return {"items": [s.MessageOut.of(v) for v in view.messages], "older_cursor": view.older_cursor}
 
 
-@router.post("/conversations/{id:conversation_id}/messages",
-             response={201: s.MessageOut, **ERRORS})
-def send(request: HttpRequest, conversation_id: int, payload: s.MessageIn
-         ) -> Status[dict[str, Any]]:
+@router.post("/conversations/{id:conversation_id}/messages", response={201: s.MessageOut, **ERRORS})
+def send(
+    request: HttpRequest, conversation_id: int, payload: s.MessageIn
+) -> Status[dict[str, Any]]:
     """Send text (emoji welcome), share a note as a card (`note_id`: only a note the sender
     may see), optionally as a reply. Limited per member (`QIAO_RATE_DM_SEND`)."""
     user = require_user(request)
-    message = services.send_message(user, conversation_id, body=payload.body,
-                                    note_id=payload.note_id, reply_to_id=payload.reply_to_id)
+    message = services.send_message(
+        user,
+        conversation_id,
+        body=payload.body,
+        note_id=payload.note_id,
+        reply_to_id=payload.reply_to_id,
+    )
     return Status(201, s.MessageOut.of(read.sent_view(user, message)))
 
 
-@router.post("/conversations/{id:conversation_id}/photos",
-             response={201: s.MessageOut, **ERRORS})
-def send_photos(request: HttpRequest, conversation_id: int,
-                photos: File[list[UploadedFile]],
-                body: Form[str] = "") -> Status[dict[str, Any]]:
+@router.post("/conversations/{id:conversation_id}/photos", response={201: s.MessageOut, **ERRORS})
+def send_photos(
+    request: HttpRequest,
+    conversation_id: int,
+    photos: File[list[UploadedFile]],
+    body: Form[str] = "",
+) -> Status[dict[str, Any]]:
     """Send 1–4 photos (multipart `photos`), with optional text: the same checks as a
     note's photos; EXIF and location stripped; served only to the conversation's members."""
     user = require_user(request)
     message = services.send_message(
-        user, conversation_id, body=body,
-        photos=[services.PhotoIn(upload=f, filename=f.name or "") for f in photos])
+        user,
+        conversation_id,
+        body=body,
+        photos=[services.PhotoIn(upload=f, filename=f.name or "") for f in photos],
+    )
     return Status(201, s.MessageOut.of(read.sent_view(user, message)))
 
 
 @router.post("/conversations/{id:conversation_id}/read", response={200: s.CountOut, **ERRORS})
-def mark_read(request: HttpRequest, conversation_id: int, payload: s.ReadIn2
-              ) -> dict[str, Any]:
+def mark_read(request: HttpRequest, conversation_id: int, payload: s.ReadIn2) -> dict[str, Any]:
     """Read up to a message (default: all). Returns the read position."""
-    return {"count": services.mark_read(require_user(request), conversation_id,
-                                        payload.up_to)}
+    return {"count": services.mark_read(require_user(request), conversation_id, payload.up_to)}
 
 
 @router.post("/conversations/{id:conversation_id}/typing", response={204: None, **ERRORS})
@@ -151,39 +165,47 @@ def block(request: HttpRequest, conversation_id: int) -> Status[None]:
 
 
 @router.post("/conversations/{id:conversation_id}/members", response={200: s.OkOut, **ERRORS})
-def add_members(request: HttpRequest, conversation_id: int, payload: s.PeopleIn
-                ) -> dict[str, Any]:
+def add_members(request: HttpRequest, conversation_id: int, payload: s.PeopleIn) -> dict[str, Any]:
     services.add_members(require_user(request), conversation_id, payload.usernames)
     return {"ok": True}
 
 
-@router.delete("/conversations/{id:conversation_id}/members/{username}",
-               response={204: None, **ERRORS})
+@router.delete(
+    "/conversations/{id:conversation_id}/members/{username}", response={204: None, **ERRORS}
+)
 def remove_member(request: HttpRequest, conversation_id: int, username: str) -> Status[None]:
     """An admin removes someone from a group."""
     services.remove_member(require_user(request), conversation_id, username)
     return Status(204, None)
 
 
-@router.get("/conversations/{id:conversation_id}/search", response={200: s.MessagePage,
-                                                                       **ERRORS})
+@router.get("/conversations/{id:conversation_id}/search", response={200: s.MessagePage, **ERRORS})
 def search(request: HttpRequest, conversation_id: int, q: str) -> dict[str, Any]:
     """Messages of the conversation containing `q`, newest first."""
-    return {"items": [s.MessageOut.of(v) for v in
-                      read.search(require_user(request), conversation_id, q)]}
+    return {
+        "items": [
+            s.MessageOut.of(v) for v in read.search(require_user(request), conversation_id, q)
+        ]
+    }
 
 
 @router.post("/conversations/{id:conversation_id}/report", response={201: s.OkOut, **ERRORS})
-def report_conversation(request: HttpRequest, conversation_id: int,
-                        payload: s.MessageReportIn) -> Status[dict[str, Any]]:
-    services.report(require_user(request), conversation_id=conversation_id,
-                    reason=payload.reason, details=payload.details)
+def report_conversation(
+    request: HttpRequest, conversation_id: int, payload: s.MessageReportIn
+) -> Status[dict[str, Any]]:
+    services.report(
+        require_user(request),
+        conversation_id=conversation_id,
+        reason=payload.reason,
+        details=payload.details,
+    )
     return Status(201, {"ok": True})
 
 
 @router.get("/messages/{id:message_id}/translation", response={200: s.TextOut, **ERRORS})
-def translation(request: HttpRequest, message_id: int, lang: s.Language | None = None
-                ) -> dict[str, Any]:
+def translation(
+    request: HttpRequest, message_id: int, lang: s.Language | None = None
+) -> dict[str, Any]:
     """The message in the caller's language (or `lang`)."""
     user = require_user(request)
     return read.message_for_reader(user, message_id, target_for(user, lang))
@@ -211,11 +233,13 @@ def delete_for_me(request: HttpRequest, message_id: int) -> Status[None]:
 
 
 @router.post("/messages/{id:message_id}/report", response={201: s.OkOut, **ERRORS})
-def report_message(request: HttpRequest, message_id: int, payload: s.MessageReportIn
-                   ) -> Status[dict[str, Any]]:
+def report_message(
+    request: HttpRequest, message_id: int, payload: s.MessageReportIn
+) -> Status[dict[str, Any]]:
     """Report a message to the moderators (they see it with the messages around it)."""
-    services.report(require_user(request), message_id=message_id, reason=payload.reason,
-                    details=payload.details)
+    services.report(
+        require_user(request), message_id=message_id, reason=payload.reason, details=payload.details
+    )
     return Status(201, {"ok": True})
 
 
@@ -264,5 +288,8 @@ def events(request: HttpRequest, after: int | None = None) -> dict[str, Any]:
     rows, complete = live.events_after(user.pk, after)
     if not complete:
         return {"events": [], "last": live.head(user.pk), "reset": True}
-    return {"events": [{"id": e["id"], "type": e["t"], "data": e["d"]} for e in rows],
-            "last": rows[-1]["id"] if rows else after, "reset": False}
+    return {
+        "events": [{"id": e["id"], "type": e["t"], "data": e["d"]} for e in rows],
+        "last": rows[-1]["id"] if rows else after,
+        "reset": False,
+    }

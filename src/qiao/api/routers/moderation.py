@@ -19,10 +19,12 @@ router = Router(tags=["moderation"])
 
 class ReportIn(Schema):
     kind: Literal["note", "comment", "user", "fix"] = Field(
-        description="note, comment, user or fix (a suggested translation)")
+        description="note, comment, user or fix (a suggested translation)"
+    )
     target_id: s.Id
-    reason: Literal["spam", "harassment", "hate", "nudity", "violence", "misinformation",
-                    "ip", "other"]
+    reason: Literal[
+        "spam", "harassment", "hate", "nudity", "violence", "misinformation", "ip", "other"
+    ]
     details: s.ReportDetails = ""
 
 
@@ -37,8 +39,16 @@ class ReportOut(Schema):
 @router.post("/reports", response={201: ReportOut, **ERRORS})
 def create_report(request: HttpRequest, payload: ReportIn) -> Status[dict[str, Any]]:
     row = services.report(require_user(request), **payload.dict())
-    return Status(201, {"id": row.pk, "kind": row.kind, "reason": row.reason,
-                        "status": row.status, "created_at": row.created_at})
+    return Status(
+        201,
+        {
+            "id": row.pk,
+            "kind": row.kind,
+            "reason": row.reason,
+            "status": row.status,
+            "created_at": row.created_at,
+        },
+    )
 
 
 class AppealIn(Schema):
@@ -56,5 +66,7 @@ class AppealOut(Schema):
 def appeal(request: HttpRequest, note_id: int, payload: AppealIn) -> Status[dict[str, Any]]:
     """Ask the moderators to look again at my note that was hidden after reports."""
     row = services.appeal(require_user(request), note_id, payload.message)
-    return Status(201, {"id": row.pk, "note_id": row.note_id, "status": row.status,
-                        "created_at": row.created_at})
+    return Status(
+        201,
+        {"id": row.pk, "note_id": row.note_id, "status": row.status, "created_at": row.created_at},
+    )

@@ -29,25 +29,34 @@ def about_photos(request: HttpRequest, lang: s.Language | None = None) -> list[A
     return [s.PhotoCreditOut.of(c) for c in photo_credits(lang or "en")]
 
 
-def _one(viewer: Any, note_id: int, *, lang: str | None = None,
-         translate_now: bool = False) -> dict[str, Any]:
+def _one(
+    viewer: Any, note_id: int, *, lang: str | None = None, translate_now: bool = False
+) -> dict[str, Any]:
     note = access.get_note_for(viewer, note_id)
-    [view] = social_read.note_views([note], viewer, lang=lang, translate_now=translate_now,
-                                    captions=True)
+    [view] = social_read.note_views(
+        [note], viewer, lang=lang, translate_now=translate_now, captions=True
+    )
     return s.NoteOut.of(view)
 
 
 @router.get("/notes", response={200: s.NotePage, **ERRORS})
-def list_notes(request: HttpRequest, author: str | None = None, topic: str | None = None,
-               cursor: str | None = None, limit: s.Limit = 20, lang: s.Language | None = None
-               ) -> dict[str, Any]:
+def list_notes(
+    request: HttpRequest,
+    author: str | None = None,
+    topic: str | None = None,
+    cursor: str | None = None,
+    limit: s.Limit = 20,
+    lang: s.Language | None = None,
+) -> dict[str, Any]:
     """Newest published notes the caller may see, optionally by author or topic. With `lang`
     (e.g. `en`), notes in other languages carry their stored translation."""
     viewer = current_user(request)
     owner = accounts_access.get_user(author, viewer) if author else None
     rows, nxt = read.list_notes(viewer, author=owner, topic=topic, cursor=cursor, limit=limit)
-    return {"items": [s.NoteOut.of(v) for v in social_read.note_views(rows, viewer, lang=lang)],
-            "next_cursor": nxt}
+    return {
+        "items": [s.NoteOut.of(v) for v in social_read.note_views(rows, viewer, lang=lang)],
+        "next_cursor": nxt,
+    }
 
 
 @router.post("/notes", response={201: s.NoteOut, **ERRORS})
@@ -78,18 +87,32 @@ def create_note(
     user = require_user(request)
     alts = list(alt_texts or [])
     labelled = set(ai_generated_images or [])
-    inputs = [services.ImageInput(upload=u, filename=u.name or "",
-                                  alt_text=alts[i] if i < len(alts) else "",
-                                  ai_generated=i in labelled)
-              for i, u in enumerate(images or [])]
+    inputs = [
+        services.ImageInput(
+            upload=u,
+            filename=u.name or "",
+            alt_text=alts[i] if i < len(alts) else "",
+            ai_generated=i in labelled,
+        )
+        for i, u in enumerate(images or [])
+    ]
     clip = None
     if video_upload or video is not None:
-        clip = services.ClipInput(upload_id=video_upload or None, upload=video,
-                                  ai_generated=video_ai_generated, alt_text=video_alt_text)
+        clip = services.ClipInput(
+            upload_id=video_upload or None,
+            upload=video,
+            ai_generated=video_ai_generated,
+            alt_text=video_alt_text,
+        )
     note = services.create_note(
-        user, title=title, body=body, images=inputs,
+        user,
+        title=title,
+        body=body,
+        images=inputs,
         topics=[t for t in topics.split(",") if t.strip()],
-        visibility=visibility, status=status, clip=clip,
+        visibility=visibility,
+        status=status,
+        clip=clip,
         captions=_captions(captions, captions_file),
     )
     return Status(201, _one(user, note.pk))
@@ -102,8 +125,7 @@ def _captions(text: str, file: UploadedFile | None) -> bytes | str | None:
 
 
 @router.get("/notes/{id:note_id}", response={200: s.NoteOut, **ERRORS})
-def get_note(request: HttpRequest, note_id: int, lang: s.Language | None = None
-             ) -> dict[str, Any]:
+def get_note(request: HttpRequest, note_id: int, lang: s.Language | None = None) -> dict[str, Any]:
     """One note. With `lang`, it carries a translation into that language (made now if
     needed; `translation` is null when no engine can translate)."""
     return _one(current_user(request), note_id, lang=lang, translate_now=True)
@@ -121,8 +143,11 @@ def update_note(request: HttpRequest, note_id: int, payload: s.NotePatch) -> dic
     video_upload = args.pop("video_upload", None)
     if "images_ai_generated" in args:
         args["image_ai"] = args.pop("images_ai_generated")
-    for field, name in (("remove_video", "remove_clip"), ("video_ai_generated",
-                        "clip_ai_generated"), ("video_alt_text", "clip_alt_text")):
+    for field, name in (
+        ("remove_video", "remove_clip"),
+        ("video_ai_generated", "clip_ai_generated"),
+        ("video_alt_text", "clip_alt_text"),
+    ):
         if field in args:
             args[name] = args.pop(field)
     if video_upload:
@@ -132,8 +157,7 @@ def update_note(request: HttpRequest, note_id: int, payload: s.NotePatch) -> dic
 
 
 @router.post("/notes/{id:note_id}/captions", response={200: s.NoteOut, **ERRORS})
-def upload_captions(request: HttpRequest, note_id: int, file: File[UploadedFile]
-                    ) -> dict[str, Any]:
+def upload_captions(request: HttpRequest, note_id: int, file: File[UploadedFile]) -> dict[str, Any]:
     """Replace the clip's captions with a WebVTT or SRT file (multipart `file`)."""
     user = require_user(request)
     note = services.update_note(user, note_id, captions=_captions("", file))
@@ -141,8 +165,9 @@ def upload_captions(request: HttpRequest, note_id: int, file: File[UploadedFile]
 
 
 @router.post("/notes/{id:note_id}/images", response={200: s.NoteOut, **ERRORS})
-def add_images(request: HttpRequest, note_id: int, images: File[list[UploadedFile]]
-               ) -> dict[str, Any]:
+def add_images(
+    request: HttpRequest, note_id: int, images: File[list[UploadedFile]]
+) -> dict[str, Any]:
     user = require_user(request)
     inputs = [services.ImageInput(upload=u, filename=u.name or "") for u in images]
     note = services.update_note(user, note_id, new_images=inputs)

@@ -24,8 +24,7 @@ def like(request: HttpRequest, note_id: int) -> dict[str, Any]:
     return {"liked": liked, "like_count": count}
 
 
-@router.delete("/notes/{id:note_id}/like", response={200: s.LikeOut, **ERRORS},
-               tags=["notes"])
+@router.delete("/notes/{id:note_id}/like", response={200: s.LikeOut, **ERRORS}, tags=["notes"])
 def unlike(request: HttpRequest, note_id: int) -> dict[str, Any]:
     liked, count = services.unlike_note(require_user(request), note_id)
     return {"liked": liked, "like_count": count}
@@ -34,21 +33,28 @@ def unlike(request: HttpRequest, note_id: int) -> dict[str, Any]:
 # --- comments ---------------------------------------------------------------------------
 
 
-@router.get("/notes/{id:note_id}/comments", response={200: s.CommentPage, **ERRORS},
-            tags=["comments"])
-def comments(request: HttpRequest, note_id: int, parent_id: s.Id | None = None,
-             cursor: str | None = None, limit: s.Limit = 20) -> dict[str, Any]:
+@router.get(
+    "/notes/{id:note_id}/comments", response={200: s.CommentPage, **ERRORS}, tags=["comments"]
+)
+def comments(
+    request: HttpRequest,
+    note_id: int,
+    parent_id: s.Id | None = None,
+    cursor: str | None = None,
+    limit: s.Limit = 20,
+) -> dict[str, Any]:
     viewer = current_user(request)
-    rows, nxt = read.list_comments(viewer, note_id, parent_id=parent_id, cursor=cursor,
-                                   limit=limit)
-    return {"items": [s.CommentOut.of(r) for r in read.comment_rows(rows, viewer)],
-            "next_cursor": nxt}
+    rows, nxt = read.list_comments(viewer, note_id, parent_id=parent_id, cursor=cursor, limit=limit)
+    return {
+        "items": [s.CommentOut.of(r) for r in read.comment_rows(rows, viewer)],
+        "next_cursor": nxt,
+    }
 
 
-@router.post("/notes/{id:note_id}/comments", response={201: s.CommentOut, **ERRORS},
-             tags=["comments"])
-def comment(request: HttpRequest, note_id: int, payload: s.CommentIn
-            ) -> Status[dict[str, Any]]:
+@router.post(
+    "/notes/{id:note_id}/comments", response={201: s.CommentOut, **ERRORS}, tags=["comments"]
+)
+def comment(request: HttpRequest, note_id: int, payload: s.CommentIn) -> Status[dict[str, Any]]:
     user = require_user(request)
     row = services.add_comment(user, note_id, payload.body, parent_id=payload.parent_id)
     return Status(201, s.CommentOut.of(read.comment_rows([row], user)[0]))
@@ -60,14 +66,16 @@ def delete_comment(request: HttpRequest, comment_id: int) -> Status[None]:
     return Status(204, None)
 
 
-@router.post("/comments/{id:comment_id}/like", response={200: s.CountOut, **ERRORS},
-             tags=["comments"])
+@router.post(
+    "/comments/{id:comment_id}/like", response={200: s.CountOut, **ERRORS}, tags=["comments"]
+)
 def like_comment(request: HttpRequest, comment_id: int) -> dict[str, Any]:
     return {"count": services.like_comment(require_user(request), comment_id)}
 
 
-@router.delete("/comments/{id:comment_id}/like", response={200: s.CountOut, **ERRORS},
-               tags=["comments"])
+@router.delete(
+    "/comments/{id:comment_id}/like", response={200: s.CountOut, **ERRORS}, tags=["comments"]
+)
 def unlike_comment(request: HttpRequest, comment_id: int) -> dict[str, Any]:
     return {"count": services.unlike_comment(require_user(request), comment_id)}
 
@@ -102,25 +110,23 @@ def delete_board(request: HttpRequest, board_id: int) -> Status[None]:
     return Status(204, None)
 
 
-@router.get("/boards/{id:board_id}/notes", response={200: s.NotePage, **ERRORS},
-            tags=["boards"])
+@router.get("/boards/{id:board_id}/notes", response={200: s.NotePage, **ERRORS}, tags=["boards"])
 def board_notes(request: HttpRequest, board_id: int) -> dict[str, Any]:
     viewer = current_user(request)
     board = access.get_board_for(viewer, board_id)
     rows = list(access.board_notes(viewer, board)[:200])
-    return {"items": [s.NoteOut.of(v) for v in read.note_views(rows, viewer)],
-            "next_cursor": None}
+    return {"items": [s.NoteOut.of(v) for v in read.note_views(rows, viewer)], "next_cursor": None}
 
 
-@router.post("/boards/{id:board_id}/notes", response={200: s.OkOut, **ERRORS},
-             tags=["boards"])
+@router.post("/boards/{id:board_id}/notes", response={200: s.OkOut, **ERRORS}, tags=["boards"])
 def collect(request: HttpRequest, board_id: int, payload: s.CollectIn) -> dict[str, Any]:
     services.collect(require_user(request), payload.note_id, board_id)
     return {"ok": True}
 
 
-@router.delete("/boards/{id:board_id}/notes/{id:note_id}", response={200: s.OkOut, **ERRORS},
-               tags=["boards"])
+@router.delete(
+    "/boards/{id:board_id}/notes/{id:note_id}", response={200: s.OkOut, **ERRORS}, tags=["boards"]
+)
 def uncollect(request: HttpRequest, board_id: int, note_id: int) -> dict[str, Any]:
     services.uncollect(require_user(request), note_id, board_id)
     return {"ok": True}
@@ -129,23 +135,26 @@ def uncollect(request: HttpRequest, board_id: int, note_id: int) -> dict[str, An
 # --- notifications ----------------------------------------------------------------------
 
 
-@router.get("/notifications", response={200: s.NotificationPage, **ERRORS},
-            tags=["notifications"])
-def notifications(request: HttpRequest, cursor: str | None = None, limit: s.Limit = 30
-                  ) -> dict[str, Any]:
+@router.get("/notifications", response={200: s.NotificationPage, **ERRORS}, tags=["notifications"])
+def notifications(
+    request: HttpRequest, cursor: str | None = None, limit: s.Limit = 30
+) -> dict[str, Any]:
     user = require_user(request)
     rows, nxt = read.list_notifications(user, cursor=cursor, limit=limit)
-    return {"items": [s.NotificationOut.of(n) for n in rows], "next_cursor": nxt,
-            "unread": read.unread_count(user)}
+    return {
+        "items": [s.NotificationOut.of(n) for n in rows],
+        "next_cursor": nxt,
+        "unread": read.unread_count(user),
+    }
 
 
-@router.get("/notifications/unread-count", response={200: s.CountOut, **ERRORS},
-            tags=["notifications"])
+@router.get(
+    "/notifications/unread-count", response={200: s.CountOut, **ERRORS}, tags=["notifications"]
+)
 def unread(request: HttpRequest) -> dict[str, Any]:
     return {"count": read.unread_count(require_user(request))}
 
 
-@router.post("/notifications/read", response={200: s.CountOut, **ERRORS},
-             tags=["notifications"])
+@router.post("/notifications/read", response={200: s.CountOut, **ERRORS}, tags=["notifications"])
 def mark_read(request: HttpRequest, payload: s.ReadIn) -> dict[str, Any]:
     return {"count": services.mark_read(require_user(request), payload.ids)}

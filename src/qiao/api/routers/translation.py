@@ -48,8 +48,9 @@ class PrefillOut(Schema):
     title: str
     body: str
     machine: bool
-    stale: bool = Field(False, description="the author's own version was written before "
-                                           "the original's last edit")
+    stale: bool = Field(
+        False, description="the author's own version was written before the original's last edit"
+    )
 
 
 class EquivalentOut(Schema):
@@ -72,10 +73,13 @@ class WordOut(Schema):
     traditional: str
     equivalents: list[EquivalentOut]
     readings: list[ReadingOut] = Field(
-        [], description="every common reading of a polyphonic character (长: zhǎng, cháng), "
-                        "the usual one first, each with its own senses")
+        [],
+        description="every common reading of a polyphonic character (长: zhǎng, cháng), "
+        "the usual one first, each with its own senses",
+    )
     glossary: list[str] = Field(
-        [], description="the community glossary's fixed rendering(s), to show first")
+        [], description="the community glossary's fixed rendering(s), to show first"
+    )
 
 
 class PinyinSegmentOut(Schema):
@@ -101,9 +105,17 @@ class GlossaryTermOut(Schema):
 
     @staticmethod
     def of(t: GlossaryTerm) -> dict[str, Any]:
-        return {"id": t.pk, "zh": t.zh, "zh_variants": list(t.zh_forms()[1:]), "en": t.en,
-                "en_variants": list(t.en_forms()[1:]), "kind": t.kind, "note": t.note,
-                "status": t.status, "source": t.source}
+        return {
+            "id": t.pk,
+            "zh": t.zh,
+            "zh_variants": list(t.zh_forms()[1:]),
+            "en": t.en,
+            "en_variants": list(t.en_forms()[1:]),
+            "kind": t.kind,
+            "note": t.note,
+            "status": t.status,
+            "source": t.source,
+        }
 
 
 class GlossaryPageOut(Schema):
@@ -127,8 +139,9 @@ class GlossaryTermPatch(Schema):
     en_variants: list[str] | None = None
     kind: str | None = None
     note: str | None = Field(None, max_length=200)
-    status: str | None = Field(None, description="active (approve a candidate), candidate "
-                                                 "or retired")
+    status: str | None = Field(
+        None, description="active (approve a candidate), candidate or retired"
+    )
 
 
 class TextTranslationOut(Schema):
@@ -137,9 +150,10 @@ class TextTranslationOut(Schema):
     source_name: str
     target: str
     engine: str
-    suggested_by: str | None = Field(None, description="a reader's fix the author accepted "
-                                                       "(engine `community`): who suggested "
-                                                       "it")
+    suggested_by: str | None = Field(
+        None,
+        description="a reader's fix the author accepted (engine `community`): who suggested it",
+    )
 
 
 class StatusOut(Schema):
@@ -155,15 +169,23 @@ def translate(request: HttpRequest, payload: TranslateIn) -> dict[str, Any]:
     if not text:
         raise Invalid(_("Nothing to translate."), code="empty", fields={"text": [_("Required.")]})
     if len(text) > MAX_TRANSLATE_CHARS:
-        raise Invalid(_("At most %(n)d characters.") % {"n": MAX_TRANSLATE_CHARS},
-                      code="too_long", fields={"text": [_("Too long.")]})
+        raise Invalid(
+            _("At most %(n)d characters.") % {"n": MAX_TRANSLATE_CHARS},
+            code="too_long",
+            fields={"text": [_("Too long.")]},
+        )
     target = tr.target_for(None, payload.target)
     if payload.source:
         tr.target_for(None, payload.source)  # validates the code
     result = tr.translate_text(text, target, payload.source, reader=user)
-    return {"text": result.text, "source": result.source, "target": result.target,
-            "engine": result.engine, "model_version": result.model_version,
-            "cached": result.cached}
+    return {
+        "text": result.text,
+        "source": result.source,
+        "target": result.target,
+        "engine": result.engine,
+        "model_version": result.model_version,
+        "cached": result.cached,
+    }
 
 
 @router.get("/translate/status", response=StatusOut)
@@ -171,8 +193,9 @@ def status(request: HttpRequest) -> dict[str, Any]:
     return {"ready": tr.is_ready(), "message": tr.status_message()}
 
 
-@router.get("/notes/{id:note_id}/translation",
-            response={200: NoteTranslationOut, 204: None, **ERRORS})
+@router.get(
+    "/notes/{id:note_id}/translation", response={200: NoteTranslationOut, 204: None, **ERRORS}
+)
 def note_translation(request: HttpRequest, note_id: int, target: str | None = None) -> Any:
     """The note in the reader's language (204 when it already is, or nothing can translate)."""
     viewer = current_user(request)
@@ -183,19 +206,19 @@ def note_translation(request: HttpRequest, note_id: int, target: str | None = No
     return rendered.as_dict() if rendered else Status(204, None)
 
 
-@router.get("/notes/{id:note_id}/versions/{lang}/prefill",
-            response={200: PrefillOut, **ERRORS})
+@router.get("/notes/{id:note_id}/versions/{lang}/prefill", response={200: PrefillOut, **ERRORS})
 def prefill(request: HttpRequest, note_id: int, lang: str) -> dict[str, Any]:
     """A machine draft for the author's own version in `lang` ("Add English version")."""
     return tr.prefill_version(require_user(request), note_id, lang)
 
 
-@router.put("/notes/{id:note_id}/versions/{lang}",
-            response={200: NoteTranslationOut, **ERRORS})
-def save_version(request: HttpRequest, note_id: int, lang: str, payload: VersionIn
-                 ) -> dict[str, Any]:
-    version = tr.save_author_version(require_user(request), note_id, lang,
-                                     title=payload.title, body=payload.body)
+@router.put("/notes/{id:note_id}/versions/{lang}", response={200: NoteTranslationOut, **ERRORS})
+def save_version(
+    request: HttpRequest, note_id: int, lang: str, payload: VersionIn
+) -> dict[str, Any]:
+    version = tr.save_author_version(
+        require_user(request), note_id, lang, title=payload.title, body=payload.body
+    )
     return tr.rendered_version(version).as_dict()
 
 
@@ -205,24 +228,25 @@ def delete_version(request: HttpRequest, note_id: int, lang: str) -> Status[None
     return Status(204, None)
 
 
-@router.get("/comments/{id:comment_id}/translation",
-            response={200: TextTranslationOut, **ERRORS})
-def comment_translation(request: HttpRequest, comment_id: int, target: str | None = None
-                        ) -> dict[str, Any]:
+@router.get("/comments/{id:comment_id}/translation", response={200: TextTranslationOut, **ERRORS})
+def comment_translation(
+    request: HttpRequest, comment_id: int, target: str | None = None
+) -> dict[str, Any]:
     viewer = current_user(request)
     return fixes_read.comment_for_reader(viewer, comment_id, tr.target_for(viewer, target))
 
 
-@router.get("/users/{username}/bio/translation",
-            response={200: TextTranslationOut, **ERRORS})
-def bio_translation(request: HttpRequest, username: str, target: str | None = None
-                    ) -> dict[str, Any]:
+@router.get("/users/{username}/bio/translation", response={200: TextTranslationOut, **ERRORS})
+def bio_translation(
+    request: HttpRequest, username: str, target: str | None = None
+) -> dict[str, Any]:
     viewer = current_user(request)
     user = get_user(username, viewer)
     if not user.bio:
         raise NotFound(_("This user has no bio."))
-    return tr.text_for_reader(user.bio, user.bio_language, tr.target_for(viewer, target),
-                              reader=viewer)
+    return tr.text_for_reader(
+        user.bio, user.bio_language, tr.target_for(viewer, target), reader=viewer
+    )
 
 
 @router.get("/lookup", response={200: list[WordOut], **ERRORS})
@@ -241,15 +265,24 @@ def pinyin(request: HttpRequest, text: str) -> dict[str, Any]:
 
 
 @router.get("/glossary", response={200: GlossaryPageOut, 400: Any})
-def glossary(request: HttpRequest, q: str = "", kind: str = "", status: str = "active",
-             offset: int = 0, limit: s.Limit = 50) -> dict[str, Any]:
+def glossary(
+    request: HttpRequest,
+    q: str = "",
+    kind: str = "",
+    status: str = "active",
+    offset: int = 0,
+    limit: s.Limit = 50,
+) -> dict[str, Any]:
     """The community glossary: terms every translation renders the same way, both ways.
     `status` `candidate` (terms readers' accepted fixes proposed) and `retired` are for
     moderators; others always get the terms in use."""
-    rows, more = tr.glossary_terms(query=q, kind=kind, status=status,
-                                   viewer=current_user(request), offset=offset, limit=limit)
-    return {"items": [GlossaryTermOut.of(t) for t in rows],
-            "next_offset": max(0, offset) + len(rows) if more else None}
+    rows, more = tr.glossary_terms(
+        query=q, kind=kind, status=status, viewer=current_user(request), offset=offset, limit=limit
+    )
+    return {
+        "items": [GlossaryTermOut.of(t) for t in rows],
+        "next_offset": max(0, offset) + len(rows) if more else None,
+    }
 
 
 def _term_values(payload: GlossaryTermIn | GlossaryTermPatch) -> dict[str, Any]:
@@ -274,11 +307,11 @@ def get_term(request: HttpRequest, term_id: int) -> dict[str, Any]:
 
 
 @router.patch("/glossary/{int:term_id}", response={200: GlossaryTermOut, **ERRORS})
-def update_term(request: HttpRequest, term_id: int, payload: GlossaryTermPatch
-                ) -> dict[str, Any]:
+def update_term(request: HttpRequest, term_id: int, payload: GlossaryTermPatch) -> dict[str, Any]:
     """Change a term, or approve a candidate with `{"status": "active"}` (moderators)."""
-    return GlossaryTermOut.of(tr.update_term(require_user(request), term_id,
-                                             **_term_values(payload)))
+    return GlossaryTermOut.of(
+        tr.update_term(require_user(request), term_id, **_term_values(payload))
+    )
 
 
 @router.delete("/glossary/{int:term_id}", response={204: None, **ERRORS})

@@ -23,8 +23,9 @@ router = Router(tags=["uploads"])
 def start_upload(request: HttpRequest, payload: s.UploadIn) -> Status[dict[str, Any]]:
     """Open a resumable upload of a video of `size` bytes (MP4, MOV or WebM). Refused with
     413 over the size limit or the caller's quota of unfinished uploads."""
-    upload = uploads.start_upload(require_user(request), filename=payload.filename,
-                                  size=payload.size)
+    upload = uploads.start_upload(
+        require_user(request), filename=payload.filename, size=payload.size
+    )
     return Status(201, s.UploadOut.of(upload))
 
 
@@ -39,8 +40,9 @@ def _int_header(request: HttpRequest, name: str, *, required: bool) -> int | Non
     if not raw and not required:
         return None
     if not raw.isdigit() or len(raw) > 15:
-        raise Invalid(_("Malformed request."), code="invalid",
-                      fields={name: [_("A whole number of bytes.")]})
+        raise Invalid(
+            _("Malformed request."), code="invalid", fields={name: [_("A whole number of bytes.")]}
+        )
     return int(raw)
 
 

@@ -22,8 +22,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 CAPTION_CODES = (
-    "empty", "too_large", "not_text", "not_webvtt", "bad_timestamp", "bad_timing",
-    "too_many_cues", "cue_too_long", "no_cues",
+    "empty",
+    "too_large",
+    "not_text",
+    "not_webvtt",
+    "bad_timestamp",
+    "bad_timing",
+    "too_many_cues",
+    "cue_too_long",
+    "no_cues",
 )
 
 
@@ -49,7 +56,7 @@ class CaptionPolicy:
 class Cue:
     start: float  # seconds
     end: float
-    text: str     # plain text; lines separated by "\n"
+    text: str  # plain text; lines separated by "\n"
     identifier: str = ""
     settings: str = ""
 
@@ -69,8 +76,9 @@ class CaptionTrack:
         if len(texts) != len(self.cues):
             raise ValueError("one text per cue")
         cues = [replace(c, text=sanitize_text(t)) for c, t in zip(self.cues, texts, strict=True)]
-        return CaptionTrack([c for c in cues if c.text], language or self.language,
-                            list(self.notes))
+        return CaptionTrack(
+            [c for c in cues if c.text], language or self.language, list(self.notes)
+        )
 
     def to_webvtt(self) -> str:
         return write_webvtt(self.cues, self.language)
@@ -87,16 +95,18 @@ _SETTING = re.compile(
 #: Characters removed from cue text: C0/C1 controls (but newline), bidi embeddings,
 #: overrides and isolates (they can reverse what the rest of the page shows), BOM.
 _STRIP = dict.fromkeys(
-    [c for c in range(0x20) if c != 0x0A] + list(range(0x7F, 0xA0))
-    + list(range(0x202A, 0x202F)) + list(range(0x2066, 0x206A)) + [0xFEFF, 0xFFFE]
+    [c for c in range(0x20) if c != 0x0A]
+    + list(range(0x7F, 0xA0))
+    + list(range(0x202A, 0x202F))
+    + list(range(0x2066, 0x206A))
+    + [0xFEFF, 0xFFFE]
 )
 
 
 def parse_timestamp(text: str, line: int | None = None) -> float:
     m = _TS.match(text.strip())
     if not m:
-        raise CaptionRejected("bad_timestamp", f"{text!r} is not a timestamp (00:01.000).",
-                              line)
+        raise CaptionRejected("bad_timestamp", f"{text!r} is not a timestamp (00:01.000).", line)
     hours, minutes, seconds, millis = m.groups()
     return int(hours or 0) * 3600 + int(minutes) * 60 + int(seconds) + int(millis) / 1000
 
@@ -125,8 +135,9 @@ def _decode(data: bytes | str, policy: CaptionPolicy) -> str:
     if not raw.strip():
         raise CaptionRejected("empty", "The caption file is empty.")
     if len(raw) > policy.max_bytes:
-        raise CaptionRejected("too_large",
-                              f"The caption file is larger than {policy.max_bytes // 1024} KB.")
+        raise CaptionRejected(
+            "too_large", f"The caption file is larger than {policy.max_bytes // 1024} KB."
+        )
     if isinstance(data, str):
         text = data
     else:
@@ -159,16 +170,18 @@ def parse_captions(
         index = 1
         while index < len(lines) and lines[index].strip():  # header lines
             key, _, value = lines[index].partition(":")
-            if key.strip().lower() == "language" and re.fullmatch(r"[A-Za-z]{2,3}(-[\w]+)*",
-                                                                  value.strip()):
+            if key.strip().lower() == "language" and re.fullmatch(
+                r"[A-Za-z]{2,3}(-[\w]+)*", value.strip()
+            ):
                 language = value.strip()
             index += 1
     elif _looks_like_srt(lines):
         srt = True
         notes.append("converted_from_srt")
     else:
-        raise CaptionRejected("not_webvtt", "This is not a WebVTT caption file (it must "
-                              "start with WEBVTT).", 1)
+        raise CaptionRejected(
+            "not_webvtt", "This is not a WebVTT caption file (it must start with WEBVTT).", 1
+        )
 
     cues: list[Cue] = []
     while index < len(lines):
@@ -189,8 +202,11 @@ def parse_captions(
             continue
         timing_at = next((i for i, line in enumerate(block) if "-->" in line), None)
         if timing_at is None or timing_at > 1:
-            raise CaptionRejected("bad_timestamp", "A caption block has no timing line "
-                                  "(00:00:01.000 --> 00:00:02.000).", block_start + 1)
+            raise CaptionRejected(
+                "bad_timestamp",
+                "A caption block has no timing line (00:00:01.000 --> 00:00:02.000).",
+                block_start + 1,
+            )
         line_no = block_start + timing_at + 1
         m = _TIMING.match(block[timing_at].strip())
         if not m:
@@ -203,11 +219,12 @@ def parse_captions(
         identifier = sanitize_text(block[0]) if timing_at == 1 else ""
         if srt:
             identifier = ""
-        cue = Cue(start, end, "\n".join(block[timing_at + 1:]), identifier[:64], settings)
+        cue = Cue(start, end, "\n".join(block[timing_at + 1 :]), identifier[:64], settings)
         cues.append(cue)
         if len(cues) > policy.max_cues:
-            raise CaptionRejected("too_many_cues",
-                                  f"More than {policy.max_cues} captions.", line_no)
+            raise CaptionRejected(
+                "too_many_cues", f"More than {policy.max_cues} captions.", line_no
+            )
     return build_track(cues, policy, duration, language=language, notes=notes)
 
 
@@ -258,8 +275,9 @@ def parse_typed_cues(
         m = _TYPED_LINE.match(line)
         if m is None:
             if not rows:
-                raise CaptionRejected("bad_timestamp", "A caption line must start with its "
-                                      "time (0:05 Hello).", number)
+                raise CaptionRejected(
+                    "bad_timestamp", "A caption line must start with its time (0:05 Hello).", number
+                )
             rows[-1][2].append(line)
             continue
         try:
@@ -271,15 +289,14 @@ def parse_typed_cues(
             raise CaptionRejected("bad_timing", "A caption ends before it starts.", number)
         rows.append((start, end, [m.group("text")]))
         if len(rows) > policy.max_cues:
-            raise CaptionRejected("too_many_cues", f"More than {policy.max_cues} captions.",
-                                  number)
+            raise CaptionRejected("too_many_cues", f"More than {policy.max_cues} captions.", number)
     if not rows:
         raise CaptionRejected("no_cues", "There are no captions here.")
     rows.sort(key=lambda r: r[0])
     cues = []
     for i, (start, end, lines) in enumerate(rows):
         if end is None:
-            following = next((r[0] for r in rows[i + 1:] if r[0] > start), None)
+            following = next((r[0] for r in rows[i + 1 :] if r[0] > start), None)
             end = following if following is not None else start + TYPED_DEFAULT_SECONDS
             if duration is not None and following is None and start < duration:
                 end = max(min(end, duration), min(start + 0.5, duration + policy.end_tolerance))
@@ -304,7 +321,8 @@ def _looks_like_srt(lines: list[str]) -> bool:
     for i, line in enumerate(lines[:5]):
         if "-->" in line:
             return bool(re.match(r"^\s*\d{2}:\d{2}:\d{2},\d{3}\s+-->", line)) and (
-                i == 0 or lines[i - 1].strip().isdigit())
+                i == 0 or lines[i - 1].strip().isdigit()
+            )
     return False
 
 
@@ -324,8 +342,7 @@ def build_track(
     dropped = 0
     for number, cue in enumerate(cues, start=1):
         if not (cue.start >= 0 and cue.end > cue.start):
-            raise CaptionRejected("bad_timing",
-                                  f"Caption {number} ends before it starts.")
+            raise CaptionRejected("bad_timing", f"Caption {number} ends before it starts.")
         text = sanitize_text(cue.text)
         if not text:
             continue
@@ -333,16 +350,23 @@ def build_track(
             raise CaptionRejected(
                 "cue_too_long",
                 f"Caption {number} is longer than {policy.max_cue_chars} characters or "
-                f"{policy.max_cue_lines} lines.")
+                f"{policy.max_cue_lines} lines.",
+            )
         start, end = cue.start, cue.end
         if duration is not None:
             if start >= duration:
                 dropped += 1
                 continue
             end = min(end, duration + policy.end_tolerance)
-        out.append(Cue(round(start, 3), round(end, 3), text, sanitize_text(cue.identifier),
-                       cue.settings if all(_SETTING.match(s) for s in cue.settings.split())
-                       else ""))
+        out.append(
+            Cue(
+                round(start, 3),
+                round(end, 3),
+                text,
+                sanitize_text(cue.identifier),
+                cue.settings if all(_SETTING.match(s) for s in cue.settings.split()) else "",
+            )
+        )
         if len(out) > policy.max_cues:
             raise CaptionRejected("too_many_cues", f"More than {policy.max_cues} captions.")
     if dropped:
@@ -370,7 +394,7 @@ def write_webvtt(cues: Iterable[Cue], language: str | None = None) -> str:
         ident = sanitize_text(cue.identifier).replace("\n", " ").replace("-->", "→")
         settings = " ".join(s for s in cue.settings.split() if _SETTING.match(s))
         timing = f"{format_timestamp(cue.start)} --> {format_timestamp(cue.end)}"
-        parts.append("\n".join(filter(None, [ident,
-                                             f"{timing} {settings}".rstrip(),
-                                             _escape(text)])))
+        parts.append(
+            "\n".join(filter(None, [ident, f"{timing} {settings}".rstrip(), _escape(text)]))
+        )
     return "\n\n".join(parts) + "\n"

@@ -45,9 +45,27 @@ except ImportError:  # pragma: no cover - the plugin is a pinned dependency
 ACCEPTED_FORMATS = frozenset({"JPEG", "PNG", "WEBP", "GIF", "HEIF", "HEIC", "MPO", "BMP"})
 
 #: Bytes Pillow allocates per pixel while an image of this mode is decoded.
-_BYTES_PER_PIXEL = {"1": 1, "L": 1, "P": 1, "I;16": 2, "I;16B": 2, "I;16L": 2, "LA": 4,
-                    "La": 4, "PA": 4, "RGB": 4, "RGBA": 4, "RGBa": 4, "RGBX": 4, "CMYK": 4,
-                    "YCbCr": 4, "LAB": 4, "HSV": 4, "I": 4, "F": 4}
+_BYTES_PER_PIXEL = {
+    "1": 1,
+    "L": 1,
+    "P": 1,
+    "I;16": 2,
+    "I;16B": 2,
+    "I;16L": 2,
+    "LA": 4,
+    "La": 4,
+    "PA": 4,
+    "RGB": 4,
+    "RGBA": 4,
+    "RGBa": 4,
+    "RGBX": 4,
+    "CMYK": 4,
+    "YCbCr": 4,
+    "LAB": 4,
+    "HSV": 4,
+    "I": 4,
+    "F": 4,
+}
 
 #: EXIF orientation -> the transpositions that make the picture upright.
 _ORIENT: dict[int, tuple[Image.Transpose, ...]] = {
@@ -176,8 +194,7 @@ def _open_header(data: bytes) -> Image.Image:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             return Image.open(io.BytesIO(data))
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise _fail("too_many_pixels",
-                    "The image has too many pixels to process safely.") from exc
+        raise _fail("too_many_pixels", "The image has too many pixels to process safely.") from exc
     except UnidentifiedImageError as exc:
         raise _fail("not_an_image", "This file is not an image we can read.") from exc
     except Exception as exc:
@@ -208,14 +225,21 @@ def _estimate(probe: Image.Image, data_len: int, policy: ImagePolicy) -> ImageEs
     if fmt in ("JPEG", "MPO"):
         box = _stored_box(width, height, policy.max_side)
         scale = 1
-        while scale < 8 and math.ceil(width / (scale * 2)) >= box[0] \
-                and math.ceil(height / (scale * 2)) >= box[1]:
+        while (
+            scale < 8
+            and math.ceil(width / (scale * 2)) >= box[0]
+            and math.ceil(height / (scale * 2)) >= box[1]
+        ):
             scale *= 2
         decode_w, decode_h = math.ceil(width / scale), math.ceil(height / scale)
     per_pixel = _BYTES_PER_PIXEL.get(probe.mode, 4)
     return ImageEstimate(
-        format=fmt, width=width, height=height, pixels=width * height,
-        decode_pixels=decode_w * decode_h, decode_bytes=decode_w * decode_h * per_pixel,
+        format=fmt,
+        width=width,
+        height=height,
+        pixels=width * height,
+        decode_pixels=decode_w * decode_h,
+        decode_bytes=decode_w * decode_h * per_pixel,
         frames=int(getattr(probe, "n_frames", 1) or 1),
     )
 
@@ -355,7 +379,7 @@ def _dominant_color(small: Image.Image) -> str:
     palette = quantized.getpalette() or [0, 0, 0]
     counts = sorted(quantized.getcolors() or [(1, 0)], reverse=True)
     index = int(counts[0][1])  # type: ignore[call-overload, unused-ignore] # Pillow stubs vary
-    r, g, b = palette[index * 3: index * 3 + 3]
+    r, g, b = palette[index * 3 : index * 3 + 3]
     return f"#{r:02x}{g:02x}{b:02x}"
 
 
@@ -386,8 +410,10 @@ def render_variants(
             continue
         seen.add(target)
         height = max(1, round(image.height * target / image.width))
-        resized = image if target == image.width else image.resize(
-            (target, height), Image.Resampling.LANCZOS, reducing_gap=2.0
+        resized = (
+            image
+            if target == image.width
+            else image.resize((target, height), Image.Resampling.LANCZOS, reducing_gap=2.0)
         )
         resized.info = {}
         for fmt in ("webp", "jpeg"):
@@ -395,8 +421,9 @@ def render_variants(
             if fmt == "webp":
                 resized.save(buf, "WEBP", quality=policy.webp_quality, method=4)
             else:
-                resized.save(buf, "JPEG", quality=policy.jpeg_quality - 6, optimize=True,
-                             progressive=True)
+                resized.save(
+                    buf, "JPEG", quality=policy.jpeg_quality - 6, optimize=True, progressive=True
+                )
             out.append(Variant(width=width, height=height, fmt=fmt, data=buf.getvalue()))
         if resized is not image:
             resized.close()

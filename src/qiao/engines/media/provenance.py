@@ -32,18 +32,32 @@ from typing import BinaryIO
 from xml.etree import ElementTree
 
 #: Digital source types that mean "made (wholly or partly) by a trained model".
-AI_SOURCE_TYPES = frozenset({
-    "trainedalgorithmicmedia",
-    "compositewithtrainedalgorithmicmedia",
-})
+AI_SOURCE_TYPES = frozenset(
+    {
+        "trainedalgorithmicmedia",
+        "compositewithtrainedalgorithmicmedia",
+    }
+)
 #: Types that positively say "not generated": a C2PA manifest naming only these is a
 #: camera's or an editor's Content Credentials, not an AI declaration.
-NON_AI_SOURCE_TYPES = frozenset({
-    "digitalcapture", "negativefilm", "positivefilm", "print", "minorhumanedits",
-    "humanedits", "compositecapture", "digitalart", "virtualrecording",
-    "screencapture", "compositesynthetic", "algorithmicallyenhanced",
-    "datadrivenmedia", "algorithmicmedia",
-})
+NON_AI_SOURCE_TYPES = frozenset(
+    {
+        "digitalcapture",
+        "negativefilm",
+        "positivefilm",
+        "print",
+        "minorhumanedits",
+        "humanedits",
+        "compositecapture",
+        "digitalart",
+        "virtualrecording",
+        "screencapture",
+        "compositesynthetic",
+        "algorithmicallyenhanced",
+        "datadrivenmedia",
+        "algorithmicmedia",
+    }
+)
 
 _XMP_JPEG = b"http://ns.adobe.com/xap/1.0/\x00"
 _XMP_JPEG_EXT = b"http://ns.adobe.com/xmp/extension/\x00"
@@ -188,8 +202,18 @@ def _read_all(fh: BinaryIO, whole: bytes | None) -> bytes:
 
 
 def _is_image_brand(head: bytes) -> bool:
-    return head[8:12] in (b"heic", b"heix", b"mif1", b"msf1", b"heim", b"heis", b"avif",
-                          b"avis", b"hevc", b"hevx")
+    return head[8:12] in (
+        b"heic",
+        b"heix",
+        b"mif1",
+        b"msf1",
+        b"heim",
+        b"heis",
+        b"avif",
+        b"avis",
+        b"hevc",
+        b"hevx",
+    )
 
 
 def _jpeg(data: bytes, found: _Found) -> None:
@@ -208,12 +232,12 @@ def _jpeg(data: bytes, found: _Found) -> None:
             continue
         if marker in (0xD9, 0xDA):  # end of image / start of scan: no metadata after this
             break
-        (length,) = struct.unpack(">H", data[pos + 2: pos + 4])
-        payload = data[pos + 4: pos + 2 + length]
+        (length,) = struct.unpack(">H", data[pos + 2 : pos + 4])
+        payload = data[pos + 4 : pos + 2 + length]
         if marker == 0xE1 and payload.startswith(_XMP_JPEG):
-            found.xmp.append(payload[len(_XMP_JPEG):][:_MAX_XMP])
+            found.xmp.append(payload[len(_XMP_JPEG) :][:_MAX_XMP])
         elif marker == 0xE1 and payload.startswith(_XMP_JPEG_EXT):
-            extended.append(payload[len(_XMP_JPEG_EXT) + 40:])
+            extended.append(payload[len(_XMP_JPEG_EXT) + 40 :])
         elif marker == 0xEB and payload[:2] == b"JP" and len(payload) >= 8:
             # JUMBF in APP11: CI "JP", box instance (2), sequence number (4), box data.
             instance, seq = payload[2:4], struct.unpack(">I", payload[4:8])[0]
@@ -233,8 +257,8 @@ def _jpeg(data: bytes, found: _Found) -> None:
 def _png(data: bytes, found: _Found) -> None:
     pos = 8
     while pos + 8 <= len(data):
-        length, ctype = struct.unpack(">I4s", data[pos: pos + 8])
-        body = data[pos + 8: pos + 8 + length]
+        length, ctype = struct.unpack(">I4s", data[pos : pos + 8])
+        body = data[pos + 8 : pos + 8 + length]
         if ctype == b"iTXt":
             keyword, _, rest = body.partition(b"\x00")
             if keyword == b"XML:com.adobe.xmp" and len(rest) >= 2:
@@ -260,8 +284,8 @@ def _png(data: bytes, found: _Found) -> None:
 def _webp(data: bytes, found: _Found) -> None:
     pos = 12
     while pos + 8 <= len(data):
-        ctype, length = data[pos: pos + 4], struct.unpack("<I", data[pos + 4: pos + 8])[0]
-        body = data[pos + 8: pos + 8 + length]
+        ctype, length = data[pos : pos + 4], struct.unpack("<I", data[pos + 4 : pos + 8])[0]
+        body = data[pos + 8 : pos + 8 + length]
         if ctype == b"XMP ":
             found.xmp.append(body[:_MAX_XMP])
         elif ctype == b"C2PA" and _is_c2pa_jumbf(body):
@@ -316,15 +340,17 @@ def _bmff(fh: BinaryIO, start: int, end: int, found: _Found, depth: int) -> None
 def _is_c2pa_jumbf(data: bytes) -> bool:
     """A JUMBF superbox (``jumb``) whose description box (``jumd``) says C2PA."""
     idx = data.find(b"jumd", 0, 64)
-    return data[4:8] == b"jumb" and idx >= 0 and (
-        data[idx + 4: idx + 8] == _C2PA_JUMD_PREFIX or b"c2pa" in data[idx + 4: idx + 40]
+    return (
+        data[4:8] == b"jumb"
+        and idx >= 0
+        and (data[idx + 4 : idx + 8] == _C2PA_JUMD_PREFIX or b"c2pa" in data[idx + 4 : idx + 40])
     )
 
 
 def _scan_jumbf(data: bytes) -> list[bytes]:
     out = []
     for m in re.finditer(rb"jumb\x00\x00\x00.jumdc2pa", data, re.DOTALL):
-        out.append(data[max(0, m.start() - 4): m.start() - 4 + _MAX_C2PA])
+        out.append(data[max(0, m.start() - 4) : m.start() - 4 + _MAX_C2PA])
     return out
 
 

@@ -382,6 +382,7 @@ CHECKS: dict[str, Callable[[NameParts, Resources], list[CheckFailure]]] = {
     "surname": check_surname,
 }
 
+
 #: Matters of taste, not of fitness: 王芳 (repeated -ang) and 罗琳 (repeated l-) are very
 #: common, well-liked names.  They lower a suggestion's rank instead of rejecting it.
 def check_phrase(name: NameParts, res: Resources) -> list[CheckFailure]:

@@ -32,7 +32,11 @@ for _base, _marks in _TONE_MARKS.items():
 # zh/z, ch/c, sh/s and n/l are merged by many southern speakers, f/h in Fujian and Hunan.
 _FUZZY_INITIALS: dict[str, str] = {"zh": "z", "ch": "c", "sh": "s", "n": "l", "f": "h"}
 _FUZZY_FINALS: tuple[tuple[str, str], ...] = (
-    ("iang", "ian"), ("uang", "uan"), ("ing", "in"), ("eng", "en"), ("ang", "an"),
+    ("iang", "ian"),
+    ("uang", "uan"),
+    ("ing", "in"),
+    ("eng", "en"),
+    ("ang", "an"),
 )
 
 

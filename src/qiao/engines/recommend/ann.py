@@ -58,8 +58,11 @@ class AnnIndex:
         step = max(1, (1 << 24) // max(1, n))  # bound the dense block to ~64 MB
         for st in range(0, len(q), step):
             s = q[st : st + step] @ self.vectors.T
-            part = np.argpartition(-s, k - 1, axis=1)[:, :k] if k < n else np.tile(
-                np.arange(n), (len(s), 1))
+            part = (
+                np.argpartition(-s, k - 1, axis=1)[:, :k]
+                if k < n
+                else np.tile(np.arange(n), (len(s), 1))
+            )
             vals = np.take_along_axis(s, part, axis=1)
             order = np.argsort(-vals, axis=1)
             ids.append(np.take_along_axis(part, order, axis=1))

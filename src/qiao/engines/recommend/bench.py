@@ -58,12 +58,27 @@ PAGE = 20  # the engine is scored on the first page it serves
 #: NDCG@10 (test, reference order) of the independent implementation of this protocol in
 #: ../shared/data/recsys/README.md; its SASRec is a baseline the engine must clear too
 REFERENCE_NDCG10: dict[str, dict[str, float]] = {
-    "ml-100k": {"most-popular": 0.0444, "item-knn": 0.0642, "implicit-als": 0.0709,
-                "ease": 0.0723, "sasrec": 0.1041},
-    "amazon-musical-instruments": {"most-popular": 0.0437, "item-knn": 0.0523,
-                                   "implicit-als": 0.0433, "ease": 0.0642, "sasrec": 0.0541},
-    "amazon-beauty": {"most-popular": 0.0038, "item-knn": 0.0166, "implicit-als": 0.0235,
-                      "ease": 0.0290, "sasrec": 0.0256},
+    "ml-100k": {
+        "most-popular": 0.0444,
+        "item-knn": 0.0642,
+        "implicit-als": 0.0709,
+        "ease": 0.0723,
+        "sasrec": 0.1041,
+    },
+    "amazon-musical-instruments": {
+        "most-popular": 0.0437,
+        "item-knn": 0.0523,
+        "implicit-als": 0.0433,
+        "ease": 0.0642,
+        "sasrec": 0.0541,
+    },
+    "amazon-beauty": {
+        "most-popular": 0.0038,
+        "item-knn": 0.0166,
+        "implicit-als": 0.0235,
+        "ease": 0.0290,
+        "sasrec": 0.0256,
+    },
 }
 METRICS = ("ndcg@10", "recall@10", "ndcg@20", "recall@20", "coverage@10")
 
@@ -114,8 +129,7 @@ def _scorer_fn(model: ItemScorer, batch: int = 512) -> ScoreFn:
     return fn
 
 
-def _sample(split: Split, max_users: int | None, seed: int) -> tuple[np.ndarray,
-                                                                    list[np.ndarray]]:
+def _sample(split: Split, max_users: int | None, seed: int) -> tuple[np.ndarray, list[np.ndarray]]:
     users, targets = split.users, split.targets
     if max_users is not None and len(users) > max_users:
         pick = np.sort(np.random.default_rng(seed).choice(len(users), max_users, replace=False))
@@ -124,8 +138,14 @@ def _sample(split: Split, max_users: int | None, seed: int) -> tuple[np.ndarray,
     return users, targets
 
 
-def evaluate(score: ScoreFn, split: Split, n_items: int, multi: bool = False,
-             max_users: int | None = None, seed: int = 0) -> dict[str, float]:
+def evaluate(
+    score: ScoreFn,
+    split: Split,
+    n_items: int,
+    multi: bool = False,
+    max_users: int | None = None,
+    seed: int = 0,
+) -> dict[str, float]:
     """Full ranking of every item (the user's training items removed)."""
     users, targets = _sample(split, max_users, seed)
     hists = [split.train[u] for u in users]
@@ -160,8 +180,7 @@ def served_lists(rec: Recommender, users: np.ndarray, batch: int = 256) -> np.nd
     top = np.full((len(users), PAGE), -1, dtype=np.int64)
     for start in range(0, len(users), batch):
         contexts = [UserContext(int(u), now=rec.t_ref) for u in users[start : start + batch]]
-        for row, (ctx, ranked) in enumerate(zip(contexts, rec.rank_many(contexts),
-                                                strict=True)):
+        for row, (ctx, ranked) in enumerate(zip(contexts, rec.rank_many(contexts), strict=True)):
             page = rec.recommend_page(ctx, None, PAGE, ranked=ranked)
             ids = [s.note_id for s in page.items]
             top[start + row, : len(ids)] = ids
@@ -169,8 +188,14 @@ def served_lists(rec: Recommender, users: np.ndarray, batch: int = 256) -> np.nd
     return top
 
 
-def evaluate_served(rec: Recommender, split: Split, n_items: int, multi: bool = False,
-                    max_users: int | None = None, seed: int = 0) -> dict[str, float]:
+def evaluate_served(
+    rec: Recommender,
+    split: Split,
+    n_items: int,
+    multi: bool = False,
+    max_users: int | None = None,
+    seed: int = 0,
+) -> dict[str, float]:
     """Metrics of the served first page (note id == item id in the benchmark)."""
     users, targets = _sample(split, max_users, seed)
     top = served_lists(rec, users)
@@ -191,8 +216,10 @@ def engine_input(ds: SeqDataset, split: Split) -> tuple[list[Interaction], list[
         for i, t in zip(s.tolist(), ts.tolist(), strict=True)
     ]
     texts = item_texts(ds, split)
-    notes = [NoteInfo(j, -1, topics=ds.item_topics[j] if ds.item_topics else [],
-                      text=texts[j]) for j in range(ds.n_items)]
+    notes = [
+        NoteInfo(j, -1, topics=ds.item_topics[j] if ds.item_topics else [], text=texts[j])
+        for j in range(ds.n_items)
+    ]
     return inter, notes
 
 
@@ -212,15 +239,21 @@ def _grid(name: str, n_items: int, seed: int = 0) -> list[_Cand]:
         out = []
         for f in (64, 128):
             for reg, alpha in ((0.01, 1.0), (0.1, 5.0), (1.0, 20.0)):
-                out.append(_Cand(
-                    name, partial(ImplicitALS, f, reg, alpha, 15, seed),
-                    {"factors": f, "regularization": reg, "alpha": alpha}))
+                out.append(
+                    _Cand(
+                        name,
+                        partial(ImplicitALS, f, reg, alpha, 15, seed),
+                        {"factors": f, "regularization": reg, "alpha": alpha},
+                    )
+                )
         return out
     if name == "ease":
         cap = EASE_TOPK_ITEMS if n_items > EASE_FULL_MAX_ITEMS else None
         params: dict[str, Any] = {} if cap is None else {"top_items": cap}
-        return [_Cand(name, partial(EASE, lam, max_items=cap), {"lambda": lam, **params})
-                for lam in (20.0, 100.0, 400.0, 1500.0)]
+        return [
+            _Cand(name, partial(EASE, lam, max_items=cap), {"lambda": lam, **params})
+            for lam in (20.0, 100.0, 400.0, 1500.0)
+        ]
     raise ValueError(name)
 
 
@@ -277,9 +310,10 @@ def run_recommend_benchmark(
             if protocol == "validation":
                 ds = drop_last(ds)
             for name in runnable:
-                for seed in (seeds if name in SEEDED else seeds[:1]):
-                    for row in _run_model(name, ds, order, seed, time_split, engine_config,
-                                          max_users, protocol):
+                for seed in seeds if name in SEEDED else seeds[:1]:
+                    for row in _run_model(
+                        name, ds, order, seed, time_split, engine_config, max_users, protocol
+                    ):
                         row["dataset"] = reference.name
                         _emit(row, runs, out)
         rows += runs
@@ -293,17 +327,25 @@ def run_recommend_benchmark(
     return rows + summaries
 
 
-def _run_model(name: str, ds: SeqDataset, order: int, seed: int, time_split: bool,
-               engine_config: RecommenderConfig | None, max_users: int | None,
-               protocol: str) -> Iterator[dict[str, Any]]:
+def _run_model(
+    name: str,
+    ds: SeqDataset,
+    order: int,
+    seed: int,
+    time_split: bool,
+    engine_config: RecommenderConfig | None,
+    max_users: int | None,
+    protocol: str,
+) -> Iterator[dict[str, Any]]:
     val = leave_last_out(ds, 2)
     test = leave_last_out(ds, 1)
     tsplit = global_time_split(ds) if time_split else None
     label = "leave-last-out" if protocol == "test" else "validation"
     base = {"tie_order": order, "seed": seed}
     if name == "qiao":
-        config = RecommenderConfig(**{**(engine_config or RecommenderConfig()).to_dict(),
-                                      "seed": seed})
+        config = RecommenderConfig(
+            **{**(engine_config or RecommenderConfig()).to_dict(), "seed": seed}
+        )
         if config.seq_params is not None:
             config.seq_params = tuple(config.seq_params)  # type: ignore[assignment] # JSON lists back to tuples
         for protocol_name, split in ((label, test), ("global-time", tsplit)):
@@ -314,8 +356,9 @@ def _run_model(name: str, ds: SeqDataset, order: int, seed: int, time_split: boo
                 inter, notes = engine_input(ds, split)
                 rec = Recommender.train(inter, notes, config)
                 train_s = time.perf_counter() - started
-                res = evaluate_served(rec, split, ds.n_items, multi=split is tsplit,
-                                      max_users=max_users, seed=seed)
+                res = evaluate_served(
+                    rec, split, ds.n_items, multi=split is tsplit, max_users=max_users, seed=seed
+                )
             params = dict(rec.report.chosen)
             params.update({k: round(v, 5) for k, v in rec.report.validation.items()})
             yield {**_row(protocol_name, name, res, train_s, mem, params), **base}
@@ -328,8 +371,9 @@ def _run_model(name: str, ds: SeqDataset, order: int, seed: int, time_split: boo
             for cand in grid:
                 model = cand.make()
                 model.fit(val.train, ds.n_items)
-                score = evaluate(_scorer_fn(model), val, ds.n_items,
-                                 max_users=VAL_MAX_USERS)["ndcg@10"]
+                score = evaluate(_scorer_fn(model), val, ds.n_items, max_users=VAL_MAX_USERS)[
+                    "ndcg@10"
+                ]
                 if best is None or score > best[0]:
                     best = (score, cand)
                 del model
@@ -349,18 +393,28 @@ def _run_model(name: str, ds: SeqDataset, order: int, seed: int, time_split: boo
             model = best[1].make()
             model.fit(tsplit.train, ds.n_items)
             train_s = time.perf_counter() - started
-            res = evaluate(_scorer_fn(model), tsplit, ds.n_items, multi=True,
-                           max_users=max_users, seed=seed)
+            res = evaluate(
+                _scorer_fn(model), tsplit, ds.n_items, multi=True, max_users=max_users, seed=seed
+            )
         yield {**_row("global-time", name, res, train_s, mem, best[1].params), **base}
 
 
-def _row(protocol: str, model: str, res: dict[str, float], train_s: float,
-         mem: PeakRSS, params: dict[str, Any]) -> dict[str, Any]:
+def _row(
+    protocol: str,
+    model: str,
+    res: dict[str, float],
+    train_s: float,
+    mem: PeakRSS,
+    params: dict[str, Any],
+) -> dict[str, Any]:
     return {
-        "protocol": protocol, "model": model,
+        "protocol": protocol,
+        "model": model,
         **{k: round(res[k], 4) for k in METRICS},
-        "users": int(res["users"]), "train_s": round(train_s, 1),
-        "peak_mem_mb": round(mem.peak / 2**20, 1), "params": params,
+        "users": int(res["users"]),
+        "train_s": round(train_s, 1),
+        "peak_mem_mb": round(mem.peak / 2**20, 1),
+        "params": params,
     }
 
 
@@ -379,27 +433,37 @@ def summarise(runs: list[dict[str, Any]], protocol: str = "test") -> list[dict[s
         groups.setdefault((run["dataset"], run["protocol"], run["model"]), []).append(run)
     out: list[dict[str, Any]] = []
     for (dataset, proto, model), members in groups.items():
-        row: dict[str, Any] = {"summary": True, "dataset": dataset, "protocol": proto,
-                               "model": model, "runs": len(members),
-                               "tie_orders": len({m["tie_order"] for m in members}),
-                               "seeds": len({m["seed"] for m in members})}
+        row: dict[str, Any] = {
+            "summary": True,
+            "dataset": dataset,
+            "protocol": proto,
+            "model": model,
+            "runs": len(members),
+            "tie_orders": len({m["tie_order"] for m in members}),
+            "seeds": len({m["seed"] for m in members}),
+        }
         for metric in METRICS:
             values = np.asarray([m[metric] for m in members], dtype=np.float64)
             row[metric] = round(float(values.mean()), 4)
-            row[metric + "_sd"] = round(float(values.std(ddof=1)) if len(values) > 1 else 0.0,
-                                        4)
+            row[metric + "_sd"] = round(float(values.std(ddof=1)) if len(values) > 1 else 0.0, 4)
         row["train_s"] = round(float(np.mean([m["train_s"] for m in members])), 1)
         shuffled = [m["ndcg@10"] for m in members if m["tie_order"] > 0]
         if shuffled:  # the random orders of equal timestamps alone
             row["ndcg@10_random_ties"] = round(float(np.mean(shuffled)), 4)
             row["ndcg@10_random_ties_sd"] = round(
-                float(np.std(shuffled, ddof=1)) if len(shuffled) > 1 else 0.0, 4)
+                float(np.std(shuffled, ddof=1)) if len(shuffled) > 1 else 0.0, 4
+            )
         out.append(row)
     for row in out:
         if row["model"] != "qiao":
             continue
-        baselines = {r["model"]: r["ndcg@10"] for r in out if r["dataset"] == row["dataset"]
-                     and r["protocol"] == row["protocol"] and r["model"] != "qiao"}
+        baselines = {
+            r["model"]: r["ndcg@10"]
+            for r in out
+            if r["dataset"] == row["dataset"]
+            and r["protocol"] == row["protocol"]
+            and r["model"] != "qiao"
+        }
         if protocol == "test" and row["protocol"] == "leave-last-out":
             for name, value in REFERENCE_NDCG10.get(row["dataset"], {}).items():
                 baselines[f"{name} (reference)"] = value
@@ -408,15 +472,20 @@ def summarise(runs: list[dict[str, Any]], protocol: str = "test") -> list[dict[s
             row["best_baseline"] = best
             row["best_baseline_ndcg@10"] = baselines[best]
             row["ratio_vs_best"] = round(row["ndcg@10"] / max(baselines[best], 1e-12), 3)
-        shuffled_baselines = {r["model"]: r["ndcg@10_random_ties"] for r in out
-                              if r["dataset"] == row["dataset"] and r["model"] != "qiao"
-                              and r["protocol"] == row["protocol"]
-                              and "ndcg@10_random_ties" in r}
+        shuffled_baselines = {
+            r["model"]: r["ndcg@10_random_ties"]
+            for r in out
+            if r["dataset"] == row["dataset"]
+            and r["model"] != "qiao"
+            and r["protocol"] == row["protocol"]
+            and "ndcg@10_random_ties" in r
+        }
         if shuffled_baselines and "ndcg@10_random_ties" in row:
             best = max(shuffled_baselines, key=lambda k: shuffled_baselines[k])
             row["best_baseline_random_ties"] = best
             row["ratio_vs_best_random_ties"] = round(
-                row["ndcg@10_random_ties"] / max(shuffled_baselines[best], 1e-12), 3)
+                row["ndcg@10_random_ties"] / max(shuffled_baselines[best], 1e-12), 3
+            )
     return out
 
 
@@ -431,26 +500,32 @@ def markdown_table(summaries: list[dict[str, Any]]) -> str:
         if "ratio_vs_best" in r:
             margin = f"{r['ratio_vs_best']:.3f}× {r['best_baseline']}"
         if "ratio_vs_best_random_ties" in r:
-            margin += (f"; random ties {r['ndcg@10_random_ties']:.4f}: "
-                       f"{r['ratio_vs_best_random_ties']:.3f}× {r['best_baseline_random_ties']}")
+            margin += (
+                f"; random ties {r['ndcg@10_random_ties']:.4f}: "
+                f"{r['ratio_vs_best_random_ties']:.3f}× {r['best_baseline_random_ties']}"
+            )
         lines.append(
             f"| {r['dataset']} | {r['protocol']} | {r['model']} | {r['runs']} | "
             f"{r['ndcg@10']:.4f} | {r['ndcg@10_sd']:.4f} | {r['recall@10']:.4f} | "
             f"{r['ndcg@20']:.4f} | {r['recall@20']:.4f} | {r['coverage@10']:.3f} | "
-            f"{margin} | {r['train_s']} |")
+            f"{margin} | {r['train_s']} |"
+        )
     return "\n".join(lines)
 
 
 def append_markdown(summaries: list[dict[str, Any]], path: Path) -> None:
-    head = (f"\n## Recommender ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
-            f"{platform.machine()}, {os.cpu_count()} CPUs)\n\n")
+    head = (
+        f"\n## Recommender ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
+        f"{platform.machine()}, {os.cpu_count()} CPUs)\n\n"
+    )
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "a", encoding="utf-8") as f:
         f.write(head + markdown_table(summaries) + "\n")
 
 
 def run_video_benchmark(
-    seeds: tuple[int, ...] = (0, 1, 2), out: Callable[[str], None] = print,
+    seeds: tuple[int, ...] = (0, 1, 2),
+    out: Callable[[str], None] = print,
     config: RecommenderConfig | None = None,
 ) -> list[dict[str, Any]]:
     """The clip signals on the synthetic video world (videoworld.py): per seed, the engine
@@ -467,17 +542,26 @@ def run_video_benchmark(
         world = make_video_world(seed)
         for video in (True, False):
             started = time.perf_counter()
-            rec = Recommender.train(world.events, world.notes,
-                                    replace(base, video=video, seed=seed))
-            row: dict[str, Any] = {"bench": "video-world", "seed": seed, "video": video,
-                                   "train_s": round(time.perf_counter() - started, 1)}
+            rec = Recommender.train(
+                world.events, world.notes, replace(base, video=video, seed=seed)
+            )
+            row: dict[str, Any] = {
+                "bench": "video-world",
+                "seed": seed,
+                "video": video,
+                "train_s": round(time.perf_counter() - started, 1),
+            }
             row.update({k: round(v, 4) for k, v in clip_ranking(rec, world).items()})
             out(json.dumps(row))
             rows.append(row)
     for video in (True, False):
         mine = [r for r in rows if r["video"] is video]
-        summary: dict[str, Any] = {"bench": "video-world", "summary": True, "video": video,
-                                   "seeds": len(mine)}
+        summary: dict[str, Any] = {
+            "bench": "video-world",
+            "summary": True,
+            "video": video,
+            "seeds": len(mine),
+        }
         for key in mine[0]:
             if key not in summary and key not in ("seed", "bench", "video", "train_s"):
                 values = [r[key] for r in mine]
@@ -489,8 +573,11 @@ def run_video_benchmark(
 
 
 def run_language_mix_benchmark(
-    mixes: tuple[float, ...] = (0.5, 0.75, 1.0), n_days: int = 4, seed: int = 0,
-    out: Callable[[str], None] = print, config: RecommenderConfig | None = None,
+    mixes: tuple[float, ...] = (0.5, 0.75, 1.0),
+    n_days: int = 4,
+    seed: int = 0,
+    out: Callable[[str], None] = print,
+    config: RecommenderConfig | None = None,
 ) -> dict[str, Any]:
     """The language-mix setting on simulated users: the same world run twice, once with
     every user on the site default and once with users given the settings in `mixes` in
@@ -501,26 +588,32 @@ def run_language_mix_benchmark(
 
     quiet: Callable[[str], None] = lambda line: None  # noqa: E731 - a one-line default
     default = run_simulation(n_days=n_days, seed=seed, out=quiet, config=config)
-    mixed = run_simulation(n_days=n_days, seed=seed, out=quiet, config=config,
-                           language_mixes=tuple(mixes))
+    mixed = run_simulation(
+        n_days=n_days, seed=seed, out=quiet, config=config, language_mixes=tuple(mixes)
+    )
     row: dict[str, Any] = {"bench": "language-mix", "days": n_days, "seed": seed}
     for name, rows in (("default", default), ("with_mix", mixed)):
         row[f"precision_{name}"] = round(float(np.mean([r["precision"] for r in rows])), 4)
-    row["like_rate_change"] = round(row["precision_with_mix"] / row["precision_default"] - 1.0,
-                                    4)
+    row["like_rate_change"] = round(row["precision_with_mix"] / row["precision_default"] - 1.0, 4)
     for setting in (str(m) for m in mixes):
         days = [r["language_share"][setting] for r in mixed if setting in r["language_share"]]
         row[f"share_at_{setting}"] = round(float(np.mean([d["mean"] for d in days])), 4)
-        row[f"within_5_points_at_{setting}"] = round(float(np.mean(
-            [d["within_5_points"] for d in days])), 3)
-    row["default_main_share"] = round(float(np.mean(
-        [r["language_share"]["None"]["mean"] for r in default])), 4)
+        row[f"within_5_points_at_{setting}"] = round(
+            float(np.mean([d["within_5_points"] for d in days])), 3
+        )
+    row["default_main_share"] = round(
+        float(np.mean([r["language_share"]["None"]["mean"] for r in default])), 4
+    )
     out(json.dumps(row))
     return row
 
 
 def synthetic_platform(
-    n_notes: int, n_users: int, n_events: int, n_topics: int = 200, seed: int = 0,
+    n_notes: int,
+    n_users: int,
+    n_events: int,
+    n_topics: int = 200,
+    seed: int = 0,
 ) -> tuple[InteractionLog, list[NoteInfo]]:
     """A large synthetic log for the serving benchmark: users with 1-3 favourite topics,
     notes on one topic each, likes and opens drawn mostly from the favourite topics (Zipf-ish
@@ -535,9 +628,14 @@ def synthetic_platform(
     by_topic = [np.flatnonzero(topic == t) for t in range(n_topics)]
     words = [f"w{t}_{k}" for t in range(n_topics) for k in range(5)]
     notes = [
-        NoteInfo(int(j), int(author[j]), topics=[f"topic{topic[j]}"],
-                 language="zh" if j % 3 else "en", created_ts=float(created[j]),
-                 text=" ".join(words[topic[j] * 5 + k] for k in range(3)))
+        NoteInfo(
+            int(j),
+            int(author[j]),
+            topics=[f"topic{topic[j]}"],
+            language="zh" if j % 3 else "en",
+            created_ts=float(created[j]),
+            text=" ".join(words[topic[j] * 5 + k] for k in range(3)),
+        )
         for j in range(n_notes)
     ]
     fav = rng.integers(0, n_topics, size=(n_users, 3))
@@ -549,13 +647,17 @@ def synthetic_platform(
     sizes = np.asarray([len(b) for b in by_topic])
     offsets = np.r_[0, np.cumsum(sizes)[:-1]]
     flat = np.concatenate(by_topic) if by_topic else np.zeros(0, np.int64)
-    note = flat[offsets[pick_t] + np.minimum((r * sizes[pick_t]).astype(np.int64),
-                                             np.maximum(sizes[pick_t] - 1, 0))]
+    note = flat[
+        offsets[pick_t]
+        + np.minimum((r * sizes[pick_t]).astype(np.int64), np.maximum(sizes[pick_t] - 1, 0))
+    ]
     ts = np.maximum(created[note], t0) + rng.uniform(0, 5, size=n_events) * day
-    kinds = np.where(rng.random(n_events) < 0.7, KIND_CODES.index("like"),
-                     KIND_CODES.index("open")).astype(np.uint8)
-    log = InteractionLog(user.astype(np.int64), note.astype(np.int64), kinds, ts,
-                         np.zeros(n_events, np.float32))
+    kinds = np.where(
+        rng.random(n_events) < 0.7, KIND_CODES.index("like"), KIND_CODES.index("open")
+    ).astype(np.uint8)
+    log = InteractionLog(
+        user.astype(np.int64), note.astype(np.int64), kinds, ts, np.zeros(n_events, np.float32)
+    )
     return log, notes
 
 
@@ -573,8 +675,12 @@ def _time_pages(rec: Recommender, users: np.ndarray, now: float) -> np.ndarray:
 
 
 def run_serving_benchmark(
-    n_notes: int = 1_000_000, n_users: int = 100_000, n_events: int = 2_000_000,
-    requests: int = 300, out: Callable[[str], None] = print, seed: int = 0,
+    n_notes: int = 1_000_000,
+    n_users: int = 100_000,
+    n_events: int = 2_000_000,
+    requests: int = 300,
+    out: Callable[[str], None] = print,
+    seed: int = 0,
     config: RecommenderConfig | None = None,
 ) -> dict[str, Any]:
     """Train on a synthetic log, then time `recommend_page` (a fresh list and its first page
@@ -606,15 +712,22 @@ def run_serving_benchmark(
 
     neural_report = rec.report.chosen.get("neural", {})
     row = {
-        "bench": "recommend-serving", "notes": n_notes, "users": n_users, "events": n_events,
+        "bench": "recommend-serving",
+        "notes": n_notes,
+        "users": n_users,
+        "events": n_events,
         "ann": bool(rec.collab_index is not None and rec.collab_index.approximate),
-        "p50_ms": pct(served, 50), "p95_ms": pct(served, 95), "p99_ms": pct(served, 99),
+        "p50_ms": pct(served, 50),
+        "p95_ms": pct(served, 95),
+        "p99_ms": pct(served, 99),
         "no_attribution_p50_ms": pct(no_attribution, 50),
         "no_attribution_p99_ms": pct(no_attribution, 99),
-        "no_neural_p50_ms": pct(no_neural, 50), "no_neural_p99_ms": pct(no_neural, 99),
+        "no_neural_p50_ms": pct(no_neural, 50),
+        "no_neural_p99_ms": pct(no_neural, 99),
         "neural_index": rec.neural_index is not None,
         "neural": neural_report,
-        "generate_s": round(gen_s, 1), "train_s": round(train_s, 1),
+        "generate_s": round(gen_s, 1),
+        "train_s": round(train_s, 1),
         "train_stages_s": {k: round(v, 1) for k, v in rec.report.stages.items()},
         "positives": rec.report.n_positive,
         "peak_mem_mb": round(mem.peak / 2**20, 1),

@@ -42,15 +42,23 @@ def source_quotas(cfg: RecommenderConfig, per_source: int | None) -> dict[str, i
     """How many notes each source may propose (`per_source` caps all of them; the
     following, fresh and trending quotas are never raised by it)."""
     quotas = {
-        "coengage": cfg.quota_coengage, "sequence": cfg.quota_sequence,
-        "neural": cfg.quota_neural, "collab": cfg.quota_collab, "content": cfg.quota_content,
-        "follow": cfg.quota_follow, "fresh": cfg.quota_fresh, "trending": cfg.quota_trending,
+        "coengage": cfg.quota_coengage,
+        "sequence": cfg.quota_sequence,
+        "neural": cfg.quota_neural,
+        "collab": cfg.quota_collab,
+        "content": cfg.quota_content,
+        "follow": cfg.quota_follow,
+        "fresh": cfg.quota_fresh,
+        "trending": cfg.quota_trending,
         "watched": cfg.quota_watched,
     }
     if per_source is not None:
-        quotas = {name: min(quota, per_source)
-                  if name in ("follow", "fresh", "trending", "watched")
-                  else per_source for name, quota in quotas.items()}
+        quotas = {
+            name: min(quota, per_source)
+            if name in ("follow", "fresh", "trending", "watched")
+            else per_source
+            for name, quota in quotas.items()
+        }
     return quotas
 
 
@@ -93,8 +101,7 @@ def pad_columns(matrix: np.ndarray, n: int) -> np.ndarray:
     """Zero columns up to n (notes added after training have no collaborative scores)."""
     if matrix.shape[1] >= n:
         return matrix
-    return np.hstack([matrix, np.zeros((matrix.shape[0], n - matrix.shape[1]),
-                                       dtype=matrix.dtype)])
+    return np.hstack([matrix, np.zeros((matrix.shape[0], n - matrix.shape[1]), dtype=matrix.dtype)])
 
 
 def neural_scores(model: Model, state: np.ndarray, items: np.ndarray) -> np.ndarray:
@@ -110,16 +117,18 @@ def neural_scores(model: Model, state: np.ndarray, items: np.ndarray) -> np.ndar
     return out
 
 
-def content_profiles(model: Model, histories: list[np.ndarray],
-                     contexts: Sequence[UserContext | None]) -> sp.csr_matrix:
+def content_profiles(
+    model: Model, histories: list[np.ndarray], contexts: Sequence[UserContext | None]
+) -> sp.csr_matrix:
     """L2-normalised content profile per user: the recency-weighted sum of their notes'
     content rows plus their onboarding interests."""
     n = len(model.catalogue)
     weighted = history_matrix(histories, n, 10.0)
     profiles = (weighted @ model.content_matrix).tocsr()
     glosser = model.glosser()
-    interest_docs = [note_tokens(c.interests, "", (), glosser) if c is not None else []
-                     for c in contexts]
+    interest_docs = [
+        note_tokens(c.interests, "", (), glosser) if c is not None else [] for c in contexts
+    ]
     if any(interest_docs):
         profiles = profiles + model.content.transform(interest_docs) * 2.0
     norms = np.sqrt(np.asarray(profiles.multiply(profiles).sum(axis=1)).ravel()) + 1e-9
@@ -144,8 +153,10 @@ def generate(
     quotas = source_quotas(cfg, per_source)
     n_trained = collab.coengagement.shape[0]
     trained_histories = [h[h < n_trained] for h in histories]
-    coengage_rows = (history_matrix(trained_histories, n_trained, collab.coengage_half_life)
-                     @ collab.coengagement).tocsr()
+    coengage_rows = (
+        history_matrix(trained_histories, n_trained, collab.coengage_half_life)
+        @ collab.coengagement
+    ).tocsr()
     sequence_rows = collab.transitions.score_sparse(trained_histories)
     coengage: Scores = coengage_rows
     sequence: Scores = sequence_rows
@@ -162,8 +173,11 @@ def generate(
     if model.neural is not None and dense:
         neural_dense = pad_columns(states @ model.neural_vectors.T, n)
     profiles = content_profiles(model, histories, contexts)
-    content_scores = (np.asarray((profiles @ model.content_matrix.T).todense(),
-                                 dtype=np.float32) if dense else None)
+    content_scores = (
+        np.asarray((profiles @ model.content_matrix.T).todense(), dtype=np.float32)
+        if dense
+        else None
+    )
     collab_scores = user_vectors @ collab.item_vectors.T if dense else None
     collab_neighbours: np.ndarray | None = None
     content_neighbours: np.ndarray | None = None
@@ -172,7 +186,8 @@ def generate(
         assert model.collab_index is not None and model.content_index is not None
         collab_neighbours, _ = model.collab_index.query(user_vectors, quotas["collab"] + spare)
         content_neighbours, _ = model.content_index.query(
-            model.content.project(profiles), quotas["content"] + spare)
+            model.content.project(profiles), quotas["content"] + spare
+        )
         if model.neural_index is not None:
             found, _ = model.neural_index.query(states, quotas["neural"] + spare)
             neural_neighbours = model.neural_items[found]
@@ -190,36 +205,48 @@ def generate(
             (SOURCE_CODE["sequence"], top_of_row(sequence, row, quotas["sequence"], spare)),
         ]
         if len(history) and neural_dense is not None:
-            proposals.append((SOURCE_CODE["neural"],
-                              top_of_vector(neural_dense[row], quotas["neural"], spare)))
+            proposals.append(
+                (SOURCE_CODE["neural"], top_of_vector(neural_dense[row], quotas["neural"], spare))
+            )
         elif len(history) and neural_neighbours is not None:
             proposals.append((SOURCE_CODE["neural"], neural_neighbours[row]))
         if len(history) and collab_scores is not None:
-            proposals.append((SOURCE_CODE["collab"],
-                              top_of_vector(collab_scores[row], quotas["collab"], spare)))
+            proposals.append(
+                (SOURCE_CODE["collab"], top_of_vector(collab_scores[row], quotas["collab"], spare))
+            )
         elif len(history) and collab_neighbours is not None:
             proposals.append((SOURCE_CODE["collab"], collab_neighbours[row]))
         if content_scores is not None:
-            proposals.append((SOURCE_CODE["content"],
-                              top_of_vector(content_scores[row], quotas["content"], spare)))
+            proposals.append(
+                (
+                    SOURCE_CODE["content"],
+                    top_of_vector(content_scores[row], quotas["content"], spare),
+                )
+            )
         elif content_neighbours is not None and profiles[row].nnz:
             proposals.append((SOURCE_CODE["content"], content_neighbours[row]))
         if ctx is not None and ctx.following:
-            per_author = [model.author_notes.get(a, np.zeros(0, np.int64))[: quotas["follow"]]
-                          for a in ctx.following]
+            per_author = [
+                model.author_notes.get(a, np.zeros(0, np.int64))[: quotas["follow"]]
+                for a in ctx.following
+            ]
             followed = np.concatenate(per_author) if per_author else np.zeros(0, np.int64)
             followed = followed[np.argsort(-catalogue.created[followed])][: quotas["follow"]]
             proposals.append((SOURCE_CODE["follow"], followed))
         if len(fresh_pool) and quotas["fresh"] > 0:
             match = np.asarray((fresh_rows @ profiles[row].T).todense()).ravel()
             match = match + 1e-6 * (catalogue.created[fresh_pool] - now) / 86400.0
-            proposals.append((SOURCE_CODE["fresh"],
-                              fresh_pool[np.argsort(-match)[: quotas["fresh"]]]))
-        proposals.append((SOURCE_CODE["trending"],
-                          model.trending[: quotas["trending"] + spare]))
+            proposals.append(
+                (SOURCE_CODE["fresh"], fresh_pool[np.argsort(-match)[: quotas["fresh"]]])
+            )
+        proposals.append((SOURCE_CODE["trending"], model.trending[: quotas["trending"] + spare]))
         if len(history) and watched_scores is not None and quotas["watched"] > 0:
-            proposals.append((SOURCE_CODE["watched"], watched.items[
-                top_of_vector(watched_scores[row], quotas["watched"], spare)]))
+            proposals.append(
+                (
+                    SOURCE_CODE["watched"],
+                    watched.items[top_of_vector(watched_scores[row], quotas["watched"], spare)],
+                )
+            )
         proposer: dict[int, int] = {}  # candidate -> first proposing source
         for source, proposed in proposals:
             quota = quotas[SOURCES[source]]
@@ -233,8 +260,11 @@ def generate(
                     proposer[item] = source
                 taken += 1
         if ctx is not None and ctx.blocked_authors:
-            proposer = {item: source for item, source in proposer.items()
-                        if int(catalogue.authors[item]) not in ctx.blocked_authors}
+            proposer = {
+                item: source
+                for item, source in proposer.items()
+                if int(catalogue.authors[item]) not in ctx.blocked_authors
+            }
         items = np.fromiter(proposer.keys(), dtype=np.int64, count=len(proposer))
         sources = np.fromiter(proposer.values(), dtype=np.int64, count=len(proposer))
         if len(history):
@@ -245,12 +275,18 @@ def generate(
             content_for_items = content_scores[row, items]
         else:
             content_for_items = np.asarray(
-                (model.content_matrix[items] @ profiles[row].T).todense()).ravel()
-        scores = SourceScores(row_values(coengage, row, items), row_values(sequence, row, items),
-                              neural_scores(model, states[row], items), collab_for_items,
-                              content_for_items,
-                              watched.scores_for(user_vectors[row], items, n)
-                              if len(history) and len(watched) else None)
+                (model.content_matrix[items] @ profiles[row].T).todense()
+            ).ravel()
+        scores = SourceScores(
+            row_values(coengage, row, items),
+            row_values(sequence, row, items),
+            neural_scores(model, states[row], items),
+            collab_for_items,
+            content_for_items,
+            watched.scores_for(user_vectors[row], items, n)
+            if len(history) and len(watched)
+            else None,
+        )
         features = feature_matrix(catalogue, items, sources, history, ctx, now, scores)
         out.append(Candidates(items, sources, features))
     return out

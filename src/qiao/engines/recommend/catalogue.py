@@ -50,8 +50,7 @@ class Catalogue:
         self.video_seconds = np.zeros(0, dtype=np.float32)
         self.video_plays = np.zeros(0, dtype=np.float32)
         self.video_completion = np.zeros(0, dtype=np.float32)
-        self._video_cache: tuple[tuple[int, int, int], tuple[np.ndarray, np.ndarray]] | None \
-            = None
+        self._video_cache: tuple[tuple[int, int, int], tuple[np.ndarray, np.ndarray]] | None = None
         # engagement statistics (training fills them; new notes start at zero)
         self.popularity = np.zeros(0, dtype=np.float32)  # positives per note
         self.trend = np.zeros(0, dtype=np.float32)  # positives decayed by age
@@ -67,17 +66,18 @@ class Catalogue:
         start = len(self.note_ids)
         for offset, note in enumerate(fresh):
             self.index[note.note_id] = start + offset
-        self.note_ids = np.concatenate([self.note_ids, [x.note_id for x in fresh]]).astype(
-            np.int64)
-        self.authors = np.concatenate([self.authors, [x.author_id for x in fresh]]).astype(
-            np.int64)
+        self.note_ids = np.concatenate([self.note_ids, [x.note_id for x in fresh]]).astype(np.int64)
+        self.authors = np.concatenate([self.authors, [x.author_id for x in fresh]]).astype(np.int64)
         self.created = np.concatenate([self.created, [x.created_ts for x in fresh]])
         self.likes = np.concatenate(
-            [self.likes, [x.like_count + x.collect_count for x in fresh]]).astype(np.float32)
+            [self.likes, [x.like_count + x.collect_count for x in fresh]]
+        ).astype(np.float32)
         self.video_seconds = np.concatenate(
-            [self.video_seconds, [max(0.0, x.video_seconds) for x in fresh]]).astype(np.float32)
+            [self.video_seconds, [max(0.0, x.video_seconds) for x in fresh]]
+        ).astype(np.float32)
         self.video_plays = np.concatenate(
-            [self.video_plays, [max(0, x.video_plays) for x in fresh]]).astype(np.float32)
+            [self.video_plays, [max(0, x.video_plays) for x in fresh]]
+        ).astype(np.float32)
         self.video_completion = np.concatenate(
             [self.video_completion, [min(1.0, max(0.0, x.video_completion)) for x in fresh]]
         ).astype(np.float32)
@@ -89,11 +89,13 @@ class Catalogue:
         for name in STAT_ARRAYS:
             arr = getattr(self, name)
             if len(arr) < total:
-                setattr(self, name, np.concatenate(
-                    [arr, np.zeros(total - len(arr), dtype=np.float32)]))
+                setattr(
+                    self, name, np.concatenate([arr, np.zeros(total - len(arr), dtype=np.float32)])
+                )
         if len(self.removed) < total:
             self.removed = np.concatenate(
-                [self.removed, np.zeros(total - len(self.removed), dtype=bool)])
+                [self.removed, np.zeros(total - len(self.removed), dtype=bool)]
+            )
         return list(range(start, total))
 
     def positions(self, note_ids: np.ndarray) -> np.ndarray:
@@ -128,18 +130,24 @@ class Catalogue:
         play_rate = np.zeros(len(self), dtype=np.float32)
         if clip.any():
             total_plays = float(plays[clip].sum())
-            mean_completion = (float((plays[clip] * self.video_completion[clip]).sum())
-                               / total_plays if total_plays > 0 else 0.0)
-            completion[clip] = ((plays[clip] * self.video_completion[clip]
-                                 + VIDEO_PRIOR_PLAYS * mean_completion)
-                                / (plays[clip] + VIDEO_PRIOR_PLAYS))
-            shows = (self.shows[clip] if len(self.shows) == len(self)
-                     else np.zeros(int(clip.sum()), np.float32))
+            mean_completion = (
+                float((plays[clip] * self.video_completion[clip]).sum()) / total_plays
+                if total_plays > 0
+                else 0.0
+            )
+            completion[clip] = (
+                plays[clip] * self.video_completion[clip] + VIDEO_PRIOR_PLAYS * mean_completion
+            ) / (plays[clip] + VIDEO_PRIOR_PLAYS)
+            shows = (
+                self.shows[clip]
+                if len(self.shows) == len(self)
+                else np.zeros(int(clip.sum()), np.float32)
+            )
             total_shows = float(shows.sum())
             mean_rate = min(1.0, total_plays / total_shows) if total_shows > 0 else 0.0
             play_rate[clip] = np.minimum(
-                1.0, (plays[clip] + VIDEO_PRIOR_PLAYS * mean_rate)
-                / (shows + VIDEO_PRIOR_PLAYS))
+                1.0, (plays[clip] + VIDEO_PRIOR_PLAYS * mean_rate) / (shows + VIDEO_PRIOR_PLAYS)
+            )
         self._video_cache = (key, (completion, play_rate))
         return completion, play_rate
 

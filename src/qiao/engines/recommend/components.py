@@ -31,8 +31,14 @@ from .models import (
 from .types import RecommenderConfig
 
 #: hyper-parameters chosen on validation and fixed when refitting on all the data
-TUNED_KEYS = ("ease_lambda", "coengage_half_life", "knn_k", "seq_params", "embed_factors",
-              "embed_half_life")
+TUNED_KEYS = (
+    "ease_lambda",
+    "coengage_half_life",
+    "knn_k",
+    "seq_params",
+    "embed_factors",
+    "embed_half_life",
+)
 
 HistoryScorer = Callable[[list[np.ndarray]], np.ndarray]
 
@@ -64,8 +70,9 @@ def ndcg10(scores: np.ndarray, histories: list[np.ndarray], targets: np.ndarray)
     return float(single_target_metrics(masked, targets, (10,))["ndcg@10"].mean())
 
 
-def batched_ndcg10(scorer: HistoryScorer, histories: list[np.ndarray], targets: np.ndarray,
-                   batch: int = 512) -> float:
+def batched_ndcg10(
+    scorer: HistoryScorer, histories: list[np.ndarray], targets: np.ndarray, batch: int = 512
+) -> float:
     total = 0.0
     if histories:
         n_items = scorer(histories[:1]).shape[1]
@@ -108,8 +115,9 @@ def _orthonormalize(block: np.ndarray) -> np.ndarray:
     return block
 
 
-def randomized_svd_vt(x: sp.csr_matrix, k: int, n_iter: int = 4, oversample: int = 16,
-                      seed: int = 0) -> np.ndarray:
+def randomized_svd_vt(
+    x: sp.csr_matrix, k: int, n_iter: int = 4, oversample: int = 16, seed: int = 0
+) -> np.ndarray:
     """Top-k right singular vectors (k, n_cols), largest first: randomized range finder with
     power iterations (Halko et al. 2011); far cheaper than ARPACK for k ~ 100. Works in
     float32 with Gram-matrix orthonormalisation, so the peak memory is a few (n_cols, k)
@@ -162,14 +170,17 @@ def fit_components(
 
     chosen: dict[str, Any] = {}
     x = interaction_matrix(seqs, n_items)
-    half_lives = grid("coengage_half_life", cfg.coengage_half_life, 0.0,
-                      [0.0, 3.0, 10.0, 30.0])
+    half_lives = grid("coengage_half_life", cfg.coengage_half_life, 0.0, [0.0, 3.0, 10.0, 30.0])
     # co-engagement: (score, matrix, half-life, hyper-parameter)
     best_co: tuple[float, sp.csr_matrix, float, float] | None = None
     if n_items <= cfg.ease_max_items:
         gram = np.asarray((x.T @ x).todense(), dtype=np.float64)
-        lambdas = grid("ease_lambda", cfg.ease_lambda, 200.0,
-                       [20.0, 100.0, 400.0, 1500.0] if n_items <= 5000 else [50.0, 400.0])
+        lambdas = grid(
+            "ease_lambda",
+            cfg.ease_lambda,
+            200.0,
+            [20.0, 100.0, 400.0, 1500.0] if n_items <= 5000 else [50.0, 400.0],
+        )
         for lam in lambdas:
             ease = EASE(float(lam))
             ease.fit_gram(gram)
@@ -194,8 +205,9 @@ def fit_components(
     chosen.update(coengage_half_life=coengage_half_life, val_coengage=round(best_co[0], 5))
 
     # sequential transitions: (window, step decay, half-life)
-    seq_grid = grid("seq_params", cfg.seq_params, (5, 0.6, 2.0),
-                    [(3, 0.5, 1.0), (5, 0.6, 2.0), (10, 0.8, 5.0)])
+    seq_grid = grid(
+        "seq_params", cfg.seq_params, (5, 0.6, 2.0), [(3, 0.5, 1.0), (5, 0.6, 2.0), (10, 0.8, 5.0)]
+    )
     best_seq: tuple[float, Transitions] | None = None
     for window, decay, half_life in seq_grid:
         transitions = Transitions(int(window), float(decay), float(half_life))
@@ -205,8 +217,10 @@ def fit_components(
             best_seq = (score, transitions)
     assert best_seq is not None
     transitions = best_seq[1]
-    chosen.update(seq_params=[transitions.window, transitions.step_decay,
-                              transitions.half_life], val_sequence=round(best_seq[0], 5))
+    chosen.update(
+        seq_params=[transitions.window, transitions.step_decay, transitions.half_life],
+        val_sequence=round(best_seq[0], 5),
+    )
 
     # embeddings (PureSVD, folded-in users)
     popularity = np.asarray(x.sum(axis=0)).ravel()
@@ -227,14 +241,32 @@ def fit_components(
         for half_life in embed_half_lives:
             score = 0.0
             if tuning:
-                trial = Collaborative(n_items, coengagement, coengage_half_life, transitions,
-                                      vectors, column_scale, float(half_life))
+                trial = Collaborative(
+                    n_items,
+                    coengagement,
+                    coengage_half_life,
+                    transitions,
+                    vectors,
+                    column_scale,
+                    float(half_life),
+                )
                 score = score_on_tuning(embedding_scorer(trial))
             if best_embed is None or score > best_embed[0]:
                 best_embed = (score, factors, float(half_life))
     assert best_embed is not None
     item_vectors = np.ascontiguousarray(vt[: best_embed[1]].T.astype(np.float32))
-    chosen.update(embed_factors=best_embed[1], embed_half_life=best_embed[2],
-                  val_collab=round(best_embed[0], 5))
-    return Collaborative(n_items, coengagement, coengage_half_life, transitions, item_vectors,
-                         column_scale, best_embed[2], chosen)
+    chosen.update(
+        embed_factors=best_embed[1],
+        embed_half_life=best_embed[2],
+        val_collab=round(best_embed[0], 5),
+    )
+    return Collaborative(
+        n_items,
+        coengagement,
+        coengage_half_life,
+        transitions,
+        item_vectors,
+        column_scale,
+        best_embed[2],
+        chosen,
+    )

@@ -19,11 +19,51 @@ import scipy.sparse as sp
 
 _WORD = re.compile(r"[a-z0-9][a-z0-9'_-]+|[\u3400-\u9fff\uf900-\ufaff]+", re.IGNORECASE)
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-_STOP = frozenset({
-    "the", "a", "an", "and", "or", "of", "to", "in", "on", "for", "with", "is", "it", "this",
-    "that", "was", "are", "be", "as", "at", "by", "from", "i", "my", "you", "but", "not", "so",
-    "very", "have", "has", "had", "they", "we", "he", "she", "its", "if", "than", "then", "too",
-})
+_STOP = frozenset(
+    {
+        "the",
+        "a",
+        "an",
+        "and",
+        "or",
+        "of",
+        "to",
+        "in",
+        "on",
+        "for",
+        "with",
+        "is",
+        "it",
+        "this",
+        "that",
+        "was",
+        "are",
+        "be",
+        "as",
+        "at",
+        "by",
+        "from",
+        "i",
+        "my",
+        "you",
+        "but",
+        "not",
+        "so",
+        "very",
+        "have",
+        "has",
+        "had",
+        "they",
+        "we",
+        "he",
+        "she",
+        "its",
+        "if",
+        "than",
+        "then",
+        "too",
+    }
+)
 
 try:  # optional: proper Chinese words
     import jieba as _jieba  # type: ignore[import-not-found, unused-ignore] # untyped
@@ -69,8 +109,20 @@ class _Hasher:
         return j
 
 
-_HUES = ("red", "orange", "yellow", "lime", "green", "spring", "cyan", "azure", "blue",
-         "violet", "magenta", "rose")
+_HUES = (
+    "red",
+    "orange",
+    "yellow",
+    "lime",
+    "green",
+    "spring",
+    "cyan",
+    "azure",
+    "blue",
+    "violet",
+    "magenta",
+    "rose",
+)
 
 
 def visual_tokens(images: Sequence[tuple[str, str]]) -> list[str]:
@@ -134,8 +186,7 @@ class CedictGlosser:
                     if w not in _STOP and w not in out and not _CJK.match(w):
                         out.append(w)
             # English notes say "cats" as often as "cat": both forms, so #猫 meets #cats
-            hit = tuple(dict.fromkeys(f for w in out[: self.max_words]
-                                      for f in (w, _plural(w))))
+            hit = tuple(dict.fromkeys(f for w in out[: self.max_words] for f in (w, _plural(w))))
             if len(self._memo) < self.memo_size:
                 self._memo[word] = hit
         return hit
@@ -165,8 +216,12 @@ def default_glosser() -> CedictGlosser:
         return _glosser[0]
 
 
-def note_tokens(topics: Sequence[str], text: str, images: Sequence[tuple[str, str]] = (),
-                glosses: Glosser | None = None) -> list[tuple[str, float]]:
+def note_tokens(
+    topics: Sequence[str],
+    text: str,
+    images: Sequence[tuple[str, str]] = (),
+    glosses: Glosser | None = None,
+) -> list[tuple[str, float]]:
     tags = [t.lower().lstrip("#") for t in topics if t]
     words = tokenize(text)
     toks = [("t:" + t, 3.0) for t in tags]
@@ -175,8 +230,7 @@ def note_tokens(topics: Sequence[str], text: str, images: Sequence[tuple[str, st
     if glosses is not None:  # Chinese topics and words also count as their English
         for t in tags:
             if _CJK.search(t):
-                toks += [("t:" + g, 1.5) for w in tokenize(t) if _CJK.match(w)
-                         for g in glosses(w)]
+                toks += [("t:" + g, 1.5) for w in tokenize(t) if _CJK.match(w) for g in glosses(w)]
         toks += [("w:" + g, 0.5) for w in words if _CJK.match(w) for g in glosses(w)]
     return toks
 
@@ -196,11 +250,13 @@ def hash_rows(docs: Iterable[list[tuple[str, float]]], dims: int) -> sp.csr_matr
         idx.extend(acc.keys())
         val.extend(acc.values())
         indptr.append(len(idx))
-    data = np.log1p(np.frombuffer(val, dtype=np.float32)) if len(val) else np.zeros(
-        0, np.float32)
+    data = np.log1p(np.frombuffer(val, dtype=np.float32)) if len(val) else np.zeros(0, np.float32)
     return sp.csr_matrix(
-        (data.astype(np.float32), np.frombuffer(idx, dtype=np.int64).copy(),
-         np.frombuffer(indptr, dtype=np.int64).copy()),
+        (
+            data.astype(np.float32),
+            np.frombuffer(idx, dtype=np.int64).copy(),
+            np.frombuffer(indptr, dtype=np.int64).copy(),
+        ),
         shape=(len(indptr) - 1, dims),
     )
 

@@ -140,8 +140,11 @@ class Recommender:
 
         stage("index", 0.0)
         self.catalogue.append(list(notes))
-        log = (interactions if isinstance(interactions, InteractionLog)
-               else InteractionLog.from_interactions(interactions))
+        log = (
+            interactions
+            if isinstance(interactions, InteractionLog)
+            else InteractionLog.from_interactions(interactions)
+        )
         if not cfg.video:
             log = log.without_kinds(("play", "watch"))
             self._forget_clips()
@@ -149,10 +152,19 @@ class Recommender:
         n = len(self.catalogue)
         report.n_notes = n
         report.n_interactions = len(log)
-        self.t_ref = max(float(log.ts.max()) if len(log) else 0.0,
-                         float(self.catalogue.created.max()) if n else 0.0)
-        engagement = digest(log, items, n, self.t_ref, cfg.positive_threshold,
-                            cfg.trending_half_life_days, self.catalogue.video_seconds)
+        self.t_ref = max(
+            float(log.ts.max()) if len(log) else 0.0,
+            float(self.catalogue.created.max()) if n else 0.0,
+        )
+        engagement = digest(
+            log,
+            items,
+            n,
+            self.t_ref,
+            cfg.positive_threshold,
+            cfg.trending_half_life_days,
+            self.catalogue.video_seconds,
+        )
         catalogue = self.catalogue
         catalogue.shows, catalogue.hides = engagement.shows, engagement.hides
         catalogue.trend, catalogue.popularity = engagement.trend, engagement.popularity
@@ -185,8 +197,9 @@ class Recommender:
             n_tune = min(cfg.tune_max_users, max(300, int(3e8 // max(1, n))))
             tune_rows = rng.permutation(held_out)[:n_tune]
             tune_targets = np.asarray([seqs[i][-depth] for i in tune_rows], dtype=np.int64)
-            prefix_collab = fit_components(prefixes, n, cfg, [prefixes[i] for i in tune_rows],
-                                           tune_targets)
+            prefix_collab = fit_components(
+                prefixes, n, cfg, [prefixes[i] for i in tune_rows], tune_targets
+            )
             chosen = dict(prefix_collab.chosen)
             report.stages["tune"] = time.perf_counter() - stage_start
             if cfg.neural:
@@ -208,17 +221,24 @@ class Recommender:
                 # (popularity, trend, the trending list, like counts) leaves them out
                 full_stats = (catalogue.popularity, catalogue.trend, catalogue.likes)
                 held_users = [users[i] for i in held_out for _ in range(depth)]
-                held_items = np.asarray([seqs[i][-d] for i in held_out
-                                         for d in range(1, depth + 1)], dtype=np.int64)
+                held_items = np.asarray(
+                    [seqs[i][-d] for i in held_out for d in range(1, depth + 1)], dtype=np.int64
+                )
                 catalogue.popularity = np.bincount(
-                    np.concatenate(prefixes) if prefixes else np.zeros(0, np.int64),
-                    minlength=n).astype(np.float32)
+                    np.concatenate(prefixes) if prefixes else np.zeros(0, np.int64), minlength=n
+                ).astype(np.float32)
                 catalogue.trend = self._trend_without(engagement, held_users, held_items)
-                strong = np.asarray([engagement.positive_strengths[users[i]][-d] >= 1.0
-                                     for i in held_out for d in range(1, depth + 1)],
-                                    dtype=bool)
-                catalogue.likes = np.maximum(0.0, catalogue.likes - np.bincount(
-                    held_items[strong], minlength=n)).astype(np.float32)
+                strong = np.asarray(
+                    [
+                        engagement.positive_strengths[users[i]][-d] >= 1.0
+                        for i in held_out
+                        for d in range(1, depth + 1)
+                    ],
+                    dtype=bool,
+                )
+                catalogue.likes = np.maximum(
+                    0.0, catalogue.likes - np.bincount(held_items[strong], minlength=n)
+                ).astype(np.float32)
                 clip_stats = (catalogue.video_plays, catalogue.video_completion)
                 self._clip_stats_without(engagement, held_users, held_items)
                 # clips watched to the end, without the held-out positives' completions
@@ -227,8 +247,12 @@ class Recommender:
                 held_pairs = np.asarray(held_users, dtype=np.int64) * stride + held_items
                 kept = ~np.isin(done_users * stride + done_items, held_pairs)
                 self.watched = fit_watched(
-                    prefix_collab, catalogue, dict(zip(users, prefixes, strict=True)),
-                    (done_users[kept], done_items[kept]), cfg.watched_max_clips)
+                    prefix_collab,
+                    catalogue,
+                    dict(zip(users, prefixes, strict=True)),
+                    (done_users[kept], done_items[kept]),
+                    cfg.watched_max_clips,
+                )
                 self.build_indices(ann=False)  # exact search is cheaper for one batch pass
                 assert engagement.impressions is not None
                 self.ranker = ranking.train_ranker(
@@ -237,10 +261,12 @@ class Recommender:
                     np.asarray([seqs[i][-d] for i, d in groups], dtype=np.int64),
                     [users[i] for i, _d in groups],
                     engagement.impressions,
-                    np.asarray([engagement.positive_strengths[users[i]][-d]
-                                for i, d in groups], np.float64),
-                    np.asarray([engagement.positive_times[users[i]][-d]
-                                for i, d in groups], np.float64),
+                    np.asarray(
+                        [engagement.positive_strengths[users[i]][-d] for i, d in groups], np.float64
+                    ),
+                    np.asarray(
+                        [engagement.positive_times[users[i]][-d] for i, d in groups], np.float64
+                    ),
                 )
                 catalogue.popularity, catalogue.trend, catalogue.likes = full_stats
                 catalogue.video_plays, catalogue.video_completion = clip_stats
@@ -248,14 +274,16 @@ class Recommender:
         stage("fit", 0.8)
         stage_start = time.perf_counter()
         fixed: dict[str, Any] = {k: chosen[k] for k in TUNED_KEYS if k in chosen}
-        self.collab = fit_components(seqs if seqs else [np.zeros(0, np.int32)], n, cfg,
-                                     fixed=fixed)
+        self.collab = fit_components(seqs if seqs else [np.zeros(0, np.int32)], n, cfg, fixed=fixed)
         self.collab.chosen.update({k: v for k, v in chosen.items() if k.startswith("val_")})
-        self.watched = fit_watched(self.collab, catalogue, self.user_history,
-                                   engagement.completed, cfg.watched_max_clips)
+        self.watched = fit_watched(
+            self.collab, catalogue, self.user_history, engagement.completed, cfg.watched_max_clips
+        )
         report.chosen["watched_clips"] = len(self.watched)
-        report.chosen = {**self.collab.chosen, **{k: v for k, v in report.chosen.items()
-                                                  if k not in self.collab.chosen}}
+        report.chosen = {
+            **self.collab.chosen,
+            **{k: v for k, v in report.chosen.items() if k not in self.collab.chosen},
+        }
         report.stages["fit"] = time.perf_counter() - stage_start
         self.n_trained_items = n
         self.build_indices()
@@ -263,8 +291,9 @@ class Recommender:
         stage("done", 1.0)
         return self
 
-    def _clip_stats_without(self, engagement: Engagement, users: list[int],
-                            items: np.ndarray) -> None:
+    def _clip_stats_without(
+        self, engagement: Engagement, users: list[int], items: np.ndarray
+    ) -> None:
         """The clips' plays and completion with the plays and watching of the (user, item)
         pairs given left out (the ranker learns from those pairs)."""
         if engagement.clip_pairs is None or not len(items):
@@ -272,19 +301,24 @@ class Recommender:
         catalogue = self.catalogue
         pair_users, pair_items, plays, seconds = engagement.clip_pairs
         stride = max(len(catalogue), 1)
-        out = np.isin(pair_users * stride + pair_items,
-                      np.asarray(users, dtype=np.int64) * stride + items)
+        out = np.isin(
+            pair_users * stride + pair_items, np.asarray(users, dtype=np.int64) * stride + items
+        )
         n = len(catalogue)
         lengths = catalogue.video_seconds
         total_plays = catalogue.video_plays.astype(np.float64)
         total_watched = total_plays * catalogue.video_completion * lengths
-        left_plays = np.maximum(0.0, total_plays - np.bincount(
-            pair_items[out], weights=plays[out], minlength=n))
-        left_watched = np.maximum(0.0, total_watched - np.bincount(
-            pair_items[out], weights=seconds[out], minlength=n))
-        completion = np.where((left_plays > 0) & (lengths > 0),
-                              left_watched / np.maximum(left_plays, 1.0)
-                              / np.maximum(lengths, 1e-9), 0.0)
+        left_plays = np.maximum(
+            0.0, total_plays - np.bincount(pair_items[out], weights=plays[out], minlength=n)
+        )
+        left_watched = np.maximum(
+            0.0, total_watched - np.bincount(pair_items[out], weights=seconds[out], minlength=n)
+        )
+        completion = np.where(
+            (left_plays > 0) & (lengths > 0),
+            left_watched / np.maximum(left_plays, 1.0) / np.maximum(lengths, 1e-9),
+            0.0,
+        )
         catalogue.video_plays = left_plays.astype(np.float32)
         catalogue.video_completion = np.minimum(1.0, completion).astype(np.float32)
 
@@ -294,8 +328,9 @@ class Recommender:
         for name in ("video_seconds", "video_plays", "video_completion"):
             setattr(catalogue, name, np.zeros(len(catalogue), dtype=np.float32))
 
-    def _trend_without(self, engagement: Engagement, users: list[int],
-                       items: np.ndarray) -> np.ndarray:
+    def _trend_without(
+        self, engagement: Engagement, users: list[int], items: np.ndarray
+    ) -> np.ndarray:
         """The trend statistic with the (user, item) positives given left out."""
         assert engagement.positive_log is not None
         log_users, log_items, log_times = engagement.positive_log
@@ -303,29 +338,46 @@ class Recommender:
         stride = max(n, 1)
         left_out = np.asarray(users, dtype=np.int64) * stride + items
         keep = ~np.isin(log_users * stride + log_items, left_out)
-        return trend_scores(log_items[keep], log_times[keep], n, self.t_ref,
-                            self.config.trending_half_life_days)
+        return trend_scores(
+            log_items[keep], log_times[keep], n, self.t_ref, self.config.trending_half_life_days
+        )
 
-    def _fit_neural(self, sequences: list[np.ndarray], valid_histories: list[np.ndarray],
-                    valid_targets: np.ndarray) -> None:
+    def _fit_neural(
+        self,
+        sequences: list[np.ndarray],
+        valid_histories: list[np.ndarray],
+        valid_targets: np.ndarray,
+    ) -> None:
         cfg = self.config
         lengths = np.asarray([len(s) for s in sequences])
         max_len = cfg.neural_max_len or int(np.clip(np.percentile(lengths, 90), 10, 200))
-        n_modelled = min(cfg.neural_max_items,
-                         int((np.bincount(np.concatenate(sequences).astype(np.int64),
-                                          minlength=1) > 0).sum()))
+        n_modelled = min(
+            cfg.neural_max_items,
+            int((np.bincount(np.concatenate(sequences).astype(np.int64), minlength=1) > 0).sum()),
+        )
         model_config = SASRecConfig(
-            dim=cfg.neural_dim, blocks=cfg.neural_blocks, heads=cfg.neural_heads,
-            max_len=max_len, dropout=cfg.neural_dropout,
-            learning_rate=cfg.neural_learning_rate, batch_size=cfg.neural_batch_size,
-            max_epochs=cfg.neural_max_epochs, time_budget_s=cfg.neural_time_budget_s,
-            negatives=(None if n_modelled <= cfg.neural_full_softmax_items
-                       else cfg.neural_negatives), seed=cfg.seed)
-        neural = SASRec.train(sequences, len(self.catalogue), model_config,
-                              validation=(valid_histories, valid_targets),
-                              max_items=cfg.neural_max_items)
-        self.report.chosen["neural"] = {k: v for k, v in neural.report.items()
-                                        if k != "curve"}
+            dim=cfg.neural_dim,
+            blocks=cfg.neural_blocks,
+            heads=cfg.neural_heads,
+            max_len=max_len,
+            dropout=cfg.neural_dropout,
+            learning_rate=cfg.neural_learning_rate,
+            batch_size=cfg.neural_batch_size,
+            max_epochs=cfg.neural_max_epochs,
+            time_budget_s=cfg.neural_time_budget_s,
+            negatives=(
+                None if n_modelled <= cfg.neural_full_softmax_items else cfg.neural_negatives
+            ),
+            seed=cfg.seed,
+        )
+        neural = SASRec.train(
+            sequences,
+            len(self.catalogue),
+            model_config,
+            validation=(valid_histories, valid_targets),
+            max_items=cfg.neural_max_items,
+        )
+        self.report.chosen["neural"] = {k: v for k, v in neural.report.items() if k != "curve"}
         self.report.validation["val_neural"] = round(float(neural.report["val_ndcg@10"]), 5)
         self.neural = neural
         self.neural_vectors = neural.item_vectors()
@@ -343,8 +395,12 @@ class Recommender:
     def _fit_content(self) -> None:
         glosser = self.glosser()
         catalogue = self.catalogue
-        docs = (note_tokens(topics, text, images, glosser) for topics, text, images in
-                zip(catalogue.topics, catalogue.texts, catalogue.images, strict=True))
+        docs = (
+            note_tokens(topics, text, images, glosser)
+            for topics, text, images in zip(
+                catalogue.topics, catalogue.texts, catalogue.images, strict=True
+            )
+        )
         self.content_matrix = self.content.fit(docs)
         self.content_vectors = self.content.project(self.content_matrix)
 
@@ -360,25 +416,32 @@ class Recommender:
             vectors = np.vstack([vectors, self._embed_from_content(np.arange(len(vectors), n))])
             collab.item_vectors = vectors
             collab.column_scale = np.concatenate(
-                [collab.column_scale, np.ones(n - len(collab.column_scale), dtype=np.float32)])
-        for name, index_vectors in (("collab_index", vectors),
-                                    ("content_index", self.content_vectors)):
+                [collab.column_scale, np.ones(n - len(collab.column_scale), dtype=np.float32)]
+            )
+        for name, index_vectors in (
+            ("collab_index", vectors),
+            ("content_index", self.content_vectors),
+        ):
             path = saved / persistence.INDEX_FILES[name] if saved is not None else None
             index = AnnIndex(index_vectors, use_hnsw=big and path is None)
             if big and path is not None and not index.load_hnsw(path):
                 index = AnnIndex(index_vectors, use_hnsw=True)
             setattr(self, name, index)
         self.neural_index = None
-        if (self.neural is not None and ann
-                and len(self.neural_items) >= self.config.neural_ann_min_items):
+        if (
+            self.neural is not None
+            and ann
+            and len(self.neural_items) >= self.config.neural_ann_min_items
+        ):
             path = saved / persistence.INDEX_FILES["neural_index"] if saved is not None else None
             modelled = self.neural_vectors[self.neural_items]
             self.neural_index = AnnIndex(modelled, use_hnsw=path is None)
             if path is not None and not self.neural_index.load_hnsw(path):
                 self.neural_index = AnnIndex(modelled, use_hnsw=True)
         self.author_notes = self.catalogue.notes_by_author()
-        self.trending = np.argsort(
-            -(self.catalogue.trend + 1e-3 * np.log1p(self.catalogue.likes)))[:2000]
+        self.trending = np.argsort(-(self.catalogue.trend + 1e-3 * np.log1p(self.catalogue.likes)))[
+            :2000
+        ]
         self._lists.clear()
         self._fresh_cache = None
 
@@ -391,13 +454,15 @@ class Recommender:
         if n_trained == 0 or len(new_items) == 0:
             return out
         similarity = np.asarray(
-            (self.content_matrix[new_items] @ self.content_matrix[:n_trained].T).todense())
+            (self.content_matrix[new_items] @ self.content_matrix[:n_trained].T).todense()
+        )
         k = min(10, n_trained)
         neighbours = np.argpartition(-similarity, k - 1, axis=1)[:, :k]
         weights = np.maximum(np.take_along_axis(similarity, neighbours, axis=1), 0.0)
         trained = self.collab.item_vectors[:n_trained]
-        out = ((trained[neighbours] * weights[:, :, None]).sum(axis=1)
-               / (weights.sum(axis=1, keepdims=True) + 1e-9))
+        out = (trained[neighbours] * weights[:, :, None]).sum(axis=1) / (
+            weights.sum(axis=1, keepdims=True) + 1e-9
+        )
         return np.asarray(out, dtype=np.float32)
 
     def fresh_pool(self, now: float) -> tuple[np.ndarray, sp.csr_matrix]:
@@ -433,8 +498,9 @@ class Recommender:
         """The full re-ranked list (up to config.ranked_list_len notes) for this user now."""
         return self.rank_many([ctx], [exclude])[0]
 
-    def rank_many(self, contexts: list[UserContext],
-                  excludes: list[Iterable[int]] | None = None) -> list[list[ScoredNote]]:
+    def rank_many(
+        self, contexts: list[UserContext], excludes: list[Iterable[int]] | None = None
+    ) -> list[list[ScoredNote]]:
         """`rank` for a batch of users at once (one batched pass per candidate source)."""
         assert self.collab is not None, "train or load a model first"
         with self._model_lock:
@@ -454,23 +520,30 @@ class Recommender:
                 if len(cands.items) == 0:
                     out.append([])
                     continue
-                scores = ranking.score(self.ranker, cands.features,
-                                       cold=len(histories[row]) == 0)
-                order = rerank(self.catalogue, cands.items, scores, contexts[row], nows[row],
-                               self.config)
-                served = Served(cands.items[order], cands.sources[order],
-                                cands.features[order])
+                scores = ranking.score(self.ranker, cands.features, cold=len(histories[row]) == 0)
+                order = rerank(
+                    self.catalogue, cands.items, scores, contexts[row], nows[row], self.config
+                )
+                served = Served(cands.items[order], cands.sources[order], cands.features[order])
                 reasons = explain(self, contexts[row], histories[row], served, nows[row])
                 note_ids = self.catalogue.note_ids[served.items].tolist()
-                out.append([ScoredNote(note_id, float(scores[k]), SOURCES[source], reason)
-                            for note_id, k, source, reason in zip(
-                                note_ids, order, served.sources.tolist(), reasons,
-                                strict=True)])
+                out.append(
+                    [
+                        ScoredNote(note_id, float(scores[k]), SOURCES[source], reason)
+                        for note_id, k, source, reason in zip(
+                            note_ids, order, served.sources.tolist(), reasons, strict=True
+                        )
+                    ]
+                )
             return out
 
-    def _generate(self, histories: list[np.ndarray], contexts: list[UserContext],
-                  nows: list[float], unwanted: list[set[int]]
-                  ) -> list[candidate_stage.Candidates]:
+    def _generate(
+        self,
+        histories: list[np.ndarray],
+        contexts: list[UserContext],
+        nows: list[float],
+        unwanted: list[set[int]],
+    ) -> list[candidate_stage.Candidates]:
         """Candidates per user; users are batched by their request time."""
         out: list[candidate_stage.Candidates | None] = [None] * len(histories)
         by_now: dict[float, list[int]] = {}
@@ -478,26 +551,38 @@ class Recommender:
             by_now.setdefault(now, []).append(row)
         for now, rows in by_now.items():
             batch = candidate_stage.generate(
-                self, [histories[r] for r in rows], [contexts[r] for r in rows], None, now,
-                [unwanted[r] for r in rows])
+                self,
+                [histories[r] for r in rows],
+                [contexts[r] for r in rows],
+                None,
+                now,
+                [unwanted[r] for r in rows],
+            )
             for r, cands in zip(rows, batch, strict=True):
                 out[r] = cands
         return [c for c in out if c is not None]
 
-    def recommend(self, ctx: UserContext, k: int = 20, exclude: Iterable[int] = ()
-                  ) -> list[ScoredNote]:
+    def recommend(
+        self, ctx: UserContext, k: int = 20, exclude: Iterable[int] = ()
+    ) -> list[ScoredNote]:
         """The best k notes for this user now (no paging state)."""
         return self.rank(ctx, exclude)[:k]
 
     def servable(self, note: ScoredNote, ctx: UserContext) -> bool:
         """Still servable to this user (not removed, author not blocked since ranking)."""
         j = self.catalogue.index.get(note.note_id)
-        return j is None or not (int(self.catalogue.authors[j]) in ctx.blocked_authors
-                                 or self.catalogue.removed[j])
+        return j is None or not (
+            int(self.catalogue.authors[j]) in ctx.blocked_authors or self.catalogue.removed[j]
+        )
 
-    def recommend_page(self, ctx: UserContext, cursor: str | None = None, page_size: int = 20,
-                       exclude: Iterable[int] = (), ranked: list[ScoredNote] | None = None
-                       ) -> FeedPage:
+    def recommend_page(
+        self,
+        ctx: UserContext,
+        cursor: str | None = None,
+        page_size: int = 20,
+        exclude: Iterable[int] = (),
+        ranked: list[ScoredNote] | None = None,
+    ) -> FeedPage:
         """Page through one stored ranked list: pages never repeat a note. Pass the returned
         `next_cursor` for the next page; None starts a fresh list (e.g. pull-to-refresh).
         `ranked`: a fresh list already ranked by `rank_many` (the offline benchmark).
@@ -506,8 +591,14 @@ class Recommender:
         the rest of the list is re-ranked with them (notes already served stay excluded), so
         engagement on one page shapes the next."""
         return self.pager.page(
-            lambda c, ex: self.rank(c, ex), ctx, cursor, page_size, exclude,
-            lambda note: self.servable(note, ctx), ranked=ranked)
+            lambda c, ex: self.rank(c, ex),
+            ctx,
+            cursor,
+            page_size,
+            exclude,
+            lambda note: self.servable(note, ctx),
+            ranked=ranked,
+        )
 
     def forget_lists(self) -> None:
         """Drop the ranked lists kept for cursor paging (their cursors start fresh lists)."""
@@ -528,8 +619,10 @@ class Recommender:
             self._forget_clips()
         glosser = self.glosser()
         catalogue = self.catalogue
-        docs = [note_tokens(catalogue.topics[j], catalogue.texts[j], catalogue.images[j],
-                            glosser) for j in new_items]
+        docs = [
+            note_tokens(catalogue.topics[j], catalogue.texts[j], catalogue.images[j], glosser)
+            for j in new_items
+        ]
         rows = self.content.transform(docs)
         self.content_matrix = sp.vstack([self.content_matrix, rows]).tocsr()
         self.content_vectors = np.vstack([self.content_vectors, self.content.project(rows)])
@@ -537,8 +630,9 @@ class Recommender:
         assert self.content_index is not None
         vectors = self._embed_from_content(np.asarray(new_items))
         self.collab.item_vectors = np.vstack([self.collab.item_vectors, vectors])
-        self.collab.column_scale = np.concatenate([self.collab.column_scale,
-                                                   np.ones(len(new_items), dtype=np.float32)])
+        self.collab.column_scale = np.concatenate(
+            [self.collab.column_scale, np.ones(len(new_items), dtype=np.float32)]
+        )
         self.collab_index.add(vectors)
         self.content_index.add(self.content_vectors[new_items])
         for j in new_items:

@@ -22,8 +22,7 @@ class RankerEnsemble:
     def predict(self, features: np.ndarray, num_threads: int = 1) -> np.ndarray:
         total = np.zeros(len(features), dtype=np.float64)
         for booster in self.boosters:
-            total += booster.predict(features, num_iteration=self.rounds,
-                                     num_threads=num_threads)
+            total += booster.predict(features, num_iteration=self.rounds, num_threads=num_threads)
         return total / max(1, len(self.boosters))
 
     def group_effects(self, features: np.ndarray, groups: list[list[int]]) -> np.ndarray:

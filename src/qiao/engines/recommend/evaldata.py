@@ -106,11 +106,20 @@ def find_datasets(root: Path) -> list[Path]:
 find_dataset_dirs = find_datasets  # the name before any file was accepted
 
 
-def _build(name: str, rows: list[Row], has_time: bool, item_text: dict[str, str] | None,
-           item_topics: dict[str, list[str]] | None, tie_seed: int | None) -> SeqDataset:
+def _build(
+    name: str,
+    rows: list[Row],
+    has_time: bool,
+    item_text: dict[str, str] | None,
+    item_topics: dict[str, list[str]] | None,
+    tie_seed: int | None,
+) -> SeqDataset:
     """Sort each user's rows by time; the file order (or a random order) breaks ties."""
-    tiebreak = (np.arange(len(rows)) if tie_seed is None
-                else np.random.default_rng(tie_seed).permutation(len(rows)))
+    tiebreak = (
+        np.arange(len(rows))
+        if tie_seed is None
+        else np.random.default_rng(tie_seed).permutation(len(rows))
+    )
     users: dict[str, list[tuple[float, int, str, str]]] = {}
     for pos, (user, item, t, text) in enumerate(rows):
         users.setdefault(user, []).append((t, int(tiebreak[pos]), item, text))
@@ -142,8 +151,18 @@ def _build(name: str, rows: list[Row], has_time: bool, item_text: dict[str, str]
     texts_out = [item_text.get(k, "") for k in inverse] if item_text else []
     topics_out = [item_topics.get(k, []) for k in inverse] if item_topics else []
     any_review = any(t for r in reviews for t in r)
-    return SeqDataset(name, len(item_index), seqs, times, has_time, texts_out, topics_out,
-                      reviews if any_review else [], has_ties, inverse)
+    return SeqDataset(
+        name,
+        len(item_index),
+        seqs,
+        times,
+        has_time,
+        texts_out,
+        topics_out,
+        reviews if any_review else [],
+        has_ties,
+        inverse,
+    )
 
 
 def _read_recbole(path: Path) -> tuple[list[Row], bool, dict[str, str], dict[str, list[str]]]:
@@ -152,8 +171,9 @@ def _read_recbole(path: Path) -> tuple[list[Row], bool, dict[str, str], dict[str
         try:
             user_col, item_col = header.index("user_id"), header.index("item_id")
         except ValueError as err:
-            raise ValueError(f"{path}: a RecBole .inter file needs user_id and item_id "
-                             f"columns (found {header})") from err
+            raise ValueError(
+                f"{path}: a RecBole .inter file needs user_id and item_id columns (found {header})"
+            ) from err
         time_col = header.index("timestamp") if "timestamp" in header else None
         rows: list[Row] = []
         for pos, line in enumerate(f):
@@ -176,10 +196,17 @@ def _read_recbole(path: Path) -> tuple[list[Row], bool, dict[str, str], dict[str
                 if len(parts) != len(names):
                     continue
                 item = parts[id_col]
-                topics[item] = [w for k, name in enumerate(names) if name in TOPIC_FIELDS
-                                for w in parts[k].split()]
-                text[item] = " ".join(parts[k] for k, name in enumerate(names)
-                                      if kinds[k] == "token_seq" and name not in TOPIC_FIELDS)
+                topics[item] = [
+                    w
+                    for k, name in enumerate(names)
+                    if name in TOPIC_FIELDS
+                    for w in parts[k].split()
+                ]
+                text[item] = " ".join(
+                    parts[k]
+                    for k, name in enumerate(names)
+                    if kinds[k] == "token_seq" and name not in TOPIC_FIELDS
+                )
     return rows, time_col is not None, text, topics
 
 
@@ -205,8 +232,14 @@ def _read_amazon(path: Path) -> tuple[list[Row], bool]:
             if t is None:
                 has_time = False
                 t = len(rows)
-            rows.append((str(review["reviewerID"]), str(review["asin"]), float(t),
-                         str(review.get("summary", "") or "")))
+            rows.append(
+                (
+                    str(review["reviewerID"]),
+                    str(review["asin"]),
+                    float(t),
+                    str(review.get("summary", "") or ""),
+                )
+            )
     return rows, has_time
 
 
@@ -235,10 +268,17 @@ def drop_last(ds: SeqDataset) -> SeqDataset:
     nothing downstream can see a test item."""
     keep = [len(s) - 1 if len(s) >= 3 else len(s) for s in ds.seqs]
     return SeqDataset(
-        ds.name, ds.n_items, [s[:k] for s, k in zip(ds.seqs, keep, strict=True)],
-        [t[:k] for t, k in zip(ds.times, keep, strict=True)], ds.has_time, ds.item_text,
-        ds.item_topics, [r[:k] for r, k in zip(ds.review_text, keep, strict=True)]
-        if ds.review_text else [], ds.has_ties, ds.item_names)
+        ds.name,
+        ds.n_items,
+        [s[:k] for s, k in zip(ds.seqs, keep, strict=True)],
+        [t[:k] for t, k in zip(ds.times, keep, strict=True)],
+        ds.has_time,
+        ds.item_text,
+        ds.item_topics,
+        [r[:k] for r, k in zip(ds.review_text, keep, strict=True)] if ds.review_text else [],
+        ds.has_ties,
+        ds.item_names,
+    )
 
 
 @dataclass

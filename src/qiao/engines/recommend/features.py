@@ -12,21 +12,58 @@ from .catalogue import Catalogue
 from .types import UserContext
 
 #: candidate sources, in the order they propose (the code of a source is its position)
-SOURCES = ("coengage", "sequence", "neural", "collab", "content", "follow", "fresh", "trending",
-           "watched")
+SOURCES = (
+    "coengage",
+    "sequence",
+    "neural",
+    "collab",
+    "content",
+    "follow",
+    "fresh",
+    "trending",
+    "watched",
+)
 SOURCE_CODE = {name: code for code, name in enumerate(SOURCES)}
 FEATURES = (
-    "s_coengage", "s_sequence", "s_neural", "s_collab", "s_content",
-    "r_coengage", "r_sequence", "r_neural", "r_collab", "r_content",
-    "log_pop", "trend", "log_age_days", "author_affinity", "follows_author", "language_match",
-    "log_likes", "hide_rate", "log_hist_len", "topic_overlap", "src_fresh", "src_follow",
+    "s_coengage",
+    "s_sequence",
+    "s_neural",
+    "s_collab",
+    "s_content",
+    "r_coengage",
+    "r_sequence",
+    "r_neural",
+    "r_collab",
+    "r_content",
+    "log_pop",
+    "trend",
+    "log_age_days",
+    "author_affinity",
+    "follows_author",
+    "language_match",
+    "log_likes",
+    "hide_rate",
+    "log_hist_len",
+    "topic_overlap",
+    "src_fresh",
+    "src_follow",
     # clips (all 0 on a catalogue without clips, so photo-only sites rank as before)
-    "is_video", "log_video_seconds", "video_completion", "video_play_rate", "video_affinity",
+    "is_video",
+    "log_video_seconds",
+    "video_completion",
+    "video_play_rate",
+    "video_affinity",
     "s_watched",
 )
 #: the clip features (the `watched` reason's family)
-VIDEO_FEATURES = ("is_video", "log_video_seconds", "video_completion", "video_play_rate",
-                  "video_affinity", "s_watched")
+VIDEO_FEATURES = (
+    "is_video",
+    "log_video_seconds",
+    "video_completion",
+    "video_play_rate",
+    "video_affinity",
+    "s_watched",
+)
 #: pseudo-positives of the site's share of positives on clips a reader's share is shrunk with
 VIDEO_PRIOR_POSITIVES = 5.0
 F = {name: column for column, name in enumerate(FEATURES)}
@@ -60,9 +97,15 @@ def rank_within(scores: np.ndarray) -> np.ndarray:
     return out
 
 
-def feature_matrix(catalogue: Catalogue, items: np.ndarray, sources: np.ndarray,
-                   history: np.ndarray, ctx: UserContext | None, now: float,
-                   scores: SourceScores) -> np.ndarray:
+def feature_matrix(
+    catalogue: Catalogue,
+    items: np.ndarray,
+    sources: np.ndarray,
+    history: np.ndarray,
+    ctx: UserContext | None,
+    now: float,
+    scores: SourceScores,
+) -> np.ndarray:
     """Features of candidate `items` (internal indices) proposed by `sources` (codes) for a
     user with `history` (internal indices, oldest first) and context `ctx`."""
     n = len(items)
@@ -76,28 +119,36 @@ def feature_matrix(catalogue: Catalogue, items: np.ndarray, sources: np.ndarray,
     out[:, F["log_pop"]] = np.log1p(catalogue.popularity[items])
     out[:, F["trend"]] = catalogue.trend[items]
     age_days = (now - catalogue.created[items]) / 86400.0
-    out[:, F["log_age_days"]] = np.where(catalogue.created[items] > 0,
-                                         np.log1p(np.maximum(age_days, 0.0)), np.nan)
+    out[:, F["log_age_days"]] = np.where(
+        catalogue.created[items] > 0, np.log1p(np.maximum(age_days, 0.0)), np.nan
+    )
     if len(history):
         author_counts = Counter(catalogue.authors[history].tolist())
-        out[:, F["author_affinity"]] = [author_counts.get(int(a), 0) / len(history)
-                                        for a in catalogue.authors[items]]
+        out[:, F["author_affinity"]] = [
+            author_counts.get(int(a), 0) / len(history) for a in catalogue.authors[items]
+        ]
     languages = set(ctx.languages) if ctx is not None else set()
     if ctx is not None:
-        out[:, F["follows_author"]] = [1.0 if int(a) in ctx.following else 0.0
-                                       for a in catalogue.authors[items]]
+        out[:, F["follows_author"]] = [
+            1.0 if int(a) in ctx.following else 0.0 for a in catalogue.authors[items]
+        ]
         out[:, F["language_match"]] = [
-            np.nan if catalogue.languages[j] is None or not languages else
-            float(catalogue.languages[j] in languages) for j in items.tolist()]
+            np.nan
+            if catalogue.languages[j] is None or not languages
+            else float(catalogue.languages[j] in languages)
+            for j in items.tolist()
+        ]
         interests = {t.lower().lstrip("#") for t in ctx.interests}
         if interests:
-            out[:, F["topic_overlap"]] = [len(interests.intersection(catalogue.topics[j]))
-                                          for j in items.tolist()]
+            out[:, F["topic_overlap"]] = [
+                len(interests.intersection(catalogue.topics[j])) for j in items.tolist()
+            ]
     else:
         out[:, F["language_match"]] = np.nan
     out[:, F["log_likes"]] = np.log1p(catalogue.likes[items])
     out[:, F["hide_rate"]] = (catalogue.hides[items] + 0.0) / (
-        catalogue.shows[items] + catalogue.popularity[items] + 5.0)
+        catalogue.shows[items] + catalogue.popularity[items] + 5.0
+    )
     out[:, F["log_hist_len"]] = math.log1p(len(history))
     out[:, F["src_fresh"]] = sources == SOURCE_CODE["fresh"]
     out[:, F["src_follow"]] = sources == SOURCE_CODE["follow"]
@@ -117,8 +168,13 @@ def video_affinity(catalogue: Catalogue, history: np.ndarray) -> float:
     return (on_clips + VIDEO_PRIOR_POSITIVES * site) / (len(history) + VIDEO_PRIOR_POSITIVES)
 
 
-def video_features(out: np.ndarray, catalogue: Catalogue, items: np.ndarray,
-                   history: np.ndarray, watched: np.ndarray | None) -> None:
+def video_features(
+    out: np.ndarray,
+    catalogue: Catalogue,
+    items: np.ndarray,
+    history: np.ndarray,
+    watched: np.ndarray | None,
+) -> None:
     """Fill the clip columns of `out` (left 0 for photo notes)."""
     seconds = catalogue.video_seconds[items]
     is_video = seconds > 0

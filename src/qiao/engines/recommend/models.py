@@ -19,9 +19,10 @@ import scipy.sparse as sp
 def interaction_matrix(
     seqs: list[np.ndarray], n_items: int, weights: list[np.ndarray] | None = None
 ) -> sp.csr_matrix:
-    rows = np.concatenate([np.full(len(s), u, dtype=np.int64) for u, s in enumerate(seqs)] or [
-        np.zeros(0, dtype=np.int64)
-    ])
+    rows = np.concatenate(
+        [np.full(len(s), u, dtype=np.int64) for u, s in enumerate(seqs)]
+        or [np.zeros(0, dtype=np.int64)]
+    )
     cols = np.concatenate([s.astype(np.int64) for s in seqs] or [np.zeros(0, dtype=np.int64)])
     if weights is None:
         vals = np.ones(len(cols), dtype=np.float32)
@@ -53,8 +54,9 @@ class MissingExtra(ImportError):
     """An optional dependency is not installed; the message says which extra brings it."""
 
     def __init__(self, package: str, extra: str) -> None:
-        super().__init__(f"the optional dependency {package!r} is not installed: "
-                         f"pip install -e '.[{extra}]'")
+        super().__init__(
+            f"the optional dependency {package!r} is not installed: pip install -e '.[{extra}]'"
+        )
         self.package = package
         self.extra = extra
 
@@ -74,9 +76,9 @@ class MostPopular:
         self.pop = np.zeros(0, dtype=np.float32)
 
     def fit(self, seqs: list[np.ndarray], n_items: int) -> None:
-        self.pop = np.bincount(
-            np.concatenate(seqs).astype(np.int64), minlength=n_items
-        ).astype(np.float32)
+        self.pop = np.bincount(np.concatenate(seqs).astype(np.int64), minlength=n_items).astype(
+            np.float32
+        )
 
     def score(self, users: np.ndarray, hist: list[np.ndarray]) -> np.ndarray:
         return np.tile(self.pop, (len(hist), 1))
@@ -127,8 +129,9 @@ def sparse_row_topk(m: sp.csr_matrix, k: int) -> sp.csr_matrix:
     starts = m.indptr[:-1][rows_o]
     rank = np.arange(len(order)) - starts
     keep = order[rank < k]
-    return sp.csr_matrix((m.data[keep], (rows[keep], m.indices[keep])), shape=m.shape,
-                         dtype=np.float32)
+    return sp.csr_matrix(
+        (m.data[keep], (rows[keep], m.indices[keep])), shape=m.shape, dtype=np.float32
+    )
 
 
 def cosine_item_sim(x: sp.csr_matrix, k: int, shrink: float, block: int = 4096) -> sp.csr_matrix:
@@ -163,8 +166,13 @@ class EASE:
 
     name = "ease"
 
-    def __init__(self, lam: float = 200.0, half_life: float = 0.0, floor: float = 0.0,
-                 max_items: int | None = None) -> None:
+    def __init__(
+        self,
+        lam: float = 200.0,
+        half_life: float = 0.0,
+        floor: float = 0.0,
+        max_items: int | None = None,
+    ) -> None:
         self.lam = lam
         self.half_life = half_life
         self.floor = floor
@@ -296,8 +304,12 @@ class ImplicitALS:
     name = "implicit-als"
 
     def __init__(
-        self, factors: int = 64, regularization: float = 0.05, alpha: float = 1.0,
-        iterations: int = 15, seed: int = 0,
+        self,
+        factors: int = 64,
+        regularization: float = 0.05,
+        alpha: float = 1.0,
+        iterations: int = 15,
+        seed: int = 0,
     ) -> None:
         self.factors = factors
         self.regularization = regularization
@@ -315,8 +327,12 @@ class ImplicitALS:
 
         x = interaction_matrix(seqs, n_items)
         model = AlternatingLeastSquares(
-            factors=self.factors, regularization=self.regularization, alpha=self.alpha,
-            iterations=self.iterations, random_state=self.seed, num_threads=2,
+            factors=self.factors,
+            regularization=self.regularization,
+            alpha=self.alpha,
+            iterations=self.iterations,
+            random_state=self.seed,
+            num_threads=2,
             calculate_training_loss=False,
         )
         model.fit(x, show_progress=False)

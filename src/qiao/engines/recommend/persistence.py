@@ -26,8 +26,11 @@ M = TypeVar("M", bound=Model)
 #: 2: the neural sequential model and its two ranker features; 3: the clip features and the
 #: `watched` source (28 ranker features: a format-2 ranker cannot score them)
 FORMAT_VERSION = 3
-INDEX_FILES = {"collab_index": "collab_index.hnsw", "content_index": "content_index.hnsw",
-               "neural_index": "neural_index.hnsw"}
+INDEX_FILES = {
+    "collab_index": "collab_index.hnsw",
+    "content_index": "content_index.hnsw",
+    "neural_index": "neural_index.hnsw",
+}
 
 
 def save(model: Model, directory: str | Path) -> None:
@@ -38,22 +41,38 @@ def save(model: Model, directory: str | Path) -> None:
     catalogue = model.catalogue
     users = np.asarray(list(model.user_history), dtype=np.int64)
     lengths = np.asarray([len(model.user_history[u]) for u in users.tolist()], dtype=np.int64)
-    flat = (np.concatenate([model.user_history[u] for u in users.tolist()])
-            if len(users) else np.zeros(0, np.int32))
-    hidden_users = np.asarray([u for u, s in model.user_hidden.items() for _ in s],
-                              dtype=np.int64)
-    hidden_items = np.asarray([j for _u, s in model.user_hidden.items() for j in s],
-                              dtype=np.int64)
+    flat = (
+        np.concatenate([model.user_history[u] for u in users.tolist()])
+        if len(users)
+        else np.zeros(0, np.int32)
+    )
+    hidden_users = np.asarray([u for u, s in model.user_hidden.items() for _ in s], dtype=np.int64)
+    hidden_items = np.asarray([j for _u, s in model.user_hidden.items() for j in s], dtype=np.int64)
     np.savez_compressed(
         folder / "arrays.npz",
-        note_ids=catalogue.note_ids, authors=catalogue.authors, created=catalogue.created,
-        likes=catalogue.likes, pop=catalogue.popularity, trend=catalogue.trend,
-        hides=catalogue.hides, shows=catalogue.shows, removed=catalogue.removed, users=users,
-        lens=lengths, flat=flat, hid_u=hidden_users, hid_j=hidden_items,
-        item_vecs=collab.item_vectors, col_scale=collab.column_scale, idf=model.content.idf,
-        c_emb=model.content_vectors, v_sec=catalogue.video_seconds,
-        v_plays=catalogue.video_plays, v_done=catalogue.video_completion,
-        w_items=model.watched.items, w_vecs=model.watched.vectors,
+        note_ids=catalogue.note_ids,
+        authors=catalogue.authors,
+        created=catalogue.created,
+        likes=catalogue.likes,
+        pop=catalogue.popularity,
+        trend=catalogue.trend,
+        hides=catalogue.hides,
+        shows=catalogue.shows,
+        removed=catalogue.removed,
+        users=users,
+        lens=lengths,
+        flat=flat,
+        hid_u=hidden_users,
+        hid_j=hidden_items,
+        item_vecs=collab.item_vectors,
+        col_scale=collab.column_scale,
+        idf=model.content.idf,
+        c_emb=model.content_vectors,
+        v_sec=catalogue.video_seconds,
+        v_plays=catalogue.video_plays,
+        v_done=catalogue.video_completion,
+        w_items=model.watched.items,
+        w_vecs=model.watched.vectors,
     )
     sp.save_npz(folder / "co.npz", collab.coengagement)
     sp.save_npz(folder / "seq.npz", collab.transitions.t)
@@ -66,15 +85,22 @@ def save(model: Model, directory: str | Path) -> None:
         "n_trained_items": model.n_trained_items,
         "co_half_life": collab.coengage_half_life,
         "emb_half_life": collab.embed_half_life,
-        "seq": [collab.transitions.window, collab.transitions.step_decay,
-                collab.transitions.half_life],
+        "seq": [
+            collab.transitions.window,
+            collab.transitions.step_decay,
+            collab.transitions.half_life,
+        ],
         "chosen": collab.chosen,
         "lang": catalogue.languages,
         "topics": catalogue.topics,
         "report": {k: getattr(report, k) for k in report.__dataclass_fields__},
-        "neural": None if model.neural is None else {
-            "config": asdict(model.neural.config), "vocab": model.neural.vocab,
-            "report": {k: v for k, v in model.neural.report.items() if k != "curve"}},
+        "neural": None
+        if model.neural is None
+        else {
+            "config": asdict(model.neural.config),
+            "vocab": model.neural.vocab,
+            "report": {k: v for k, v in model.neural.report.items() if k != "curve"},
+        },
     }
     if model.neural is not None:
         arrays: dict[str, np.ndarray] = {f"param:{k}": v for k, v in model.neural.params.items()}
@@ -126,8 +152,9 @@ def load(cls: type[M], directory: str | Path) -> M:
     catalogue.images = [()] * len(catalogue.note_ids)
     offsets = np.r_[0, np.cumsum(arrays["lens"])].tolist()
     flat = arrays["flat"].astype(np.int32)  # read once: every arrays[...] decompresses again
-    model.user_history = {int(u): flat[offsets[i] : offsets[i + 1]]
-                          for i, u in enumerate(arrays["users"].tolist())}
+    model.user_history = {
+        int(u): flat[offsets[i] : offsets[i + 1]] for i, u in enumerate(arrays["users"].tolist())
+    }
     model.user_hidden = {}
     for u, j in zip(arrays["hid_u"].tolist(), arrays["hid_j"].tolist(), strict=True):
         model.user_hidden.setdefault(int(u), set()).add(int(j))
@@ -135,9 +162,14 @@ def load(cls: type[M], directory: str | Path) -> M:
     transitions.t = sp.load_npz(folder / "seq.npz").tocsr()
     transitions.n_items = transitions.t.shape[0]
     model.collab = Collaborative(
-        int(meta["n_trained_items"]), sp.load_npz(folder / "co.npz").tocsr(),
-        float(meta["co_half_life"]), transitions, arrays["item_vecs"], arrays["col_scale"],
-        float(meta["emb_half_life"]), meta["chosen"],
+        int(meta["n_trained_items"]),
+        sp.load_npz(folder / "co.npz").tocsr(),
+        float(meta["co_half_life"]),
+        transitions,
+        arrays["item_vecs"],
+        arrays["col_scale"],
+        float(meta["emb_half_life"]),
+        meta["chosen"],
     )
     model.content.idf = arrays["idf"]
     model.content_matrix = sp.load_npz(folder / "content.npz").tocsr()
@@ -153,8 +185,9 @@ def load(cls: type[M], directory: str | Path) -> M:
         neural = SASRec(int(meta["neural"]["vocab"]), SASRecConfig(**meta["neural"]["config"]))
         weights = np.load(folder / "neural.npz", allow_pickle=False)
         neural.token_of = weights["token_of"]
-        neural.params = {k.split(":", 1)[1]: weights[k] for k in weights.files
-                         if k.startswith("param:")}
+        neural.params = {
+            k.split(":", 1)[1]: weights[k] for k in weights.files if k.startswith("param:")
+        }
         neural.report = dict(meta["neural"]["report"])
         model.neural = neural
         model.neural_vectors = neural.item_vectors()

@@ -42,20 +42,44 @@ from .rerank import unjudged_fresh
 from .trained import Model
 from .types import Reason, UserContext
 
-REASON_CODES = ("liked_similar", "followed_author", "popular_in_language", "new_creator",
-                "interest_topic", "watched")
+REASON_CODES = (
+    "liked_similar",
+    "followed_author",
+    "popular_in_language",
+    "new_creator",
+    "interest_topic",
+    "watched",
+)
 FAMILIES: dict[str, tuple[str, ...]] = {
-    "similar": ("s_coengage", "s_sequence", "s_neural", "s_collab", "s_content",
-                "r_coengage", "r_sequence", "r_neural", "r_collab", "r_content",
-                "author_affinity"),
+    "similar": (
+        "s_coengage",
+        "s_sequence",
+        "s_neural",
+        "s_collab",
+        "s_content",
+        "r_coengage",
+        "r_sequence",
+        "r_neural",
+        "r_collab",
+        "r_content",
+        "author_affinity",
+    ),
     "popular": ("log_pop", "trend", "log_likes"),
     "fresh": ("log_age_days", "src_fresh"),
     "interest": ("topic_overlap",),
     "video": VIDEO_FEATURES,
 }
-SOURCE_FAMILY = {"coengage": "similar", "sequence": "similar", "neural": "similar",
-                 "collab": "similar", "content": "similar", "follow": "follow",
-                 "fresh": "fresh", "trending": "popular", "watched": "video"}
+SOURCE_FAMILY = {
+    "coengage": "similar",
+    "sequence": "similar",
+    "neural": "similar",
+    "collab": "similar",
+    "content": "similar",
+    "follow": "follow",
+    "fresh": "fresh",
+    "trending": "popular",
+    "watched": "video",
+}
 ANCHOR_HISTORY = 50
 
 
@@ -75,21 +99,30 @@ def families_from_effects(effects: np.ndarray) -> list[str]:
     return [names[b] if effects[r, b] > 0 else "" for r, b in enumerate(best)]
 
 
-def explain(model: Model, ctx: UserContext, history: np.ndarray, served: Served,
-            now: float) -> list[Reason]:
+def explain(
+    model: Model, ctx: UserContext, history: np.ndarray, served: Served, now: float
+) -> list[Reason]:
     catalogue = model.catalogue
     n = len(served.items)
     families = [SOURCE_FAMILY[SOURCES[s]] for s in served.sources.tolist()]
     depth = min(n, model.config.reason_depth)
     if model.ranker is not None and len(history) and depth:
-        contributed = families_from_effects(model.ranker.group_effects(
-            served.features[:depth], [[F[f] for f in FAMILIES[k]] for k in FAMILIES]))
+        contributed = families_from_effects(
+            model.ranker.group_effects(
+                served.features[:depth], [[F[f] for f in FAMILIES[k]] for k in FAMILIES]
+            )
+        )
         families[:depth] = [c or f for c, f in zip(contributed, families[:depth], strict=True)]
     interests = [t.lower().lstrip("#") for t in ctx.interests]
     similar = [r for r, f in enumerate(families) if f == "similar"]
-    anchors = ({similar[k]: note for k, note in
-                anchor_notes(model, history, served.items[similar]).items()}
-               if len(history) else {})
+    anchors = (
+        {
+            similar[k]: note
+            for k, note in anchor_notes(model, history, served.items[similar]).items()
+        }
+        if len(history)
+        else {}
+    )
     exploring = unjudged_fresh(catalogue, served.items, now, model.config)
     out: list[Reason] = []
     for r in range(n):
@@ -115,8 +148,7 @@ def explain(model: Model, ctx: UserContext, history: np.ndarray, served: Served,
     return out
 
 
-def anchor_notes(model: Model, history: np.ndarray, items: np.ndarray
-                 ) -> dict[int, int]:
+def anchor_notes(model: Model, history: np.ndarray, items: np.ndarray) -> dict[int, int]:
     """Position in `items` -> the note id of the history positive it is most linked to
     (positions with no link at all are left out)."""
     collab = model.collab
@@ -132,14 +164,19 @@ def anchor_notes(model: Model, history: np.ndarray, items: np.ndarray
     if trained.any() and item_trained.any():
         rows = recent[trained]
         cols = items[item_trained]
-        block = (collab.coengagement[rows][:, cols].toarray()
-                 + collab.transitions.t[rows][:, cols].toarray())
+        block = (
+            collab.coengagement[rows][:, cols].toarray()
+            + collab.transitions.t[rows][:, cols].toarray()
+        )
         link[np.ix_(np.flatnonzero(trained), np.flatnonzero(item_trained))] = block
     link *= weights
     vectors = collab.item_vectors
     embed = vectors[recent] @ vectors[items].T
-    norms = (np.linalg.norm(vectors[recent], axis=1)[:, None]
-             * np.linalg.norm(vectors[items], axis=1)[None, :] + 1e-9)
+    norms = (
+        np.linalg.norm(vectors[recent], axis=1)[:, None]
+        * np.linalg.norm(vectors[items], axis=1)[None, :]
+        + 1e-9
+    )
     embed = embed / norms * weights
     content = (model.content_matrix[recent] @ model.content_matrix[items].T).toarray() * weights
     out: dict[int, int] = {}

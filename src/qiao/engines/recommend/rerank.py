@@ -37,8 +37,11 @@ class LanguageQuota:
     Kinds: 1 = the main language, -1 = another known language, 0 = unknown (always fits)."""
 
     def __init__(self, ctx: UserContext, cfg: RecommenderConfig, kinds: list[int]) -> None:
-        self.mix = (None if ctx.language_mix is None or not ctx.languages
-                    else float(np.clip(ctx.language_mix, MIN_LANGUAGE_MIX, 1.0)))
+        self.mix = (
+            None
+            if ctx.language_mix is None or not ctx.languages
+            else float(np.clip(ctx.language_mix, MIN_LANGUAGE_MIX, 1.0))
+        )
         self.cross_share = cfg.cross_language_share
         self.left = {1: kinds.count(1), -1: kinds.count(-1)}
         self.served = {1: 0, -1: 0}
@@ -46,8 +49,11 @@ class LanguageQuota:
     def wanted(self, position: int) -> int | None:
         """The kind this position should prefer, if any."""
         if self.mix is None:
-            return -1 if (self.left[-1] > 0 and self.served[-1]
-                          < self.cross_share * (position + 1) - 0.5) else None
+            return (
+                -1
+                if (self.left[-1] > 0 and self.served[-1] < self.cross_share * (position + 1) - 0.5)
+                else None
+            )
         known = self.served[1] + self.served[-1] + 1
         if self.left[-1] > 0 and self.served[-1] < (1.0 - self.mix) * known - 0.5:
             return -1
@@ -70,16 +76,20 @@ class LanguageQuota:
             self.left[kind] -= 1
 
 
-def unjudged_fresh(catalogue: Catalogue, items: np.ndarray, now: float,
-                   cfg: RecommenderConfig) -> np.ndarray:
+def unjudged_fresh(
+    catalogue: Catalogue, items: np.ndarray, now: float, cfg: RecommenderConfig
+) -> np.ndarray:
     """Which notes are exploration material: recent, and barely shown or engaged with."""
     exposure = catalogue.shows[items] + catalogue.popularity[items]
-    return np.asarray((catalogue.created[items] >= now - cfg.fresh_days * 86400.0)
-                      & (exposure < cfg.exploration_max_exposure))
+    return np.asarray(
+        (catalogue.created[items] >= now - cfg.fresh_days * 86400.0)
+        & (exposure < cfg.exploration_max_exposure)
+    )
 
 
-def language_kinds(catalogue: Catalogue, items: list[int], ctx: UserContext,
-                   mix: bool) -> list[int]:
+def language_kinds(
+    catalogue: Catalogue, items: list[int], ctx: UserContext, mix: bool
+) -> list[int]:
     if not ctx.languages:
         return [0] * len(items)
     main = ctx.languages[0]
@@ -98,8 +108,14 @@ def language_kinds(catalogue: Catalogue, items: list[int], ctx: UserContext,
     return out
 
 
-def rerank(catalogue: Catalogue, items: np.ndarray, scores: np.ndarray, ctx: UserContext,
-           now: float, cfg: RecommenderConfig) -> list[int]:
+def rerank(
+    catalogue: Catalogue,
+    items: np.ndarray,
+    scores: np.ndarray,
+    ctx: UserContext,
+    now: float,
+    cfg: RecommenderConfig,
+) -> list[int]:
     """The served order: positions into the candidate arrays."""
     order = np.argsort(-scores, kind="stable")
     ranked = items[order].tolist()
@@ -119,8 +135,7 @@ def rerank(catalogue: Catalogue, items: np.ndarray, scores: np.ndarray, ctx: Use
     while remaining and len(out) < limit:
         position = len(out)
         want_kind = quota.wanted(position)
-        want_fresh = (fresh_left > 0
-                      and n_fresh < cfg.exploration_share * (position + 1) - 0.5)
+        want_fresh = fresh_left > 0 and n_fresh < cfg.exploration_share * (position + 1) - 0.5
         pick = -1
         fallback = -1  # the best note that breaks only the (soft) topic cap
         for at, i in enumerate(remaining):
@@ -136,8 +151,11 @@ def rerank(catalogue: Catalogue, items: np.ndarray, scores: np.ndarray, ctx: Use
                 continue
             if fallback < 0:
                 fallback = at
-            if ((want_fresh and is_fresh[i]) or (want_kind is not None and kinds[i] == want_kind)
-                    or (not want_fresh and want_kind is None)):
+            if (
+                (want_fresh and is_fresh[i])
+                or (want_kind is not None and kinds[i] == want_kind)
+                or (not want_fresh and want_kind is None)
+            ):
                 pick = at
                 break
             if at > LOOKAHEAD:

@@ -51,8 +51,9 @@ class SASRecConfig:
     seed: int = 0
 
 
-def layer_norm(x: np.ndarray, gain: np.ndarray, bias: np.ndarray, eps: float = 1e-6
-               ) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
+def layer_norm(
+    x: np.ndarray, gain: np.ndarray, bias: np.ndarray, eps: float = 1e-6
+) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
     mean = x.mean(axis=-1, keepdims=True)
     centred = x - mean
     rstd = 1.0 / np.sqrt((centred * centred).mean(axis=-1, keepdims=True) + eps)
@@ -60,15 +61,19 @@ def layer_norm(x: np.ndarray, gain: np.ndarray, bias: np.ndarray, eps: float = 1
     return normed * gain + bias, (normed, rstd)
 
 
-def layer_norm_backward(grad: np.ndarray, cache: tuple[np.ndarray, np.ndarray],
-                        gain: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def layer_norm_backward(
+    grad: np.ndarray, cache: tuple[np.ndarray, np.ndarray], gain: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     normed, rstd = cache
     axes = tuple(range(grad.ndim - 1))
     d_gain = (grad * normed).sum(axis=axes)
     d_bias = grad.sum(axis=axes)
     d_normed = grad * gain
-    d_x = rstd * (d_normed - d_normed.mean(axis=-1, keepdims=True)
-                  - normed * (d_normed * normed).mean(axis=-1, keepdims=True))
+    d_x = rstd * (
+        d_normed
+        - d_normed.mean(axis=-1, keepdims=True)
+        - normed * (d_normed * normed).mean(axis=-1, keepdims=True)
+    )
     return d_x, d_gain, d_bias
 
 
@@ -81,8 +86,12 @@ def softmax(x: np.ndarray) -> np.ndarray:
 
 
 class SASRec:
-    def __init__(self, vocab: int, config: SASRecConfig | None = None,
-                 dtype: type[np.floating[Any]] = np.float32) -> None:
+    def __init__(
+        self,
+        vocab: int,
+        config: SASRecConfig | None = None,
+        dtype: type[np.floating[Any]] = np.float32,
+    ) -> None:
         self.config = config or SASRecConfig()
         self.vocab = vocab  # items; tokens are 1..vocab
         self.dtype = dtype
@@ -98,7 +107,8 @@ class SASRec:
         self.params: Params = {
             "item": normal(vocab + 1, d, std=1.0 / math.sqrt(d)),
             "position": normal(cfg.max_len, d, std=0.02),
-            "final_gain": np.ones(d, dtype), "final_bias": np.zeros(d, dtype),
+            "final_gain": np.ones(d, dtype),
+            "final_bias": np.zeros(d, dtype),
         }
         self.params["item"][0] = 0.0
         for b in range(cfg.blocks):
@@ -112,8 +122,9 @@ class SASRec:
         self.report: dict[str, Any] = {}
 
     # ------------------------------------------------------------------ forward
-    def forward(self, tokens: np.ndarray, rng: np.random.Generator | None = None
-                ) -> tuple[np.ndarray, dict[str, Any]]:
+    def forward(
+        self, tokens: np.ndarray, rng: np.random.Generator | None = None
+    ) -> tuple[np.ndarray, dict[str, Any]]:
         """Hidden states (B, L, d) for left-padded token rows (B, L); with `rng`, dropout
         is applied (training). Returns the states and the cache for `backward`."""
         cfg = self.config
@@ -160,8 +171,9 @@ class SASRec:
         h, cache["final"] = layer_norm(x, p["final_gain"], p["final_bias"])
         return h, cache
 
-    def _dropout(self, x: np.ndarray, rng: np.random.Generator | None, cache: dict[str, Any],
-                 name: str) -> np.ndarray:
+    def _dropout(
+        self, x: np.ndarray, rng: np.random.Generator | None, cache: dict[str, Any], name: str
+    ) -> np.ndarray:
         rate = self.config.dropout
         if rng is None or rate <= 0:
             cache[name] = None
@@ -232,14 +244,16 @@ class SASRec:
         _add_rows(grads["item"], tokens.ravel(), d_x.reshape(-1, d) * scale)
 
     # ------------------------------------------------------------------ loss
-    def loss_and_grads(self, inputs: np.ndarray, targets: np.ndarray,
-                       rng: np.random.Generator | None) -> tuple[float, Params, np.ndarray]:
+    def loss_and_grads(
+        self, inputs: np.ndarray, targets: np.ndarray, rng: np.random.Generator | None
+    ) -> tuple[float, Params, np.ndarray]:
         """Mean cross-entropy of the next token at every non-padded position, the gradients,
         and the item rows whose gradient may be non-zero (for lazy Adam)."""
         cfg = self.config
         h, cache = self.forward(inputs, rng)
-        grads = {name: np.zeros_like(value) for name, value in self.params.items()
-                 if name != "item"}
+        grads = {
+            name: np.zeros_like(value) for name, value in self.params.items() if name != "item"
+        }
         grads["item"] = np.zeros_like(self.params["item"])
         at = np.flatnonzero(targets.ravel() > 0)
         states = h.reshape(-1, cfg.dim)[at]
@@ -258,10 +272,13 @@ class SASRec:
         else:
             assert rng is not None
             negatives = rng.integers(1, self.vocab + 1, size=cfg.negatives)
-            candidates = np.concatenate([wanted[:, None], np.broadcast_to(
-                negatives, (len(at), cfg.negatives))], axis=1)  # (N, 1 + K)
-            logits = np.concatenate([(states * items[wanted]).sum(axis=1, keepdims=True),
-                                     states @ items[negatives].T], axis=1)
+            candidates = np.concatenate(
+                [wanted[:, None], np.broadcast_to(negatives, (len(at), cfg.negatives))], axis=1
+            )  # (N, 1 + K)
+            logits = np.concatenate(
+                [(states * items[wanted]).sum(axis=1, keepdims=True), states @ items[negatives].T],
+                axis=1,
+            )
             logits[:, 1:][negatives[None, :] == wanted[:, None]] = MASKED  # accidental hits
             probs = softmax(logits)
             loss = -float(np.log(probs[:, 0] + 1e-12).sum()) / n
@@ -270,8 +287,7 @@ class SASRec:
             d_states = probs[:, :1] * items[wanted] + probs[:, 1:] @ items[negatives]
             _add_rows(grads["item"], wanted, probs[:, :1] * states)
             _add_rows(grads["item"], negatives, probs[:, 1:].T @ states)
-            touched = np.unique(np.concatenate([candidates[:, 0], negatives,
-                                                inputs.ravel()]))
+            touched = np.unique(np.concatenate([candidates[:, 0], negatives, inputs.ravel()]))
         d_h = np.zeros_like(h).reshape(-1, cfg.dim)
         d_h[at] = d_states
         self.backward(d_h.reshape(h.shape), cache, grads)
@@ -318,25 +334,34 @@ class SASRec:
 
     # ------------------------------------------------------------------ training
     @classmethod
-    def train(cls, sequences: list[np.ndarray], n_items: int, config: SASRecConfig,
-              validation: tuple[list[np.ndarray], np.ndarray] | None = None,
-              max_items: int | None = None, log: Callable[[str], None] | None = None
-              ) -> SASRec:
+    def train(
+        cls,
+        sequences: list[np.ndarray],
+        n_items: int,
+        config: SASRecConfig,
+        validation: tuple[list[np.ndarray], np.ndarray] | None = None,
+        max_items: int | None = None,
+        log: Callable[[str], None] | None = None,
+    ) -> SASRec:
         """A model of the items in `sequences` (the `max_items` most frequent, if given)."""
-        counts = np.bincount(np.concatenate(sequences).astype(np.int64) if sequences
-                             else np.zeros(0, np.int64), minlength=n_items)
+        counts = np.bincount(
+            np.concatenate(sequences).astype(np.int64) if sequences else np.zeros(0, np.int64),
+            minlength=n_items,
+        )
         modelled = np.flatnonzero(counts > 0)
         if max_items is not None and len(modelled) > max_items:
-            modelled = np.sort(modelled[np.argsort(-counts[modelled], kind="stable")
-                                        [:max_items]])
+            modelled = np.sort(modelled[np.argsort(-counts[modelled], kind="stable")[:max_items]])
         model = cls(len(modelled), config)
         model.token_of = np.zeros(n_items, dtype=np.int32)
         model.token_of[modelled] = np.arange(1, len(modelled) + 1, dtype=np.int32)
         return model.fit(sequences, validation, log)
 
-    def fit(self, sequences: list[np.ndarray],
-            validation: tuple[list[np.ndarray], np.ndarray] | None = None,
-            log: Callable[[str], None] | None = None) -> SASRec:
+    def fit(
+        self,
+        sequences: list[np.ndarray],
+        validation: tuple[list[np.ndarray], np.ndarray] | None = None,
+        log: Callable[[str], None] | None = None,
+    ) -> SASRec:
         """Train on chronological item sequences (engine item indices, mapped by
         `token_of`); keep the weights with the best validation NDCG@10 (the next item after
         each validation history)."""
@@ -357,10 +382,15 @@ class SASRec:
         for epoch in range(1, cfg.max_epochs + 1):
             # batches of similar lengths (little padding), in a random order
             jitter = rng.permutation(len(order))
-            by_length = order[np.argsort(np.asarray([len(token_seqs[i]) for i in order])
-                                         + jitter / (len(order) + 1.0), kind="stable")]
-            batches = [by_length[i : i + cfg.batch_size]
-                       for i in range(0, len(by_length), cfg.batch_size)]
+            by_length = order[
+                np.argsort(
+                    np.asarray([len(token_seqs[i]) for i in order]) + jitter / (len(order) + 1.0),
+                    kind="stable",
+                )
+            ]
+            batches = [
+                by_length[i : i + cfg.batch_size] for i in range(0, len(by_length), cfg.batch_size)
+            ]
             total = 0.0
             for batch_no in rng.permutation(len(batches)):
                 batch_rows = [token_seqs[i] for i in batches[batch_no]]
@@ -373,15 +403,19 @@ class SASRec:
                 loss, grads, touched = self.loss_and_grads(inputs, targets, rng)
                 optimizer.step(self.params, grads, touched)
                 total += loss
-            over_time = (cfg.time_budget_s is not None
-                         and time.perf_counter() - started > cfg.time_budget_s)
-            if validation is not None and (epoch % cfg.eval_every == 0 or over_time
-                                           or epoch == cfg.max_epochs):
+            over_time = (
+                cfg.time_budget_s is not None and time.perf_counter() - started > cfg.time_budget_s
+            )
+            if validation is not None and (
+                epoch % cfg.eval_every == 0 or over_time or epoch == cfg.max_epochs
+            ):
                 score = self.validation_ndcg(*validation)
                 history.append((epoch, total / max(1, len(batches)), score))
                 if log is not None:
-                    log(f"sasrec epoch {epoch} loss {total / max(1, len(batches)):.4f} "
-                        f"val ndcg@10 {score:.4f}")
+                    log(
+                        f"sasrec epoch {epoch} loss {total / max(1, len(batches)):.4f} "
+                        f"val ndcg@10 {score:.4f}"
+                    )
                 if score > best[0]:
                     best = (score, {k: v.copy() for k, v in self.params.items()}, epoch)
                     stale = 0
@@ -393,10 +427,15 @@ class SASRec:
                 break
         if validation is not None and best[0] >= 0:
             self.params = best[1]
-        self.report = {"epochs": epoch, "best_epoch": best[2], "val_ndcg@10": best[0],
-                       "seconds": round(time.perf_counter() - started, 1),
-                       "items": int(self.vocab), "sequences": len(token_seqs),
-                       "curve": history}
+        self.report = {
+            "epochs": epoch,
+            "best_epoch": best[2],
+            "val_ndcg@10": best[0],
+            "seconds": round(time.perf_counter() - started, 1),
+            "items": int(self.vocab),
+            "sequences": len(token_seqs),
+            "curve": history,
+        }
         return self
 
     def validation_ndcg(self, histories: list[np.ndarray], targets: np.ndarray) -> float:
@@ -456,8 +495,8 @@ class Adam:
 
     def step(self, params: Params, grads: Params, touched_items: np.ndarray) -> None:
         self.step_no += 1
-        correction1 = 1.0 - self.beta1 ** self.step_no
-        correction2 = 1.0 - self.beta2 ** self.step_no
+        correction1 = 1.0 - self.beta1**self.step_no
+        correction2 = 1.0 - self.beta2**self.step_no
         rate = self.learning_rate * math.sqrt(correction2) / correction1
         for name, grad in grads.items():
             if name == "item":
@@ -468,7 +507,8 @@ class Adam:
                 self.first[name][rows] = m
                 self.second[name][rows] = v
                 params[name][rows] -= (rate * m / (np.sqrt(v) + self.eps)).astype(
-                    params[name].dtype)
+                    params[name].dtype
+                )
                 continue
             m = self.first[name]
             v = self.second[name]

@@ -67,9 +67,16 @@ class Pager:
     def __init__(self, store: ListStore) -> None:
         self.store = store
 
-    def page(self, rank: RankFn, ctx: UserContext, cursor: str | None, page_size: int,
-             exclude: Iterable[int], servable: Callable[[ScoredNote], bool],
-             ranked: list[ScoredNote] | None = None) -> FeedPage:
+    def page(
+        self,
+        rank: RankFn,
+        ctx: UserContext,
+        cursor: str | None,
+        page_size: int,
+        exclude: Iterable[int],
+        servable: Callable[[ScoredNote], bool],
+        ranked: list[ScoredNote] | None = None,
+    ) -> FeedPage:
         """The page after `cursor` (None: a fresh list, ranked by `rank` unless `ranked` is
         given). `servable` drops notes that became unservable since the list was ranked."""
         exclude = set(exclude)

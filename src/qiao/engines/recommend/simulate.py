@@ -47,26 +47,38 @@ class SimUser:
     language_mix: float | None = None
 
 
-def _make_note(rng: np.random.Generator, nid: int, author: int, atopics: list[int],
-               alang: str, ts: float) -> tuple[NoteInfo, int, float]:
+def _make_note(
+    rng: np.random.Generator, nid: int, author: int, atopics: list[int], alang: str, ts: float
+) -> tuple[NoteInfo, int, float]:
     t = int(rng.choice(atopics))
     quality = float(rng.beta(4, 3))
     words = " ".join(rng.choice(VOCAB[TOPICS[t]], 4))
-    return NoteInfo(nid, author, topics=[TOPICS[t]], language=alang, created_ts=ts,
-                    text=words), t, quality
+    return (
+        NoteInfo(nid, author, topics=[TOPICS[t]], language=alang, created_ts=ts, text=words),
+        t,
+        quality,
+    )
 
 
 def run_simulation(
-    n_users: int = 200, n_days: int = 5, n_authors: int = 80, seed: int = 0,
-    config: RecommenderConfig | None = None, out: Callable[[str], None] = print,
-    n_initial_notes: int = 1500, new_notes_per_day: int = 80,
+    n_users: int = 200,
+    n_days: int = 5,
+    n_authors: int = 80,
+    seed: int = 0,
+    config: RecommenderConfig | None = None,
+    out: Callable[[str], None] = print,
+    n_initial_notes: int = 1500,
+    new_notes_per_day: int = 80,
     language_mixes: tuple[float | None, ...] = (None,),
 ) -> list[dict[str, Any]]:
     rng = np.random.default_rng(seed)
-    cfg = config or RecommenderConfig(tune_max_users=500, ranker_max_users=1000,
-                                      ranker_rounds=100, neural_time_budget_s=60.0)
-    author_topics = [list(rng.choice(len(TOPICS), size=int(rng.integers(1, 3)), replace=False))
-                     for _ in range(n_authors)]
+    cfg = config or RecommenderConfig(
+        tune_max_users=500, ranker_max_users=1000, ranker_rounds=100, neural_time_budget_s=60.0
+    )
+    author_topics = [
+        list(rng.choice(len(TOPICS), size=int(rng.integers(1, 3)), replace=False))
+        for _ in range(n_authors)
+    ]
     author_lang = ["zh" if rng.random() < 0.6 else "en" for _ in range(n_authors)]
     notes: list[NoteInfo] = []
     topic_of: dict[int, int] = {}
@@ -76,8 +88,9 @@ def run_simulation(
     nid = 1
     for _ in range(n_initial_notes):  # two weeks of history before day 0
         a = int(rng.integers(n_authors))
-        n, t, q = _make_note(rng, nid, a, author_topics[a], author_lang[a],
-                             T0 - float(rng.uniform(0, 14)) * DAY)
+        n, t, q = _make_note(
+            rng, nid, a, author_topics[a], author_lang[a], T0 - float(rng.uniform(0, 14)) * DAY
+        )
         notes.append(n)
         topic_of[nid], quality[nid] = t, q
         author_of[nid] = a
@@ -92,8 +105,7 @@ def run_simulation(
         langs = ["zh", "en"] if rng.random() < 0.4 else [str(rng.choice(["zh", "en"]))]
         # onboarding: the user names most of their favourite topics
         named = [TOPICS[int(t)] for t in fav if rng.random() < 0.8] or [TOPICS[int(fav[0])]]
-        return SimUser(uid, taste, langs, named, day,
-                       language_mixes[uid % len(language_mixes)])
+        return SimUser(uid, taste, langs, named, day, language_mixes[uid % len(language_mixes)])
 
     users = [new_user(u + 1, 0) for u in range(n_users)]
     events: list[Interaction] = []
@@ -109,8 +121,9 @@ def run_simulation(
         todays: list[NoteInfo] = []
         for _ in range(new_notes_per_day):
             a = int(rng.integers(n_authors))
-            n, t, q = _make_note(rng, nid, a, author_topics[a], author_lang[a],
-                                 now + float(rng.uniform(0, 3600)))
+            n, t, q = _make_note(
+                rng, nid, a, author_topics[a], author_lang[a], now + float(rng.uniform(0, 3600))
+            )
             todays.append(n)
             topic_of[nid], quality[nid] = t, q
             author_of[nid] = a
@@ -137,9 +150,14 @@ def run_simulation(
         trending = [s.note_id for s in rec.recommend(UserContext(-1, now=now), k=200)]
         all_ids = np.asarray([n.note_id for n in notes])
         for u in users:
-            ctx = UserContext(u.uid, interests=u.interests, languages=u.languages,
-                              seen=set(seen.get(u.uid, set())), now=now,
-                              language_mix=u.language_mix)
+            ctx = UserContext(
+                u.uid,
+                interests=u.interests,
+                languages=u.languages,
+                seen=set(seen.get(u.uid, set())),
+                now=now,
+                language_mix=u.language_mix,
+            )
             page = rec.recommend_page(ctx, None, 20)
             ids = [s.note_id for s in page.items]
             if ids:
@@ -185,24 +203,33 @@ def run_simulation(
             rnd = rng.choice(all_ids, size=20, replace=False)
             rnd_prec.append(float(np.mean([p_like(u, int(x)) for x in rnd])))
         row = {
-            "simulation": "hidden-taste users", "day": day, "users": len(users),
+            "simulation": "hidden-taste users",
+            "day": day,
+            "users": len(users),
             "precision": round(float(np.mean(prec1)), 4),
             "precision_popular": round(float(np.mean(pop_prec)), 4),
             "precision_random": round(float(np.mean(rnd_prec)), 4),
             "precision_page2": round(float(np.mean(prec2)), 4) if prec2 else None,
             "session_lift": round(float(np.mean(prec2) - np.mean(prec2_static)), 4)
-            if prec2 and prec2_static else None,
+            if prec2 and prec2_static
+            else None,
             "topics_per_page": round(float(np.mean(topics_pp)), 2),
             "authors_per_page": round(float(np.mean(authors_pp)), 2),
             "cold_precision": round(float(np.mean(cold)), 4) if cold else None,
             "cold_precision_popular": round(float(np.mean(cold_pop)), 4) if cold_pop else None,
             "new_note_exposure": round(len(shown_new) / max(1, len(today_ids)), 3),
             "language_share": {
-                setting: {"mean": round(float(np.mean(v)), 4),
-                          "within_5_points": round(float(np.mean(
-                              [abs(x - float(setting)) <= 0.05 + 1e-9 for x in v])), 3)
-                          if setting != "None" else None, "pages": len(v)}
-                for setting, v in sorted(shares.items())},
+                setting: {
+                    "mean": round(float(np.mean(v)), 4),
+                    "within_5_points": round(
+                        float(np.mean([abs(x - float(setting)) <= 0.05 + 1e-9 for x in v])), 3
+                    )
+                    if setting != "None"
+                    else None,
+                    "pages": len(v),
+                }
+                for setting, v in sorted(shares.items())
+            },
             "ranker": rec.ranker is not None,
         }
         rows.append(row)

@@ -43,8 +43,9 @@ def watch_strength(seconds: np.ndarray, clip_seconds: np.ndarray) -> np.ndarray:
     more than nothing), else 0; for a clip of unknown length (0), 0.5 from
     DWELL_POSITIVE_SECONDS on, else 0."""
     known = clip_seconds > 0
-    complete = np.where(known, seconds >= WATCH_POSITIVE_SHARE * clip_seconds,
-                        seconds >= DWELL_POSITIVE_SECONDS)
+    complete = np.where(
+        known, seconds >= WATCH_POSITIVE_SHARE * clip_seconds, seconds >= DWELL_POSITIVE_SECONDS
+    )
     abandoned = known & (seconds > 0) & (seconds < WATCH_ABANDON_SHARE * clip_seconds)
     return np.select([complete, abandoned], [0.5, WATCH_ABANDONED], 0.0).astype(np.float32)
 
@@ -64,8 +65,7 @@ class Interaction:
         if self.kind == "dwell":
             return 0.5 if self.value >= DWELL_POSITIVE_SECONDS else 0.0
         if self.kind == "watch":
-            return float(watch_strength(np.asarray([self.value]),
-                                        np.asarray([clip_seconds]))[0])
+            return float(watch_strength(np.asarray([self.value]), np.asarray([clip_seconds]))[0])
         return KIND_WEIGHTS.get(self.kind, 0.0)
 
 
@@ -84,8 +84,14 @@ class InteractionLog:
 
     __slots__ = ("kinds", "note_ids", "ts", "user_ids", "values")
 
-    def __init__(self, user_ids: np.ndarray, note_ids: np.ndarray, kinds: np.ndarray,
-                 ts: np.ndarray, values: np.ndarray) -> None:
+    def __init__(
+        self,
+        user_ids: np.ndarray,
+        note_ids: np.ndarray,
+        kinds: np.ndarray,
+        ts: np.ndarray,
+        values: np.ndarray,
+    ) -> None:
         n = len(user_ids)
         if not (len(note_ids) == len(kinds) == len(ts) == len(values) == n):
             raise ValueError("InteractionLog columns must have the same length")
@@ -99,8 +105,9 @@ class InteractionLog:
         return len(self.user_ids)
 
     @classmethod
-    def from_chunks(cls, rows: Iterable[tuple[int, int, str, float, float]],
-                    chunk: int = 200_000) -> InteractionLog:
+    def from_chunks(
+        cls, rows: Iterable[tuple[int, int, str, float, float]], chunk: int = 200_000
+    ) -> InteractionLog:
         """Rows ``(user_id, note_id, kind, ts, value)``; unknown kinds are dropped."""
         parts: list[tuple[np.ndarray, ...]] = []
         buf: list[tuple[int, int, int, float, float]] = []
@@ -108,11 +115,15 @@ class InteractionLog:
         def flush() -> None:
             if buf:
                 u, nid, k, t, v = zip(*buf, strict=True)
-                parts.append((np.fromiter(u, np.int64, len(buf)),
-                              np.fromiter(nid, np.int64, len(buf)),
-                              np.fromiter(k, np.uint8, len(buf)),
-                              np.fromiter(t, np.float64, len(buf)),
-                              np.fromiter(v, np.float32, len(buf))))
+                parts.append(
+                    (
+                        np.fromiter(u, np.int64, len(buf)),
+                        np.fromiter(nid, np.int64, len(buf)),
+                        np.fromiter(k, np.uint8, len(buf)),
+                        np.fromiter(t, np.float64, len(buf)),
+                        np.fromiter(v, np.float32, len(buf)),
+                    )
+                )
                 buf.clear()
 
         for u, nid, kind, t, v in rows:
@@ -134,8 +145,13 @@ class InteractionLog:
 
     @classmethod
     def empty(cls) -> InteractionLog:
-        return cls(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.uint8),
-                   np.zeros(0, np.float64), np.zeros(0, np.float32))
+        return cls(
+            np.zeros(0, np.int64),
+            np.zeros(0, np.int64),
+            np.zeros(0, np.uint8),
+            np.zeros(0, np.float64),
+            np.zeros(0, np.float32),
+        )
 
     def strengths(self, clip_seconds: np.ndarray | None = None) -> np.ndarray:
         """How strongly each event says "I like this" (see KIND_WEIGHTS). `clip_seconds`:
@@ -147,24 +163,37 @@ class InteractionLog:
         out[dwell] = np.where(self.values[dwell] >= DWELL_POSITIVE_SECONDS, 0.5, 0.0)
         watch = self.kinds == _KIND_CODE["watch"]
         if watch.any():
-            lengths = (np.zeros(int(watch.sum()), np.float32) if clip_seconds is None
-                       else clip_seconds[watch])
+            lengths = (
+                np.zeros(int(watch.sum()), np.float32)
+                if clip_seconds is None
+                else clip_seconds[watch]
+            )
             out[watch] = watch_strength(self.values[watch], lengths)
         return out
 
     def without_kinds(self, kinds: Iterable[str]) -> InteractionLog:
         """The log without the events of these kinds."""
         keep = ~np.isin(self.kinds, [_KIND_CODE[k] for k in kinds])
-        return InteractionLog(self.user_ids[keep], self.note_ids[keep], self.kinds[keep],
-                              self.ts[keep], self.values[keep])
+        return InteractionLog(
+            self.user_ids[keep],
+            self.note_ids[keep],
+            self.kinds[keep],
+            self.ts[keep],
+            self.values[keep],
+        )
 
     def is_kind(self, kind: str) -> np.ndarray:
         return np.asarray(self.kinds == _KIND_CODE[kind])
 
     def __iter__(self) -> Iterator[Interaction]:
-        for u, nid, k, t, v in zip(self.user_ids.tolist(), self.note_ids.tolist(),
-                                   self.kinds.tolist(), self.ts.tolist(), self.values.tolist(),
-                                   strict=True):
+        for u, nid, k, t, v in zip(
+            self.user_ids.tolist(),
+            self.note_ids.tolist(),
+            self.kinds.tolist(),
+            self.ts.tolist(),
+            self.values.tolist(),
+            strict=True,
+        ):
             yield Interaction(u, nid, KIND_CODES[k], t, v)
 
 

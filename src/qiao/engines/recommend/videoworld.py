@@ -43,8 +43,9 @@ class VideoWorld:
     photo_people: list[int]
 
 
-def make_video_world(seed: int = 0, n_notes: int = 400, n_users: int = 160,
-                     days: int = 20) -> VideoWorld:
+def make_video_world(
+    seed: int = 0, n_notes: int = 400, n_users: int = 160, days: int = 20
+) -> VideoWorld:
     """Ten random notes shown to every user a day for `days` days, with their outcomes."""
     rng = np.random.default_rng(seed)
     drafts: list[tuple[int, int, str, str, float, str]] = []
@@ -55,10 +56,16 @@ def make_video_world(seed: int = 0, n_notes: int = 400, n_users: int = 160,
         t = TOPICS[j % len(TOPICS)]
         nid = 20_000 + j
         topic_of[nid] = t
-        drafts.append((nid, 1000 + int(rng.integers(0, 40)), t,
-                       "zh" if rng.random() < 0.6 else "en",
-                       T0 + float(rng.uniform(0, days)) * DAY,
-                       f"{t} " + " ".join(rng.choice(WORDS[t].split(), 3))))
+        drafts.append(
+            (
+                nid,
+                1000 + int(rng.integers(0, 40)),
+                t,
+                "zh" if rng.random() < 0.6 else "en",
+                T0 + float(rng.uniform(0, days)) * DAY,
+                f"{t} " + " ".join(rng.choice(WORDS[t].split(), 3)),
+            )
+        )
         if rng.random() < 0.4:
             seconds[nid] = float(rng.uniform(8, 90))
             watchability[nid] = 0.85 if rng.random() < 0.5 else 0.25
@@ -94,19 +101,37 @@ def make_video_world(seed: int = 0, n_notes: int = 400, n_users: int = 160,
                     events.append(Interaction(uid, nid, "like", at + 1))
                 elif not in_taste and rng.random() < 0.04:
                     events.append(Interaction(uid, nid, "hide", at + 1))
-    notes = [NoteInfo(
-        nid, author, topics=[t], language=lang, created_ts=created, text=text,
-        video_seconds=seconds.get(nid, 0.0), video_plays=plays.get(nid, 0),
-        # as the platform computes it (feed.store.video_features)
-        video_completion=(min(1.0, watched[nid] / plays[nid] / seconds[nid])
-                          if plays.get(nid) else 0.0),
-    ) for nid, author, t, lang, created, text in drafts]
-    return VideoWorld(notes, events, tastes, topic_of, watchability,
-                      [u for u in tastes if u % 2 == 1], [u for u in tastes if u % 2 == 0])
+    notes = [
+        NoteInfo(
+            nid,
+            author,
+            topics=[t],
+            language=lang,
+            created_ts=created,
+            text=text,
+            video_seconds=seconds.get(nid, 0.0),
+            video_plays=plays.get(nid, 0),
+            # as the platform computes it (feed.store.video_features)
+            video_completion=(
+                min(1.0, watched[nid] / plays[nid] / seconds[nid]) if plays.get(nid) else 0.0
+            ),
+        )
+        for nid, author, t, lang, created, text in drafts
+    ]
+    return VideoWorld(
+        notes,
+        events,
+        tastes,
+        topic_of,
+        watchability,
+        [u for u in tastes if u % 2 == 1],
+        [u for u in tastes if u % 2 == 0],
+    )
 
 
-def clip_ranking(rec: Recommender, world: VideoWorld, now: float | None = None,
-                 page: int = 20) -> dict[str, float]:
+def clip_ranking(
+    rec: Recommender, world: VideoWorld, now: float | None = None, page: int = 20
+) -> dict[str, float]:
     """What the engine serves in the video world, from each user's ranked list:
 
     - ``watch_share_served``: mean watchability of the clips on clip lovers' first pages
@@ -130,15 +155,19 @@ def clip_ranking(rec: Recommender, world: VideoWorld, now: float | None = None,
         if not lover:
             continue
         served_w.extend(world.watchability[i] for i in first if i in world.watchability)
-        ranked = [(pos, world.watchability[i]) for pos, i in enumerate(ids)
-                  if i in world.watchability and world.topic_of[i] in liked]
+        ranked = [
+            (pos, world.watchability[i])
+            for pos, i in enumerate(ids)
+            if i in world.watchability and world.topic_of[i] in liked
+        ]
         high = [p for p, w in ranked if w > 0.5]
         low = [p for p, w in ranked if w < 0.5]
         if high and low:
             pairs.append(float(np.mean([[a < b for b in low] for a in high])))
     return {
         "watch_share_served": float(np.mean(served_w)) if served_w else float("nan"),
-        "high_share_served": float(np.mean([w > 0.5 for w in served_w])) if served_w
+        "high_share_served": float(np.mean([w > 0.5 for w in served_w]))
+        if served_w
         else float("nan"),
         "pair_order": float(np.mean(pairs)) if pairs else float("nan"),
         "clip_share_lovers": float(np.mean(clip_share[True])),

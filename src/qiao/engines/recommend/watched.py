@@ -63,9 +63,13 @@ class WatchedClips:
         return out
 
 
-def fit_watched(collab: Collaborative, catalogue: Catalogue,
-                histories: dict[int, np.ndarray], completed: tuple[np.ndarray, np.ndarray],
-                max_clips: int) -> WatchedClips:
+def fit_watched(
+    collab: Collaborative,
+    catalogue: Catalogue,
+    histories: dict[int, np.ndarray],
+    completed: tuple[np.ndarray, np.ndarray],
+    max_clips: int,
+) -> WatchedClips:
     """`completed`: (user ids, internal note indices) of clips watched to the end;
     `histories`: user id -> positives (internal indices), for their collaborative vectors."""
     users, items = completed

@@ -31,8 +31,9 @@ from .text import IndexedText, fold, index_text, segmenter_version, stem, tokeni
 class Searcher(Protocol):
     """Finds the notes matching a query, best text relevance first."""
 
-    def candidates(self, query: SearchQuery, limit: int, *,
-                   require_all: bool = True) -> list[Candidate]:
+    def candidates(
+        self, query: SearchQuery, limit: int, *, require_all: bool = True
+    ) -> list[Candidate]:
         """At most ``limit`` notes matching every group of ``query`` (any group when not
         ``require_all``), best text relevance first."""
         ...

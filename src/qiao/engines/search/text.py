@@ -30,7 +30,6 @@ _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 MAX_TOKEN = 40
 
 
-
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
@@ -38,7 +37,8 @@ def _words(text: str) -> frozenset[str]:
 EN_STOP = _words(
     "a an and are as at be but by for from has have i in into is it its of on or our so "
     "that the their then there these this those to was we were will with you your my me "
-    "very just also")
+    "very just also"
+)
 ZH_STOP = _words("的 了 是 在 和 与 及 也 都 就 而 还 呢 吗 吧 啊 呀 着 过 把 被 之 个 很")
 
 
@@ -62,7 +62,8 @@ def _strip_accents(word: str) -> str:
         return word
     decomposed = unicodedata.normalize("NFKD", word)
     return unicodedata.normalize(
-        "NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch)))
+        "NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    )
 
 
 def latin_tokens(text: str, *, keep_stop: bool = False) -> list[tuple[str, str]]:
@@ -116,7 +117,7 @@ def chinese_words(run: str, *, subwords: bool = False) -> list[str]:
         if subwords and len(word) >= 3:
             for size in range(len(word) - 1, 1, -1):
                 for i in range(len(word) - size + 1):
-                    part = word[i: i + size]
+                    part = word[i : i + size]
                     if _in_dictionary(part):
                         out.append(part)
     return out
@@ -137,7 +138,7 @@ def pieces(text: str, *, subwords: bool = False, keep_stop: bool = False) -> Ite
     text = fold(unicodedata.normalize("NFC", text))
     pos = 0
     for m in HAN_RUN.finditer(text):
-        for surface, token in latin_tokens(text[pos: m.start()], keep_stop=keep_stop):
+        for surface, token in latin_tokens(text[pos : m.start()], keep_stop=keep_stop):
             yield Piece(surface, token, False)
         for word in chinese_words(m.group(), subwords=subwords):
             yield Piece(word, word, True)
@@ -166,8 +167,7 @@ def index_text(title: str, body: str, topics: Iterable[str] = ()) -> IndexedText
     topic_tokens: list[str] = []
     for topic in topics:
         topic_tokens.extend(tokenize(topic.replace("_", " ")))
-    return IndexedText(
-        " ".join(tokenize(title)), " ".join(tokenize(body)), " ".join(topic_tokens))
+    return IndexedText(" ".join(tokenize(title)), " ".join(tokenize(body)), " ".join(topic_tokens))
 
 
 #: Bump when the tokenizer's own rules change (stop words, stemming, sub-words).

@@ -125,8 +125,10 @@ class Glossary:
 
     def lookup(self, term: str) -> GlossaryEntry | None:
         key = term.strip().casefold()
-        return self._forms["zh"].get(key) or self._forms["en"].get(key) or next(
-            (e for e in self.entries if key in (f.casefold() for f in e.en)), None
+        return (
+            self._forms["zh"].get(key)
+            or self._forms["en"].get(key)
+            or next((e for e in self.entries if key in (f.casefold() for f in e.en)), None)
         )
 
     def chinese_for(self, english: str) -> list[str]:

@@ -334,9 +334,7 @@ def is_pinyin_word(word: str) -> bool:
     def splits(text: str) -> bool:
         if not text:
             return True
-        return any(
-            text[:n] in valid and splits(text[n:]) for n in range(min(6, len(text)), 0, -1)
-        )
+        return any(text[:n] in valid and splits(text[n:]) for n in range(min(6, len(text)), 0, -1))
 
     return all(splits(p) for p in parts)
 

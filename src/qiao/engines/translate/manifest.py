@@ -73,5 +73,3 @@ def read_manifest(models_dir: str | Path) -> Manifest:
         return Manifest()
     except (OSError, ValueError, TypeError) as exc:
         raise InstallError(f"unreadable manifest {path}: {exc}") from exc
-
-

@@ -153,7 +153,11 @@ class TranslationService:
         return self.translate([text], source, target)[0]
 
     def translate(
-        self, texts: Sequence[str], source: str, target: str, *,
+        self,
+        texts: Sequence[str],
+        source: str,
+        target: str,
+        *,
         cache: TranslationCache | None = None,
     ) -> list[TranslationResult]:
         """One result per text. Raises :class:`TranslationInputError` subclasses for bad input

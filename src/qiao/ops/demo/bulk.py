@@ -41,23 +41,99 @@ from qiao.ops.demo import content
 from qiao.ops.demo.media import StoredPhoto, process_photos
 from qiao.social.models import Comment, Like
 
-NOTE_COLUMNS = ["id", "author_id", "title", "body", "language", "visibility", "status",
-                "created_at", "updated_at", "published_at", "like_count", "collect_count",
-                "comment_count", "view_count", "is_removed"]
-IMAGE_COLUMNS = ["note_id", "position", "original", "width", "height", "variants", "blurhash",
-                 "dominant_color", "phash", "alt_text", "ai_generated"]
+NOTE_COLUMNS = [
+    "id",
+    "author_id",
+    "title",
+    "body",
+    "language",
+    "visibility",
+    "status",
+    "created_at",
+    "updated_at",
+    "published_at",
+    "like_count",
+    "collect_count",
+    "comment_count",
+    "view_count",
+    "is_removed",
+]
+IMAGE_COLUMNS = [
+    "note_id",
+    "position",
+    "original",
+    "width",
+    "height",
+    "variants",
+    "blurhash",
+    "dominant_color",
+    "phash",
+    "alt_text",
+    "ai_generated",
+]
 EVENT_COLUMNS = ["user_id", "note_id", "author_id", "kind", "value", "surface", "created_at"]
 #: Bulk users' interests: the onboarding interests the demo notes cover.
-CATEGORIES = ("travel", "food", "pets", "daily", "study", "fashion", "music", "art",
-              "photography", "fitness")
-ZH_NAMES = ["小红", "阿杰", "糖糖", "王小明", "李想", "陈晨", "张雨", "刘洋", "林夕", "周周",
-            "赵小米", "吴桐", "孙悟饭", "郑好", "黄小鸭", "何以", "高飞", "罗拉", "梁静", "宋宋"]
-EN_NAMES = ["Emily", "Jake", "Sophia", "Mason", "Olivia", "Ethan", "Ava", "Liam", "Mia", "Noah",
-            "Harper", "Lucas", "Ella", "Logan", "Chloe", "Ben", "Grace", "Ryan", "Zoe", "Sam"]
+CATEGORIES = (
+    "travel",
+    "food",
+    "pets",
+    "daily",
+    "study",
+    "fashion",
+    "music",
+    "art",
+    "photography",
+    "fitness",
+)
+ZH_NAMES = [
+    "小红",
+    "阿杰",
+    "糖糖",
+    "王小明",
+    "李想",
+    "陈晨",
+    "张雨",
+    "刘洋",
+    "林夕",
+    "周周",
+    "赵小米",
+    "吴桐",
+    "孙悟饭",
+    "郑好",
+    "黄小鸭",
+    "何以",
+    "高飞",
+    "罗拉",
+    "梁静",
+    "宋宋",
+]
+EN_NAMES = [
+    "Emily",
+    "Jake",
+    "Sophia",
+    "Mason",
+    "Olivia",
+    "Ethan",
+    "Ava",
+    "Liam",
+    "Mia",
+    "Noah",
+    "Harper",
+    "Lucas",
+    "Ella",
+    "Logan",
+    "Chloe",
+    "Ben",
+    "Grace",
+    "Ryan",
+    "Zoe",
+    "Sam",
+]
 
 
-def _insert(model: Any, columns: list[str], rows: list[tuple[Any, ...]],
-            skip_existing: bool = False) -> None:
+def _insert(
+    model: Any, columns: list[str], rows: list[tuple[Any, ...]], skip_existing: bool = False
+) -> None:
     """INSERT many rows with one prepared statement: ~3x faster than bulk_create, which
     builds a model instance and prepares every value of every row in Python."""
     if not rows:
@@ -70,7 +146,7 @@ def _insert(model: Any, columns: list[str], rows: list[tuple[Any, ...]],
     sql = f"INSERT INTO {qn(model._meta.db_table)} ({names}) VALUES ({marks}){conflict}"  # noqa: S608 - quoted names
     with connection.cursor() as cursor:
         for lo in range(0, len(rows), 10_000):
-            cursor.executemany(sql, rows[lo:lo + 10_000])
+            cursor.executemany(sql, rows[lo : lo + 10_000])
 
 
 def _reset_sequences(*models: Any) -> None:
@@ -84,8 +160,9 @@ def _reset_sequences(*models: Any) -> None:
 
 def category_of(note: content.Note) -> str:
     """The onboarding interest a written note belongs to (its first topic that one covers)."""
-    covered = {name: interest for interest in CATEGORIES
-               for name in INTEREST_TOPICS.get(interest, ())}
+    covered = {
+        name: interest for interest in CATEGORIES for name in INTEREST_TOPICS.get(interest, ())
+    }
     for topic in note.topics:
         found = covered.get(canonical(topic))
         if found:
@@ -96,9 +173,18 @@ def category_of(note: content.Note) -> str:
 class BulkSeeder:
     """One bulk run; `run()` returns (users, notes, events) created."""
 
-    def __init__(self, *, users: int, notes: int, events_per_user: int, seed: int = 1,
-                 images: int | None = None, search_index: bool = True, quiet: bool = False,
-                 workers: int | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        users: int,
+        notes: int,
+        events_per_user: int,
+        seed: int = 1,
+        images: int | None = None,
+        search_index: bool = True,
+        quiet: bool = False,
+        workers: int | None = None,
+    ) -> None:
         self.n_users = users
         self.n_notes = notes
         self.events_per_user = events_per_user
@@ -134,8 +220,9 @@ class BulkSeeder:
             used = used[: max(1, self.images)]
         chosen = [self.demo.photo(pid) for pid in used]
         bar = self._bar(len(chosen), "photos")
-        stored = process_photos(chosen, settings.QIAO_IMAGE_WIDTHS, workers=self.workers,
-                                progress=bar.update)
+        stored = process_photos(
+            chosen, settings.QIAO_IMAGE_WIDTHS, workers=self.workers, progress=bar.update
+        )
         bar.close()
         return stored
 
@@ -143,44 +230,61 @@ class BulkSeeder:
     def _users(self) -> list[User]:
         password = make_password(DEMO_PASSWORD)  # hashed once: Argon2 per user is too slow
         start = User.objects.count()
-        bios = {lang: [p.bio for p in self.demo.people if p.language == lang]
-                for lang in ("zh", "en")}
+        bios = {
+            lang: [p.bio for p in self.demo.people if p.language == lang] for lang in ("zh", "en")
+        }
         rows = []
         if not User.objects.filter(username=content.DEMO_USERNAME).exists():
             demo = self.demo.person(content.DEMO_USERNAME)
-            rows.append(User(
-                username=demo.username, email="demo@example.com", password=password,
-                display_name=demo.display_name, read_languages=list(demo.reads),
-                ui_language=demo.ui_language, interests=list(demo.interests), onboarded=True,
-                bio=demo.bio, avatar_color=demo.avatar_color,
-            ))
+            rows.append(
+                User(
+                    username=demo.username,
+                    email="demo@example.com",
+                    password=password,
+                    display_name=demo.display_name,
+                    read_languages=list(demo.reads),
+                    ui_language=demo.ui_language,
+                    interests=list(demo.interests),
+                    onboarded=True,
+                    bio=demo.bio,
+                    avatar_color=demo.avatar_color,
+                )
+            )
         for i in range(self.n_users):
             zh = i % 2 == 0
             uname = f"{'zh' if zh else 'en'}_user{start + i}"
-            rows.append(User(
-                username=uname, email=f"{uname}@example.com", password=password,
-                display_name=self.rng.choice(ZH_NAMES if zh else EN_NAMES),
-                bio=self.rng.choice(bios["zh" if zh else "en"]),
-                read_languages=(["zh"] if zh else
-                                (["en", "zh"] if self.rng.random() < 0.2 else ["en"])),
-                ui_language="zh-hans" if zh else "en", onboarded=True,
-                interests=self.rng.sample(CATEGORIES, 2),
-                avatar_color=f"#{self.rng.randrange(0x404040, 0xd0d0d0):06x}",
-                date_joined=timezone.now() - timedelta(days=self.rng.randint(1, 400)),
-            ))
+            rows.append(
+                User(
+                    username=uname,
+                    email=f"{uname}@example.com",
+                    password=password,
+                    display_name=self.rng.choice(ZH_NAMES if zh else EN_NAMES),
+                    bio=self.rng.choice(bios["zh" if zh else "en"]),
+                    read_languages=(
+                        ["zh"] if zh else (["en", "zh"] if self.rng.random() < 0.2 else ["en"])
+                    ),
+                    ui_language="zh-hans" if zh else "en",
+                    onboarded=True,
+                    interests=self.rng.sample(CATEGORIES, 2),
+                    avatar_color=f"#{self.rng.randrange(0x404040, 0xD0D0D0):06x}",
+                    date_joined=timezone.now() - timedelta(days=self.rng.randint(1, 400)),
+                )
+            )
         User.objects.bulk_create(rows, batch_size=2000)
         return list(User.objects.order_by("id"))
 
     # -- notes --------------------------------------------------------------------------
-    def _notes(self, users: list[User], photos: dict[str, StoredPhoto]
-               ) -> tuple[list[int], list[tuple[str, int]]]:
+    def _notes(
+        self, users: list[User], photos: dict[str, StoredPhoto]
+    ) -> tuple[list[int], list[tuple[str, int]]]:
         """Notes copied from the written ones, with their photos and topics, indexed for
         search batch by batch (unless `search_index` is off); returns their ids and each
         one's (category, age in minutes)."""
         from qiao.search.index import index_notes, optimize
 
-        written = {lang: [n for n in self.demo.notes if n.language == lang]
-                   for lang in ("zh", "en")}
+        written = {
+            lang: [n for n in self.demo.notes if n.language == lang] for lang in ("zh", "en")
+        }
         names = sorted({t for n in self.demo.notes for t in n.topics})
         Topic.objects.bulk_create([Topic(name=t) for t in names], ignore_conflicts=True)
         topic_pk = dict(Topic.objects.filter(name__in=names).values_list("name", "pk"))
@@ -193,8 +297,9 @@ class BulkSeeder:
             pics: list[tuple[StoredPhoto, str, str]] = []
             for pid in n.photo_ids:
                 s = photos.get(pid) or pool[order[pid] % len(pool)]
-                pics.append((s, json.dumps(s.variants),
-                             self.demo.photo(s.photo_id).alt(n.language)[:200]))
+                pics.append(
+                    (s, json.dumps(s.variants), self.demo.photo(s.photo_id).alt(n.language)[:200])
+                )
             shown[n.id] = pics
         category = {n.id: category_of(n) for n in self.demo.notes}
         by_category: dict[tuple[str, str], list[content.Note]] = {}
@@ -214,8 +319,12 @@ class BulkSeeder:
             notes, images, links = [], [], []
             for j in range(lo, min(self.n_notes, lo + batch)):
                 author = users[rng.randrange(len(users))]
-                lang = "zh" if author.username.startswith("zh") or (
-                    author.username == content.DEMO_USERNAME and rng.random() < 0.5) else "en"
+                lang = (
+                    "zh"
+                    if author.username.startswith("zh")
+                    or (author.username == content.DEMO_USERNAME and rng.random() < 0.5)
+                    else "en"
+                )
                 tastes = [c for c in (author.interests or []) if c in CATEGORIES]
                 pick = written[lang]
                 if tastes and rng.random() < 0.8:
@@ -224,12 +333,42 @@ class BulkSeeder:
                 age = rng.randint(1, 60 * 24 * 60)
                 at = adapt(now - timedelta(minutes=age))
                 note_id = start_id + j
-                notes.append((note_id, author.pk, src.title, src.body, lang, "public",
-                              "published", at, at, at, 0, 0, 0, 0, False))
+                notes.append(
+                    (
+                        note_id,
+                        author.pk,
+                        src.title,
+                        src.body,
+                        lang,
+                        "public",
+                        "published",
+                        at,
+                        at,
+                        at,
+                        0,
+                        0,
+                        0,
+                        0,
+                        False,
+                    )
+                )
                 per_author[author.pk] = per_author.get(author.pk, 0) + 1
                 for pos, (s, variants_json, alt) in enumerate(shown[src.id]):
-                    images.append((note_id, pos, s.original, s.width, s.height, variants_json,
-                                   s.blurhash, s.dominant_color, s.phash, alt, False))
+                    images.append(
+                        (
+                            note_id,
+                            pos,
+                            s.original,
+                            s.width,
+                            s.height,
+                            variants_json,
+                            s.blurhash,
+                            s.dominant_color,
+                            s.phash,
+                            alt,
+                            False,
+                        )
+                    )
                 for name in src.topics:
                     tid = topic_pk[name]
                     links.append((note_id, tid))
@@ -253,8 +392,9 @@ class BulkSeeder:
         return made, meta
 
     # -- follows, likes, comments, events ----------------------------------------------
-    def _social(self, users: list[User], note_ids: list[int],
-                note_meta: list[tuple[str, int]]) -> int:
+    def _social(
+        self, users: list[User], note_ids: list[int], note_meta: list[tuple[str, int]]
+    ) -> int:
         """Follows, likes, comments and an engagement log with real tastes in it. Events are
         written in batches, so 10M of them never sit in memory at once. Returns the number
         of events."""
@@ -267,8 +407,12 @@ class BulkSeeder:
                 if v.pk != u.pk:
                     follows.add((u.pk, v.pk))
         since = connection.ops.adapt_datetimefield_value(timezone.now())
-        _insert(Follow, ["follower_id", "followee_id", "status", "created_at"],
-                [(a, b, "accepted", since) for a, b in follows], skip_existing=True)
+        _insert(
+            Follow,
+            ["follower_id", "followee_id", "status", "created_at"],
+            [(a, b, "accepted", since) for a, b in follows],
+            skip_existing=True,
+        )
         authors = dict(Note.objects.filter(pk__gte=min(note_ids)).values_list("pk", "author_id"))
         likes: set[tuple[int, int]] = set()
         like_rows: list[tuple[Any, ...]] = []
@@ -281,8 +425,9 @@ class BulkSeeder:
         def zipf(ids: list[int]) -> tuple[list[int], list[float]]:
             shuffled = list(ids)
             rng.shuffle(shuffled)
-            return shuffled, list(itertools.accumulate(1.0 / math.sqrt(i + 1)
-                                                       for i in range(len(shuffled))))
+            return shuffled, list(
+                itertools.accumulate(1.0 / math.sqrt(i + 1) for i in range(len(shuffled)))
+            )
 
         everything = zipf(note_ids)
         by_category: dict[str, list[int]] = {}
@@ -295,8 +440,11 @@ class BulkSeeder:
         for u in users:
             tastes = [c for c in (u.interests or []) if c in category_pick]
             for _ in range(self.events_per_user):
-                ids, weights = (category_pick[rng.choice(tastes)]
-                                if tastes and rng.random() < 0.6 else everything)
+                ids, weights = (
+                    category_pick[rng.choice(tastes)]
+                    if tastes and rng.random() < 0.6
+                    else everything
+                )
                 nid = rng.choices(ids, cum_weights=weights)[0]
                 cat, age = meta[nid]
                 liked_topic = cat in tastes
@@ -306,11 +454,22 @@ class BulkSeeder:
                 events.append((u.pk, nid, author, "impression", 0.0, "for_you", at))
                 if rng.random() < (0.45 if liked_topic else 0.2):
                     events.append((u.pk, nid, author, "open", 0.0, "for_you", at))
-                    events.append((u.pk, nid, author, "dwell",
-                                   float(rng.randint(12, 90) if liked_topic
-                                         else rng.randint(2, 15)), "for_you", at))
-                    if (rng.random() < (0.5 if liked_topic else 0.1) and author != u.pk
-                            and (u.pk, nid) not in likes):
+                    events.append(
+                        (
+                            u.pk,
+                            nid,
+                            author,
+                            "dwell",
+                            float(rng.randint(12, 90) if liked_topic else rng.randint(2, 15)),
+                            "for_you",
+                            at,
+                        )
+                    )
+                    if (
+                        rng.random() < (0.5 if liked_topic else 0.1)
+                        and author != u.pk
+                        and (u.pk, nid) not in likes
+                    ):
                         likes.add((u.pk, nid))
                         like_rows.append((u.pk, nid, at))
                         events.append((u.pk, nid, author, "like", 0.0, "for_you", at))
@@ -333,8 +492,9 @@ class BulkSeeder:
             by_count.setdefault(key, []).append(nid)
         for (lc, cc), ids in by_count.items():
             for lo in range(0, len(ids), 900):
-                Note.objects.filter(pk__in=ids[lo:lo + 900]).update(like_count=lc,
-                                                                   comment_count=cc)
+                Note.objects.filter(pk__in=ids[lo : lo + 900]).update(
+                    like_count=lc, comment_count=cc
+                )
         fc: dict[int, list[int]] = {}
         for a, b in follows:
             fc.setdefault(a, [0, 0])[0] += 1
@@ -345,16 +505,23 @@ class BulkSeeder:
         for uid in {*fc, *received}:
             following_n, followers_n = fc.get(uid, [0, 0])
             User.objects.filter(pk=uid).update(
-                following_count=following_n, follower_count=followers_n,
-                likes_received=received.get(uid, 0))
+                following_count=following_n,
+                follower_count=followers_n,
+                likes_received=received.get(uid, 0),
+            )
         return n_events
 
     def _comments(self, users: list[User], note_ids: list[int], since: Any) -> dict[int, int]:
         """Comments on a quarter of the notes, written in the commenter's language (the demo
         community's comments, which repeat like the notes do)."""
-        said = {lang: [c.body for c in self.demo.comments if c.language == lang
-                       and c.parent_id is None and len(c.body) < 120]
-                for lang in ("zh", "en")}
+        said = {
+            lang: [
+                c.body
+                for c in self.demo.comments
+                if c.language == lang and c.parent_id is None and len(c.body) < 120
+            ]
+            for lang in ("zh", "en")
+        }
         rows = []
         counts: dict[int, int] = {}
         pick: Callable[[list[str]], str] = self.rng.choice
@@ -364,6 +531,18 @@ class BulkSeeder:
                 lang = "zh" if u.username.startswith("zh") else "en"
                 rows.append((nid, u.pk, pick(said[lang]), lang, 0, 0, since, False))
                 counts[nid] = counts.get(nid, 0) + 1
-        _insert(Comment, ["note_id", "author_id", "body", "language", "like_count",
-                          "reply_count", "created_at", "is_removed"], rows)
+        _insert(
+            Comment,
+            [
+                "note_id",
+                "author_id",
+                "body",
+                "language",
+                "like_count",
+                "reply_count",
+                "created_at",
+                "is_removed",
+            ],
+            rows,
+        )
         return counts

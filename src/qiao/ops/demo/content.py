@@ -32,10 +32,20 @@ DATA = Path(__file__).resolve().parent
 DEMO_USERNAME = "demo"
 SPAN = timedelta(days=60)
 #: Licences under which a photo may be vendored, changed and redistributed with the site.
-FREE_LICENCES = frozenset({
-    "public-domain", "CC0-1.0", "CC-BY-2.0", "CC-BY-3.0", "CC-BY-4.0", "CC-BY-SA-3.0",
-    "CC-BY-SA-4.0", "GPL-2.0-or-later", "GPL-3.0", "LGPL-3.0",
-})
+FREE_LICENCES = frozenset(
+    {
+        "public-domain",
+        "CC0-1.0",
+        "CC-BY-2.0",
+        "CC-BY-3.0",
+        "CC-BY-4.0",
+        "CC-BY-SA-3.0",
+        "CC-BY-SA-4.0",
+        "GPL-2.0-or-later",
+        "GPL-3.0",
+        "LGPL-3.0",
+    }
+)
 #: Minimums from issue 12 (item 3); `validate()` checks them.
 MIN_NOTES, MIN_AUTHORS, MIN_PHOTOS = 300, 40, 150
 MIN_COMMENTS, MIN_REPLIES, MIN_TRANSLATIONS = 600, 150, 40
@@ -48,6 +58,7 @@ _LATIN = re.compile(r"[A-Za-z]")
 
 
 # --- the data ----------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class PhotoSource:
@@ -230,12 +241,13 @@ class DemoCommunity:
 
 # --- loading -----------------------------------------------------------------------------
 
+
 def _read(name: str) -> Any:
     return json.loads((DATA / name).read_text(encoding="utf-8"))
 
 
 def text_language(text: str) -> str:
-    """"zh" when Chinese characters carry the text, else "en" (for comments and messages)."""
+    """ "zh" when Chinese characters carry the text, else "en" (for comments and messages)."""
     cjk = len(_CJK.findall(text))
     latin = len(_LATIN.findall(text))
     return "zh" if cjk and cjk * 3 >= latin else "en"
@@ -259,31 +271,55 @@ def _build(now: datetime) -> DemoCommunity:
         comments.extend(_comments(row, note))
     plan = _Plan(now, people, tuple(notes), tuple(comments), extras)
     return DemoCommunity(
-        now=now, people=people, photos=photos, notes=tuple(notes), comments=tuple(comments),
-        follows=plan.follows, likes=plan.likes, boards=plan.boards, collects=plan.collects,
-        notifications=plan.notifications, conversations=plan.conversations,
+        now=now,
+        people=people,
+        photos=photos,
+        notes=tuple(notes),
+        comments=tuple(comments),
+        follows=plan.follows,
+        likes=plan.likes,
+        boards=plan.boards,
+        collects=plan.collects,
+        notifications=plan.notifications,
+        conversations=plan.conversations,
     )
 
 
 def _person(row: dict[str, Any]) -> Person:
     return Person(
-        username=row["username"], display_name=row["display_name"],
-        chinese_name=row.get("chinese_name", ""), bio=row.get("bio", ""),
-        language=row["language"], reads=tuple(row["reads"]), interests=tuple(row["interests"]),
-        city=row.get("city", ""), tags=tuple(row.get("tags", ())),
+        username=row["username"],
+        display_name=row["display_name"],
+        chinese_name=row.get("chinese_name", ""),
+        bio=row.get("bio", ""),
+        language=row["language"],
+        reads=tuple(row["reads"]),
+        interests=tuple(row["interests"]),
+        city=row.get("city", ""),
+        tags=tuple(row.get("tags", ())),
     )
 
 
 def _photo(row: dict[str, Any]) -> Photo:
     src = row["source"]
     return Photo(
-        id=row["id"], path=DATA / row["file"], subject=row["subject"],
-        alt_en=row["alt"]["en"], alt_zh=row["alt"]["zh"], author=row["author"],
-        licence=row["licence"], original_url=row.get("original_url", ""),
-        source=PhotoSource(registry=src["registry"], package=src["package"],
-                           version=src["version"], path=src["path"],
-                           member=src.get("member", "")),
-        width=row.get("width", 0), height=row.get("height", 0), sha256=row.get("sha256", ""),
+        id=row["id"],
+        path=DATA / row["file"],
+        subject=row["subject"],
+        alt_en=row["alt"]["en"],
+        alt_zh=row["alt"]["zh"],
+        author=row["author"],
+        licence=row["licence"],
+        original_url=row.get("original_url", ""),
+        source=PhotoSource(
+            registry=src["registry"],
+            package=src["package"],
+            version=src["version"],
+            path=src["path"],
+            member=src.get("member", ""),
+        ),
+        width=row.get("width", 0),
+        height=row.get("height", 0),
+        sha256=row.get("sha256", ""),
     )
 
 
@@ -291,13 +327,20 @@ def _note(row: dict[str, Any], now: datetime) -> Note:
     translation = None
     if "translation" in row:
         other = "en" if row["language"] == "zh" else "zh"
-        translation = AuthorTranslation(other, row["translation"]["title"],
-                                        row["translation"]["body"])
+        translation = AuthorTranslation(
+            other, row["translation"]["title"], row["translation"]["body"]
+        )
     return Note(
-        id=row["id"], author=row["author"], language=row["language"], title=row["title"],
-        body=row["body"], topics=tuple(extract_topics(row["body"])),
-        photo_ids=tuple(row["photos"]), created_at=now - timedelta(hours=row["age_hours"]),
-        translation=translation, mixed=bool(row.get("mixed")),
+        id=row["id"],
+        author=row["author"],
+        language=row["language"],
+        title=row["title"],
+        body=row["body"],
+        topics=tuple(extract_topics(row["body"])),
+        photo_ids=tuple(row["photos"]),
+        created_at=now - timedelta(hours=row["age_hours"]),
+        translation=translation,
+        mixed=bool(row.get("mixed")),
     )
 
 
@@ -306,14 +349,34 @@ def _comments(row: dict[str, Any], note: Note) -> list[Comment]:
     for i, top in enumerate(row["comments"], start=1):
         top_id = f"{note.id}/c{i}"
         at = note.created_at + timedelta(minutes=top["after_minutes"])
-        out.append(Comment(top_id, note.id, top["author"], top["body"],
-                           text_language(top["body"]), at, None, None))
+        out.append(
+            Comment(
+                top_id,
+                note.id,
+                top["author"],
+                top["body"],
+                text_language(top["body"]),
+                at,
+                None,
+                None,
+            )
+        )
         previous = top_id
         for j, reply in enumerate(top.get("replies", ()), start=1):
             reply_id = f"{top_id}r{j}"
             at = note.created_at + timedelta(minutes=reply["after_minutes"])
-            out.append(Comment(reply_id, note.id, reply["author"], reply["body"],
-                               text_language(reply["body"]), at, top_id, previous))
+            out.append(
+                Comment(
+                    reply_id,
+                    note.id,
+                    reply["author"],
+                    reply["body"],
+                    text_language(reply["body"]),
+                    at,
+                    top_id,
+                    previous,
+                )
+            )
             previous = reply_id
     return out
 
@@ -322,8 +385,14 @@ class _Plan:
     """Follows, likes, boards, collects, notifications and DMs, derived without randomness
     except one seeded generator, so the same data gives the same site every time."""
 
-    def __init__(self, now: datetime, people: tuple[Person, ...], notes: tuple[Note, ...],
-                 comments: tuple[Comment, ...], extras: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        now: datetime,
+        people: tuple[Person, ...],
+        notes: tuple[Note, ...],
+        comments: tuple[Comment, ...],
+        extras: dict[str, Any],
+    ) -> None:
         self.now = now
         self.rng = random.Random(20250118)  # the day the bridge opened
         self.people = people
@@ -360,8 +429,12 @@ class _Plan:
         for p in users:
             similar = sorted(
                 (q for q in users if q.username != p.username),
-                key=lambda q: (-len(set(p.interests) & set(q.interests))
-                               - (0.5 if q.language == p.language else 0), q.username))
+                key=lambda q: (
+                    -len(set(p.interests) & set(q.interests))
+                    - (0.5 if q.language == p.language else 0),
+                    q.username,
+                ),
+            )
             for q in similar[:6]:
                 if self.rng.random() < 0.6:
                     pairs.add((p.username, q.username))
@@ -369,8 +442,7 @@ class _Plan:
         pairs |= {(DEMO_USERNAME, u) for u in demo["follows"]}
         pairs |= {(u, DEMO_USERNAME) for u in demo["followed_by"]}
         start = self.now - SPAN
-        return tuple(Follow(a, b, self._at(start))
-                     for a, b in sorted(pairs) if a != b)
+        return tuple(Follow(a, b, self._at(start)) for a, b in sorted(pairs) if a != b)
 
     def _quality(self, note: Note) -> float:
         talk = sum(1 for c in self.comments if c.note_id == note.id)
@@ -417,10 +489,13 @@ class _Plan:
             candidates.sort(key=lambda n: (n.id not in mine, -quality[n.id], n.id))
             chosen = tuple(n.id for n in candidates[: spec["size"]])
             created = min(self.note_by_id[i].created_at for i in chosen) if chosen else self.now
-            boards.append(Board(owner, spec["name"], spec["description"], spec["language"],
-                                chosen, created))
-            collects.extend(Collect(owner, i, spec["name"],
-                                    self._at(self.note_by_id[i].created_at)) for i in chosen)
+            boards.append(
+                Board(owner, spec["name"], spec["description"], spec["language"], chosen, created)
+            )
+            collects.extend(
+                Collect(owner, i, spec["name"], self._at(self.note_by_id[i].created_at))
+                for i in chosen
+            )
         return tuple(boards), tuple(collects)
 
     def _notifications(self) -> tuple[Notification, ...]:
@@ -428,27 +503,41 @@ class _Plan:
         out: list[Notification] = []
         for like in self.likes:
             if like.note_id in demo_notes:
-                out.append(Notification(DEMO_USERNAME, like.user, "like", like.note_id, None,
-                                        like.created_at))
+                out.append(
+                    Notification(
+                        DEMO_USERNAME, like.user, "like", like.note_id, None, like.created_at
+                    )
+                )
         for collect in self.collects:
             if collect.note_id in demo_notes:
-                out.append(Notification(DEMO_USERNAME, collect.user, "collect",
-                                        collect.note_id, None, collect.created_at))
+                out.append(
+                    Notification(
+                        DEMO_USERNAME,
+                        collect.user,
+                        "collect",
+                        collect.note_id,
+                        None,
+                        collect.created_at,
+                    )
+                )
         by_id = {c.id: c for c in self.comments}
         for c in self.comments:
             if c.author == DEMO_USERNAME:
                 continue
             if c.note_id in demo_notes:
                 kind = "comment" if c.parent_id is None else "reply"
-                out.append(Notification(DEMO_USERNAME, c.author, kind, c.note_id, c.id,
-                                        c.created_at))
+                out.append(
+                    Notification(DEMO_USERNAME, c.author, kind, c.note_id, c.id, c.created_at)
+                )
             elif c.reply_to_id and by_id[c.reply_to_id].author == DEMO_USERNAME:
-                out.append(Notification(DEMO_USERNAME, c.author, "reply", c.note_id, c.id,
-                                        c.created_at))
+                out.append(
+                    Notification(DEMO_USERNAME, c.author, "reply", c.note_id, c.id, c.created_at)
+                )
         for f in self.follows:
             if f.followee == DEMO_USERNAME:
-                out.append(Notification(DEMO_USERNAME, f.follower, "follow", None, None,
-                                        f.created_at))
+                out.append(
+                    Notification(DEMO_USERNAME, f.follower, "follow", None, None, f.created_at)
+                )
         return tuple(sorted(out, key=lambda n: (n.created_at, n.kind, n.actor)))
 
     def _conversations(self) -> tuple[Conversation, ...]:
@@ -456,14 +545,20 @@ class _Plan:
         for conv in self.extras["conversations"]:
             start = self.now - timedelta(hours=conv["age_hours"])
             messages = tuple(
-                Message(m["from"], m["body"], text_language(m["body"]),
-                        start + timedelta(minutes=m["after_minutes"]))
-                for m in conv["messages"])
+                Message(
+                    m["from"],
+                    m["body"],
+                    text_language(m["body"]),
+                    start + timedelta(minutes=m["after_minutes"]),
+                )
+                for m in conv["messages"]
+            )
             out.append(Conversation((DEMO_USERNAME, conv["with"]), messages))
         return tuple(out)
 
 
 # --- checks ------------------------------------------------------------------------------
+
 
 def normalise(text: str) -> str:
     """Case, width, whitespace, punctuation, emoji and digits folded away, for comparing."""
@@ -474,15 +569,16 @@ def normalise(text: str) -> str:
 
 def shingles(text: str, n: int = 4) -> frozenset[str]:
     flat = normalise(text)
-    return frozenset(flat[i:i + n] for i in range(max(1, len(flat) - n + 1)))
+    return frozenset(flat[i : i + n] for i in range(max(1, len(flat) - n + 1)))
 
 
 def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(a | b) if a or b else 1.0
 
 
-def near_duplicates(texts: Sequence[tuple[str, str]], threshold: float = NEAR_DUPLICATE
-                    ) -> list[tuple[str, str, float]]:
+def near_duplicates(
+    texts: Sequence[tuple[str, str]], threshold: float = NEAR_DUPLICATE
+) -> list[tuple[str, str, float]]:
     """Pairs of (id, text) whose character 4-gram Jaccard similarity is >= threshold.
 
     An inverted index over shingles keeps this to the pairs that share anything."""
@@ -536,8 +632,9 @@ def _check_people(c: DemoCommunity) -> list[str]:
 
 def _check_photos(c: DemoCommunity) -> list[str]:
     problems = [f"duplicate photo id {i}" for i in _dupes(p.id for p in c.photos)]
-    problems += [f"two photos are the same file ({h[:12]})"
-                 for h in _dupes(p.sha256 for p in c.photos)]
+    problems += [
+        f"two photos are the same file ({h[:12]})" for h in _dupes(p.sha256 for p in c.photos)
+    ]
     for p in c.photos:
         if not p.path.is_file():
             problems.append(f"{p.id}: missing file {p.path.name}")
@@ -593,12 +690,12 @@ def _check_notes(c: DemoCommunity) -> list[str]:
                 problems.append(f"{n.id}: author translation is not in the other language")
             elif text_language(t.title + t.body) != t.language:
                 problems.append(f"{n.id}: author translation reads as the note's language")
-    problems += [f"photo {p} used by {k} notes" for p, k in use.items()
-                 if k > MAX_NOTES_PER_PHOTO]
+    problems += [f"photo {p} used by {k} notes" for p, k in use.items() if k > MAX_NOTES_PER_PHOTO]
     if len(use) < MIN_PHOTOS:
         problems.append(f"only {len(use)} distinct photos on notes (< {MIN_PHOTOS})")
-    problems += [f"topic #{t} has only {k} notes" for t, k in topic_notes.items()
-                 if k < MIN_TOPIC_NOTES]
+    problems += [
+        f"topic #{t} has only {k} notes" for t, k in topic_notes.items() if k < MIN_TOPIC_NOTES
+    ]
     translated = sum(1 for n in c.notes if n.translation)
     if translated < MIN_TRANSLATIONS:
         problems.append(f"only {translated} author translations (< {MIN_TRANSLATIONS})")

@@ -63,8 +63,16 @@ def _render(job: tuple[str, str, tuple[int, ...]]) -> _Rendered:
     photo_id, path, widths = job
     checked = inspect_image(Path(path).read_bytes())
     variants = tuple((v.width, v.fmt, v.data) for v in render_variants(checked, widths))
-    return _Rendered(photo_id, checked.clean_jpeg, checked.width, checked.height,
-                     checked.blurhash, checked.dominant_color, checked.phash, variants)
+    return _Rendered(
+        photo_id,
+        checked.clean_jpeg,
+        checked.width,
+        checked.height,
+        checked.blurhash,
+        checked.dominant_color,
+        checked.phash,
+        variants,
+    )
 
 
 def default_workers() -> int:
@@ -80,14 +88,27 @@ def _store(done: _Rendered) -> StoredPhoto:
     for width, fmt, data in done.variants:
         ext = "webp" if fmt == "webp" else "jpg"
         variants.setdefault(str(width), {})[fmt] = default_storage.save(
-            f"{stem}_{width}.{ext}", ContentFile(data))
-    return StoredPhoto(done.photo_id, original, done.width, done.height, variants,
-                       done.blurhash, done.dominant_color, done.phash)
+            f"{stem}_{width}.{ext}", ContentFile(data)
+        )
+    return StoredPhoto(
+        done.photo_id,
+        original,
+        done.width,
+        done.height,
+        variants,
+        done.blurhash,
+        done.dominant_color,
+        done.phash,
+    )
 
 
-def process_photos(photos: Sequence[Photo], widths: Sequence[int], *,
-                   workers: int | None = None,
-                   progress: Callable[[int], Any] | None = None) -> dict[str, StoredPhoto]:
+def process_photos(
+    photos: Sequence[Photo],
+    widths: Sequence[int],
+    *,
+    workers: int | None = None,
+    progress: Callable[[int], Any] | None = None,
+) -> dict[str, StoredPhoto]:
     """Run each photo through the media pipeline once; returns them by photo id."""
     jobs = [(p.id, str(p.path), tuple(widths)) for p in photos]
     workers = default_workers() if workers is None else max(1, workers)

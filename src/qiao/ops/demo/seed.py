@@ -68,9 +68,11 @@ class SeedReport:
     seconds: dict[str, float] = field(default_factory=dict)
 
     def summary(self) -> str:
-        return (f"{self.people} people, {self.notes} notes with {self.photos} photos, "
-                f"{self.comments} comments, {self.translations} author translations, "
-                f"{self.likes} likes, {self.boards} boards, {self.events} events")
+        return (
+            f"{self.people} people, {self.notes} notes with {self.photos} photos, "
+            f"{self.comments} comments, {self.translations} author translations, "
+            f"{self.likes} likes, {self.boards} boards, {self.events} events"
+        )
 
 
 class AlreadySeeded(Exception):
@@ -81,9 +83,13 @@ def demo_exists() -> bool:
     return User.objects.filter(username=content.DEMO_USERNAME).exists()
 
 
-def seed_demo(now: datetime | None = None, *, workers: int | None = None,
-              search_index: bool = True,
-              progress: Callable[[str, int, int], Any] | None = None) -> SeedReport:
+def seed_demo(
+    now: datetime | None = None,
+    *,
+    workers: int | None = None,
+    search_index: bool = True,
+    progress: Callable[[str, int, int], Any] | None = None,
+) -> SeedReport:
     """Create the demo community as it stood at `now` (default: this moment).
 
     `progress(stage, done, total)` is called as photos are processed. Raises AlreadySeeded
@@ -137,8 +143,9 @@ class _Stopwatch:
 class _Writer:
     """Writes one `DemoCommunity`; keeps the demo ids -> database keys it assigned."""
 
-    def __init__(self, community: content.DemoCommunity, stored: dict[str, StoredPhoto],
-                 report: SeedReport) -> None:
+    def __init__(
+        self, community: content.DemoCommunity, stored: dict[str, StoredPhoto], report: SeedReport
+    ) -> None:
         self.c = community
         self.stored = stored
         self.report = report
@@ -167,16 +174,24 @@ class _Writer:
         rows = []
         for i, p in enumerate(self.c.people):
             is_demo = p.username == content.DEMO_USERNAME
-            rows.append(User(
-                username=p.username, email=f"{p.username}@demo.qiao.invalid",
-                # Only the demo account can sign in; the community's people are characters.
-                password=usable if is_demo else make_password(None),
-                display_name=p.display_name[:50], bio=p.bio[:300],
-                bio_language=content.text_language(p.bio), chinese_name=p.chinese_name[:12],
-                ui_language=p.ui_language, read_languages=list(p.reads),
-                interests=list(p.interests), onboarded=True, avatar_color=p.avatar_color,
-                date_joined=first - timedelta(days=30 + (i * 7) % 300),
-            ))
+            rows.append(
+                User(
+                    username=p.username,
+                    email=f"{p.username}@demo.qiao.invalid",
+                    # Only the demo account can sign in; the community's people are characters.
+                    password=usable if is_demo else make_password(None),
+                    display_name=p.display_name[:50],
+                    bio=p.bio[:300],
+                    bio_language=content.text_language(p.bio),
+                    chinese_name=p.chinese_name[:12],
+                    ui_language=p.ui_language,
+                    read_languages=list(p.reads),
+                    interests=list(p.interests),
+                    onboarded=True,
+                    avatar_color=p.avatar_color,
+                    date_joined=first - timedelta(days=30 + (i * 7) % 300),
+                )
+            )
         made = User.objects.bulk_create(rows)
         self.user_pk = {row.username: row.pk for row in made}
         self.report.people = len(rows)
@@ -187,12 +202,21 @@ class _Writer:
         Topic.objects.bulk_create([Topic(name=t) for t in names], ignore_conflicts=True)
         topic_pk = dict(Topic.objects.filter(name__in=names).values_list("name", "pk"))
         # SQLite (3.35+) and PostgreSQL hand the new keys back from a bulk insert.
-        made = Note.objects.bulk_create([
-            Note(author_id=self.user_pk[n.author], title=n.title, body=n.body,
-                 language=n.language, created_at=n.created_at, published_at=n.created_at,
-                 visibility=Note.Visibility.PUBLIC, status=Note.Status.PUBLISHED)
-            for n in self.c.notes
-        ])
+        made = Note.objects.bulk_create(
+            [
+                Note(
+                    author_id=self.user_pk[n.author],
+                    title=n.title,
+                    body=n.body,
+                    language=n.language,
+                    created_at=n.created_at,
+                    published_at=n.created_at,
+                    visibility=Note.Visibility.PUBLIC,
+                    status=Note.Status.PUBLISHED,
+                )
+                for n in self.c.notes
+            ]
+        )
         self.note_pk = {n.id: row.pk for n, row in zip(self.c.notes, made, strict=True)}
         images = []
         links = []
@@ -200,11 +224,20 @@ class _Writer:
             pk = self.note_pk[n.id]
             for position, photo_id in enumerate(n.photo_ids):
                 s = self.stored[photo_id]
-                images.append(NoteImage(
-                    note_id=pk, position=position, original=s.original, width=s.width,
-                    height=s.height, variants=s.variants, blurhash=s.blurhash,
-                    dominant_color=s.dominant_color, phash=s.phash,
-                    alt_text=self.c.photo(photo_id).alt(n.language)[:200]))
+                images.append(
+                    NoteImage(
+                        note_id=pk,
+                        position=position,
+                        original=s.original,
+                        width=s.width,
+                        height=s.height,
+                        variants=s.variants,
+                        blurhash=s.blurhash,
+                        dominant_color=s.dominant_color,
+                        phash=s.phash,
+                        alt_text=self.c.photo(photo_id).alt(n.language)[:200],
+                    )
+                )
             links += [Note.topics.through(note_id=pk, topic_id=topic_pk[t]) for t in n.topics]
         NoteImage.objects.bulk_create(images)
         Note.topics.through.objects.bulk_create(links)
@@ -212,11 +245,18 @@ class _Writer:
 
     def _translations(self) -> None:
         rows = [
-            NoteVersion(note_id=self.note_pk[n.id], language=n.translation.language,
-                        title=n.translation.title[:200], body=n.translation.body,
-                        is_machine=False, engine="author", source_language=n.language,
-                        created_at=n.created_at + timedelta(minutes=20))
-            for n in self.c.notes if n.translation is not None
+            NoteVersion(
+                note_id=self.note_pk[n.id],
+                language=n.translation.language,
+                title=n.translation.title[:200],
+                body=n.translation.body,
+                is_machine=False,
+                engine="author",
+                source_language=n.language,
+                created_at=n.created_at + timedelta(minutes=20),
+            )
+            for n in self.c.notes
+            if n.translation is not None
         ]
         NoteVersion.objects.bulk_create(rows)
         self.report.translations = len(rows)
@@ -226,48 +266,79 @@ class _Writer:
         # Top-level comments first: replies point at them.
         for level in (False, True):
             batch = [c for c in self.c.comments if (c.parent_id is not None) == level]
-            made = Comment.objects.bulk_create([
-                Comment(note_id=self.note_pk[c.note_id], author_id=self.user_pk[c.author],
-                        body=c.body, language=c.language, created_at=c.created_at,
+            made = Comment.objects.bulk_create(
+                [
+                    Comment(
+                        note_id=self.note_pk[c.note_id],
+                        author_id=self.user_pk[c.author],
+                        body=c.body,
+                        language=c.language,
+                        created_at=c.created_at,
                         parent_id=self.comment_pk[c.parent_id] if c.parent_id else None,
-                        reply_to_id=(self.user_pk[by_id[c.reply_to_id].author]
-                                     if c.reply_to_id else None))
-                for c in batch
-            ])
+                        reply_to_id=(
+                            self.user_pk[by_id[c.reply_to_id].author] if c.reply_to_id else None
+                        ),
+                    )
+                    for c in batch
+                ]
+            )
             self.comment_pk.update({c.id: row.pk for c, row in zip(batch, made, strict=True)})
         self.report.comments = len(self.c.comments)
 
     # -- the social graph -------------------------------------------------------------
     def _follows(self) -> None:
-        Follow.objects.bulk_create([
-            Follow(follower_id=self.user_pk[f.follower], followee_id=self.user_pk[f.followee],
-                   status=Follow.Status.ACCEPTED, created_at=f.created_at)
-            for f in self.c.follows
-        ])
+        Follow.objects.bulk_create(
+            [
+                Follow(
+                    follower_id=self.user_pk[f.follower],
+                    followee_id=self.user_pk[f.followee],
+                    status=Follow.Status.ACCEPTED,
+                    created_at=f.created_at,
+                )
+                for f in self.c.follows
+            ]
+        )
         self.report.follows = len(self.c.follows)
 
     def _likes(self) -> None:
-        Like.objects.bulk_create([
-            Like(user_id=self.user_pk[x.user], note_id=self.note_pk[x.note_id],
-                 created_at=x.created_at)
-            for x in self.c.likes
-        ])
+        Like.objects.bulk_create(
+            [
+                Like(
+                    user_id=self.user_pk[x.user],
+                    note_id=self.note_pk[x.note_id],
+                    created_at=x.created_at,
+                )
+                for x in self.c.likes
+            ]
+        )
         self.report.likes = len(self.c.likes)
 
     def _boards(self) -> None:
-        made = Board.objects.bulk_create([
-            Board(owner_id=self.user_pk[b.owner], name=b.name[:40],
-                  description=b.description[:200], language=b.language,
-                  item_count=len(b.note_ids), created_at=b.created_at)
-            for b in self.c.boards
-        ])
+        made = Board.objects.bulk_create(
+            [
+                Board(
+                    owner_id=self.user_pk[b.owner],
+                    name=b.name[:40],
+                    description=b.description[:200],
+                    language=b.language,
+                    item_count=len(b.note_ids),
+                    created_at=b.created_at,
+                )
+                for b in self.c.boards
+            ]
+        )
         board_pk = {(b.owner, b.name): row.pk for b, row in zip(self.c.boards, made, strict=True)}
-        Collect.objects.bulk_create([
-            Collect(board_id=board_pk[(x.user, x.board)],
-                    note_id=self.note_pk[x.note_id], user_id=self.user_pk[x.user],
-                    created_at=x.created_at)
-            for x in self.c.collects
-        ])
+        Collect.objects.bulk_create(
+            [
+                Collect(
+                    board_id=board_pk[(x.user, x.board)],
+                    note_id=self.note_pk[x.note_id],
+                    user_id=self.user_pk[x.user],
+                    created_at=x.created_at,
+                )
+                for x in self.c.collects
+            ]
+        )
         self.report.boards = len(self.c.boards)
         self.report.collects = len(self.c.collects)
 
@@ -275,11 +346,17 @@ class _Writer:
         rows = []
         for n in self.c.notifications:
             unread = self.c.now - n.created_at < UNREAD_FOR
-            rows.append(Notification(
-                recipient_id=self.user_pk[n.recipient], actor_id=self.user_pk[n.actor],
-                kind=n.kind, note_id=self.note_pk[n.note_id] if n.note_id else None,
-                comment_id=self.comment_pk[n.comment_id] if n.comment_id else None,
-                created_at=n.created_at, read_at=None if unread else self.c.now))
+            rows.append(
+                Notification(
+                    recipient_id=self.user_pk[n.recipient],
+                    actor_id=self.user_pk[n.actor],
+                    kind=n.kind,
+                    note_id=self.note_pk[n.note_id] if n.note_id else None,
+                    comment_id=self.comment_pk[n.comment_id] if n.comment_id else None,
+                    created_at=n.created_at,
+                    read_at=None if unread else self.c.now,
+                )
+            )
         Notification.objects.bulk_create(rows)
         self.report.notifications = len(rows)
 
@@ -296,8 +373,12 @@ class _Writer:
             [(x.user, x.note_id, "like", x.created_at) for x in self.c.likes]
             + [(x.user, x.note_id, "collect", x.created_at) for x in self.c.collects]
             # authors answering under their own notes are not engaging with them
-            + [(x.author, x.note_id, "comment", x.created_at) for x in self.c.comments
-               if author[x.note_id] != self.user_pk[x.author]])
+            + [
+                (x.author, x.note_id, "comment", x.created_at)
+                for x in self.c.comments
+                if author[x.note_id] != self.user_pk[x.author]
+            ]
+        )
         for user, note_id, kind, at in done:
             key = (user, note_id)
             acted[key] = min(acted.get(key, at), at)
@@ -305,10 +386,17 @@ class _Writer:
         rows: list[EngagementEvent] = []
 
         def add(user: str, note_id: str, kind: str, at: datetime, value: float = 0.0) -> None:
-            rows.append(EngagementEvent(
-                user_id=self.user_pk[user], note_id=self.note_pk[note_id],
-                author_id=author[note_id], kind=kind, value=value, surface="for_you",
-                created_at=at))
+            rows.append(
+                EngagementEvent(
+                    user_id=self.user_pk[user],
+                    note_id=self.note_pk[note_id],
+                    author_id=author[note_id],
+                    kind=kind,
+                    value=value,
+                    surface="for_you",
+                    created_at=at,
+                )
+            )
 
         for (user, note_id), at in sorted(acted.items()):
             # seen, opened and read in the minutes before acting (never before the note)
@@ -316,8 +404,13 @@ class _Writer:
             seen = at - timedelta(seconds=gap * 0.9)
             add(user, note_id, "impression", seen)
             add(user, note_id, "open", seen + timedelta(seconds=gap * 0.05))
-            add(user, note_id, "dwell", seen + timedelta(seconds=gap * 0.1),
-                float(self.rng.randint(15, 120)))
+            add(
+                user,
+                note_id,
+                "dwell",
+                seen + timedelta(seconds=gap * 0.1),
+                float(self.rng.randint(15, 120)),
+            )
             for kind in dict.fromkeys(kinds[(user, note_id)]):
                 add(user, note_id, kind, at)
         # Scrolled past: for each person, notes outside what they engaged with, about as
@@ -328,20 +421,30 @@ class _Writer:
             engaged[user].add(note_id)
         all_notes = [n.id for n in self.c.notes]
         for p in self.c.people:
-            latest = (self.c.now - DEMO_HISTORY_AGE if p.username == content.DEMO_USERNAME
-                      else self.c.now)
+            latest = (
+                self.c.now - DEMO_HISTORY_AGE if p.username == content.DEMO_USERNAME else self.c.now
+            )
             own = {n.id for n in self.c.notes if n.author == p.username}
-            pool = [i for i in all_notes if i not in engaged[p.username] and i not in own
-                    and created[i] < latest - timedelta(minutes=2)]
-            for note_id in self.rng.sample(pool, min(len(pool),
-                                                     max(10, len(engaged[p.username])))):
+            pool = [
+                i
+                for i in all_notes
+                if i not in engaged[p.username]
+                and i not in own
+                and created[i] < latest - timedelta(minutes=2)
+            ]
+            for note_id in self.rng.sample(pool, min(len(pool), max(10, len(engaged[p.username])))):
                 span = int((latest - created[note_id]).total_seconds()) - 60
                 at = created[note_id] + timedelta(seconds=self.rng.randrange(30, span))
                 add(p.username, note_id, "impression", at)
                 if self.rng.random() < 0.33:
                     add(p.username, note_id, "open", at + timedelta(seconds=4))
-                    add(p.username, note_id, "dwell", at + timedelta(seconds=10),
-                        float(self.rng.randint(2, 8)))
+                    add(
+                        p.username,
+                        note_id,
+                        "dwell",
+                        at + timedelta(seconds=10),
+                        float(self.rng.randint(2, 8)),
+                    )
         EngagementEvent.objects.bulk_create(rows, batch_size=2000)
         self.report.events = len(rows)
         self._opens = Counter(ev.note_id for ev in rows if ev.kind == "open")
@@ -354,9 +457,11 @@ class _Writer:
         for n in self.c.notes:
             pk = self.note_pk[n.id]
             Note.objects.filter(pk=pk).update(
-                like_count=likes[n.id], collect_count=collects[n.id],
+                like_count=likes[n.id],
+                collect_count=collects[n.id],
                 comment_count=comments[n.id],
-                view_count=self._opens[pk] + likes[n.id] + comments[n.id])
+                view_count=self._opens[pk] + likes[n.id] + comments[n.id],
+            )
         replies = Counter(x.parent_id for x in self.c.comments if x.parent_id)
         for comment_id, count in replies.items():
             Comment.objects.filter(pk=self.comment_pk[comment_id]).update(reply_count=count)
@@ -367,8 +472,11 @@ class _Writer:
         received = Counter(author[x.note_id] for x in self.c.likes)
         for username, pk in self.user_pk.items():
             User.objects.filter(pk=pk).update(
-                following_count=following[username], follower_count=followers[username],
-                note_count=notes[username], likes_received=received[username])
+                following_count=following[username],
+                follower_count=followers[username],
+                note_count=notes[username],
+                likes_received=received[username],
+            )
         topic_notes = Counter(t for n in self.c.notes for t in n.topics)
         for name, count in topic_notes.items():
             Topic.objects.filter(name=name).update(note_count=count)
@@ -384,7 +492,8 @@ def store_conversations(community: content.DemoCommunity, user_pk: dict[str, int
     for conv in community.conversations:
         import_conversation(
             [people[user_pk[u]] for u in conv.participants],
-            [(people[user_pk[m.sender]], m.body, m.created_at) for m in conv.messages])
+            [(people[user_pk[m.sender]], m.body, m.created_at) for m in conv.messages],
+        )
     return len(community.conversations)
 
 

@@ -29,14 +29,25 @@ def picture(pic: Any, sizes: str, eager: bool = False, css: str = "") -> SafeStr
     """A <picture> with WebP and JPEG srcsets, intrinsic size, and placeholder data."""
     if pic is None:
         return format_html('<div class="ph ph-empty {}"></div>', css)
-    webp = (format_html('<source type="image/webp" srcset="{}" sizes="{}">',
-                        pic.srcset_webp, sizes) if pic.srcset_webp else "")
+    webp = (
+        format_html('<source type="image/webp" srcset="{}" sizes="{}">', pic.srcset_webp, sizes)
+        if pic.srcset_webp
+        else ""
+    )
     return format_html(
         '<picture class="ph {css}" data-color="{color}" data-blurhash="{bh}">{webp}'
         '<img src="{src}" srcset="{srcset}" sizes="{sizes}" width="{w}" height="{h}" '
         'alt="{alt}" loading="{loading}" decoding="async"></picture>',
-        css=css, color=pic.color, bh=pic.blurhash, webp=webp, src=pic.src,
-        srcset=pic.srcset_jpeg, sizes=sizes, w=pic.width, h=pic.height, alt=pic.alt,
+        css=css,
+        color=pic.color,
+        bh=pic.blurhash,
+        webp=webp,
+        src=pic.src,
+        srcset=pic.srcset_jpeg,
+        sizes=sizes,
+        w=pic.width,
+        h=pic.height,
+        alt=pic.alt,
         loading="eager" if eager else "lazy",
     )
 
@@ -47,11 +58,19 @@ def avatar(user: Any, size: str = "sm") -> SafeString:
     if user is None:
         return mark_safe("")
     if user.avatar:
-        return format_html('<img class="avatar avatar-{}" src="{}" alt="" width="96" '
-                           'height="96" loading="lazy">', size, default_storage.url(user.avatar))
+        return format_html(
+            '<img class="avatar avatar-{}" src="{}" alt="" width="96" height="96" loading="lazy">',
+            size,
+            default_storage.url(user.avatar),
+        )
     initial = (user.display_name or user.username or "?")[:1].upper()
-    return format_html('<span class="avatar avatar-{} avatar-initial" data-color="{}" '
-                       'aria-hidden="true">{}</span>', size, user.avatar_color, initial)
+    return format_html(
+        '<span class="avatar avatar-{} avatar-initial" data-color="{}" '
+        'aria-hidden="true">{}</span>',
+        size,
+        user.avatar_color,
+        initial,
+    )
 
 
 _HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
@@ -83,8 +102,9 @@ def segmenter_ready(wait: bool = False) -> bool:
     with _warming:
         if not _warm_started:
             _warm_started = True
-            threading.Thread(target=lookup.segment_words, args=("火锅",), daemon=True,
-                             name="qiao-lookup-warmup").start()
+            threading.Thread(
+                target=lookup.segment_words, args=("火锅",), daemon=True, name="qiao-lookup-warmup"
+            ).start()
     return False
 
 
@@ -102,7 +122,7 @@ def _wrap_words(text: str, language: str) -> str:
             return str(conditional_escape(text))
         out, pos = [], 0
         for m in _EN_WORD_RE.finditer(text):
-            out += [str(conditional_escape(text[pos:m.start()])), _word(m.group())]
+            out += [str(conditional_escape(text[pos : m.start()])), _word(m.group())]
             pos = m.end()
         out.append(str(conditional_escape(text[pos:])))
         return "".join(out)
@@ -136,19 +156,43 @@ def _rich(text: str, language: str = "") -> SafeString:
     out: list[str] = []
     for token in link_tokens(text or ""):
         if token.kind == "topic":
-            out.append(str(format_html('<a class="tag" href="{}?topic={}">{}</a>',
-                                       reverse("web:home"),
-                                       _topic_query(normalize_topic(token.value)), token.text)))
+            out.append(
+                str(
+                    format_html(
+                        '<a class="tag" href="{}?topic={}">{}</a>',
+                        reverse("web:home"),
+                        _topic_query(normalize_topic(token.value)),
+                        token.text,
+                    )
+                )
+            )
         elif token.kind == "mention":
-            out.append(str(format_html('<a class="mention" href="{}">{}</a>',
-                                       reverse("web:profile", args=[token.value]), token.text)))
+            out.append(
+                str(
+                    format_html(
+                        '<a class="mention" href="{}">{}</a>',
+                        reverse("web:profile", args=[token.value]),
+                        token.text,
+                    )
+                )
+            )
         elif token.kind == "url":
             href = token.value if "://" in token.value else f"https://{token.value}"
-            out.append(str(format_html('<a href="{}" rel="nofollow noopener ugc" '
-                                       'target="_blank">{}</a>', href, token.text)))
+            out.append(
+                str(
+                    format_html(
+                        '<a href="{}" rel="nofollow noopener ugc" target="_blank">{}</a>',
+                        href,
+                        token.text,
+                    )
+                )
+            )
         else:  # text, and e-mail addresses (shown, not linked)
-            out.append(_wrap_words(token.text, language) if token.kind == "text"
-                       else str(conditional_escape(token.text)))
+            out.append(
+                _wrap_words(token.text, language)
+                if token.kind == "text"
+                else str(conditional_escape(token.text))
+            )
     return mark_safe("".join(out).replace("\n", "<br>"))  # noqa: S308 - every part escaped
 
 

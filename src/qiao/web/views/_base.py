@@ -40,8 +40,9 @@ def member(request: HttpRequest) -> User:
     return user
 
 
-def page(request: HttpRequest, template: str, context: dict[str, Any],
-         status: int = 200) -> HttpResponse:
+def page(
+    request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
     response = render(request, template, context, status=status)
     patch_vary_headers(response, ("HX-Request",))
     return response
@@ -69,8 +70,9 @@ def to_login(request: HttpRequest) -> HttpResponse:
 
 def safe_next(request: HttpRequest, default: str) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()},
-                                                  require_https=request.is_secure()):
+    if target and url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return default
 
@@ -87,8 +89,7 @@ def pages(view: View) -> View:
         except NotAuthenticated:
             return to_login(request)
         except (Forbidden, RateLimited, Invalid) as exc:
-            response = page(request, "web/error.html", {"message": exc.message},
-                            status=exc.status)
+            response = page(request, "web/error.html", {"message": exc.message}, status=exc.status)
             if isinstance(exc, RateLimited):
                 response["Retry-After"] = str(exc.retry_after)
             return response

@@ -47,7 +47,8 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
     context["next_url"] = (
         f"{reverse('web:profile', args=[owner.username])}?"
         + ui.qs({"tab": found.tab, "cursor": found.next_cursor})
-        if found.next_cursor else None
+        if found.next_cursor
+        else None
     )
     if is_htmx(request) and cursor:
         return page(request, "web/_cards_page.html", context)
@@ -81,8 +82,9 @@ def block(request: HttpRequest, username: str) -> HttpResponse:
 @members_only
 def follow_request(request: HttpRequest, username: str) -> HttpResponse:
     user = member(request)
-    services.respond_to_request(user, access.get_user(username, user),
-                                approve=request.POST.get("action") == "approve")
+    services.respond_to_request(
+        user, access.get_user(username, user), approve=request.POST.get("action") == "approve"
+    )
     return redirect("web:notifications")
 
 
@@ -105,9 +107,11 @@ def signup(request: HttpRequest) -> HttpResponse:
         values = {k: request.POST.get(k, "") for k in ("username", "email", "display_name")}
         try:
             user = services.sign_up(
-                username=values["username"], email=values["email"],
+                username=values["username"],
+                email=values["email"],
                 display_name=values["display_name"],
-                password=request.POST.get("password", ""), ui_language=ui.current_language(),
+                password=request.POST.get("password", ""),
+                ui_language=ui.current_language(),
             )
         except ServiceError as exc:
             context = {"values": values, "fields": exc.fields, "error": exc.message}
@@ -121,9 +125,11 @@ def signup(request: HttpRequest) -> HttpResponse:
 @pages
 def login_view(request: HttpRequest) -> HttpResponse:
     next_url = safe_next(request, reverse("web:home"))
-    context: dict[str, Any] = {"next": next_url, "login": "",
-                               "demo": (DEMO_USERNAME, DEMO_PASSWORD)
-                               if demo_sign_in_works() else None}
+    context: dict[str, Any] = {
+        "next": next_url,
+        "login": "",
+        "demo": (DEMO_USERNAME, DEMO_PASSWORD) if demo_sign_in_works() else None,
+    }
     if request.method == "POST":
         login = request.POST.get("login", "")
         try:
@@ -170,12 +176,19 @@ def welcome(request: HttpRequest) -> HttpResponse:
         else:
             request.session["ui_language"] = user.ui_language
             return redirect("web:home")
-    return page(request, "web/auth/welcome.html", {
-        "translation_ready": translation.is_ready_safely(),
-        "values": values, "fields": errors, "interests": ui.INTERESTS,
-        "content_languages": ui.content_languages(),
-        "mix_choices": ui.language_mix_choices(_mix_or_none(values["language_mix"])),
-    }, status=400 if errors else 200)
+    return page(
+        request,
+        "web/auth/welcome.html",
+        {
+            "translation_ready": translation.is_ready_safely(),
+            "values": values,
+            "fields": errors,
+            "interests": ui.INTERESTS,
+            "content_languages": ui.content_languages(),
+            "mix_choices": ui.language_mix_choices(_mix_or_none(values["language_mix"])),
+        },
+        status=400 if errors else 200,
+    )
 
 
 def _mix_or_none(raw: object) -> float | None:
@@ -194,7 +207,8 @@ def _settings_context(user: User, **extra: Any) -> dict[str, Any]:
         "blocked": access.blocked_users(user),
         "translation_ready": translation.is_ready_safely(),
         "mix_choices": ui.language_mix_choices(user.language_mix),
-        "fields": {}, **extra,
+        "fields": {},
+        **extra,
     }
 
 
@@ -204,25 +218,32 @@ def settings_page(request: HttpRequest) -> HttpResponse:
     return page(request, "web/settings.html", _settings_context(member(request)))
 
 
-def _settings_result(request: HttpRequest, action: Callable[[], Any], section: str
-                     ) -> HttpResponse:
+def _settings_result(request: HttpRequest, action: Callable[[], Any], section: str) -> HttpResponse:
     user = member(request)
     try:
         action()
     except Invalid as exc:
         user.refresh_from_db()
-        return page(request, "web/settings.html", _settings_context(
-            user, fields=exc.fields, error=exc.message, section=section), status=400)
+        return page(
+            request,
+            "web/settings.html",
+            _settings_context(user, fields=exc.fields, error=exc.message, section=section),
+            status=400,
+        )
     return redirect(f"{reverse('web:settings')}?saved={section}#{section}")
 
 
 @require_POST
 @members_only
 def settings_profile(request: HttpRequest) -> HttpResponse:
-    return _settings_result(request, lambda: services.update_profile(
-        member(request),
-        **{k: request.POST.get(k, "") for k in ("display_name", "chinese_name", "bio")},
-    ), "profile")
+    return _settings_result(
+        request,
+        lambda: services.update_profile(
+            member(request),
+            **{k: request.POST.get(k, "") for k in ("display_name", "chinese_name", "bio")},
+        ),
+        "profile",
+    )
 
 
 @require_POST
@@ -249,8 +270,11 @@ def settings_preferences(request: HttpRequest) -> HttpResponse:
             is_private=request.POST.get("is_private") == "on",
             auto_translate=request.POST.get("auto_translate") == "on",
             autoplay_videos=request.POST.get("autoplay_videos") == "on",
-            **({"language_mix": request.POST.get("language_mix") or None}
-               if "language_mix" in request.POST else {}),
+            **(
+                {"language_mix": request.POST.get("language_mix") or None}
+                if "language_mix" in request.POST
+                else {}
+            ),
         )
         request.session["ui_language"] = user.ui_language
 
@@ -272,8 +296,12 @@ def settings_unblock(request: HttpRequest, username: str) -> HttpResponse:
 def settings_delete(request: HttpRequest) -> HttpResponse:
     user = member(request)
     if not user.check_password(request.POST.get("password", "")):
-        return page(request, "web/settings.html", _settings_context(
-            user, fields={"password": [_("Wrong password.")]}, section="delete"), status=400)
+        return page(
+            request,
+            "web/settings.html",
+            _settings_context(user, fields={"password": [_("Wrong password.")]}, section="delete"),
+            status=400,
+        )
     services.delete_account(user)
     django_logout(request)
     return redirect("web:home")
@@ -290,6 +318,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
         services.update_profile(user, ui_language=language)
     request.session["ui_language"] = language
     response = redirect(safe_next(request, reverse("web:home")))
-    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax",
-                        max_age=365 * 24 * 3600)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax", max_age=365 * 24 * 3600
+    )
     return response

@@ -53,9 +53,16 @@ def _short_date(d: date) -> str:
     return f"{d.month}/{d.day}"
 
 
-def bar_chart(daily: list[dict[str, Any]], main: str, overlay: str | None,
-              main_label: str, overlay_label: str = "", *, width: int = W,
-              max_labels: int = 8) -> dict[str, Any]:
+def bar_chart(
+    daily: list[dict[str, Any]],
+    main: str,
+    overlay: str | None,
+    main_label: str,
+    overlay_label: str = "",
+    *,
+    width: int = W,
+    max_labels: int = 8,
+) -> dict[str, Any]:
     """Geometry for a daily bar chart (an optional second series drawn inside each bar)."""
     n = len(daily)
     top = _nice_max(max((d[main] for d in daily), default=0))
@@ -72,19 +79,43 @@ def bar_chart(daily: list[dict[str, Any]], main: str, overlay: str | None,
         tip = f"{_short_date(day)} · {main_label}: {d[main]}"
         if overlay:
             tip += f" · {overlay_label}: {d[overlay]}"
-        bars.append({"x": round(x, 2), "w": round(bar_w, 2),
-                     "y": round(PAD_T + plot_h - h, 2), "h": round(h, 2),
-                     "oy": round(PAD_T + plot_h - oh, 2), "oh": round(oh, 2), "tip": tip})
+        bars.append(
+            {
+                "x": round(x, 2),
+                "w": round(bar_w, 2),
+                "y": round(PAD_T + plot_h - h, 2),
+                "h": round(h, 2),
+                "oy": round(PAD_T + plot_h - oh, 2),
+                "oh": round(oh, 2),
+                "tip": tip,
+            }
+        )
         if (n - 1 - i) % label_every == 0:
             cx = x + bar_w / 2
             near_end = cx > width - PAD_R - 16  # keep the last date inside the box
-            labels.append({"x": round(width - PAD_R if near_end else cx, 2),
-                           "anchor": "end" if near_end else "middle", "text": _short_date(day)})
-    ticks = [{"y": round(PAD_T + plot_h - plot_h * k / 4, 2), "value": int(top * k / 4)}
-             for k in range(5)]
-    return {"w": width, "h": H, "bars": bars, "labels": labels, "ticks": ticks,
-            "left": PAD_L, "right": width - PAD_R, "label_y": H - 8, "tick_x": PAD_L - 6,
-            "total": sum(d[main] for d in daily)}
+            labels.append(
+                {
+                    "x": round(width - PAD_R if near_end else cx, 2),
+                    "anchor": "end" if near_end else "middle",
+                    "text": _short_date(day),
+                }
+            )
+    ticks = [
+        {"y": round(PAD_T + plot_h - plot_h * k / 4, 2), "value": int(top * k / 4)}
+        for k in range(5)
+    ]
+    return {
+        "w": width,
+        "h": H,
+        "bars": bars,
+        "labels": labels,
+        "ticks": ticks,
+        "left": PAD_L,
+        "right": width - PAD_R,
+        "label_y": H - 8,
+        "tick_x": PAD_L - 6,
+        "total": sum(d[main] for d in daily),
+    }
 
 
 def line_chart(series: list[dict[str, Any]], key: str) -> dict[str, Any]:
@@ -95,12 +126,22 @@ def line_chart(series: list[dict[str, Any]], key: str) -> dict[str, Any]:
     if hi == lo:
         lo, hi = max(0, lo - 1), hi + 1
     n = max(len(values) - 1, 1)
-    pts = [(pad + (w - 2 * pad) * i / n, pad + (h - 2 * pad) * (1 - (v - lo) / (hi - lo)))
-           for i, v in enumerate(values)]
+    pts = [
+        (pad + (w - 2 * pad) * i / n, pad + (h - 2 * pad) * (1 - (v - lo) / (hi - lo)))
+        for i, v in enumerate(values)
+    ]
     points = " ".join(f"{x:.1f},{y:.1f}" for x, y in pts)
     area = f"{pad},{h - pad} {points} {w - pad},{h - pad}"
-    return {"w": w, "h": h, "points": points, "area": area, "lo": lo, "hi": hi,
-            "last_x": round(pts[-1][0], 1), "last_y": round(pts[-1][1], 1)}
+    return {
+        "w": w,
+        "h": h,
+        "points": points,
+        "area": area,
+        "lo": lo,
+        "hi": hi,
+        "last_x": round(pts[-1][0], 1),
+        "last_y": round(pts[-1][1], 1),
+    }
 
 
 def _mix_rows(rows: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
@@ -108,22 +149,37 @@ def _mix_rows(rows: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
     for r in rows:
         value = r[key]
         if isinstance(value, list):
-            label = " + ".join(_language_name(v) for v in value) if value \
+            label = (
+                " + ".join(_language_name(v) for v in value)
+                if value
                 else pgettext("language", "Not set")
+            )
         else:
             label = _language_name(value)
         share = r["share"] or 0.0
-        out.append({"label": label, "users": r["users"], "pct": round(100 * share, 1),
-                    "w": round(100 * share, 2)})
+        out.append(
+            {
+                "label": label,
+                "users": r["users"],
+                "pct": round(100 * share, 1),
+                "w": round(100 * share, 2),
+            }
+        )
     return out
 
 
 def _period_links(days: int, order: str) -> list[dict[str, Any]]:
     base = reverse("creators:dashboard")
     labels = {7: _("7 days"), 28: _("28 days"), 90: _("90 days")}
-    return [{"days": d, "label": labels[d], "current": d == days,
-             "url": f"{base}?{urlencode({'days': str(d), 'order': order})}"}
-            for d in services.PERIODS]
+    return [
+        {
+            "days": d,
+            "label": labels[d],
+            "current": d == days,
+            "url": f"{base}?{urlencode({'days': str(d), 'order': order})}",
+        }
+        for d in services.PERIODS
+    ]
 
 
 @require_GET
@@ -142,21 +198,38 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     viewers = data["audience"]["viewers"]
     base = reverse("creators:dashboard")
     context = {
-        "data": data, "s": s, "cross": cross, "days": days, "order": order,
+        "data": data,
+        "s": s,
+        "cross": cross,
+        "days": days,
+        "order": order,
         "periods": _period_links(days, order),
         "order_views_url": f"{base}?{urlencode({'days': str(days), 'order': 'views'})}",
         "order_engagement_url": f"{base}?{urlencode({'days': str(days), 'order': 'engagement'})}",
-        "pct": {k: (None if v is None else round(100 * v, 1)) for k, v in {
-            "open": s["open_rate"], "engagement": s["engagement_rate"],
-            "cross": cross["cross_viewer_share"], "translated": cross["translated_share"],
-            "cross_engagers": cross["cross_engager_share"]}.items()},
-        "views_chart": bar_chart(data["daily"], "impressions", "opens",
-                                 _("Views"), _("Opens")),
-        "views_chart_narrow": bar_chart(data["daily"], "impressions", "opens", _("Views"),
-                                        _("Opens"), width=W_NARROW, max_labels=4),
+        "pct": {
+            k: (None if v is None else round(100 * v, 1))
+            for k, v in {
+                "open": s["open_rate"],
+                "engagement": s["engagement_rate"],
+                "cross": cross["cross_viewer_share"],
+                "translated": cross["translated_share"],
+                "cross_engagers": cross["cross_engager_share"],
+            }.items()
+        },
+        "views_chart": bar_chart(data["daily"], "impressions", "opens", _("Views"), _("Opens")),
+        "views_chart_narrow": bar_chart(
+            data["daily"],
+            "impressions",
+            "opens",
+            _("Views"),
+            _("Opens"),
+            width=W_NARROW,
+            max_labels=4,
+        ),
         "engagement_chart": bar_chart(data["daily"], "engagements", None, _("Engagements")),
-        "engagement_chart_narrow": bar_chart(data["daily"], "engagements", None,
-                                             _("Engagements"), width=W_NARROW, max_labels=4),
+        "engagement_chart_narrow": bar_chart(
+            data["daily"], "engagements", None, _("Engagements"), width=W_NARROW, max_labels=4
+        ),
         "followers_chart": line_chart(data["followers"]["series"], "total"),
         "mix": {
             "engaged_users": engaged["users"],
@@ -166,14 +239,20 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "engaged_ui": _mix_rows(engaged["ui_languages"], "language"),
             "viewer_read": _mix_rows(viewers["read_languages"], "language"),
         },
-        "top_notes": [{**n, "language_name": _language_name(n["language"] or ""),
-                       "author_version_names": ", ".join(_language_name(x)
-                                                         for x in n["author_versions"]),
-                       "rate_pct": None if n["engagement_rate"] is None
-                       else round(100 * n["engagement_rate"], 1),
-                       "cross_pct": None if n["cross_viewer_share"] is None
-                       else round(100 * n["cross_viewer_share"], 1)}
-                      for n in data["top_notes"]],
+        "top_notes": [
+            {
+                **n,
+                "language_name": _language_name(n["language"] or ""),
+                "author_version_names": ", ".join(_language_name(x) for x in n["author_versions"]),
+                "rate_pct": None
+                if n["engagement_rate"] is None
+                else round(100 * n["engagement_rate"], 1),
+                "cross_pct": None
+                if n["cross_viewer_share"] is None
+                else round(100 * n["cross_viewer_share"], 1),
+            }
+            for n in data["top_notes"]
+        ],
     }
     response = render(request, "creators/dashboard.html", context)
     response["Cache-Control"] = "private, no-store"

@@ -59,8 +59,11 @@ def _home_context(request: HttpRequest, **extra: object) -> dict[str, object]:
         "next_url": ui.feed_url(params, found.next_cursor),
         "feed": params.get("feed", "topic" if "topic" in params else "for_you"),
         "topic": params.get("topic", ""),
-        "topic_chip": (notes_read.topic_chip(params["topic"], ui.current_language())
-                       if params.get("topic") else None),
+        "topic_chip": (
+            notes_read.topic_chip(params["topic"], ui.current_language())
+            if params.get("topic")
+            else None
+        ),
         "chips": notes_read.topic_chips(ui.current_language()),
     }
 
@@ -77,8 +80,12 @@ def feed_language_mix(request: HttpRequest) -> HttpResponse:
         error = exc.message
     if not is_htmx(request):
         return redirect("web:home")
-    return page(request, "web/_feed_area.html", _home_context(request, mix_error=error),
-                status=400 if error else 200)
+    return page(
+        request,
+        "web/_feed_area.html",
+        _home_context(request, mix_error=error),
+        status=400 if error else 200,
+    )
 
 
 @require_GET
@@ -86,11 +93,15 @@ def feed_language_mix(request: HttpRequest) -> HttpResponse:
 def feed_more(request: HttpRequest) -> HttpResponse:
     """The next page of cards (infinite scroll), with the next sentinel swapped out-of-band."""
     found, params = _feed_page(request)
-    return page(request, "web/_cards_page.html", {
-        "cards": feed_read.feed_cards(found, viewer(request)),
-        "caught_up_at": found.caught_up_at,
-        "next_url": ui.feed_url(params, found.next_cursor),
-    })
+    return page(
+        request,
+        "web/_cards_page.html",
+        {
+            "cards": feed_read.feed_cards(found, viewer(request)),
+            "caught_up_at": found.caught_up_at,
+            "next_url": ui.feed_url(params, found.next_cursor),
+        },
+    )
 
 
 @require_GET
@@ -106,14 +117,19 @@ def search(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "notes")
     if kind not in search_services.KINDS:
         kind = "notes"
-    result = search_services.search(member, request.GET.get("q", ""), kind,
-                                    request.GET.get("cursor") or None, 20)
-    context = {"result": result, "kind": kind, "q": result.query,
-               "cards": social_read.note_views(result.items, member) if kind == "notes" else []}
+    result = search_services.search(
+        member, request.GET.get("q", ""), kind, request.GET.get("cursor") or None, 20
+    )
+    context = {
+        "result": result,
+        "kind": kind,
+        "q": result.query,
+        "cards": social_read.note_views(result.items, member) if kind == "notes" else [],
+    }
     if kind == "notes" and result.next_cursor:
-        context["next_url"] = (f"{reverse('web:search')}?"
-                               + ui.qs({"q": result.query, "kind": kind,
-                                        "cursor": result.next_cursor}))
+        context["next_url"] = f"{reverse('web:search')}?" + ui.qs(
+            {"q": result.query, "kind": kind, "cursor": result.next_cursor}
+        )
     if is_htmx(request) and request.GET.get("cursor"):
         return page(request, "web/_cards_page.html", context)
     return page(request, "web/search.html", context)
@@ -123,5 +139,8 @@ def search(request: HttpRequest) -> HttpResponse:
 def topic_suggest(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("topics", request.GET.get("q", "")).replace("，", ",")
     query = query.split(",")[-1]
-    return page(request, "web/_topic_suggest.html",
-                {"topics": search_services.suggest_topics(query, viewer=viewer(request))})
+    return page(
+        request,
+        "web/_topic_suggest.html",
+        {"topics": search_services.suggest_topics(query, viewer=viewer(request))},
+    )

@@ -21,8 +21,9 @@ from qiao.translation import services as translation
 from qiao.web.views._base import member, members_only, page, safe_next
 
 
-def _form_page(request: HttpRequest, context: dict[str, Any], error: Invalid | None
-               ) -> HttpResponse:
+def _form_page(
+    request: HttpRequest, context: dict[str, Any], error: Invalid | None
+) -> HttpResponse:
     if error is not None:
         context.update(error=error.message, fields=error.fields)
     return page(request, "web/fixes/suggest.html", context, status=400 if error else 200)
@@ -37,13 +38,22 @@ def suggest_note(request: HttpRequest, note_id: int) -> HttpResponse:
     note = notes_access.get_note_for(user, note_id)
     language = translation.target_for(user, request.GET.get("lang") or None)
     current = translation.current_version(note, language)
-    context: dict[str, Any] = {"kind": "note", "note": note, "language": language,
-                               "original_title": note.title, "original": note.body,
-                               "orig_lang": note.language, "current": current,
-                               "action": request.get_full_path(),
-                               "back": reverse("web:note", args=[note.pk])}
-    values = {"title": current.title if current else "", "body": current.body if current
-              else "", "reason": ""}
+    context: dict[str, Any] = {
+        "kind": "note",
+        "note": note,
+        "language": language,
+        "original_title": note.title,
+        "original": note.body,
+        "orig_lang": note.language,
+        "current": current,
+        "action": request.get_full_path(),
+        "back": reverse("web:note", args=[note.pk]),
+    }
+    values = {
+        "title": current.title if current else "",
+        "body": current.body if current else "",
+        "reason": "",
+    }
     error = None
     if request.method == "POST":
         values = {k: request.POST.get(k, "") for k in ("title", "body", "reason")}
@@ -69,10 +79,16 @@ def suggest_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
     except Invalid:
         current = None
     back = reverse("web:note", args=[comment.note_id]) + f"#c{comment.pk}"
-    context: dict[str, Any] = {"kind": "comment", "comment": comment, "language": language,
-                               "original": comment.body, "orig_lang": comment.language,
-                               "current": current, "action": request.get_full_path(),
-                               "back": back}
+    context: dict[str, Any] = {
+        "kind": "comment",
+        "comment": comment,
+        "language": language,
+        "original": comment.body,
+        "orig_lang": comment.language,
+        "current": current,
+        "action": request.get_full_path(),
+        "back": back,
+    }
     values = {"text": current["text"] if current else "", "reason": ""}
     error = None
     if request.method == "POST":
@@ -97,9 +113,17 @@ def review(request: HttpRequest) -> HttpResponse:
     if box not in read.BOXES or (box == "all" and not is_moderator(user)):
         box = "received"
     rows, nxt = read.review_list(user, box, cursor=request.GET.get("cursor"))
-    return page(request, "web/fixes/review.html", {
-        "box": box, "rows": rows, "next_cursor": nxt, "moderator": is_moderator(user),
-        "pending": read.pending_count(user)})
+    return page(
+        request,
+        "web/fixes/review.html",
+        {
+            "box": box,
+            "rows": rows,
+            "next_cursor": nxt,
+            "moderator": is_moderator(user),
+            "pending": read.pending_count(user),
+        },
+    )
 
 
 @require_POST

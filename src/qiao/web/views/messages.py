@@ -40,13 +40,23 @@ def inbox(request: HttpRequest) -> HttpResponse:
     box = "requests" if request.GET.get("box") == "requests" else "inbox"
     rows, nxt = read.conversation_rows(user, box, cursor=request.GET.get("cursor") or None)
     totals = access.unread_totals(user)
-    template = "web/messages/_rows.html" if is_htmx(request) and request.GET.get(
-        "fragment") else "web/messages/inbox.html"
-    return page(request, template, {
-        "rows": rows, "box": box, "next_cursor": nxt, "totals": totals,
-        "receipts": read.receipts_on(user.pk),
-        "requests_waiting": access.memberships(user, "requests").count(),
-    })
+    template = (
+        "web/messages/_rows.html"
+        if is_htmx(request) and request.GET.get("fragment")
+        else "web/messages/inbox.html"
+    )
+    return page(
+        request,
+        template,
+        {
+            "rows": rows,
+            "box": box,
+            "next_cursor": nxt,
+            "totals": totals,
+            "receipts": read.receipts_on(user.pk),
+            "requests_waiting": access.memberships(user, "requests").count(),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -65,8 +75,12 @@ def new(request: HttpRequest) -> HttpResponse:
             error = exc.message
         else:
             return redirect(_conversation_url(conv.pk))
-    return page(request, "web/messages/new.html", {"to": to, "title": title, "error": error},
-                status=400 if error else 200)
+    return page(
+        request,
+        "web/messages/new.html",
+        {"to": to, "title": title, "error": error},
+        status=400 if error else 200,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -85,17 +99,21 @@ def share(request: HttpRequest) -> HttpResponse:
             if conversation_id is None:
                 names = [n for n in request.POST.get("to", "").replace(",", " ").split() if n]
                 conversation_id = services.start_conversation(user, names).pk
-            services.send_message(user, conversation_id, note_id=note.pk,
-                                  body=request.POST.get("body", ""))
+            services.send_message(
+                user, conversation_id, note_id=note.pk, body=request.POST.get("body", "")
+            )
         except (Invalid, NotFound) as exc:
             error = exc.message
         else:
             flash.success(request, _("Sent."))
             return redirect(_conversation_url(conversation_id))
     rows, _next = read.conversation_rows(user, "inbox", limit=12)
-    return page(request, "web/messages/share.html", {"note": note, "rows": rows,
-                                                     "error": error},
-                status=400 if error else 200)
+    return page(
+        request,
+        "web/messages/share.html",
+        {"note": note, "rows": rows, "error": error},
+        status=400 if error else 200,
+    )
 
 
 def _conversation_context(request: HttpRequest, view: read.ConversationView) -> dict[str, Any]:
@@ -129,31 +147,41 @@ def after(request: HttpRequest, conversation_id: int) -> HttpResponse:
 @members_only
 def one(request: HttpRequest, message_id: int) -> HttpResponse:
     """One message as it stands now (after an unsend or a removal, live)."""
-    return page(request, "web/messages/_messages.html",
-                {"messages": [read.message_view(member(request), message_id)]})
+    return page(
+        request,
+        "web/messages/_messages.html",
+        {"messages": [read.message_view(member(request), message_id)]},
+    )
 
 
 @require_POST
 @members_only
 def send(request: HttpRequest, conversation_id: int) -> HttpResponse:
     user = member(request)
-    photos = [services.PhotoIn(upload=f, filename=f.name or "")
-              for f in request.FILES.getlist("photos")]
+    photos = [
+        services.PhotoIn(upload=f, filename=f.name or "") for f in request.FILES.getlist("photos")
+    ]
     try:
         message = services.send_message(
-            user, conversation_id, body=request.POST.get("body", ""), photos=photos,
-            reply_to_id=int_param(request, "reply_to"))
+            user,
+            conversation_id,
+            body=request.POST.get("body", ""),
+            photos=photos,
+            reply_to_id=int_param(request, "reply_to"),
+        )
     except Invalid as exc:
         if not is_htmx(request):
             flash.error(request, exc.message)
             return redirect(_conversation_url(conversation_id))
-        return page(request, "web/messages/_send_error.html", {"message": exc.message},
-                    status=200)
+        return page(request, "web/messages/_send_error.html", {"message": exc.message}, status=200)
     if not is_htmx(request):
         return redirect(_conversation_url(conversation_id))
     after_id = _position(request.POST.get("after"))
-    views = (read.messages_after(user, conversation_id, after_id) if after_id is not None
-             else [read.message_view(user, message.pk)])
+    views = (
+        read.messages_after(user, conversation_id, after_id)
+        if after_id is not None
+        else [read.message_view(user, message.pk)]
+    )
     return page(request, "web/messages/_messages.html", {"messages": views})
 
 
@@ -171,8 +199,18 @@ def typing(request: HttpRequest, conversation_id: int) -> HttpResponse:
     return HttpResponse(status=204)
 
 
-_ACTIONS = {"accept", "decline", "mute", "unmute", "leave", "clear", "block", "rename", "add",
-            "remove"}
+_ACTIONS = {
+    "accept",
+    "decline",
+    "mute",
+    "unmute",
+    "leave",
+    "clear",
+    "block",
+    "rename",
+    "add",
+    "remove",
+}
 
 
 @require_POST
@@ -193,7 +231,8 @@ def act(request: HttpRequest, conversation_id: int) -> HttpResponse:
         services.set_muted(user, conversation_id, action == "mute")
     elif action in ("leave", "clear"):
         (services.leave if action == "leave" else services.clear_conversation)(
-            user, conversation_id)
+            user, conversation_id
+        )
         done = redirect("web:messages")
     elif action == "block":
         other = services.block_from_conversation(user, conversation_id)
@@ -218,8 +257,11 @@ def message_act(request: HttpRequest, message_id: int) -> HttpResponse:
     if request.POST.get("action") == "unsend":
         services.unsend(user, message_id)
         if is_htmx(request):
-            return page(request, "web/messages/_messages.html",
-                        {"messages": [read.message_view(user, message_id)]})
+            return page(
+                request,
+                "web/messages/_messages.html",
+                {"messages": [read.message_view(user, message_id)]},
+            )
     else:
         services.delete_for_me(user, message_id)
         if is_htmx(request):
@@ -234,22 +276,29 @@ def translation(request: HttpRequest, message_id: int) -> HttpResponse:
     user = member(request)
     view = read.message_view(user, message_id)
     try:
-        result: dict[str, Any] | None = read.message_for_reader(user, message_id,
-                                                                target_for(user))
+        result: dict[str, Any] | None = read.message_for_reader(user, message_id, target_for(user))
     except (Invalid, Unavailable):
         result = None
     m = view.message
-    return page(request, "web/tr/_text.html", {
-        "block_id": view.block_id, "css": "bubble-text", "original": m.body,
-        "orig_lang": m.language, "lookup_lang": view.lookup_lang,
-        "translated": result["text"] if result else "",
-        "target": result["target"] if result else "",
-        "tr_label": tr_read.translated_label(result["source"], result["target"])
-        if result else "",
-        "offer_translation": True,
-        "tr_url": reverse("web:message_translation", args=[m.pk]),
-        "tr_unavailable": result is None,
-    })
+    return page(
+        request,
+        "web/tr/_text.html",
+        {
+            "block_id": view.block_id,
+            "css": "bubble-text",
+            "original": m.body,
+            "orig_lang": m.language,
+            "lookup_lang": view.lookup_lang,
+            "translated": result["text"] if result else "",
+            "target": result["target"] if result else "",
+            "tr_label": tr_read.translated_label(result["source"], result["target"])
+            if result
+            else "",
+            "offer_translation": True,
+            "tr_url": reverse("web:message_translation", args=[m.pk]),
+            "tr_unavailable": result is None,
+        },
+    )
 
 
 @require_GET
@@ -264,10 +313,17 @@ def rendered(request: HttpRequest, message_id: int) -> HttpResponse:
         versions, unavailable = [], True
     for v in versions:
         v["label"] = _("Shown to them in %(lang)s") % {
-            "lang": tr_read.language_in_text(v["target"])}
-    return page(request, "web/messages/_rendered.html", {
-        "versions": versions, "unavailable": unavailable or not versions,
-        "ready": is_ready_safely()})
+            "lang": tr_read.language_in_text(v["target"])
+        }
+    return page(
+        request,
+        "web/messages/_rendered.html",
+        {
+            "versions": versions,
+            "unavailable": unavailable or not versions,
+            "ready": is_ready_safely(),
+        },
+    )
 
 
 @require_GET
@@ -281,8 +337,9 @@ def search(request: HttpRequest, conversation_id: int) -> HttpResponse:
         error = ""
     except Invalid as exc:
         results, error = [], exc.message
-    return page(request, "web/messages/search.html", {"c": view, "q": q, "results": results,
-                                                      "error": error})
+    return page(
+        request, "web/messages/search.html", {"c": view, "q": q, "results": results, "error": error}
+    )
 
 
 @require_GET
@@ -302,8 +359,9 @@ def photo(request: HttpRequest, photo_id: int) -> HttpResponse:
         response = HttpResponseRedirect(store.url(path))
     else:  # a chat photo is at most a few hundred kB once re-encoded
         with store.open(path, "rb") as fh:
-            response = HttpResponse(fh.read(), content_type="image/webp"
-                                    if path.endswith(".webp") else "image/jpeg")
+            response = HttpResponse(
+                fh.read(), content_type="image/webp" if path.endswith(".webp") else "image/jpeg"
+            )
         response["Vary"] = "Accept"
     patch_cache_control(response, private=True, max_age=300)
     return response
@@ -326,14 +384,22 @@ def report(request: HttpRequest) -> HttpResponse:
         kind = Report.Kind.CONVERSATION
     else:
         raise NotFound(_("Nothing to report."))
-    context: dict[str, Any] = {"kind": kind, "done": False, "reasons": Report.Reason.choices,
-                               "next": safe_next(request, back),
-                               "action": request.get_full_path()}
+    context: dict[str, Any] = {
+        "kind": kind,
+        "done": False,
+        "reasons": Report.Reason.choices,
+        "next": safe_next(request, back),
+        "action": request.get_full_path(),
+    }
     if request.method == "POST":
         try:
-            services.report(user, message_id=message_id, conversation_id=conversation_id,
-                            reason=request.POST.get("reason", ""),
-                            details=request.POST.get("details", ""))
+            services.report(
+                user,
+                message_id=message_id,
+                conversation_id=conversation_id,
+                reason=request.POST.get("reason", ""),
+                details=request.POST.get("details", ""),
+            )
         except Invalid as exc:
             context.update(error=exc.message)
             return page(request, "web/messages/report.html", context, status=400)

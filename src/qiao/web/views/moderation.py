@@ -32,14 +32,22 @@ def report(request: HttpRequest, kind: str, target_id: int) -> HttpResponse:
     """A form, then a thank-you."""
     if kind not in Report.Kind.values:
         raise Http404(kind)
-    context: dict[str, Any] = {"kind": kind, "target_id": target_id, "done": False,
-                               "reasons": Report.Reason.choices,
-                               "next": safe_next(request, reverse("web:home"))}
+    context: dict[str, Any] = {
+        "kind": kind,
+        "target_id": target_id,
+        "done": False,
+        "reasons": Report.Reason.choices,
+        "next": safe_next(request, reverse("web:home")),
+    }
     if request.method == "POST":
         try:
-            services.report(member(request), kind=kind, target_id=target_id,
-                            reason=request.POST.get("reason", ""),
-                            details=request.POST.get("details", ""))
+            services.report(
+                member(request),
+                kind=kind,
+                target_id=target_id,
+                reason=request.POST.get("reason", ""),
+                details=request.POST.get("details", ""),
+            )
         except Invalid as exc:
             context.update(error=exc.message, fields=exc.fields)
             return page(request, "web/report.html", context, status=400)

@@ -47,8 +47,9 @@ def adopt(request: HttpRequest) -> HttpResponse:
     if member is None:
         return redirect(f"{reverse('web:login')}?next={reverse('names:page')}")
     try:
-        user = services.adopt(member, chinese=request.POST.get("chinese", ""),
-                              pinyin=request.POST.get("pinyin", ""))
+        user = services.adopt(
+            member, chinese=request.POST.get("chinese", ""), pinyin=request.POST.get("pinyin", "")
+        )
     except ServiceError as exc:
         messages.error(request, exc.message)
         back = request.POST.get("back", "")

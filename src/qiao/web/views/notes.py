@@ -25,9 +25,14 @@ from qiao.web.views._base import is_htmx, member, members_only, page, pages, vie
 
 
 def _compose_context(form: ComposeForm, **extra: Any) -> dict[str, Any]:
-    return {"form": form, "max_images": MAX_IMAGES, "fields": {},
-            "video_ok": video_support()[0],
-            "video_limit": duration_text(settings.QIAO_VIDEO_MAX_SECONDS), **extra}
+    return {
+        "form": form,
+        "max_images": MAX_IMAGES,
+        "fields": {},
+        "video_ok": video_support()[0],
+        "video_limit": duration_text(settings.QIAO_VIDEO_MAX_SECONDS),
+        **extra,
+    }
 
 
 def detail_context(detail: social_read.NoteDetail) -> dict[str, Any]:
@@ -35,12 +40,18 @@ def detail_context(detail: social_read.NoteDetail) -> dict[str, Any]:
     context = {f.name: getattr(detail, f.name) for f in fields(detail)}
     context.update({f.name: getattr(detail.text, f.name) for f in fields(detail.text)})
     has_video = detail.clip is not None and detail.clip.is_ready
-    context.update({
-        "has_video": has_video, "media_total": len(detail.slides) + int(has_video),
-        "is_processing": detail.is_processing,
-        "clip_error": (video_rejection_message(detail.clip.error_code)
-                       if detail.clip is not None and detail.clip.error_code else ""),
-    })
+    context.update(
+        {
+            "has_video": has_video,
+            "media_total": len(detail.slides) + int(has_video),
+            "is_processing": detail.is_processing,
+            "clip_error": (
+                video_rejection_message(detail.clip.error_code)
+                if detail.clip is not None and detail.clip.error_code
+                else ""
+            ),
+        }
+    )
     return context
 
 
@@ -72,9 +83,11 @@ def compose(request: HttpRequest) -> HttpResponse:
             if is_htmx(request):
                 return page(request, "web/_compose_errors.html", context)
             return page(request, "web/compose.html", context, status=400)
-        target = (reverse("web:note", args=[note.pk])
-                  if note.status != Note.Status.DRAFT
-                  else f"{reverse('web:profile', args=[user.username])}?tab=drafts")
+        target = (
+            reverse("web:note", args=[note.pk])
+            if note.status != Note.Status.DRAFT
+            else f"{reverse('web:profile', args=[user.username])}?tab=drafts"
+        )
         if is_htmx(request):
             response = HttpResponse(status=204)
             response["HX-Redirect"] = target
@@ -99,10 +112,20 @@ def note_edit(request: HttpRequest, note_id: int) -> HttpResponse:
             error, fields_errors = exc.message, exc.fields
         else:
             return redirect("web:note", note_id=note.pk)
-    return page(request, "web/edit.html", _compose_context(
-        form, note=note, images=pictures(note), error=error, fields=fields_errors,
-        clip=clips_of([note], with_captions=True).get(note.pk),
-        clip_error=_clip_error(note)), status=400 if error else 200)
+    return page(
+        request,
+        "web/edit.html",
+        _compose_context(
+            form,
+            note=note,
+            images=pictures(note),
+            error=error,
+            fields=fields_errors,
+            clip=clips_of([note], with_captions=True).get(note.pk),
+            clip_error=_clip_error(note),
+        ),
+        status=400 if error else 200,
+    )
 
 
 def _clip_error(note: Note) -> str:
@@ -152,5 +175,4 @@ def about_photos(request: HttpRequest) -> HttpResponse:
     """Who took the photographs shipped with Qiao, their licences and sources."""
     from qiao.web import ui
 
-    return page(request, "web/about_photos.html",
-                {"credits": photo_credits(ui.current_language())})
+    return page(request, "web/about_photos.html", {"credits": photo_credits(ui.current_language())})

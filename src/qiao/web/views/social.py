@@ -41,10 +41,16 @@ def note_like(request: HttpRequest, note_id: int) -> HttpResponse:
         liked, count = services.like_note(user, note_id)
     if not is_htmx(request):
         return redirect(safe_next(request, reverse("web:note", args=[note_id])))
-    return page(request, "web/note/_like.html", {
-        "note_id": note_id, "liked": liked, "count": count,
-        "size": request.POST.get("size", "big"),
-    })
+    return page(
+        request,
+        "web/note/_like.html",
+        {
+            "note_id": note_id,
+            "liked": liked,
+            "count": count,
+            "size": request.POST.get("size", "big"),
+        },
+    )
 
 
 @require_POST
@@ -80,12 +86,19 @@ def note_collect(request: HttpRequest, note_id: int) -> HttpResponse:
             return redirect("web:board", board_id=collected_to.pk)
     else:
         notes_access.get_note_for(user, note_id)
-    return page(request, "web/note/_collect.html", {
-        "note_id": note_id, "boards": access.visible_boards(user, user), "error": error,
-        "collected_to": collected_to,
-        "collect_count": (notes_access.get_note_for(user, note_id).collect_count
-                          if collected_to else 0),
-    })
+    return page(
+        request,
+        "web/note/_collect.html",
+        {
+            "note_id": note_id,
+            "boards": access.visible_boards(user, user),
+            "error": error,
+            "collected_to": collected_to,
+            "collect_count": (
+                notes_access.get_note_for(user, note_id).collect_count if collected_to else 0
+            ),
+        },
+    )
 
 
 # --- comments ---------------------------------------------------------------------------
@@ -100,26 +113,44 @@ def note_comments(request: HttpRequest, note_id: int) -> HttpResponse:
         if reader is None:
             return to_login(request)
         try:
-            comment = services.add_comment(reader, note_id, request.POST.get("body", ""),
-                                           parent_id=int_param(request, "parent"))
+            comment = services.add_comment(
+                reader,
+                note_id,
+                request.POST.get("body", ""),
+                parent_id=int_param(request, "parent"),
+            )
         except Invalid as exc:
             return page(request, "web/note/_comment_error.html", {"message": exc.message})
         if not is_htmx(request):
             return redirect(reverse("web:note", args=[note_id]) + "#comments")
         note = notes_access.get_note_for(reader, note_id)  # with its new comment count
-        return page(request, "web/note/_comment.html", {
-            "c": read.comment_rows([comment], reader, note.author_id)[0],
-            "note_id": note_id, "fresh": True, "viewer": reader,
-            "comment_count": note.comment_count})
+        return page(
+            request,
+            "web/note/_comment.html",
+            {
+                "c": read.comment_rows([comment], reader, note.author_id)[0],
+                "note_id": note_id,
+                "fresh": True,
+                "viewer": reader,
+                "comment_count": note.comment_count,
+            },
+        )
     parent = int_param(request, "parent")
     note = notes_access.get_note_for(reader, note_id)
-    rows, nxt = read.list_comments(reader, note_id, parent_id=parent,
-                                   cursor=request.GET.get("cursor") or None, limit=20)
-    return page(request, "web/note/_comments_page.html", {
-        "comments": read.comment_rows(rows, reader, note.author_id),
-        "note_id": note_id, "viewer": reader,
-        "next_cursor": nxt, "parent": parent or "",
-    })
+    rows, nxt = read.list_comments(
+        reader, note_id, parent_id=parent, cursor=request.GET.get("cursor") or None, limit=20
+    )
+    return page(
+        request,
+        "web/note/_comments_page.html",
+        {
+            "comments": read.comment_rows(rows, reader, note.author_id),
+            "note_id": note_id,
+            "viewer": reader,
+            "next_cursor": nxt,
+            "parent": parent or "",
+        },
+    )
 
 
 @require_POST
@@ -130,8 +161,9 @@ def comment_like(request: HttpRequest, comment_id: int) -> HttpResponse:
         count, liked = services.unlike_comment(user, comment_id), False
     else:
         count, liked = services.like_comment(user, comment_id), True
-    return page(request, "web/note/_comment_like.html",
-                {"cid": comment_id, "liked": liked, "count": count})
+    return page(
+        request, "web/note/_comment_like.html", {"cid": comment_id, "liked": liked, "count": count}
+    )
 
 
 @require_POST
@@ -152,10 +184,15 @@ def board(request: HttpRequest, board_id: int) -> HttpResponse:
     reader = viewer(request)
     found = access.get_board_for(reader, board_id)
     rows = list(access.board_notes(reader, found)[:100])
-    return page(request, "web/board.html", {
-        "board": found, "cards": read.note_views(rows, reader),
-        "is_owner": reader is not None and reader.pk == found.owner_id,
-    })
+    return page(
+        request,
+        "web/board.html",
+        {
+            "board": found,
+            "cards": read.note_views(rows, reader),
+            "is_owner": reader is not None and reader.pk == found.owner_id,
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -164,13 +201,18 @@ def board_edit(request: HttpRequest, board_id: int) -> HttpResponse:
     """The owner renames a board, changes its description or makes it private/public."""
     user = member(request)
     found = access.own_board(user, board_id)
-    form: dict[str, Any] = {"name": found.name, "description": found.description,
-                            "is_private": found.is_private}
+    form: dict[str, Any] = {
+        "name": found.name,
+        "description": found.description,
+        "is_private": found.is_private,
+    }
     error, errors = "", {}
     if request.method == "POST":
-        form = {"name": request.POST.get("name", ""),
-                "description": request.POST.get("description", ""),
-                "is_private": bool(request.POST.get("is_private"))}
+        form = {
+            "name": request.POST.get("name", ""),
+            "description": request.POST.get("description", ""),
+            "is_private": bool(request.POST.get("is_private")),
+        }
         try:
             found = services.update_board(user, board_id, **form)
         except Invalid as exc:
@@ -178,9 +220,17 @@ def board_edit(request: HttpRequest, board_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Board saved."))
             return redirect("web:board", board_id=found.pk)
-    return page(request, "web/board_edit.html", {
-        "board": found, "form": form, "error": error, "fields": errors,
-    }, status=400 if error else 200)
+    return page(
+        request,
+        "web/board_edit.html",
+        {
+            "board": found,
+            "form": form,
+            "error": error,
+            "fields": errors,
+        },
+        status=400 if error else 200,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -223,12 +273,16 @@ def board_remove(request: HttpRequest, board_id: int, note_id: int) -> HttpRespo
 @members_only
 def notifications(request: HttpRequest) -> HttpResponse:
     user = member(request)
-    rows, nxt = read.list_notifications(user, cursor=request.GET.get("cursor") or None,
-                                        limit=50)
+    rows, nxt = read.list_notifications(user, cursor=request.GET.get("cursor") or None, limit=50)
     groups = read.notification_groups(rows)
     # Seen now: the unread highlight shows on this visit, the badge clears on the next.
     services.mark_read(user, [n.pk for n in rows if n.read_at is None])
-    return page(request, "web/notifications.html", {
-        "groups": groups, "next_cursor": nxt,
-        "requests": accounts_access.follow_requests(user)[:20],
-    })
+    return page(
+        request,
+        "web/notifications.html",
+        {
+            "groups": groups,
+            "next_cursor": nxt,
+            "requests": accounts_access.follow_requests(user)[:20],
+        },
+    )

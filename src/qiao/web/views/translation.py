@@ -39,31 +39,55 @@ def note_translation(request: HttpRequest, note_id: int) -> HttpResponse:
     target = services.target_for(reader, request.GET.get("lang") or None)
     rendered = services.note_for_reader(note, target, reader=reader)
     text = read.note_text(note, reader, rendered=rendered, unavailable=rendered is None)
-    return page(request, "web/note/_text.html", {
-        "note": note, **{f.name: getattr(text, f.name) for f in fields(text)}})
+    return page(
+        request,
+        "web/note/_text.html",
+        {"note": note, **{f.name: getattr(text, f.name) for f in fields(text)}},
+    )
 
 
-def _text_block(request: HttpRequest, *, block_id: str, css: str, original: str,
-                language: str | None, tr_url: str,
-                translate: Callable[[], dict[str, Any]],
-                suggest: Callable[[dict[str, Any]], str] | None = None) -> HttpResponse:
+def _text_block(
+    request: HttpRequest,
+    *,
+    block_id: str,
+    css: str,
+    original: str,
+    language: str | None,
+    tr_url: str,
+    translate: Callable[[], dict[str, Any]],
+    suggest: Callable[[dict[str, Any]], str] | None = None,
+) -> HttpResponse:
     """A comment's or bio's text with its translation first, or "Translation unavailable";
     `suggest(result)` gives the "Suggest a better translation" link ("" for none)."""
     try:
         result: dict[str, Any] | None = translate()
     except (Invalid, Unavailable):
         result = None
-    return page(request, "web/tr/_text.html", {
-        "block_id": block_id, "css": css, "original": original, "orig_lang": language,
-        "lookup_lang": read.lookup_language(viewer(request), language),
-        "translated": result["text"] if result else "",
-        "target": result["target"] if result else "",
-        "tr_label": read.translated_label(
-            result["source"], result["target"], engine=result.get("engine", ""),
-            suggested_by=result.get("suggested_by_name", "")) if result else "",
-        "offer_translation": True, "tr_url": tr_url, "tr_unavailable": result is None,
-        "suggest_url": suggest(result) if result and suggest else "",
-    })
+    return page(
+        request,
+        "web/tr/_text.html",
+        {
+            "block_id": block_id,
+            "css": css,
+            "original": original,
+            "orig_lang": language,
+            "lookup_lang": read.lookup_language(viewer(request), language),
+            "translated": result["text"] if result else "",
+            "target": result["target"] if result else "",
+            "tr_label": read.translated_label(
+                result["source"],
+                result["target"],
+                engine=result.get("engine", ""),
+                suggested_by=result.get("suggested_by_name", ""),
+            )
+            if result
+            else "",
+            "offer_translation": True,
+            "tr_url": tr_url,
+            "tr_unavailable": result is None,
+            "suggest_url": suggest(result) if result and suggest else "",
+        },
+    )
 
 
 @require_GET
@@ -79,11 +103,17 @@ def comment_translation(request: HttpRequest, comment_id: int) -> HttpResponse:
         return f"{url}?{urlencode({'lang': result['target']})}"
 
     return _text_block(
-        request, block_id=f"ctext-{comment.pk}", css="comment-body", original=comment.body,
-        language=comment.language, tr_url=reverse("web:comment_translation", args=[comment.pk]),
-        translate=lambda: fixes_read.comment_for_reader(reader, comment_id,
-                                                        services.target_for(reader)),
-        suggest=suggest)
+        request,
+        block_id=f"ctext-{comment.pk}",
+        css="comment-body",
+        original=comment.body,
+        language=comment.language,
+        tr_url=reverse("web:comment_translation", args=[comment.pk]),
+        translate=lambda: fixes_read.comment_for_reader(
+            reader, comment_id, services.target_for(reader)
+        ),
+        suggest=suggest,
+    )
 
 
 @require_GET
@@ -94,10 +124,16 @@ def bio_translation(request: HttpRequest, username: str) -> HttpResponse:
     if not owner.bio:
         raise Http404(username)
     return _text_block(
-        request, block_id="bio-text", css="profile-bio", original=owner.bio,
-        language=owner.bio_language, tr_url=reverse("web:bio_translation", args=[username]),
-        translate=lambda: services.bio_for_reader(owner, services.target_for(reader),
-                                                  reader=reader))
+        request,
+        block_id="bio-text",
+        css="profile-bio",
+        original=owner.bio,
+        language=owner.bio_language,
+        tr_url=reverse("web:bio_translation", args=[username]),
+        translate=lambda: services.bio_for_reader(
+            owner, services.target_for(reader), reader=reader
+        ),
+    )
 
 
 @require_GET
@@ -155,12 +191,21 @@ def note_version(request: HttpRequest, note_id: int, language: str) -> HttpRespo
         except ValueError:  # the note's language is unknown: nothing to translate from
             draft = {"title": "", "body": "", "machine": False}
     name = read.language_in_text(target)
-    return page(request, "web/note/version.html", {
-        "note": note, "language": target, "draft": draft, "exists": existing,
-        "heading": (_("Edit your %(lang)s version") if existing
-                    else _("Add %(lang)s version")) % {"lang": name},
-        "error": error, "fields": errors,
-    }, status=400 if error else 200)
+    return page(
+        request,
+        "web/note/version.html",
+        {
+            "note": note,
+            "language": target,
+            "draft": draft,
+            "exists": existing,
+            "heading": (_("Edit your %(lang)s version") if existing else _("Add %(lang)s version"))
+            % {"lang": name},
+            "error": error,
+            "fields": errors,
+        },
+        status=400 if error else 200,
+    )
 
 
 @require_POST
@@ -186,15 +231,26 @@ def glossary(request: HttpRequest) -> HttpResponse:
         offset = max(0, int(request.GET.get("offset", "0")))
     except ValueError:
         offset = 0
-    rows, more = services.glossary_terms(query=query, kind=kind, status=status,
-                                         viewer=reader, offset=offset, limit=60)
-    return page(request, "web/glossary.html", {
-        "terms": rows, "more": more, "next_offset": offset + len(rows), "query": query,
-        "kind": kind, "kinds": GlossaryTerm.Kind.choices, "status": status,
-        "moderator": moderator,
-        "candidates": services.glossary_terms(status="candidate", viewer=reader,
-                                              limit=1)[0] if moderator else [],
-    })
+    rows, more = services.glossary_terms(
+        query=query, kind=kind, status=status, viewer=reader, offset=offset, limit=60
+    )
+    return page(
+        request,
+        "web/glossary.html",
+        {
+            "terms": rows,
+            "more": more,
+            "next_offset": offset + len(rows),
+            "query": query,
+            "kind": kind,
+            "kinds": GlossaryTerm.Kind.choices,
+            "status": status,
+            "moderator": moderator,
+            "candidates": services.glossary_terms(status="candidate", viewer=reader, limit=1)[0]
+            if moderator
+            else [],
+        },
+    )
 
 
 @require_POST
@@ -206,9 +262,13 @@ def glossary_term(request: HttpRequest, term_id: int) -> HttpResponse:
     action = request.POST.get("action", "")
     try:
         if action == "approve":
-            services.update_term(user, term_id, status="active",
-                                 en=request.POST.get("en") or None,
-                                 zh=request.POST.get("zh") or None)
+            services.update_term(
+                user,
+                term_id,
+                status="active",
+                en=request.POST.get("en") or None,
+                zh=request.POST.get("zh") or None,
+            )
             messages.success(request, _("The term is in the glossary now."))
         elif action == "retire":
             services.retire_term(user, term_id)

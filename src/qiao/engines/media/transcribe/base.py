@@ -51,17 +51,23 @@ class Transcriber(Protocol):
 
     name: str
 
-    def status(self) -> tuple[bool, str]:
-        ...
+    def status(self) -> tuple[bool, str]: ...
 
-    def transcribe(self, wav_path: str, language: str | None, timeout: float) -> Transcript:
-        ...
+    def transcribe(self, wav_path: str, language: str | None, timeout: float) -> Transcript: ...
 
 
 #: Whisper-style servers answer with language names; the platform speaks codes.
-LANGUAGE_NAMES = {"english": "en", "chinese": "zh", "mandarin": "zh", "cantonese": "yue",
-                  "japanese": "ja", "korean": "ko", "french": "fr", "german": "de",
-                  "spanish": "es"}
+LANGUAGE_NAMES = {
+    "english": "en",
+    "chinese": "zh",
+    "mandarin": "zh",
+    "cantonese": "yue",
+    "japanese": "ja",
+    "korean": "ko",
+    "french": "fr",
+    "german": "de",
+    "spanish": "es",
+}
 
 
 def language_code(value: str | None) -> str:
@@ -99,8 +105,9 @@ def segments_to_track(
             span = (end - start) * len(piece) / total
             cues.append(Cue(round(t, 3), round(t + span, 3), piece))
             t += span
-    return build_track(cues, CaptionPolicy(max_cue_chars=max(200, max_chars)), duration,
-                       language=language)
+    return build_track(
+        cues, CaptionPolicy(max_cue_chars=max(200, max_chars)), duration, language=language
+    )
 
 
 def _split(text: str, max_chars: int) -> list[str]:
@@ -119,4 +126,4 @@ def _split(text: str, max_chars: int) -> list[str]:
             current = candidate
     if current:
         pieces.append(current)
-    return [p[:max_chars * 2] for p in pieces]
+    return [p[: max_chars * 2] for p in pieces]

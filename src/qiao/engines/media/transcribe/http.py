@@ -28,8 +28,14 @@ class OpenAITranscriber:
 
     name = "openai"
 
-    def __init__(self, base_url: str | None, model: str = "whisper-1", *,
-                 api_key: str | None = None, max_bytes: int = 25 * 1024 * 1024) -> None:
+    def __init__(
+        self,
+        base_url: str | None,
+        model: str = "whisper-1",
+        *,
+        api_key: str | None = None,
+        max_bytes: int = 25 * 1024 * 1024,
+    ) -> None:
         self.base_url = (base_url or "").rstrip("/")
         self.model = model
         self.api_key = api_key
@@ -37,8 +43,10 @@ class OpenAITranscriber:
 
     def status(self) -> tuple[bool, str]:
         if not self.base_url.startswith(("http://", "https://")):
-            return False, ("No transcription server is configured: set "
-                           "QIAO_TRANSCRIBE_URL to an OpenAI-compatible /v1 base URL.")
+            return False, (
+                "No transcription server is configured: set "
+                "QIAO_TRANSCRIBE_URL to an OpenAI-compatible /v1 base URL."
+            )
         return True, f"{self.base_url} ({self.model})"
 
     def transcribe(self, wav_path: str, language: str | None, timeout: float) -> Transcript:
@@ -47,10 +55,14 @@ class OpenAITranscriber:
             raise TranscriptionUnavailable("not_configured", why)
         audio = Path(wav_path).read_bytes()
         if len(audio) > self.max_bytes:
-            raise TranscriptionError(f"audio is {len(audio)} bytes; the server takes "
-                                     f"{self.max_bytes}")
-        fields = {"model": self.model, "response_format": "verbose_json",
-                  "timestamp_granularities[]": "segment"}
+            raise TranscriptionError(
+                f"audio is {len(audio)} bytes; the server takes {self.max_bytes}"
+            )
+        fields = {
+            "model": self.model,
+            "response_format": "verbose_json",
+            "timestamp_granularities[]": "segment",
+        }
         if language and language != "und":
             fields["language"] = language.split("-")[0]
         boundary = uuid.uuid4().hex
@@ -77,25 +89,35 @@ class OpenAITranscriber:
         if not isinstance(payload, dict):
             raise TranscriptionError(f"{url}: unexpected answer")
         duration = wav_seconds(wav_path)
-        lang = language_code(payload.get("language")) if payload.get("language") else (
-            language or "und")
+        lang = (
+            language_code(payload.get("language"))
+            if payload.get("language")
+            else (language or "und")
+        )
         segments = payload.get("segments")
         if isinstance(segments, list) and segments:
-            parts = [(float(s.get("start", 0)), float(s.get("end", 0)), str(s.get("text", "")))
-                     for s in segments if isinstance(s, dict)]
+            parts = [
+                (float(s.get("start", 0)), float(s.get("end", 0)), str(s.get("text", "")))
+                for s in segments
+                if isinstance(s, dict)
+            ]
         else:
             parts = [(0.0, max(duration, 0.5), str(payload.get("text", "")))]
         track = segments_to_track(parts, duration, lang)
         return Transcript(track=track, language=lang, engine=self.name, model=self.model)
 
 
-def _multipart(boundary: str, fields: dict[str, str], file_field: str, filename: str,
-               data: bytes) -> bytes:
+def _multipart(
+    boundary: str, fields: dict[str, str], file_field: str, filename: str, data: bytes
+) -> bytes:
     out = bytearray()
     for key, value in fields.items():
-        out += (f"--{boundary}\r\nContent-Disposition: form-data; name=\"{key}\"\r\n\r\n"
-                f"{value}\r\n").encode()
-    out += (f"--{boundary}\r\nContent-Disposition: form-data; name=\"{file_field}\"; "
-            f"filename=\"{filename}\"\r\nContent-Type: audio/wav\r\n\r\n").encode()
+        out += (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n'
+        ).encode()
+    out += (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{file_field}"; '
+        f'filename="{filename}"\r\nContent-Type: audio/wav\r\n\r\n'
+    ).encode()
     out += data + f"\r\n--{boundary}--\r\n".encode()
     return bytes(out)

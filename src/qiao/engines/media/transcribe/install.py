@@ -69,12 +69,19 @@ def _model_root(tree: Path) -> Path:
     for child in sorted(p for p in tree.iterdir() if p.is_dir()):
         if not missing_files(child):
             return child
-    raise InstallError("no Whisper model found: expected config.json, model.bin, "
-                       "tokenizer.json and vocabulary.txt/json")
+    raise InstallError(
+        "no Whisper model found: expected config.json, model.bin, "
+        "tokenizer.json and vocabulary.txt/json"
+    )
 
 
-def install_model(source: str, models_dir: str | Path, name: str = "whisper",
-                  sha256: str | None = None, timeout: float = 600.0) -> ModelStatus:
+def install_model(
+    source: str,
+    models_dir: str | Path,
+    name: str = "whisper",
+    sha256: str | None = None,
+    timeout: float = 600.0,
+) -> ModelStatus:
     """Install ``source`` as ``models_dir/<name>``; returns the new status."""
     root = Path(models_dir)
     root.mkdir(parents=True, exist_ok=True)
@@ -84,8 +91,7 @@ def install_model(source: str, models_dir: str | Path, name: str = "whisper",
             if not sha256:
                 raise InstallError("a URL source needs --sha256")
             archive = stage / Path(source.split("?", 1)[0]).name
-            with urllib.request.urlopen(source, timeout=timeout) as resp, \
-                    archive.open("wb") as fh:  # noqa: S310 - scheme checked above
+            with urllib.request.urlopen(source, timeout=timeout) as resp, archive.open("wb") as fh:  # noqa: S310 - scheme checked above
                 shutil.copyfileobj(resp, fh)
             src_path = archive
         else:
@@ -102,10 +108,14 @@ def install_model(source: str, models_dir: str | Path, name: str = "whisper",
         else:
             raise InstallError(f"{source}: no such file or directory")
         model = _model_root(tree)
-        files = {p.relative_to(model).as_posix(): {"sha256": _sha256(p), "size": p.stat().st_size}
-                 for p in sorted(model.rglob("*")) if p.is_file()}
-        (model / MANIFEST).write_text(json.dumps({"source": source, "files": files},
-                                                 indent=2), encoding="utf-8")
+        files = {
+            p.relative_to(model).as_posix(): {"sha256": _sha256(p), "size": p.stat().st_size}
+            for p in sorted(model.rglob("*"))
+            if p.is_file()
+        }
+        (model / MANIFEST).write_text(
+            json.dumps({"source": source, "files": files}, indent=2), encoding="utf-8"
+        )
         target = root / name
         old = root / f".old-{name}"
         if target.exists():
@@ -119,8 +129,12 @@ def model_status(model_dir: str | Path, verify: bool = False) -> ModelStatus:
     path = Path(model_dir)
     missing = missing_files(path)
     if missing:
-        return ModelStatus(str(path), False, f"No Whisper model in {path} (missing "
-                           f"{', '.join(missing)}): automatic captions are off.")
+        return ModelStatus(
+            str(path),
+            False,
+            f"No Whisper model in {path} (missing "
+            f"{', '.join(missing)}): automatic captions are off.",
+        )
     if verify and (path / MANIFEST).is_file():
         manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
         for rel, rec in manifest.get("files", {}).items():

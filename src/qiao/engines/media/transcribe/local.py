@@ -39,15 +39,15 @@ def missing_files(model_dir: Path) -> list[str]:
 def _package_available() -> bool:
     import sys
 
-    return "faster_whisper" in sys.modules or importlib.util.find_spec("faster_whisper") \
-        is not None
+    return "faster_whisper" in sys.modules or importlib.util.find_spec("faster_whisper") is not None
 
 
 class LocalWhisperTranscriber:
     name = "local"
 
-    def __init__(self, model_dir: str | Path, *, threads: int = 2,
-                 compute_type: str = "int8") -> None:
+    def __init__(
+        self, model_dir: str | Path, *, threads: int = 2, compute_type: str = "int8"
+    ) -> None:
         self.model_dir = Path(model_dir)
         self.threads = threads
         self.compute_type = compute_type
@@ -56,13 +56,14 @@ class LocalWhisperTranscriber:
 
     def status(self) -> tuple[bool, str]:
         if not _package_available():
-            return False, ("faster-whisper is not installed: run "
-                           "`pip install -e '.[transcribe]'`.")
+            return False, ("faster-whisper is not installed: run `pip install -e '.[transcribe]'`.")
         missing = missing_files(self.model_dir)
         if missing:
-            return False, (f"The Whisper model in {self.model_dir} is missing "
-                           f"{', '.join(missing)}: run `qiao media install-model SOURCE` "
-                           "with a CTranslate2 Whisper model directory or archive.")
+            return False, (
+                f"The Whisper model in {self.model_dir} is missing "
+                f"{', '.join(missing)}: run `qiao media install-model SOURCE` "
+                "with a CTranslate2 Whisper model directory or archive."
+            )
         return True, f"faster-whisper, {self.model_dir.name}"
 
     def _load(self) -> Any:
@@ -74,21 +75,27 @@ class LocalWhisperTranscriber:
                     raise TranscriptionUnavailable(code, why)
                 from faster_whisper import WhisperModel
 
-                self._model = WhisperModel(str(self.model_dir), device="cpu",
-                                           compute_type=self.compute_type,
-                                           cpu_threads=self.threads, local_files_only=True)
+                self._model = WhisperModel(
+                    str(self.model_dir),
+                    device="cpu",
+                    compute_type=self.compute_type,
+                    cpu_threads=self.threads,
+                    local_files_only=True,
+                )
             return self._model
 
     def transcribe(self, wav_path: str, language: str | None, timeout: float) -> Transcript:
         model = self._load()
         try:
             segments, info = model.transcribe(
-                wav_path, language=(language.split("-")[0] if language and language != "und"
-                                    else None), vad_filter=False, beam_size=1)
+                wav_path,
+                language=(language.split("-")[0] if language and language != "und" else None),
+                vad_filter=False,
+                beam_size=1,
+            )
             parts = [(float(s.start), float(s.end), str(s.text)) for s in segments]
         except Exception as exc:
             raise TranscriptionError(f"faster-whisper failed: {exc}") from exc
         lang = language_code(getattr(info, "language", None) or language)
         track = segments_to_track(parts, wav_seconds(wav_path), lang)
-        return Transcript(track=track, language=lang, engine=self.name,
-                          model=self.model_dir.name)
+        return Transcript(track=track, language=lang, engine=self.name, model=self.model_dir.name)

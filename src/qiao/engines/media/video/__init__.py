@@ -73,15 +73,16 @@ def sniff_file(path: str | os.PathLike[str], policy: VideoPolicy | None = None) 
         raise VideoRejected("empty", "The file is empty.")
     if size > policy.max_bytes:
         raise VideoRejected(
-            "too_large", f"The file is larger than the {policy.max_bytes / 2**20:.0f} MB limit.")
+            "too_large", f"The file is larger than the {policy.max_bytes / 2**20:.0f} MB limit."
+        )
     with open(path, "rb") as fh:
         head = fh.read(_SNIFF_BYTES)
     demuxer, code = sniff_container(head)
     if demuxer is None:
         if code == "unsupported_format":
             raise VideoRejected(
-                "unsupported_format",
-                "This video format is not supported; upload MP4, MOV or WebM.")
+                "unsupported_format", "This video format is not supported; upload MP4, MOV or WebM."
+            )
         raise VideoRejected("not_a_video", "This file is not a video.")
     return demuxer
 
@@ -105,19 +106,31 @@ def probe_with_usage(
     demuxer = sniff_file(path, policy)
     size = os.path.getsize(path)
     provenance = detect_provenance_file(str(path))
-    limits = Limits(wall_seconds=policy.probe_timeout, cpu_seconds=policy.probe_timeout,
-                    memory_mb=policy.probe_memory_mb, file_size_mb=16)
-    result, usage = run_job("probe", {"path": os.fspath(path), "demuxer": demuxer,
-                                      "policy": policy.to_json()}, limits)
+    limits = Limits(
+        wall_seconds=policy.probe_timeout,
+        cpu_seconds=policy.probe_timeout,
+        memory_mb=policy.probe_memory_mb,
+        file_size_mb=16,
+    )
+    result, usage = run_job(
+        "probe", {"path": os.fspath(path), "demuxer": demuxer, "policy": policy.to_json()}, limits
+    )
     info = VideoInfo(
-        container=str(result["container"]), duration=float(result["duration"]),
-        width=int(result["width"]), height=int(result["height"]),
-        coded_width=int(result["coded_width"]), coded_height=int(result["coded_height"]),
-        rotation=int(result["rotation"]), fps=float(result["fps"]),
-        video_codec=str(result["video_codec"]), has_audio=bool(result["has_audio"]),
-        audio_codec=result["audio_codec"], size_bytes=size,
+        container=str(result["container"]),
+        duration=float(result["duration"]),
+        width=int(result["width"]),
+        height=int(result["height"]),
+        coded_width=int(result["coded_width"]),
+        coded_height=int(result["coded_height"]),
+        rotation=int(result["rotation"]),
+        fps=float(result["fps"]),
+        video_codec=str(result["video_codec"]),
+        has_audio=bool(result["has_audio"]),
+        audio_codec=result["audio_codec"],
+        size_bytes=size,
         video_packets=int(result["video_packets"]),
-        ai_generated=provenance.ai_generated, ai_reasons=tuple(provenance.reasons),
+        ai_generated=provenance.ai_generated,
+        ai_reasons=tuple(provenance.reasons),
         notes=tuple(result.get("notes") or ()),
     )
     return info, usage
@@ -149,16 +162,26 @@ def transcode(
     out_dir.mkdir(parents=True, exist_ok=True)
     wall = policy.transcode_timeout_base + policy.transcode_timeout_per_second * info.duration
     size_mb = int(info.size_bytes * policy.output_size_factor / 2**20) + 64
-    limits = Limits(wall_seconds=wall, cpu_seconds=wall * max(1, policy.threads),
-                    memory_mb=policy.transcode_memory_mb, file_size_mb=size_mb)
+    limits = Limits(
+        wall_seconds=wall,
+        cpu_seconds=wall * max(1, policy.threads),
+        memory_mb=policy.transcode_memory_mb,
+        file_size_mb=size_mb,
+    )
     request: dict[str, Any] = {
-        "path": os.fspath(src), "demuxer": demuxer, "workdir": str(out_dir),
-        "policy": {**policy.to_json(),
-                   "renditions": [dataclasses.asdict(r) for r in policy.renditions]},
+        "path": os.fspath(src),
+        "demuxer": demuxer,
+        "workdir": str(out_dir),
+        "policy": {
+            **policy.to_json(),
+            "renditions": [dataclasses.asdict(r) for r in policy.renditions],
+        },
         "info": dataclasses.asdict(info),
     }
     written = [out_dir / f"{r.label}.mp4" for r in policy.renditions] + [
-        out_dir / "source.mp4", out_dir / "poster-source.png"]
+        out_dir / "source.mp4",
+        out_dir / "poster-source.png",
+    ]
     try:
         result, usage = run_job("transcode", request, limits)
     except VideoError:
@@ -167,9 +190,10 @@ def transcode(
         raise
     poster_source = Path(result["poster_source"])
     try:
-        poster = inspect_image(poster_source.read_bytes(),
-                               ImagePolicy(max_side=policy.poster_side, min_side=2,
-                                           max_request_pixels=0))
+        poster = inspect_image(
+            poster_source.read_bytes(),
+            ImagePolicy(max_side=policy.poster_side, min_side=2, max_request_pixels=0),
+        )
     finally:
         poster_source.unlink(missing_ok=True)
     poster_path = out_dir / "poster.jpg"
@@ -177,9 +201,15 @@ def transcode(
     renditions = [RenditionFile(**r) for r in result["renditions"]]
     biggest = max(renditions, key=lambda r: r.width * r.height)
     return TranscodeResult(
-        info=info, renditions=renditions, poster_path=str(poster_path), poster=poster,
-        duration=float(result["duration"]), width=biggest.width, height=biggest.height,
-        has_audio=bool(result["has_audio"]), ai_generated=info.ai_generated,
+        info=info,
+        renditions=renditions,
+        poster_path=str(poster_path),
+        poster=poster,
+        duration=float(result["duration"]),
+        width=biggest.width,
+        height=biggest.height,
+        has_audio=bool(result["has_audio"]),
+        ai_generated=info.ai_generated,
         cpu_seconds=round(usage.cpu_seconds + probe_usage.cpu_seconds, 3),
         peak_rss_mb=max(usage.peak_rss_mb, probe_usage.peak_rss_mb),
         wall_seconds=round(usage.wall_seconds + probe_usage.wall_seconds, 3),
@@ -195,12 +225,23 @@ def extract_audio(
     policy = policy or VideoPolicy()
     demuxer = sniff_file(src, policy)
     wall = policy.transcode_timeout_base + policy.max_duration
-    limits = Limits(wall_seconds=wall, cpu_seconds=wall, memory_mb=policy.probe_memory_mb,
-                    file_size_mb=int(policy.max_duration * 32_000 / 2**20) + 8)
+    limits = Limits(
+        wall_seconds=wall,
+        cpu_seconds=wall,
+        memory_mb=policy.probe_memory_mb,
+        file_size_mb=int(policy.max_duration * 32_000 / 2**20) + 8,
+    )
     try:
-        result, _usage = run_job("extract_audio", {
-            "path": os.fspath(src), "demuxer": demuxer, "dest": os.fspath(dest),
-            "policy": policy.to_json()}, limits)
+        result, _usage = run_job(
+            "extract_audio",
+            {
+                "path": os.fspath(src),
+                "demuxer": demuxer,
+                "dest": os.fspath(dest),
+                "policy": policy.to_json(),
+            },
+            limits,
+        )
     except VideoError:
         Path(dest).unlink(missing_ok=True)
         raise

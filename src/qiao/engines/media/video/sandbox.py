@@ -50,10 +50,18 @@ def run_job(op: str, request: dict[str, Any], limits: Limits) -> tuple[dict[str,
     Raises VideoRejected (the file's fault, or limits exceeded) or VideoUnavailable (the
     child could not start FFmpeg at all).
     """
-    payload = json.dumps({"op": op, "request": request, "parent": os.getpid(), "limits": {
-        "cpu_seconds": limits.cpu_seconds, "memory_mb": limits.memory_mb,
-        "file_size_mb": limits.file_size_mb,
-    }}).encode("utf-8")
+    payload = json.dumps(
+        {
+            "op": op,
+            "request": request,
+            "parent": os.getpid(),
+            "limits": {
+                "cpu_seconds": limits.cpu_seconds,
+                "memory_mb": limits.memory_mb,
+                "file_size_mb": limits.file_size_mb,
+            },
+        }
+    ).encode("utf-8")
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "PYTHONPATH": _PACKAGE_ROOT,
@@ -66,8 +74,12 @@ def run_job(op: str, request: dict[str, Any], limits: Limits) -> tuple[dict[str,
     with tempfile.TemporaryFile() as stderr:
         proc = subprocess.Popen(
             [sys.executable, "-m", "qiao.engines.media.video.worker"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr,
-            env=env, start_new_session=True, close_fds=True,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            env=env,
+            start_new_session=True,
+            close_fds=True,
         )
         try:
             out, _ = proc.communicate(payload, timeout=limits.wall_seconds)
@@ -113,12 +125,14 @@ def _interpret(
         raise VideoRejected(code, text)
     if returncode in (-signal.SIGXCPU, -signal.SIGKILL):
         raise VideoRejected(
-            "timeout", f"Processing used more than its {limits.cpu_seconds:g} CPU seconds.")
+            "timeout", f"Processing used more than its {limits.cpu_seconds:g} CPU seconds."
+        )
     if returncode == -signal.SIGXFSZ:
         raise VideoRejected("resource_limit", "Processing wrote more than its size limit.")
     if "MemoryError" in tail or "Cannot allocate memory" in tail or "std::bad_alloc" in tail:
         raise VideoRejected(
-            "resource_limit", f"Processing needed more than {limits.memory_mb} MB of memory.")
+            "resource_limit", f"Processing needed more than {limits.memory_mb} MB of memory."
+        )
     if returncode != 0 and "No module named" in tail:
         raise VideoUnavailable("video_unavailable", tail.strip().splitlines()[-1])
     raise VideoRejected(

@@ -14,13 +14,23 @@ import struct
 #: Top-level box types a QuickTime/ISO file can start with.
 _BMFF_FIRST = {b"ftyp", b"moov", b"mdat", b"wide", b"free", b"skip", b"pnot", b"uuid"}
 #: ``ftyp`` major brands of still images: HEIF/AVIF photos are not videos.
-_IMAGE_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"mif1", b"msf1", b"avif", b"avis",
-                 b"jpeg", b"avci"}
+_IMAGE_BRANDS = {
+    b"heic",
+    b"heix",
+    b"heim",
+    b"heis",
+    b"mif1",
+    b"msf1",
+    b"avif",
+    b"avis",
+    b"jpeg",
+    b"avci",
+}
 _EBML = b"\x1a\x45\xdf\xa3"
 
 #: Recognisable non-video content -> (code, what it is).
 _OTHER_MEDIA = (
-    (b"RIFF", "unsupported_format"),        # AVI (RIFF....AVI ) or WAV/WebP
+    (b"RIFF", "unsupported_format"),  # AVI (RIFF....AVI ) or WAV/WebP
     (b"FLV", "unsupported_format"),
     (b"OggS", "unsupported_format"),
     (b"\x00\x00\x01\xba", "unsupported_format"),  # MPEG program stream

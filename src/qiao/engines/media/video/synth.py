@@ -41,21 +41,42 @@ UDTA_METADATA = {
     "comment": "shot at home",
 }
 #: Strings that must not survive into any output (the values above, and the atom names).
-LEAK_MARKERS = (b"+35.6895", b"139.6917", b"iPhone", b"Apple", b"2024-05-01", b"Shibuya",
-                b"shot at home", b"\xa9xyz", b"ISO6709", b"com.apple.quicktime", b"loci")
+LEAK_MARKERS = (
+    b"+35.6895",
+    b"139.6917",
+    b"iPhone",
+    b"Apple",
+    b"2024-05-01",
+    b"Shibuya",
+    b"shot at home",
+    b"\xa9xyz",
+    b"ISO6709",
+    b"com.apple.quicktime",
+    b"loci",
+)
 
 
 def _frame(width: int, height: int, index: int, noise: NDArray[np.uint8]) -> NDArray[np.uint8]:
-    bars = np.array([(192, 192, 192), (192, 192, 0), (0, 192, 192), (0, 192, 0),
-                     (192, 0, 192), (192, 0, 0), (0, 0, 192)], np.uint8)
+    bars = np.array(
+        [
+            (192, 192, 192),
+            (192, 192, 0),
+            (0, 192, 192),
+            (0, 192, 0),
+            (192, 0, 192),
+            (192, 0, 0),
+            (0, 0, 192),
+        ],
+        np.uint8,
+    )
     cols = (np.arange(width) * len(bars) // max(1, width)).clip(0, len(bars) - 1)
     img = np.empty((height, width, 3), np.uint8)
     img[:] = bars[cols][None, :, :]
-    img[height // 2:, :] = np.linspace(0, 255, width, dtype=np.uint8)[None, :, None]
+    img[height // 2 :, :] = np.linspace(0, 255, width, dtype=np.uint8)[None, :, None]
     box = max(2, min(width, height) // 6)
     x = (index * max(1, width // 50)) % max(1, width - box)
     y = height // 3
-    img[y:y + box, x:x + box] = (255, 255, 255)
+    img[y : y + box, x : x + box] = (255, 255, 255)
     img = np.clip(img.astype(np.int16) + noise[:height, :width] - 6, 0, 255).astype(np.uint8)
     qw, qh = max(2, width // 4), max(2, height // 4)
     img[:qh, :qw] = (220, 0, 0)
@@ -129,8 +150,9 @@ def make_clip(
         for start in range(0, total, block):
             t = np.arange(start, min(start + block, total)) / sample_rate
             tone = (0.3 * np.sin(2 * np.pi * 440 * t)).astype(np.float32)
-            aframe = av.AudioFrame.from_ndarray(np.stack([tone, tone]), format="fltp",
-                                                layout="stereo")
+            aframe = av.AudioFrame.from_ndarray(
+                np.stack([tone, tone]), format="fltp", layout="stereo"
+            )
             aframe.sample_rate = sample_rate
             aframe.pts = start
             aframe.time_base = Fraction(1, sample_rate)
@@ -151,9 +173,11 @@ def make_audio_only(path: str | os.PathLike[str], seconds: float = 1.0) -> Path:
     total = int(48000 * seconds)
     for start in range(0, total, 1024):
         t = np.arange(start, min(start + 1024, total)) / 48000
-        aframe = av.AudioFrame.from_ndarray((0.3 * np.sin(2 * np.pi * 300 * t))
-                                            .astype(np.float32)[None, :], format="fltp",
-                                            layout="mono")
+        aframe = av.AudioFrame.from_ndarray(
+            (0.3 * np.sin(2 * np.pi * 300 * t)).astype(np.float32)[None, :],
+            format="fltp",
+            layout="mono",
+        )
         aframe.sample_rate, aframe.pts, aframe.time_base = 48000, start, Fraction(1, 48000)
         for packet in aus.encode(aframe):
             out.mux(packet)
@@ -170,9 +194,9 @@ def make_empty_stream(path: str | os.PathLike[str]) -> Path:
     clip = make_clip(path, acodec=None)
     data = bytearray(clip.read_bytes())
     at = data.index(b"stsz")
-    (count,) = struct.unpack(">I", data[at + 12: at + 16])
-    data[at + 8: at + 12] = b"\0\0\0\0"  # no uniform size: per-sample sizes follow
-    data[at + 16: at + 16 + 4 * count] = bytes(4 * count)
+    (count,) = struct.unpack(">I", data[at + 12 : at + 16])
+    data[at + 8 : at + 12] = b"\0\0\0\0"  # no uniform size: per-sample sizes follow
+    data[at + 16 : at + 16 + 4 * count] = bytes(4 * count)
     clip.write_bytes(bytes(data))
     return clip
 
@@ -202,12 +226,13 @@ def bad_inputs(directory: str | os.PathLike[str]) -> dict[str, tuple[Path, str]]
         cases[name] = (p, code)
 
     raw("empty.mp4", b"", "empty")
-    raw("text_renamed.mov", b"Just some notes, renamed to look like a video.\n" * 40,
-        "not_a_video")
-    raw("html_renamed.mp4", b"<!doctype html><html><script>alert(1)</script></html>",
-        "not_a_video")
-    raw("hls_playlist.mp4", b"#EXTM3U\n#EXT-X-MEDIA-SEQUENCE:0\n#EXTINF:10.0,\n"
-        b"file:///etc/passwd\n#EXT-X-ENDLIST\n", "not_a_video")
+    raw("text_renamed.mov", b"Just some notes, renamed to look like a video.\n" * 40, "not_a_video")
+    raw("html_renamed.mp4", b"<!doctype html><html><script>alert(1)</script></html>", "not_a_video")
+    raw(
+        "hls_playlist.mp4",
+        b"#EXTM3U\n#EXT-X-MEDIA-SEQUENCE:0\n#EXTINF:10.0,\nfile:///etc/passwd\n#EXT-X-ENDLIST\n",
+        "not_a_video",
+    )
     from PIL import Image
 
     jpeg = d / "photo.jpg"
@@ -218,8 +243,11 @@ def bad_inputs(directory: str | os.PathLike[str]) -> dict[str, tuple[Path, str]]
     with zipfile.ZipFile(zpath, "w") as zf:
         zf.writestr("clip.mp4", b"\x00" * 1000)
     cases["archive_renamed.mp4"] = (zpath, "not_a_video")
-    raw("heic_renamed.mov", struct.pack(">I", 24) + b"ftypheic" + b"\x00\x00\x00\x00"
-        + b"mif1heic" + b"\x00" * 200, "not_a_video")
+    raw(
+        "heic_renamed.mov",
+        struct.pack(">I", 24) + b"ftypheic" + b"\x00\x00\x00\x00" + b"mif1heic" + b"\x00" * 200,
+        "not_a_video",
+    )
 
     avi = make_clip(d / "clip.avi", container="avi", vcodec="mpeg4", acodec=None)
     cases["avi_renamed.mp4"] = (avi.rename(d / "avi_renamed.mp4"), "unsupported_format")
@@ -234,30 +262,53 @@ def bad_inputs(directory: str | os.PathLike[str]) -> dict[str, tuple[Path, str]]
     mdat_at = data.index(b"mdat") - 4
     moov_at = data.index(b"moov") - 4
     # moov written last (no faststart): cutting the file in half loses the index.
-    raw("moov_cut_off.mp4", data[: max(moov_at, mdat_at) - 10] if moov_at > mdat_at
-        else data[: len(data) // 2], "corrupt")
-    fast = make_clip(d / "fast.mp4", width=128, height=72, fps=10, seconds=6,
-                     options={"movflags": "+faststart"})
+    raw(
+        "moov_cut_off.mp4",
+        data[: max(moov_at, mdat_at) - 10] if moov_at > mdat_at else data[: len(data) // 2],
+        "corrupt",
+    )
+    fast = make_clip(
+        d / "fast.mp4", width=128, height=72, fps=10, seconds=6, options={"movflags": "+faststart"}
+    )
     fdata = fast.read_bytes()
     raw("media_cut_off.mp4", fdata[: int(len(fdata) * 0.4)], "corrupt")
     fast.unlink()
     rng = np.random.default_rng(1)
-    raw("noise_after_header.mp4", data[:32] + rng.integers(0, 256, 50_000, dtype=np.uint8)
-        .tobytes(), "corrupt")
+    raw(
+        "noise_after_header.mp4",
+        data[:32] + rng.integers(0, 256, 50_000, dtype=np.uint8).tobytes(),
+        "corrupt",
+    )
     good.unlink()
 
     cases["tiny.mp4"] = (make_clip(d / "tiny.mp4", width=16, height=16), "dimensions_too_small")
-    cases["huge.mp4"] = (make_clip(d / "huge.mp4", width=4400, height=64, frames=2,
-                                   acodec=None), "dimensions_too_large")
-    cases["fps_1000.mp4"] = (make_clip(d / "fps_1000.mp4", width=64, height=64, fps=1000,
-                                       seconds=0.2, acodec=None), "bad_frame_rate")
-    cases["fps_0_2.mp4"] = (make_clip(d / "fps_0_2.mp4", width=64, height=64, fps=0.2,
-                                      frames=3, acodec=None), "bad_frame_rate")
-    cases["too_long.mp4"] = (make_clip(d / "too_long.mp4", width=64, height=64, fps=2,
-                                       seconds=190, acodec=None), "too_long")
-    cases["ffv1.mkv"] = (make_clip(d / "ffv1.mkv", container="matroska", vcodec="ffv1",
-                                   acodec=None, pix_fmt="yuv420p", codec_options={}),
-                         "unsupported_codec")
+    cases["huge.mp4"] = (
+        make_clip(d / "huge.mp4", width=4400, height=64, frames=2, acodec=None),
+        "dimensions_too_large",
+    )
+    cases["fps_1000.mp4"] = (
+        make_clip(d / "fps_1000.mp4", width=64, height=64, fps=1000, seconds=0.2, acodec=None),
+        "bad_frame_rate",
+    )
+    cases["fps_0_2.mp4"] = (
+        make_clip(d / "fps_0_2.mp4", width=64, height=64, fps=0.2, frames=3, acodec=None),
+        "bad_frame_rate",
+    )
+    cases["too_long.mp4"] = (
+        make_clip(d / "too_long.mp4", width=64, height=64, fps=2, seconds=190, acodec=None),
+        "too_long",
+    )
+    cases["ffv1.mkv"] = (
+        make_clip(
+            d / "ffv1.mkv",
+            container="matroska",
+            vcodec="ffv1",
+            acodec=None,
+            pix_fmt="yuv420p",
+            codec_options={},
+        ),
+        "unsupported_codec",
+    )
     big = d / "too_large.mp4"
     with open(big, "wb") as fh:  # sparse: costs no disk
         fh.write(struct.pack(">I", 24) + b"ftypisom" + b"\x00\x00\x02\x00" + b"isomiso2")

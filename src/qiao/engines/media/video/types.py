@@ -8,22 +8,22 @@ from typing import Any
 #: Every code :class:`VideoRejected` can carry. The platform maps each to a translated
 #: message; ``message`` is English for logs and the API's ``detail``.
 REJECTION_CODES = (
-    "empty",                 # zero bytes
-    "too_large",             # file larger than VideoPolicy.max_bytes
-    "not_a_video",           # the bytes are something else (JPEG, ZIP, HTML, text, …)
-    "unsupported_format",    # a media container Qiao does not take (AVI, FLV, MPEG-TS, …)
-    "no_video_stream",       # audio only, or only a cover picture
-    "unsupported_codec",     # a video codec outside VideoPolicy.video_codecs
-    "empty_stream",          # a video stream with no frames
-    "corrupt",               # the container or the stream cannot be read through
+    "empty",  # zero bytes
+    "too_large",  # file larger than VideoPolicy.max_bytes
+    "not_a_video",  # the bytes are something else (JPEG, ZIP, HTML, text, …)
+    "unsupported_format",  # a media container Qiao does not take (AVI, FLV, MPEG-TS, …)
+    "no_video_stream",  # audio only, or only a cover picture
+    "unsupported_codec",  # a video codec outside VideoPolicy.video_codecs
+    "empty_stream",  # a video stream with no frames
+    "corrupt",  # the container or the stream cannot be read through
     "dimensions_too_small",  # a side below VideoPolicy.min_side
     "dimensions_too_large",  # a side above VideoPolicy.max_side
-    "bad_frame_rate",        # frames per second outside [min_fps, max_fps]
-    "too_long",              # longer than VideoPolicy.max_duration
-    "no_audio_stream",       # extract_audio: the clip has no (supported) sound
-    "timeout",               # processing exceeded its wall-time or CPU limit
-    "resource_limit",        # processing exceeded its memory limit
-    "processing_failed",     # FFmpeg crashed on this file
+    "bad_frame_rate",  # frames per second outside [min_fps, max_fps]
+    "too_long",  # longer than VideoPolicy.max_duration
+    "no_audio_stream",  # extract_audio: the clip has no (supported) sound
+    "timeout",  # processing exceeded its wall-time or CPU limit
+    "resource_limit",  # processing exceeded its memory limit
+    "processing_failed",  # FFmpeg crashed on this file
 )
 
 
@@ -67,11 +67,29 @@ DEFAULT_RENDITIONS = (
     Rendition(1080, crf=23, maxrate_kbps=6000, audio_kbps=128),
 )
 
-DEFAULT_VIDEO_CODECS = frozenset({"h264", "hevc", "vp8", "vp9", "av1", "mpeg4", "h263",
-                                  "prores", "mjpeg"})
-DEFAULT_AUDIO_CODECS = frozenset({"aac", "opus", "mp3", "vorbis", "alac", "flac", "ac3", "eac3",
-                                  "amr_nb", "amr_wb", "pcm_s16le", "pcm_s16be", "pcm_s24le",
-                                  "pcm_s24be", "pcm_f32le", "pcm_u8"})
+DEFAULT_VIDEO_CODECS = frozenset(
+    {"h264", "hevc", "vp8", "vp9", "av1", "mpeg4", "h263", "prores", "mjpeg"}
+)
+DEFAULT_AUDIO_CODECS = frozenset(
+    {
+        "aac",
+        "opus",
+        "mp3",
+        "vorbis",
+        "alac",
+        "flac",
+        "ac3",
+        "eac3",
+        "amr_nb",
+        "amr_wb",
+        "pcm_s16le",
+        "pcm_s16be",
+        "pcm_s24le",
+        "pcm_s24be",
+        "pcm_f32le",
+        "pcm_u8",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -115,13 +133,13 @@ class VideoPolicy:
 class VideoInfo:
     """What :func:`probe` learned from a file's content."""
 
-    container: str           # "mp4" (the ISO/QuickTime family: MP4, MOV, 3GP, M4V) or "webm"
-    duration: float          # seconds
-    width: int               # displayed size, after rotation
+    container: str  # "mp4" (the ISO/QuickTime family: MP4, MOV, 3GP, M4V) or "webm"
+    duration: float  # seconds
+    width: int  # displayed size, after rotation
     height: int
     coded_width: int
     coded_height: int
-    rotation: int            # clockwise degrees applied for display: 0, 90, 180 or 270
+    rotation: int  # clockwise degrees applied for display: 0, 90, 180 or 270
     fps: float
     video_codec: str
     has_audio: bool
@@ -135,7 +153,7 @@ class VideoInfo:
 
 @dataclass(frozen=True)
 class RenditionFile:
-    label: str               # "360p", "720p", "1080p" (or "source" for clips below 360p)
+    label: str  # "360p", "720p", "1080p" (or "source" for clips below 360p)
     path: str
     width: int
     height: int

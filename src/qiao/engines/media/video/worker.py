@@ -62,8 +62,10 @@ def _die_with_parent(parent: int | None) -> None:
 
 def _usage() -> dict[str, float]:
     r = resource.getrusage(resource.RUSAGE_SELF)
-    return {"cpu_seconds": round(r.ru_utime + r.ru_stime, 3),
-            "peak_rss_mb": round(r.ru_maxrss / 1024, 1)}
+    return {
+        "cpu_seconds": round(r.ru_utime + r.ru_stime, 3),
+        "peak_rss_mb": round(r.ru_maxrss / 1024, 1),
+    }
 
 
 # --- opening and checking an input ----------------------------------------------------------
@@ -114,25 +116,29 @@ def _display_size(video: Any, width: int, height: int, rotation: int) -> tuple[i
 
 def _check_size(width: int, height: int, policy: dict[str, Any]) -> None:
     if max(width, height) > policy["max_side"]:
-        raise Rejected("dimensions_too_large",
-                       f"The video is {width}×{height}; the limit is {policy['max_side']} "
-                       "pixels on a side.")
+        raise Rejected(
+            "dimensions_too_large",
+            f"The video is {width}×{height}; the limit is {policy['max_side']} pixels on a side.",
+        )
     if min(width, height) < policy["min_side"]:
-        raise Rejected("dimensions_too_small",
-                       f"The video is only {width}×{height} pixels.")
+        raise Rejected("dimensions_too_small", f"The video is only {width}×{height} pixels.")
 
 
 def _check_fps(fps: float, policy: dict[str, Any]) -> None:
     if not (policy["min_fps"] <= fps <= policy["max_fps"]):
-        raise Rejected("bad_frame_rate",
-                       f"The video has {fps:.3g} frames per second; between "
-                       f"{policy['min_fps']:g} and {policy['max_fps']:g} are accepted.")
+        raise Rejected(
+            "bad_frame_rate",
+            f"The video has {fps:.3g} frames per second; between "
+            f"{policy['min_fps']:g} and {policy['max_fps']:g} are accepted.",
+        )
 
 
 def _too_long(duration: float, policy: dict[str, Any]) -> Rejected:
-    return Rejected("too_long",
-                    f"The video is {duration:.0f} seconds long; the limit is "
-                    f"{policy['max_duration']:.0f} seconds.")
+    return Rejected(
+        "too_long",
+        f"The video is {duration:.0f} seconds long; the limit is "
+        f"{policy['max_duration']:.0f} seconds.",
+    )
 
 
 def _declared_duration(container: Any, video: Any) -> float:
@@ -186,8 +192,9 @@ def probe(req: dict[str, Any]) -> dict[str, Any]:
                         break
         except av.error.FFmpegError as exc:
             if first is None:
-                raise Rejected("corrupt",
-                               f"The video stream cannot be decoded ({_short(exc)}).") from exc
+                raise Rejected(
+                    "corrupt", f"The video stream cannot be decoded ({_short(exc)})."
+                ) from exc
             notes.append("damaged_after_start")
         if packets == 0:
             raise Rejected("empty_stream", "The video stream has no frames.")
@@ -203,15 +210,17 @@ def probe(req: dict[str, Any]) -> dict[str, Any]:
         scanned = max(0.0, last_end - (first_ts or 0.0))
         duration = declared or scanned
         if declared > 1.0 and scanned < 0.9 * declared - 0.5:
-            raise Rejected("corrupt",
-                           f"The file ends early: {scanned:.1f} of {declared:.1f} seconds are "
-                           "there.")
+            raise Rejected(
+                "corrupt",
+                f"The file ends early: {scanned:.1f} of {declared:.1f} seconds are there.",
+            )
         rotation = _rotation(first)
         coded_w, coded_h = first.width, first.height
         width, height = _display_size(video, coded_w, coded_h, rotation)
         _check_size(width, height, policy)
         fps = float(video.average_rate or video.guessed_rate or 0) or (
-            packets / duration if duration > 0 else 0.0)
+            packets / duration if duration > 0 else 0.0
+        )
         measured = packets / scanned if scanned > 0.5 else fps
         _check_fps(max(fps, measured * 0.8) if packets > 5 else fps, policy)
         if fps < policy["min_fps"] and packets <= 2:
@@ -219,11 +228,17 @@ def probe(req: dict[str, Any]) -> dict[str, Any]:
         return {
             "container": "webm" if req["demuxer"] == "matroska" else "mp4",
             "duration": round(duration, 3),
-            "width": width, "height": height, "coded_width": coded_w, "coded_height": coded_h,
-            "rotation": rotation, "fps": round(fps, 3), "video_codec": ctx.name,
+            "width": width,
+            "height": height,
+            "coded_width": coded_w,
+            "coded_height": coded_h,
+            "rotation": rotation,
+            "fps": round(fps, 3),
+            "video_codec": ctx.name,
             "has_audio": audio is not None,
             "audio_codec": audio.codec_context.name if audio is not None else None,
-            "video_packets": packets, "notes": notes,
+            "video_packets": packets,
+            "notes": notes,
         }
 
 
@@ -236,8 +251,9 @@ def _even(x: float) -> int:
 
 def _plan(width: int, height: int, renditions: list[dict[str, Any]]) -> list[dict[str, Any]]:
     short = min(width, height)
-    chosen = [r for r in sorted(renditions, key=lambda r: r["short_side"])
-              if r["short_side"] <= short]
+    chosen = [
+        r for r in sorted(renditions, key=lambda r: r["short_side"]) if r["short_side"] <= short
+    ]
     if not chosen:  # smaller than the smallest size: one rendition at the source size
         smallest = dict(min(renditions, key=lambda r: r["short_side"]))
         smallest["short_side"] = short
@@ -246,17 +262,28 @@ def _plan(width: int, height: int, renditions: list[dict[str, Any]]) -> list[dic
     plans = []
     for r in chosen:
         scale = r["short_side"] / short
-        plans.append({**r, "label": r.get("label") or f"{r['short_side']}p",
-                      "width": _even(width * scale), "height": _even(height * scale)})
+        plans.append(
+            {
+                **r,
+                "label": r.get("label") or f"{r['short_side']}p",
+                "width": _even(width * scale),
+                "height": _even(height * scale),
+            }
+        )
     return plans
 
 
 def _rotate_graph(av: Any, frame: Any, rotation: int) -> Any:
     graph = av.filter.Graph()
-    src = graph.add_buffer(width=frame.width, height=frame.height, format=frame.format,
-                           time_base=frame.time_base or Fraction(1, 90000))
+    src = graph.add_buffer(
+        width=frame.width,
+        height=frame.height,
+        format=frame.format,
+        time_base=frame.time_base or Fraction(1, 90000),
+    )
     table: dict[int, list[tuple[str, str | None]]] = {
-        90: [("transpose", "clock")], 270: [("transpose", "cclock")],
+        90: [("transpose", "clock")],
+        270: [("transpose", "cclock")],
         180: [("hflip", None), ("vflip", None)],
     }
     steps = table[rotation]
@@ -291,8 +318,12 @@ def transcode(req: dict[str, Any]) -> dict[str, Any]:
         time_base = Fraction(1, 90000)
         for plan in plans:
             path = os.path.join(workdir, f"{plan['label']}.mp4")
-            out = av.open(path, mode="w", format="mp4",
-                          options={"movflags": "+faststart", "fflags": "+bitexact"})
+            out = av.open(
+                path,
+                mode="w",
+                format="mp4",
+                options={"movflags": "+faststart", "fflags": "+bitexact"},
+            )
             vs = out.add_stream("libx264", rate=Fraction(fps_out).limit_denominator(1001))
             vs.width, vs.height = plan["width"], plan["height"]
             vs.pix_fmt = "yuv420p"
@@ -300,9 +331,12 @@ def transcode(req: dict[str, Any]) -> dict[str, Any]:
             vs.codec_context.time_base = time_base
             vs.codec_context.thread_count = int(policy["threads"])
             vs.options = {
-                "preset": str(policy["preset"]), "crf": str(plan["crf"]),
-                "maxrate": f"{plan['maxrate_kbps']}k", "bufsize": f"{2 * plan['maxrate_kbps']}k",
-                "profile": "high", "g": str(max(1, round(fps_out * 2))),
+                "preset": str(policy["preset"]),
+                "crf": str(plan["crf"]),
+                "maxrate": f"{plan['maxrate_kbps']}k",
+                "bufsize": f"{2 * plan['maxrate_kbps']}k",
+                "profile": "high",
+                "g": str(max(1, round(fps_out * 2))),
                 "flags": "+bitexact",
             }
             ast = None
@@ -314,8 +348,11 @@ def transcode(req: dict[str, Any]) -> dict[str, Any]:
                 ast.options = {"flags": "+bitexact"}
             outputs.append({"plan": plan, "path": path, "out": out, "v": vs, "a": ast})
 
-        poster_times = [t for t in (0.0, 0.5, 1.0, 2.0, 3.0, 5.0)
-                        if t <= max(0.0, float(info["duration"]) - 0.05)] or [0.0]
+        poster_times = [
+            t
+            for t in (0.0, 0.5, 1.0, 2.0, 3.0, 5.0)
+            if t <= max(0.0, float(info["duration"]) - 0.05)
+        ] or [0.0]
         best_poster: tuple[float, Any] | None = None
         graph = None
         t0: float | None = None
@@ -348,12 +385,16 @@ def transcode(req: dict[str, Any]) -> dict[str, Any]:
                             frame = graph.pull()
                         while poster_times and rel + 1e-6 >= poster_times[0]:
                             poster_times.pop(0)
-                            best_poster = _consider_poster(frame, best_poster,
-                                                           int(policy["poster_side"]))
+                            best_poster = _consider_poster(
+                                frame, best_poster, int(policy["poster_side"])
+                            )
                         for o in outputs:
-                            scaled = frame.reformat(width=o["plan"]["width"],
-                                                    height=o["plan"]["height"],
-                                                    format="yuv420p", interpolation="AREA")
+                            scaled = frame.reformat(
+                                width=o["plan"]["width"],
+                                height=o["plan"]["height"],
+                                format="yuv420p",
+                                interpolation="AREA",
+                            )
                             scaled.pts = pts
                             scaled.time_base = time_base
                             for out_packet in o["v"].encode(scaled):
@@ -382,11 +423,10 @@ def transcode(req: dict[str, Any]) -> dict[str, Any]:
                         o["out"].mux(out_packet)
         except av.error.FFmpegError as exc:
             if frames_out == 0:
-                raise Rejected("corrupt",
-                               f"The video cannot be decoded ({_short(exc)}).") from exc
-            raise Rejected("corrupt",
-                           f"The video is damaged after {frames_out} frames "
-                           f"({_short(exc)}).") from exc
+                raise Rejected("corrupt", f"The video cannot be decoded ({_short(exc)}).") from exc
+            raise Rejected(
+                "corrupt", f"The video is damaged after {frames_out} frames ({_short(exc)})."
+            ) from exc
         finally:
             for o in outputs:
                 with contextlib.suppress(Exception):  # already failing: close the rest
@@ -399,14 +439,25 @@ def transcode(req: dict[str, Any]) -> dict[str, Any]:
     results = []
     for o in outputs:
         size = os.path.getsize(o["path"])
-        results.append({
-            "label": o["plan"]["label"], "path": o["path"], "width": o["plan"]["width"],
-            "height": o["plan"]["height"], "size_bytes": size, "duration": round(duration, 3),
-            "bitrate_kbps": round(size * 8 / 1000 / duration) if duration > 0 else 0,
-        })
-    return {"renditions": results, "poster_source": poster_path,
-            "duration": round(duration, 3), "frames": frames_out, "notes": notes,
-            "has_audio": audio is not None}
+        results.append(
+            {
+                "label": o["plan"]["label"],
+                "path": o["path"],
+                "width": o["plan"]["width"],
+                "height": o["plan"]["height"],
+                "size_bytes": size,
+                "duration": round(duration, 3),
+                "bitrate_kbps": round(size * 8 / 1000 / duration) if duration > 0 else 0,
+            }
+        )
+    return {
+        "renditions": results,
+        "poster_source": poster_path,
+        "duration": round(duration, 3),
+        "frames": frames_out,
+        "notes": notes,
+        "has_audio": audio is not None,
+    }
 
 
 def _consider_poster(frame: Any, best: tuple[float, Any] | None, side: int) -> tuple[float, Any]:
@@ -456,8 +507,9 @@ def extract_audio(req: dict[str, Any]) -> dict[str, Any]:
                         raise _too_long(samples / 16000, policy)
             except av.error.FFmpegError as exc:
                 if samples == 0:
-                    raise Rejected("corrupt",
-                                   f"The sound cannot be decoded ({_short(exc)}).") from exc
+                    raise Rejected(
+                        "corrupt", f"The sound cannot be decoded ({_short(exc)})."
+                    ) from exc
             for rframe in resampler.resample(None):
                 samples += rframe.samples
                 for packet in ast.encode(rframe):
@@ -499,25 +551,38 @@ def main() -> int:
             raise Rejected("processing_failed", f"unknown operation {op!r}")
         try:
             import av
+
             av.logging.set_level(None)
         except ImportError as exc:
-            out: dict[str, Any] = {"ok": False, "code": "video_unavailable",
-                                   "message": f"PyAV (FFmpeg) is not installed: {exc}"}
+            out: dict[str, Any] = {
+                "ok": False,
+                "code": "video_unavailable",
+                "message": f"PyAV (FFmpeg) is not installed: {exc}",
+            }
         else:
             result = globals()[op](message["request"])
             out = {"ok": True, "result": result}
     except Rejected as exc:
         out = {"ok": False, "code": exc.code, "message": exc.message}
     except MemoryError:
-        out = {"ok": False, "code": "resource_limit",
-               "message": f"Processing needed more than {message['limits']['memory_mb']} MB."}
+        out = {
+            "ok": False,
+            "code": "resource_limit",
+            "message": f"Processing needed more than {message['limits']['memory_mb']} MB.",
+        }
     except Exception as exc:  # noqa: BLE001 - any other failure is the file's problem
         if "Cannot allocate memory" in str(exc):
-            out = {"ok": False, "code": "resource_limit",
-                   "message": "Processing ran out of memory."}
+            out = {
+                "ok": False,
+                "code": "resource_limit",
+                "message": "Processing ran out of memory.",
+            }
         else:
-            out = {"ok": False, "code": "corrupt",
-                   "message": f"The video cannot be processed ({_short(exc)})."}
+            out = {
+                "ok": False,
+                "code": "corrupt",
+                "message": f"The video cannot be processed ({_short(exc)}).",
+            }
     out["usage"] = _usage()
     sys.stdout.write(json.dumps(out) + "\n")
     sys.stdout.flush()

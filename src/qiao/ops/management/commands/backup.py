@@ -16,8 +16,12 @@ class Command(QiaoCommand):
     help = "Back up the database and all media (local disk or S3) into one tar archive."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--output", "-o", default="",
-                            help="archive path (default: $QIAO_HOME/backups/qiao-<time>.tar)")
+        parser.add_argument(
+            "--output",
+            "-o",
+            default="",
+            help="archive path (default: $QIAO_HOME/backups/qiao-<time>.tar)",
+        )
 
     def handle(self, *args: Any, **opts: Any) -> None:
         from qiao.ops.backup import backup
@@ -27,4 +31,5 @@ class Command(QiaoCommand):
         manifest = backup(output, progress=lambda msg: self.stderr.write(msg))
         self.stdout.write(
             f"{output}  ({manifest['engine']} database, {manifest['media_files']} media "
-            f"files, {manifest['media_bytes'] / 1e6:.1f} MB)")
+            f"files, {manifest['media_bytes'] / 1e6:.1f} MB)"
+        )

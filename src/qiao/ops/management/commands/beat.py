@@ -14,8 +14,11 @@ class Command(QiaoCommand):
     help = "Run Celery beat: recommender training and repair jobs on a schedule."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--loglevel", default=settings.LOG_LEVEL,
-                            help="Celery log level: DEBUG, INFO, WARNING or ERROR")
+        parser.add_argument(
+            "--loglevel",
+            default=settings.LOG_LEVEL,
+            help="Celery log level: DEBUG, INFO, WARNING or ERROR",
+        )
 
     def handle(self, *args: Any, **opts: Any) -> None:
         if not settings.CELERY_BROKER_URL:
@@ -23,5 +26,12 @@ class Command(QiaoCommand):
         from qiao.ops.celery import app
 
         settings.QIAO_HOME.mkdir(parents=True, exist_ok=True)
-        app.start(["beat", "--loglevel", opts["loglevel"],
-                   "--schedule", str(settings.QIAO_HOME / "celerybeat-schedule")])
+        app.start(
+            [
+                "beat",
+                "--loglevel",
+                opts["loglevel"],
+                "--schedule",
+                str(settings.QIAO_HOME / "celerybeat-schedule"),
+            ]
+        )

@@ -21,8 +21,11 @@ from qiao.ops.commands import QiaoCommand
 
 BENCH_DIR = Path(qiao.__file__).resolve().parents[2] / "bench"
 #: Where each benchmark's data format is described (for errors about --data/--dataset).
-DATA_DOCS = {"names": "docs/names.md", "recommend": "docs/recommender.md",
-             "translate": "docs/translation.md"}
+DATA_DOCS = {
+    "names": "docs/names.md",
+    "recommend": "docs/recommender.md",
+    "translate": "docs/translation.md",
+}
 
 
 def bench_extra() -> set[str]:
@@ -45,19 +48,25 @@ def _missing(name: str, exc: ModuleNotFoundError) -> CommandError:
     if module.lower() in bench_extra():
         return CommandError(
             f"the {name} benchmark needs {module}, from the bench extra. Install it with:\n"
-            f"    pip install -e '.[bench]'")
-    return CommandError(f"the {name} benchmark needs the Python module {module!r}, which is "
-                        f"not installed ({exc}).")
+            f"    pip install -e '.[bench]'"
+        )
+    return CommandError(
+        f"the {name} benchmark needs the Python module {module!r}, which is not installed ({exc})."
+    )
 
 
 class Command(QiaoCommand):
     help = "Run a benchmark from bench/ (names, recommend, translate, …); prints JSON lines."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("name", help="benchmark script in bench/, without .py "
-                                         "(`qiao bench NAME --help` for its options)")
-        parser.add_argument("script_args", nargs=argparse.REMAINDER,
-                            help="passed to the benchmark script")
+        parser.add_argument(
+            "name",
+            help="benchmark script in bench/, without .py "
+            "(`qiao bench NAME --help` for its options)",
+        )
+        parser.add_argument(
+            "script_args", nargs=argparse.REMAINDER, help="passed to the benchmark script"
+        )
 
     def handle(self, *args: Any, **opts: Any) -> None:
         name = opts["name"]
@@ -81,6 +90,7 @@ class Command(QiaoCommand):
             raise CommandError(
                 f"the {name} benchmark cannot read its data: {exc}\n"
                 f"Give --data (or --dataset) a folder or file in the format {doc} describes, "
-                f"or set QIAO_DATA_DIR.") from exc
+                f"or set QIAO_DATA_DIR."
+            ) from exc
         if code:
             raise CommandError(f"{path.name} exited with {code}")

@@ -16,8 +16,9 @@ class Command(QiaoCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("name", nargs="?", help="the job to run (see --list)")
-        parser.add_argument("--list", action="store_true", help="list the jobs and how often "
-                            "they run")
+        parser.add_argument(
+            "--list", action="store_true", help="list the jobs and how often they run"
+        )
 
     def handle(self, *args: Any, **opts: Any) -> None:
         known = {job.name: job for job in jobs()}

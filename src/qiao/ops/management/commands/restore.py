@@ -15,16 +15,19 @@ class Command(QiaoCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("archive", help="a .tar made by `qiao backup`")
-        parser.add_argument("--yes", action="store_true",
-                            help="really replace the current database")
+        parser.add_argument(
+            "--yes", action="store_true", help="really replace the current database"
+        )
 
     def handle(self, *args: Any, **opts: Any) -> None:
         archive = Path(opts["archive"])
         if not archive.is_file():
             raise CommandError(f"no such archive: {archive}")
         if not opts["yes"]:
-            raise CommandError("restore replaces the current database: stop the app "
-                               "servers and workers, then run again with --yes")
+            raise CommandError(
+                "restore replaces the current database: stop the app "
+                "servers and workers, then run again with --yes"
+            )
         from qiao.ops.backup import restore
 
         try:
@@ -33,4 +36,5 @@ class Command(QiaoCommand):
             raise CommandError(str(exc)) from exc
         self.stdout.write(
             f"restored {result['engine']} database from {result['created_at']} and "
-            f"{result['restored_media_files']} media files")
+            f"{result['restored_media_files']} media files"
+        )

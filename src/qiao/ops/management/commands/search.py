@@ -17,13 +17,20 @@ class Command(QiaoCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         reindex = sub.add_parser("reindex", help="(re)index every published note, in batches")
-        reindex.add_argument("--missing", action="store_true",
-                             help="only notes without a document (fast when none are missing)")
-        reindex.add_argument("--stale", action="store_true",
-                             help="notes without a document or cut by an older version of "
-                                  "the word lists (after an upgrade; fast when none are)")
-        reindex.add_argument("--batch", type=int, default=1000,
-                             help="notes indexed per transaction")
+        reindex.add_argument(
+            "--missing",
+            action="store_true",
+            help="only notes without a document (fast when none are missing)",
+        )
+        reindex.add_argument(
+            "--stale",
+            action="store_true",
+            help="notes without a document or cut by an older version of "
+            "the word lists (after an upgrade; fast when none are)",
+        )
+        reindex.add_argument(
+            "--batch", type=int, default=1000, help="notes indexed per transaction"
+        )
         sub.add_parser("status", help="documents indexed and notes waiting")
         query = sub.add_parser("query", help="run a search as an anonymous visitor")
         query.add_argument("text", help="what to search for")
@@ -36,9 +43,11 @@ class Command(QiaoCommand):
 
         action = opts["action"]
         if action == "status":
-            self.stdout.write(f"{NoteSearchDocument.objects.count()} notes indexed, "
-                              f"{index.count_pending()} published notes waiting, "
-                              f"{index.count_stale() - index.count_pending()} to re-cut")
+            self.stdout.write(
+                f"{NoteSearchDocument.objects.count()} notes indexed, "
+                f"{index.count_pending()} published notes waiting, "
+                f"{index.count_stale() - index.count_pending()} to re-cut"
+            )
             return
         if action == "query":
             from qiao.search.services import search
@@ -66,10 +75,14 @@ class Command(QiaoCommand):
             total = Note.objects.filter(status=Note.Status.PUBLISHED).count()
         warm_up()
         started = time.perf_counter()
-        with tqdm(total=total, desc="indexing notes", unit="note",
-                  disable=total < 5000) as bar:
-            done = index.reindex(missing_only=opts["missing"], stale_only=opts["stale"],
-                                 batch=max(1, opts["batch"]), progress=bar.update)
+        with tqdm(total=total, desc="indexing notes", unit="note", disable=total < 5000) as bar:
+            done = index.reindex(
+                missing_only=opts["missing"],
+                stale_only=opts["stale"],
+                batch=max(1, opts["batch"]),
+                progress=bar.update,
+            )
         took = time.perf_counter() - started
-        self.stdout.write(f"Indexed {done} notes in {took:.1f} s "
-                          f"({done / max(took, 1e-9):.0f} notes/s).")
+        self.stdout.write(
+            f"Indexed {done} notes in {took:.1f} s ({done / max(took, 1e-9):.0f} notes/s)."
+        )

@@ -22,26 +22,42 @@ class Command(QiaoCommand):
     help = "Run Qiao with a production-grade server (gunicorn); seeds the demo on first run."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--host", default=os.environ.get("QIAO_HOST", "127.0.0.1"),
-                            help="address to listen on (QIAO_HOST; 0.0.0.0 for every "
-                                 "interface)")
-        parser.add_argument("--port", type=int, default=int(os.environ.get("QIAO_PORT", "8000")),
-                            help="port to listen on (QIAO_PORT)")
+        parser.add_argument(
+            "--host",
+            default=os.environ.get("QIAO_HOST", "127.0.0.1"),
+            help="address to listen on (QIAO_HOST; 0.0.0.0 for every interface)",
+        )
+        parser.add_argument(
+            "--port",
+            type=int,
+            default=int(os.environ.get("QIAO_PORT", "8000")),
+            help="port to listen on (QIAO_PORT)",
+        )
         # Embedded (no REDIS_URL): one process, so live events fan out in memory; pages get
         # more threads instead. With Redis, events cross processes and nodes.
-        parser.add_argument("--workers", type=int, default=int(os.environ.get(
-            "QIAO_WORKERS", "2" if settings.REDIS_URL else "1")),
-                            help="web worker processes (QIAO_WORKERS; 1 without Redis, else 2)")
-        parser.add_argument("--threads", type=int, default=int(os.environ.get(
-            "QIAO_THREADS", "4" if settings.REDIS_URL else "8")),
-                            help="threads for pages per worker (QIAO_THREADS; 8 without "
-                                 "Redis, else 4)")
-        parser.add_argument("--timeout", type=int,
-                            default=int(os.environ.get("QIAO_TIMEOUT", "30")),
-                            help="seconds before a stuck request's worker is restarted "
-                                 "(QIAO_TIMEOUT)")
-        parser.add_argument("--no-seed", action="store_true",
-                            help="do not create the demo community on an empty database")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=int(os.environ.get("QIAO_WORKERS", "2" if settings.REDIS_URL else "1")),
+            help="web worker processes (QIAO_WORKERS; 1 without Redis, else 2)",
+        )
+        parser.add_argument(
+            "--threads",
+            type=int,
+            default=int(os.environ.get("QIAO_THREADS", "4" if settings.REDIS_URL else "8")),
+            help="threads for pages per worker (QIAO_THREADS; 8 without Redis, else 4)",
+        )
+        parser.add_argument(
+            "--timeout",
+            type=int,
+            default=int(os.environ.get("QIAO_TIMEOUT", "30")),
+            help="seconds before a stuck request's worker is restarted (QIAO_TIMEOUT)",
+        )
+        parser.add_argument(
+            "--no-seed",
+            action="store_true",
+            help="do not create the demo community on an empty database",
+        )
 
     def _say(self, text: str) -> None:
         self.stdout.write(text)
@@ -77,15 +93,20 @@ class Command(QiaoCommand):
             logger.warning(
                 "%d worker processes without REDIS_URL: live events reach a member on another "
                 "process within QIAO_LIVE_SWEEP_SECONDS, and typing indicators only within "
-                "one process; set REDIS_URL (or serve with --workers 1)", opts["workers"])
+                "one process; set REDIS_URL (or serve with --workers 1)",
+                opts["workers"],
+            )
         self._warm_up_shared_tables()
         from qiao.ops.server import run_gunicorn
 
         run_gunicorn(
-            bind=f"{opts['host']}:{opts['port']}", workers=opts["workers"],
-            threads=opts["threads"], timeout=opts["timeout"],
+            bind=f"{opts['host']}:{opts['port']}",
+            workers=opts["workers"],
+            threads=opts["threads"],
+            timeout=opts["timeout"],
             ready_message=self._ready_message(opts["host"], opts["port"]),
-            started=started, interactive=settings.QIAO_LOG_FORMAT == "plain",
+            started=started,
+            interactive=settings.QIAO_LOG_FORMAT == "plain",
         )
 
     def _first_run(self) -> None:
@@ -117,11 +138,13 @@ class Command(QiaoCommand):
         try:
             feed.train()
         except Exception as exc:  # noqa: BLE001 - the site works without a model
-            logger.warning("first training failed (the feed ranks by engagement until "
-                           "`qiao train` succeeds): %s", exc)
+            logger.warning(
+                "first training failed (the feed ranks by engagement until "
+                "`qiao train` succeeds): %s",
+                exc,
+            )
         else:
-            self._say(f"Trained the For-you recommender in "
-                      f"{time.perf_counter() - started:.0f} s.")
+            self._say(f"Trained the For-you recommender in {time.perf_counter() - started:.0f} s.")
 
     def _ready_message(self, host: str, port: int) -> str:
         shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # noqa: S104 - a display name, not a bind
@@ -129,7 +152,7 @@ class Command(QiaoCommand):
         return f"Serving on {url}{self._demo_sign_in()}"
 
     def _demo_sign_in(self) -> str:
-        """" — sign in as demo / …" while the demo account still has the documented
+        """ " — sign in as demo / …" while the demo account still has the documented
         password (not after its owner changed it, nor on a site without the demo)."""
         from qiao.accounts.demo import DEMO_PASSWORD, DEMO_USERNAME, demo_sign_in_works
 

@@ -16,11 +16,15 @@ class Command(QiaoCommand):
     help = "Train the recommender on the engagement log and publish a new model version."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--days", type=int, default=None,
-                            help="learn from the events of the last N days "
-                                 "(default: QIAO_RECOMMEND_TRAIN_DAYS)")
-        parser.add_argument("--rollback", action="store_true",
-                            help="serve the previous model version again")
+        parser.add_argument(
+            "--days",
+            type=int,
+            default=None,
+            help="learn from the events of the last N days (default: QIAO_RECOMMEND_TRAIN_DAYS)",
+        )
+        parser.add_argument(
+            "--rollback", action="store_true", help="serve the previous model version again"
+        )
         parser.add_argument("--status", action="store_true", help="list model versions")
 
     def handle(self, *args: Any, **opts: Any) -> None:
@@ -59,6 +63,7 @@ class Command(QiaoCommand):
             self.stdout.write(
                 f"Learned from {report.n_interactions} events ({report.n_positive} positive) "
                 f"of {report.n_users} people on {report.n_notes} notes in "
-                f"{report.seconds:.1f} s.")
+                f"{report.seconds:.1f} s."
+            )
             if opts["verbosity"] > 1:  # the whole report, for whoever tunes the engine
                 self.stdout.write(json.dumps(asdict(report), default=str, indent=1))

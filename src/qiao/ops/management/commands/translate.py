@@ -17,13 +17,17 @@ class Command(QiaoCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         install = sub.add_parser("install", help="install models for a language pair, both ways")
-        install.add_argument("languages", nargs="*", default=["zh", "en"],
-                             help="the two languages")
-        install.add_argument("--from", dest="source", default=None,
-                             help="URL, folder or archive to install from (air-gapped servers)")
+        install.add_argument("languages", nargs="*", default=["zh", "en"], help="the two languages")
+        install.add_argument(
+            "--from",
+            dest="source",
+            default=None,
+            help="URL, folder or archive to install from (air-gapped servers)",
+        )
         install.add_argument("--sha256", default=None, help="expected hash of an archive")
-        install.add_argument("--one-way", action="store_true",
-                             help="only the first→second direction")
+        install.add_argument(
+            "--one-way", action="store_true", help="only the first→second direction"
+        )
         status = sub.add_parser("status", help="which pairs are installed")
         status.add_argument("--verify", action="store_true", help="re-hash every file")
         sub.add_parser("retry", help="retry note translations that failed earlier")
@@ -49,13 +53,17 @@ class Command(QiaoCommand):
         def progress(label: str, done: int, total: int | None) -> None:
             bar = bars.get(label)
             if bar is None:
-                bar = bars[label] = tqdm(total=total or None, desc=label, unit="B",
-                                         unit_scale=True)
+                bar = bars[label] = tqdm(total=total or None, desc=label, unit="B", unit_scale=True)
             bar.update(done - bar.n)
 
         try:
-            manifest = install_models(pairs, services.models_dir(), opts["source"],
-                                      progress=progress, sha256=opts["sha256"])
+            manifest = install_models(
+                pairs,
+                services.models_dir(),
+                opts["source"],
+                progress=progress,
+                sha256=opts["sha256"],
+            )
         except InstallError as exc:
             raise CommandError(f"installation failed, nothing was changed: {exc}") from exc
         finally:
