@@ -26,6 +26,19 @@ def clock() -> Iterator[qiao_clock.FrozenClock]:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_local_caches() -> None:
+    """Local-memory caches live as long as the test process: a list of note ids that one test
+    cached (the visitors' popular list is kept for a minute) must not be the next test's
+    feed. (The database cache table is rolled back with the test's transaction.)"""
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    for cache in caches.all(initialized_only=True):
+        if isinstance(cache, LocMemCache):
+            cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _media_root(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> None:
     """Each Django test writes media to its own folder (engine tests need no Django)."""
     uses_django = request.node.get_closest_marker("django_db") is not None or any(
