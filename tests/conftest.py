@@ -215,3 +215,12 @@ def demo_site(
         yield report
         call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
         connection.creation.deserialize_db_from_string(before)
+        # The rows came back with their ids; PostgreSQL's sequences must move past them.
+        from django.apps import apps
+        from django.core.management.color import no_style
+
+        statements = connection.ops.sequence_reset_sql(no_style(), apps.get_models())
+        if statements:
+            with connection.cursor() as cursor:
+                for sql in statements:
+                    cursor.execute(sql)
