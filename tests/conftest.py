@@ -26,6 +26,19 @@ def clock() -> Iterator[qiao_clock.FrozenClock]:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_local_caches() -> None:
+    """Local-memory caches live as long as the test process: a list of note ids that one test
+    cached (the visitors' popular list is kept for a minute) must not be the next test's
+    feed. (The database cache table is rolled back with the test's transaction.)"""
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    for cache in caches.all(initialized_only=True):
+        if isinstance(cache, LocMemCache):
+            cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _media_root(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> None:
     """Each Django test writes media to its own folder (engine tests need no Django)."""
     uses_django = request.node.get_closest_marker("django_db") is not None or any(
@@ -202,3 +215,12 @@ def demo_site(
         yield report
         call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
         connection.creation.deserialize_db_from_string(before)
+        # The rows came back with their ids; PostgreSQL's sequences must move past them.
+        from django.apps import apps
+        from django.core.management.color import no_style
+
+        statements = connection.ops.sequence_reset_sql(no_style(), apps.get_models())
+        if statements:
+            with connection.cursor() as cursor:
+                for sql in statements:
+                    cursor.execute(sql)

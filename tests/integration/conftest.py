@@ -352,14 +352,17 @@ class Stack:
         return data["token"], data["user"]
 
     def wait_video(self, note_id: int, token: str, timeout: float = 180) -> dict[str, Any]:
-        """Poll the note until its clip is ready (or failed)."""
+        """Poll the note until its clip is ready and the note out of processing (or failed)."""
         deadline = time.monotonic() + timeout
         note: dict[str, Any] = {}
         while time.monotonic() < deadline:
             r = self.http.api("GET", f"/notes/{note_id}", token=token)
             if r.status == 200:
                 note = r.json()
-                if note["video"] and note["video"]["state"] in ("ready", "failed"):
+                # (the note's row and its clip's are read by two queries: the clip can be
+                # read ready just after the note was read still processing; ask again)
+                state = note["video"] and note["video"]["state"]
+                if state == "failed" or (state == "ready" and note["status"] != "processing"):
                     return note
             time.sleep(0.5)
         log = self.logs.get("worker")

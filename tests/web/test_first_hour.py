@@ -197,3 +197,41 @@ def test_the_edit_page_labels_its_photos_and_styles_its_picker(
     )
     assert len(labels) == 2  # visible, beside each photo
     assert 'class="pick-input" id="images"' in html and 'class="pick" for="images"' in html
+
+
+@pytest.mark.parametrize(
+    ("size", "shape"),
+    [
+        ((300, 400), "portrait"),
+        ((240, 320), "portrait"),
+        ((600, 600), "square"),
+        ((640, 600), "square"),
+        ((1024, 766), "landscape"),
+        ((320, 240), "landscape"),
+        ((1600, 400), "landscape"),
+        ((0, 0), "portrait"),
+    ],
+)
+def test_a_notes_photos_share_the_first_photos_frame(size: tuple[int, int], shape: str) -> None:
+    """A landscape photo is not cut into a tall frame (and enlarged ~2.3x to fill it): the
+    carousel takes the first photo's shape, 3:4 to 4:3, and shows every photo whole."""
+    from types import SimpleNamespace
+
+    from qiao.web.templatetags.qiao_web import shape as frame
+
+    assert frame(SimpleNamespace(width=size[0], height=size[1])) == shape
+
+
+def test_the_note_page_frames_a_landscape_photo_as_landscape(
+    client: Client, make_user: Any, image_bytes: Any
+) -> None:
+    from qiao.notes.services import ImageInput, create_note
+
+    author = make_user()
+    note = create_note(
+        author, title="Wall", body="", images=[ImageInput(data=image_bytes(w=800, h=600))]
+    )
+    client.force_login(make_user())
+    page = client.get(f"/notes/{note.pk}").content.decode()
+    assert 'class="carousel carousel-landscape"' in page
+    assert "Send this note in a message" in page  # the DM link, not a second "Send"

@@ -64,6 +64,9 @@ def test_second_user_likes_comments_replies_author_sees_notifications(
     new_page: Any, shot: Any
 ) -> None:
     author = UserFactory(username="mei", display_name="Mei")
+    others = UserFactory(display_name="Lin")
+    for i in range(24):  # a site with more than one page of notes: each card shows once
+        _note(others, title=f"Noodle shop {i}", body="#food")
     note = _note(author, title="Tea house in Chengdu", body="Jasmine tea #chengdu", n_images=2)
     visitor = UserFactory(username="tom", display_name="Tom")
     page = new_page(visitor)
@@ -116,8 +119,10 @@ def test_collect_into_a_new_board_and_find_it_there(new_page: Any, shot: Any) ->
     page.get_by_label("New board").fill("Summer 2027")
     shot(page, "3a-collect-picker")
     page.get_by_role("button", name="Create and save").click()
-    expect(page.get_by_text("Saved to Summer 2027")).to_be_visible()
-    page.get_by_role("link", name="View board").click()
+    expect(page.get_by_text("Saved to Summer 2027", exact=True)).to_be_visible()  # the toast
+    # The panel closed (it covered the comment box); the board is under the profile's Boards.
+    page.goto("/u/sam?tab=boards")
+    page.locator("a.board-tile", has_text="Summer 2027").click()
     expect(page.get_by_role("heading", name="Summer 2027")).to_be_visible()
     expect(page.locator("[data-card]", has_text="Hidden beach in Hainan")).to_be_visible()
     shot(page, "3b-board")

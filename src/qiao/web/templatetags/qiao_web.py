@@ -52,6 +52,17 @@ def picture(pic: Any, sizes: str, eager: bool = False, css: str = "") -> SafeStr
     )
 
 
+@register.filter
+def shape(pic: Any) -> str:
+    """ "portrait", "square" or "landscape": the frame a note's photos share, from its first
+    photo (3:4 up to 4:3, as RedNote frames them); the other photos fit inside it."""
+    width, height = getattr(pic, "width", 0) or 0, getattr(pic, "height", 0) or 0
+    if not width or not height:
+        return "portrait"
+    ratio = width / height
+    return "portrait" if ratio < 0.875 else "landscape" if ratio > 1.15 else "square"
+
+
 @register.simple_tag
 def avatar(user: Any, size: str = "sm") -> SafeString:
     """The user's photo, or their initial on their colour; decorative (the name is beside)."""

@@ -608,7 +608,8 @@
     if (!form || !form.classList || !form.classList.contains("like")) return;
     var fresh = document.querySelector("#overlay form.like[action='" + form.getAttribute("action") + "']");
     if (!fresh) return;
-    var btn = fresh.querySelector(".like-btn"), on = btn.classList.contains("is-on");
+    // (aria-pressed, not the class: htmx settles `class` from the old button a moment later)
+    var btn = fresh.querySelector(".like-btn"), on = btn.getAttribute("aria-pressed") === "true";
     var count = fresh.querySelector(".like-count").textContent;
     document.querySelectorAll("#feed form.like[action='" + fresh.getAttribute("action") + "']").forEach(function (card) {
       var b = card.querySelector(".like-btn");
