@@ -5,6 +5,7 @@ Engine tests (tests/engines/...) need none of this and run without a database.
 
 from __future__ import annotations
 
+import contextlib
 import io
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -26,16 +27,33 @@ def clock() -> Iterator[qiao_clock.FrozenClock]:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_local_caches() -> None:
-    """Local-memory caches live as long as the test process: a list of note ids that one test
-    cached (the visitors' popular list is kept for a minute) must not be the next test's
-    feed. (The database cache table is rolled back with the test's transaction.)"""
+def _fresh_caches(request: pytest.FixtureRequest, django_db_blocker: Any) -> Iterator[None]:
+    """Caches must not carry one test's state into the next. Local-memory caches live as
+    long as the test process (a list of note ids one test cached — the visitors' popular
+    list is kept for a minute — must not be the next test's feed): cleared before each test.
+    The database cache table (the shared feed lists) is not one of Django's models, so a
+    transactional test's flush leaves its rows behind: emptied after each database test."""
     from django.core.cache import caches
     from django.core.cache.backends.locmem import LocMemCache
 
     for cache in caches.all(initialized_only=True):
         if isinstance(cache, LocMemCache):
             cache.clear()
+    yield
+    uses_db = request.node.get_closest_marker("django_db") is not None or any(
+        name in request.fixturenames for name in ("db", "transactional_db", "live_server")
+    )
+    if not uses_db:
+        return
+    from django.core.cache.backends.db import DatabaseCache
+    from django.db import DatabaseError
+
+    with django_db_blocker.unblock():
+        for cache in caches.all(initialized_only=True):
+            # (no cache table in this database yet: nothing to carry over)
+            if isinstance(cache, DatabaseCache):
+                with contextlib.suppress(DatabaseError):
+                    cache.clear()
 
 
 @pytest.fixture(autouse=True)
